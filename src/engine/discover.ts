@@ -1,0 +1,138 @@
+/**
+ * File discovery: which files a run looks at. Honours .gitignore (through git when the tree is a git
+ * checkout, which is the fastest and exact; through fdir + ignore otherwise), skips dependency and build
+ * directories, never follows symlinks (so loops cannot hang it) and survives unreadable directories.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fdir } from 'fdir';
+import ignore, { type Ignore } from 'ignore';
+import { toPosix } from './host.js';
+
+/** Directories that never hold the project's own CORS configuration. */
+export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
+  'node_modules',
+  'bower_components',
+  '.git',
+  '.hg',
+  '.svn',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  '.next',
+  '.nuxt',
+  '.svelte-kit',
+  '.turbo',
+  '.cache',
+  '.venv',
+  'venv',
+  '__pycache__',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  'site-packages',
+  '.cors-lint-cache',
+]);
+
+export interface Discovery {
+  /** Root-relative POSIX paths, sorted. */
+  files: string[];
+  notices: string[];
+}
+
+function hasSkippedSegment(rel: string): boolean {
+  const parts = rel.split('/');
+  for (let i = 0; i < parts.length - 1; i++) if (SKIPPED_DIRS.has(parts[i] as string)) return true;
+  return false;
+}
+
+function gitList(root: string, rels: string[]): string[] | undefined {
+  const inside = spawnSync('git', ['-C', root, 'rev-parse', '--is-inside-work-tree'], { encoding: 'utf8' });
+  if (inside.status !== 0 || inside.stdout.trim() !== 'true') return undefined;
+  const res = spawnSync(
+    'git',
+    ['-C', root, '-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...(rels.length ? rels : ['.'])],
+    { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
+  );
+  if (res.status !== 0) return undefined;
+  return res.stdout.split('\0').filter(Boolean);
+}
+
+/** Walks without git: fdir, with nested .gitignore files applied as they are found. */
+function walkList(root: string, startAbs: string): string[] {
+  const ignores = new Map<string, Ignore | null>();
+  const ignoreFor = (dirAbs: string): Ignore | null => {
+    let ig = ignores.get(dirAbs);
+    if (ig !== undefined) return ig;
+    ig = null;
+    try {
+      const text = fs.readFileSync(path.join(dirAbs, '.gitignore'), 'utf8');
+      ig = ignore().add(text);
+    } catch {
+      ig = null;
+    }
+    ignores.set(dirAbs, ig);
+    return ig;
+  };
+  const isIgnored = (abs: string, isDir: boolean): boolean => {
+    let dir = path.dirname(abs);
+    // Check every ancestor up to the root that has a .gitignore.
+    for (;;) {
+      const ig = ignoreFor(dir);
+      if (ig) {
+        const rel = toPosix(path.relative(dir, abs)) + (isDir ? '/' : '');
+        if (rel && !rel.startsWith('..') && ig.ignores(rel)) return true;
+      }
+      if (dir === root || !dir.startsWith(root)) break;
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return false;
+  };
+  const files = new fdir()
+    .withFullPaths()
+    .exclude((name, dirPath) => {
+      if (SKIPPED_DIRS.has(name)) return true;
+      return isIgnored(dirPath.replace(/[\\/]$/, ''), true);
+    })
+    .filter((p) => !isIgnored(p, false))
+    .crawl(startAbs)
+    .sync();
+  return files.map((f) => toPosix(path.relative(root, f)));
+}
+
+/**
+ * Lists the files under `paths` (absolute), relative to `root`.
+ * Explicitly named files are always included; directories are walked.
+ */
+export function discoverFiles(root: string, paths: string[], isIgnored: (rel: string) => boolean): Discovery {
+  const notices: string[] = [];
+  const out = new Set<string>();
+  const dirs: string[] = [];
+  for (const p of paths) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      notices.push(`${toPosix(path.relative(root, p)) || '.'}: no such file or directory`);
+      continue;
+    }
+    const rel = toPosix(path.relative(root, p));
+    if (st.isFile()) {
+      if (!isIgnored(rel)) out.add(rel);
+    } else if (st.isDirectory()) dirs.push(rel);
+  }
+  if (dirs.length) {
+    const listed = gitList(root, dirs);
+    const rels = listed ?? dirs.flatMap((d) => walkList(root, path.join(root, d)));
+    for (const rel of rels) {
+      if (hasSkippedSegment(rel) || isIgnored(rel)) continue;
+      out.add(rel);
+    }
+  }
+  return { files: [...out].sort(), notices };
+}

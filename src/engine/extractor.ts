@@ -1,0 +1,35 @@
+/**
+ * The contract of an extractor (src/extractors/<kind>): it knows one framework family, reads source files
+ * and produces the shared model. It never decides what is wrong (that is the rules' job).
+ */
+import type { ExtractResult, SourceKind } from '../model/index.js';
+import type { ProjectHost } from './host.js';
+import type { SourceFile } from './source.js';
+
+export interface Extractor {
+  /** Name used in notices and timings ("express", "python", "nginx"). */
+  name: string;
+  /** The source kinds it can produce. */
+  kinds: SourceKind[];
+  /** Whether the file (root-relative path, first bytes of its text) is this extractor's language. */
+  accepts(path: string, head: string): boolean;
+  /**
+   * A cheap test on the whole text: false means the file cannot contain CORS content and is never parsed.
+   * It may be loose (a false "true" only costs a parse), never strict (a false "false" is a miss).
+   */
+  prefilter(text: string): boolean;
+  /** One-time asynchronous setup (loading a WASM grammar). Everything after it is synchronous. */
+  init?(): Promise<void>;
+  /**
+   * Extracts policies and apps from the candidate files (those that passed the prefilter). Other files
+   * (imports, includes, manifests) are read lazily through the host. Must not throw on bad input:
+   * problems become `parseErrors`.
+   */
+  extract(files: SourceFile[], host: ProjectHost): ExtractResult;
+  /**
+   * Optional, runs once after every extractor has run, on the merged model: connects this extractor's
+   * policies to facts other extractors produced (an nginx `proxy_pass` to an app of the same repository
+   * sets `upstream.appId`). May only add to the model. Must not throw.
+   */
+  link?(model: ExtractResult, host: ProjectHost): void;
+}

@@ -1,0 +1,212 @@
+/**
+ * The project host: how extractors read files other than the ones being linted (imported modules,
+ * nginx includes, package manifests). It confines reads to the lint roots, caches them for the run, and
+ * lets a front end overlay unsaved editor buffers.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ProjectSettings } from './config.js';
+import { decodeText, looksBinary, type SourceFile } from './source.js';
+
+export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Characters of a file's start that extractors see in `accepts(path, head)`. */
+export const HEAD_CHARS = 4096;
+/** Bytes read first: enough for the binary sniff and the `accepts` head. */
+const SNIFF_BYTES = 8192;
+
+export type ScanResult =
+  | { status: 'ok'; file: SourceFile }
+  /** No extractor takes the file (decided on its path and first bytes). */
+  | { status: 'rejected' }
+  | { status: 'binary' }
+  | { status: 'too-large'; size: number }
+  | { status: 'unreadable' };
+
+/** Reads into buf from position `at` until it is full or the file ends (files can shrink while we read). */
+function readFully(fd: number, buf: Buffer, at: number): number {
+  let off = at;
+  while (off < buf.length) {
+    const n = fs.readSync(fd, buf, off, buf.length - off, off);
+    if (n === 0) break;
+    off += n;
+  }
+  return off - at;
+}
+
+export interface ProjectHost {
+  /** Absolute path of the root that relative paths are resolved against. */
+  readonly root: string;
+  /** Reads a file by root-relative POSIX path; undefined when missing, unreadable, binary, too large or outside the roots. */
+  readFile(relPath: string): SourceFile | undefined;
+  fileExists(relPath: string): boolean;
+  /** Lists a directory (root-relative); empty when missing or outside the roots. */
+  listDir(relPath: string): string[];
+  /** A per-run cache shared by the extractors (parsed modules, resolved constants). */
+  memo<T>(key: string, compute: () => T): T;
+  /** Files read so far, for cache invalidation and LSP dependants. */
+  readonly reads: Set<string>;
+  /** Project settings from the config file (e.g. the production nginx version). */
+  readonly settings: ProjectSettings;
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** Normalises a root-relative path ("a/./b/../c" → "a/c"); undefined when it leaves the root. */
+export function normalizeRel(rel: string): string | undefined {
+  const n = path.posix.normalize(rel.replace(/\\/g, '/'));
+  if (n === '..' || n.startsWith('../') || path.posix.isAbsolute(n)) return undefined;
+  return n === '.' ? '' : n.replace(/\/$/, '');
+}
+
+export class FsProjectHost implements ProjectHost {
+  readonly reads = new Set<string>();
+  private readonly cache = new Map<string, SourceFile | null>();
+  private readonly memos = new Map<string, unknown>();
+  private readonly allowed: string[];
+
+  /**
+   * @param root absolute directory that spans are relative to
+   * @param allowedRoots root-relative prefixes that may be read ('' = everything under root)
+   * @param overlay unsaved buffers by root-relative path (language server)
+   */
+  constructor(
+    readonly root: string,
+    allowedRoots: string[] = [''],
+    private readonly overlay: Map<string, string> = new Map(),
+    readonly settings: ProjectSettings = {},
+  ) {
+    this.allowed = allowedRoots.map((r) => normalizeRel(r) ?? '').map((r) => r);
+  }
+
+  isAllowed(rel: string): boolean {
+    return this.allowed.some((a) => a === '' || rel === a || rel.startsWith(a + '/'));
+  }
+
+  readFile(relPath: string): SourceFile | undefined {
+    const rel = normalizeRel(relPath);
+    if (rel === undefined || rel === '' || !this.isAllowed(rel)) return undefined;
+    const cached = this.cache.get(rel);
+    if (cached !== undefined) return cached ?? undefined;
+    let result: SourceFile | null = null;
+    const over = this.overlay.get(rel);
+    if (over !== undefined) {
+      result = { path: rel, text: over };
+    } else {
+      try {
+        const abs = path.join(this.root, rel);
+        // A symlink is followed only when its target stays inside the root (sites-enabled → sites-available).
+        const lst = fs.lstatSync(abs);
+        if (lst.isSymbolicLink() && !this.insideRoot(fs.realpathSync(abs))) throw new Error('symlink leaves the root');
+        const st = fs.statSync(abs);
+        if (st.isFile() && st.size <= MAX_FILE_BYTES) {
+          const bytes = fs.readFileSync(abs);
+          if (!looksBinary(bytes)) result = { path: rel, text: decodeText(bytes) };
+        }
+      } catch {
+        result = null;
+      }
+    }
+    this.cache.set(rel, result);
+    if (result) this.reads.add(rel);
+    return result ?? undefined;
+  }
+
+  private realRoot: string | undefined;
+
+  private insideRoot(real: string): boolean {
+    this.realRoot ??= fs.realpathSync(this.root);
+    return real === this.realRoot || real.startsWith(this.realRoot.endsWith(path.sep) ? this.realRoot : this.realRoot + path.sep);
+  }
+
+  /**
+   * Reads a listed file for linting without caching it: only the first bytes when `wanted(head)` says no
+   * extractor takes the file (assets, JSON, Markdown: most of a repository), the whole text otherwise.
+   * One open/fstat/read/close per file; a file that vanished or cannot be read is `unreadable`.
+   */
+  scanFile(relPath: string, wanted: (head: string) => boolean): ScanResult {
+    const rel = normalizeRel(relPath);
+    if (rel === undefined || rel === '' || !this.isAllowed(rel)) return { status: 'unreadable' };
+    const over = this.overlay.get(rel);
+    if (over !== undefined) return wanted(over.slice(0, HEAD_CHARS)) ? { status: 'ok', file: { path: rel, text: over } } : { status: 'rejected' };
+    let fd: number | undefined;
+    try {
+      const abs = path.join(this.root, rel);
+      // Symlinks are followed only when their target stays inside the root (never read outside the given paths).
+      if (fs.lstatSync(abs).isSymbolicLink() && !this.insideRoot(fs.realpathSync(abs))) return { status: 'unreadable' };
+      fd = fs.openSync(abs, 'r');
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) return { status: 'unreadable' };
+      const headBytes = Math.min(st.size, SNIFF_BYTES);
+      const head = Buffer.allocUnsafe(headBytes);
+      const got = readFully(fd, head, 0);
+      const headView = head.subarray(0, got);
+      if (looksBinary(headView)) return { status: 'binary' };
+      if (st.size > MAX_FILE_BYTES) return wanted(decodeText(headView).slice(0, HEAD_CHARS)) ? { status: 'too-large', size: st.size } : { status: 'rejected' };
+      if (got < st.size) {
+        // Decide on the head first: reading the rest of a file no extractor takes is wasted I/O.
+        if (!wanted(decodeText(headView).slice(0, HEAD_CHARS))) return { status: 'rejected' };
+        const all = Buffer.allocUnsafe(st.size);
+        headView.copy(all, 0);
+        const total = got + readFully(fd, all, got);
+        return { status: 'ok', file: { path: rel, text: decodeText(all.subarray(0, total)) } };
+      }
+      const text = decodeText(headView);
+      return wanted(text.slice(0, HEAD_CHARS)) ? { status: 'ok', file: { path: rel, text } } : { status: 'rejected' };
+    } catch {
+      return { status: 'unreadable' };
+    } finally {
+      if (fd !== undefined) {
+        try {
+          fs.closeSync(fd);
+        } catch {
+          // already closed or gone
+        }
+      }
+    }
+  }
+
+  /** Seeds the cache with a file the engine has already read. */
+  seed(file: SourceFile): void {
+    this.cache.set(file.path, file);
+    this.reads.add(file.path);
+  }
+
+  fileExists(relPath: string): boolean {
+    const rel = normalizeRel(relPath);
+    if (rel === undefined || !this.isAllowed(rel)) return false;
+    if (this.overlay.has(rel) || this.cache.get(rel)) return true;
+    try {
+      return fs.statSync(path.join(this.root, rel)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  /** Size in bytes on disk (0 when missing). */
+  sizeOf(relPath: string): number {
+    try {
+      return fs.statSync(path.join(this.root, relPath)).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  listDir(relPath: string): string[] {
+    const rel = normalizeRel(relPath);
+    if (rel === undefined || !this.isAllowed(rel === '' ? '' : rel)) return [];
+    try {
+      return fs.readdirSync(path.join(this.root, rel)).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
+  }
+}

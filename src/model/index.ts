@@ -1,0 +1,314 @@
+/**
+ * The shared model of cors-lint: the CORS policy a browser observes, independent of the framework that
+ * produced it. Extractors (src/extractors/*) fill it in; rules (rules/*) read it; nothing else.
+ *
+ * Principles (see shared design.md):
+ * - Every fact carries the span of the code that set it, so a diagnostic can point at the cause.
+ * - Unknown is explicit (`Valued` with `known: false`). Rules never fire on unknown values.
+ * - Framework semantics live in the extractor: a Starlette `allow_origins=["*"]` with credentials is
+ *   modelled as `reflect-any` here, not as a wildcard, because that is what Starlette sends.
+ */
+
+export type SourceKind = 'express' | 'fastapi' | 'flask' | 'nginx';
+
+/** A half-open range of UTF-16 offsets in one file. `file` is the path relative to the lint root (POSIX). */
+export interface Span {
+  file: string;
+  start: number;
+  end: number;
+}
+
+export type Valued<T> =
+  | { known: true; value: T; span: Span; /** how the value was obtained, e.g. "default of $ORIGIN when unset" */ via?: string }
+  | { known: false; reason: string; span: Span };
+
+export function known<T>(value: T, span: Span, via?: string): Valued<T> {
+  return via === undefined ? { known: true, value, span } : { known: true, value, span, via };
+}
+
+export function unknown<T>(reason: string, span: Span): Valued<T> {
+  return { known: false, reason, span };
+}
+
+// ─── Origins ──────────────────────────────────────────────────────────────────────────────────────
+
+/** The regex dialect a pattern is written in. */
+export type RegexFlavor = 'js' | 'python' | 'pcre' | 'go';
+
+/**
+ * How the engine applies a pattern to the Origin string.
+ * - `search`: anywhere in the string (JS `test()`, PCRE `~`, Go `MatchString`)
+ * - `match`: anchored at the start only (Python `re.match`)
+ * - `fullmatch`: the whole string (Python `re.fullmatch`)
+ */
+export type MatchMode = 'search' | 'match' | 'fullmatch';
+
+/** One string test applied to the request origin (or a part of it) by hand-written code. */
+export interface StringTest {
+  op: 'equals' | 'startsWith' | 'endsWith' | 'includes';
+  /** What is tested: the full serialized origin, or the hostname / host (hostname:port) parsed from it. */
+  on: 'origin' | 'hostname' | 'host';
+  value: string;
+  caseInsensitive: boolean;
+  span: Span;
+}
+
+export type OriginEntry =
+  /** Compared for equality with the serialized request origin. */
+  | { type: 'literal'; value: string; caseInsensitive: boolean; span: Span }
+  /** A regular expression with its dialect and matching mode. */
+  | { type: 'regex'; pattern: string; flags: string; flavor: RegexFlavor; mode: MatchMode; span: Span }
+  /** A conjunction of string tests (all must hold), from origin callbacks and hand-written middleware. */
+  | { type: 'tests'; all: StringTest[]; span: Span }
+  /** `origin in "<haystack>"`: a string used where a list was meant (Starlette `allow_origins="..."`). */
+  | { type: 'substring'; haystack: string; span: Span };
+
+/** What `Access-Control-Allow-Origin` the policy sends, as a function of the request's Origin. */
+export type OriginPolicy =
+  /** No ACAO is ever sent (CORS disabled, e.g. cors `origin: false` / `origin: undefined`). */
+  | { kind: 'none' }
+  /** A literal `*`. */
+  | { kind: 'wildcard' }
+  /** The request Origin is echoed back whatever it is (including `null`). */
+  | { kind: 'reflect-any' }
+  /** The same string whatever the request Origin (cors `origin: 'https://a.com'`, nginx literal). */
+  | { kind: 'fixed'; value: string }
+  /**
+   * The request Origin is echoed back when it matches one entry. `unknownEntries` are entries whose value
+   * cannot be known statically: the known entries can still be judged on their own.
+   */
+  | {
+      kind: 'allow-list';
+      entries: OriginEntry[];
+      unknownEntries: Span[];
+      /**
+       * What a refused origin gets, when the framework differs from "no ACAO, other CORS headers still sent":
+       * `no-cors` = no CORS header at all and the request goes on as if CORS were off (cors origin callback
+       * answering false, flask-cors). Absent: the framework's usual behaviour.
+       */
+      onRefused?: 'omit-acao' | 'no-cors';
+    };
+
+// ─── Methods and headers ──────────────────────────────────────────────────────────────────────────
+
+export interface Token {
+  value: string;
+  span: Span;
+}
+
+/** The value of a token-list header (Allow-Methods, Allow-Headers, Expose-Headers). */
+export type TokenList =
+  /** Exactly these tokens are sent (and, for server-side checking frameworks, accepted). */
+  | { kind: 'list'; items: Token[] }
+  /** A literal `*` is sent. */
+  | { kind: 'wildcard' }
+  /** The requested values are echoed back (cors unset `allowedHeaders`, Starlette/flask-cors `["*"]`). */
+  | { kind: 'echo' }
+  /** The header is not sent. */
+  | { kind: 'none' };
+
+// ─── Raw header writes ────────────────────────────────────────────────────────────────────────────
+
+/**
+ * One place that writes a response header by hand (Express `res.set`, Flask `headers[...] =`, nginx
+ * `add_header`). Framework middleware that builds headers itself has none: its semantics are in the fields.
+ */
+export interface HeaderWrite {
+  /** Lower-case header name. */
+  name: string;
+  /** The header value when it is a known string; unknown for request-dependent values. */
+  value: Valued<string>;
+  /** `set` replaces an earlier value; `append` adds a second header line. */
+  op: 'set' | 'append';
+  /** `success`: only 2xx/3xx responses (nginx without `always`); `all`: every status. */
+  statuses: 'all' | 'success';
+  /** The whole statement. */
+  span: Span;
+  /** True when the value is a list that becomes several header lines (Express `res.set(name, [a, b])`). */
+  multiple?: boolean;
+}
+
+// ─── Scope, preflight, coverage ───────────────────────────────────────────────────────────────────
+
+export interface Scope {
+  /** `app`: every request of the app; `router`: a mounted router; `route`: listed paths/methods; `location`: an nginx location or `if`. */
+  level: 'app' | 'router' | 'route' | 'location' | 'server' | 'http';
+  /** Paths (framework syntax) this policy applies to, when restricted. */
+  paths?: string[];
+  /** HTTP methods this policy applies to, when restricted (upper-case). */
+  methods?: string[];
+  /** Human label: "app", "route GET /api/x", "location /api". */
+  label: string;
+}
+
+export interface PreflightHandling {
+  /**
+   * - `automatic`: the middleware answers OPTIONS preflights itself (app-wide cors(), CORSMiddleware, flask-cors).
+   * - `explicit`: an OPTIONS route / nginx `if ($request_method = OPTIONS)` answers with CORS headers.
+   * - `router-auto`: the framework answers OPTIONS automatically and keeps headers already set (Express hand-written
+   *   middleware before the router's OPTIONS responder; Flask automatic OPTIONS + after_request).
+   * - `missing`: nothing answers a preflight with CORS headers.
+   */
+  handled: 'automatic' | 'explicit' | 'router-auto' | 'missing';
+  /** Where the preflight answer comes from, or why it is missing. */
+  detail?: string;
+  span?: Span;
+  /**
+   * The status of the preflight answer when the policy answers it itself and the code says which
+   * (cors `optionsSuccessStatus`, nginx `return 204`, `res.sendStatus(200)`). Absent: the framework default.
+   */
+  status?: number;
+}
+
+/** Which responses carry the CORS headers. */
+export interface ErrorCoverage {
+  /**
+   * - `all`: every status, unhandled errors included.
+   * - `success-only`: only 2xx/3xx (nginx without `always`).
+   * - `not-unhandled`: handled responses yes, unhandled exceptions (500) no (Starlette add_middleware).
+   */
+  covers: 'all' | 'success-only' | 'not-unhandled';
+  detail?: string;
+}
+
+/** Something that runs before the CORS code and can answer the request first. */
+export interface ShadowingStep {
+  kind: 'route' | 'auth' | 'middleware' | 'after-request';
+  span: Span;
+  label: string;
+  /** What happens to CORS because of it. */
+  effect: string;
+}
+
+// ─── Policy and app ───────────────────────────────────────────────────────────────────────────────
+
+export type Mechanism =
+  | 'cors-package'
+  | 'express-manual'
+  | 'starlette-middleware'
+  | 'fastapi-manual'
+  | 'flask-cors'
+  | 'flask-manual'
+  | 'nginx';
+
+export interface CorsPolicy {
+  /** Stable within one lint run: `<file>#<offset>`. */
+  id: string;
+  kind: SourceKind;
+  mechanism: Mechanism;
+  /** `app`: the application itself; `proxy`: a reverse proxy in front of it. */
+  layer: 'app' | 'proxy';
+  /** The construct that creates the policy (the `cors()` call, the `add_middleware` call, the nginx block). */
+  span: Span;
+  scope: Scope;
+  /** The app this policy belongs to (see ProjectModel.apps). */
+  appId?: string;
+
+  origin: Valued<OriginPolicy>;
+  /** Whether `Access-Control-Allow-Credentials: true` is sent (exactly `true`). */
+  credentials: Valued<boolean>;
+  allowMethods: Valued<TokenList>;
+  allowHeaders: Valued<TokenList>;
+  exposeHeaders: Valued<TokenList>;
+  /** The raw Access-Control-Max-Age value, or null when none is sent. */
+  maxAge: Valued<string | null>;
+  /** Whether `Vary: Origin` is sent on responses whose ACAO depends on the request Origin. */
+  varyOrigin: Valued<boolean>;
+  preflight: Valued<PreflightHandling>;
+  errorCoverage: Valued<ErrorCoverage>;
+  /** Whether `Access-Control-Allow-Private-Network: true` is sent to any origin that asks. */
+  privateNetwork: Valued<boolean>;
+  /** Hand-written header writes that make up this policy (empty for framework middleware). */
+  headerWrites: HeaderWrite[];
+  /** Steps that run before this policy and answer some requests without it. */
+  shadowedBy: ShadowingStep[];
+  /** For a proxy layer: the app it forwards to, when it is in the same repository. */
+  upstream?: { appId?: string; span: Span; label: string; hidesOrigin: boolean };
+  /**
+   * nginx: CORS headers set at an enclosing level (or in an earlier `if`) that do not reach the responses of
+   * this policy's scope, because this level defines its own headers (`add_header` inheritance, cors-semantics.md
+   * §4.2/§4.3). Absent or empty when nothing is dropped.
+   */
+  droppedInherited?: DroppedHeader[];
+}
+
+/** A CORS header that an enclosing level sets but that a nested level silently drops (nginx). */
+export interface DroppedHeader {
+  /** Lower-case header name. */
+  header: string;
+  /** The statement that sets the dropped header (at the enclosing level or in the earlier `if`). */
+  span: Span;
+  /**
+   * The statement that causes the drop: the first header directive of the level that defines its own, or the
+   * head of a later `if` block that has none (it then inherits the location's headers, not the earlier block's).
+   */
+  droppedBy: Span;
+  /** `redefined`: the level defines its own headers; `later-if`: a later matching `if` block's headers replace these. */
+  reason: 'redefined' | 'later-if';
+  /** Human label of the level that drops, e.g. "location /api". */
+  droppedAt: string;
+}
+
+export interface Route {
+  methods: string[];
+  path: string;
+  span: Span;
+  /** Why the path cannot work with this framework version (Express 5 `'*'`). */
+  pathError?: string;
+  /** The route reads a JSON body (so cross-origin callers send `Content-Type: application/json`). */
+  jsonBody?: boolean;
+}
+
+export interface HeaderRead {
+  /** Lower-case header name the app requires from clients. */
+  name: string;
+  span: Span;
+}
+
+export interface AppModel {
+  id: string;
+  kind: SourceKind;
+  /** The `express()` / `FastAPI()` / `Flask()` call, or the nginx `server` block. */
+  span: Span;
+  label: string;
+  /** Framework and version as read from the project's manifests. */
+  framework?: { name: string; version?: string; span?: Span };
+  routes: Route[];
+  /** Request headers the app requires (Authorization for bearer auth, custom API keys...). */
+  readsHeaders: HeaderRead[];
+  /** For nginx servers: the ports they listen on; for apps: the ports they bind, when known. */
+  ports?: number[];
+}
+
+export interface ParseProblem {
+  file: string;
+  message: string;
+  /** UTF-16 offset. */
+  start: number;
+  end: number;
+}
+
+/** Everything extracted from a project: the input of the rules. */
+export interface ProjectModel {
+  policies: CorsPolicy[];
+  apps: AppModel[];
+}
+
+export interface ExtractResult extends ProjectModel {
+  parseErrors: ParseProblem[];
+}
+
+export function emptyResult(): ExtractResult {
+  return { policies: [], apps: [], parseErrors: [] };
+}
+
+// ─── Safelists from the Fetch standard (cors-semantics.md §5.3) ─────────────────────────────────
+
+export const SIMPLE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);
+export const SAFELISTED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  'accept',
+  'accept-language',
+  'content-language',
+  'content-type',
+  'range',
+]);
