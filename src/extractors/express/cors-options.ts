@@ -1,0 +1,330 @@
+/**
+ * The `cors` package (expressjs/cors 2.8.6): from an options value to the policy fields, per
+ * cors-semantics.md §1.1 (options and defaults) and §1.2 (origin resolution).
+ */
+import { known, unknown, type OriginPolicy, type Token, type TokenList, type Valued } from '../../model/index.js';
+import { args, child, children, identName, memberName, unwrap, type AstNode } from './ast.js';
+import { envName, evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
+import { allowedBy, condition, followFunction, type FlowContext, type Path } from './flow.js';
+import { lookup, spanOf, type JsModule } from './modules.js';
+
+export const CORS_DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
+
+export interface CorsFields {
+  origin: Valued<OriginPolicy>;
+  credentials: Valued<boolean>;
+  allowMethods: Valued<TokenList>;
+  allowHeaders: Valued<TokenList>;
+  exposeHeaders: Valued<TokenList>;
+  maxAge: Valued<string | null>;
+  preflightContinue: Valued<boolean>;
+  /** The status of the preflight answer (`optionsSuccessStatus`, default 204); undefined when not known. */
+  successStatus: number | undefined;
+}
+
+function describe(v: JsValue): string {
+  if (v.t === 'unknown') return v.reason;
+  const env = envName(v);
+  if (env) return `read from $${env} at runtime`;
+  return `a ${v.t} value`;
+}
+
+function unknownOf<T>(v: JsValue, what: string): Valued<T> {
+  return unknown(`${what}: ${describe(v)}`, valueSpan(v));
+}
+
+/** A known value with its provenance. */
+function kv<T>(value: T, v: JsValue): Valued<T> {
+  return known(value, valueSpan(v), v.via);
+}
+
+/** `'GET,POST'` or `['GET', 'POST']` → tokens with spans. */
+export function tokenList(v: JsValue, what: string): Valued<TokenList> {
+  if (v.t === 'str') {
+    if (v.v.trim() === '*') return kv({ kind: 'wildcard' }, v);
+    const items: Token[] = v.v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((value) => ({ value, span: valueSpan(v) }));
+    return kv(items.length ? { kind: 'list', items } : { kind: 'none' }, v);
+  }
+  if (v.t === 'array') {
+    const items: Token[] = [];
+    for (const it of v.items) {
+      if (it.t !== 'str') return unknownOf(it, what);
+      for (const part of it.v.split(',').map((s) => s.trim()).filter(Boolean)) items.push({ value: part, span: valueSpan(it) });
+    }
+    if (items.length === 1 && items[0]?.value === '*') return kv({ kind: 'wildcard' }, v);
+    return kv(items.length ? { kind: 'list', items } : { kind: 'none' }, v);
+  }
+  return unknownOf(v, what);
+}
+
+function isFalsy(v: JsValue): boolean {
+  return (v.t === 'str' && v.v === '') || (v.t === 'bool' && !v.v) || v.t === 'null' || v.t === 'undef' || (v.t === 'num' && v.v === 0);
+}
+
+/** The policy fields of `cors(options)`. `call` is the cors() call (span of defaults). */
+export function corsFields(options: JsValue | undefined, call: AstNode, mod: JsModule, env: EvalEnv): CorsFields {
+  const callSpan = spanOf(mod, call);
+  const dflt = <T>(value: T): Valued<T> => known(value, callSpan, 'default');
+  if (options && options.t !== 'object' && options.t !== 'undef') {
+    const u = <T>(): Valued<T> => unknownOf<T>(options, 'cors options');
+    return { origin: u(), credentials: u(), allowMethods: u(), allowHeaders: u(), exposeHeaders: u(), maxAge: u(), preflightContinue: u(), successStatus: undefined };
+  }
+  const props = options?.t === 'object' ? options.props : new Map<string, JsValue>();
+  const partial = options?.t === 'object' && options.partial;
+  const get = (key: string): JsValue | undefined => props.get(key);
+  const absent = <T>(key: string, value: T): Valued<T> => (partial ? unknown(`${key} may be set by a spread`, callSpan) : dflt(value));
+
+  // origin (§1.2). Object.assign semantics: an explicit undefined overrides the default '*'.
+  const o = get('origin');
+  let origin: Valued<OriginPolicy>;
+  if (!o) origin = absent('origin', { kind: 'wildcard' });
+  else origin = originOf(o, mod, env);
+
+  const c = get('credentials');
+  // Only `=== true` counts (§1.1).
+  const credentials: Valued<boolean> = !c ? absent('credentials', false) : c.t === 'bool' ? kv(c.v, c) : c.t === 'unknown' || envName(c) ? unknownOf(c, 'credentials') : kv(false, c);
+
+  const m = get('methods');
+  const allowMethods: Valued<TokenList> = !m
+    ? absent('methods', { kind: 'list', items: CORS_DEFAULT_METHODS.split(',').map((value) => ({ value, span: callSpan })) })
+    : m.t === 'undef'
+      ? known({ kind: 'list', items: CORS_DEFAULT_METHODS.split(',').map((value) => ({ value, span: callSpan })) }, callSpan, 'default')
+      : tokenList(m, 'methods');
+
+  // allowedHeaders (alias headers): unset or falsy → echoes the requested headers; [] → none (§1.1).
+  const h = get('allowedHeaders') ?? get('headers');
+  let allowHeaders: Valued<TokenList>;
+  if (!h) allowHeaders = absent('allowedHeaders', { kind: 'echo' });
+  else if (h.t === 'array' && h.items.length === 0) allowHeaders = kv({ kind: 'none' }, h);
+  else if (isFalsy(h)) allowHeaders = kv({ kind: 'echo' }, h);
+  else allowHeaders = tokenList(h, 'allowedHeaders');
+
+  const e = get('exposedHeaders');
+  const exposeHeaders: Valued<TokenList> = !e ? absent('exposedHeaders', { kind: 'none' }) : isFalsy(e) ? kv({ kind: 'none' }, e) : tokenList(e, 'exposedHeaders');
+
+  const a = get('maxAge');
+  const maxAge: Valued<string | null> = !a
+    ? absent('maxAge', null)
+    : a.t === 'num'
+      ? kv(String(a.v), a)
+      : a.t === 'str'
+        ? kv(a.v === '' ? null : a.v, a)
+        : a.t === 'undef' || a.t === 'null'
+          ? kv(null, a)
+          : unknownOf(a, 'maxAge');
+
+  const pc = get('preflightContinue');
+  const preflightContinue: Valued<boolean> = !pc ? absent('preflightContinue', false) : pc.t === 'bool' ? kv(pc.v, pc) : unknownOf(pc, 'preflightContinue');
+
+  // optionsSuccessStatus (§1.1): the preflight status, 204 by default.
+  const st = get('optionsSuccessStatus');
+  const successStatus = !st ? (partial ? undefined : 204) : st.t === 'num' ? st.v : st.t === 'undef' ? 204 : undefined;
+
+  return { origin, credentials, allowMethods, allowHeaders, exposeHeaders, maxAge, preflightContinue, successStatus };
+}
+
+/** The `origin` option value → what the browser sees (§1.2 table). */
+export function originOf(o: JsValue, mod: JsModule, env: EvalEnv): Valued<OriginPolicy> {
+  switch (o.t) {
+    case 'bool':
+      return kv(o.v ? { kind: 'reflect-any' } : { kind: 'none' }, o);
+    case 'undef':
+    case 'null':
+      // `origin: undefined` overrides the default and disables CORS (§1.1).
+      return kv({ kind: 'none' }, o);
+    case 'str':
+      if (o.v === '') return kv({ kind: 'none' }, o);
+      if (o.v === '*') return kv({ kind: 'wildcard' }, o);
+      return kv({ kind: 'fixed', value: o.v }, o);
+    case 'regex':
+      return kv({ kind: 'allow-list', entries: [{ type: 'regex', pattern: o.pattern, flags: o.flags, flavor: 'js', mode: 'search', span: valueSpan(o) }], unknownEntries: [] }, o);
+    case 'array': {
+      const entries: OriginPolicy & { kind: 'allow-list' } = { kind: 'allow-list', entries: [], unknownEntries: [] };
+      for (const it of o.items) {
+        // Strings by ===, RegExps by test(); '*' in an array is a literal, not a wildcard (§1.2).
+        if (it.t === 'str') entries.entries.push({ type: 'literal', value: it.v, caseInsensitive: false, span: valueSpan(it) });
+        else if (it.t === 'regex') entries.entries.push({ type: 'regex', pattern: it.pattern, flags: it.flags, flavor: 'js', mode: 'search', span: valueSpan(it) });
+        else if (it.t === 'array') {
+          // A nested array is converted with String() by ===; it cannot match a real origin.
+          entries.unknownEntries.push(valueSpan(it));
+        } else entries.unknownEntries.push(valueSpan(it));
+      }
+      return kv(entries, o);
+    }
+    case 'func':
+      return originCallback(o, env);
+    default:
+      return unknownOf(o, 'origin');
+  }
+}
+
+/** Finds the n-th parameter name of a function node. */
+function paramNode(fn: AstNode, i: number): AstNode | undefined {
+  const p = children(fn, 'params')[i];
+  if (!p) return undefined;
+  const u = unwrap(p);
+  return u.type === 'AssignmentPattern' ? child(u, 'left') : u;
+}
+
+function isParamRef(mod: JsModule, node: AstNode, param: AstNode | undefined): boolean {
+  if (!param) return false;
+  const name = identName(node);
+  if (!name || name !== identName(param)) return false;
+  const b = lookup(mod, name, node);
+  return b?.kind === 'param' && b.node === param;
+}
+
+/**
+ * Whether an expression is the request Origin as a string: `req.headers.origin`, `req.headers['origin']`,
+ * `req.header('Origin')`, `req.get('origin')`, or a local constant initialised with one of these.
+ */
+export function isRequestOriginExpr(node: AstNode, mod: JsModule, reqParam: AstNode | undefined, originParam?: AstNode, depth = 0): boolean {
+  const n = unwrap(node);
+  if (originParam && isParamRef(mod, n, originParam)) return true;
+  if (n.type === 'Identifier' && depth < 4) {
+    const b = lookup(mod, n.name as string, n);
+    if (b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !mod.mutated.has(n.name as string))) {
+      return isRequestOriginExpr(b.init, mod, reqParam, originParam, depth + 1);
+    }
+    if (b?.kind === 'var' && b.init && b.path.length === 1 && b.path[0] === 'origin') {
+      // const { origin } = req.headers
+      const init = unwrap(b.init);
+      return init.type === 'MemberExpression' && memberName(init) === 'headers' && isReq(child(init, 'object') as AstNode, mod, reqParam);
+    }
+    return false;
+  }
+  if (n.type === 'LogicalExpression' && (n.operator === '||' || n.operator === '??')) {
+    // req.headers.origin || '' / ?? '*' : the origin when present.
+    return isRequestOriginExpr(child(n, 'left') as AstNode, mod, reqParam, originParam, depth + 1);
+  }
+  if (isAttackerControlled(n, mod, reqParam)) return true;
+  if (n.type === 'MemberExpression' && (memberName(n) ?? '').toLowerCase() === 'origin') {
+    const obj = unwrap(child(n, 'object') as AstNode);
+    return obj.type === 'MemberExpression' && memberName(obj) === 'headers' && isReq(child(obj, 'object') as AstNode, mod, reqParam);
+  }
+  if (n.type === 'CallExpression') {
+    const c = unwrap(child(n, 'callee') as AstNode);
+    const m = memberName(c);
+    const a0 = args(n)[0];
+    const s = a0 && unwrap(a0).type === 'Literal' ? (unwrap(a0).value as unknown) : undefined;
+    if ((m === 'header' || m === 'get' || m === 'getHeader') && typeof s === 'string' && s.toLowerCase() === 'origin') {
+      const obj = child(c, 'object') as AstNode;
+      if (isReq(obj, mod, reqParam)) return true;
+      // request.headers.get('origin') (fetch-style)
+      const o = unwrap(obj);
+      if (o.type === 'MemberExpression' && memberName(o) === 'headers' && isReq(child(o, 'object') as AstNode, mod, reqParam)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Values the requester chooses freely (`req.query.origin`, `req.body.x`, `url.parse(req.url, true).query.x`,
+ * `new URL(req.url, base).searchParams.get('x')`): echoing one in Access-Control-Allow-Origin lets an attacker name
+ * its own origin, which is reflection. They are treated like the request Origin.
+ */
+function isAttackerControlled(n: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {
+  if (n.type === 'MemberExpression') {
+    const obj = unwrap(child(n, 'object') as AstNode);
+    const objName = memberName(obj);
+    if (obj.type === 'MemberExpression' && (objName === 'query' || objName === 'body' || objName === 'params')) {
+      const base = unwrap(child(obj, 'object') as AstNode);
+      if (isReq(base, mod, reqParam)) return true;
+      // url.parse(req.url, true).query.x
+      if (objName === 'query' && base.type === 'CallExpression' && memberName(unwrap(child(base, 'callee') as AstNode)) === 'parse') {
+        const a0 = args(base)[0];
+        return !!a0 && unwrap(a0).type === 'MemberExpression' && memberName(unwrap(a0)) === 'url' && isReq(child(unwrap(a0), 'object') as AstNode, mod, reqParam);
+      }
+    }
+  }
+  if (n.type === 'CallExpression') {
+    const c = unwrap(child(n, 'callee') as AstNode);
+    if (memberName(c) === 'get') {
+      const sp = unwrap(child(c, 'object') as AstNode);
+      if (sp.type === 'MemberExpression' && memberName(sp) === 'searchParams') {
+        let u = unwrap(child(sp, 'object') as AstNode);
+        const name = identName(u);
+        if (name) {
+          const b = lookup(mod, name, u);
+          if (b?.kind === 'var' && b.init && b.path.length === 0) u = unwrap(b.init);
+        }
+        if (u.type === 'NewExpression' && identName(child(u, 'callee')) === 'URL') {
+          const a0 = args(u)[0];
+          return !!a0 && unwrap(a0).type === 'MemberExpression' && memberName(unwrap(a0)) === 'url' && isReq(child(unwrap(a0), 'object') as AstNode, mod, reqParam);
+        }
+      }
+    }
+  }
+  return false;
+}
+
+function isReq(node: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {
+  const n = unwrap(node);
+  if (reqParam) return isParamRef(mod, n, reqParam);
+  const name = identName(n);
+  return name === 'req' || name === 'request';
+}
+
+export function isRequestMethodExpr(node: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {
+  const n = unwrap(node);
+  return n.type === 'MemberExpression' && memberName(n) === 'method' && isReq(child(n, 'object') as AstNode, mod, reqParam);
+}
+
+/**
+ * An origin callback `(origin, callback) => ...` (§1.2 step 1-2): classify what it allows.
+ * `callback(null, true)` / `callback(null, origin)` reflect; `callback(null, false)` / `callback(err)` deny.
+ */
+function originCallback(f: JsValue & { t: 'func' }, env: EvalEnv): Valued<OriginPolicy> {
+  const fn = f.fn;
+  const mod = f.mod;
+  const span = spanOf(mod, fn);
+  const originParam = paramNode(fn, 0);
+  const cbParam = paramNode(fn, 1);
+  if (!cbParam) return unknown('origin function without a callback parameter', span);
+  const isCb = (call: AstNode) => isParamRef(mod, unwrap(child(call, 'callee') as AstNode), cbParam);
+  const ctx: FlowContext = {
+    mod,
+    env,
+    isOrigin: (n) => isRequestOriginExpr(n, mod, undefined, originParam),
+    isMethod: () => false,
+    interesting: isCb,
+  };
+  const flow = followFunction(fn, ctx);
+  if (flow.incomplete) return unknown(`origin callback: ${flow.incomplete}`, span);
+  const allowPaths: Path[] = [];
+  const fixedValues = new Set<string>();
+  for (const e of flow.effects) {
+    const a = args(e.call);
+    const err = a[0] ? evaluate(a[0], mod, env) : undefined;
+    if (err && err.t !== 'null' && err.t !== 'undef') continue; // callback(err): next(err), no CORS headers
+    const valNode = a[1];
+    if (!valNode) continue;
+    if (ctx.isOrigin(valNode)) {
+      allowPaths.push(e.path);
+      continue;
+    }
+    const v = evaluate(valNode, mod, env);
+    if (v.t === 'bool') {
+      if (v.v) allowPaths.push(e.path);
+      continue;
+    }
+    if (v.t === 'str') {
+      if (v.v === '*') return unknown('origin callback answers a literal *', span);
+      fixedValues.add(v.v);
+      continue;
+    }
+    if (v.t === 'undef' || v.t === 'null') continue;
+    // callback(null, allowed.includes(origin)): allowed exactly when the expression is true.
+    for (const conj of condition(valNode, ctx)) allowPaths.push([...e.path, ...conj]);
+  }
+  if (fixedValues.size > 0) return allowPaths.length === 0 && fixedValues.size === 1 ? known({ kind: 'fixed', value: [...fixedValues][0] as string }, span) : unknown('origin callback answers fixed strings', span);
+  const set = allowedBy(allowPaths);
+  if (set.any) return known({ kind: 'reflect-any' }, span, 'the origin callback accepts every origin');
+  if (set.entries.length === 0 && set.unknown.length === 0) return known({ kind: 'none' }, span, 'the origin callback never allows');
+  return known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)), onRefused: 'no-cors' }, span);
+}
+

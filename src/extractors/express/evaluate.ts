@@ -1,0 +1,575 @@
+/**
+ * A small static evaluator for the values CORS configuration is made of: literals, arrays, objects,
+ * spreads, template strings, string concatenation, constants across modules, `process.env.X ?? 'default'`,
+ * `.split(',')`. Anything it cannot decide is `unknown` with a reason; it never runs the user's code.
+ */
+import type { ProjectHost } from '../../engine/host.js';
+import type { Span } from '../../model/index.js';
+import { args, child, children, elements, identName, isFunction, memberName, propertyKey, rangeOf, staticString, unwrap, type AstNode } from './ast.js';
+import { isRequireCall, loadModule, lookup, resolveSpecifier, spanOf, type Binding, type ExportRef, type JsModule } from './modules.js';
+
+interface Base {
+  node: AstNode;
+  mod: JsModule;
+  /** How the value was obtained when it is not written literally ("default of $ORIGIN when unset"). */
+  via?: string;
+}
+
+export type JsValue =
+  | (Base & { t: 'str'; v: string })
+  | (Base & { t: 'num'; v: number })
+  | (Base & { t: 'bool'; v: boolean })
+  | (Base & { t: 'null' })
+  | (Base & { t: 'undef' })
+  | (Base & { t: 'regex'; pattern: string; flags: string })
+  | (Base & { t: 'array'; items: JsValue[] })
+  | (Base & { t: 'object'; props: Map<string, JsValue>; keys: Map<string, AstNode>; partial: boolean })
+  | (Base & { t: 'func'; fn: AstNode })
+  /** A well-known external: the `cors` factory, `express`, `express.Router`, the request origin... */
+  | (Base & { t: 'ext'; name: string })
+  /** A module namespace (`import * as x`, `require('./x')`). */
+  | (Base & { t: 'ns'; target: JsModule })
+  | (Base & { t: 'unknown'; reason: string });
+
+export function valueSpan(v: JsValue): Span {
+  return spanOf(v.mod, v.node);
+}
+
+export interface EvalEnv {
+  host: ProjectHost;
+  /** Values for parameters bound by the caller (origin callbacks). */
+  params?: Map<AstNode, JsValue>;
+  depth?: number;
+  /** Bindings being evaluated (cycle guard). */
+  active?: Set<AstNode>;
+}
+
+const MAX_DEPTH = 40;
+
+/** Packages whose exports the extractor understands. */
+const KNOWN_PACKAGES: Record<string, string> = {
+  cors: 'cors',
+  express: 'express',
+  'body-parser': 'body-parser',
+  passport: 'passport',
+  'express-jwt': 'express-jwt',
+};
+
+function unknownValue(node: AstNode, mod: JsModule, reason: string): JsValue {
+  return { t: 'unknown', reason, node, mod };
+}
+
+function withVia<T extends JsValue>(v: T, via: string | undefined): T {
+  return via && !v.via ? { ...v, via } : v;
+}
+
+/** The value of a module export, following re-exports. */
+export function exportValue(target: JsModule, name: string, env: EvalEnv, at: AstNode, from: JsModule, seen = new Set<string>()): JsValue {
+  const key = `${target.path}#${name}`;
+  if (seen.has(key) || seen.size > 20) return unknownValue(at, from, `circular re-export of ${name}`);
+  seen.add(key);
+  if (name === '*') return { t: 'ns', target, node: at, mod: from };
+  const ref: ExportRef | undefined = target.exports.get(name);
+  if (ref) {
+    if (ref.kind === 'local') {
+      const program = target.program;
+      if (!program) return unknownValue(at, from, `cannot parse ${target.path}`);
+      return evaluateIdentifier(ref.name, ref.node, target, env);
+    }
+    if (ref.kind === 'expr') return evaluate(ref.node, target, env);
+    const resolvedPath = resolveSpecifier(env.host, target.path, ref.source);
+    if (!resolvedPath) return externalImport(ref.source, ref.imported, ref.node, target);
+    const next = loadModule(env.host, resolvedPath);
+    if (!next) return unknownValue(at, from, `cannot read ${resolvedPath}`);
+    return exportValue(next, ref.imported, env, at, from, seen);
+  }
+  // CommonJS: `module.exports = x` where x is an object: named members.
+  const cjs = target.exports.get('default');
+  if (cjs && name !== 'default') {
+    const whole = exportValue(target, 'default', env, at, from, seen);
+    if (whole.t === 'object') return whole.props.get(name) ?? unknownValue(at, from, `${target.path} has no export ${name}`);
+    if (whole.t === 'ns') return exportValue(whole.target, name, env, at, from, seen);
+  }
+  for (const star of target.starReexports) {
+    const p = resolveSpecifier(env.host, target.path, star);
+    const next = p ? loadModule(env.host, p) : undefined;
+    if (!next) continue;
+    const v = exportValue(next, name, env, at, from, seen);
+    if (v.t !== 'unknown') return v;
+  }
+  if (name === 'default' && target.exports.size === 0 && !target.program) return unknownValue(at, from, `cannot parse ${target.path}`);
+  if (name === 'default') return { t: 'ns', target, node: at, mod: from };
+  return unknownValue(at, from, `${target.path} has no export ${name}`);
+}
+
+function externalImport(source: string, imported: string, node: AstNode, mod: JsModule): JsValue {
+  const pkg = KNOWN_PACKAGES[source];
+  if (pkg) return { t: 'ext', name: imported === 'default' || imported === '*' ? pkg : `${pkg}.${imported}`, node, mod };
+  return unknownValue(node, mod, `imported from ${source}`);
+}
+
+function importValue(source: string, imported: string, node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
+  const resolved = resolveSpecifier(env.host, mod.path, source);
+  if (!resolved) return externalImport(source, imported, node, mod);
+  const target = loadModule(env.host, resolved);
+  if (!target) return unknownValue(node, mod, `cannot read ${resolved}`);
+  if (imported === '*') return { t: 'ns', target, node, mod };
+  return exportValue(target, imported, env, node, mod);
+}
+
+function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env: EvalEnv): JsValue {
+  switch (b.kind) {
+    case 'param': {
+      const bound = env.params?.get(b.node);
+      return bound ?? unknownValue(at, mod, `parameter ${name}`);
+    }
+    case 'func':
+      return { t: 'func', fn: b.node, node: b.node, mod };
+    case 'class':
+      return unknownValue(at, mod, `class ${name}`);
+    case 'import':
+      return importValue(b.source, b.imported, b.node, mod, env);
+    case 'var': {
+      if (b.declKind !== 'const' && mod.reassigned.has(name)) return unknownValue(at, mod, `${name} is reassigned`);
+      if (!b.init) return b.declKind === 'const' ? unknownValue(at, mod, `${name} has no initialiser`) : unknownValue(at, mod, `${name} is assigned later`);
+      const active = env.active ?? new Set<AstNode>();
+      if (active.has(b.id)) return unknownValue(at, mod, `${name} refers to itself`);
+      active.add(b.id);
+      try {
+        let v = evaluate(b.init, mod, { ...env, active });
+        // `list.push(x)`, `opts.origin = x`: data that is modified later is unknown (apps and routers are not data).
+        const m = mod.mutated.get(name);
+        if (m && (v.t === 'array' || v.t === 'object')) return unknownValue(at, mod, `${name} is modified at offset ${rangeOf(m)[0]}`);
+        for (const step of b.path) v = memberOf(v, step, b.id, mod, env);
+        return v;
+      } finally {
+        active.delete(b.id);
+      }
+    }
+  }
+}
+
+function evaluateIdentifier(name: string, at: AstNode, mod: JsModule, env: EvalEnv): JsValue {
+  if (name === 'undefined') return { t: 'undef', node: at, mod };
+  const b = lookup(mod, name, at);
+  if (!b) {
+    if (name === 'process') return { t: 'ext', name: 'process', node: at, mod };
+    return unknownValue(at, mod, `${name} is not defined in ${mod.path}`);
+  }
+  return bindingValue(b, name, at, mod, env);
+}
+
+/** `v[step]` for a static step. */
+export function memberOf(v: JsValue, step: string | number, node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
+  if (v.t === 'unknown') return v;
+  if (step === '…rest' || step === '…computed') return unknownValue(node, mod, 'computed member');
+  switch (v.t) {
+    case 'object': {
+      const p = v.props.get(String(step));
+      if (p) return withVia(p, v.via);
+      if (v.partial) return unknownValue(node, mod, `${String(step)} may come from a spread`);
+      return { t: 'undef', node, mod };
+    }
+    case 'array': {
+      if (step === 'length') return { t: 'num', v: v.items.length, node, mod };
+      const i = typeof step === 'number' ? step : /^\d+$/.test(step) ? Number(step) : NaN;
+      if (Number.isInteger(i)) return v.items[i] ?? { t: 'undef', node, mod };
+      return unknownValue(node, mod, `array member ${String(step)}`);
+    }
+    case 'ns':
+      return exportValue(v.target, String(step), env, node, mod);
+    case 'ext': {
+      const name = `${v.name}.${String(step)}`;
+      if (v.name === 'process' && step === 'env') return { t: 'ext', name: 'process.env', node, mod };
+      if (v.name === 'process.env') return { t: 'ext', name: `env:${String(step)}`, node, mod };
+      return { t: 'ext', name, node, mod };
+    }
+    case 'str':
+      if (step === 'length') return { t: 'num', v: v.v.length, node, mod };
+      return unknownValue(node, mod, `string member ${String(step)}`);
+    default:
+      return unknownValue(node, mod, `member ${String(step)} of ${v.t}`);
+  }
+}
+
+/** Whether a value is an environment variable read (`process.env.X`). */
+export function envName(v: JsValue): string | undefined {
+  return v.t === 'ext' && v.name.startsWith('env:') ? v.name.slice(4) : undefined;
+}
+
+function truthiness(v: JsValue): boolean | undefined {
+  switch (v.t) {
+    case 'str':
+      return v.v !== '';
+    case 'num':
+      return v.v !== 0 && !Number.isNaN(v.v);
+    case 'bool':
+      return v.v;
+    case 'null':
+    case 'undef':
+      return false;
+    case 'regex':
+    case 'array':
+    case 'object':
+    case 'func':
+    case 'ns':
+      return true;
+    default:
+      return undefined;
+  }
+}
+
+function toStr(v: JsValue): string | undefined {
+  switch (v.t) {
+    case 'str':
+      return v.v;
+    case 'num':
+      return String(v.v);
+    case 'bool':
+      return String(v.v);
+    case 'null':
+      return 'null';
+    case 'undef':
+      return 'undefined';
+    default:
+      return undefined;
+  }
+}
+
+/** Evaluates an expression node of a module. */
+export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
+  const depth = env.depth ?? 0;
+  if (depth > MAX_DEPTH) return unknownValue(node, mod, 'expression too deep');
+  const e: EvalEnv = { ...env, depth: depth + 1 };
+  const n = unwrap(node);
+  switch (n.type) {
+    case 'Literal': {
+      const v = n.value;
+      const regex = n.regex as { pattern: string; flags: string } | undefined;
+      if (regex) return { t: 'regex', pattern: regex.pattern, flags: regex.flags, node: n, mod };
+      if (typeof v === 'string') return { t: 'str', v, node: n, mod };
+      if (typeof v === 'number') return { t: 'num', v, node: n, mod };
+      if (typeof v === 'boolean') return { t: 'bool', v, node: n, mod };
+      if (v === null) return { t: 'null', node: n, mod };
+      return unknownValue(n, mod, 'literal');
+    }
+    case 'TemplateLiteral': {
+      const quasis = children(n, 'quasis');
+      const exprs = children(n, 'expressions');
+      let s = '';
+      let via: string | undefined;
+      for (let i = 0; i < quasis.length; i++) {
+        const cooked = (quasis[i]?.value as { cooked?: unknown } | undefined)?.cooked;
+        if (typeof cooked !== 'string') return unknownValue(n, mod, 'template');
+        s += cooked;
+        const ex = exprs[i];
+        if (ex) {
+          const v = evaluate(ex, mod, e);
+          const str = toStr(v);
+          if (str === undefined) return unknownValue(n, mod, v.t === 'unknown' ? v.reason : 'template expression');
+          via ??= v.via;
+          s += str;
+        }
+      }
+      return withVia({ t: 'str', v: s, node: n, mod }, via);
+    }
+    case 'Identifier':
+      return evaluateIdentifier(n.name as string, n, mod, e);
+    case 'ArrayExpression': {
+      const items: JsValue[] = [];
+      for (const el of elements(n)) {
+        if (!el) {
+          items.push({ t: 'undef', node: n, mod });
+          continue;
+        }
+        if (el.type === 'SpreadElement') {
+          const inner = evaluate(child(el, 'argument') as AstNode, mod, e);
+          if (inner.t === 'array') items.push(...inner.items.map((it) => withVia(it, inner.via)));
+          else items.push(unknownValue(el, mod, inner.t === 'unknown' ? inner.reason : 'spread of a non-array'));
+          continue;
+        }
+        items.push(evaluate(el, mod, e));
+      }
+      return { t: 'array', items, node: n, mod };
+    }
+    case 'ObjectExpression': {
+      const props = new Map<string, JsValue>();
+      const keys = new Map<string, AstNode>();
+      let partial = false;
+      for (const p of children(n, 'properties')) {
+        if (p.type === 'SpreadElement') {
+          const inner = evaluate(child(p, 'argument') as AstNode, mod, e);
+          if (inner.t === 'object') {
+            for (const [k, v] of inner.props) {
+              props.set(k, v);
+              const kn = inner.keys.get(k);
+              if (kn) keys.set(k, kn);
+            }
+            partial ||= inner.partial;
+          } else if (inner.t !== 'null' && inner.t !== 'undef') {
+            // Unknown spread: earlier keys may be overridden, later keys still win.
+            partial = true;
+            for (const k of [...props.keys()]) props.set(k, unknownValue(p, mod, 'may be overridden by a spread'));
+          }
+          continue;
+        }
+        const key = propertyKey(p);
+        if (key === undefined) {
+          partial = true;
+          continue;
+        }
+        const value = p.type === 'Property' && (p.method || p.kind === 'get' || p.kind === 'set') ? p : child(p, 'value');
+        if (!value) continue;
+        if (p.kind === 'get' || p.kind === 'set') {
+          props.set(key, unknownValue(p, mod, 'accessor'));
+        } else if (p.method) {
+          props.set(key, { t: 'func', fn: child(p, 'value') ?? p, node: p, mod });
+        } else props.set(key, evaluate(value, mod, e));
+        keys.set(key, p);
+      }
+      return { t: 'object', props, keys, partial, node: n, mod };
+    }
+    case 'FunctionExpression':
+    case 'ArrowFunctionExpression':
+      return { t: 'func', fn: n, node: n, mod };
+    case 'MemberExpression': {
+      const obj = child(n, 'object');
+      if (!obj) return unknownValue(n, mod, 'member');
+      const name = memberName(n);
+      const base = evaluate(obj, mod, e);
+      if (name === undefined) {
+        const prop = child(n, 'property');
+        const pv = prop && n.computed ? evaluate(prop, mod, e) : undefined;
+        if (pv && (pv.t === 'num' || pv.t === 'str')) return memberOf(base, pv.t === 'num' ? pv.v : pv.v, n, mod, e);
+        return unknownValue(n, mod, 'computed member');
+      }
+      const v = memberOf(base, name, n, mod, e);
+      return v;
+    }
+    case 'LogicalExpression': {
+      const op = n.operator as string;
+      const left = evaluate(child(n, 'left') as AstNode, mod, e);
+      const leftEnv = envName(left);
+      if (leftEnv !== undefined && (op === '??' || op === '||')) {
+        // `process.env.X ?? 'default'`: known to be the default when the variable is unset.
+        const right = evaluate(child(n, 'right') as AstNode, mod, e);
+        return right.t === 'unknown' ? right : withVia(right, `the default when $${leftEnv} is unset`);
+      }
+      if (op === '??') {
+        if (left.t === 'null' || left.t === 'undef') return evaluate(child(n, 'right') as AstNode, mod, e);
+        return left.t === 'unknown' ? left : left;
+      }
+      const t = truthiness(left);
+      if (t === undefined) return left.t === 'unknown' ? left : unknownValue(n, mod, 'condition');
+      if (op === '||') return t ? left : evaluate(child(n, 'right') as AstNode, mod, e);
+      if (op === '&&') return t ? evaluate(child(n, 'right') as AstNode, mod, e) : left;
+      return unknownValue(n, mod, 'logical');
+    }
+    case 'ConditionalExpression': {
+      const test = evaluate(child(n, 'test') as AstNode, mod, e);
+      const t = truthiness(test);
+      if (t === undefined) return unknownValue(n, mod, 'depends on a runtime condition');
+      return evaluate(child(n, t ? 'consequent' : 'alternate') as AstNode, mod, e);
+    }
+    case 'BinaryExpression': {
+      const op = n.operator as string;
+      const l = evaluate(child(n, 'left') as AstNode, mod, e);
+      const r = evaluate(child(n, 'right') as AstNode, mod, e);
+      if (op === '+') {
+        if (l.t === 'num' && r.t === 'num') return { t: 'num', v: l.v + r.v, node: n, mod };
+        const ls = toStr(l);
+        const rs = toStr(r);
+        if ((l.t === 'str' || r.t === 'str') && ls !== undefined && rs !== undefined) return withVia({ t: 'str', v: ls + rs, node: n, mod }, l.via ?? r.via);
+        return unknownValue(n, mod, l.t === 'unknown' ? l.reason : r.t === 'unknown' ? r.reason : 'concatenation');
+      }
+      if (l.t === 'num' && r.t === 'num') {
+        const a = l.v;
+        const b = r.v;
+        const num = op === '*' ? a * b : op === '-' ? a - b : op === '/' ? a / b : op === '%' ? a % b : op === '**' ? a ** b : undefined;
+        if (num !== undefined) return { t: 'num', v: num, node: n, mod };
+      }
+      if ((op === '===' || op === '!==' || op === '==' || op === '!=') && l.t !== 'unknown' && r.t !== 'unknown') {
+        const ls = toStr(l);
+        const rs = toStr(r);
+        if (ls !== undefined && rs !== undefined && l.t === r.t) return { t: 'bool', v: (ls === rs) === (op === '===' || op === '=='), node: n, mod };
+      }
+      return unknownValue(n, mod, 'binary expression');
+    }
+    case 'UnaryExpression': {
+      const op = n.operator as string;
+      const arg = evaluate(child(n, 'argument') as AstNode, mod, e);
+      if (op === '!') {
+        const t = truthiness(arg);
+        return t === undefined ? unknownValue(n, mod, 'negation') : { t: 'bool', v: !t, node: n, mod };
+      }
+      if (op === '-' && arg.t === 'num') return { t: 'num', v: -arg.v, node: n, mod };
+      if (op === 'void') return { t: 'undef', node: n, mod };
+      return unknownValue(n, mod, 'unary');
+    }
+    case 'NewExpression': {
+      const callee = evaluate(child(n, 'callee') as AstNode, mod, e);
+      const a = args(n);
+      if (identName(child(n, 'callee')) === 'RegExp' && callee.t === 'unknown') {
+        const p = a[0] ? evaluate(a[0], mod, e) : undefined;
+        const f = a[1] ? evaluate(a[1], mod, e) : undefined;
+        if (p?.t === 'str' && (!f || f.t === 'str')) return { t: 'regex', pattern: p.v, flags: f?.t === 'str' ? f.v : '', node: n, mod };
+        if (p?.t === 'regex' && !f) return { ...p, node: n, mod };
+      }
+      if (identName(child(n, 'callee')) === 'Set' && callee.t === 'unknown') {
+        const inner = a[0] ? evaluate(a[0], mod, e) : { t: 'array' as const, items: [], node: n, mod };
+        if (inner.t === 'array') return { ...inner, node: n, mod };
+      }
+      return unknownValue(n, mod, 'constructed at runtime');
+    }
+    case 'CallExpression':
+      return evaluateCall(n, mod, e);
+    case 'AwaitExpression':
+      return unknownValue(n, mod, 'awaited at runtime');
+    case 'SequenceExpression': {
+      const exprs = children(n, 'expressions');
+      return exprs.length ? evaluate(exprs[exprs.length - 1] as AstNode, mod, e) : unknownValue(n, mod, 'sequence');
+    }
+    default:
+      return unknownValue(n, mod, `${n.type} is not evaluated`);
+  }
+}
+
+function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
+  const calleeNode = child(n, 'callee') as AstNode;
+  const req = isRequireCall(n);
+  if (req !== undefined) return importValue(req, 'default', n, mod, env);
+  const a = args(n);
+  const callee = unwrap(calleeNode);
+  if (callee.type === 'MemberExpression') {
+    const method = memberName(callee);
+    const objNode = child(callee, 'object') as AstNode;
+    const obj = evaluate(objNode, mod, env);
+    if (obj.t === 'str') {
+      const arg0 = a[0] ? evaluate(a[0], mod, env) : undefined;
+      if (method === 'split' && arg0 && (arg0.t === 'str' || arg0.t === 'regex')) {
+        const parts = arg0.t === 'str' ? obj.v.split(arg0.v) : safeRegexSplit(obj.v, arg0.pattern, arg0.flags);
+        if (!parts) return unknownValue(n, mod, 'split');
+        return { t: 'array', items: parts.map((p) => withVia({ t: 'str' as const, v: p, node: obj.node, mod: obj.mod }, obj.via)), node: n, mod, ...(obj.via ? { via: obj.via } : {}) };
+      }
+      if (method === 'trim' || method === 'trimEnd' || method === 'trimStart') return { ...obj, v: obj.v.trim(), node: n, mod };
+      if (method === 'toLowerCase') return { ...obj, v: obj.v.toLowerCase(), node: n, mod };
+      if (method === 'toUpperCase') return { ...obj, v: obj.v.toUpperCase(), node: n, mod };
+      if (method === 'toString') return obj;
+    }
+    if (obj.t === 'array') {
+      const fnNode = a[0] ? unwrap(a[0]) : undefined;
+      if (method === 'map' && fnNode) {
+        const mapped = mapTrivial(fnNode, mod, obj);
+        if (mapped) return { t: 'array', items: mapped, node: n, mod, ...(obj.via ? { via: obj.via } : {}) };
+      }
+      if (method === 'filter' && fnNode) {
+        if (identName(fnNode) === 'Boolean' || isIdentityArrow(fnNode)) {
+          return { t: 'array', items: obj.items.filter((it) => truthiness(it) !== false), node: n, mod, ...(obj.via ? { via: obj.via } : {}) };
+        }
+        return unknownValue(n, mod, 'filtered at runtime');
+      }
+      if (method === 'concat') {
+        const items = [...obj.items];
+        for (const x of a) {
+          const v = evaluate(x, mod, env);
+          if (v.t === 'array') items.push(...v.items);
+          else items.push(v);
+        }
+        return { t: 'array', items, node: n, mod };
+      }
+      if (method === 'join') {
+        const sep = a[0] ? evaluate(a[0], mod, env) : undefined;
+        const strs = obj.items.map(toStr);
+        if (strs.every((s) => s !== undefined) && (!sep || sep.t === 'str')) return { t: 'str', v: strs.join(sep?.t === 'str' ? sep.v : ','), node: n, mod };
+      }
+    }
+    if (obj.t === 'ext') {
+      // express.Router(), express.json(), require('cors')(...)
+      return { t: 'ext', name: `${obj.name}.${method ?? '?'}()`, node: n, mod };
+    }
+    if (obj.t === 'unknown') return obj;
+    return unknownValue(n, mod, `result of .${method ?? '?'}()`);
+  }
+  const fn = evaluate(calleeNode, mod, env);
+  if (fn.t === 'ext') return { t: 'ext', name: `${fn.name}()`, node: n, mod };
+  if (identName(calleeNode) === 'String' && a[0]) {
+    const v = evaluate(a[0], mod, env);
+    const s = toStr(v);
+    return s !== undefined ? { t: 'str', v: s, node: n, mod } : unknownValue(n, mod, 'String()');
+  }
+  if (identName(calleeNode) === 'Number' && a[0]) {
+    const v = evaluate(a[0], mod, env);
+    if (v.t === 'num') return v;
+    if (v.t === 'str' && v.v.trim() !== '' && !Number.isNaN(Number(v.v))) return withVia({ t: 'num', v: Number(v.v), node: n, mod }, v.via);
+    return unknownValue(n, mod, 'Number()');
+  }
+  if (identName(calleeNode) === 'parseInt' && a[0]) {
+    const v = evaluate(a[0], mod, env);
+    if (v.t === 'num') return v;
+    if (v.t === 'str' && /^\s*-?\d/.test(v.v)) return withVia({ t: 'num', v: parseInt(v.v, 10), node: n, mod }, v.via);
+    return unknownValue(n, mod, 'parseInt()');
+  }
+  if (fn.t === 'func') {
+    // A function that returns a constant expression (`const corsOptions = () => ({...})`).
+    const body = child(fn.fn, 'body');
+    if (body && body.type !== 'BlockStatement' && children(fn.fn, 'params').length === 0) return evaluate(body, fn.mod, env);
+    if (body?.type === 'BlockStatement' && children(fn.fn, 'params').length === 0) {
+      const stmts = children(body, 'body');
+      const last = stmts[stmts.length - 1];
+      if (stmts.length === 1 && last?.type === 'ReturnStatement' && child(last, 'argument')) return evaluate(child(last, 'argument') as AstNode, fn.mod, env);
+    }
+  }
+  return unknownValue(n, mod, 'computed at runtime');
+}
+
+function safeRegexSplit(s: string, pattern: string, flags: string): string[] | undefined {
+  // Only simple separators (`/\s*,\s*/`, `/[,\s]+/`) are split here; they cannot backtrack badly on short config strings.
+  if (s.length > 10_000 || !/^[\\sS,;|\[\]+*\s]+$/.test(pattern)) return undefined;
+  try {
+    return s.split(new RegExp(pattern, flags.replace(/[gy]/g, '')));
+  } catch {
+    return undefined;
+  }
+}
+
+function isIdentityArrow(fn: AstNode): boolean {
+  if (fn.type !== 'ArrowFunctionExpression') return false;
+  const p = identName(children(fn, 'params')[0]);
+  const body = child(fn, 'body');
+  return !!p && !!body && identName(body) === p;
+}
+
+/** `.map(s => s.trim())`, `.map(String)`, `.map(s => s.toLowerCase())`, `.map(o => str(o))`. */
+function mapTrivial(fn: AstNode, mod: JsModule, arr: JsValue & { t: 'array' }): JsValue[] | undefined {
+  void mod;
+  if (identName(fn) === 'String') return arr.items;
+  if (!isFunction(fn)) return undefined;
+  const p = identName(children(fn, 'params')[0]);
+  let body = child(fn, 'body');
+  if (body?.type === 'BlockStatement') {
+    const stmts = children(body, 'body');
+    body = stmts.length === 1 && stmts[0]?.type === 'ReturnStatement' ? child(stmts[0], 'argument') : undefined;
+  }
+  if (!p || !body) return undefined;
+  const b = unwrap(body);
+  if (identName(b) === p) return arr.items;
+  if (b.type === 'CallExpression') {
+    const c = unwrap(child(b, 'callee') as AstNode);
+    const method = memberName(c);
+    if (c.type === 'MemberExpression' && identName(child(c, 'object')) === p && args(b).length === 0) {
+      if (method === 'trim') return arr.items.map((it) => (it.t === 'str' ? { ...it, v: it.v.trim() } : it));
+      if (method === 'toLowerCase') return arr.items.map((it) => (it.t === 'str' ? { ...it, v: it.v.toLowerCase() } : it));
+    }
+    if (identName(c) === 'String' && identName(args(b)[0]) === p) return arr.items;
+  }
+  return undefined;
+}
+
+/** Strings of a value that is a string or an array of strings; undefined when not known. */
+export function staticStrings(v: JsValue): string[] | undefined {
+  if (v.t === 'str') return [v.v];
+  if (v.t === 'array' && v.items.every((i) => i.t === 'str')) return v.items.map((i) => (i as { v: string }).v);
+  return undefined;
+}
+
+export { staticString };

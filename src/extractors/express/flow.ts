@@ -1,0 +1,568 @@
+/**
+ * Path-sensitive reading of small functions: origin callbacks (`origin: (origin, cb) => ...`), cors options
+ * delegates and hand-written CORS middleware. Each call of interest (the callback, a header write, ending the
+ * response, `next()`) is recorded with the conditions on the path that reaches it, and conditions on the
+ * request Origin are turned into origin-matcher entries for the shared model. The number of paths is bounded;
+ * past it, or when the function does something it cannot follow, the answer is "unknown".
+ */
+import type { OriginEntry, StringTest } from '../../model/index.js';
+import { args, child, childNodes, children, identName, isFunction, memberName, staticString, unwrap, walk, type AstNode } from './ast.js';
+import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
+import { lookup, spanOf, type JsModule } from './modules.js';
+
+export type Atom =
+  | { kind: 'entries'; entries: OriginEntry[]; node: AstNode }
+  | { kind: 'no-origin'; node: AstNode }
+  | { kind: 'method'; method: string; node: AstNode }
+  | { kind: 'const'; value: boolean; node: AstNode }
+  | { kind: 'unknown'; reason: string; node: AstNode; aboutOrigin: boolean };
+
+export interface Lit {
+  atom: Atom;
+  positive: boolean;
+}
+
+export type Path = Lit[];
+
+export interface Effect {
+  kind: 'call';
+  call: AstNode;
+  path: Path;
+}
+
+export interface FlowResult {
+  effects: Effect[];
+  /** Why the function could not be followed completely (then effects are incomplete). */
+  incomplete?: string;
+}
+
+export interface FlowContext {
+  mod: JsModule;
+  env: EvalEnv;
+  /** Is this expression the request Origin (string)? */
+  isOrigin(node: AstNode): boolean;
+  /** Is this expression the request method? */
+  isMethod(node: AstNode): boolean;
+  /** Should this call be recorded as an effect? */
+  interesting(call: AstNode): boolean;
+}
+
+const MAX_PATHS = 96;
+
+// ─── Conditions ────────────────────────────────────────────────────────────────────────────────────
+
+type Cond = Lit[][]; // disjunctive normal form
+
+const TRUE: Cond = [[]];
+const FALSE: Cond = [];
+
+function and(a: Cond, b: Cond): Cond {
+  const out: Cond = [];
+  for (const x of a) for (const y of b) out.push([...x, ...y]);
+  return out.slice(0, MAX_PATHS + 1);
+}
+
+function not(c: Cond, node: AstNode): Cond {
+  // ¬(A ∨ B) = ¬A ∧ ¬B; ¬(a ∧ b) = ¬a ∨ ¬b.
+  let acc: Cond = TRUE;
+  for (const conj of c) {
+    const negConj: Cond = conj.map((l) => [{ atom: l.atom, positive: !l.positive }]);
+    acc = and(acc, conj.length === 0 ? FALSE : negConj);
+    if (acc.length > MAX_PATHS) return [[{ atom: { kind: 'unknown', reason: 'condition too complex', node, aboutOrigin: true }, positive: true }]];
+  }
+  return acc;
+}
+
+function lit(atom: Atom, positive = true): Cond {
+  return [[{ atom, positive }]];
+}
+
+function regexEntry(v: JsValue & { t: 'regex' }): OriginEntry {
+  return { type: 'regex', pattern: v.pattern, flags: v.flags, flavor: 'js', mode: 'search', span: valueSpan(v) };
+}
+
+/** Origin entries from a list value (strings and regexes). */
+function entriesOfList(v: JsValue): { entries: OriginEntry[]; unknown?: string } {
+  const items = v.t === 'array' ? v.items : [v];
+  const entries: OriginEntry[] = [];
+  for (const it of items) {
+    if (it.t === 'str') entries.push({ type: 'literal', value: it.v, caseInsensitive: false, span: valueSpan(it) });
+    else if (it.t === 'regex') entries.push(regexEntry(it));
+    else return { entries, unknown: it.t === 'unknown' ? it.reason : `list element is ${it.t}` };
+  }
+  return { entries };
+}
+
+function ev(node: AstNode, ctx: FlowContext): JsValue {
+  return evaluate(node, ctx.mod, ctx.env);
+}
+
+/** `new URL(origin).hostname` / `.host` / `url.hostname` where `url = new URL(origin)`. */
+function urlPartOfOrigin(node: AstNode, ctx: FlowContext): 'hostname' | 'host' | 'origin' | undefined {
+  const u = unwrap(node);
+  if (u.type !== 'MemberExpression') return undefined;
+  const part = memberName(u);
+  if (part !== 'hostname' && part !== 'host' && part !== 'origin') return undefined;
+  let obj = unwrap(child(u, 'object') as AstNode);
+  const name = identName(obj);
+  if (name) {
+    const b = lookup(ctx.mod, name, obj);
+    if (b?.kind === 'var' && b.init && b.path.length === 0) obj = unwrap(b.init);
+  }
+  if (obj.type === 'NewExpression' && identName(child(obj, 'callee')) === 'URL') {
+    const a0 = args(obj)[0];
+    if (a0 && ctx.isOrigin(a0)) return part;
+  }
+  return undefined;
+}
+
+function stringTest(op: StringTest['op'], on: StringTest['on'], v: JsValue, caseInsensitive: boolean, node: AstNode, ctx: FlowContext): Atom {
+  if (v.t !== 'str') return { kind: 'unknown', reason: v.t === 'unknown' ? v.reason : 'non-string test', node, aboutOrigin: true };
+  const span = spanOf(ctx.mod, node);
+  return { kind: 'entries', entries: [{ type: 'tests', all: [{ op, on, value: v.v, caseInsensitive, span: valueSpan(v) }], span }], node };
+}
+
+/** Which part of the origin an expression is: the origin itself, a URL part, or a lower-cased origin. */
+function originSubject(node: AstNode, ctx: FlowContext): { on: StringTest['on']; ci: boolean } | undefined {
+  const u = unwrap(node);
+  if (ctx.isOrigin(u)) return { on: 'origin', ci: false };
+  const part = urlPartOfOrigin(u, ctx);
+  if (part) return { on: part === 'origin' ? 'origin' : part, ci: false };
+  if (u.type === 'CallExpression') {
+    const c = unwrap(child(u, 'callee') as AstNode);
+    if (c.type === 'MemberExpression' && memberName(c) === 'toLowerCase' && args(u).length === 0) {
+      const inner = originSubject(child(c, 'object') as AstNode, ctx);
+      if (inner) return { on: inner.on, ci: true };
+    }
+  }
+  return undefined;
+}
+
+function mentionsOrigin(node: AstNode, ctx: FlowContext): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found) return false;
+    if (ctx.isOrigin(n)) {
+      found = true;
+      return false;
+    }
+    return !isFunction(n) || n === node;
+  });
+  return found;
+}
+
+/** Classifies a boolean expression into a condition over atoms. */
+export function condition(node: AstNode, ctx: FlowContext, depth = 0): Cond {
+  const n = unwrap(node);
+  if (depth > 12) return lit({ kind: 'unknown', reason: 'condition too deep', node: n, aboutOrigin: true });
+  if (n.type === 'LogicalExpression') {
+    const l = condition(child(n, 'left') as AstNode, ctx, depth + 1);
+    const r = condition(child(n, 'right') as AstNode, ctx, depth + 1);
+    if (n.operator === '&&') return and(l, r);
+    if (n.operator === '||') return [...l, ...r].slice(0, MAX_PATHS + 1);
+  }
+  if (n.type === 'UnaryExpression' && n.operator === '!') return not(condition(child(n, 'argument') as AstNode, ctx, depth + 1), n);
+  const atom = atomOf(n, ctx);
+  return atom.cond;
+}
+
+function atomOf(n: AstNode, ctx: FlowContext): { cond: Cond } {
+  // Truthiness of the origin itself: `if (!origin)` is "no Origin header".
+  if (ctx.isOrigin(n)) return { cond: lit({ kind: 'no-origin', node: n }, false) };
+  if (n.type === 'BinaryExpression') {
+    const op = n.operator as string;
+    const left = child(n, 'left') as AstNode;
+    const right = child(n, 'right') as AstNode;
+    const eq = op === '===' || op === '==';
+    const ne = op === '!==' || op === '!=';
+    if (eq || ne) {
+      // req.method === 'OPTIONS'
+      for (const [a, b] of [
+        [left, right],
+        [right, left],
+      ] as const) {
+        if (ctx.isMethod(a)) {
+          const m = staticString(b);
+          if (m !== undefined) return { cond: lit({ kind: 'method', method: m.toUpperCase(), node: n }, eq) };
+        }
+        const subj = originSubject(a, ctx);
+        if (subj) {
+          const bv = ev(b, ctx);
+          if (bv.t === 'undef' || bv.t === 'null') return { cond: lit({ kind: 'no-origin', node: n }, eq) };
+          if (bv.t === 'str') {
+            const entry: OriginEntry =
+              subj.on === 'origin' && !subj.ci
+                ? { type: 'literal', value: bv.v, caseInsensitive: false, span: valueSpan(bv) }
+                : { type: 'tests', all: [{ op: 'equals', on: subj.on, value: bv.v, caseInsensitive: subj.ci, span: valueSpan(bv) }], span: spanOf(ctx.mod, n) };
+            return { cond: lit({ kind: 'entries', entries: [entry], node: n }, eq) };
+          }
+        }
+      }
+      // list.indexOf(origin) !== -1, origin.indexOf('x') !== -1, origin.search(re) !== -1
+      for (const [a, b] of [
+        [left, right],
+        [right, left],
+      ] as const) {
+        const bv = ev(b, ctx);
+        const au = unwrap(a);
+        if (bv.t === 'num' && bv.v === -1 && au.type === 'CallExpression') {
+          const inner = callAtom(au, ctx, 'indexOf');
+          if (inner) return { cond: eq ? not(inner, n) : inner };
+        }
+      }
+    }
+    if (op === '>' || op === '>=' || op === '<' || op === '<=') {
+      const lu = unwrap(left);
+      const rv = ev(right, ctx);
+      if (lu.type === 'CallExpression' && rv.t === 'num') {
+        const inner = callAtom(lu, ctx, 'indexOf');
+        if (inner) {
+          const positive = (op === '>' && rv.v === -1) || (op === '>=' && rv.v === 0);
+          const negative = (op === '<' && rv.v === 0) || (op === '<=' && rv.v === -1);
+          if (positive) return { cond: inner };
+          if (negative) return { cond: not(inner, n) };
+        }
+      }
+    }
+  }
+  if (n.type === 'CallExpression') {
+    const c = callAtom(n, ctx, 'bool');
+    if (c) return { cond: c };
+  }
+  // whitelist[origin] / whitelist.hasOwnProperty(origin): the keys with truthy values are the allow-list.
+  if (n.type === 'MemberExpression' && n.computed && ctx.isOrigin(child(n, 'property') as AstNode)) {
+    const obj = ev(child(n, 'object') as AstNode, ctx);
+    if (obj.t === 'object' && !obj.partial) {
+      const entries: OriginEntry[] = [];
+      for (const [key, value] of obj.props) {
+        if (value.t === 'bool' && !value.v) continue;
+        if (value.t === 'unknown') return { cond: lit({ kind: 'unknown', reason: value.reason, node: n, aboutOrigin: true }) };
+        const keyNode = obj.keys.get(key);
+        entries.push({ type: 'literal', value: key, caseInsensitive: false, span: keyNode ? spanOf(obj.mod, keyNode) : valueSpan(obj) });
+      }
+      return { cond: lit({ kind: 'entries', entries, node: n }) };
+    }
+    return { cond: lit({ kind: 'unknown', reason: obj.t === 'unknown' ? obj.reason : 'lookup table', node: n, aboutOrigin: true }) };
+  }
+  // A condition that does not involve the origin: a constant, or an unknown runtime condition.
+  const v = ev(n, ctx);
+  if (v.t === 'bool') return { cond: lit({ kind: 'const', value: v.v, node: n }) };
+  if (v.t === 'str' || v.t === 'num' || v.t === 'null' || v.t === 'undef') {
+    const truthy = v.t === 'str' ? v.v !== '' : v.t === 'num' ? v.v !== 0 : false;
+    return { cond: lit({ kind: 'const', value: truthy, node: n }) };
+  }
+  return { cond: lit({ kind: 'unknown', reason: v.t === 'unknown' ? v.reason : 'runtime condition', node: n, aboutOrigin: mentionsOrigin(n, ctx) }) };
+}
+
+/**
+ * A call used as a condition: `list.includes(origin)`, `set.has(origin)`, `re.test(origin)`,
+ * `origin.endsWith('.example.com')`, `origin.match(re)`, `list.some(...)`, `isAllowed(origin)`.
+ * `mode` 'indexOf' means the call is compared with -1 (so only indexOf/search shapes apply).
+ */
+function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Cond | undefined {
+  const callee = unwrap(child(call, 'callee') as AstNode);
+  const a = args(call);
+  const a0 = a[0];
+  if (callee.type === 'MemberExpression') {
+    const method = memberName(callee);
+    const obj = child(callee, 'object') as AstNode;
+    const subj = originSubject(obj, ctx);
+    if (subj && a0) {
+      // Methods called on the origin string.
+      const v = ev(a0, ctx);
+      if (mode === 'bool' && (method === 'endsWith' || method === 'startsWith' || method === 'includes')) {
+        return lit(stringTest(method, subj.on, v, subj.ci, call, ctx));
+      }
+      if ((mode === 'bool' && method === 'match') || (mode === 'indexOf' && method === 'search')) {
+        if (v.t === 'regex' && subj.on === 'origin') return lit({ kind: 'entries', entries: [regexEntry(v)], node: call });
+      }
+      if (mode === 'indexOf' && method === 'indexOf') return lit(stringTest('includes', subj.on, v, subj.ci, call, ctx));
+      return lit({ kind: 'unknown', reason: `origin.${method ?? '?'}()`, node: call, aboutOrigin: true });
+    }
+    if (a0 && originSubject(a0, ctx)) {
+      const s = originSubject(a0, ctx) as { on: StringTest['on']; ci: boolean };
+      const list = ev(obj, ctx);
+      if ((mode === 'bool' && (method === 'includes' || method === 'has')) || (mode === 'indexOf' && method === 'indexOf')) {
+        if (list.t === 'unknown') return lit({ kind: 'unknown', reason: list.reason, node: call, aboutOrigin: true });
+        const { entries, unknown } = entriesOfList(list);
+        if (unknown !== undefined) return lit({ kind: 'unknown', reason: unknown, node: call, aboutOrigin: true });
+        if (s.on !== 'origin' || s.ci) {
+          const tests: OriginEntry[] = entries.flatMap((e) =>
+            e.type === 'literal' ? [{ type: 'tests' as const, all: [{ op: 'equals' as const, on: s.on, value: e.value, caseInsensitive: s.ci, span: e.span }], span: e.span }] : [],
+          );
+          return lit({ kind: 'entries', entries: tests, node: call });
+        }
+        return lit({ kind: 'entries', entries, node: call });
+      }
+      if (mode === 'bool' && (method === 'test' || method === 'exec')) {
+        const re = ev(obj, ctx);
+        if (re.t === 'regex' && s.on === 'origin') return lit({ kind: 'entries', entries: [regexEntry(re)], node: call });
+        return lit({ kind: 'unknown', reason: re.t === 'unknown' ? re.reason : 'test()', node: call, aboutOrigin: true });
+      }
+    }
+    // list.some(o => o === origin) / list.some(re => re.test(origin)) / list.some(d => origin.endsWith(d))
+    if (mode === 'bool' && (method === 'some' || method === 'find' || method === 'findIndex') && a0 && isFunction(unwrap(a0))) {
+      return someAtom(call, unwrap(a0), ev(obj, ctx), ctx);
+    }
+  }
+  // isAllowed(origin): inline a local function whose body returns an expression.
+  if (mode === 'bool' && a.some((x) => originSubject(x, ctx))) {
+    const fv = ev(callee, ctx);
+    if (fv.t === 'func') {
+      const body = returnedExpression(fv.fn);
+      const params = children(fv.fn, 'params');
+      const idx = a.findIndex((x) => originSubject(x, ctx));
+      const p = params[idx];
+      if (body && p && identName(p)) {
+        const inner: FlowContext = {
+          ...ctx,
+          mod: fv.mod,
+          isOrigin: (x) => {
+            const name = identName(x);
+            if (name) { const pb = lookup(fv.mod, name, x); if (pb?.kind === 'param' && pb.node === p) return true; }
+            return fv.mod === ctx.mod && ctx.isOrigin(x);
+          },
+        };
+        return condition(body, inner, 1);
+      }
+    }
+    return lit({ kind: 'unknown', reason: 'origin checked by a function cors-lint cannot read', node: call, aboutOrigin: true });
+  }
+  return undefined;
+}
+
+function returnedExpression(fn: AstNode): AstNode | undefined {
+  const body = child(fn, 'body');
+  if (!body) return undefined;
+  if (body.type !== 'BlockStatement') return body;
+  const stmts = children(body, 'body');
+  if (stmts.length === 1 && stmts[0]?.type === 'ReturnStatement') return child(stmts[0], 'argument');
+  return undefined;
+}
+
+function someAtom(call: AstNode, fn: AstNode, list: JsValue, ctx: FlowContext): Cond {
+  const p = children(fn, 'params')[0];
+  const body = returnedExpression(fn);
+  if (!p || !identName(p) || !body) return lit({ kind: 'unknown', reason: 'callback', node: call, aboutOrigin: true });
+  if (list.t !== 'array') return lit({ kind: 'unknown', reason: list.t === 'unknown' ? list.reason : 'not a list', node: call, aboutOrigin: true });
+  // Evaluate the predicate once per list element, with the parameter bound to the element.
+  const out: Cond = [];
+  for (const item of list.items) {
+    const env: EvalEnv = { ...ctx.env, params: new Map(ctx.env.params ?? []) };
+    env.params?.set(p, item);
+    const c = condition(body, { ...ctx, env }, 1);
+    out.push(...c);
+    if (out.length > MAX_PATHS) return lit({ kind: 'unknown', reason: 'list too long', node: call, aboutOrigin: true });
+  }
+  return out;
+}
+
+// ─── Paths through statements ──────────────────────────────────────────────────────────────────────
+
+class Walker {
+  readonly effects: Effect[] = [];
+  incomplete: string | undefined;
+
+  constructor(private readonly ctx: FlowContext) {}
+
+  private fork(paths: Path[], cond: Cond): Path[] {
+    const out: Path[] = [];
+    for (const p of paths) for (const conj of cond) out.push([...p, ...conj]);
+    if (out.length > MAX_PATHS) {
+      this.incomplete ??= 'too many paths';
+      return out.slice(0, MAX_PATHS);
+    }
+    return out.filter(feasible);
+  }
+
+  /** Records the interesting calls of an expression (not inside nested functions), in evaluation order. */
+  expression(node: AstNode, paths: Path[]): Path[] {
+    const n = unwrap(node);
+    if (n.type === 'ConditionalExpression') {
+      const c = condition(child(n, 'test') as AstNode, this.ctx);
+      this.expression(child(n, 'consequent') as AstNode, this.fork(paths, c));
+      this.expression(child(n, 'alternate') as AstNode, this.fork(paths, not(c, n)));
+      return paths;
+    }
+    if (n.type === 'LogicalExpression' && (n.operator === '&&' || n.operator === '||')) {
+      const c = condition(child(n, 'left') as AstNode, this.ctx);
+      this.expression(child(n, 'left') as AstNode, paths);
+      this.expression(child(n, 'right') as AstNode, this.fork(paths, n.operator === '&&' ? c : not(c, n)));
+      return paths;
+    }
+    const calls: AstNode[] = [];
+    const stack: [AstNode, boolean][] = [[n, false]];
+    // Post-order without recursion: inner calls (res.status(204)) before outer ones (.end()).
+    while (stack.length) {
+      const [cur, visited] = stack.pop() as [AstNode, boolean];
+      if (visited) {
+        if (cur.type === 'CallExpression' && this.ctx.interesting(cur)) calls.push(cur);
+        continue;
+      }
+      if (isFunction(cur) && cur !== n) {
+        // A callback of interest called from a nested function (a promise, a DB lookup): cannot follow.
+        let nested = false;
+        walk(cur, (x) => {
+          if (x.type === 'CallExpression' && this.ctx.interesting(x)) nested = true;
+          return !nested;
+        });
+        if (nested) this.incomplete ??= 'the response is produced inside a nested callback';
+        continue;
+      }
+      stack.push([cur, true]);
+      // childNodes skips `parent` links (ESLint's trees have them) and comments.
+      const kids = childNodes(cur);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i] as AstNode, false]);
+    }
+    for (const c of calls) for (const p of paths) this.effects.push({ kind: 'call', call: c, path: p });
+    return paths;
+  }
+
+  statements(stmts: AstNode[], paths: Path[], depth = 0): Path[] {
+    let cur = paths;
+    for (const s of stmts) {
+      if (cur.length === 0) break;
+      cur = this.statement(s, cur, depth);
+    }
+    return cur;
+  }
+
+  statement(s: AstNode, paths: Path[], depth: number): Path[] {
+    if (depth > 40) {
+      this.incomplete ??= 'nested too deeply';
+      return paths;
+    }
+    switch (s.type) {
+      case 'BlockStatement':
+        return this.statements(children(s, 'body'), paths, depth + 1);
+      case 'ExpressionStatement':
+        return this.expression(child(s, 'expression') as AstNode, paths);
+      case 'VariableDeclaration':
+        for (const d of children(s, 'declarations')) {
+          const init = child(d, 'init');
+          if (init) this.expression(init, paths);
+        }
+        return paths;
+      case 'ReturnStatement': {
+        const arg = child(s, 'argument');
+        if (arg) this.expression(arg, paths);
+        return [];
+      }
+      case 'ThrowStatement':
+        return [];
+      case 'IfStatement': {
+        const c = condition(child(s, 'test') as AstNode, this.ctx);
+        const thenOut = this.statement(child(s, 'consequent') as AstNode, this.fork(paths, c), depth + 1);
+        const alt = child(s, 'alternate');
+        const elsePaths = this.fork(paths, not(c, s));
+        const elseOut = alt ? this.statement(alt, elsePaths, depth + 1) : elsePaths;
+        return [...thenOut, ...elseOut].slice(0, MAX_PATHS);
+      }
+      case 'TryStatement': {
+        const out = this.statement(child(s, 'block') as AstNode, paths, depth + 1);
+        const fin = child(s, 'finalizer');
+        return fin ? this.statement(fin, out, depth + 1) : out;
+      }
+      case 'EmptyStatement':
+      case 'FunctionDeclaration':
+      case 'ClassDeclaration':
+      case 'TSTypeAliasDeclaration':
+      case 'TSInterfaceDeclaration':
+        return paths;
+      default: {
+        // Loops, switch, labels: walk the body under an unknown condition.
+        const unknownCond = lit({ kind: 'unknown', reason: `${s.type}`, node: s, aboutOrigin: false });
+        const inner = this.fork(paths, unknownCond);
+        for (const key of ['body', 'consequent', 'cases', 'block']) {
+          const v = s[key];
+          const nodes = Array.isArray(v) ? (v as AstNode[]) : v && typeof v === 'object' ? [v as AstNode] : [];
+          for (const x of nodes) {
+            if (x.type === 'SwitchCase') this.statements(children(x, 'consequent'), inner, depth + 1);
+            else if (typeof x.type === 'string') this.statement(x, inner, depth + 1);
+          }
+        }
+        return paths;
+      }
+    }
+  }
+}
+
+function feasible(p: Path): boolean {
+  for (const l of p) if (l.atom.kind === 'const' && l.atom.value !== l.positive) return false;
+  // `origin` both present and absent.
+  const noOrigin = p.filter((l) => l.atom.kind === 'no-origin');
+  if (noOrigin.some((l) => l.positive) && noOrigin.some((l) => !l.positive)) return false;
+  const methods = p.filter((l) => l.atom.kind === 'method' && l.positive).map((l) => (l.atom as { method: string }).method);
+  if (new Set(methods).size > 1) return false;
+  for (const l of p) if (l.atom.kind === 'method' && !l.positive && methods.includes(l.atom.method)) return false;
+  return true;
+}
+
+/** Follows a function body and records its interesting calls with their path conditions. */
+export function followFunction(fn: AstNode, ctx: FlowContext): FlowResult {
+  const w = new Walker(ctx);
+  const body = child(fn, 'body');
+  if (!body) return { effects: [], incomplete: 'no body' };
+  if (body.type === 'BlockStatement') w.statements(children(body, 'body'), [[]]);
+  else w.expression(body, [[]]);
+  return w.incomplete ? { effects: w.effects, incomplete: w.incomplete } : { effects: w.effects };
+}
+
+export interface AllowedSet {
+  /** Every origin (except, perhaps, a block list) is accepted on some path. */
+  any: boolean;
+  entries: OriginEntry[];
+  /** Paths whose accepted origins cannot be decided. */
+  unknown: AstNode[];
+}
+
+/**
+ * What a set of "allow" paths accepts. Paths that only run without an Origin header are not CORS.
+ * Negated origin tests only shrink a path's set, so they are ignored, except that a path with no
+ * positive origin test and an unknown negated one is unknown.
+ */
+export function allowedBy(paths: Path[]): AllowedSet {
+  const out: AllowedSet = { any: false, entries: [], unknown: [] };
+  for (const p of paths) {
+    if (!feasible(p)) continue;
+    if (p.some((l) => l.atom.kind === 'no-origin' && l.positive)) continue;
+    const positives = p.filter((l) => l.positive && l.atom.kind === 'entries').map((l) => l.atom as Atom & { kind: 'entries' });
+    const unknownPos = p.find((l) => l.atom.kind === 'unknown' && (l.positive || l.atom.aboutOrigin));
+    if (positives.length === 0) {
+      if (unknownPos) out.unknown.push(unknownPos.atom.node);
+      else out.any = true;
+      continue;
+    }
+    if (positives.length === 1) {
+      out.entries.push(...(positives[0] as { entries: OriginEntry[] }).entries);
+      continue;
+    }
+    // Several positive tests on one path: a conjunction. String tests combine into one entry; otherwise the
+    // most specific one (an exact list) bounds the set from above.
+    const allTests = positives.every((a) => a.entries.length === 1 && a.entries[0]?.type === 'tests');
+    if (allTests) {
+      const all = positives.flatMap((a) => (a.entries[0] as { all: StringTest[] }).all);
+      out.entries.push({ type: 'tests', all, span: (all[0] as StringTest).span });
+      continue;
+    }
+    const literalList = positives.find((a) => a.entries.every((e) => e.type === 'literal'));
+    if (literalList) out.entries.push(...literalList.entries);
+    else out.unknown.push((positives[0] as Atom).node);
+  }
+  out.entries = dedupeEntries(out.entries);
+  return out;
+}
+
+function entryKey(e: OriginEntry): string {
+  return `${e.type}|${e.span.file}|${e.span.start}|${e.span.end}|${JSON.stringify(e.type === 'tests' ? e.all.map((t) => [t.op, t.on, t.value]) : e.type === 'literal' ? e.value : e.type === 'regex' ? e.pattern : e.haystack)}`;
+}
+
+function dedupeEntries(entries: OriginEntry[]): OriginEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((e) => {
+    const k = entryKey(e);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,1009 @@
+/**
+ * The Express extractor: apps (`express()`), routers, the `cors` package (app-wide or per route) and
+ * hand-written CORS middleware, with route order, preflight handling and the Express major version.
+ * Semantics: cors-semantics.md §1.
+ */
+import * as posix from 'node:path/posix';
+import type { Extractor } from '../../engine/extractor.js';
+import type { ProjectHost } from '../../engine/host.js';
+import type { SourceFile } from '../../engine/source.js';
+import {
+  known,
+  unknown,
+  type AppModel,
+  type CorsPolicy,
+  type ExtractResult,
+  type HeaderRead,
+  type HeaderWrite,
+  type OriginPolicy,
+  type PreflightHandling,
+  type Route,
+  type Scope,
+  type ShadowingStep,
+  type Span,
+  type TokenList,
+  type Valued,
+} from '../../model/index.js';
+import { args, child, children, identName, memberName, rangeOf, staticString, unwrap, walk, type AstNode } from './ast.js';
+import { corsFields, isRequestMethodExpr, isRequestOriginExpr, tokenList } from './cors-options.js';
+import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
+import { allowedBy, condition, followFunction, type Effect, type FlowContext, type Path } from './flow.js';
+import { isJsPath, loadModule, lookup, spanOf, type JsModule } from './modules.js';
+
+const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'options', 'all', 'head']);
+// Files that mention CORS, and the files that create Express apps (their routes and mounts give the prefixes).
+const PREFILTER = /cors|access-control-|\bexpress\s*\(\s*\)/i;
+
+/** A file whose first lines are thousands of characters long is a bundle, not hand-written server code. */
+function looksMinified(text: string): boolean {
+  if (text.length < 20_000) return false;
+  const head = text.slice(0, 20_000);
+  const lines = head.split('\n');
+  return lines.length < 10 && lines.some((l) => l.length > 2000);
+}
+
+interface Registration {
+  method: string; // 'use' or an HTTP method (lower-case) or 'all'
+  path: string | undefined;
+  pathNode: AstNode | undefined;
+  handlers: AstNode[];
+  call: AstNode;
+  mod: JsModule;
+  /** A plain Node request handler (`http.createServer(fn)`): it answers every request, OPTIONS included. */
+  server?: boolean;
+}
+
+function calleePathOf(n: AstNode): string[] | undefined {
+  const u = unwrap(n);
+  if (u.type === 'Identifier') return [u.name as string];
+  if (u.type === 'MemberExpression') {
+    const name = memberName(u);
+    const base = calleePathOf(child(u, 'object') as AstNode);
+    return name && base ? [...base, name] : undefined;
+  }
+  return undefined;
+}
+
+/** Registrations per receiver in a module. Receivers are keyed by the node that created them. */
+interface ModuleScan {
+  byReceiver: Map<string, { reg: Registration[]; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; ports?: number[] }>;
+}
+
+function receiverKey(mod: JsModule, v: JsValue, recvNode: AstNode): { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode } | undefined {
+  if (v.t === 'ext') {
+    if (v.name === 'express()') return { key: `${v.mod.path}:${rangeOf(v.node)[0]}`, kind: 'app', node: v.node };
+    if (v.name === 'express.Router()' || v.name === 'express.Router.()' || v.name === 'express.default.Router()') {
+      return { key: `${v.mod.path}:${rangeOf(v.node)[0]}`, kind: 'router', node: v.node };
+    }
+    return undefined;
+  }
+  if (v.t === 'unknown') {
+    // A class field (`this.app = express(); this.app.use(cors())`): one app per class member name and file.
+    if (recvNode.type === 'MemberExpression' && unwrap(child(recvNode, 'object') as AstNode).type === 'ThisExpression') {
+      const member = memberName(recvNode);
+      if (member && /^(app|server|express|application|router|api|[a-z]+App|[a-z]+Router)$/.test(member)) {
+        return { key: `${mod.path}:0:this.${member}`, kind: member.toLowerCase().endsWith('router') ? 'router' : 'unknown', node: recvNode };
+      }
+      return undefined;
+    }
+    // An app or router passed in from elsewhere (`module.exports = (app) => { app.use(cors()) }`).
+    const name = identName(recvNode);
+    if (name && /^(app|server|router|api|apiRouter|[a-z]+Router|[a-z]*App)$/.test(name)) {
+      const b = lookup(mod, name, recvNode);
+      const anchor = b ? (b.kind === 'param' ? b.node : b.kind === 'var' ? b.id : recvNode) : recvNode;
+      return { key: `${mod.path}:${rangeOf(anchor)[0]}:${name}`, kind: 'unknown', node: anchor };
+    }
+  }
+  return undefined;
+}
+
+function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
+  return host.memo(`express:scan:${mod.path}`, () => {
+    const scan: ModuleScan = { byReceiver: new Map() };
+    if (!mod.program) return scan;
+    const env: EvalEnv = { host };
+    const add = (recv: AstNode, reg: Registration) => {
+      const v = evaluate(recv, mod, env);
+      const k = receiverKey(mod, v, unwrap(recv));
+      if (!k) return;
+      let entry = scan.byReceiver.get(k.key);
+      if (!entry) scan.byReceiver.set(k.key, (entry = { reg: [], kind: k.kind, node: k.node, name: identName(recv) ?? 'app' }));
+      entry.reg.push(reg);
+    };
+    walk(mod.program, (n) => {
+      if (n.type !== 'CallExpression') return;
+      const callee = unwrap(child(n, 'callee') as AstNode);
+      // Plain Node servers: http.createServer((req, res) => ...) handles every request itself.
+      const cpath = calleePathOf(callee);
+      if (cpath && cpath[cpath.length - 1] === 'createServer') {
+        const a = args(n);
+        const handler = a[a.length - 1];
+        if (handler && (unwrap(handler).type === 'ArrowFunctionExpression' || unwrap(handler).type === 'FunctionExpression' || evaluate(handler, mod, env).t === 'func')) {
+          const key = `${mod.path}:${rangeOf(n)[0]}`;
+          scan.byReceiver.set(key, { reg: [{ method: 'use', path: undefined, pathNode: undefined, handlers: [handler], call: n, mod, server: true }], kind: 'app', node: n, name: 'server' });
+        }
+        return;
+      }
+      if (callee.type !== 'MemberExpression') return;
+      const method = memberName(callee);
+      if (!method) return;
+      const lower = method.toLowerCase();
+      if (lower === 'listen') {
+        // app.listen(3000) / app.listen(process.env.PORT || 3000): the port lets a proxy be linked to this app.
+        const p = args(n)[0] ? evaluate(args(n)[0] as AstNode, mod, env) : undefined;
+        const port = p?.t === 'num' ? p.v : p?.t === 'str' && /^\d+$/.test(p.v) ? Number(p.v) : undefined;
+        const v = evaluate(child(callee, 'object') as AstNode, mod, env);
+        const k = receiverKey(mod, v, unwrap(child(callee, 'object') as AstNode));
+        if (k && port !== undefined) {
+          let entry = scan.byReceiver.get(k.key);
+          if (!entry) scan.byReceiver.set(k.key, (entry = { reg: [], kind: k.kind, node: k.node, name: identName(child(callee, 'object')) ?? 'app' }));
+          (entry.ports ??= []).push(port);
+        }
+        return;
+      }
+      if (lower !== 'use' && !ROUTE_METHODS.has(lower)) return;
+      const obj = unwrap(child(callee, 'object') as AstNode);
+      const a = args(n);
+      // app.route('/x').get(...).put(...)
+      const routeBase = routeChainBase(obj);
+      if (routeBase) {
+        if (lower === 'use') return;
+        add(routeBase.recv, { method: lower, path: staticString(routeBase.pathNode), pathNode: routeBase.pathNode, handlers: a, call: n, mod });
+        return;
+      }
+      const first = a[0];
+      const firstIsPath = first && isPathArg(first, mod, env);
+      const path = firstIsPath ? pathString(first as AstNode, mod, env) : undefined;
+      if (lower !== 'use' && !firstIsPath) return; // app.get('setting') etc.
+      add(obj, { method: lower, path, pathNode: firstIsPath ? first : undefined, handlers: firstIsPath ? a.slice(1) : a, call: n, mod });
+    });
+    for (const e of scan.byReceiver.values()) e.reg.sort((x, y) => rangeOf(x.call)[0] - rangeOf(y.call)[0] || rangeOf(x.call)[1] - rangeOf(y.call)[1]);
+    return scan;
+  });
+}
+
+function routeChainBase(obj: AstNode): { recv: AstNode; pathNode: AstNode | undefined } | undefined {
+  let cur = obj;
+  for (let i = 0; i < 20; i++) {
+    if (cur.type !== 'CallExpression') return undefined;
+    const c = unwrap(child(cur, 'callee') as AstNode);
+    if (c.type !== 'MemberExpression') return undefined;
+    const m = memberName(c);
+    if (m === 'route') return { recv: unwrap(child(c, 'object') as AstNode), pathNode: args(cur)[0] };
+    if (!m || !ROUTE_METHODS.has(m.toLowerCase())) return undefined;
+    cur = unwrap(child(c, 'object') as AstNode);
+  }
+  return undefined;
+}
+
+function isPathArg(n: AstNode, mod: JsModule, env: EvalEnv): boolean {
+  const u = unwrap(n);
+  if (u.type === 'Literal' && (typeof u.value === 'string' || u.regex)) return true;
+  if (u.type === 'TemplateLiteral') return true;
+  if (u.type === 'ArrayExpression') return children(u, 'elements').every((e) => isPathArg(e, mod, env));
+  if (u.type === 'Identifier' || u.type === 'MemberExpression') {
+    const v = evaluate(u, mod, env);
+    return v.t === 'str' || v.t === 'regex';
+  }
+  return false;
+}
+
+function pathString(n: AstNode, mod: JsModule, env: EvalEnv): string | undefined {
+  const v = evaluate(n, mod, env);
+  if (v.t === 'str') return v.v;
+  if (v.t === 'regex') return `/${v.pattern}/${v.flags}`;
+  if (v.t === 'array') return v.items.map((i) => (i.t === 'str' ? i.v : i.t === 'regex' ? `/${i.pattern}/` : '?')).join(',');
+  return undefined;
+}
+
+function joinPath(prefix: string, p: string | undefined): string {
+  if (p === undefined) return prefix || '/';
+  if (!prefix || prefix === '/') return p;
+  if (p.startsWith('/') && !p.startsWith('/^')) return posix.join(prefix, p);
+  return `${prefix}${p}`;
+}
+
+/** Express major version from the nearest package.json that depends on express (cors-semantics §1.4). */
+function expressVersion(host: ProjectHost, file: string): { version?: string; major?: number; span?: Span } {
+  let dir = posix.dirname(file);
+  for (let i = 0; i < 30; i++) {
+    const p = dir === '.' || dir === '' ? 'package.json' : `${dir}/package.json`;
+    const found = host.memo(`express:pkg:${p}`, () => {
+      const f = host.readFile(p);
+      if (!f) return undefined;
+      const m = /"express"\s*:\s*"([^"]*)"/.exec(f.text);
+      if (!m) return null;
+      const range = m[1] as string;
+      const major = /^\s*(?:[\^~]|>=?|=)?\s*v?(\d+)(?:\.|\s*$|\.x)/.exec(range);
+      const start = (m.index ?? 0) + (m[0].length - range.length - 1);
+      return {
+        version: range,
+        ...(major && !/\|\|/.test(range) ? { major: Number(major[1]) } : {}),
+        span: { file: p, start, end: start + range.length },
+      };
+    });
+    if (found) return found;
+    if (dir === '.' || dir === '') break;
+    dir = posix.dirname(dir);
+  }
+  return {};
+}
+
+/** Express 5 (path-to-regexp 8) rejects an unnamed `*` (cors-semantics §1.4). */
+function express5PathError(path: string): string | undefined {
+  if (path.startsWith('/') && path.endsWith('/') && path.length > 1 && /^\/.*\/[a-z]*$/.test(path) && !path.includes('*')) return undefined;
+  for (let i = 0; i < path.length; i++) {
+    if (path[i] === '*' && !/[A-Za-z_$]/.test(path[i + 1] ?? '')) {
+      return `Express 5 (path-to-regexp 8) throws "Missing parameter name at index ${i + 1}: ${path}" at start-up; use '/{*splat}'`;
+    }
+  }
+  return undefined;
+}
+
+const WILDCARD_PATHS = new Set(['*', '/*', '(.*)', '/(.*)', '/{*splat}', '/*splat', '/{*path}', '/*path', '/.*/', '/^.*$/']);
+
+function pathCovers(pattern: string | undefined, path: string | undefined): boolean {
+  if (pattern === undefined) return true;
+  if (WILDCARD_PATHS.has(pattern)) return true;
+  if (path === undefined) return false;
+  if (pattern === path) return true;
+  if (/^\/\{?\*\w+\}?$/.test(pattern)) return true;
+  // Prefix wildcards: '/api/*' covers '/api/x'.
+  const m = /^(.*?)\/(?:\*|\{\*\w+\}|\*\w+|\(\.\*\))$/.exec(pattern);
+  if (m && path.startsWith(m[1] as string)) return true;
+  return false;
+}
+
+function useCovers(prefix: string | undefined, path: string | undefined): boolean {
+  if (prefix === undefined || prefix === '/' || WILDCARD_PATHS.has(prefix)) return true;
+  if (path === undefined) return false;
+  return path === prefix || path.startsWith(prefix.endsWith('/') ? prefix : prefix + '/');
+}
+
+// ─── Hand-written headers ──────────────────────────────────────────────────────────────────────────
+
+interface ManualAnalysis {
+  writes: { name: string; value: AstNode | undefined; op: 'set' | 'append'; call: AstNode; path: Path; multiple: boolean }[];
+  endsOnOptions: boolean;
+  incomplete?: string;
+}
+
+const RES_END = new Set(['send', 'json', 'end', 'sendStatus', 'redirect', 'render', 'sendFile', 'jsonp', 'download']);
+const RES_WRITE = new Set(['setHeader', 'header', 'set', 'append', 'writeHead', 'vary']);
+
+function resRoot(callee: AstNode): AstNode | undefined {
+  let cur = unwrap(callee);
+  for (let i = 0; i < 10; i++) {
+    if (cur.type === 'MemberExpression') cur = unwrap(child(cur, 'object') as AstNode);
+    else if (cur.type === 'CallExpression') cur = unwrap(child(cur, 'callee') as AstNode);
+    else break;
+  }
+  return cur.type === 'Identifier' ? cur : undefined;
+}
+
+function paramOf(fn: AstNode, i: number): AstNode | undefined {
+  const p = children(fn, 'params')[i];
+  if (!p) return undefined;
+  const u = unwrap(p);
+  return u.type === 'AssignmentPattern' ? child(u, 'left') : u;
+}
+
+function refersTo(mod: JsModule, node: AstNode, param: AstNode | undefined): boolean {
+  const name = identName(node);
+  if (!name || !param || identName(param) !== name) return false;
+  const b = lookup(mod, name, node);
+  return b?.kind === 'param' && b.node === param;
+}
+
+function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv): ManualAnalysis {
+  // (err, req, res, next) error handlers have four parameters.
+  const off = children(fn, 'params').length === 4 ? 1 : 0;
+  const reqP = paramOf(fn, off);
+  const resP = paramOf(fn, off + 1);
+  const isRes = (n: AstNode | undefined) => !!n && (resP ? refersTo(mod, n, resP) : false);
+  const ctx: FlowContext = {
+    mod,
+    env,
+    isOrigin: (n) => isRequestOriginExpr(n, mod, reqP),
+    isMethod: (n) => isRequestMethodExpr(n, mod, reqP),
+    interesting: (call) => {
+      const callee = unwrap(child(call, 'callee') as AstNode);
+      const m = memberName(callee);
+      if (!m || !(RES_WRITE.has(m) || RES_END.has(m))) return false;
+      return isRes(resRoot(callee));
+    },
+  };
+  const flow = followFunction(fn, ctx);
+  const out: ManualAnalysis = { writes: [], endsOnOptions: false, ...(flow.incomplete ? { incomplete: flow.incomplete } : {}) };
+  for (const e of flow.effects) collectWrite(e, mod, env, out);
+  return out;
+}
+
+function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysis): void {
+  const callee = unwrap(child(e.call, 'callee') as AstNode);
+  const m = memberName(callee) as string;
+  const a = args(e.call);
+  if (RES_END.has(m)) {
+    if (e.path.some((l) => l.atom.kind === 'method' && l.positive && l.atom.method === 'OPTIONS')) out.endsOnOptions = true;
+    return;
+  }
+  const push = (nameNode: AstNode | undefined, valueNode: AstNode | undefined, op: 'set' | 'append', nameStr?: string) => {
+    const name = nameStr ?? (nameNode ? evaluate(nameNode, mod, env) : undefined);
+    const n = typeof name === 'string' ? name : name && name.t === 'str' ? name.v : undefined;
+    if (n === undefined) return;
+    const multiple = !!valueNode && unwrap(valueNode).type === 'ArrayExpression';
+    out.writes.push({ name: n.toLowerCase(), value: valueNode, op, call: e.call, path: e.path, multiple });
+  };
+  if (m === 'vary') {
+    push(undefined, a[0], 'append', 'vary');
+    return;
+  }
+  if (m === 'writeHead') {
+    const headers = a.find((x) => unwrap(x).type === 'ObjectExpression');
+    if (headers) for (const p of children(unwrap(headers), 'properties')) push(child(p, 'key'), child(p, 'value'), 'set', p.computed ? undefined : (identName(child(p, 'key')) ?? staticString(child(p, 'key'))));
+    return;
+  }
+  const first = a[0];
+  if (!first) return;
+  if (unwrap(first).type === 'ObjectExpression' && (m === 'set' || m === 'header')) {
+    for (const p of children(unwrap(first), 'properties')) push(child(p, 'key'), child(p, 'value'), 'set', p.computed ? undefined : (identName(child(p, 'key')) ?? staticString(child(p, 'key'))));
+    return;
+  }
+  push(first, a[1], m === 'append' ? 'append' : 'set');
+}
+
+function headerValueOf(node: AstNode | undefined, mod: JsModule, env: EvalEnv, reqCheck: (n: AstNode) => boolean): Valued<string> {
+  const span = node ? spanOf(mod, node) : { file: mod.path, start: 0, end: 0 };
+  if (!node) return unknown('no value', span);
+  if (reqCheck(node)) return unknown('the request Origin', span);
+  const v = evaluate(node, mod, env);
+  // String(value) is applied by Express (§1.5).
+  if (v.t === 'str') return known(v.v, span, v.via);
+  if (v.t === 'bool' || v.t === 'num') return known(String(v.v), span, v.via);
+  if (v.t === 'array' && v.items.every((i) => i.t === 'str')) return known(v.items.map((i) => (i as { v: string }).v).join(', '), span);
+  return unknown(v.t === 'unknown' ? v.reason : `a ${v.t} value`, span);
+}
+
+/** The policy fields of a hand-written middleware, from its header writes. */
+function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEnv): Omit<CorsPolicy, 'id' | 'scope' | 'preflight' | 'errorCoverage' | 'shadowedBy' | 'appId'> | undefined {
+  const reqP = paramOf(fn, children(fn, 'params').length === 4 ? 1 : 0);
+  const isOrigin = (n: AstNode) => isRequestOriginExpr(n, mod, reqP);
+  const acWrites = a.writes.filter((w) => w.name.startsWith('access-control-'));
+  if (acWrites.length === 0) return undefined;
+  const span = spanOf(mod, fn);
+  const ctx: FlowContext = { mod, env, isOrigin, isMethod: (n) => isRequestMethodExpr(n, mod, reqP), interesting: () => false };
+
+  // Origin: reflect under the path conditions, or fixed values.
+  const acao = a.writes.filter((w) => w.name === 'access-control-allow-origin');
+  let origin: Valued<OriginPolicy>;
+  if (a.incomplete) origin = unknown(`middleware: ${a.incomplete}`, span);
+  else if (acao.length === 0) origin = unknown('Access-Control-Allow-Origin is not set here', span);
+  else {
+    const reflectPaths: Path[] = [];
+    const fixed: { value: string; span: Span; via?: string }[] = [];
+    let unknownReason: { reason: string; span: Span } | undefined;
+    for (const w of acao) {
+      const vn = w.value ? unwrap(w.value) : undefined;
+      if (!vn) continue;
+      const branches: { node: AstNode; path: Path }[] = [];
+      if (vn.type === 'ConditionalExpression') {
+        const c = condition(child(vn, 'test') as AstNode, ctx);
+        for (const conj of c) branches.push({ node: child(vn, 'consequent') as AstNode, path: [...w.path, ...conj] });
+        // The else branch: the negation, as one path with each literal flipped is not exact; keep it conservative.
+        branches.push({ node: child(vn, 'alternate') as AstNode, path: [...w.path, ...c.flatMap((conj) => conj.map((l) => ({ atom: l.atom, positive: !l.positive })).slice(0, 1))] });
+      } else branches.push({ node: vn, path: w.path });
+      for (const b of branches) {
+        if (isOrigin(b.node)) {
+          reflectPaths.push(b.path);
+          continue;
+        }
+        const hv = headerValueOf(b.node, mod, env, isOrigin);
+        if (hv.known) {
+          if (hv.value !== '' && hv.value !== 'undefined') fixed.push({ value: hv.value, span: hv.span, ...(hv.via ? { via: hv.via } : {}) });
+        } else unknownReason ??= { reason: hv.reason, span: hv.span };
+      }
+    }
+    const set = allowedBy(reflectPaths);
+    if (unknownReason && !set.any) origin = unknown(unknownReason.reason, unknownReason.span);
+    else if (reflectPaths.length > 0) {
+      if (set.any) origin = known({ kind: 'reflect-any' }, spanOf(mod, (acao.find((w) => w.value && isOrigin(unwrap(w.value))) ?? acao[0])?.value ?? fn));
+      else origin = known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)) }, span);
+    } else if (fixed.length > 0) {
+      const f = fixed[fixed.length - 1] as { value: string; span: Span; via?: string };
+      origin = f.value === '*' ? known({ kind: 'wildcard' }, f.span, f.via) : known({ kind: 'fixed', value: f.value }, f.span, f.via);
+    } else origin = known({ kind: 'none' }, span);
+  }
+
+  const last = (name: string) => {
+    const ws = a.writes.filter((w) => w.name === name);
+    return ws[ws.length - 1];
+  };
+  const acac = last('access-control-allow-credentials');
+  let credentials: Valued<boolean>;
+  if (!acac) credentials = known(false, span, 'not set');
+  else {
+    const hv = headerValueOf(acac.value, mod, env, isOrigin);
+    credentials = hv.known ? known(hv.value === 'true', hv.span, hv.via) : unknown(hv.reason, hv.span);
+  }
+  const tokens = (name: string): Valued<TokenList> => {
+    const w = last(name);
+    if (!w) return known({ kind: 'none' }, span, 'not set');
+    if (!w.value) return unknown('no value', spanOf(mod, w.call));
+    return tokenList(evaluate(w.value, mod, env), name);
+  };
+  const maxW = last('access-control-max-age');
+  const maxAge: Valued<string | null> = !maxW ? known(null, span, 'not set') : ((hv) => (hv.known ? known(hv.value, hv.span, hv.via) : unknown(hv.reason, hv.span)))(headerValueOf(maxW.value, mod, env, isOrigin));
+  const varyOrigin = a.writes.some((w) => {
+    if (w.name !== 'vary' || !w.value) return false;
+    const hv = headerValueOf(w.value, mod, env, isOrigin);
+    return hv.known && /(^|,)\s*(origin|\*)\s*(,|$)/i.test(hv.value);
+  });
+  const pna = last('access-control-allow-private-network');
+  const privateNetwork: Valued<boolean> = !pna ? known(false, span, 'not set') : ((hv) => (hv.known ? known(hv.value === 'true', hv.span) : unknown(hv.reason, hv.span)))(headerValueOf(pna.value, mod, env, isOrigin));
+  const headerWrites: HeaderWrite[] = a.writes
+    .filter((w) => w.name.startsWith('access-control-') || w.name === 'vary')
+    .map((w) => ({
+      name: w.name,
+      value: headerValueOf(w.value, mod, env, isOrigin),
+      op: w.op,
+      statuses: 'all' as const,
+      span: spanOf(mod, w.call),
+      ...(w.multiple ? { multiple: true } : {}),
+    }));
+  return {
+    kind: 'express',
+    mechanism: 'express-manual',
+    layer: 'app',
+    span,
+    origin,
+    credentials,
+    allowMethods: tokens('access-control-allow-methods'),
+    allowHeaders: tokens('access-control-allow-headers'),
+    exposeHeaders: tokens('access-control-expose-headers'),
+    maxAge,
+    varyOrigin: known(varyOrigin, span, varyOrigin ? undefined : 'no Vary: Origin is set'),
+    privateNetwork,
+    headerWrites,
+  };
+}
+
+// ─── Apps ──────────────────────────────────────────────────────────────────────────────────────────
+
+interface Layer {
+  reg: Registration;
+  /** Full path (prefix + route path). */
+  path: string | undefined;
+  /** `use` layers: the mount prefix. */
+  prefix: string | undefined;
+  handler: JsValue;
+  handlerNode: AstNode;
+}
+
+function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; node: AstNode }[] {
+  const out: { value: JsValue; node: AstNode }[] = [];
+  for (const h of reg.handlers) {
+    const v = evaluate(h, reg.mod, env);
+    if (v.t === 'array') for (const it of v.items) out.push({ value: it, node: it.node });
+    else out.push({ value: v, node: h });
+  }
+  return out;
+}
+
+function isJsonParser(v: JsValue): boolean {
+  return v.t === 'ext' && /^(express|body-parser)\.json\(\)$/.test(v.name);
+}
+
+function isAuthMiddleware(v: JsValue): string | undefined {
+  if (v.t === 'ext') {
+    if (/^passport\.authenticate\(\)$/.test(v.name)) return 'passport.authenticate()';
+    if (/^express-jwt(\.expressjwt)?\(\)$/.test(v.name)) return 'express-jwt';
+    return undefined;
+  }
+  if (v.t === 'func') {
+    const [s, e] = rangeOf(v.fn);
+    const text = v.mod.text.slice(s, e);
+    if (/authorization/i.test(text) && /\b40[13]\b/.test(text) && !/OPTIONS/.test(text)) return 'an auth middleware';
+  }
+  return undefined;
+}
+
+const HEADER_READ =
+  /\b(?:req|request)\.(?:headers\.([A-Za-z_][\w]*)|headers\[\s*['"]([^'"]+)['"]\s*\]|(?:get|header)\(\s*['"]([^'"]+)['"]\s*\))|\{\s*(authorization)\s*[,}][^=]*=\s*(?:req|request)\.headers\b|@Headers\(\s*['"]([^'"]+)['"]\s*\)/g;
+const NOT_CLIENT_SET = new Set(['origin', 'host', 'cookie', 'referer', 'user-agent', 'content-length', 'connection', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'accept-encoding', 'if-none-match', 'if-modified-since', 'forwarded', 'via']);
+
+function headerReads(mod: JsModule): HeaderRead[] {
+  const out: HeaderRead[] = [];
+  for (const m of mod.text.matchAll(HEADER_READ)) {
+    const raw = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? '').toLowerCase();
+    const name = raw === 'authorization' || raw.includes('-') || raw.startsWith('x') ? raw : raw.replace(/_/g, '-');
+    if (!name || NOT_CLIENT_SET.has(name) || name.startsWith('access-control-') || name.startsWith('sec-')) continue;
+    out.push({ name, span: { file: mod.path, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length } });
+  }
+  return out;
+}
+
+class AppBuilder {
+  readonly layers: Layer[] = [];
+  readonly modules = new Set<JsModule>();
+  private readonly visitedRouters = new Set<string>();
+
+  /** Keys (`<file>:<offset>`) of the routers this app mounts. */
+  get mountedRouters(): ReadonlySet<string> {
+    return this.visitedRouters;
+  }
+
+  constructor(
+    private readonly host: ProjectHost,
+    private readonly env: EvalEnv,
+  ) {}
+
+  addRegistrations(regs: Registration[], prefix: string, depth: number): void {
+    for (const reg of regs) {
+      this.modules.add(reg.mod);
+      const handlers = flattenHandlers(reg, this.env);
+      for (const h of handlers) {
+        if (reg.method === 'use') {
+          const mountPrefix = reg.path === undefined ? prefix || undefined : joinPath(prefix, reg.path);
+          const router = this.routerOf(h.value);
+          if (router && depth < 8) {
+            const key = router.key;
+            if (!this.visitedRouters.has(key)) {
+              this.visitedRouters.add(key);
+              this.addRegistrations(router.regs, mountPrefix ?? '', depth + 1);
+            }
+            continue;
+          }
+          this.layers.push({ reg, path: mountPrefix, prefix: mountPrefix, handler: h.value, handlerNode: h.node });
+        } else {
+          this.layers.push({ reg, path: joinPath(prefix, reg.path), prefix: undefined, handler: h.value, handlerNode: h.node });
+        }
+      }
+    }
+  }
+
+  private routerOf(v: JsValue): { mod: JsModule; key: string; regs: Registration[] } | undefined {
+    let target = v;
+    if (target.t === 'ns') target = evaluate(target.node, target.mod, this.env);
+    if (target.t !== 'ext' || !/Router\(\)$/.test(target.name)) return undefined;
+    const mod = target.mod;
+    const scan = scanModule(mod, this.host);
+    const key = `${mod.path}:${rangeOf(target.node)[0]}`;
+    const entry = scan.byReceiver.get(key);
+    return entry ? { mod, key, regs: entry.reg } : { mod, key, regs: [] };
+  }
+}
+
+function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResult): void {
+  const env: EvalEnv = { host };
+  // Registrations of one app may be spread over several modules (`export const app = express()` in one file,
+  // `app.use(cors())` in another): group them by the node that created the app.
+  type Group = { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; home: string; regs: Registration[]; ports: number[] };
+  const groups = new Map<string, Group>();
+  const scanned = new Set<string>();
+  const addScan = (mod: JsModule) => {
+    if (scanned.has(mod.path)) return;
+    scanned.add(mod.path);
+    for (const [key, entry] of scanModule(mod, host).byReceiver) {
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { key, kind: entry.kind, node: entry.node, name: entry.name, home: key.slice(0, key.indexOf(':')), regs: [], ports: [] }));
+      g.regs.push(...entry.reg);
+      g.ports.push(...(entry.ports ?? []));
+    }
+  };
+  for (const f of files) {
+    if (!isJsPath(f.path)) continue;
+    const mod = loadModule(host, f.path);
+    if (!mod) continue;
+    result.parseErrors.push(...mod.parsed.errors);
+    if (mod.program) addScan(mod);
+  }
+  // The module that creates an app holds its routes even when it never mentions CORS.
+  for (const g of [...groups.values()]) {
+    if (g.kind === 'app' && !scanned.has(g.home)) {
+      const home = loadModule(host, g.home);
+      if (home?.program) addScan(home);
+    }
+  }
+  let counter = 0;
+  const mountedRouters = new Set<string>();
+  const build = (g: Group) => {
+    const builder = new AppBuilder(host, env);
+    builder.addRegistrations(g.regs, '', 0);
+    for (const r of builder.mountedRouters) mountedRouters.add(r);
+    const version = expressVersion(host, g.home);
+    const appId = `express:${g.key}`;
+    const app: AppModel = {
+      id: appId,
+      kind: 'express',
+      span: { file: g.home, start: rangeOf(g.node)[0], end: rangeOf(g.node)[1] },
+      label: g.kind === 'router' ? `router ${g.name}` : `app ${g.name}`,
+      framework: { name: 'express', ...(version.version ? { version: version.version } : {}), ...(version.span ? { span: version.span } : {}) },
+      routes: [],
+      readsHeaders: [],
+      ...(g.ports.length ? { ports: [...new Set(g.ports)] } : {}),
+    };
+    const policies = buildPolicies(builder, app, g.kind, version.major, env, () => `${g.home}#${counter++}`);
+    if (g.kind === 'router' && policies.length === 0) return;
+    for (const m of builder.modules) app.readsHeaders.push(...headerReads(m));
+    result.apps.push(app);
+    result.policies.push(...policies);
+  };
+  // Apps first; routers only when no app of the candidates mounts them.
+  for (const g of groups.values()) if (g.kind !== 'router') build(g);
+  for (const g of groups.values()) if (g.kind === 'router' && !mountedRouters.has(g.key)) build(g);
+}
+
+function buildPolicies(
+  builder: AppBuilder,
+  app: AppModel,
+  receiverKind: 'app' | 'router' | 'unknown',
+  major: number | undefined,
+  env: EvalEnv,
+  nextId: () => string,
+): CorsPolicy[] {
+  const layers = builder.layers;
+  const policies: CorsPolicy[] = [];
+  const jsonApp = layers.some((l) => l.reg.method === 'use' && isJsonParser(l.handler));
+
+  // Routes (one per registration, whatever the number of handlers).
+  const seenRegs = new Set<Registration>();
+  for (const l of layers) {
+    if (l.reg.method === 'use') continue;
+    const methods = l.reg.method === 'all' ? ['ALL'] : [l.reg.method === 'del' ? 'DELETE' : l.reg.method.toUpperCase()];
+    if (seenRegs.has(l.reg)) continue;
+    seenRegs.add(l.reg);
+    const pathSpan = l.reg.pathNode ? spanOf(l.reg.mod, l.reg.pathNode) : spanOf(l.reg.mod, l.reg.call);
+    const route: Route = { methods, path: l.path ?? '/', span: { ...pathSpan, start: pathSpan.start, end: pathSpan.end } };
+    if (major === 5 && l.reg.path !== undefined) {
+      const err = express5PathError(l.reg.path);
+      if (err) route.pathError = err;
+    }
+    const json = jsonApp || flattenHandlers(l.reg, env).some((h) => isJsonParser(h.value));
+    if (json && ['POST', 'PUT', 'PATCH', 'ALL'].includes(methods[0] as string)) route.jsonBody = true;
+    app.routes.push(route);
+  }
+  // `app.use('*', cors())` also goes through path-to-regexp in Express 5.
+  for (const l of layers) {
+    if (l.reg.method !== 'use' || major !== 5 || l.reg.path === undefined) continue;
+    const err = express5PathError(l.reg.path);
+    if (err && l.reg.pathNode) app.routes.push({ methods: ['USE'], path: l.reg.path, span: spanOf(l.reg.mod, l.reg.pathNode), pathError: err });
+  }
+
+  const answersOptions = (path: string | undefined, self: Layer): Span | undefined => {
+    for (const l of layers) {
+      if (l === self) continue;
+      const isCorsLayer = l.handler.t === 'ext' && l.handler.name === 'cors()';
+      if (l.reg.method === 'use' && isCorsLayer && useCovers(l.prefix, path)) return spanOf(l.reg.mod, l.reg.call);
+      if ((l.reg.method === 'options' || l.reg.method === 'all') && pathCovers(l.reg.path === undefined ? undefined : l.path, path)) return spanOf(l.reg.mod, l.reg.call);
+    }
+    return undefined;
+  };
+
+  layers.forEach((l, index) => {
+    const isCors = l.handler.t === 'ext' && l.handler.name === 'cors()';
+    const isUse = l.reg.method === 'use';
+    const scope: Scope = isUse
+      ? { level: l.prefix ? 'router' : receiverKind === 'router' ? 'router' : 'app', ...(l.prefix ? { paths: [l.prefix] } : {}), label: l.prefix ? `app.use('${l.prefix}')` : 'app' }
+      : { level: 'route', paths: [l.path ?? '/'], methods: [l.reg.method === 'del' ? 'DELETE' : l.reg.method.toUpperCase()], label: `route ${l.reg.method.toUpperCase()} ${l.path ?? '/'}` };
+
+    // Steps before an app-wide CORS layer that answer first (cors-semantics §1.4).
+    const shadowedBy: ShadowingStep[] = [];
+    if (isUse && !l.prefix) {
+      for (const prev of layers.slice(0, index)) {
+        if (prev.reg.mod !== l.reg.mod) continue;
+        const prevHasCors = layers.some((x) => x.reg === prev.reg && x.handler.t === 'ext' && x.handler.name === 'cors()');
+        if (prev.reg.method !== 'use' && prev.reg.method !== 'options' && !prevHasCors) {
+          if (shadowedBy.some((s) => s.kind === 'route' && s.span.start === rangeOf(prev.reg.call)[0])) continue;
+          shadowedBy.push({
+            kind: 'route',
+            span: spanOf(prev.reg.mod, prev.reg.call),
+            label: `${prev.reg.method.toUpperCase()} ${prev.path ?? '/'}`,
+            effect: 'answers before the CORS middleware runs, so its responses carry no CORS headers',
+          });
+        } else if (prev.reg.method === 'use') {
+          const auth = isAuthMiddleware(prev.handler);
+          if (auth) {
+            shadowedBy.push({
+              kind: 'auth',
+              span: spanOf(prev.reg.mod, prev.handlerNode),
+              label: auth,
+              effect: 'rejects preflight requests (they carry no credentials) before the CORS middleware answers them',
+            });
+          }
+        }
+      }
+    }
+
+    if (isCors) {
+      const call = l.handler.node;
+      const a = args(call);
+      const optionsNode = a[0];
+      let fields;
+      if (optionsNode) {
+        const ov = evaluate(optionsNode, l.handler.mod, env);
+        if (ov.t === 'func') {
+          // The options delegate `cors((req, cb) => cb(null, options))` (§1.1).
+          fields = delegateFields(ov, call, l.handler.mod, env);
+        } else fields = corsFields(ov, call, l.handler.mod, env);
+      } else fields = corsFields(undefined, call, l.handler.mod, env);
+      const span = spanOf(l.handler.mod, call);
+      let preflight: Valued<PreflightHandling>;
+      const status = fields.successStatus !== undefined ? { status: fields.successStatus } : {};
+      if (fields.preflightContinue.known && fields.preflightContinue.value) {
+        // preflightContinue: the headers are set and OPTIONS goes on to the next handler (§1.1, §1.3).
+        preflight = known({ handled: 'router-auto', detail: 'preflightContinue passes OPTIONS on to the next handler with the CORS headers set' }, fields.preflightContinue.span);
+      } else if (!fields.preflightContinue.known) preflight = unknown(fields.preflightContinue.reason, fields.preflightContinue.span);
+      else if (isUse) preflight = known({ handled: 'automatic', detail: 'app.use(cors()) answers every OPTIONS request', ...status }, span);
+      else if (l.reg.method === 'options' || l.reg.method === 'all') preflight = known({ handled: 'explicit', span: spanOf(l.reg.mod, l.reg.call), ...status }, span);
+      else {
+        const other = answersOptions(l.path, l);
+        preflight = other
+          ? known({ handled: 'explicit', span: other, detail: 'an OPTIONS route answers the preflight' }, span)
+          : known({ handled: 'missing', detail: `OPTIONS ${l.path ?? '/'} reaches the router's automatic OPTIONS answer (200, Allow header, no CORS headers)` }, span);
+      }
+      policies.push({
+        id: nextId(),
+        kind: 'express',
+        mechanism: 'cors-package',
+        layer: 'app',
+        span,
+        scope,
+        appId: app.id,
+        origin: fields.origin,
+        credentials: fields.credentials,
+        allowMethods: fields.allowMethods,
+        allowHeaders: fields.allowHeaders,
+        exposeHeaders: fields.exposeHeaders,
+        maxAge: fields.maxAge,
+        // cors adds Vary: Origin for every origin but '*' (§1.2).
+        varyOrigin: known(true, span, 'the cors package adds Vary: Origin'),
+        preflight,
+        // Headers are set before next(), so Express's error handler keeps them (§1.3).
+        errorCoverage: known({ covers: 'all' }, span),
+        privateNetwork: known(false, span),
+        headerWrites: [],
+        shadowedBy,
+      });
+      return;
+    }
+    if (l.handler.t === 'func') {
+      const analysis = analyzeManual(l.handler.fn, l.handler.mod, env);
+      const base = manualPolicy(analysis, l.handler.fn, l.handler.mod, env);
+      if (!base) return;
+      builder.modules.add(l.handler.mod);
+      let preflight: Valued<PreflightHandling>;
+      if (analysis.endsOnOptions) preflight = known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself' }, base.span);
+      else if (l.reg.server) preflight = known({ handled: 'explicit', detail: 'the request handler answers every method itself' }, base.span);
+      else if (isUse) preflight = known({ handled: 'router-auto', detail: "headers set before next() stay on the router's automatic OPTIONS answer" }, base.span);
+      else if (l.reg.method === 'options' || l.reg.method === 'all') preflight = known({ handled: 'explicit' }, base.span);
+      else {
+        const other = answersOptions(l.path, l);
+        preflight = other ? known({ handled: 'explicit', span: other }, base.span) : known({ handled: 'missing', detail: `nothing answers OPTIONS ${l.path ?? '/'} with CORS headers` }, base.span);
+      }
+      policies.push({
+        ...base,
+        id: nextId(),
+        scope,
+        appId: app.id,
+        preflight,
+        errorCoverage: isUse
+          ? known({ covers: 'all' }, base.span)
+          : known(
+              { covers: 'not-unhandled', detail: 'the headers are set inside a route handler, so responses produced before it (404s, body-parser and auth errors) carry none' },
+              (base.headerWrites.find((w) => w.name === 'access-control-allow-origin') ?? base).span,
+            ),
+        shadowedBy,
+      });
+    }
+  });
+  return policies;
+}
+
+/** `cors(delegate)`: the options of the allow paths of `(req, callback) => callback(null, options)`. */
+function delegateFields(f: JsValue & { t: 'func' }, call: AstNode, mod: JsModule, env: EvalEnv): ReturnType<typeof corsFields> {
+  const fn = f.fn;
+  const reqP = paramOf(fn, 0);
+  const cbP = paramOf(fn, 1);
+  const span = spanOf(f.mod, fn);
+  const unknownAll = (reason: string) => {
+    const u = <T>(): Valued<T> => unknown(reason, span);
+    return {
+      origin: u<OriginPolicy>(),
+      credentials: u<boolean>(),
+      allowMethods: u<TokenList>(),
+      allowHeaders: u<TokenList>(),
+      exposeHeaders: u<TokenList>(),
+      maxAge: u<string | null>(),
+      preflightContinue: u<boolean>(),
+      successStatus: undefined,
+    };
+  };
+  if (!cbP) return unknownAll('options delegate without a callback');
+  const ctx: FlowContext = {
+    mod: f.mod,
+    env,
+    isOrigin: (n) => isRequestOriginExpr(n, f.mod, reqP),
+    isMethod: (n) => isRequestMethodExpr(n, f.mod, reqP),
+    interesting: (c) => refersTo(f.mod, unwrap(child(c, 'callee') as AstNode), cbP),
+  };
+  // Options objects assigned on different paths (`let o; if (ok) o = {origin: true} else o = {origin: false}`) are
+  // read by following assignments as effects too.
+  const flow = followFunction(fn, { ...ctx, interesting: (c) => ctx.interesting(c) });
+  if (flow.incomplete) return unknownAll(`options delegate: ${flow.incomplete}`);
+  const allowPaths: Path[] = [];
+  let chosen: ReturnType<typeof corsFields> | undefined;
+  for (const e of flow.effects) {
+    const optNode = args(e.call)[1];
+    if (!optNode) continue;
+    const candidates = optionObjectsFor(optNode, f.mod, fn, env, ctx);
+    if (!candidates) return unknownAll('options delegate: options computed at runtime');
+    for (const c of candidates) {
+      const fields = corsFields(c.value, call, mod, env);
+      if (!fields.origin.known) return unknownAll('options delegate: origin unknown');
+      if (fields.origin.value.kind === 'none') continue;
+      if (fields.origin.value.kind !== 'reflect-any') {
+        chosen ??= fields;
+        if (c.path.length === 0 && e.path.length === 0) return fields;
+        continue;
+      }
+      allowPaths.push([...e.path, ...c.path]);
+      chosen ??= fields;
+    }
+  }
+  if (!chosen) return { ...unknownAll('never enables CORS'), origin: known({ kind: 'none' }, span) };
+  if (allowPaths.length === 0) return chosen;
+  const set = allowedBy(allowPaths);
+  const origin: Valued<OriginPolicy> = set.any
+    ? known({ kind: 'reflect-any' }, span, 'the options delegate enables { origin: true } for every origin')
+    : known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(f.mod, n)), onRefused: 'no-cors' }, span);
+  return { ...chosen, origin };
+}
+
+/** The options objects an identifier may hold, each with the path condition of its assignment. */
+function optionObjectsFor(node: AstNode, mod: JsModule, fn: AstNode, env: EvalEnv, ctx: FlowContext): { value: JsValue; path: Path }[] | undefined {
+  const n = unwrap(node);
+  if (n.type === 'ConditionalExpression') {
+    const c = condition(child(n, 'test') as AstNode, ctx);
+    const yes = optionObjectsFor(child(n, 'consequent') as AstNode, mod, fn, env, ctx);
+    const no = optionObjectsFor(child(n, 'alternate') as AstNode, mod, fn, env, ctx);
+    if (!yes || !no) return undefined;
+    return [...c.flatMap((conj) => yes.map((y) => ({ value: y.value, path: [...conj, ...y.path] }))), ...no];
+  }
+  const name = identName(n);
+  if (name) {
+    const b = lookup(mod, name, n);
+    if (b?.kind === 'var' && (b.declKind !== 'const' || !b.init) && mod.mutated.has(name)) {
+      // Follow `name = {...}` assignments inside the delegate, with their path conditions.
+      const out: { value: JsValue; path: Path }[] = [];
+      const assignCtx: FlowContext = {
+        ...ctx,
+        interesting: (c) => c.type === 'CallExpression' && false,
+      };
+      void assignCtx;
+      const found = assignmentsIn(fn, name, mod, env, ctx);
+      if (!found) return undefined;
+      out.push(...found);
+      return out;
+    }
+  }
+  const v = evaluate(n, mod, env);
+  if (v.t === 'object') return [{ value: v, path: [] }];
+  return undefined;
+}
+
+function assignmentsIn(fn: AstNode, name: string, mod: JsModule, env: EvalEnv, ctx: FlowContext): { value: JsValue; path: Path }[] | undefined {
+  const out: { value: JsValue; path: Path }[] = [];
+  let ok = true;
+  // Path conditions come from the enclosing if statements of each assignment.
+  walk(fn, (n) => {
+    if (n.type !== 'AssignmentExpression' || identName(child(n, 'left')) !== name) return;
+    const v = evaluate(child(n, 'right') as AstNode, mod, env);
+    if (v.t !== 'object') {
+      ok = false;
+      return;
+    }
+    const path: Path = [];
+    let cur: AstNode | undefined = n;
+    let parent = mod.parents.get(cur);
+    while (parent && parent !== fn) {
+      if (parent.type === 'IfStatement' && child(parent, 'test') !== cur) {
+        const c = condition(child(parent, 'test') as AstNode, ctx);
+        const inThen = child(parent, 'consequent') === cur;
+        if (c.length !== 1 || (!inThen && (c[0]?.length ?? 0) > 1)) {
+          ok = false;
+          return;
+        }
+        for (const l of c[0] ?? []) path.push(inThen ? l : { atom: l.atom, positive: !l.positive });
+      }
+      cur = parent;
+      parent = mod.parents.get(cur);
+    }
+    out.push({ value: v, path });
+  });
+  return ok ? out : undefined;
+}
+
+/**
+ * NestJS on its default Express adapter: `app.enableCors(options)` and `NestFactory.create(Module, { cors })`
+ * are `app.use(cors(options))` (cors-semantics §6, NestJS row). The Fastify adapter uses @fastify/cors, whose
+ * defaults differ: those apps are left out rather than guessed.
+ */
+function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResult): void {
+  const env: EvalEnv = { host };
+  for (const f of files) {
+    if (!isJsPath(f.path) || !/enableCors|NestFactory/.test(f.text)) continue;
+    const mod = loadModule(host, f.path);
+    if (!mod?.program) continue;
+    if (usesFastifyAdapter(host, f.path, f.text)) continue;
+    const calls: { call: AstNode; options: AstNode | undefined; optionsValue?: JsValue }[] = [];
+    walk(mod.program, (n) => {
+      if (n.type !== 'CallExpression') return;
+      const callee = unwrap(child(n, 'callee') as AstNode);
+      const method = memberName(callee);
+      const a = args(n);
+      if (method === 'enableCors') calls.push({ call: n, options: a[0] });
+      if (method === 'create' && identName(child(callee, 'object')) === 'NestFactory' && a[1]) {
+        const opts = evaluate(a[1], mod, env);
+        const c = opts.t === 'object' ? opts.props.get('cors') : undefined;
+        if (c && !(c.t === 'bool' && !c.v)) calls.push({ call: n, options: undefined, optionsValue: c.t === 'bool' ? undefined : c });
+      }
+    });
+    calls.forEach(({ call, options, optionsValue }, i) => {
+      const span = spanOf(mod, call);
+      const appId = `express:nest:${f.path}:${rangeOf(call)[0]}`;
+      const ov = optionsValue ?? (options ? evaluate(options, mod, env) : undefined);
+      const fields = ov?.t === 'func' ? delegateFields(ov, call, mod, env) : corsFields(ov, call, mod, env);
+      result.apps.push({ id: appId, kind: 'express', span, label: 'NestJS app', framework: { name: 'nestjs' }, routes: [], readsHeaders: headerReads(mod) });
+      result.policies.push({
+        id: `${f.path}#nest${i}`,
+        kind: 'express',
+        mechanism: 'cors-package',
+        layer: 'app',
+        span,
+        scope: { level: 'app', label: 'NestJS app' },
+        appId,
+        origin: fields.origin,
+        credentials: fields.credentials,
+        allowMethods: fields.allowMethods,
+        allowHeaders: fields.allowHeaders,
+        exposeHeaders: fields.exposeHeaders,
+        maxAge: fields.maxAge,
+        varyOrigin: known(true, span, 'the cors package adds Vary: Origin'),
+        preflight: known({ handled: 'automatic', ...(fields.successStatus !== undefined ? { status: fields.successStatus } : {}) }, span),
+        errorCoverage: known({ covers: 'all' }, span),
+        privateNetwork: known(false, span),
+        headerWrites: [],
+        shadowedBy: [],
+      });
+    });
+  }
+}
+
+function usesFastifyAdapter(host: ProjectHost, file: string, text: string): boolean {
+  if (/FastifyAdapter|platform-fastify/.test(text)) return true;
+  let dir = posix.dirname(file);
+  for (let i = 0; i < 30; i++) {
+    const p = dir === '.' || dir === '' ? 'package.json' : `${dir}/package.json`;
+    const pkg = host.readFile(p);
+    if (pkg && /"@nestjs\/core"/.test(pkg.text)) return /"@nestjs\/platform-fastify"/.test(pkg.text);
+    if (dir === '.' || dir === '') return false;
+    dir = posix.dirname(dir);
+  }
+  return false;
+}
+
+export const expressExtractor: Extractor = {
+  name: 'express',
+  kinds: ['express'],
+  // Minified bundles and generated code are not where a server's CORS setup is written.
+  accepts: (path) => isJsPath(path) && !/\.(min|bundle|chunk)\.[cm]?js$/i.test(path),
+  prefilter: (text) => PREFILTER.test(text) && !looksMinified(text),
+  extract(files, host) {
+    const result: ExtractResult = { policies: [], apps: [], parseErrors: [] };
+    extractApps(files, host, result);
+    extractNest(files, host, result);
+    return result;
+  },
+};
+
+export { valueSpan };

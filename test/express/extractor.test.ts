@@ -1,0 +1,261 @@
+/** Model-level tests of the Express extractor: what policy each source shape produces (cors-semantics §1). */
+import { describe, expect, it } from 'vitest';
+import type { CorsPolicy, OriginPolicy } from '../../src/model/index.js';
+import { keys, lintMemory } from '../support/lint.js';
+
+async function policies(files: Record<string, string>): Promise<CorsPolicy[]> {
+  return (await lintMemory(files)).model.policies;
+}
+
+function origin(p: CorsPolicy | undefined): OriginPolicy | string {
+  if (!p) return 'no policy';
+  return p.origin.known ? p.origin.value : `unknown: ${p.origin.reason}`;
+}
+
+const head = `const express = require('express');\nconst cors = require('cors');\nconst app = express();\n`;
+
+describe('cors options', () => {
+  it('defaults: origin *, default methods, echoed headers', async () => {
+    const [p] = await policies({ 's.js': head + 'app.use(cors());' });
+    expect(origin(p)).toEqual({ kind: 'wildcard' });
+    expect(p?.allowMethods.known && p.allowMethods.value.kind === 'list' && p.allowMethods.value.items.map((t) => t.value)).toEqual(['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE']);
+    expect(p?.allowHeaders).toMatchObject({ known: true, value: { kind: 'echo' } });
+    expect(p?.credentials).toMatchObject({ known: true, value: false });
+    expect(p?.preflight).toMatchObject({ known: true, value: { handled: 'automatic' } });
+  });
+
+  it('origin shapes: true, false, undefined, string, regex, array', async () => {
+    const ps = await policies({
+      's.js':
+        head +
+        `app.use(cors({ origin: true }));
+app.use(cors({ origin: false }));
+app.use(cors({ origin: undefined }));
+app.use(cors({ origin: 'https://a.com' }));
+app.use(cors({ origin: /a\\.com$/i }));
+app.use(cors({ origin: ['https://a.com', /b\\.com/, '*'] }));`,
+    });
+    expect(ps.map(origin)).toEqual([
+      { kind: 'reflect-any' },
+      { kind: 'none' },
+      { kind: 'none' },
+      { kind: 'fixed', value: 'https://a.com' },
+      { kind: 'allow-list', entries: [expect.objectContaining({ type: 'regex', pattern: 'a\\.com$', flags: 'i', flavor: 'js', mode: 'search' })], unknownEntries: [] },
+      {
+        kind: 'allow-list',
+        entries: [
+          expect.objectContaining({ type: 'literal', value: 'https://a.com', caseInsensitive: false }),
+          expect.objectContaining({ type: 'regex', pattern: 'b\\.com' }),
+          expect.objectContaining({ type: 'literal', value: '*' }),
+        ],
+        unknownEntries: [],
+      },
+    ]);
+  });
+
+  it('env: a default is known with its provenance, a bare variable is unknown', async () => {
+    const ps = await policies({
+      's.js': head + `app.use(cors({ origin: process.env.O || 'https://a.com' }));\napp.use(cors({ origin: process.env.O }));\napp.use(cors({ origin: [process.env.O, 'https://b.com'] }));`,
+    });
+    expect(ps[0]?.origin).toMatchObject({ known: true, value: { kind: 'fixed', value: 'https://a.com' }, via: 'the default when $O is unset' });
+    expect(ps[1]?.origin.known).toBe(false);
+    const third = origin(ps[2]);
+    expect(third).toMatchObject({ kind: 'allow-list', entries: [expect.objectContaining({ value: 'https://b.com' })] });
+    expect(typeof third !== 'string' && third.kind === 'allow-list' && third.unknownEntries.length).toBe(1);
+  });
+
+  it('spread and options in variables; a mutated list is unknown', async () => {
+    const ps = await policies({
+      's.js':
+        head +
+        `const base = { credentials: true };
+const opts = { ...base, origin: true };
+app.use(cors(opts));
+const list = ['https://a.com'];
+list.push(process.env.EXTRA);
+app.use(cors({ origin: list }));`,
+    });
+    expect(origin(ps[0])).toEqual({ kind: 'reflect-any' });
+    expect(ps[0]?.credentials).toMatchObject({ known: true, value: true });
+    expect(ps[1]?.origin.known).toBe(false);
+  });
+
+  it("credentials only count when === true; 'true' is ignored", async () => {
+    const ps = await policies({ 's.js': head + `app.use(cors({ origin: true, credentials: 'true' }));` });
+    expect(ps[0]?.credentials).toMatchObject({ known: true, value: false });
+  });
+
+  it('allowedHeaders: [] sends none, unset echoes', async () => {
+    const ps = await policies({ 's.js': head + `app.use(cors({ allowedHeaders: [] }));\napp.use(cors({ allowedHeaders: 'X-A, X-B' }));` });
+    expect(ps[0]?.allowHeaders).toMatchObject({ known: true, value: { kind: 'none' } });
+    expect(ps[1]?.allowHeaders.known && ps[1].allowHeaders.value.kind === 'list' && ps[1].allowHeaders.value.items.map((t) => t.value)).toEqual(['X-A', 'X-B']);
+  });
+});
+
+describe('origin callbacks', () => {
+  const cases: [string, string, unknown][] = [
+    ['always allows', `(origin, cb) => cb(null, true)`, { kind: 'reflect-any' }],
+    ['echoes origin', `(origin, cb) => { cb(null, origin); }`, { kind: 'reflect-any' }],
+    ['never allows', `(origin, cb) => cb(new Error('no'))`, { kind: 'none' }],
+    [
+      'indexOf allow-list with no-origin pass',
+      `function (origin, callback) { if (!origin) return callback(null, true); if (allowed.indexOf(origin) === -1) { return callback(new Error('x'), false); } return callback(null, true); }`,
+      { kind: 'allow-list', entries: [expect.objectContaining({ type: 'literal', value: 'https://a.com' }), expect.objectContaining({ type: 'literal', value: 'https://b.com' })], unknownEntries: [] },
+    ],
+    ['boolean expression', `(origin, cb) => cb(null, allowed.includes(origin))`, { kind: 'allow-list', entries: [expect.objectContaining({ value: 'https://a.com' }), expect.objectContaining({ value: 'https://b.com' })], unknownEntries: [], onRefused: 'no-cors' }],
+    [
+      'endsWith test',
+      `(origin, cb) => { if (origin.endsWith('.example.com')) cb(null, true); else cb(null, false); }`,
+      { kind: 'allow-list', entries: [expect.objectContaining({ type: 'tests', all: [expect.objectContaining({ op: 'endsWith', on: 'origin', value: '.example.com' })] })], unknownEntries: [] },
+    ],
+    [
+      'regex test',
+      `(origin, cb) => cb(null, /^https:\\/\\/(www\\.)?example\\.com$/.test(origin))`,
+      { kind: 'allow-list', entries: [expect.objectContaining({ type: 'regex', pattern: '^https:\\/\\/(www\\.)?example\\.com$' })], unknownEntries: [] },
+    ],
+    [
+      'hostname via URL',
+      `(origin, cb) => { const host = new URL(origin).hostname; cb(null, host === 'example.com' || host.endsWith('.example.com')); }`,
+      'unknown-or-list',
+    ],
+    ['blocklist accepts everything else', `(origin, cb) => { if (blocked.includes(origin)) return cb(new Error('blocked')); cb(null, true); }`, { kind: 'reflect-any' }],
+    ['async lookup is unknown', `(origin, cb) => { db.find(origin).then((ok) => cb(null, ok)); }`, 'unknown'],
+    ['environment switch is unknown', `(origin, cb) => { if (process.env.NODE_ENV !== 'production') return cb(null, true); cb(null, allowed.includes(origin)); }`, 'partial'],
+  ];
+  for (const [name, fn, expected] of cases) {
+    it(name, async () => {
+      const [p] = await policies({
+        's.js': head + `const allowed = ['https://a.com', 'https://b.com'];\nconst blocked = ['https://evil.com'];\napp.use(cors({ origin: ${fn} }));`,
+      });
+      const o = origin(p);
+      if (expected === 'unknown') expect(typeof o).toBe('string');
+      else if (expected === 'unknown-or-list') expect(typeof o === 'string' || o.kind === 'allow-list').toBe(true);
+      else if (expected === 'partial') {
+        // The development branch depends on the environment: it is an unknown entry, the list is still known.
+        expect(o).toMatchObject({ kind: 'allow-list' });
+        expect(typeof o !== 'string' && o.kind === 'allow-list' && o.unknownEntries.length).toBeGreaterThan(0);
+      } else expect(o).toMatchObject(expected as object);
+    });
+  }
+
+  it('options delegate from the cors README', async () => {
+    const [p] = await policies({
+      's.js':
+        head +
+        `var allowlist = ['http://example1.com', 'http://example2.com']
+var corsOptionsDelegate = function (req, callback) {
+  var corsOptions;
+  if (allowlist.indexOf(req.header('Origin')) !== -1) {
+    corsOptions = { origin: true, credentials: true }
+  } else {
+    corsOptions = { origin: false }
+  }
+  callback(null, corsOptions)
+}
+app.use(cors(corsOptionsDelegate));`,
+    });
+    expect(origin(p)).toMatchObject({ kind: 'allow-list', entries: [expect.objectContaining({ value: 'http://example1.com' }), expect.objectContaining({ value: 'http://example2.com' })] });
+    expect(p?.credentials).toMatchObject({ known: true, value: true });
+  });
+});
+
+describe('modules', () => {
+  it('resolves ESM re-exports, CommonJS exports and TypeScript .js specifiers', async () => {
+    const ps = await policies({
+      'src/server.ts': `import express from 'express';\nimport cors from 'cors';\nimport { ORIGINS } from './config/index.js';\nconst app = express();\napp.use(cors({ origin: ORIGINS }));`,
+      'src/config/index.ts': `export * from './cors';`,
+      'src/config/cors.ts': `const shared = require('../../shared.cjs');\nexport const ORIGINS = [shared.MAIN, 'https://b.com'];`,
+      'shared.cjs': `module.exports.MAIN = 'https://a.com';`,
+    });
+    expect(origin(ps[0])).toMatchObject({ kind: 'allow-list', entries: [expect.objectContaining({ value: 'https://a.com', span: expect.objectContaining({ file: 'shared.cjs' }) }), expect.objectContaining({ value: 'https://b.com' })] });
+  });
+
+  it('resolves tsconfig paths aliases', async () => {
+    const ps = await policies({
+      'tsconfig.json': `{ "compilerOptions": { "baseUrl": ".", "paths": { "@config/*": ["src/config/*"] } } }`,
+      'src/app.ts': `import express from 'express';\nimport cors from 'cors';\nimport { corsOptions } from '@config/cors';\nexport const app = express();\napp.use(cors(corsOptions));`,
+      'src/config/cors.ts': `export const corsOptions = { origin: true, credentials: true };`,
+    });
+    expect(origin(ps[0])).toEqual({ kind: 'reflect-any' });
+    expect(ps[0]?.credentials).toMatchObject({ known: true, value: true, span: expect.objectContaining({ file: 'src/config/cors.ts' }) });
+  });
+
+  it('follows middleware and routers in other modules', async () => {
+    const out = await lintMemory({
+      'app.js': `const express = require('express');\nconst app = express();\napp.use(require('./middleware/cors'));\napp.use('/api', require('./routes/api'));`,
+      'middleware/cors.js': `module.exports = function (req, res, next) {\n  res.setHeader('Access-Control-Allow-Origin', req.headers.origin);\n  res.setHeader('Access-Control-Allow-Credentials', 'true');\n  next();\n};`,
+      'routes/api.js': `const router = require('express').Router();\nconst cors = require('cors');\nrouter.put('/items/:id', cors({ origin: 'https://a.com' }), (req, res) => res.json({ a: req.get('X-Api-Key') }));\nmodule.exports = router;`,
+    });
+    const manual = out.model.policies.find((p) => p.mechanism === 'express-manual');
+    expect(origin(manual)).toEqual({ kind: 'reflect-any' });
+    const route = out.model.policies.find((p) => p.scope.level === 'route');
+    expect(route?.scope.paths).toEqual(['/api/items/:id']);
+    expect(route?.preflight).toMatchObject({ known: true, value: { handled: 'missing' } });
+    expect(out.model.apps[0]?.readsHeaders.map((h) => h.name)).toContain('x-api-key');
+    expect(keys(out.diagnostics)).toEqual(
+      expect.arrayContaining(['middleware/cors.js:2 cors/reflected-origin-with-credentials', 'routes/api.js:3 cors/missing-preflight-handler']),
+    );
+  });
+});
+
+describe('apps and order', () => {
+  it('routes with app.route() chains and Express 5 path errors', async () => {
+    const out = await lintMemory({
+      'package.json': `{ "dependencies": { "express": "^5.0.1" } }`,
+      's.js': head + `app.route('/book').get((req, res) => res.send('a')).put((req, res) => res.send('b'));\napp.all('*', cors());`,
+    });
+    const app = out.model.apps[0];
+    expect(app?.routes.map((r) => `${r.methods.join(',')} ${r.path}`)).toEqual(['GET /book', 'PUT /book', 'ALL *']);
+    expect(app?.routes[2]?.pathError).toMatch(/Missing parameter name/);
+    expect(keys(out.diagnostics)).toContain('s.js:5 cors/invalid-preflight-route');
+    const fix = out.diagnostics.find((d) => d.ruleId === 'cors/invalid-preflight-route')?.fix;
+    expect(fix?.edits[0]?.text).toBe('/{*splat}');
+  });
+
+  it('does not treat unrelated .get() calls as routes', async () => {
+    const out = await lintMemory({ 's.js': head + `const port = app.get('port');\nconst m = new Map(); m.get('x');\napp.use(cors());` });
+    expect(out.model.apps[0]?.routes).toEqual([]);
+  });
+
+  it('inline suppression comments', async () => {
+    const out = await lintMemory({ 's.js': head + `// cors-lint-disable-next-line cors/reflected-origin -- public\napp.use(cors({ origin: true }));\napp.use(cors({ origin: true })); // cors-lint-disable-line` });
+    expect(keys(out.diagnostics)).toEqual([]);
+  });
+});
+
+describe('app shapes', () => {
+  it('merges registrations of one app across modules and reads its routes', async () => {
+    const out = await lintMemory({
+      'app.ts': `import express from 'express';\nexport const app = express();\napp.use(express.json());\napp.put('/api/items/:id', (req, res) => res.json({}));`,
+      'server.ts': `import cors from 'cors';\nimport { app } from './app';\napp.use(cors({ origin: 'https://a.com', methods: ['GET'] }));`,
+    });
+    expect(out.model.apps).toHaveLength(1);
+    expect(keys(out.diagnostics)).toEqual(['server.ts:3 cors/preflight-methods-incomplete']);
+  });
+
+  it('class members: this.app', async () => {
+    const out = await lintMemory({
+      'server.ts': `import express from 'express';\nimport cors from 'cors';\nclass Server {\n  app = express();\n  init() {\n    this.app.use(cors({ origin: true, credentials: true }));\n  }\n}`,
+    });
+    expect(keys(out.diagnostics)).toEqual(['server.ts:6 cors/reflected-origin-with-credentials']);
+  });
+
+  it('a mounted router is analysed once, through its app', async () => {
+    const out = await lintMemory({
+      'app.js': `const express = require('express');\nconst app = express();\napp.use('/v1', require('./routes'));`,
+      'routes.js': `const cors = require('cors');\nconst router = require('express').Router();\nrouter.delete('/x', cors({ origin: 'https://a.com' }), (req, res) => res.end());\nmodule.exports = router;`,
+    });
+    expect(out.model.policies).toHaveLength(1);
+    expect(out.model.policies[0]?.scope.paths).toEqual(['/v1/x']);
+  });
+});
+
+describe('facts for other layers', () => {
+  it('records listen ports, including env defaults, and the preflight status', async () => {
+    const out = await lintMemory({
+      's.js': head + `app.use(cors({ optionsSuccessStatus: 200 }));\napp.listen(process.env.PORT || 8080);`,
+    });
+    expect(out.model.apps[0]?.ports).toEqual([8080]);
+    expect(out.model.policies[0]?.preflight).toMatchObject({ known: true, value: { handled: 'automatic', status: 200 } });
+  });
+});
