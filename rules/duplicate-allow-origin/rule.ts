@@ -1,0 +1,55 @@
+import type { CorsPolicy } from '../../src/model/index.js';
+import { defineRule } from '../../src/engine/rule.js';
+
+function acaoWrites(p: CorsPolicy) {
+  return p.headerWrites.filter((w) => w.name === 'access-control-allow-origin');
+}
+
+export default defineRule({
+  meta: {
+    id: 'duplicate-allow-origin',
+    summary: 'More than one Access-Control-Allow-Origin header reaches the browser',
+    severity: 'error',
+    recommended: true,
+    kinds: ['express', 'fastapi', 'flask', 'nginx'],
+    fixable: false,
+  },
+  checkPolicy(policy, ctx) {
+    const writes = acaoWrites(policy);
+    const multi = writes.find((w) => w.multiple);
+    if (multi) {
+      ctx.report({
+        message: 'An array value sends one Access-Control-Allow-Origin line per element; the browser joins them with ", " and the CORS check always fails. Send the one matching origin.',
+        span: multi.span,
+      });
+      return;
+    }
+    // `set` replaces, `append` adds a line: count the lines that survive in order.
+    let lines: typeof writes = [];
+    for (const w of writes) lines = w.op === 'set' ? [w] : [...lines, w];
+    if (lines.length < 2) return;
+    const [first, second] = lines as [(typeof writes)[number], (typeof writes)[number]];
+    ctx.report({
+      message: `Access-Control-Allow-Origin is added ${lines.length} times, so the browser sees "a, b" and rejects the response ("contains multiple values"). Keep one.`,
+      span: second.span,
+      related: [{ span: first.span, message: 'first Access-Control-Allow-Origin' }],
+    });
+  },
+  checkProject(ctx) {
+    // A proxy adding ACAO in front of an app of this repository that already sends it.
+    const byApp = new Map<string, CorsPolicy[]>();
+    for (const p of ctx.project.policies) if (p.appId && p.layer === 'app') byApp.set(p.appId, [...(byApp.get(p.appId) ?? []), p]);
+    for (const proxy of ctx.project.policies) {
+      if (proxy.layer !== 'proxy' || !proxy.upstream?.appId || proxy.upstream.hidesOrigin) continue;
+      const proxyAcao = acaoWrites(proxy)[0];
+      if (!proxyAcao) continue;
+      const appPolicy = (byApp.get(proxy.upstream.appId) ?? []).find((p) => p.origin.known && p.origin.value.kind !== 'none');
+      if (!appPolicy) continue;
+      ctx.report({
+        message: `This proxy adds Access-Control-Allow-Origin on top of the upstream app (${proxy.upstream.label}), which already sends it: the browser gets two values and rejects the response. Remove one, or add proxy_hide_header Access-Control-Allow-Origin.`,
+        span: proxyAcao.span,
+        related: [{ span: appPolicy.span, message: 'the upstream app sends Access-Control-Allow-Origin here' }],
+      });
+    }
+  },
+});

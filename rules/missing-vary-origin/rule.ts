@@ -1,0 +1,24 @@
+import { defineRule } from '../../src/engine/rule.js';
+
+export default defineRule({
+  meta: {
+    id: 'missing-vary-origin',
+    summary: 'The allowed origin depends on the request but Vary: Origin is not sent',
+    severity: 'warning',
+    recommended: true,
+    kinds: ['express', 'fastapi', 'flask', 'nginx'],
+    fixable: false,
+  },
+  checkPolicy(policy, ctx) {
+    const { origin, varyOrigin } = policy;
+    if (!origin.known || !varyOrigin.known || varyOrigin.value) return;
+    const kind = origin.value.kind;
+    if (kind !== 'reflect-any' && kind !== 'allow-list') return;
+    ctx.report({
+      message:
+        'Access-Control-Allow-Origin depends on the request Origin, but Vary: Origin is not sent: a shared cache can serve ' +
+        "one origin's response (or a response without CORS headers) to another origin. Add Vary: Origin.",
+      span: origin.span,
+    });
+  },
+});

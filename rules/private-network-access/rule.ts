@@ -1,0 +1,23 @@
+import { defineRule } from '../../src/engine/rule.js';
+import { viaNote } from '../util.js';
+
+export default defineRule({
+  meta: {
+    id: 'private-network-access',
+    summary: 'Access-Control-Allow-Private-Network: true is sent to any origin that asks',
+    severity: 'warning',
+    recommended: true,
+    kinds: ['express', 'fastapi', 'flask', 'nginx'],
+    fixable: false,
+  },
+  checkPolicy(policy, ctx) {
+    const { privateNetwork } = policy;
+    if (!privateNetwork.known || !privateNetwork.value) return;
+    ctx.report({
+      message:
+        `Access-Control-Allow-Private-Network: true is sent${viaNote(privateNetwork)}: public websites may reach this service on a private network ` +
+        '(the class of CVE-2024-6221). Allow it only for the origins that need it.',
+      span: privateNetwork.span,
+    });
+  },
+});

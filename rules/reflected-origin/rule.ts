@@ -1,0 +1,24 @@
+import { defineRule } from '../../src/engine/rule.js';
+import { viaNote } from '../util.js';
+
+export default defineRule({
+  meta: {
+    id: 'reflected-origin',
+    summary: 'Any origin is reflected back (without credentials): the same as *, and a cache risk',
+    severity: 'warning',
+    recommended: true,
+    kinds: ['express', 'fastapi', 'flask', 'nginx'],
+    fixable: false,
+  },
+  checkPolicy(policy, ctx) {
+    const { origin, credentials } = policy;
+    if (!origin.known || !credentials.known) return;
+    if (origin.value.kind !== 'reflect-any' || credentials.value) return;
+    ctx.report({
+      message:
+        `This CORS policy echoes back any request Origin${viaNote(origin)}: every website can read these responses ` +
+        `(like *, but hidden). If that is intended, send * explicitly; otherwise list the allowed origins.`,
+      span: origin.span,
+    });
+  },
+});

@@ -1,0 +1,43 @@
+/** Helpers shared by rule modules: wording and model queries that several rules need. */
+import type { AppModel, CorsPolicy, Route, Valued } from '../src/model/index.js';
+import { SAFELISTED_REQUEST_HEADERS, SIMPLE_METHODS } from '../src/model/index.js';
+
+/** " (the default when $X is unset)" etc., for messages about values that are not written literally. */
+export function viaNote(v: Valued<unknown>): string {
+  return v.known && v.via ? ` (${v.via})` : '';
+}
+
+function pathMatches(scopePath: string, routePath: string): boolean {
+  if (scopePath === routePath) return true;
+  if (scopePath === '/' || scopePath === '*' || scopePath === '/*' || scopePath === '/{*splat}') return true;
+  const prefix = scopePath.replace(/\/(\*|\{\*\w+\}|\*\w+)$/, '');
+  return routePath === prefix || routePath.startsWith(prefix.endsWith('/') ? prefix : prefix + '/');
+}
+
+/** The app routes a policy applies to. */
+export function routesInScope(policy: CorsPolicy, app: AppModel | undefined): Route[] {
+  if (!app) return [];
+  const { scope } = policy;
+  return app.routes.filter((r) => {
+    if (r.pathError || r.methods.includes('USE')) return false;
+    if (scope.methods && !r.methods.some((m) => scope.methods?.includes(m) || m === 'ALL')) return false;
+    if (scope.paths && !scope.paths.some((p) => pathMatches(p, r.path))) return false;
+    return true;
+  });
+}
+
+/** Why a request to this route is preflighted by the browser (cors-semantics §5.3), or undefined. */
+export function preflightReason(route: Route, method: string): string | undefined {
+  if (method === 'ALL' || method === 'OPTIONS' || method === 'HEAD' || method === 'USE') return undefined;
+  if (!SIMPLE_METHODS.has(method)) return `${method} is not a CORS-safelisted method`;
+  if (route.jsonBody && method === 'POST') return 'a JSON body (Content-Type: application/json) is not CORS-safelisted';
+  return undefined;
+}
+
+export function isSafelistedHeader(name: string): boolean {
+  return SAFELISTED_REQUEST_HEADERS.has(name.toLowerCase());
+}
+
+export function location(span: { file: string }, text = ''): string {
+  return text ? `${span.file} (${text})` : span.file;
+}

@@ -1,0 +1,30 @@
+import type { TokenList, Valued } from '../../src/model/index.js';
+import { defineRule } from '../../src/engine/rule.js';
+
+export default defineRule({
+  meta: {
+    id: 'wildcard-with-credentials',
+    summary: 'Allow-Headers, Allow-Methods or Expose-Headers is * while credentials are allowed; * is then taken literally',
+    severity: 'error',
+    recommended: true,
+    kinds: ['express', 'fastapi', 'flask', 'nginx'],
+    fixable: false,
+  },
+  checkPolicy(policy, ctx) {
+    const { credentials } = policy;
+    if (!credentials.known || !credentials.value) return;
+    const fields: [string, Valued<TokenList>, string][] = [
+      ['Access-Control-Allow-Headers', policy.allowHeaders, 'no request header beyond the safelisted ones is allowed'],
+      ['Access-Control-Allow-Methods', policy.allowMethods, 'no method beyond GET, HEAD and POST is allowed'],
+      ['Access-Control-Expose-Headers', policy.exposeHeaders, 'no response header beyond the safelisted ones is readable'],
+    ];
+    for (const [header, field, consequence] of fields) {
+      if (!field.known || field.value.kind !== 'wildcard') continue;
+      ctx.report({
+        message: `${header} is *, but credentials are allowed: for credentialed requests browsers read * as a literal name, so ${consequence}. List the names.`,
+        span: field.span,
+        related: [{ span: credentials.span, message: 'credentials are allowed here' }],
+      });
+    }
+  },
+});
