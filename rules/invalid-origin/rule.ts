@@ -1,0 +1,34 @@
+import { describeEntry } from '../../src/analysis/index.js';
+import { entryLabel, originProblems } from '../../src/analysis/report.js';
+import { defineRule } from '../../src/engine/rule.js';
+import { viaNote } from '../util.js';
+
+export default defineRule({
+  meta: {
+    id: 'invalid-origin',
+    summary: 'An allowed origin can never match the browser Origin (trailing slash, path, default port, case, glob, several in one string, g/y flag...)',
+    severity: 'error',
+    recommended: true,
+    kinds: ['express', 'fastapi', 'flask', 'nginx'],
+    fixable: false,
+  },
+  checkPolicy(policy, ctx) {
+    // Several ACAO header lines (res.append, an array value) are duplicate-allow-origin's finding, not a bad value.
+    // Count the lines that survive in order (`set` replaces, `append` adds one), as duplicate-allow-origin does:
+    // a single nginx `add_header` is an append but only one line.
+    let lines = 0;
+    for (const w of policy.headerWrites) if (w.name === 'access-control-allow-origin') lines = w.op === 'set' ? 1 : lines + 1;
+    const severalLines = lines >= 2 || policy.headerWrites.some((w) => w.name === 'access-control-allow-origin' && w.multiple === true);
+    for (const { entry, span, problem, fixed } of originProblems(policy, 'invalid')) {
+      if (fixed && severalLines && problem.code === 'several') continue;
+      let tail = '';
+      if (entry.type === 'substring') tail = problem.example ? ` (e.g. ${problem.example} is accepted). Pass a list: [${JSON.stringify(entry.haystack)}].` : '. Pass a list.';
+      else if (entry.type === 'regex') tail = '.';
+      else tail = problem.example && problem.example !== (entry.type === 'literal' ? entry.value : '') ? `. Use ${JSON.stringify(problem.example)}.` : '.';
+      ctx.report({
+        message: `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)} never works as intended: ${problem.detail}${tail}`,
+        span,
+      });
+    }
+  },
+});

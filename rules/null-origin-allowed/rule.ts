@@ -1,0 +1,29 @@
+import { describeEntry } from '../../src/analysis/index.js';
+import { credentialsRelated, entryLabel, originProblems, withCredentials } from '../../src/analysis/report.js';
+import { defineRule } from '../../src/engine/rule.js';
+import { viaNote } from '../util.js';
+
+export default defineRule({
+  meta: {
+    id: 'null-origin-allowed',
+    summary: 'The origin "null" is allowed (any page can send it from a sandboxed iframe)',
+    severity: 'warning',
+    recommended: true,
+    kinds: ['express', 'fastapi', 'flask', 'nginx'],
+    fixable: false,
+  },
+  checkPolicy(policy, ctx) {
+    for (const { entry, span, fixed } of originProblems(policy, 'null')) {
+      const creds = withCredentials(policy);
+      const how = fixed ? ' is sent as Access-Control-Allow-Origin: null' : entry.type === 'literal' ? '' : ' also accepts the origin "null"';
+      ctx.report({
+        message:
+          `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)}${how}: any website can send Origin: null from a sandboxed iframe ` +
+          `(<iframe sandbox="allow-scripts">) and read these responses${creds ? " with the user's cookies" : ''}. Never trust "null".`,
+        span,
+        related: credentialsRelated(policy, 'credentials are allowed, which makes a trusted "null" exploitable'),
+        severity: creds ? 'error' : 'warning',
+      });
+    }
+  },
+});

@@ -1,0 +1,32 @@
+/**
+ * Origin analysis: the one place that decides which origins an origin matcher accepts (design.md "Origin
+ * analysis"). Extractors describe matchers as `OriginEntry` values; rules and `simulate` ask this module.
+ */
+import type { OriginEntry, OriginPolicy, Span } from '../model/index.js';
+import { analyzeEntry, type EntryVerdict } from './origins.js';
+
+export { analyzeEntry, bypassClass, clearAnalysisCaches, describeEntry, entryLanguage, entryMatches } from './origins.js';
+export type { EntryVerdict, OriginProblem, ProblemKind } from './origins.js';
+export { validateLiteralOrigin, type LiteralProblem, type ValidateOptions } from './validate.js';
+export { intendedOf, type Intended } from './intended.js';
+export { LIMITS } from './regex.js';
+
+const policyCache = new WeakMap<OriginPolicy, EntryVerdict[]>();
+
+/**
+ * Verdicts for the entries of an allow-list, or for the single value of a `fixed` policy (as a literal
+ * compared exactly by the browser, placed on `span`). Other policy kinds have no entries: `[]`.
+ */
+export function analyzeOriginPolicy(policy: OriginPolicy, span?: Span): EntryVerdict[] {
+  const hit = policyCache.get(policy);
+  if (hit) return hit;
+  let out: EntryVerdict[] = [];
+  if (policy.kind === 'allow-list') {
+    out = policy.entries.map((e) => analyzeEntry(e, policy.entries));
+  } else if (policy.kind === 'fixed' && policy.value !== '*') {
+    const entry: OriginEntry = { type: 'literal', value: policy.value, caseInsensitive: false, span: span ?? { file: '', start: 0, end: 0 } };
+    out = [analyzeEntry(entry, [])];
+  }
+  policyCache.set(policy, out);
+  return out;
+}

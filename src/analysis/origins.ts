@@ -1,0 +1,474 @@
+/**
+ * Exact origin analysis: every origin entry becomes a finite automaton of the framed origins it accepts
+ * (see regex.ts), and questions about it are language intersections with small automata that describe
+ * web origins an attacker can own, the intended sites, shared-hosting suffixes and plain-http variants.
+ * Counterexamples are words of those intersections, so every one is accepted by construction.
+ */
+import { CharSet, DFA, TooManyNodesError, Words, type Char } from 'refa';
+import type { OriginEntry, StringTest } from '../model/index.js';
+import { intendedKey, intendedOf, type Intended } from './intended.js';
+import { validateLiteralOrigin } from './validate.js';
+import { BudgetExceeded, Deadline, LIMITS, compile, frame, translate, unframe, type Compiled } from './regex.js';
+
+// ─── Languages of entries ─────────────────────────────────────────────────────────────────────────
+
+export function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|/-]/g, (c) => '\\' + c);
+}
+
+const languageCache = new Map<string, Compiled>();
+const CACHE_LIMIT = 2000;
+
+function remember<V>(cache: Map<string, V>, key: string, compute: () => V): V {
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const v = compute();
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, v);
+  return v;
+}
+
+/** A span-free identity of an entry, for memoisation. */
+export function entryKey(entry: OriginEntry): string {
+  switch (entry.type) {
+    case 'literal':
+      return JSON.stringify(['l', entry.value, entry.caseInsensitive]);
+    case 'regex':
+      return JSON.stringify(['r', entry.pattern, entry.flags, entry.flavor, entry.mode]);
+    case 'tests':
+      return JSON.stringify(['t', entry.all.map((t) => [t.op, t.on, t.value, t.caseInsensitive])]);
+    case 'substring':
+      return JSON.stringify(['s', entry.haystack]);
+  }
+}
+
+/** The regex (JS syntax, fullmatch over the origin) that one string test describes. */
+function testRegex(t: StringTest): string {
+  const v = escapeRegex(t.value);
+  if (t.on === 'origin') {
+    switch (t.op) {
+      case 'equals':
+        return `^${v}$`;
+      case 'startsWith':
+        return `^${v}[^]*$`;
+      case 'endsWith':
+        return `^[^]*${v}$`;
+      case 'includes':
+        return `^[^]*${v}[^]*$`;
+    }
+  }
+  // `new URL(origin).hostname` / `.host` of a serialized origin `scheme://host[:port]`.
+  const part = t.on === 'hostname' ? '[^/:]' : '[^/]';
+  const body = t.op === 'equals' ? v : t.op === 'startsWith' ? `${v}${part}*` : t.op === 'endsWith' ? `${part}*${v}` : `${part}*${v}${part}*`;
+  return t.on === 'hostname' ? `^[a-zA-Z][a-zA-Z0-9+.-]*:\\/\\/${body}(?::\\d+)?$` : `^[a-zA-Z][a-zA-Z0-9+.-]*:\\/\\/${body}$`;
+}
+
+/** The framed language of an entry (memoised per run). */
+export function entryLanguage(entry: OriginEntry): Compiled {
+  return remember(languageCache, entryKey(entry), () => buildLanguage(entry));
+}
+
+function buildLanguage(entry: OriginEntry): Compiled {
+  switch (entry.type) {
+    case 'literal':
+      return compile({ source: `^${escapeRegex(entry.value)}$`, flags: entry.caseInsensitive ? 'i' : '' }, 'fullmatch');
+    case 'regex': {
+      const t = translate(entry.pattern, entry.flags, entry.flavor);
+      if (!t.ok) return t;
+      return compile(t, entry.mode);
+    }
+    case 'tests': {
+      if (entry.all.length === 0) return { ok: false, reason: 'no test' };
+      let acc: Compiled | undefined;
+      for (const t of entry.all) {
+        // `new URL(origin).hostname` is lower-case whatever the Origin's case, so a lower-case value matches any case.
+        const ci = t.caseInsensitive || (t.on !== 'origin' && t.value === t.value.toLowerCase());
+        const c = compile({ source: testRegex(t), flags: ci ? 'i' : '' }, 'fullmatch');
+        if (!c.ok) return c;
+        if (!acc) acc = c;
+        else if (acc.ok) {
+          try {
+            const d = DFA.fromIntersection(acc.dfa, c.dfa, new DFA.LimitedNodeFactory(LIMITS.productNodes));
+            d.minimize();
+            acc = { ok: true, dfa: d, maxCharacter: acc.maxCharacter };
+          } catch {
+            return { ok: false, reason: 'the tests are too large to analyse within the budget' };
+          }
+        }
+      }
+      return acc!;
+    }
+    case 'substring': {
+      const h = entry.haystack;
+      if (h.length > 400) return { ok: false, reason: 'the string is too long to analyse' };
+      const words = new Set<string>();
+      for (let i = 0; i <= h.length; i++) for (let j = i; j <= h.length; j++) words.add(h.slice(i, j));
+      const dfa = DFA.fromWords([...words].map((w) => frame(w) as Char[]), { maxCharacter: 0xffff as Char });
+      return { ok: true, dfa, maxCharacter: 0xffff as Char };
+    }
+  }
+}
+
+/**
+ * Whether the entry accepts this exact Origin value, computed on the automaton (never with a backtracking
+ * engine). Undefined when the entry cannot be analysed.
+ */
+export function entryMatches(entry: OriginEntry, origin: string): boolean | undefined {
+  if (entry.type === 'literal') return entry.caseInsensitive ? entry.value.toLowerCase() === origin.toLowerCase() : entry.value === origin;
+  if (entry.type === 'substring') return entry.haystack.includes(origin);
+  const lang = entryLanguage(entry);
+  if (!lang.ok) return undefined;
+  if (origin.length > 4096) return false;
+  return lang.dfa.test(frame(origin) as Char[]);
+}
+
+// ─── Query automata ───────────────────────────────────────────────────────────────────────────────
+
+/** TLDs the counterexample search may put at the end of an attacker host (plus those of the intended hosts). */
+const COMMON_TLDS = ['net', 'com', 'org', 'io', 'dev', 'app', 'co', 'me', 'ai', 'xyz', 'info', 'biz', 'us', 'uk', 'de', 'fr', 'nl', 'eu', 'jp', 'cn', 'ru', 'br', 'in', 'au', 'ca', 'site', 'online', 'tech', 'cloud', 'page', 'sh', 'gg', 'tv', 'so', 'to', 'ly', 'cc', 'ws', 'es', 'it', 'pl', 'ch', 'se', 'no', 'fi', 'dk', 'be', 'at', 'cz', 'kr', 'tw', 'hk', 'sg', 'nz', 'za', 'mx', 'ar', 'cl', 'id', 'vn', 'th', 'my', 'ph', 'tr', 'ir', 'ua', 'gr', 'pt', 'ro', 'hu', 'ie', 'il'];
+
+const LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
+const PORT = '(?::[1-9][0-9]{0,4})?';
+const LOOPBACK_HOST = `(?:[a-z0-9-]+\\.)*localhost|127(?:\\.[0-9]{1,3}){3}|\\[::1\\]`;
+const PRIVATE_HOST = `10(?:\\.[0-9]{1,3}){3}|192\\.168(?:\\.[0-9]{1,3}){2}|172\\.(?:1[6-9]|2[0-9]|3[01])(?:\\.[0-9]{1,3}){2}|0\\.0\\.0\\.0`;
+
+const ANY_ORIGIN = `^(?:[a-z][a-z0-9+.-]*:\\/\\/(?:[a-z0-9_.-]+|\\[[0-9a-f:.]+\\])(?::[1-9][0-9]{0,4})?|null)$`;
+
+export interface Queries {
+  /** Attacker-ownable web origins outside the intended sites and outside the named shared suffixes. */
+  foreign: DFA;
+  /** Subdomains of the named public/shared suffixes that are not intended sites. */
+  suffixed: DFA | undefined;
+  /** Plain-http origins of intended or private-network hosts (not loopback). */
+  insecure: DFA | undefined;
+  /** Every Origin value a browser can send (any scheme, any host, `null`). */
+  anyOrigin: DFA;
+  /** Origins on the intended sites (not loopback): samples the templates start from. */
+  intendedSites: DFA;
+}
+
+const queryCache = new Map<string, Queries>();
+const webCache = new Map<string, DFA>();
+
+function dfaOf(regex: string, maxCharacter: Char): DFA {
+  const c = compile({ source: regex, flags: maxCharacter > 0xffff ? 'u' : '' }, 'fullmatch');
+  if (!c.ok) throw new Error(`internal query regex failed: ${c.reason}`);
+  return c.dfa.copy();
+}
+
+function alt(items: Iterable<string>): string {
+  return [...items].map(escapeRegex).join('|');
+}
+
+export function queriesFor(intended: Intended, maxCharacter: Char): Queries {
+  return remember(queryCache, `${maxCharacter}|${intendedKey(intended)}`, () => {
+    const tlds = new Set(COMMON_TLDS);
+    for (const t of intended.tlds) tlds.add(t);
+    const web = `^https?:\\/\\/(?:(?:${LABEL}\\.)+(?:${alt(tlds)})|[0-9]{1,3}(?:\\.[0-9]{1,3}){3})${PORT}$`;
+    const domains = [...intended.domains];
+    const suffixes = [...intended.suffixes];
+    const safeHosts = [LOOPBACK_HOST, PRIVATE_HOST];
+    if (domains.length) safeHosts.push(`(?:[a-z0-9-]+\\.)*(?:${alt(domains)})`);
+    if (suffixes.length) safeHosts.push(`(?:${alt(suffixes)})`);
+    const safeRe = `^https?:\\/\\/(?:${safeHosts.join('|')})(?::[0-9]+)?$`;
+    const suffixRe = suffixes.length ? `^https?:\\/\\/(?:[a-z0-9-]+\\.)+(?:${alt(suffixes)})(?::[0-9]+)?$` : undefined;
+
+    const webD = remember(webCache, `${maxCharacter}|${[...tlds].join(',')}`, () => dfaOf(web, maxCharacter));
+    const safeD = dfaOf(safeRe, maxCharacter);
+    const trusted = dfaOf(suffixRe ? `(?:${safeRe})|(?:${suffixRe})` : safeRe, maxCharacter);
+    trusted.complement();
+    const foreign = DFA.fromIntersection(webD, trusted, new DFA.LimitedNodeFactory(LIMITS.productNodes));
+    foreign.minimize();
+    let suffixed: DFA | undefined;
+    if (suffixRe) {
+      const notSafe = dfaOf(safeRe, maxCharacter);
+      notSafe.complement();
+      suffixed = DFA.fromIntersection(DFA.fromIntersection(webD, dfaOf(suffixRe, maxCharacter)), notSafe, new DFA.LimitedNodeFactory(LIMITS.productNodes));
+      suffixed.minimize();
+    }
+    // Plain-http variants of the sites the matcher names (loopback is exempt: it never leaves the machine).
+    const insecureDomains = domains.filter((d) => !/^127\.|(?:^|\.)localhost$/.test(d));
+    const insecure = insecureDomains.length ? dfaOf(`^http:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(insecureDomains)})${PORT}$`, maxCharacter) : undefined;
+    const intendedSites = domains.length ? dfaOf(`^https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(domains)})(?::[0-9]+)?$`, maxCharacter) : safeD;
+    const anyOrigin = remember(webCache, `${maxCharacter}|any`, () => {
+      // Browsers omit the scheme's default port (cors-semantics.md §5.8).
+      const defaults = dfaOf(`^(?:https:\\/\\/[^/]*:443|http:\\/\\/[^/]*:80)$`, maxCharacter);
+      defaults.complement();
+      const d = DFA.fromIntersection(dfaOf(ANY_ORIGIN, maxCharacter), defaults);
+      d.minimize();
+      return d;
+    });
+    return { foreign, suffixed, insecure, intendedSites, anyOrigin };
+  });
+}
+
+// ─── Counterexamples ──────────────────────────────────────────────────────────────────────────────
+
+/** The shortest word of a DFA, choosing the most readable character on each step; undefined when empty. */
+export function shortestWord(d: DFA, deadline?: Deadline): string | undefined {
+  const parent = new Map<DFA.ReadonlyNode, { from: DFA.ReadonlyNode; ch: number } | null>([[d.initial, null]]);
+  let frontier: DFA.ReadonlyNode[] = [d.initial];
+  while (frontier.length) {
+    deadline?.check();
+    const next: DFA.ReadonlyNode[] = [];
+    for (const s of frontier) {
+      if (d.finals.has(s as DFA.Node)) {
+        const word: number[] = [];
+        for (let cur: DFA.ReadonlyNode = s; ; ) {
+          const p = parent.get(cur);
+          if (!p) break;
+          word.push(p.ch);
+          cur = p.from;
+        }
+        return unframe(word.reverse());
+      }
+      // Prefer transitions with readable characters (letters, then digits, then the rest).
+      const outs = [...s.out].map(([range, to]) => ({ to, ch: Words.pickMostReadableCharacter(CharSet.fromRange(d.maxCharacter, range)) ?? range.min }));
+      outs.sort((a, b) => rank(a.ch) - rank(b.ch));
+      for (const { to, ch } of outs) {
+        if (!parent.has(to)) {
+          parent.set(to, { from: s, ch });
+          next.push(to);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return undefined;
+}
+
+function rank(ch: number): number {
+  if (ch >= 0x61 && ch <= 0x7a) return ch - 0x61;
+  if (ch >= 0x30 && ch <= 0x39) return 100 + ch;
+  return 1000 + ch;
+}
+
+function product(l: DFA, q: DFA): DFA {
+  const d = DFA.fromIntersection(l, q, new DFA.LimitedNodeFactory(LIMITS.productNodes));
+  d.removeUnreachable();
+  return d;
+}
+
+interface Parsed {
+  scheme: string;
+  host: string;
+  port: string;
+}
+
+function splitOrigin(o: string): Parsed | undefined {
+  const m = /^(https?):\/\/([^/:]+|\[[^\]]+\])(:\d+)?$/.exec(o);
+  return m ? { scheme: m[1]!, host: m[2]!, port: m[3] ?? '' } : undefined;
+}
+
+/** Readable attacker origins to try first, most telling first. */
+function templates(samples: Parsed[], intended: Intended, kind: 'foreign' | 'suffixed' | 'insecure'): string[] {
+  const out: string[] = [];
+  const domains = [...intended.domains].filter((d) => !/^\d/.test(d));
+  if (kind === 'suffixed') {
+    for (const s of [...intended.suffixes]) {
+      out.push(`https://attacker.${s}`);
+      for (const p of samples) {
+        out.push(`${p.scheme}://attacker.${s}${p.port}`);
+        const label = p.host.endsWith('.' + s) ? p.host.slice(0, -s.length - 1) : undefined;
+        if (label && !label.includes('.')) out.push(`${p.scheme}://${label}-attacker.${s}${p.port}`, `${p.scheme}://attacker-${label}.${s}${p.port}`);
+      }
+    }
+    return out;
+  }
+  if (kind === 'insecure') {
+    for (const d of domains) out.push(`http://${d}`, `http://www.${d}`);
+    for (const p of samples) out.push(`http://${p.host}${p.port}`, `http://${p.host}`);
+    for (const d of domains) out.push(`http://api.${d}`, `http://app.${d}`);
+    return out;
+  }
+  if (domains.length === 0) out.push('https://attacker.net', 'https://attacker.com', 'https://localhost.attacker.net', 'http://localhost.attacker.net');
+  for (const p of samples) {
+    out.push(`https://${p.host}.attacker.net`, `${p.scheme}://${p.host}.attacker.net${p.port}`);
+  }
+  for (const d of [...domains, ...intended.suffixes]) {
+    out.push(`https://${d}.attacker.net`, `https://attacker${d}`, `https://attacker-${d}`, `https://evil${d}`);
+    for (const p of samples) out.push(`${p.scheme}://attacker${d}${p.port}`, `${p.scheme}://${d}.attacker.net${p.port}`);
+  }
+  for (const p of samples) {
+    // Unescaped dots: replace one dot of the host by a letter.
+    for (let i = 0; i < p.host.length; i++) {
+      if (p.host[i] === '.') out.push(`${p.scheme}://${p.host.slice(0, i)}x${p.host.slice(i + 1)}${p.port}`);
+    }
+    out.push(`${p.scheme}://attacker${p.host}${p.port}`);
+  }
+  for (const p of samples) out.push(`${p.scheme}://attacker.net${p.port}`);
+  out.push('https://attacker.net', 'https://attacker.com', 'http://attacker.net');
+  return out;
+}
+
+function findExample(lang: DFA, q: DFA, samples: Parsed[], intended: Intended, kind: 'foreign' | 'suffixed' | 'insecure', deadline: Deadline): string | undefined {
+  const p = product(lang, q);
+  deadline.check();
+  if (p.isEmpty) return undefined;
+  for (const t of templates(samples, intended, kind)) {
+    if (p.test(frame(t) as Char[])) return t;
+  }
+  return shortestWord(p, deadline);
+}
+
+// ─── Verdicts ─────────────────────────────────────────────────────────────────────────────────────
+
+export type ProblemKind = 'permissive' | 'untrusted-suffix' | 'insecure' | 'null' | 'invalid';
+
+export interface OriginProblem {
+  kind: ProblemKind;
+  /** A concrete Origin the entry accepts (for `invalid`: one it wrongly accepts, or the value meant). */
+  example?: string;
+  /** Why, in words (e.g. "nothing requires a dot before the domain"). */
+  detail: string;
+  /** For `invalid` literals: the class of problem (see LiteralProblem.code). */
+  code?: string;
+}
+
+export interface EntryVerdict {
+  entry: OriginEntry;
+  problems: OriginProblem[];
+  /** Set when the entry's language could not be decided: problems that need it are not reported. */
+  unknown?: string;
+}
+
+/** Explains the bypass class of a foreign counterexample. */
+export function bypassClass(example: string, intended: Intended): string {
+  const p = splitOrigin(example);
+  if (!p) return 'it accepts an origin outside the intended sites';
+  if (/^(?:[a-z0-9-]+\.)*localhost\./.test(p.host)) return 'the host may continue after "localhost" (the pattern is not anchored at the end of the origin)';
+  for (const d of [...intended.domains, ...intended.suffixes]) {
+    if (p.host.startsWith(d + '.') || p.host.includes('.' + d + '.')) return `the host may continue after "${d}" (the pattern is not anchored at the end of the origin)`;
+    if (p.host.endsWith(d) && p.host.length > d.length && p.host[p.host.length - d.length - 1] !== '.') return `nothing requires a "." before "${d}", so any domain ending in "${d}" matches`;
+  }
+  for (const d of intended.domains) {
+    const dx = d.replace(/\./g, '[.x]');
+    if (new RegExp(`(^|\\.)${dx}$`).test(p.host) && !p.host.endsWith(d)) return 'an unescaped "." matches any character';
+    if (p.host.replace(/x/g, '.').endsWith(d)) return 'an unescaped "." matches any character';
+  }
+  if (intended.domains.size === 0 && intended.suffixes.size === 0) return 'it names no specific site, so it accepts any origin';
+  return 'it accepts origins outside the intended sites';
+}
+
+const verdictCache = new Map<string, EntryVerdict>();
+
+/**
+ * Analyses one allow-list entry. `siblings` are the other entries of the same policy: the sites they name
+ * count as intended too.
+ */
+export function analyzeEntry(entry: OriginEntry, siblings: readonly OriginEntry[] = []): EntryVerdict {
+  const key = entryKey(entry) + '\u0000' + siblings.filter((s) => s !== entry).map(entryKey).sort().join('\u0000');
+  const cached = verdictCache.get(key);
+  if (cached) return { ...cached, entry };
+  let v: EntryVerdict;
+  try {
+    v = computeVerdict(entry, siblings);
+  } catch (e) {
+    // Never crash the run on odd input: the entry becomes unknown.
+    v = { entry, problems: [], unknown: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (verdictCache.size >= CACHE_LIMIT) verdictCache.clear();
+  verdictCache.set(key, v);
+  return v;
+}
+
+function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): EntryVerdict {
+  const problems: OriginProblem[] = [];
+  // Static problems first: they do not need the language.
+  if (entry.type === 'regex' && entry.flavor === 'js' && /[gy]/.test(entry.flags)) {
+    problems.push({ kind: 'invalid', detail: `the "${entry.flags.replace(/[^gy]/g, '')}" flag makes RegExp.test() stateful (lastIndex), so the same origin is accepted and rejected on alternate requests` });
+  }
+  if (entry.type === 'substring') {
+    const ex = substringExample(entry.haystack);
+    problems.push({ kind: 'invalid', detail: 'a string is used where a list was expected, so membership becomes a substring test', ...(ex ? { example: ex } : {}) });
+    return { entry, problems };
+  }
+  if (entry.type === 'literal') {
+    const bad = validateLiteralOrigin(entry.value, { caseInsensitive: entry.caseInsensitive });
+    if (bad) {
+      problems.push({ kind: 'invalid', code: bad.code, detail: bad.detail, ...(bad.suggestion ? { example: bad.suggestion } : {}) });
+      return { entry, problems };
+    }
+  }
+  const lang = entryLanguage(entry);
+  if (!lang.ok) {
+    if (lang.invalid && entry.type === 'regex') {
+      const why = lang.reason.replace(/^invalid regular expression: /, '').replace(/^\/.*\/[a-z]*: /s, '').toLowerCase();
+      problems.push({ kind: 'invalid', detail: `the pattern is not a valid regular expression (${why}), so it never matches` });
+    }
+    return { entry, problems, unknown: lang.reason };
+  }
+  try {
+    const nfa = lang.dfa;
+    if (nfa.test(frame('null') as Char[])) problems.push({ kind: 'null', example: 'null', detail: 'it accepts the origin "null" that sandboxed iframes and redirected requests send' });
+    const intended = intendedOf(entry, siblings);
+    const q = queriesFor(intended, lang.maxCharacter);
+    const deadline = new Deadline();
+    if (entry.type !== 'literal' && product(nfa, q.anyOrigin).isEmpty) {
+      problems.push({ kind: 'invalid', detail: 'it matches no Origin a browser can send (a serialized origin is lower-case scheme://host[:port], without the default port, a path or a trailing slash)' });
+      return { entry, problems };
+    }
+    // A sample of the intended origins the matcher accepts, to build readable attacker variants from.
+    const sample = intended.domains.size ? shortestWord(product(nfa, q.intendedSites), deadline) : undefined;
+    const samples = [sample ? splitOrigin(sample) : undefined].filter((p): p is Parsed => p !== undefined);
+    if (entry.type !== 'literal') {
+      const foreign = findExample(nfa, q.foreign, samples, intended, 'foreign', deadline);
+      if (foreign) problems.push({ kind: 'permissive', example: foreign, detail: bypassClass(foreign, intended) });
+      if (q.suffixed) {
+        const sfx = findExample(nfa, q.suffixed, samples, intended, 'suffixed', deadline);
+        if (sfx) {
+          const host = splitOrigin(sfx)?.host ?? '';
+          const suffix = [...intended.suffixes].find((s) => host.endsWith('.' + s)) ?? '';
+          problems.push({ kind: 'untrusted-suffix', example: sfx, detail: `anyone can create a site under "${suffix}"` });
+        }
+      }
+    }
+    if (q.insecure) {
+      const ins = findExample(nfa, q.insecure, samples, intended, 'insecure', deadline);
+      if (ins) problems.push({ kind: 'insecure', example: ins, detail: 'a plain-http origin can be impersonated by anyone on the network path' });
+    }
+    return { entry, problems };
+  } catch (e) {
+    if (e instanceof BudgetExceeded || e instanceof TooManyNodesError) return { entry, problems, unknown: 'the pattern is too complex to analyse within the budget' };
+    return { entry, problems, unknown: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** A short substring of a haystack that looks like an origin (what `origin in "..."` wrongly accepts). */
+function substringExample(h: string): string | undefined {
+  const m = /https?:\/\/[^\s,;'"]+/.exec(h);
+  if (m && m[0].length > 9) return m[0].slice(0, -1);
+  return h.length > 1 ? h.slice(0, -1) : undefined;
+}
+
+/** Describes an entry the way the user wrote it, for messages. */
+export function describeEntry(entry: OriginEntry): string {
+  switch (entry.type) {
+    case 'literal':
+      return JSON.stringify(entry.value);
+    case 'substring':
+      return JSON.stringify(entry.haystack);
+    case 'regex':
+      if (entry.flavor === 'js') return `/${entry.pattern}/${entry.flags}`;
+      if (entry.flavor === 'python') return entry.pattern.includes('"') ? `r'${entry.pattern}'` : `r"${entry.pattern}"`;
+      if (entry.flavor === 'go') return `\`${entry.pattern}\``;
+      return `"${entry.pattern}"`;
+    case 'tests':
+      return entry.all
+        .map((t) => {
+          const subject = t.on === 'origin' ? 'origin' : `new URL(origin).${t.on}`;
+          return t.op === 'equals' ? `${subject} === ${JSON.stringify(t.value)}` : `${subject}.${t.op}(${JSON.stringify(t.value)})`;
+        })
+        .join(' && ');
+  }
+}
+
+
+/** Clears the memo caches (tests, long-running language server). */
+export function clearAnalysisCaches(): void {
+  languageCache.clear();
+  queryCache.clear();
+  webCache.clear();
+  verdictCache.clear();
+}
+

@@ -1,0 +1,299 @@
+/**
+ * Regular expressions of every flavour → one finite automaton over "framed" origin strings.
+ *
+ * The automaton never runs a backtracking engine: patterns are parsed (regexpp through refa), translated
+ * from Python / PCRE / Go syntax where JS syntax differs, and compiled to an NFA with a node budget. A
+ * pattern that cannot be translated exactly, or that is too large, yields an `unknown` result with a reason.
+ *
+ * Anchors. The languages are built over the framed word `START origin END` (two Unicode noncharacters).
+ * `^` / `\A` become the character START and `$` / `\Z` / `\z` the character END, every other character
+ * class loses both markers, and the matching mode decides what may surround the pattern:
+ * - `search` (JS `RegExp.test`, PCRE `~`, Go `MatchString`): `[^]* P [^]*`
+ * - `match` (Python `re.match`): `START? P [^]*`
+ * - `fullmatch` (Python `re.fullmatch`): `START? P END?`
+ * Origins never contain line terminators, so `^`/`$` under a multiline flag and Python's "`$` before a final
+ * newline" behave like plain start/end here (cors-semantics.md §1.2, §2.1, §3.2, §4.3).
+ */
+import { CharSet, DFA, JS, NFA, TooManyNodesError, type Char, type Concatenation, type Element, type Expression, type NoParent } from 'refa';
+import type { MatchMode, RegexFlavor } from '../model/index.js';
+
+export const START = 0xfdd0;
+export const END = 0xfdd1;
+
+/** Limits that bound the work on one pattern (the "budget"). */
+export const LIMITS = {
+  maxPatternLength: 4000,
+  parserNodes: 20_000,
+  nfaNodes: 4_000,
+  dfaNodes: 10_000,
+  productNodes: 20_000,
+  /** Wall-clock budget for one entry's whole analysis (ms). */
+  timeMs: 1500,
+};
+
+export class BudgetExceeded extends Error {}
+
+export class Deadline {
+  private readonly end: number;
+  constructor(ms: number = LIMITS.timeMs) {
+    this.end = Date.now() + ms;
+  }
+  check(): void {
+    if (Date.now() > this.end) throw new BudgetExceeded('time budget exceeded');
+  }
+}
+
+export type Translation = { ok: true; source: string; flags: string } | { ok: false; reason: string; invalid?: boolean };
+
+/** Reasons the translation or compilation gave up; `invalid` means the engine itself rejects the pattern. */
+export type Compiled =
+  | { ok: true; dfa: DFA; maxCharacter: Char }
+  | { ok: false; reason: string; invalid?: boolean };
+
+const FLAG_LETTERS = new Set(['i', 'm', 's', 'x']);
+
+/**
+ * Translates a Python / PCRE / Go pattern to JS syntax (non-unicode mode, Annex B), or says why it cannot.
+ * `flags` are the model's flags (letters: i, m, s, x, plus JS-only g, y, u, v, d).
+ */
+export function translate(pattern: string, flags: string, flavor: RegexFlavor): Translation {
+  if (pattern.length > LIMITS.maxPatternLength) return { ok: false, reason: `the pattern is longer than ${LIMITS.maxPatternLength} characters` };
+  if (flavor === 'js') {
+    const jsFlags = [...new Set(flags.replace(/[gy]/g, ''))].filter((f) => 'imsuvd'.includes(f)).join('');
+    return { ok: true, source: pattern, flags: jsFlags };
+  }
+  let src = pattern;
+  const fl = new Set([...flags].filter((f) => FLAG_LETTERS.has(f)));
+  // Leading global inline flags: Python `(?aiLmsux)`, PCRE `(?i)`, Go `(?i)`; possibly repeated.
+  for (;;) {
+    const m = /^\(\?([a-zA-Z]+)\)/.exec(src);
+    if (!m) break;
+    for (const c of m[1]!) {
+      if (FLAG_LETTERS.has(c)) fl.add(c);
+      else if (!'aLuU'.includes(c) || (c === 'U' && flavor !== 'go')) return { ok: false, reason: `inline flag "${c}" is not supported` };
+      else if (c === 'U') return { ok: false, reason: 'ungreedy flag (?U) is not supported' };
+    }
+    src = src.slice(m[0].length);
+  }
+  if (fl.has('x')) {
+    const stripped = stripVerbose(src);
+    src = stripped;
+    fl.delete('x');
+  }
+  let out = '';
+  let inClass = false;
+  let classStart = -1;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    const rest = src.slice(i);
+    if (c === '\\') {
+      const n = src[i + 1];
+      if (n === undefined) return { ok: false, reason: 'trailing backslash', invalid: true };
+      if (!inClass && (n === 'A' || (n === 'Z' && flavor !== 'pcre') || n === 'z')) {
+        out += n === 'A' ? '^' : '$';
+        i++;
+        continue;
+      }
+      if (n === 'Z' && flavor === 'pcre') {
+        out += '$';
+        i++;
+        continue;
+      }
+      if (n === 'Q') {
+        const endQ = src.indexOf('\\E', i + 2);
+        const lit = endQ < 0 ? src.slice(i + 2) : src.slice(i + 2, endQ);
+        out += lit.replace(/[\\^$.*+?()[\]{}|/-]/g, (ch) => '\\' + ch);
+        i = endQ < 0 ? src.length : endQ + 1;
+        continue;
+      }
+      if ('GKhHRXCEpPNgkLlU'.includes(n) || (n === 'x' && src[i + 2] === '{')) {
+        return { ok: false, reason: `escape \\${n} is not supported in ${flavor} patterns` };
+      }
+      if (/[1-9]/.test(n)) return { ok: false, reason: 'backreferences are not supported' };
+      out += c + n;
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']' && i > classStart) inClass = false;
+      if (c === '[' && src[i + 1] === ':') return { ok: false, reason: 'POSIX character classes are not supported' };
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += '[';
+      let j = i + 1;
+      if (src[j] === '^') {
+        out += '^';
+        j++;
+      }
+      // Python/PCRE/Go: a `]` right after `[` or `[^` is a literal; in JS `[]` is the empty class.
+      if (src[j] === ']') {
+        out += '\\]';
+        j++;
+      }
+      classStart = j;
+      i = j - 1;
+      continue;
+    }
+    if (c === '(' && src[i + 1] === '?') {
+      if (rest.startsWith('(?P<')) {
+        out += '(?<';
+        i += 3;
+        continue;
+      }
+      if (rest.startsWith('(?P=') || rest.startsWith('(?P>') || rest.startsWith('(?&') || /^\(\?[R0-9+-]/.test(rest)) {
+        return { ok: false, reason: 'backreferences and recursion are not supported' };
+      }
+      if (rest.startsWith('(?#')) {
+        const close = src.indexOf(')', i);
+        if (close < 0) return { ok: false, reason: 'unterminated comment', invalid: true };
+        i = close;
+        continue;
+      }
+      if (rest.startsWith('(?>') || rest.startsWith('(?(') || rest.startsWith('(?|')) {
+        return { ok: false, reason: 'atomic groups and conditionals are not supported' };
+      }
+      if (/^\(\?[a-zA-Z-]+[:)]/.test(rest)) return { ok: false, reason: 'scoped inline flags are not supported' };
+      out += c;
+      continue;
+    }
+    if ((c === '+' || c === '*' || c === '?' || c === '}') && src[i + 1] === '+' && flavor !== 'go') {
+      return { ok: false, reason: 'possessive quantifiers are not supported' };
+    }
+    if (c === '{') {
+      // Python `{,n}` means `{0,n}`; JS would read it as literal text.
+      const m = /^\{,(\d+)\}/.exec(rest);
+      if (m && flavor === 'python') {
+        out += `{0,${m[1]}}`;
+        i += m[0].length - 1;
+        continue;
+      }
+    }
+    if (c === '/') {
+      out += '\\/';
+      continue;
+    }
+    out += c;
+  }
+  if (inClass) return { ok: false, reason: 'unterminated character set', invalid: true };
+  return { ok: true, source: out, flags: [...fl].join('') };
+}
+
+/** Removes whitespace and `#` comments outside character classes (Python `re.VERBOSE`, PCRE `(?x)`). */
+function stripVerbose(src: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '\\') {
+      out += c + (src[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      if (src[i + 1] === '^') out += src[++i];
+      if (src[i + 1] === ']') out += src[++i];
+      continue;
+    }
+    if (/\s/.test(c)) continue;
+    if (c === '#') {
+      const nl = src.indexOf('\n', i);
+      i = nl < 0 ? src.length : nl;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+/** Messages of syntax errors that every flavour rejects too (the pattern can never work). */
+const UNIVERSAL_SYNTAX_ERRORS = /Nothing to repeat|Unterminated group|Unmatched '\)'|Unterminated character class|Lone quantifier|numbers out of order|Range out of order|Unterminated/;
+
+/** Parses a translated JS pattern and builds the NFA of its framed language in the given mode. */
+export function compile(t: { source: string; flags: string }, mode: MatchMode): Compiled {
+  let parser: JS.Parser;
+  try {
+    parser = JS.Parser.fromLiteral({ source: t.source, flags: t.flags });
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return { ok: false, reason: `invalid regular expression: ${msg.replace(/^Invalid regular expression: /, '')}`, invalid: UNIVERSAL_SYNTAX_ERRORS.test(msg) };
+  }
+  try {
+    const { expression, maxCharacter } = parser.parse({
+      assertions: 'unknown',
+      backreferences: 'unknown',
+      maxNodes: LIMITS.parserNodes,
+      maxBackreferenceWords: 20,
+    });
+    const markers = CharSet.fromCharacters(maxCharacter, [START as Char, END as Char]);
+    const startSet = CharSet.fromCharacter(maxCharacter, START as Char);
+    const endSet = CharSet.fromCharacter(maxCharacter, END as Char);
+    const unsupported: string[] = [];
+    const body = rewrite(expression, markers, startSet, endSet, unsupported);
+    if (unsupported.length > 0) return { ok: false, reason: `unsupported construct ${unsupported[0]}` };
+    const any = CharSet.all(maxCharacter);
+    const star = (cs: CharSet): NoParent<Element> => ({ type: 'Quantifier', min: 0, max: Infinity, lazy: false, alternatives: [{ type: 'Concatenation', elements: [{ type: 'CharacterClass', characters: cs }] }] });
+    const opt = (cs: CharSet): NoParent<Element> => ({ type: 'Quantifier', min: 0, max: 1, lazy: false, alternatives: [{ type: 'Concatenation', elements: [{ type: 'CharacterClass', characters: cs }] }] });
+    const group: NoParent<Element> = { type: 'Alternation', alternatives: body.alternatives };
+    const elements: NoParent<Element>[] =
+      mode === 'search' ? [star(any), group, star(any)] : mode === 'match' ? [opt(startSet), group, star(any)] : [opt(startSet), group, opt(endSet)];
+    const wrapped: NoParent<Expression> = { type: 'Expression', alternatives: [{ type: 'Concatenation', elements }] };
+    const nfa = NFA.fromRegex(wrapped, { maxCharacter }, { assertions: 'throw', unknowns: 'throw' }, new NFA.LimitedNodeFactory(LIMITS.nfaNodes));
+    const dfa = DFA.fromFA(nfa, new DFA.LimitedNodeFactory(LIMITS.dfaNodes));
+    dfa.minimize();
+    return { ok: true, dfa, maxCharacter };
+  } catch (e) {
+    if (e instanceof TooManyNodesError) return { ok: false, reason: 'the pattern is too large to analyse within the budget' };
+    const msg = e instanceof Error ? e.message : String(e);
+    return { ok: false, reason: `cannot analyse the pattern: ${msg}` };
+  }
+}
+
+/** Copies the refa AST, turning `^`/`$` into marker characters and removing the markers from every class. */
+function rewrite(expr: NoParent<Expression>, markers: CharSet, startSet: CharSet, endSet: CharSet, unsupported: string[]): NoParent<Expression> {
+  const conc = (c: NoParent<Concatenation>): NoParent<Concatenation> => ({ type: 'Concatenation', elements: c.elements.map(el) });
+  const el = (e: NoParent<Element>): NoParent<Element> => {
+    switch (e.type) {
+      case 'CharacterClass':
+        return { type: 'CharacterClass', characters: e.characters.without(markers) };
+      case 'Alternation':
+        return { type: 'Alternation', alternatives: e.alternatives.map(conc) };
+      case 'Quantifier':
+        return { type: 'Quantifier', min: e.min, max: e.max, lazy: e.lazy, alternatives: e.alternatives.map(conc) };
+      case 'Assertion':
+        unsupported.push('lookaround');
+        return { type: 'CharacterClass', characters: CharSet.empty(markers.maximum) };
+      case 'Unknown':
+        if (e.id === '^') return { type: 'CharacterClass', characters: startSet };
+        if (e.id === '$') return { type: 'CharacterClass', characters: endSet };
+        unsupported.push(`"${e.id}"`);
+        return { type: 'CharacterClass', characters: CharSet.empty(markers.maximum) };
+      default:
+        return e;
+    }
+  };
+  return { type: 'Expression', alternatives: expr.alternatives.map(conc) };
+}
+
+/** Frames an origin string as the word `START origin END`. */
+export function frame(s: string): number[] {
+  const w: number[] = [START];
+  for (let i = 0; i < s.length; i++) w.push(s.charCodeAt(i));
+  w.push(END);
+  return w;
+}
+
+/** Removes the frame markers from a word. */
+export function unframe(word: readonly number[]): string {
+  return String.fromCharCode(...word.filter((c) => c !== START && c !== END));
+}
+

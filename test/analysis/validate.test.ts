@@ -1,0 +1,56 @@
+/** validateLiteralOrigin against the browser's own serialization (Node's WHATWG URL parser is the reference). */
+import { describe, expect, it } from 'vitest';
+import { validateLiteralOrigin } from '../../src/analysis/index.js';
+
+const exact = { caseInsensitive: false };
+
+describe('validateLiteralOrigin', () => {
+  it.each([
+    ['https://example.com'],
+    ['http://localhost:3000'],
+    ['http://127.0.0.1:5173'],
+    ['http://[::1]:8080'],
+    ['https://xn--bcher-kva.de'],
+    ['https://example.com:8443'],
+    ['null'],
+    ['capacitor://localhost'],
+    ['chrome-extension://abcdefghijklmnopabcdefghijklmnop'],
+  ])('accepts %s, which equals its own serialization', (v) => {
+    expect(validateLiteralOrigin(v, exact)).toBeUndefined();
+    if (v.startsWith('http')) expect(new URL(v).origin).toBe(v);
+  });
+
+  it.each([
+    ['https://example.com/', 'path', 'https://example.com'],
+    ['https://example.com/app', 'path', 'https://example.com'],
+    ['https://example.com:443', 'default-port', 'https://example.com'],
+    ['http://example.com:80', 'default-port', 'http://example.com'],
+    ['https://Example.com', 'case', 'https://example.com'],
+    ['HTTPS://example.com', 'case', 'https://example.com'],
+    ['https://bücher.de', 'idna', 'https://xn--bcher-kva.de'],
+    ['example.com', 'no-scheme', 'https://example.com'],
+    ['localhost:3000', 'no-scheme', 'https://localhost:3000'],
+    ['https://*.example.com', 'glob', undefined],
+    ['http://localhost:*', 'glob', undefined],
+    ['https://a.com,https://b.com', 'several', 'https://a.com'],
+    ['https://a.com, https://b.com', 'several', 'https://a.com'],
+    ['https://a.com https://b.com', 'several', 'https://a.com'],
+    ['*', 'wildcard-in-list', undefined],
+    ['', 'empty', undefined],
+    [' https://example.com', 'malformed', 'https://example.com'],
+    ['https://user@example.com', 'malformed', 'https://example.com'],
+    ['file://', 'malformed', undefined],
+    ['chrome-extension://abc/', 'path', 'chrome-extension://abc'],
+  ])('rejects %s (%s)', (v, code, suggestion) => {
+    const p = validateLiteralOrigin(v, exact);
+    expect(p?.code).toBe(code);
+    expect(p?.suggestion).toBe(suggestion);
+    // The suggested value is what a browser really sends.
+    if (suggestion?.startsWith('http')) expect(new URL(suggestion).origin).toBe(suggestion);
+  });
+
+  it('upper case is fine where the framework casefolds (flask-cors)', () => {
+    expect(validateLiteralOrigin('https://Example.com', { caseInsensitive: true })).toBeUndefined();
+    expect(validateLiteralOrigin('https://Example.com:443', { caseInsensitive: true })?.code).toBe('default-port');
+  });
+});
