@@ -1,0 +1,76 @@
+/**
+ * Which files are nginx configuration.
+ *
+ * By path: `nginx.conf`, `*.conf` under an `nginx/`, `conf.d/`, `sites-*`, `snippets/` or `templates/`
+ * directory, anything (often extension-less) under `sites-available/` / `sites-enabled/`, and templates of
+ * those (`*.conf.template`, `*.conf.tpl`, `*.conf.j2`). By content: any config-like file whose text has the
+ * nginx shape (`server {`, `location ... {`, `add_header ...;`). Not every `.conf` is nginx: INI files
+ * (supervisord, fail2ban, systemd), Apache (`<VirtualHost>`) and others are rejected by their content.
+ * YAML files (docker-compose, Helm values, Kubernetes ConfigMaps) are accepted when they embed an nginx block.
+ */
+
+const NGINX_DIR = /(^|\/)(nginx[^/]*|conf\.d|sites-(available|enabled)|snippets|http\.d|vhosts?\.d|vhosts|servers)\//i;
+const SITES_DIR = /(^|\/)sites-(available|enabled)\//i;
+const TEMPLATE_EXT = /\.(template|tpl|tmpl|j2|jinja2?|erb|gotmpl)$/i;
+const CONF_LIKE_EXT = /\.(conf|nginx|nginxconf|vhost|inc|site|locations?)$/i;
+const YAML_EXT = /\.ya?ml$/i;
+const NEVER = /\.(js|mjs|cjs|ts|tsx|jsx|py|rb|go|rs|java|kt|php|md|markdown|rst|txt|json|toml|ini|cfg|html?|css|scss|lock|sh|bash|ps1|bat|xml|svg|png|jpe?g|gif|ico|gz|zip|tar|pem|crt|key|csv|log)$/i;
+
+/** Content that nginx would reject and other formats use. */
+const FOREIGN = /^\s*(<\/?(VirtualHost|Directory|IfModule|Location|Files)\b|\[[\w .:/-]+\]\s*$|LoadModule\s|ServerName\s|DocumentRoot\s|frontend\s|backend\s)/im;
+/** Strong nginx shape: block headers or directives only nginx has. */
+const NGINX_SHAPE =
+  /(^|[\s{;])(server|http|location\s+[^{;]*|upstream\s+\S+|map\s+\$\S+\s+\$\S+|if\s*\([^)]*\))\s*\{|(^|[\s{;])(add_header|more_set_headers|proxy_pass|fastcgi_pass|listen|server_name|proxy_set_header|try_files|add_header_inherit)\s+[^;{}\n]*;/m;
+
+/** A block header or header directive at the start of a line. */
+const STRONG_SHAPE = /^[ \t]*(server|http|location[ \t]+[^{;\n]+|upstream[ \t]+\S+|map[ \t]+\$\S+[ \t]+\$\S+)[ \t]*\{|^[ \t]*(add_header|more_set_headers)[ \t]+\S+/m;
+/** Well-known extension-less files that are never nginx configuration. */
+const NOT_NGINX_NAMES = /^(Dockerfile|Containerfile|Makefile|GNUmakefile|Jenkinsfile|Vagrantfile|Procfile|Caddyfile|Gemfile|Rakefile|Brewfile|Justfile|Tiltfile|LICEN[CS]E|COPYING|README|CHANGELOG|CODEOWNERS|AUTHORS|NOTICE|VERSION)([.-].*)?$/i;
+
+function basename(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+/** Strips template extensions: `default.conf.template` → `default.conf`. */
+export function stripTemplateExt(path: string): string {
+  return path.replace(TEMPLATE_EXT, '');
+}
+
+export function isTemplatePath(path: string): boolean {
+  return TEMPLATE_EXT.test(path);
+}
+
+export function isYamlPath(path: string): boolean {
+  return YAML_EXT.test(path);
+}
+
+/** True when the text has the nginx shape and nothing that makes it another format. */
+export function looksLikeNginx(text: string): boolean {
+  return NGINX_SHAPE.test(text) && !FOREIGN.test(text);
+}
+
+/** The extractor's `accepts`: path first, content (first KiB) when the path alone is not enough. */
+export function acceptsNginx(path: string, head: string): boolean {
+  const base = basename(path);
+  const plain = stripTemplateExt(path);
+  const plainBase = basename(plain);
+  if (YAML_EXT.test(plain)) return /nginx|add_header|location\s/i.test(path + '\n' + head);
+  if (NEVER.test(plain)) return false;
+  if (/^nginx.*\.conf$/i.test(plainBase) || /\.nginx(\.conf)?$/i.test(plainBase)) return !FOREIGN.test(head) || NGINX_SHAPE.test(head);
+  if (SITES_DIR.test(path) && !base.startsWith('.')) return !FOREIGN.test(head);
+  if (CONF_LIKE_EXT.test(plainBase) && NGINX_DIR.test(path)) return !FOREIGN.test(head) || NGINX_SHAPE.test(head);
+  // Elsewhere, only a block header or add_header at the start of a line counts (a Dockerfile that echoes a
+  // server block, or a README-like file, does not).
+  if (NOT_NGINX_NAMES.test(plainBase)) return false;
+  if (CONF_LIKE_EXT.test(plainBase) || TEMPLATE_EXT.test(base) || !plainBase.includes('.')) return STRONG_SHAPE.test(head) && !FOREIGN.test(head);
+  return false;
+}
+
+/**
+ * The extractor's prefilter: a file can matter if it writes headers, includes another file (which may),
+ * or hides upstream headers. Loose on purpose.
+ */
+export function nginxPrefilter(text: string): boolean {
+  return /access-control|add_header|more_set_headers|include\s/i.test(text);
+}

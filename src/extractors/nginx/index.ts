@@ -1,0 +1,490 @@
+/**
+ * The nginx extractor: one CorsPolicy per effective header configuration that sends Access-Control-*
+ * headers (each location, each `if` block with its own headers), after inheritance and includes.
+ * Locations that share the same effective configuration (inherited from the same level, same preflight
+ * answer and upstream) are merged into one policy whose scope lists them.
+ */
+import type { Extractor } from '../../engine/extractor.js';
+import type { ProjectHost } from '../../engine/host.js';
+import type { SourceFile } from '../../engine/source.js';
+import {
+  known,
+  SIMPLE_METHODS,
+  unknown,
+  type CorsPolicy,
+  type DroppedHeader,
+  type ErrorCoverage,
+  type ExtractResult,
+  type HeaderWrite,
+  type PreflightHandling,
+  type Scope,
+  type Span,
+  type TokenList,
+  type Valued,
+} from '../../model/index.js';
+import { acceptsNginx, nginxPrefilter } from './detect.js';
+import { buildTree, dSpan, servingLevels, type HeaderDirective, type Level, type Tree } from './levels.js';
+import { linkNginx } from './link.js';
+import { loadFile, resolveInclude, type LoadedFile } from './load.js';
+import type { Directive } from './parser.js';
+import {
+  conditionGuard,
+  effectiveAddHeaders,
+  effectiveMore,
+  exclusive,
+  headerValue,
+  hidesHeader,
+  isCorsHeader,
+  isOptionsCondition,
+  methodsOf,
+  originPolicy,
+  parseCondition,
+  rejectGuards,
+  tokenList,
+  type EvalContext,
+  type HeaderValue,
+} from './semantics.js';
+
+export { parseNginx } from './parser.js';
+
+const ACAO = 'access-control-allow-origin';
+/** Headers only a preflight response uses (fetch.bs CORS-preflight fetch). */
+const PREFLIGHT_ONLY: ReadonlySet<string> = new Set([
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-max-age',
+  'access-control-allow-private-network',
+]);
+
+function nearest(level: Level, kind: Level['kind']): Level | undefined {
+  for (let l: Level | undefined = level.parent; l; l = l.parent) if (l.kind === kind) return l;
+  return undefined;
+}
+
+/** The `return` code of a step list, when the list ends the request with `return`. */
+function returnCode(steps: (Directive | Level)[]): number | undefined {
+  for (const s of steps) {
+    if ((s as Level).kind) continue;
+    const d = s as Directive;
+    if (d.name !== 'return') continue;
+    const code = Number(d.args[0]?.value);
+    if (Number.isInteger(code)) return code;
+    return 302; // `return URL`
+  }
+  return undefined;
+}
+
+function endsRewrite(level: Level): boolean {
+  return level.steps.some((s) => {
+    if ((s as Level).kind) return false;
+    const d = s as Directive;
+    if (d.name === 'return' || d.name === 'break') return true;
+    return d.name === 'rewrite' && /^(last|break|redirect|permanent)$/.test(d.args[2]?.value ?? '');
+  });
+}
+
+/** A pseudo header entry that stands for an `if (...)` head, when a drop is caused by an `if` without add_header. */
+function headDirective(level: Level): HeaderDirective {
+  const d = level.d as Directive;
+  const head: Directive = { ...d, end: (d.blockStart ?? d.end - 1) + 1 };
+  return { d: head, name: '', statuses: 'success', op: 'append', source: 'add_header' };
+}
+
+interface Unit {
+  /** The location / server / snippet that serves the request. */
+  serving: Level;
+  /** The level whose configuration applies: `serving` or one of its `if` blocks. */
+  level: Level;
+}
+
+function stepsFor(serving: Level): (Directive | Level)[] {
+  const server = serving.kind === 'server' ? undefined : nearest(serving, 'server');
+  return [...(server?.steps ?? []), ...serving.steps];
+}
+
+function isTemplatePlaceholderValue(v: HeaderValue): boolean {
+  return v.sym.cases.length === 0 && v.sym.dflt.t === 'unknown' && v.sym.dflt.reason.startsWith('template placeholder');
+}
+
+function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | undefined): CorsPolicy | undefined {
+  const { serving, level } = unit;
+  const eff = effectiveAddHeaders(level);
+  // headers-more runs before the headers filter (checked against nginx 1.22 + headers-more): its set/clear act
+  // on upstream headers and on each other, never on add_header's, which are appended after them.
+  let more: HeaderDirective[] = [];
+  for (const h of effectiveMore(level)) {
+    if (h.op === 'clear') more = more.filter((x) => x.name !== h.name);
+    else if (h.op === 'set') more = [...more.filter((x) => x.name !== h.name), h];
+    else more.push(h);
+  }
+  const headers: HeaderDirective[] = [...more, ...eff.headers];
+  let dropped = [...eff.dropped];
+
+  // Several matching `if` blocks: the request gets the configuration of the last one only (§4.3, checked
+  // against nginx 1.22), so an earlier block's own headers are lost when a later block also matches, whether
+  // that later block has its own add_header or inherits the location's.
+  if (level.kind === 'if' && level.addHeaders.length && !endsRewrite(level)) {
+    const ifs = serving.ifs.filter((i) => i.kind === 'if');
+    const mine = parseCondition(level.d as Directive);
+    for (const later of ifs.slice(ifs.indexOf(level) + 1)) {
+      if (exclusive(mine, parseCondition(later.d as Directive))) continue;
+      const laterEff = effectiveAddHeaders(later);
+      if (laterEff.opaque) continue;
+      const theirs = new Set(laterEff.headers.map((h) => h.name));
+      const by: HeaderDirective = later.addHeaders[0] ?? headDirective(later);
+      for (const h of level.addHeaders) {
+        if (!isCorsHeader(h.name) || theirs.has(h.name)) continue;
+        dropped.push({ header: h, by, at: later, reason: 'later-if' });
+      }
+    }
+  }
+
+  // A drop only matters for the responses the level answers: an `if` that excludes OPTIONS never answers a
+  // preflight (so preflight-only headers are irrelevant there), and the OPTIONS branch answers nothing else.
+  if (level.kind === 'if' && level.d) {
+    const methods = methodsOf(parseCondition(level.d));
+    if (methods && !methods.has('OPTIONS')) dropped = dropped.filter((x) => !PREFLIGHT_ONLY.has(x.header.name));
+    else if (methods && methods.size === 1) dropped = dropped.filter((x) => x.header.name !== 'access-control-expose-headers');
+  }
+
+  const hasCors = headers.some((h) => isCorsHeader(h.name));
+  if (!hasCors && dropped.length === 0) return undefined;
+
+  const ctx: EvalContext = { tree, steps: stepsFor(serving), envTemplate: level.envTemplate };
+  const restrict = rejectGuards(ctx);
+  if (level.kind === 'if') {
+    const g = conditionGuardFor(level, ctx);
+    if (g) restrict.push(g);
+  }
+  const span = level.d ? dSpan(level.d) : { file: [...tree.files][0] as string, start: 0, end: 0 };
+  const find = (name: string) => headers.find((h) => h.name === name);
+  const values = new Map<HeaderDirective, HeaderValue>();
+  const valueOf = (h: HeaderDirective | undefined) => {
+    if (!h) return undefined;
+    let v = values.get(h);
+    if (!v) values.set(h, (v = headerValue(h, ctx)));
+    return v;
+  };
+
+  const acao = find(ACAO);
+  const acaoV = valueOf(acao);
+  const origin = acaoV ? originPolicy(acaoV, restrict) : known({ kind: 'none' as const }, span);
+
+  const acac = valueOf(find('access-control-allow-credentials'));
+  const credentials: Valued<boolean> = !acac
+    ? known(false, span)
+    : acac.text === undefined
+      ? unknown('the value of Access-Control-Allow-Credentials depends on the request', acac.span)
+      : known(acac.text === 'true', acac.span);
+
+  const fileText = (s: Span | undefined) => (s ? text(s.file) : undefined);
+  const acamH = find('access-control-allow-methods');
+  const acamV = valueOf(acamH);
+  const allowMethods = tokenList(acamH, acamV, fileText(acamV?.span), span);
+  const acahH = find('access-control-allow-headers');
+  const acahV = valueOf(acahH);
+  const allowHeaders = tokenList(acahH, acahV, fileText(acahV?.span), span);
+  const aceh = find('access-control-expose-headers');
+  const acehV = valueOf(aceh);
+  const exposeHeaders = tokenList(aceh, acehV, fileText(acehV?.span), span);
+
+  const maxV = valueOf(find('access-control-max-age'));
+  const maxAge: Valued<string | null> = !maxV ? known(null, span) : maxV.text === undefined ? unknown('the value depends on the request', maxV.span) : known(maxV.text, maxV.span);
+
+  const pnaV = valueOf(find('access-control-allow-private-network'));
+  const privateNetwork: Valued<boolean> = !pnaV ? known(false, span) : pnaV.text === undefined ? unknown('request-dependent value', pnaV.span) : known(pnaV.text === 'true', pnaV.span);
+
+  let varyOrigin: Valued<boolean> = known(false, span);
+  for (const h of headers.filter((x) => x.name === 'vary')) {
+    const v = valueOf(h) as HeaderValue;
+    if (v.text === undefined) {
+      if (varyOrigin.known && !varyOrigin.value) varyOrigin = unknown('a Vary header with a request-dependent value', v.span);
+      continue;
+    }
+    if (v.text.split(',').some((t) => t.trim().toLowerCase() === 'origin' || t.trim() === '*')) varyOrigin = known(true, v.span);
+  }
+  if (eff.opaque && varyOrigin.known && !varyOrigin.value) varyOrigin = unknown('an include that is not in the repository may add Vary', span);
+
+  const ret = returnCode(level.steps) ?? (level === serving ? undefined : returnCode(serving.steps));
+  const fixedSuccess = ret !== undefined && ret >= 200 && ret < 400;
+  // An OPTIONS-only branch answers preflights only: OPTIONS responses are not stored by HTTP caches and the
+  // browser's preflight cache is per origin, so Vary does not matter there.
+  if (level.kind === 'if' && level.d && ret !== undefined) {
+    const m = methodsOf(parseCondition(level.d));
+    if (m && m.size === 1 && m.has('OPTIONS') && varyOrigin.known && !varyOrigin.value) {
+      varyOrigin = unknown('a preflight-only answer: OPTIONS responses are not cached by HTTP caches', span);
+    }
+  }
+  let errorCoverage: Valued<ErrorCoverage>;
+  if (fixedSuccess) errorCoverage = known({ covers: 'all', detail: `this level always answers with return ${ret}` }, span);
+  else if (acao && acaoV) {
+    errorCoverage =
+      acao.statuses === 'all'
+        ? known({ covers: 'all' }, dSpan(acao.d))
+        : known(
+            {
+              covers: 'success-only',
+              detail: `add_header ${acao.d.args[0]?.value ?? ''} has no "always": nginx adds it only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 responses, so 4xx/5xx errors reach the browser without CORS headers`,
+            },
+            dSpan(acao.d),
+          );
+  } else errorCoverage = known({ covers: 'all' }, span);
+
+  const preflight = preflightFor(unit, headers, allowMethods, allowHeaders, eff.opaque, span);
+
+  const headerWrites: HeaderWrite[] = headers.map((h) => {
+    const v = valueOf(h) as HeaderValue;
+    const value: Valued<string> =
+      v.text !== undefined ? known(v.text, v.span) : unknown(isTemplatePlaceholderValue(v) ? 'template placeholder' : 'request-dependent value', v.span);
+    return { name: h.name, value, op: h.op === 'append' ? 'append' : 'set', statuses: h.statuses, span: dSpan(h.d) };
+  });
+
+  const pass = level.pass ?? serving.pass;
+  // The upstream's ACAO does not reach the browser when hidden, or cleared/replaced by headers-more.
+  const hide = hidesHeader(level, ACAO);
+  const moreTouchesAcao = effectiveMore(level).some((h) => h.name === ACAO && h.op !== 'append');
+  const scope: Scope = scopeOf(serving, level);
+  const droppedInherited: DroppedHeader[] = dropped.map((x) => ({
+    header: x.header.name,
+    span: dSpan(x.header.d),
+    droppedBy: dSpan(x.by.d),
+    reason: x.reason,
+    droppedAt: x.at.label,
+  }));
+  const policy: CorsPolicy = {
+    id: `${span.file}#${span.start}`,
+    kind: 'nginx',
+    mechanism: 'nginx',
+    layer: 'proxy',
+    span,
+    scope,
+    origin,
+    credentials,
+    allowMethods,
+    allowHeaders,
+    exposeHeaders,
+    maxAge,
+    varyOrigin,
+    preflight,
+    errorCoverage,
+    privateNetwork,
+    headerWrites,
+    shadowedBy: [],
+  };
+  // A level that answers with `return` never reaches the upstream (nginx answering preflights while the app
+  // answers actual requests is one policy, not a duplicate).
+  if (pass && ret === undefined) policy.upstream = { span: dSpan(pass), label: pass.args[0]?.value ?? pass.name, hidesOrigin: hide.hides || moreTouchesAcao };
+  if (droppedInherited.length) policy.droppedInherited = droppedInherited;
+  return policy;
+}
+
+/** The Origin guard of an `if` block's own condition (undefined when it does not test the Origin). */
+function conditionGuardFor(level: Level, ctx: EvalContext) {
+  const g = conditionGuard(parseCondition(level.d as Directive), ctx);
+  return g.t === 'other' ? undefined : g;
+}
+
+function scopeOf(serving: Level, level: Level): Scope {
+  const lvl: Scope['level'] = serving.kind === 'server' ? 'server' : serving.kind === 'http' ? 'http' : 'location';
+  const scope: Scope = { level: lvl, label: level.label };
+  if (serving.kind === 'location' && serving.d) scope.paths = [serving.d.args.map((a) => a.value).join(' ')];
+  if (level.kind === 'if' && level.d && isOptionsCondition(parseCondition(level.d))) scope.methods = ['OPTIONS'];
+  return scope;
+}
+
+function needsPreflight(methods: Valued<TokenList>, hdrs: Valued<TokenList>): boolean | undefined {
+  if (!methods.known || !hdrs.known) return undefined;
+  const m = methods.value;
+  const h = hdrs.value;
+  if (m.kind === 'wildcard' || h.kind === 'wildcard' || h.kind === 'echo') return true;
+  if (m.kind === 'list' && m.items.some((t) => !SIMPLE_METHODS.has(t.value) && t.value !== 'OPTIONS')) return true;
+  if (h.kind === 'list' && h.items.length > 0) return true;
+  return false;
+}
+
+function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<TokenList>, hdrs: Valued<TokenList>, opaque: boolean, span: Span): Valued<PreflightHandling> {
+  const { serving, level } = unit;
+  const answers = (l: Level) => {
+    const code = returnCode(l.steps);
+    return code !== undefined && code >= 200 && code < 300;
+  };
+  const sendsAcao = (l: Level) => {
+    const eff = effectiveAddHeaders(l).headers.some((h) => h.name === ACAO);
+    return eff || effectiveMore(l).some((h) => h.name === ACAO && h.op !== 'clear');
+  };
+  if (serving.kind === 'snippet') return unknown('the including context is not in the repository', span);
+  if (level.kind === 'if' && level.d && isOptionsCondition(parseCondition(level.d))) {
+    if (answers(level)) {
+      return headers.some((h) => h.name === ACAO)
+        ? known({ handled: 'explicit', detail: 'this if block answers OPTIONS', span: dSpan(level.d), status: returnCode(level.steps) as number }, dSpan(level.d))
+        : known({ handled: 'missing', detail: 'the OPTIONS branch answers without Access-Control-Allow-Origin', span: dSpan(level.d) }, dSpan(level.d));
+    }
+    return unknown('the OPTIONS branch does not return: the request goes on', span);
+  }
+  const server = nearest(serving, 'server');
+  // Server-level ifs run in the server rewrite phase, before the location's.
+  const branches = [...(server && serving !== server ? server.ifs : []), ...serving.ifs].filter(
+    (i) => i.kind === 'if' && i.d && isOptionsCondition(parseCondition(i.d)) && answers(i),
+  );
+  if (branches.length) {
+    const b = branches[0] as Level;
+    const s = dSpan(b.d as Directive);
+    if (!sendsAcao(b) && needsPreflight(methods, hdrs) !== true) return unknown('the OPTIONS branch sends no CORS headers, but only simple requests are allowed', s);
+    return sendsAcao(b)
+      ? known({ handled: 'explicit', detail: 'an if ($request_method = OPTIONS) block answers preflights', span: s, status: returnCode(b.steps) as number }, s)
+      : known({ handled: 'missing', detail: 'the OPTIONS branch answers without Access-Control-Allow-Origin', span: s }, s);
+  }
+  const ret = returnCode(serving.steps);
+  if (ret !== undefined && ret >= 200 && ret < 300) return known({ handled: 'explicit', detail: `return ${ret} answers every method, OPTIONS included`, status: ret }, span);
+  if (opaque) return unknown('an include that is not in the repository may answer OPTIONS', span);
+  const pass = level.pass ?? serving.pass;
+  if (pass) return unknown(`proxied to ${pass.args[0]?.value ?? 'an upstream'}, which may answer OPTIONS`, dSpan(pass));
+  if (serving.ifs.some((i) => i.kind === 'limit_except') || serving.locations.length) return unknown('the location has nested handling', span);
+  const handoff = serving.handoff[0] ?? nearest(serving, 'server')?.handoff.find((d) => d.name === 'error_page');
+  if (handoff) return unknown(`${handoff.name} may hand OPTIONS requests to other handling`, dSpan(handoff));
+  const need = needsPreflight(methods, hdrs);
+  if (need !== true) return unknown(need === false ? 'only simple requests are allowed, no preflight is expected' : 'the allowed methods/headers are not known', span);
+  return known({ handled: 'missing', detail: 'no if ($request_method = OPTIONS) branch answers preflights and nothing is proxied: nginx answers OPTIONS with 405' }, span);
+}
+
+/**
+ * Merges policies of locations that share one effective configuration: they inherit their headers from the
+ * same level (`owner`), run no rewrite directives of their own (so every variable has the same value), and
+ * answer preflights the same way through the same upstream.
+ */
+function mergePolicies(list: { policy: CorsPolicy; owner?: Level; serving: Level }[]): CorsPolicy[] {
+  const groups = new Map<Level, Map<string, CorsPolicy>>();
+  const out: CorsPolicy[] = [];
+  for (const { policy, owner, serving } of list) {
+    if (!owner || owner === serving || serving.steps.length > 0 || serving.ifs.length > 0) {
+      out.push(policy);
+      continue;
+    }
+    const own = policy.span;
+    const self = (v: Span | undefined) => (v && v.file === own.file && v.start === own.start && v.end === own.end ? 'SELF' : v);
+    const pf = policy.preflight;
+    const key = JSON.stringify([
+      pf.known ? [pf.value.handled, pf.value.detail, self(pf.value.span)] : [pf.reason, self(pf.span)],
+      policy.upstream ? [policy.upstream.label, policy.upstream.hidesOrigin] : null,
+      policy.varyOrigin.known ? policy.varyOrigin.value : policy.varyOrigin.reason,
+    ]);
+    let byKey = groups.get(owner);
+    if (!byKey) groups.set(owner, (byKey = new Map()));
+    const first = byKey.get(key);
+    if (!first) {
+      byKey.set(key, policy);
+      out.push(policy);
+      continue;
+    }
+    const s = first.scope;
+    s.label = `${s.label}; ${policy.scope.label}`;
+    if (policy.scope.paths) (s.paths ??= []).push(...policy.scope.paths);
+    if (owner.d) {
+      first.span = dSpan(owner.d);
+      first.id = `${first.span.file}#${first.span.start}`;
+      if (owner.kind === 'server') s.level = 'server';
+      else if (owner.kind === 'http') s.level = 'http';
+    }
+  }
+  return out;
+}
+
+function collectIncludes(list: Directive[], out: Directive[]): void {
+  for (const d of list) {
+    if (d.name === 'include' && !d.block) out.push(d);
+    if (d.block && !d.opaqueBody) collectIncludes(d.block, out);
+  }
+}
+
+/** Extracts policies from already loaded root files (exported for tests and the benchmark). */
+export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractResult {
+  const result: ExtractResult = { policies: [], apps: [], parseErrors: [] };
+  const loaded = new Map<string, LoadedFile>();
+  for (const f of files) {
+    const lf = loadFile(host, f.path, f);
+    if (lf) loaded.set(f.path, lf);
+  }
+  // Roots: files no other candidate includes.
+  const included = new Set<string>();
+  for (const lf of loaded.values()) {
+    const incs: Directive[] = [];
+    collectIncludes(lf.directives, incs);
+    for (const d of incs) {
+      const arg = d.args[0];
+      if (!arg) continue;
+      for (const f of resolveInclude(host, arg.value, lf.path, lf.path).files) if (f !== lf.path) included.add(f);
+    }
+  }
+  let roots = [...loaded.values()].filter((lf) => !included.has(lf.path));
+  // sites-enabled entries are usually copies (or symlinks) of sites-available ones.
+  // Compared without comments and blank space, so a copy with different comments still counts.
+  const norm = (t: string) => t.replace(/#.*$/gm, '').replace(/\s+/g, ' ').trim();
+  const texts = new Set(roots.filter((r) => /(^|\/)sites-available\//.test(r.path)).map((r) => norm(r.text)));
+  const copies = new Set(roots.filter((r) => /(^|\/)sites-enabled\//.test(r.path) && texts.has(norm(r.text))).map((r) => r.path));
+  roots = roots.filter((r) => !copies.has(r.path));
+
+  const reported = new Set<string>();
+  const reportErrors = (lf: LoadedFile) => {
+    if (reported.has(lf.path)) return;
+    reported.add(lf.path);
+    for (const e of lf.errors) result.parseErrors.push({ file: lf.path, start: e.start, end: e.end, message: e.message });
+  };
+  const reached = new Set<string>(copies);
+  const problemKeys = new Set<string>();
+  const runTree = (root: LoadedFile) => {
+    reportErrors(root);
+    const tree = buildTree(host, root);
+    for (const f of tree.files) {
+      reached.add(f);
+      const lf = loadFile(host, f);
+      if (lf) reportErrors(lf);
+    }
+    for (const p of tree.problems) {
+      const k = `${p.file}|${p.start}|${p.message}`;
+      if (problemKeys.has(k)) continue;
+      problemKeys.add(k);
+      if (!p.message.startsWith('include cycle') && !p.message.startsWith('includes nested')) continue;
+      result.parseErrors.push(p);
+    }
+    const textOf = (file: string) => loadFile(host, file)?.text;
+    const built: { policy: CorsPolicy; owner?: Level; serving: Level }[] = [];
+    for (const serving of servingLevels(tree.root)) {
+      const units: Unit[] = [{ serving, level: serving }];
+      for (const i of serving.ifs) if (i.addHeaders.length || i.more.length) units.push({ serving, level: i });
+      for (const u of units) {
+        const p = buildPolicy(tree, u, textOf);
+        if (p) built.push({ policy: p, owner: u.level === u.serving ? effectiveAddHeaders(u.level).owner : undefined, serving: u.serving });
+      }
+    }
+    result.policies.push(...mergePolicies(built));
+  };
+  // A site file that a root already pulled in (nginx.conf: `include sites-enabled/*;`) has a twin in the other
+  // sites-* directory (a symlink or a copy): analysing the twin again would report everything twice.
+  const SITES = /(^|\/)sites-(available|enabled)\//;
+  const reachedSites = new Set<string>();
+  roots.sort((a, b) => Number(SITES.test(a.path)) - Number(SITES.test(b.path)));
+  for (const r of roots) {
+    if (SITES.test(r.path) && reachedSites.has(norm(r.text))) {
+      reached.add(r.path);
+      continue;
+    }
+    runTree(r);
+    for (const f of reached) {
+      if (!SITES.test(f)) continue;
+      const lf = loadFile(host, f);
+      if (lf) reachedSites.add(norm(lf.text));
+    }
+  }
+  // Files in include cycles that no root reaches.
+  for (const lf of loaded.values()) if (!reached.has(lf.path)) runTree(lf);
+  return result;
+}
+
+export const nginxExtractor: Extractor = {
+  name: 'nginx',
+  kinds: ['nginx'],
+  accepts: acceptsNginx,
+  prefilter: nginxPrefilter,
+  extract: extractNginx,
+  link: linkNginx,
+};

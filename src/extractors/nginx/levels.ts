@@ -1,0 +1,358 @@
+/**
+ * Builds the configuration levels of one nginx configuration tree (http → server → location → if),
+ * with includes expanded in place, the way nginx merges them.
+ */
+import type { ProjectHost } from '../../engine/host.js';
+import type { ParseProblem, Span } from '../../model/index.js';
+import { loadFile, resolveInclude, type LoadedFile } from './load.js';
+import type { Arg, Directive } from './parser.js';
+
+export type LevelKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'snippet' | 'limit_except';
+
+export interface HeaderDirective {
+  d: Directive;
+  /** Lower-case header name. */
+  name: string;
+  /** The value argument (absent for a clearing `more_set_headers 'Name:'`). */
+  value?: Arg;
+  /** For `more_set_headers`: the value text after `Name:`. */
+  moreValue?: string;
+  statuses: 'all' | 'success';
+  op: 'append' | 'set' | 'clear';
+  source: 'add_header' | 'more_set_headers' | 'more_clear_headers';
+}
+
+export interface Level {
+  kind: LevelKind;
+  d?: Directive;
+  label: string;
+  parent?: Level;
+  addHeaders: HeaderDirective[];
+  more: HeaderDirective[];
+  hide: Directive[];
+  passHeader: Directive[];
+  inherit?: { mode: 'on' | 'off' | 'merge'; d: Directive };
+  /** Rewrite-phase directives in order: `set`, `if` (as its Level), `return`, `rewrite`, `break`. */
+  steps: (Directive | Level)[];
+  locations: Level[];
+  servers: Level[];
+  ifs: Level[];
+  /** proxy_pass / fastcgi_pass / uwsgi_pass / grpc_pass / scgi_pass / memcached_pass. */
+  pass?: Directive;
+  /** Unresolved includes at this level: its own directives are not fully known. */
+  opaque: Directive[];
+  /** Directives that hand the request to other handling (`try_files ... @named`, `error_page`, `limit_except`). */
+  handoff: Directive[];
+  /** The file the level's block is in (for env-template handling of its values). */
+  envTemplate: boolean;
+}
+
+export interface MapDef {
+  d: Directive;
+  source: Arg;
+  output: string;
+  /** Entries in nginx's order: exact strings first, then regexes in order of appearance. */
+  entries: { key: Arg; value: Arg; kind: 'string' | 'regex'; caseInsensitive: boolean; pattern: string }[];
+  dflt?: Arg;
+  hostnames: boolean;
+  /** Something in the map could not be followed (unresolved include). */
+  incomplete: boolean;
+  envTemplate: boolean;
+}
+
+export interface Tree {
+  root: Level;
+  maps: Map<string, MapDef>;
+  files: Set<string>;
+  problems: ParseProblem[];
+}
+
+const PASS = /^(proxy_pass|fastcgi_pass|uwsgi_pass|grpc_pass|scgi_pass|memcached_pass)$/;
+const SUCCESS_CODES = new Set(['200', '201', '204', '206', '301', '302', '303', '304', '307', '308']);
+
+export function spanOf(file: string, start: number, end: number): Span {
+  return { file, start, end };
+}
+
+export function dSpan(d: Directive): Span {
+  return spanOf(d.file, d.start, d.end);
+}
+
+export function argSpan(d: Directive, a: Arg): Span {
+  return spanOf(d.file, a.start, a.end);
+}
+
+function newLevel(kind: LevelKind, label: string, parent: Level | undefined, d: Directive | undefined, envTemplate: boolean): Level {
+  return { kind, label, parent, d, addHeaders: [], more: [], hide: [], passHeader: [], steps: [], locations: [], servers: [], ifs: [], opaque: [], handoff: [], envTemplate };
+}
+
+/** Parses `more_set_headers [-s codes] [-t types] [-a] 'Name: value' ...`. */
+function moreHeaders(d: Directive): HeaderDirective[] {
+  const out: HeaderDirective[] = [];
+  let statuses: 'all' | 'success' = 'all';
+  let append = false;
+  for (let i = 0; i < d.args.length; i++) {
+    const a = d.args[i] as Arg;
+    if (a.value === '-s' || a.value === '-t') {
+      const v = d.args[i + 1];
+      if (a.value === '-s' && v) statuses = v.value.split(/\s+/).filter(Boolean).every((c) => SUCCESS_CODES.has(c)) ? 'success' : 'all';
+      i++;
+      continue;
+    }
+    if (a.value === '-a') {
+      append = true;
+      continue;
+    }
+    if (d.name === 'more_clear_headers') {
+      out.push({ d, name: a.value.toLowerCase(), value: a, statuses, op: 'clear', source: 'more_clear_headers' });
+      continue;
+    }
+    const colon = a.value.indexOf(':');
+    if (colon < 0) {
+      out.push({ d, name: a.value.trim().toLowerCase(), value: a, statuses, op: 'clear', source: 'more_set_headers' });
+      continue;
+    }
+    const name = a.value.slice(0, colon).trim().toLowerCase();
+    const val = a.value.slice(colon + 1).trim();
+    out.push({ d, name, value: a, moreValue: val, statuses, op: val === '' ? 'clear' : append ? 'append' : 'set', source: 'more_set_headers' });
+  }
+  return out;
+}
+
+function locationLabel(d: Directive): string {
+  return `${d.name} ${d.args.map((a) => a.value).join(' ')}`.trim();
+}
+
+function ifLabel(d: Directive, text: string | undefined): string {
+  const raw = text && d.args.length ? text.slice((d.args[0] as Arg).start, (d.args[d.args.length - 1] as Arg).end) : d.args.map((a) => a.value).join(' ');
+  return `if ${raw.replace(/\s+/g, ' ')}`;
+}
+
+export interface BuildContext {
+  host: ProjectHost;
+  rootFile: string;
+  /** Files whose directives are being expanded (include cycle detection). */
+  stack: string[];
+  tree: Tree;
+  texts: Map<string, LoadedFile>;
+}
+
+/** Expands `include` directives of a directive list (recursively), reporting cycles and unresolved paths. */
+function* expand(list: Directive[], ctx: BuildContext, owner: Level | undefined, onUnresolved: (d: Directive, dyn: boolean) => void): Generator<Directive> {
+  for (const d of list) {
+    if (d.name !== 'include' || d.block || d.args.length !== 1) {
+      yield d;
+      continue;
+    }
+    const arg = d.args[0] as Arg;
+    const r = resolveInclude(ctx.host, arg.value, d.file, ctx.rootFile);
+    if (r.files.length === 0) {
+      if (r.unresolved) onUnresolved(d, r.dynamic);
+      continue;
+    }
+    for (const f of r.files) {
+      if (ctx.stack.includes(f)) {
+        ctx.tree.problems.push({ file: d.file, start: arg.start, end: arg.end, message: `include cycle: ${[...ctx.stack, f].join(' → ')}` });
+        continue;
+      }
+      if (ctx.stack.length > 24) {
+        ctx.tree.problems.push({ file: d.file, start: arg.start, end: arg.end, message: 'includes nested too deeply (more than 24 levels)' });
+        continue;
+      }
+      const lf = loadFile(ctx.host, f);
+      if (!lf) {
+        onUnresolved(d, false);
+        continue;
+      }
+      if (!ctx.texts.has(f)) {
+        ctx.texts.set(f, lf);
+        for (const e of lf.errors) ctx.tree.problems.push({ file: f, start: e.start, end: e.end, message: e.message });
+      }
+      ctx.tree.files.add(f);
+      ctx.stack.push(f);
+      yield* expand(lf.directives, ctx, owner, onUnresolved);
+      ctx.stack.pop();
+    }
+  }
+}
+
+function isEnvTemplate(ctx: BuildContext, file: string): boolean {
+  return ctx.texts.get(file)?.envTemplate ?? false;
+}
+
+/** Fills a level from a directive list. */
+export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): void {
+  const unresolved = (d: Directive, dynamic: boolean) => {
+    // Unresolved includes of server lists at http/main level do not hide headers of the levels we see.
+    if ((level.kind === 'http' || level.kind === 'main') && !dynamic) return;
+    level.opaque.push(d);
+  };
+  for (const d of expand(list, ctx, level, unresolved)) {
+    const text = ctx.texts.get(d.file)?.text;
+    switch (d.name) {
+      case 'http': {
+        if (!d.block) break;
+        const l = newLevel('http', 'http', level, d, isEnvTemplate(ctx, d.file));
+        fillLevel(l, d.block, ctx);
+        level.servers.push(l);
+        break;
+      }
+      case 'server': {
+        if (!d.block || level.kind === 'location' || level.kind === 'if') break; // `server` inside `upstream` has no block
+        const names = d.block.filter((c) => c.name === 'server_name').flatMap((c) => c.args.map((a) => a.value));
+        const l = newLevel('server', names.length ? `server ${names[0]}` : 'server', level, d, isEnvTemplate(ctx, d.file));
+        fillLevel(l, d.block, ctx);
+        level.servers.push(l);
+        break;
+      }
+      case 'location': {
+        if (!d.block) break;
+        const l = newLevel('location', locationLabel(d), level, d, isEnvTemplate(ctx, d.file));
+        fillLevel(l, d.block, ctx);
+        level.locations.push(l);
+        break;
+      }
+      case 'limit_except': {
+        if (!d.block) break;
+        // limit_except is an implicit location for the other methods; its own add_headers would apply there.
+        const l = newLevel('limit_except', `${level.label}, limit_except ${d.args.map((a) => a.value).join(' ')}`, level, d, isEnvTemplate(ctx, d.file));
+        fillLevel(l, d.block, ctx);
+        level.ifs.push(l);
+        break;
+      }
+      case 'if': {
+        if (!d.block) break;
+        const label = level.kind === 'location' || level.kind === 'server' ? `${level.label}, ${ifLabel(d, text)}` : ifLabel(d, text);
+        const l = newLevel('if', label, level, d, isEnvTemplate(ctx, d.file));
+        fillLevel(l, d.block, ctx);
+        level.ifs.push(l);
+        level.steps.push(l);
+        break;
+      }
+      case 'set':
+      case 'return':
+      case 'rewrite':
+      case 'break':
+        level.steps.push(d);
+        break;
+      case 'add_header': {
+        const name = d.args[0];
+        if (!name) break;
+        const always = d.args.length >= 3 && (d.args[2] as Arg).value === 'always';
+        level.addHeaders.push({ d, name: name.value.toLowerCase(), value: d.args[1], statuses: always ? 'all' : 'success', op: 'append', source: 'add_header' });
+        break;
+      }
+      case 'more_set_headers':
+      case 'more_clear_headers':
+        level.more.push(...moreHeaders(d));
+        break;
+      case 'proxy_hide_header':
+        level.hide.push(d);
+        break;
+      case 'proxy_pass_header':
+        level.passHeader.push(d);
+        break;
+      case 'add_header_inherit': {
+        const v = d.args[0]?.value;
+        if (v === 'on' || v === 'off' || v === 'merge') level.inherit = { mode: v, d };
+        break;
+      }
+      case 'map': {
+        if (!d.block || d.args.length < 2) break;
+        const def = buildMap(d, ctx);
+        ctx.tree.maps.set(def.output, def);
+        break;
+      }
+      case 'error_page':
+        level.handoff.push(d);
+        break;
+      case 'try_files':
+        if (d.args.some((a) => a.value.startsWith('@'))) level.handoff.push(d);
+        break;
+      default:
+        if (PASS.test(d.name)) level.pass = d;
+        break;
+    }
+  }
+}
+
+function buildMap(d: Directive, ctx: BuildContext): MapDef {
+  const source = d.args[0] as Arg;
+  const output = (d.args[1] as Arg).value.replace(/^\$\{?|\}$/g, '');
+  const def: MapDef = { d, source, output, entries: [], hostnames: false, incomplete: false, envTemplate: isEnvTemplate(ctx, d.file) };
+  const strings: MapDef['entries'] = [];
+  const regexes: MapDef['entries'] = [];
+  for (const e of expand(d.block ?? [], ctx, undefined, () => (def.incomplete = true))) {
+    if (e.block) {
+      def.incomplete = true;
+      continue;
+    }
+    const key = e.name;
+    if (key === 'hostnames' && e.args.length === 0) {
+      def.hostnames = true;
+      continue;
+    }
+    if (key === 'volatile' && e.args.length === 0) continue;
+    const value = e.args[0];
+    if (!value || e.args.length !== 1) {
+      def.incomplete = true;
+      continue;
+    }
+    // The name token of a map entry is its key.
+    const keyArg: Arg = { value: key, start: e.nameStart, end: e.nameEnd, quote: '', placeholder: false };
+    const raw = ctx.texts.get(e.file)?.text.slice(e.nameStart, e.nameEnd) ?? key;
+    if (raw.startsWith('"') || raw.startsWith("'")) keyArg.quote = raw[0] as '"' | "'";
+    if (key === 'default' && keyArg.quote === '') {
+      def.dflt = value;
+      continue;
+    }
+    if (key.startsWith('~')) {
+      const ci = key.startsWith('~*');
+      regexes.push({ key: keyArg, value, kind: 'regex', caseInsensitive: ci, pattern: key.slice(ci ? 2 : 1) });
+    } else {
+      const lit = key.startsWith('\\') ? key.slice(1) : key;
+      strings.push({ key: keyArg, value, kind: 'string', caseInsensitive: true, pattern: lit });
+    }
+  }
+  def.entries = [...strings, ...regexes];
+  return def;
+}
+
+/** Builds the level tree of a root file, in the context its top-level directives imply. */
+export function buildTree(host: ProjectHost, root: LoadedFile): Tree {
+  const tree: Tree = { root: newLevel('main', 'main', undefined, undefined, root.envTemplate), maps: new Map(), files: new Set([root.path]), problems: [] };
+  const ctx: BuildContext = { host, rootFile: root.path, stack: [root.path], tree, texts: new Map([[root.path, root]]) };
+  const top = new Set(root.directives.map((d) => d.name));
+  let kind: LevelKind = 'snippet';
+  if (top.has('http') || top.has('events') || top.has('worker_processes') || top.has('user')) kind = 'main';
+  else if (top.has('server') || top.has('map') || top.has('upstream')) kind = 'http';
+  else if (top.has('location') || top.has('listen') || top.has('server_name')) kind = 'server';
+  const label = kind === 'snippet' ? `snippet ${root.path}` : kind === 'server' ? `server (${root.path})` : kind;
+  tree.root = newLevel(kind, label, undefined, undefined, root.envTemplate);
+  fillLevel(tree.root, root.directives, ctx);
+  return tree;
+}
+
+/** Every level that can serve a request: locations (and nested ones), servers without locations, snippets. */
+export function servingLevels(root: Level): Level[] {
+  const out: Level[] = [];
+  const visitLocation = (l: Level) => {
+    out.push(l);
+    for (const n of l.locations) visitLocation(n);
+  };
+  const visitServer = (s: Level) => {
+    if (s.locations.length === 0) out.push(s);
+    for (const l of s.locations) visitLocation(l);
+  };
+  const visit = (l: Level) => {
+    if (l.kind === 'server') visitServer(l);
+    else if (l.kind === 'location') visitLocation(l);
+    else {
+      for (const s of l.servers) visit(s);
+      for (const loc of l.locations) visitLocation(loc);
+      if (l.kind === 'snippet' && l.locations.length === 0) out.push(l);
+    }
+  };
+  visit(root);
+  return out;
+}

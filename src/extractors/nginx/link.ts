@@ -1,0 +1,110 @@
+/**
+ * Links nginx proxy policies to the apps they forward to, when those apps are in the same repository
+ * (issue "nginx extractor", point 5): `proxy_pass http://api:8000` + a docker-compose service `api` built
+ * from `./backend` → the app whose source is under `backend/`. `proxy_pass http://127.0.0.1:8000` → the
+ * only app known to listen on port 8000. Anything ambiguous stays unlinked (no guess).
+ */
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import type { ProjectHost } from '../../engine/host.js';
+import type { AppModel, ExtractResult } from '../../model/index.js';
+
+const COMPOSE_NAMES = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yml', 'compose.yaml', 'docker-compose.override.yml'];
+
+interface Service {
+  names: Set<string>;
+  /** Root-relative directory of the build context, when the service is built from the repository. */
+  dir?: string;
+  ports: number[];
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** Services of the compose files found next to `from` and in its ancestors. */
+function composeServices(host: ProjectHost, from: string): Service[] {
+  const out: Service[] = [];
+  for (let dir = path.posix.dirname(from); ; dir = path.posix.dirname(dir)) {
+    const base = dir === '.' ? '' : dir;
+    for (const name of COMPOSE_NAMES) {
+      const rel = base ? `${base}/${name}` : name;
+      const services = host.memo(`nginx:compose:${rel}`, () => readCompose(host, rel, base));
+      out.push(...services);
+    }
+    if (dir === '.' || dir === '/' || dir === '') break;
+  }
+  return out;
+}
+
+function readCompose(host: ProjectHost, rel: string, base: string): Service[] {
+  const f = host.readFile(rel);
+  if (!f) return [];
+  let doc: unknown;
+  try {
+    doc = parse(f.text, { uniqueKeys: false, maxAliasCount: 100 });
+  } catch {
+    return [];
+  }
+  const services = asRecord(asRecord(doc)?.services);
+  if (!services) return [];
+  const out: Service[] = [];
+  for (const [name, raw] of Object.entries(services)) {
+    const s = asRecord(raw) ?? {};
+    const names = new Set([name]);
+    if (typeof s.container_name === 'string') names.add(s.container_name);
+    if (typeof s.hostname === 'string') names.add(s.hostname);
+    const build = s.build;
+    const context = typeof build === 'string' ? build : typeof asRecord(build)?.context === 'string' ? (asRecord(build)?.context as string) : undefined;
+    let dir: string | undefined;
+    if (context !== undefined && !/^[a-z]+:\/\//i.test(context)) {
+      const joined = path.posix.normalize(path.posix.join(base || '.', context));
+      if (!joined.startsWith('..')) dir = joined === '.' ? '' : joined.replace(/\/$/, '');
+    }
+    const ports: number[] = [];
+    for (const p of Array.isArray(s.ports) ? s.ports : []) {
+      const m = /(?:^|:)(\d+)(?:\/\w+)?$/.exec(String(typeof p === 'object' && p ? ((p as Record<string, unknown>).target ?? '') : p));
+      if (m) ports.push(Number(m[1]));
+    }
+    if (Array.isArray(s.expose)) for (const p of s.expose) if (/^\d+$/.test(String(p))) ports.push(Number(p));
+    out.push({ names, ...(dir !== undefined ? { dir } : {}), ports });
+  }
+  return out;
+}
+
+/** `http://api:8000/x` → { host: 'api', port: 8000 }. */
+export function proxyTarget(label: string): { host: string; port?: number } | undefined {
+  const m = /^(?:[a-z]+:\/\/)?(\[[^\]]+\]|[^:/$]+)(?::(\d+))?(?:\/|$)/i.exec(label);
+  if (!m) return undefined;
+  return { host: (m[1] as string).toLowerCase(), ...(m[2] ? { port: Number(m[2]) } : {}) };
+}
+
+function inDir(app: AppModel, dir: string): boolean {
+  return dir === '' || app.span.file === dir || app.span.file.startsWith(dir + '/');
+}
+
+export function linkNginx(model: ExtractResult, host: ProjectHost): void {
+  const apps = model.apps.filter((a) => a.kind !== 'nginx');
+  if (apps.length === 0) return;
+  for (const p of model.policies) {
+    if (p.kind !== 'nginx' || !p.upstream || p.upstream.appId) continue;
+    const target = proxyTarget(p.upstream.label);
+    if (!target) continue;
+    let candidates: AppModel[] = [];
+    if (/^(localhost|127\.0\.0\.1|\[::1\])$/.test(target.host)) {
+      if (target.port !== undefined) candidates = apps.filter((a) => a.ports?.includes(target.port as number));
+    } else {
+      const services = composeServices(host, p.span.file).filter((s) => s.names.has(target.host) && s.dir !== undefined);
+      const dirs = new Set(services.map((s) => s.dir as string));
+      if (dirs.size === 1) {
+        const dir = [...dirs][0] as string;
+        candidates = apps.filter((a) => inDir(a, dir));
+        if (candidates.length > 1 && target.port !== undefined) {
+          const byPort = candidates.filter((a) => a.ports?.includes(target.port as number));
+          if (byPort.length) candidates = byPort;
+        }
+      }
+    }
+    if (candidates.length === 1) p.upstream.appId = (candidates[0] as AppModel).id;
+  }
+}

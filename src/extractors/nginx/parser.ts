@@ -1,0 +1,495 @@
+/**
+ * A small nginx configuration parser with exact positions.
+ *
+ * No npm package gives positions, correct quoting and Lua blocks together (see dependency-notes.md), and
+ * nginx's grammar is tiny, so this is written by hand. It follows `ngx_conf_read_token`
+ * (src/core/ngx_conf_file.c) closely:
+ * - a token is a run of characters up to whitespace, `;` or `{`; `}` and `#` are only special at the start
+ *   of a token (`a#b` and `a}b` are single words, like in nginx);
+ * - `${` inside a word does not open a block (nginx's `variable` flag), so `${VAR}` placeholders of envsubst
+ *   templates stay one word;
+ * - `"..."` and `'...'` are quoted; `\"`, `\'`, `\\`, `\t`, `\r`, `\n` are unescaped, other backslashes kept;
+ * - `*_by_lua_block { ... }` bodies are Lua: they are skipped with Lua's own string/comment rules, as
+ *   lua-nginx-module does, instead of being tokenised as nginx;
+ * - in template mode (Jinja/Go templates: `*.j2`, `*.tpl`, Helm values) `{{ ... }}` is a placeholder
+ *   word and `{% ... %}` / `{# ... #}` are skipped like comments.
+ *
+ * Errors never throw: they are collected with their position and parsing goes on (a missing `;` before a
+ * line that starts with a known directive is split there; an unterminated block ends at the end of file;
+ * a stray `}` is ignored).
+ */
+
+export interface Arg {
+  /** The value after unquoting and unescaping. */
+  value: string;
+  /** Offsets of the raw token in the file text, quotes included. */
+  start: number;
+  end: number;
+  /** The quote character, or '' for a bare word. */
+  quote: '' | '"' | "'";
+  /** True when the word contains a template placeholder (`${VAR}`, `{{ var }}`). */
+  placeholder: boolean;
+}
+
+export interface Directive {
+  name: string;
+  /** The name token. */
+  nameStart: number;
+  nameEnd: number;
+  args: Arg[];
+  /** Offset of the first character of the name and one past the terminating `;` or `}`. */
+  start: number;
+  end: number;
+  /** Child directives when the directive has a `{ ... }` block. */
+  block?: Directive[];
+  /** Offset of `{` when there is a block. */
+  blockStart?: number;
+  /** True for `*_by_lua_block` and similar blocks whose body is not nginx syntax. */
+  opaqueBody?: boolean;
+  /** The file the directive comes from (root-relative path). Set by the caller. */
+  file: string;
+}
+
+export interface ParseError {
+  message: string;
+  start: number;
+  end: number;
+}
+
+export interface ParseResult {
+  directives: Directive[];
+  errors: ParseError[];
+}
+
+export interface ParseOptions {
+  /** Treat `{{ ... }}` as a placeholder word and skip `{% ... %}` / `{# ... #}` (Jinja, Go templates). */
+  template?: boolean;
+  /** The root-relative path stored on every directive. */
+  file?: string;
+}
+
+/** Directives that appear at the start of a line often enough to recover from a missing `;`. */
+const RECOVERY_NAMES: ReadonlySet<string> = new Set([
+  'add_header',
+  'add_trailer',
+  'more_set_headers',
+  'more_clear_headers',
+  'proxy_pass',
+  'proxy_set_header',
+  'proxy_hide_header',
+  'proxy_pass_header',
+  'proxy_redirect',
+  'proxy_http_version',
+  'proxy_read_timeout',
+  'fastcgi_pass',
+  'uwsgi_pass',
+  'grpc_pass',
+  'return',
+  'rewrite',
+  'set',
+  'root',
+  'alias',
+  'index',
+  'try_files',
+  'listen',
+  'server_name',
+  'include',
+  'expires',
+  'default_type',
+  'access_log',
+  'error_log',
+  'error_page',
+  'client_max_body_size',
+  'gzip',
+  'location',
+  'if',
+  'server',
+  'map',
+  'upstream',
+  'add_header_inherit',
+  'charset',
+  'keepalive_timeout',
+  'sendfile',
+  'allow',
+  'deny',
+  'auth_basic',
+  'limit_req',
+]);
+
+/** nginx unescapes `\\"`, `\\'`, `\\\\`, `\\t`, `\\r`, `\\n` in every word and keeps other backslashes. */
+function unescapePair(n: string): string {
+  return n === '"' || n === "'" || n === '\\' ? n : n === 't' ? '\t' : n === 'r' ? '\r' : n === 'n' ? '\n' : '\\' + n;
+}
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
+
+interface Token {
+  kind: 'word' | ';' | '{' | '}';
+  value: string;
+  start: number;
+  end: number;
+  quote: '' | '"' | "'";
+  placeholder: boolean;
+  /** The token is the first one on its line. */
+  lineStart: boolean;
+}
+
+class Tokenizer {
+  pos = 0;
+  private lastNewline = true;
+  constructor(
+    private readonly text: string,
+    private readonly template: boolean,
+    private readonly errors: ParseError[],
+  ) {}
+
+  private aloneOnLine(): boolean {
+    const t = this.text;
+    const endAt = t.indexOf('}}', this.pos + 2);
+    if (endAt < 0) return false;
+    const nl = t.indexOf('\n', this.pos);
+    if (nl >= 0 && nl < endAt) return false;
+    const lineEnd = t.indexOf('\n', endAt);
+    return t.slice(endAt + 2, lineEnd < 0 ? t.length : lineEnd).trim() === '';
+  }
+
+  /**
+   * Only the first branch of a template conditional is analysed: the `else`/`elif` branches are skipped up
+   * to the matching end, so `{% if prod %}add_header A x;{% else %}add_header A y;{% endif %}` is not read
+   * as two headers.
+   */
+  private skipElse(kind: 'go' | 'jinja'): void {
+    const t = this.text;
+    const re = kind === 'jinja' ? /\{%[-+]?\s*(if|for|endif|endfor)\b[^%]*%\}/g : /\{\{-?\s*(if|range|with|define|block|end)\b[^}]*\}\}/g;
+    re.lastIndex = this.pos;
+    let depth = 0;
+    for (let m = re.exec(t); m; m = re.exec(t)) {
+      const w = m[1] as string;
+      if (w === 'end' || w === 'endif' || w === 'endfor') {
+        if (depth === 0) {
+          this.pos = m.index + m[0].length;
+          return;
+        }
+        depth--;
+      } else depth++;
+    }
+    this.pos = t.length;
+  }
+
+  /** Skips whitespace and comments; returns false at end of text. */
+  private skip(): boolean {
+    const t = this.text;
+    while (this.pos < t.length) {
+      const c = t.charCodeAt(this.pos);
+      if (c === 10) {
+        this.lastNewline = true;
+        this.pos++;
+      } else if (isSpace(c)) {
+        this.pos++;
+      } else if (c === 35 /* # */) {
+        while (this.pos < t.length && t.charCodeAt(this.pos) !== 10) this.pos++;
+      } else if (this.template && c === 123 && t[this.pos + 1] === '{' && this.lastNewline && this.aloneOnLine()) {
+        // A template statement alone on its line (`{{- if .Values.cors }}`, `{{ end }}`): skipped like a comment.
+        const endAt = t.indexOf('}}', this.pos + 2);
+        const stmt = t.slice(this.pos + 2, endAt < 0 ? t.length : endAt);
+        this.pos = endAt < 0 ? t.length : endAt + 2;
+        if (/^-?\s*else\b/.test(stmt)) this.skipElse('go');
+      } else if (this.template && c === 123 /* { */ && (t[this.pos + 1] === '%' || t[this.pos + 1] === '#')) {
+        const close = t[this.pos + 1] === '%' ? '%}' : '#}';
+        const endAt = t.indexOf(close, this.pos + 2);
+        const stmt = t.slice(this.pos + 2, endAt < 0 ? t.length : endAt);
+        this.pos = endAt < 0 ? t.length : endAt + 2;
+        if (close === '%}' && /^[-+]?\s*(else|elif)\b/.test(stmt)) this.skipElse('jinja');
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  next(): Token | undefined {
+    if (!this.skip()) return undefined;
+    const t = this.text;
+    const start = this.pos;
+    const lineStart = this.lastNewline;
+    this.lastNewline = false;
+    const c = t[start];
+    if (c === ';' || c === '{' || c === '}') {
+      if (c === '{' && this.template && t[start + 1] === '{') return this.word(start, lineStart);
+      this.pos++;
+      return { kind: c, value: c, start, end: start + 1, quote: '', placeholder: false, lineStart };
+    }
+    if (c === '"' || c === "'") return this.quoted(start, c, lineStart);
+    return this.word(start, lineStart);
+  }
+
+  private quoted(start: number, q: '"' | "'", lineStart: boolean): Token {
+    const t = this.text;
+    let i = start + 1;
+    let value = '';
+    let placeholder = false;
+    for (;;) {
+      if (i >= t.length) {
+        this.errors.push({ message: `unterminated ${q === '"' ? 'double' : 'single'}-quoted string`, start, end: Math.min(start + 1, t.length) });
+        break;
+      }
+      const ch = t[i] as string;
+      if (ch === '\\' && i + 1 < t.length) {
+        value += unescapePair(t[i + 1] as string);
+        i += 2;
+        continue;
+      }
+      if (ch === q) {
+        i++;
+        break;
+      }
+      if (ch === '$' && t[i + 1] === '{') placeholder = true;
+      if (this.template && ch === '{' && t[i + 1] === '{') placeholder = true;
+      value += ch;
+      i++;
+    }
+    this.pos = i;
+    // nginx requires a separator after a quoted string ("unexpected ..." otherwise).
+    if (i < t.length) {
+      const after = t.charCodeAt(i);
+      // `)` is allowed too, for `if ($x ~ "re")` (ngx_conf_read_token's need_space case).
+      if (!isSpace(after) && after !== 59 && after !== 123 && after !== 41) {
+        this.errors.push({ message: `unexpected "${t[i]}" after a quoted string (nginx needs a space, ";" or "{" here)`, start: i, end: i + 1 });
+      }
+    }
+    return { kind: 'word', value, start, end: i, quote: q, placeholder, lineStart };
+  }
+
+  private word(start: number, lineStart: boolean): Token {
+    const t = this.text;
+    // Fast path: plain characters up to a separator (no escapes, variables or template braces).
+    let j = start;
+    while (j < t.length) {
+      const c = t.charCodeAt(j);
+      if (isSpace(c) || c === 59 || c === 123 || c === 92 || c === 36) break;
+      j++;
+    }
+    const stopCode = t.charCodeAt(j);
+    if (j >= t.length || isSpace(stopCode) || stopCode === 59 || (stopCode === 123 && !(this.template && t[j + 1] === '{'))) {
+      if (j > start) {
+        this.pos = j;
+        return { kind: 'word', value: t.slice(start, j), start, end: j, quote: '', placeholder: false, lineStart };
+      }
+    }
+    let i = start;
+    let value = '';
+    let placeholder = false;
+    let variable = false;
+    while (i < t.length) {
+      const ch = t[i] as string;
+      const code = t.charCodeAt(i);
+      if (this.template && ch === '{' && t[i + 1] === '{') {
+        const endAt = t.indexOf('}}', i + 2);
+        const stop = endAt < 0 ? t.length : endAt + 2;
+        value += t.slice(i, stop);
+        placeholder = true;
+        i = stop;
+        variable = false;
+        continue;
+      }
+      if (ch === '{' && variable) {
+        // `${name}`: nginx keeps it in the word.
+        const endAt = t.indexOf('}', i);
+        const stop = endAt < 0 || t.slice(i, endAt).search(/[\s;]/) >= 0 ? i + 1 : endAt + 1;
+        value += t.slice(i, stop);
+        placeholder = true;
+        i = stop;
+        variable = false;
+        continue;
+      }
+      variable = false;
+      if (ch === '\\' && i + 1 < t.length) {
+        value += unescapePair(t[i + 1] as string);
+        i += 2;
+        continue;
+      }
+      if (ch === '$') variable = true;
+      if (isSpace(code) || ch === ';' || ch === '{') break;
+      value += ch;
+      i++;
+    }
+    this.pos = i;
+    return { kind: 'word', value, start, end: i, quote: '', placeholder, lineStart };
+  }
+
+  /**
+   * Skips a Lua block body starting after its `{`; returns the offset just after the matching `}` (or the
+   * end of text). Handles Lua strings, long brackets and comments, so braces inside them do not count.
+   */
+  skipLua(from: number): { end: number; closed: boolean } {
+    const t = this.text;
+    let depth = 1;
+    let i = from;
+    const longBracket = (at: number): number => {
+      // returns the level of `[==[` at `at`, or -1
+      if (t[at] !== '[') return -1;
+      let j = at + 1;
+      while (t[j] === '=') j++;
+      return t[j] === '[' ? j - at - 1 : -1;
+    };
+    const skipLong = (at: number, level: number): number => {
+      const close = ']' + '='.repeat(level) + ']';
+      const endAt = t.indexOf(close, at + level + 2);
+      return endAt < 0 ? t.length : endAt + close.length;
+    };
+    while (i < t.length) {
+      const ch = t[i];
+      if (ch === '-' && t[i + 1] === '-') {
+        const lvl = longBracket(i + 2);
+        if (lvl >= 0) i = skipLong(i + 2, lvl);
+        else {
+          while (i < t.length && t[i] !== '\n') i++;
+        }
+        continue;
+      }
+      if (ch === '"' || ch === "'") {
+        i++;
+        while (i < t.length && t[i] !== ch && t[i] !== '\n') i += t[i] === '\\' ? 2 : 1;
+        i++;
+        continue;
+      }
+      if (ch === '[') {
+        const lvl = longBracket(i);
+        if (lvl >= 0) {
+          i = skipLong(i, lvl);
+          continue;
+        }
+      }
+      if (ch === '{') depth++;
+      else if (ch === '}') {
+        depth--;
+        if (depth === 0) {
+          this.pos = i + 1;
+          return { end: i + 1, closed: true };
+        }
+      }
+      i++;
+    }
+    this.pos = t.length;
+    return { end: t.length, closed: false };
+  }
+}
+
+/** Parses nginx configuration text. Never throws. */
+export function parseNginx(text: string, options: ParseOptions = {}): ParseResult {
+  const errors: ParseError[] = [];
+  const file = options.file ?? '';
+  const tz = new Tokenizer(text, options.template === true, errors);
+  let pending: Token | undefined;
+  const nextToken = (): Token | undefined => {
+    if (pending) {
+      const p = pending;
+      pending = undefined;
+      return p;
+    }
+    return tz.next();
+  };
+
+  // Iterative parse with an explicit stack, so deeply nested input cannot overflow the call stack.
+  interface Frame {
+    list: Directive[];
+    owner?: Directive;
+  }
+  const root: Directive[] = [];
+  const stack: Frame[] = [{ list: root }];
+  let words: Token[] = [];
+
+  const finish = (end: number, block?: { at: number }): Directive | undefined => {
+    if (words.length === 0) return undefined;
+    const [nameTok, ...rest] = words as [Token, ...Token[]];
+    const d: Directive = {
+      name: nameTok.value,
+      nameStart: nameTok.start,
+      nameEnd: nameTok.end,
+      args: rest.map((w) => ({ value: w.value, start: w.start, end: w.end, quote: w.quote, placeholder: w.placeholder })),
+      start: nameTok.start,
+      end,
+      file,
+    };
+    if (block) d.blockStart = block.at;
+    (stack[stack.length - 1] as Frame).list.push(d);
+    words = [];
+    return d;
+  };
+
+  for (;;) {
+    const tok = nextToken();
+    if (!tok) break;
+    if (tok.kind === 'word') {
+      // Recovery for a missing `;`: a known directive name at the start of a new line, after a directive
+      // that already has arguments, most likely starts a new directive.
+      if (words.length >= 2 && tok.lineStart && tok.quote === '' && RECOVERY_NAMES.has(tok.value)) {
+        const prev = words[words.length - 1] as Token;
+        errors.push({ message: `missing ";" after "${(words[0] as Token).value}" directive`, start: prev.end, end: prev.end });
+        finish(prev.end);
+      }
+      words.push(tok);
+      continue;
+    }
+    if (tok.kind === ';') {
+      if (words.length === 0) {
+        errors.push({ message: 'unexpected ";"', start: tok.start, end: tok.end });
+        continue;
+      }
+      finish(tok.end);
+      continue;
+    }
+    if (tok.kind === '{') {
+      if (words.length === 0) {
+        errors.push({ message: 'unexpected "{" (a block needs a directive name)', start: tok.start, end: tok.end });
+        // Parse the block anyway, as an anonymous directive, so its content is still checked.
+        words = [{ kind: 'word', value: '', start: tok.start, end: tok.start, quote: '', placeholder: false, lineStart: false }];
+      }
+      const d = finish(tok.end, { at: tok.start }) as Directive;
+      d.block = [];
+      if (/_by_lua_block$/.test(d.name) || d.name === 'lua_block') {
+        d.opaqueBody = true;
+        const r = tz.skipLua(tok.end);
+        d.end = r.end;
+        if (!r.closed) errors.push({ message: `unterminated "${d.name}" block (no matching "}")`, start: tok.start, end: tok.end });
+        continue;
+      }
+      stack.push({ list: d.block, owner: d });
+      continue;
+    }
+    // '}'
+    if (words.length) {
+      const last = words[words.length - 1] as Token;
+      errors.push({ message: `missing ";" after "${(words[0] as Token).value}" directive`, start: last.end, end: last.end });
+      finish(last.end);
+    }
+    if (stack.length === 1) {
+      errors.push({ message: 'unexpected "}"', start: tok.start, end: tok.end });
+      continue;
+    }
+    const frame = stack.pop() as Frame;
+    if (frame.owner) frame.owner.end = tok.end;
+  }
+  if (words.length) {
+    const last = words[words.length - 1] as Token;
+    errors.push({ message: `unexpected end of file, expecting ";" or "}" after "${(words[0] as Token).value}"`, start: last.end, end: last.end });
+    finish(last.end);
+  }
+  while (stack.length > 1) {
+    const frame = stack.pop() as Frame;
+    const owner = frame.owner as Directive;
+    owner.end = text.length;
+    errors.push({
+      message: `unexpected end of file: the "${owner.name}" block opened here is not closed with "}"`,
+      start: owner.blockStart ?? owner.start,
+      end: (owner.blockStart ?? owner.start) + 1,
+    });
+  }
+  return { directives: root, errors };
+}
+
+/** True when a file name or text looks like a Jinja/Go/Helm template rather than plain nginx. */
+export function isTemplateText(path: string, text: string): boolean {
+  if (/\.(j2|jinja2?|tpl|tmpl|gotmpl|erb|hbs|mustache)$/i.test(path)) return true;
+  return /\{\{[\s\S]{0,200}?\}\}|\{%[\s\S]{0,200}?%\}/.test(text);
+}

@@ -1,0 +1,473 @@
+/**
+ * nginx CORS semantics (cors-semantics.md §4): the headers each location and `if` block really sends.
+ *
+ * - §4.1 `add_header` appends; without `always` only for 200/201/204/206/301/302/303/304/307/308; an empty
+ *   evaluated value sends nothing.
+ * - §4.2 a level with any `add_header` does not inherit its parent's (unless `add_header_inherit merge`,
+ *   nginx ≥ 1.29.3, whose presence in the config implies that version); `proxy_hide_header` has the same
+ *   replace-not-merge inheritance.
+ * - §4.3 an `if` in a location is an implicit nested location; with several matching `if`s the last one's
+ *   configuration applies; `return` ends the rewrite phase.
+ * - §4.4 headers-more `more_set_headers` replaces, applies to all statuses by default, and is inherited
+ *   additively.
+ */
+import type { OriginEntry, OriginPolicy, Span, Token, TokenList, Valued } from '../../model/index.js';
+import { known, unknown } from '../../model/index.js';
+import { argSpan, dSpan, spanOf, type HeaderDirective, type Level, type MapDef, type Tree } from './levels.js';
+import type { Arg, Directive } from './parser.js';
+import { constant, dependsOnOrigin, splitVariables, truthy, type Atom, type Guard, type SymValue } from './values.js';
+
+export interface Effective {
+  /** The effective add_header list (after inheritance) followed by the effective more_set_headers. */
+  headers: HeaderDirective[];
+  /** The level whose add_header list is in effect (for grouping locations that share it). */
+  owner?: Level;
+  dropped: { header: HeaderDirective; by: HeaderDirective; at: Level; reason: 'redefined' | 'later-if' }[];
+  /** Some level on the way has an unresolved include: the header list may be incomplete. */
+  opaque: boolean;
+}
+
+function inheritMode(level: Level | undefined): 'on' | 'off' | 'merge' {
+  for (let l = level; l; l = l.parent) if (l.inherit) return l.inherit.mode;
+  return 'on';
+}
+
+export const isCorsHeader = (name: string) => name.startsWith('access-control-');
+
+const effectiveMemo = new WeakMap<Level, Effective>();
+
+/** The effective add_header list of a level (§4.2), with the CORS headers it drops from its parent. Memoised. */
+export function effectiveAddHeaders(level: Level | undefined): Effective {
+  if (!level) return { headers: [], dropped: [], opaque: false };
+  let e = effectiveMemo.get(level);
+  if (!e) effectiveMemo.set(level, (e = computeEffective(level)));
+  return e;
+}
+
+function computeEffective(level: Level): Effective {
+  const parent = effectiveAddHeaders(level.parent);
+  const opaque = parent.opaque || level.opaque.length > 0;
+  if (level.addHeaders.length === 0) {
+    // `add_header_inherit off` on this level (or inherited) drops the parent's list too.
+    if (inheritMode(level) === 'off' && level.inherit) return { headers: [], owner: level, dropped: [], opaque };
+    return { ...parent, opaque };
+  }
+  const mode = inheritMode(level);
+  if (mode === 'merge') {
+    return { headers: [...level.addHeaders, ...parent.headers], owner: level, dropped: parent.dropped, opaque };
+  }
+  const own = new Set(level.addHeaders.map((h) => h.name));
+  const first = level.addHeaders[0] as HeaderDirective;
+  const dropped: Effective['dropped'] = [];
+  if (mode === 'on' && !level.opaque.length) {
+    const seen = new Set<string>();
+    for (const h of parent.headers) {
+      if (!isCorsHeader(h.name) || own.has(h.name) || seen.has(h.name)) continue;
+      seen.add(h.name);
+      dropped.push({ header: h, by: first, at: level, reason: 'redefined' });
+    }
+  }
+  return { headers: level.addHeaders, owner: level, dropped, opaque };
+}
+
+/** The effective more_set_headers of a level: outer levels first (additive inheritance, §4.4). */
+export function effectiveMore(level: Level | undefined): HeaderDirective[] {
+  const out: HeaderDirective[] = [];
+  for (let l = level; l; l = l.parent) if (l.more.length) out.unshift(...l.more);
+  return out;
+}
+
+/** Whether `proxy_hide_header <name>` applies at a level (replace-not-merge inheritance, §4.2). */
+export function hidesHeader(level: Level | undefined, name: string): { hides: boolean; span?: Span } {
+  for (let l = level; l; l = l.parent) {
+    if (l.hide.length === 0 && l.passHeader.length === 0) continue;
+    const d = l.hide.find((h) => h.args.some((a) => a.value.toLowerCase() === name));
+    return d ? { hides: true, span: dSpan(d) } : { hides: false };
+  }
+  return { hides: false };
+}
+
+// ─── Conditions and variables ─────────────────────────────────────────────────────────────────────
+
+export interface EvalContext {
+  tree: Tree;
+  /** Rewrite-phase steps that run for the unit: server-level steps, then the location's. */
+  steps: (Directive | Level)[];
+  envTemplate: boolean;
+}
+
+function isIfLevel(s: Directive | Level): s is Level {
+  return (s as Level).kind === 'if';
+}
+
+function stepDirective(s: Directive | Level): Directive {
+  return isIfLevel(s) ? (s.d as Directive) : s;
+}
+
+/** The parsed condition of an `if`: `(var)`, `(var op value)`, or something else. */
+export interface Condition {
+  variable?: string;
+  op?: string;
+  value?: Arg;
+  d: Directive;
+}
+
+export function parseCondition(d: Directive): Condition {
+  const args = d.args.map((a) => ({ ...a }));
+  if (args.length === 0) return { d };
+  const first = args[0] as Arg;
+  first.value = first.value.replace(/^\(/, '');
+  const last = args[args.length - 1] as Arg;
+  if (last.value.endsWith(')') && !(args.length === 1 && last.value.endsWith('\\)'))) last.value = last.value.slice(0, -1);
+  else if (last.value === ')') args.pop();
+  const parts = args.filter((a) => a.value !== '' || a.quote !== '');
+  const v = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(parts[0]?.value ?? '');
+  if (!v) return { d };
+  if (parts.length === 1) return { variable: v[1], d };
+  if (parts.length === 3) return { variable: v[1], op: (parts[1] as Arg).value, value: parts[2], d };
+  return { d };
+}
+
+export function isOptionsCondition(c: Condition): boolean {
+  if (c.variable !== 'request_method' || !c.value) return false;
+  const v = c.value.value;
+  if (c.op === '=') return v === 'OPTIONS';
+  if (c.op === '~') return /OPTIONS/.test(v) && !/[|]/.test(v);
+  if (c.op === '~*') return /options/i.test(v) && !/[|]/.test(v);
+  return false;
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
+
+/** The request methods a `$request_method` condition accepts, or undefined when it cannot be told. */
+export function methodsOf(c: Condition): Set<string> | undefined {
+  return methodSet(c);
+}
+
+function methodSet(c: Condition): Set<string> | undefined {
+  if (c.variable !== 'request_method' || !c.op || !c.value) return undefined;
+  const v = c.value.value;
+  const neg = c.op.startsWith('!');
+  const op = neg ? c.op.slice(1) : c.op;
+  let test: (m: string) => boolean;
+  if (op === '=') test = (m) => m === v;
+  else if (op === '~' || op === '~*') {
+    let re: RegExp;
+    try {
+      re = new RegExp(v, op === '~*' ? 'i' : '');
+    } catch {
+      return undefined;
+    }
+    test = (m) => re.test(m);
+  } else return undefined;
+  return new Set(METHODS.filter((m) => test(m) !== neg));
+}
+
+/** Two `if` conditions that can never both hold (`$request_method = OPTIONS` and `~ (GET|POST)`, or c and !c). */
+export function exclusive(a: Condition, b: Condition): boolean {
+  const ma = methodSet(a);
+  const mb = methodSet(b);
+  if (ma && mb) return ![...ma].some((m) => mb.has(m));
+  if (!a.variable || a.variable !== b.variable || !a.value || !b.value) return false;
+  const neg = (op: string | undefined) => (op?.startsWith('!') ? op.slice(1) : op);
+  if (a.op === '=' && b.op === '=') return a.value.value !== b.value.value;
+  if (a.value.value === b.value.value && neg(a.op) === neg(b.op) && a.op !== b.op) return true;
+  return false;
+}
+
+function regexEntry(pattern: string, ci: boolean, span: Span): OriginEntry {
+  return { type: 'regex', pattern, flags: ci ? 'i' : '', flavor: 'pcre', mode: 'search', span };
+}
+
+/** What an `if` condition means for the request Origin. */
+export function conditionGuard(c: Condition, ctx: EvalContext, depth = 0): Guard {
+  if (!c.variable) return { t: 'unknown', reason: 'the condition could not be parsed' };
+  if (c.variable === 'request_method' && c.value) return { t: 'other', method: { op: c.op ?? '', value: c.value.value } };
+  const span = c.value ? argSpan(c.d, c.value) : dSpan(c.d);
+  if (c.variable === 'http_origin') {
+    if (!c.op) return { t: 'other' };
+    const value = c.value as Arg;
+    if (value.placeholder) return { t: 'origin', entries: [], unknownSpans: [span], negated: c.op.startsWith('!') };
+    if (c.op === '=' || c.op === '!=') {
+      return { t: 'origin', entries: [{ type: 'literal', value: value.value, caseInsensitive: false, span }], unknownSpans: [], negated: c.op === '!=' };
+    }
+    const ci = c.op.endsWith('*');
+    return { t: 'origin', entries: [regexEntry(value.value, ci, span)], unknownSpans: [], negated: c.op.startsWith('!') };
+  }
+  const v = variableValue(c.variable, ctx, c.d, depth + 1);
+  if (!dependsOnOrigin(v)) return { t: 'other' };
+  // A condition on an Origin-derived variable: which cases make it hold?
+  const holds = (a: Atom): boolean | undefined => {
+    if (a.t !== 'lit') return undefined;
+    if (!c.op) return truthy(a.v);
+    if (c.op === '=') return a.v === c.value?.value;
+    if (c.op === '!=') return a.v !== c.value?.value;
+    return undefined;
+  };
+  const dflt = holds(v.dflt);
+  if (dflt === true && v.cases.every((k) => holds(k.atom) === false && k.guard.t === 'origin' && !k.guard.negated)) {
+    // Holds for every origin except the listed ones (`if ($cors_ok = 0)` with a map that sets 1 for allowed origins).
+    const entries = v.cases.flatMap((k) => (k.guard.t === 'origin' ? k.guard.entries : []));
+    const unknownSpans = v.cases.flatMap((k) => (k.guard.t === 'origin' ? k.guard.unknownSpans : []));
+    return { t: 'origin', entries, unknownSpans, negated: true };
+  }
+  if (dflt !== false) return { t: 'unknown', reason: `$${c.variable} holds for origins the analysis cannot enumerate` };
+  const entries: OriginEntry[] = [];
+  const unknownSpans: Span[] = [];
+  for (const k of v.cases) {
+    const h = holds(k.atom);
+    if (h === false) continue;
+    if (h === undefined) unknownSpans.push(k.atom.span);
+    if (k.guard.t === 'origin' && !k.guard.negated) {
+      entries.push(...k.guard.entries);
+      unknownSpans.push(...k.guard.unknownSpans);
+    } else return { t: 'unknown', reason: `$${c.variable} depends on the Origin in a way the analysis cannot follow` };
+  }
+  return { t: 'origin', entries, unknownSpans, negated: false };
+}
+
+function atomOfArg(d: Directive, a: Arg, ctx: EvalContext, depth: number): SymValue {
+  const span = argSpan(d, a);
+  const { parts, placeholder } = splitVariables(a.value, ctx.envTemplate);
+  if (placeholder) return constant({ t: 'unknown', reason: `template placeholder in "${a.value}"`, span });
+  if (parts.length === 0) return constant({ t: 'lit', v: '', span });
+  if (parts.length === 1) {
+    const p = parts[0] as { lit: string } | { name: string };
+    if ('lit' in p) return constant({ t: 'lit', v: p.lit, span });
+    if (p.name === 'http_origin') return constant({ t: 'origin', span });
+    if (depth > 8) return constant({ t: 'unknown', reason: `$${p.name} is defined in terms of itself`, span });
+    return variableValue(p.name, ctx, d, depth + 1, span);
+  }
+  // Concatenation of constants and at most one conditional variable (the `set $cors "${cors}options"` flag
+  // idiom): the result has that variable's cases, each with the parts around it folded in.
+  const unknownValue = constant({ t: 'unknown', reason: `"${a.value}" is built from request-dependent parts`, span });
+  let prefix = '';
+  let suffix = '';
+  let cond: SymValue | undefined;
+  for (const p of parts) {
+    let piece: string;
+    if ('lit' in p) piece = p.lit;
+    else {
+      const v = p.name === 'http_origin' ? undefined : variableValue(p.name, ctx, d, depth + 1, span);
+      if (!v) return unknownValue;
+      const lits = [v.dflt, ...v.cases.map((c) => c.atom)].every((x) => x.t === 'lit');
+      if (!lits) return unknownValue;
+      if (v.cases.length) {
+        if (cond) return unknownValue;
+        cond = v;
+        continue;
+      }
+      piece = (v.dflt as Extract<Atom, { t: 'lit' }>).v;
+    }
+    if (cond) suffix += piece;
+    else prefix += piece;
+  }
+  const wrap = (x: Atom): Atom => (x.t === 'lit' ? { t: 'lit', v: prefix + x.v + suffix, span } : x);
+  if (!cond) return constant({ t: 'lit', v: prefix + suffix, span });
+  return { cases: cond.cases.map((c) => ({ guard: c.guard, atom: wrap(c.atom) })), dflt: wrap(cond.dflt) };
+}
+
+/** Both guards hold. Only the Origin part matters for the analysis; two Origin tests cannot be intersected here. */
+function conjunction(a: Guard, b: Guard): Guard {
+  if (a.t === 'other') return b;
+  if (b.t === 'other') return a;
+  if (a.t === 'unknown') return a;
+  if (b.t === 'unknown') return b;
+  return { t: 'unknown', reason: 'two Origin tests must both hold' };
+}
+
+const mapValues = new WeakMap<MapDef, SymValue>();
+
+/** A map's value does not depend on where it is used (its values are constants or $http_origin): memoised. */
+function mapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span): SymValue {
+  let v = mapValues.get(m);
+  if (!v) mapValues.set(m, (v = computeMapValue(m, ctx, depth, use)));
+  return v;
+}
+
+function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span): SymValue {
+  const mSpan = dSpan(m.d);
+  if (m.incomplete) return constant({ t: 'unknown', reason: `map $${m.output} is not fully known (include or nested block)`, span: mSpan });
+  const src = splitVariables(m.source.value, m.envTemplate).parts;
+  const onOrigin = src.length === 1 && 'name' in (src[0] as object) && (src[0] as { name: string }).name === 'http_origin';
+  const sub: EvalContext = { ...ctx, envTemplate: m.envTemplate };
+  const single = (d: Directive, a: Arg): Atom => {
+    const v = atomOfArg(d, a, sub, depth + 1);
+    return v.cases.length ? { t: 'unknown', reason: `map value "${a.value}" depends on other conditions`, span: argSpan(d, a) } : v.dflt;
+  };
+  const cases = m.entries.map((e) => {
+    const keySpan = spanOf(m.d.file, e.key.start, e.key.end);
+    let guard: Guard;
+    if (!onOrigin) guard = { t: 'other' };
+    else if (m.hostnames || e.key.placeholder) guard = { t: 'origin', entries: [], unknownSpans: [keySpan], negated: false };
+    else if (e.kind === 'regex') guard = { t: 'origin', entries: [regexEntry(e.pattern, e.caseInsensitive, keySpan)], unknownSpans: [], negated: false };
+    else guard = { t: 'origin', entries: [{ type: 'literal', value: e.pattern, caseInsensitive: true, span: keySpan }], unknownSpans: [], negated: false };
+    let atom = single(m.d, e.value);
+    // A regex capture ($1) is a part of the Origin: not a plain reflection, not a constant.
+    if (atom.t === 'unknown' && /\$[0-9]/.test(e.value.value)) atom = { t: 'unknown', reason: 'a regex capture of the map key', span: argSpan(m.d, e.value) };
+    return { guard, atom };
+  });
+  const dflt: Atom = m.dflt ? single(m.d, m.dflt) : { t: 'lit', v: '', span: mSpan };
+  if (!onOrigin && src.some((p) => 'name' in p && p.name === 'http_origin')) {
+    return constant({ t: 'unknown', reason: `map $${m.output} keys on more than the Origin`, span: mSpan });
+  }
+  return { cases, dflt };
+}
+
+/**
+ * The value of `$name` at response time: map definitions, then the `set` / `if { set }` steps of the
+ * rewrite phase in order (a later matching `if` wins, so its case goes first).
+ */
+export function variableValue(name: string, ctx: EvalContext, at: Directive, depth = 0, use?: Span): SymValue {
+  const span = use ?? dSpan(at);
+  if (name === 'http_origin') return constant({ t: 'origin', span });
+  if (depth > 8) return constant({ t: 'unknown', reason: `$${name} is too deeply derived`, span });
+  const m = ctx.tree.maps.get(name);
+  let value: SymValue | undefined = m ? mapValue(m, ctx, depth, span) : undefined;
+  const isSet = (d: Directive) => d.name === 'set' && (d.args[0]?.value ?? '').replace(/^\$\{?|\}$/g, '') === name && d.args.length >= 2;
+  for (const s of ctx.steps) {
+    if (isIfLevel(s)) {
+      const sets = s.steps.filter((x): x is Directive => !isIfLevel(x) && isSet(x));
+      if (!sets.length) continue;
+      const last = sets[sets.length - 1] as Directive;
+      const prior = { ...ctx, steps: ctx.steps.slice(0, ctx.steps.indexOf(s)) };
+      const guard = conditionGuard(parseCondition(s.d as Directive), prior, depth + 1);
+      // The value set inside the `if` is computed from the state before it (`set $cors "${cors}options"`).
+      const v = atomOfArg(last, last.args[1] as Arg, prior, depth + 1);
+      const inner = [...v.cases.map((c) => ({ guard: conjunction(guard, c.guard), atom: c.atom })), { guard, atom: v.dflt }];
+      const before = value ?? constant({ t: 'lit', v: '', span });
+      value = { cases: [...inner, ...before.cases], dflt: before.dflt };
+    } else if (isSet(s)) {
+      value = atomOfArg(s, s.args[1] as Arg, { ...ctx, steps: ctx.steps.slice(0, ctx.steps.indexOf(s)) }, depth + 1);
+    }
+  }
+  if (value) return value;
+  const builtin = /^(http_|arg_|cookie_|sent_http_|upstream_)/.test(name) || ['host', 'scheme', 'request_uri', 'uri', 'remote_addr', 'server_name'].includes(name);
+  return constant({ t: 'unknown', reason: builtin ? `$${name} is request data` : `$${name} is not defined in the analysed files`, span });
+}
+
+/** Origin guards that hold for every request reaching the response: `if (origin not allowed) { return 403; }`. */
+export function rejectGuards(ctx: EvalContext): Guard[] {
+  const out: Guard[] = [];
+  for (const s of ctx.steps) {
+    if (!isIfLevel(s)) continue;
+    const ret = s.steps.find((x): x is Directive => !isIfLevel(x) && x.name === 'return');
+    // Only a refusal (4xx, or nginx's 444 close) rejects; `return 204` with headers is an answer.
+    const code = Number(ret?.args[0]?.value);
+    if (!ret || !(code >= 400 && code < 500)) continue;
+    const g = conditionGuard(parseCondition(s.d as Directive), { ...ctx, steps: ctx.steps.slice(0, ctx.steps.indexOf(s)) });
+    if (g.t === 'origin' && g.negated) out.push({ ...g, negated: false });
+    // Rejecting the origins that match (a deny-list), or an Origin test the analysis cannot follow: what is
+    // left cannot be described as an allow-list, so reflection after it is not claimed either way.
+    else if (g.t === 'origin') out.push({ t: 'unknown', reason: 'some origins are rejected by a deny-list check' });
+    else if (g.t === 'unknown') out.push(g);
+  }
+  return out;
+}
+
+// ─── Header values → model values ──────────────────────────────────────────────────────────────────
+
+export interface HeaderValue {
+  /** Plain text of the value when it is a constant. */
+  text?: string;
+  sym: SymValue;
+  span: Span;
+}
+
+export function headerValue(h: HeaderDirective, ctx: EvalContext): HeaderValue {
+  if (h.source === 'more_set_headers') {
+    const a = h.value as Arg;
+    const span = argSpan(h.d, a);
+    const fake: Arg = { ...a, value: h.moreValue ?? '' };
+    const sym = atomOfArg(h.d, fake, ctx, 0);
+    // Spans of more_set_headers values point at the whole 'Name: value' argument.
+    return { text: sym.cases.length === 0 && sym.dflt.t === 'lit' ? sym.dflt.v : undefined, sym, span };
+  }
+  const a = h.value;
+  if (!a) return { text: '', sym: constant({ t: 'lit', v: '', span: dSpan(h.d) }), span: dSpan(h.d) };
+  const sym = atomOfArg(h.d, a, ctx, 0);
+  return { text: sym.cases.length === 0 && sym.dflt.t === 'lit' ? sym.dflt.v : undefined, sym, span: argSpan(h.d, a) };
+}
+
+/** The Origin policy of an ACAO value, restricted by the guards that hold where it is sent. */
+export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPolicy> {
+  const span = v.span;
+  const { sym } = v;
+  const originGuards = restrict.filter((g): g is Extract<Guard, { t: 'origin' }> => g.t === 'origin' && !g.negated);
+  if (restrict.some((g) => g.t === 'unknown' || (g.t === 'origin' && g.negated))) {
+    if (sym.dflt.t === 'origin' || sym.cases.some((c) => c.atom.t === 'origin')) return unknown('the Origin is checked by a condition the analysis cannot follow', span);
+  }
+  if (sym.dflt.t === 'unknown' && sym.cases.length === 0) return unknown(sym.dflt.reason, span);
+  if (sym.cases.length === 0 && sym.dflt.t === 'origin') {
+    if (originGuards.length === 0) return known({ kind: 'reflect-any' }, span, '$http_origin');
+    if (originGuards.length > 1) return unknown('the Origin is checked by several conditions', span);
+    const g = originGuards[0] as Extract<Guard, { t: 'origin' }>;
+    return known({ kind: 'allow-list', entries: g.entries, unknownEntries: g.unknownSpans }, span, '$http_origin checked by if');
+  }
+  if (sym.cases.length === 0 && sym.dflt.t === 'lit') {
+    const s = sym.dflt.v;
+    if (s === '') return known({ kind: 'none' }, span, 'empty value: nginx sends no header');
+    if (s === '*') return known({ kind: 'wildcard' }, span);
+    return known({ kind: 'fixed', value: s }, span);
+  }
+  if (originGuards.length) return unknown('a conditional Origin value inside an Origin check', span);
+  // Cases (map / if + set): reflect when a guard matches.
+  if (sym.dflt.t === 'origin') {
+    return known({ kind: 'reflect-any' }, span, 'the default of the map/variable is $http_origin');
+  }
+  const entries: OriginEntry[] = [];
+  const unknownEntries: Span[] = [];
+  for (const c of sym.cases) {
+    if (c.atom.t === 'lit') {
+      if (c.atom.v === '') continue;
+      if (c.atom.v === '*') return unknown('the value is "*" for some origins and something else for others', span);
+      entries.push({ type: 'literal', value: c.atom.v, caseInsensitive: false, span: c.atom.span });
+      continue;
+    }
+    if (c.atom.t === 'unknown') {
+      unknownEntries.push(c.atom.span);
+      continue;
+    }
+    // Reflection under a guard.
+    if (c.guard.t === 'other') return known({ kind: 'reflect-any' }, c.atom.span, 'reflected under a condition that does not check the Origin');
+    if (c.guard.t === 'unknown') {
+      unknownEntries.push(c.atom.span);
+      continue;
+    }
+    if (c.guard.negated) return unknown('the Origin is reflected when it does NOT match a pattern', span);
+    entries.push(...c.guard.entries);
+    unknownEntries.push(...c.guard.unknownSpans);
+  }
+  if (sym.dflt.t === 'unknown') unknownEntries.push(sym.dflt.span);
+  else if (sym.dflt.t === 'lit' && sym.dflt.v !== '') {
+    if (sym.dflt.v === '*') return unknown('the value is "*" for some origins and reflected for others', span);
+    entries.push({ type: 'literal', value: sym.dflt.v, caseInsensitive: false, span: sym.dflt.span });
+  }
+  if (entries.length === 0 && unknownEntries.length === 0) return known({ kind: 'none' }, span, 'every case is empty');
+  return known({ kind: 'allow-list', entries, unknownEntries }, span);
+}
+
+/** A token list header value (Allow-Methods, Allow-Headers, Expose-Headers). */
+export function tokenList(h: HeaderDirective | undefined, v: HeaderValue | undefined, text: string | undefined, fallback: Span): Valued<TokenList> {
+  if (!h || !v) return known({ kind: 'none' }, fallback);
+  if (v.text === undefined) {
+    // `$http_access_control_request_headers` / `_method`: the requested values are echoed back.
+    const raw = h.source === 'add_header' ? (h.value?.value ?? '') : (h.moreValue ?? '');
+    if (/^\$\{?http_access_control_request_(headers|method)\}?$/.test(raw.trim())) return known({ kind: 'echo' }, v.span, raw.trim());
+    return unknown('the value depends on the request or the environment', v.span);
+  }
+  const value = v.text;
+  if (value.trim() === '*') return known({ kind: 'wildcard' }, v.span);
+  if (value.trim() === '') return known({ kind: 'none' }, v.span, 'empty value: nginx sends no header');
+  const items: Token[] = [];
+  // Token spans: find each token in the raw argument text when it is there verbatim.
+  const raw = text?.slice(v.span.start, v.span.end) ?? '';
+  let from = 0;
+  for (const m of value.matchAll(/[^\s,]+/g)) {
+    const at = raw.indexOf(m[0], from);
+    const span = at >= 0 ? spanOf(v.span.file, v.span.start + at, v.span.start + at + m[0].length) : v.span;
+    if (at >= 0) from = at + m[0].length;
+    items.push({ value: m[0], span });
+  }
+  return known({ kind: 'list', items }, v.span);
+}

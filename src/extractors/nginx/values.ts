@@ -1,0 +1,84 @@
+/**
+ * Symbolic values of nginx variables, as far as CORS needs them: what `Access-Control-Allow-Origin $x`
+ * sends as a function of the request Origin.
+ *
+ * A value is an ordered list of cases (first matching guard wins) and a default, which is exactly the shape
+ * of a `map` (cors-semantics.md §4.3: string keys case-insensitive, regex keys in order, default "") and of
+ * a `set $x ...; if (cond) { set $x ...; }` sequence (a later matching `if` overrides an earlier one, so its
+ * case comes first).
+ */
+import type { OriginEntry, Span } from '../../model/index.js';
+
+export type Atom =
+  /** A constant string (the empty string emits no header, §4.1). */
+  | { t: 'lit'; v: string; span: Span }
+  /** The request's Origin header, unvalidated. */
+  | { t: 'origin'; span: Span }
+  | { t: 'unknown'; reason: string; span: Span };
+
+export type Guard =
+  /** Holds when the Origin matches one of the entries (or, negated, none of them). */
+  | { t: 'origin'; entries: OriginEntry[]; unknownSpans: Span[]; negated: boolean }
+  /** A condition that does not depend on the Origin (method, host, file tests...). */
+  | { t: 'other'; method?: { op: string; value: string } }
+  /** A condition on the Origin that cannot be analysed. */
+  | { t: 'unknown'; reason: string };
+
+export interface Case {
+  guard: Guard;
+  atom: Atom;
+}
+
+export interface SymValue {
+  cases: Case[];
+  dflt: Atom;
+}
+
+export function constant(atom: Atom): SymValue {
+  return { cases: [], dflt: atom };
+}
+
+/** nginx truthiness of `if ($var)`: false for "" and "0". */
+export function truthy(v: string): boolean {
+  return v !== '' && v !== '0';
+}
+
+/** True when the value involves the request Origin (so a condition on it is an Origin test). */
+export function dependsOnOrigin(v: SymValue): boolean {
+  return v.dflt.t === 'origin' || v.cases.some((c) => c.atom.t === 'origin' || c.guard.t !== 'other');
+}
+
+/** Splits `pre$var post${var}` into literal and variable parts. */
+export type Part = { lit: string } | { name: string };
+
+export function splitVariables(value: string, envTemplate: boolean): { parts: Part[]; placeholder: boolean } {
+  const parts: Part[] = [];
+  let lit = '';
+  let placeholder = false;
+  let i = 0;
+  while (i < value.length) {
+    const ch = value[i];
+    if (ch === '$') {
+      const braced = value[i + 1] === '{';
+      const m = braced ? /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(value.slice(i)) : /^\$([A-Za-z_][A-Za-z0-9_]*|[0-9])/.exec(value.slice(i));
+      if (m) {
+        if (braced && envTemplate) {
+          placeholder = true;
+        } else {
+          if (lit) parts.push({ lit });
+          lit = '';
+          parts.push({ name: m[1] as string });
+        }
+        if (!(braced && envTemplate)) {
+          i += m[0].length;
+          continue;
+        }
+      }
+    }
+    if (ch === '{' && value[i + 1] === '{') placeholder = true;
+    lit += ch;
+    i++;
+  }
+  if (lit) parts.push({ lit });
+  return { parts, placeholder };
+}

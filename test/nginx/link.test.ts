@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { linkNginx, proxyTarget } from '../../src/extractors/nginx/link.js';
+import type { AppModel } from '../../src/model/index.js';
+import { extract, MemoryHost } from './support.js';
+
+const app = (id: string, file: string, ports?: number[]): AppModel => ({
+  id,
+  kind: 'express',
+  span: { file, start: 0, end: 1 },
+  label: id,
+  routes: [],
+  readsHeaders: [],
+  ...(ports ? { ports } : {}),
+});
+
+describe('linking proxy_pass to apps of the repository', () => {
+  const conf = 'server {\n  listen 80;\n  location /a/ { add_header Access-Control-Allow-Origin *; proxy_pass http://api:8000/; }\n  location /b/ { add_header Access-Control-Allow-Origin *; proxy_pass http://127.0.0.1:9000; }\n  location /c/ { add_header Access-Control-Allow-Origin *; proxy_pass http://other:80; }\n}\n';
+  const files = {
+    'deploy/nginx/site.conf': conf,
+    'docker-compose.yml': 'services:\n  api:\n    build:\n      context: ./backend\n  other:\n    image: redis\n',
+  };
+
+  it('parses proxy_pass targets', () => {
+    expect(proxyTarget('http://api:8000/x')).toEqual({ host: 'api', port: 8000 });
+    expect(proxyTarget('https://Backend')).toEqual({ host: 'backend' });
+    expect(proxyTarget('http://$upstream')).toBeUndefined();
+  });
+
+  it('links a compose service built from a directory, and a loopback port, and nothing ambiguous', () => {
+    const r = extract({ 'deploy/nginx/site.conf': conf }, ['deploy/nginx/site.conf']);
+    r.apps.push(app('py', 'backend/app/main.py'), app('js', 'frontend/server.js', [9000]));
+    linkNginx(r, new MemoryHost(files));
+    const byPath = (p: string) => r.policies.find((x) => x.scope.paths?.includes(p))?.upstream;
+    expect(byPath('/a/')).toMatchObject({ appId: 'py' });
+    expect(byPath('/b/')).toMatchObject({ appId: 'js' });
+    expect(byPath('/c/')?.appId).toBeUndefined();
+  });
+
+  it('does not link when two apps could be the target', () => {
+    const r = extract({ 'deploy/nginx/site.conf': conf }, ['deploy/nginx/site.conf']);
+    r.apps.push(app('py', 'backend/app/main.py'), app('py2', 'backend/worker/main.py'));
+    linkNginx(r, new MemoryHost(files));
+    expect(r.policies.find((x) => x.scope.paths?.includes('/a/'))?.upstream?.appId).toBeUndefined();
+  });
+});
