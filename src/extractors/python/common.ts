@@ -1,0 +1,139 @@
+/** Helpers shared by the FastAPI/Starlette and Flask extraction: AST walking, scopes, model building. */
+import type { ProjectHost } from '../../engine/host.js';
+import { known, unknown, type OriginEntry, type Span, type Token, type TokenList, type Valued } from '../../model/index.js';
+import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
+import type { PyNode } from './parser.js';
+import { indexBlock, type PyModule } from './project.js';
+
+/** Visits every node with the stack of enclosing function definitions (innermost last). No recursion. */
+export function walk(root: PyNode, visit: (n: PyNode, fns: PyNode[]) => void): void {
+  const stack: { n: PyNode; fns: PyNode[] }[] = [{ n: root, fns: [] }];
+  while (stack.length) {
+    const { n, fns } = stack.pop() as { n: PyNode; fns: PyNode[] };
+    visit(n, fns);
+    const inner = n.type === 'function_definition' ? [...fns, n] : fns;
+    for (let i = n.children.length - 1; i >= 0; i--) stack.push({ n: n.children[i] as PyNode, fns: inner });
+  }
+}
+
+/** The evaluation scope of code inside `fns` (the innermost function body, then the module). */
+export function scopeAt(host: ProjectHost, mod: PyModule, fns: PyNode[]): Scope {
+  const fn = fns[fns.length - 1];
+  if (!fn || !fn.fields.body) return { mod };
+  const body = fn.fields.body;
+  const index = host.memo(`python:fnindex:${mod.path}:${fn.start}`, () => indexBlock(body));
+  return { mod, fn: { node: fn, index } };
+}
+
+export interface CallArgs {
+  positional: PyNode[];
+  /** keyword name → the keyword_argument node (its `value` field is the expression). */
+  keywords: Map<string, PyNode>;
+  /** `**options` present: unknown keywords may be passed. */
+  splat: PyNode | undefined;
+}
+
+export function callArgs(call: PyNode): CallArgs {
+  const positional: PyNode[] = [];
+  const keywords = new Map<string, PyNode>();
+  let splat: PyNode | undefined;
+  for (const a of call.fields.arguments?.children ?? []) {
+    if (a.type === 'keyword_argument') {
+      const k = a.fields.name?.text;
+      if (k) keywords.set(k, a);
+    } else if (a.type === 'dictionary_splat' || a.type === 'list_splat') splat = a;
+    else if (a.type !== 'comment') positional.push(a);
+  }
+  return { positional, keywords, splat };
+}
+
+/** The span to blame for an option: the `name=value` argument when the value is written there, else where the value comes from. */
+export function blameSpan(mod: PyModule, kw: PyNode | undefined, v: PyVal, fallback: Span): Span {
+  if (!kw) return v.span.file === mod.path && v.span.start === 0 && v.span.end === 0 ? fallback : v.span;
+  const value = kw.fields.value;
+  if (value && v.span.file === mod.path && v.span.start >= value.start && v.span.end <= value.end && (value.type === 'true' || value.type === 'false' || value.type === 'integer' || value.type === 'string')) {
+    return spanOf(mod, kw);
+  }
+  return v.span;
+}
+
+export function reasonOf(v: PyVal): string {
+  return v.t === 'unknown' ? v.reason : `a ${v.t} value`;
+}
+
+export function strItems(v: PyVal): { items: Extract<PyVal, { t: 'str' }>[]; unknownSpans: Span[]; other: PyVal[] } | undefined {
+  if (v.t !== 'seq') return undefined;
+  const items: Extract<PyVal, { t: 'str' }>[] = [];
+  const unknownSpans: Span[] = [];
+  const other: PyVal[] = [];
+  for (const i of v.items) {
+    if (i.t === 'str') items.push(i);
+    else if (i.t === 'unknown') unknownSpans.push(i.span);
+    else other.push(i);
+  }
+  return { items, unknownSpans, other };
+}
+
+export function tokensOf(items: Extract<PyVal, { t: 'str' }>[]): Token[] {
+  return items.map((i) => ({ value: i.v, span: i.span }));
+}
+
+/** A bool option: known value, or unknown with the reason. */
+export function boolOption(mod: PyModule, kw: PyNode | undefined, v: PyVal | undefined, def: boolean, defSpan: Span, defVia: string): Valued<boolean> {
+  if (!v) return known(def, defSpan, defVia);
+  if (v.t === 'unknown') return unknown(v.reason, v.span);
+  if (v.t === 'bool' || v.t === 'num' || v.t === 'none' || v.t === 'str' || v.t === 'seq') {
+    const truth = v.t === 'bool' ? v.v : v.t === 'num' ? v.v !== 0 : v.t === 'none' ? false : v.t === 'str' ? v.v !== '' : v.items.length > 0;
+    return known(truth, blameSpan(mod, kw, v, v.span), v.via);
+  }
+  return unknown(`${v.t} value`, v.span);
+}
+
+export function literalEntry(s: Extract<PyVal, { t: 'str' }>, caseInsensitive: boolean): OriginEntry {
+  return { type: 'literal', value: s.v, caseInsensitive, span: s.span };
+}
+
+export function listTokens(items: Token[]): TokenList {
+  return { kind: 'list', items };
+}
+
+export function evalKw(ev: Evaluator, args: CallArgs, name: string, scope: Scope): { kw: PyNode; v: PyVal } | undefined {
+  const kw = args.keywords.get(name);
+  if (!kw) return undefined;
+  return { kw, v: ev.eval(kw.fields.value, scope) };
+}
+
+/** Identity of an object created by a call (an app, a router, an extension). */
+export function objKey(v: PyVal): string | undefined {
+  if (v.t === 'call') return `${v.mod.path}#${v.node.start}`;
+  return undefined;
+}
+
+/** Header names a FastAPI `Header()` parameter reads: `x_token` → `x-token` (convert_underscores). */
+export function headerParamName(param: string, alias: string | undefined): string {
+  return (alias ?? param.replace(/_/g, '-')).toLowerCase();
+}
+
+/** Request headers a browser client may send that an API reads (not proxy-set or forbidden ones). */
+export function isClientHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  if (n === 'authorization') return true;
+  if (!n.startsWith('x-')) return false;
+  return !/^x-(forwarded|real-ip|request-start|amzn|vercel|envoy|cloud|appengine|original|scheme|client-ip|hub-signature|github|gitlab|slack|twilio|line-signature|shopify)/.test(n);
+}
+
+/** Project modules a module imports (one level): where decorators on its objects may also live. */
+export function importedModules(ev: Evaluator, mod: PyModule, limit = 30): PyModule[] {
+  const out = new Map<string, PyModule>();
+  for (const [, bs] of ev.index(mod).bindings) {
+    for (const b of bs) {
+      if (out.size >= limit) break;
+      let v: PyVal | undefined;
+      if (b.kind === 'import-from') v = ev.importFrom(mod, b.module, b.level, b.name, { file: mod.path, start: b.stmt.start, end: b.stmt.end });
+      else continue;
+      const m = v.t === 'module' ? v.mod : undefined;
+      if (m && m.path !== mod.path) out.set(m.path, m);
+    }
+  }
+  return [...out.values()];
+}

@@ -1,0 +1,1011 @@
+/**
+ * A small static evaluator for the Python expressions CORS settings are made of: literals, module
+ * constants, imports across the project, `os.getenv("X", "default")` (known default when unset, see
+ * rules.md "golden principle"), `.split(",")`, comprehensions, pydantic `BaseSettings` defaults and
+ * properties, simple helper functions. Anything else is `unknown` with a reason: no rule fires on it.
+ */
+import type { ProjectHost } from '../../engine/host.js';
+import type { Span } from '../../model/index.js';
+import type { PyNode } from './parser.js';
+import { indexBlock, loadModule, moduleIndex, resolveModulePath, type BlockIndex, type Binding, type PyModule } from './project.js';
+
+interface Base {
+  span: Span;
+  /** How the value was obtained ("default of $ORIGINS when unset"). */
+  via?: string;
+}
+
+export type PyVal =
+  | (Base & { t: 'str'; v: string; /** file offset of v[0] when the literal text is verbatim (no escapes) */ lit?: number })
+  | (Base & { t: 'bool'; v: boolean })
+  | (Base & { t: 'num'; v: number })
+  | (Base & { t: 'none' })
+  | (Base & { t: 'seq'; kind: 'list' | 'tuple' | 'set'; items: PyVal[] })
+  | (Base & { t: 'dict'; entries: { key: PyVal; value: PyVal }[] })
+  | (Base & { t: 'unknown'; reason: string })
+  /** A name from outside the project (`fastapi.FastAPI`, `os.getenv`). */
+  | (Base & { t: 'ext'; qname: string })
+  | (Base & { t: 'module'; mod: PyModule })
+  | (Base & { t: 'class'; mod: PyModule; node: PyNode; name: string; decorators: PyNode[] })
+  | (Base & { t: 'func'; mod: PyModule; node: PyNode; name: string; decorators: PyNode[] })
+  | (Base & { t: 'instance'; cls: ClassVal })
+  /** The result of calling an external callable (`FastAPI()`, `APIRouter()`, `CORS()`), identified by its call. */
+  | (Base & { t: 'call'; qname: string; node: PyNode; mod: PyModule })
+  | (Base & { t: 'regex'; pattern: string; flags: string; lit?: number });
+
+export type ClassVal = Extract<PyVal, { t: 'class' }>;
+
+export interface Scope {
+  mod: PyModule;
+  /** Names bound by comprehensions, calls of helper functions, `self`. */
+  locals?: Map<string, PyVal>;
+  /** The function whose body is searched before the module (app factories: `def create_app():`). */
+  fn?: { node: PyNode; index: BlockIndex };
+  /** Class body names (class attributes referring to each other). */
+  cls?: { node: PyNode; index: BlockIndex };
+}
+
+export function spanOf(mod: PyModule, n: PyNode): Span {
+  return { file: mod.path, start: n.start, end: n.end };
+}
+
+export function unknownVal(reason: string, span: Span): PyVal {
+  return { t: 'unknown', reason, span };
+}
+
+export function isTruthy(v: PyVal): boolean | undefined {
+  switch (v.t) {
+    case 'str':
+      return v.v !== '';
+    case 'bool':
+      return v.v;
+    case 'num':
+      return v.v !== 0;
+    case 'none':
+      return false;
+    case 'seq':
+      return v.items.length > 0;
+    case 'dict':
+      return v.entries.length > 0;
+    case 'unknown':
+      return undefined;
+    default:
+      return true;
+  }
+}
+
+function withVia<T extends PyVal>(v: T, via: string | undefined): T {
+  if (!via) return v;
+  if (v.t === 'seq') return { ...v, via: v.via ?? via, items: v.items.map((i) => withVia(i, via)) };
+  return v.via ? v : { ...v, via };
+}
+
+function escapeFree(raw: string): boolean {
+  return !raw.includes('\\');
+}
+
+/** Decodes the body of a Python string literal (common escapes only; exotic ones make it unknown). */
+function decodeEscapes(raw: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i] as string;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const d = raw[++i];
+    switch (d) {
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case "'":
+        out += "'";
+        break;
+      case '"':
+        out += '"';
+        break;
+      case '\n':
+        break;
+      case '0':
+        out += '\0';
+        break;
+      case 'x': {
+        const hex = raw.slice(i + 1, i + 3);
+        if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
+        out += String.fromCharCode(parseInt(hex, 16));
+        i += 2;
+        break;
+      }
+      default:
+        // Python keeps unknown escapes verbatim (`"\."` is backslash + dot).
+        out += '\\' + (d ?? '');
+    }
+  }
+  return out;
+}
+
+export const MAX_DEPTH = 60;
+
+/** Evaluates expressions of a project. One instance per extraction run (it caches module bindings). */
+export class Evaluator {
+  private depth = 0;
+  private readonly active = new Set<string>();
+
+  constructor(
+    readonly host: ProjectHost,
+    /** pydantic major version of the project when known (for AnyHttpUrl serialization). */
+    readonly pydanticMajor: (modPath: string, modText: string) => number | undefined = () => undefined,
+  ) {}
+
+  index(mod: PyModule): BlockIndex {
+    return moduleIndex(this.host, mod);
+  }
+
+  moduleByPath(p: string): PyModule | undefined {
+    return loadModule(this.host, p);
+  }
+
+  eval(n: PyNode | undefined, scope: Scope): PyVal {
+    if (!n) return unknownVal('missing expression', { file: scope.mod.path, start: 0, end: 0 });
+    if (this.depth > MAX_DEPTH) return unknownVal('expression too deep to evaluate', spanOf(scope.mod, n));
+    this.depth++;
+    try {
+      return this.evalInner(n, scope);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private evalInner(n: PyNode, scope: Scope): PyVal {
+    const span = spanOf(scope.mod, n);
+    switch (n.type) {
+      case 'string':
+        return this.evalString(n, scope);
+      case 'concatenated_string': {
+        let s = '';
+        for (const c of n.children) {
+          const v = this.eval(c, scope);
+          if (v.t !== 'str') return v.t === 'unknown' ? v : unknownVal('not a string', span);
+          s += v.v;
+        }
+        return { t: 'str', v: s, span };
+      }
+      case 'integer':
+      case 'float': {
+        const num = Number((n.text ?? '').replace(/_/g, ''));
+        return Number.isFinite(num) ? { t: 'num', v: num, span } : unknownVal('number', span);
+      }
+      case 'true':
+        return { t: 'bool', v: true, span };
+      case 'false':
+        return { t: 'bool', v: false, span };
+      case 'none':
+        return { t: 'none', span };
+      case 'parenthesized_expression':
+        return this.eval(n.children[0], scope);
+      case 'list':
+      case 'tuple':
+      case 'set':
+        return this.evalSeq(n, n.type, scope);
+      case 'dictionary': {
+        const entries: { key: PyVal; value: PyVal }[] = [];
+        for (const c of n.children) {
+          if (c.type === 'pair') entries.push({ key: this.eval(c.fields.key, scope), value: this.eval(c.fields.value, scope) });
+          else if (c.type === 'dictionary_splat') {
+            const v = this.eval(c.children[0], scope);
+            if (v.t !== 'dict') return unknownVal('dictionary built from an unknown mapping', span);
+            entries.push(...v.entries);
+          } else if (c.type !== 'comment') return unknownVal('dictionary comprehension', span);
+        }
+        return { t: 'dict', entries, span };
+      }
+      case 'identifier':
+        return this.lookup(n.text ?? '', n, scope);
+      case 'attribute':
+        return this.evalAttribute(n, scope);
+      case 'subscript':
+        return this.evalSubscript(n, scope);
+      case 'call':
+        return this.evalCall(n, scope);
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'generator_expression':
+        return this.evalComprehension(n, scope);
+      case 'binary_operator':
+        return this.evalBinary(n, scope);
+      case 'boolean_operator': {
+        const l = this.eval(n.fields.left, scope);
+        const lt = isTruthy(l);
+        if (lt === undefined) return unknownVal(`depends on ${l.t === 'unknown' ? l.reason : 'a runtime value'}`, span);
+        const isOr = (n.op ?? '').includes('or');
+        if (isOr ? lt : !lt) return l;
+        return this.eval(n.fields.right, scope);
+      }
+      case 'not_operator': {
+        const v = this.eval(n.fields.argument, scope);
+        const t = isTruthy(v);
+        return t === undefined ? unknownVal('negation of an unknown value', span) : { t: 'bool', v: !t, span };
+      }
+      case 'unary_operator': {
+        const v = this.eval(n.fields.argument, scope);
+        if (v.t === 'num') return { t: 'num', v: n.op === '-' ? -v.v : v.v, span };
+        return unknownVal('unary operator', span);
+      }
+      case 'conditional_expression': {
+        const [a, c, b] = n.children.filter((x) => x.type !== 'comment');
+        const cond = this.eval(c, scope);
+        const t = isTruthy(cond);
+        if (t === undefined) {
+          return unknownVal(`chosen at run time (${cond.t === 'unknown' ? cond.reason : 'condition'})`, span);
+        }
+        return this.eval(t ? a : b, scope);
+      }
+      case 'comparison_operator':
+        return this.evalComparison(n, scope);
+      case 'await':
+        return unknownVal('awaited value', span);
+      default:
+        return unknownVal(`${n.type.replace(/_/g, ' ')} is not evaluated`, span);
+    }
+  }
+
+  evalString(n: PyNode, scope: Scope): PyVal {
+    const span = spanOf(scope.mod, n);
+    const startTok = n.children.find((c) => c.type === 'string_start');
+    const prefix = (startTok?.text ?? '"').replace(/['"]/g, '').toLowerCase();
+    const raw = prefix.includes('r');
+    if (prefix.includes('b')) return unknownVal('bytes literal', span);
+    let out = '';
+    let lit: number | undefined;
+    let verbatim = true;
+    const parts = n.children.filter((c) => c.type === 'string_content' || c.type === 'interpolation' || c.type === 'escape_sequence');
+    for (const c of parts) {
+      if (c.type === 'interpolation') {
+        const expr = c.fields.expression ?? c.children[0];
+        const v = this.eval(expr, scope);
+        if (v.t === 'str' || v.t === 'num') out += String(v.v);
+        else if (v.t === 'bool') out += v.v ? 'True' : 'False';
+        else return unknownVal(`f-string with ${v.t === 'unknown' ? v.reason : 'a non-string value'}`, span);
+        verbatim = false;
+        continue;
+      }
+      const rawText = scope.mod.text.slice(c.start, c.end);
+      if (lit === undefined && out === '') lit = c.start;
+      if (raw) out += rawText;
+      else {
+        if (!escapeFree(rawText)) verbatim = false;
+        const d = decodeEscapes(rawText);
+        if (d === undefined) return unknownVal('string escape', span);
+        out += d;
+      }
+    }
+    if (parts.length === 0) lit = startTok ? startTok.end : n.start + 1;
+    const contiguous = parts.length <= 1 || parts.every((p, i) => i === 0 || p.start === (parts[i - 1] as PyNode).end);
+    return verbatim && contiguous && lit !== undefined ? { t: 'str', v: out, span, lit } : { t: 'str', v: out, span };
+  }
+
+  private evalSeq(n: PyNode, kind: 'list' | 'tuple' | 'set', scope: Scope): PyVal {
+    const items: PyVal[] = [];
+    for (const c of n.children) {
+      if (c.type === 'comment') continue;
+      if (c.type === 'list_splat') {
+        const v = this.eval(c.children[0], scope);
+        if (v.t === 'seq') items.push(...v.items);
+        else items.push(v.t === 'unknown' ? v : unknownVal('unpacked value is not a list', spanOf(scope.mod, c)));
+        continue;
+      }
+      items.push(this.eval(c, scope));
+    }
+    return { t: 'seq', kind, items, span: spanOf(scope.mod, n) };
+  }
+
+  // ─── Names ────────────────────────────────────────────────────────────────────────────────────
+
+  lookup(name: string, at: PyNode, scope: Scope): PyVal {
+    const span = spanOf(scope.mod, at);
+    const local = scope.locals?.get(name);
+    if (local) return local;
+    if (scope.fn) {
+      const b = scope.fn.index.bindings.get(name);
+      if (b && b.length) return this.fromBindings(name, b, scope.fn.index, scope, span);
+      const param = this.parameter(scope.fn.node, name, scope);
+      if (param) return param;
+    }
+    if (scope.cls) {
+      const b = scope.cls.index.bindings.get(name);
+      if (b && b.length) return this.fromBindings(name, b, scope.cls.index, { mod: scope.mod, cls: scope.cls }, span);
+    }
+    return this.moduleName(scope.mod, name, span);
+  }
+
+  /** A function parameter: its default value when it has one (app factories `create_app(config=Config)`). */
+  private parameter(fn: PyNode, name: string, scope: Scope): PyVal | undefined {
+    const params = fn.fields.parameters;
+    if (!params) return undefined;
+    for (const p of params.children) {
+      const pname = p.type === 'identifier' ? p.text : p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text;
+      if (pname !== name) continue;
+      const span = spanOf(scope.mod, p);
+      if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.fields.value) {
+        const v = this.eval(p.fields.value, { mod: scope.mod });
+        return withVia(v, `default of parameter ${name}`);
+      }
+      return unknownVal(`parameter ${name} of ${fn.fields.name?.text ?? 'a function'}`, span);
+    }
+    return undefined;
+  }
+
+  moduleName(mod: PyModule, name: string, span: Span): PyVal {
+    const idx = this.index(mod);
+    const b = idx.bindings.get(name);
+    if (b && b.length) return this.fromBindings(name, b, idx, { mod }, span);
+    if (BUILTINS.has(name)) return { t: 'ext', qname: `builtins.${name}`, span };
+    if (mod.path.endsWith('__init__.py')) {
+      // `from . import sub` inside a package resolves to the submodule.
+      const sub = resolveModulePath(this.host, mod.path, name, 1);
+      if (sub) {
+        const m = this.moduleByPath(sub);
+        if (m) return { t: 'module', mod: m, span };
+      }
+    }
+    return unknownVal(`${name} is not defined in ${mod.path}`, span);
+  }
+
+  private fromBindings(name: string, bindings: Binding[], idx: BlockIndex, scope: Scope, span: Span): PyVal {
+    const last = bindings[bindings.length - 1] as Binding;
+    const key = `${scope.mod.path}:${last.stmt.start}:${name}`;
+    if (this.active.has(key)) return unknownVal(`${name} refers to itself`, span);
+    this.active.add(key);
+    try {
+      if (bindings.length > 1 && bindings.some((b) => b.conditional)) {
+        // Several assignments, some in branches: the value depends on run time, unless all agree.
+        const vals = bindings.map((b) => this.fromBinding(name, b, scope, span));
+        const first = vals[0] as PyVal;
+        if (vals.every((v) => sameValue(v, first))) return first;
+        return unknownVal(`${name} is assigned differently in several branches`, span);
+      }
+      const v = this.fromBinding(name, last, scope, span);
+      return this.applyMutations(name, v, idx, scope, last);
+    } finally {
+      this.active.delete(key);
+    }
+  }
+
+  private applyMutations(name: string, v: PyVal, idx: BlockIndex, scope: Scope, binding: Binding): PyVal {
+    const muts = (idx.mutations.get(name) ?? []).filter((m) => m.stmt.start > binding.stmt.start);
+    if (muts.length === 0) return v;
+    if (v.t !== 'seq') return muts.some((m) => m.op === 'iadd') && v.t === 'str' ? unknownVal(`${name} is modified`, v.span) : v;
+    let items = [...v.items];
+    for (const m of muts) {
+      if (m.op === 'append' && m.value) items.push(this.eval(m.value, scope));
+      else if ((m.op === 'extend' || m.op === 'iadd') && m.value) {
+        const e = this.eval(m.value, scope);
+        if (e.t === 'seq') items = items.concat(e.items);
+        else items.push(e.t === 'unknown' ? e : unknownVal(`${name} is extended with an unknown value`, e.span));
+      } else return unknownVal(`${name} is modified at run time`, spanOf(scope.mod, m.stmt));
+    }
+    return { ...v, items };
+  }
+
+  private fromBinding(name: string, b: Binding, scope: Scope, span: Span): PyVal {
+    const mod = scope.mod;
+    switch (b.kind) {
+      case 'assign':
+        return this.eval(b.value, scope);
+      case 'annotated':
+        return unknownVal(`${name} has no value`, spanOf(mod, b.target));
+      case 'import-from':
+        return this.importFrom(mod, b.module, b.level, b.name, span);
+      case 'import': {
+        if (b.bindsTop) {
+          const p = resolveModulePath(this.host, mod.path, b.module, 0);
+          const m = p ? this.moduleByPath(p) : undefined;
+          return m ? { t: 'module', mod: m, span } : { t: 'ext', qname: b.module, span };
+        }
+        const p = resolveModulePath(this.host, mod.path, b.module, 0);
+        const m = p ? this.moduleByPath(p) : undefined;
+        return m ? { t: 'module', mod: m, span } : { t: 'ext', qname: b.module, span };
+      }
+      case 'class':
+        return { t: 'class', mod, node: b.node, name, decorators: b.decorators, span: spanOf(mod, b.node) };
+      case 'def':
+        return { t: 'func', mod, node: b.node, name, decorators: b.decorators, span: spanOf(mod, b.node) };
+      case 'other':
+        return unknownVal(`${name} is ${b.reason}`, span);
+    }
+  }
+
+  importFrom(mod: PyModule, module: string, level: number, name: string, span: Span): PyVal {
+    const p = resolveModulePath(this.host, mod.path, module, level);
+    if (p) {
+      const m = this.moduleByPath(p);
+      if (m) {
+        const idx = this.index(m);
+        if (idx.bindings.has(name)) return this.moduleName(m, name, span);
+        // `from pkg import submodule`
+        const sub = resolveModulePath(this.host, p, name, 1);
+        if (sub && p.endsWith('__init__.py')) {
+          const sm = this.moduleByPath(sub);
+          if (sm) return { t: 'module', mod: sm, span };
+        }
+        return this.moduleName(m, name, span);
+      }
+    }
+    // `from pkg import mod` where pkg is a namespace package (a directory without __init__.py).
+    const nsSub = module !== '' ? resolveModulePath(this.host, mod.path, `${module}.${name}`, level) : undefined;
+    const nsMod = nsSub ? this.moduleByPath(nsSub) : undefined;
+    if (nsMod) return { t: 'module', mod: nsMod, span };
+    if (level === 0 && module !== '') return { t: 'ext', qname: `${module}.${name}`, span };
+    // A relative import of a module that is not in the project.
+    const sub = resolveModulePath(this.host, mod.path, module ? `${module}.${name}` : name, level);
+    const sm = sub ? this.moduleByPath(sub) : undefined;
+    if (sm) return { t: 'module', mod: sm, span };
+    return unknownVal(`cannot find module ${'.'.repeat(level)}${module}`, span);
+  }
+
+  // ─── Attributes, subscripts ───────────────────────────────────────────────────────────────────
+
+  private evalAttribute(n: PyNode, scope: Scope): PyVal {
+    const span = spanOf(scope.mod, n);
+    const attr = n.fields.attribute?.text ?? '';
+    const obj = this.eval(n.fields.object, scope);
+    return this.getAttr(obj, attr, span);
+  }
+
+  getAttr(obj: PyVal, attr: string, span: Span): PyVal {
+    switch (obj.t) {
+      case 'ext':
+        return { t: 'ext', qname: `${obj.qname}.${attr}`, span };
+      case 'module': {
+        const idx = this.index(obj.mod);
+        if (idx.bindings.has(attr)) return this.moduleName(obj.mod, attr, span);
+        if (obj.mod.path.endsWith('__init__.py')) {
+          const sub = resolveModulePath(this.host, obj.mod.path, attr, 1);
+          const sm = sub ? this.moduleByPath(sub) : undefined;
+          if (sm) return { t: 'module', mod: sm, span };
+        }
+        return unknownVal(`${attr} is not defined in ${obj.mod.path}`, span);
+      }
+      case 'class':
+        return this.classAttr(obj, attr, span, undefined);
+      case 'instance':
+        return this.classAttr(obj.cls, attr, span, obj);
+      case 'unknown':
+        return obj;
+      default:
+        return unknownVal(`attribute ${attr} of a ${obj.t}`, span);
+    }
+  }
+
+  /** Base classes of a project class (project classes only; external bases by qname). */
+  bases(cls: ClassVal): PyVal[] {
+    const sup = cls.node.fields.superclasses;
+    if (!sup) return [];
+    return sup.children.filter((c) => c.type !== 'keyword_argument' && c.type !== 'comment').map((c) => this.eval(c, { mod: cls.mod }));
+  }
+
+  /** True when the class derives (in the project or outside) from a class whose name ends with one of `names`. */
+  derivesFrom(cls: ClassVal, names: string[], seen = new Set<string>()): string | undefined {
+    const key = `${cls.mod.path}:${cls.node.start}`;
+    if (seen.has(key)) return undefined;
+    seen.add(key);
+    for (const b of this.bases(cls)) {
+      if (b.t === 'ext') {
+        const last = b.qname.split('.').pop() as string;
+        if (names.includes(last)) return b.qname;
+      } else if (b.t === 'class') {
+        const r = this.derivesFrom(b, names, seen);
+        if (r) return r;
+      }
+    }
+    return undefined;
+  }
+
+  classAttr(cls: ClassVal, attr: string, span: Span, self: PyVal | undefined, seen = new Set<string>()): PyVal {
+    const key = `${cls.mod.path}:${cls.node.start}`;
+    if (seen.has(key)) return unknownVal(`${attr} not found`, span);
+    seen.add(key);
+    const body = cls.node.fields.body;
+    const idx = body ? this.host.memo(`python:classindex:${key}`, () => indexBlock(body)) : undefined;
+    const bs = idx?.bindings.get(attr);
+    if (idx && bs && bs.length) {
+      const b = bs[bs.length - 1] as Binding;
+      const settings = this.derivesFrom(cls, ['BaseSettings']);
+      if (b.kind === 'def') {
+        // A property (pydantic computed fields too): evaluate its return expression with `self` bound.
+        const isProp = b.decorators.some((d) => /\b(property|computed_field|cached_property)\b/.test(cls.mod.text.slice(d.start, d.end)));
+        if (isProp && self) return this.callFunction({ t: 'func', mod: cls.mod, node: b.node, name: attr, decorators: b.decorators, span: spanOf(cls.mod, b.node) }, [self], new Map(), span);
+        return unknownVal(`${attr} is a method`, span);
+      }
+      if (b.kind === 'assign' || b.kind === 'annotated') {
+        let value: PyNode | undefined = b.kind === 'assign' ? b.value : undefined;
+        // pydantic `Field(default=...)` / `Field("x")`.
+        if (value?.type === 'call') {
+          const fname = cls.mod.text.slice(value.fields.function?.start ?? 0, value.fields.function?.end ?? 0);
+          if (/(^|\.)Field$/.test(fname)) {
+            const args = value.fields.arguments?.children ?? [];
+            const kw = args.find((a) => a.type === 'keyword_argument' && a.fields.name?.text === 'default');
+            const pos = args.find((a) => a.type !== 'keyword_argument' && a.type !== 'comment');
+            value = kw?.fields.value ?? pos;
+            if (!value) return unknownVal(`${attr} has no default (Field without default)`, span);
+          }
+        }
+        if (!value) return unknownVal(settings ? `${attr} is read from the environment (no default)` : `${attr} has no value`, spanOf(cls.mod, b.target));
+        let v = this.eval(value, { mod: cls.mod, cls: { node: cls.node, index: idx } });
+        if (settings) {
+          v = this.pydanticField(cls, attr, b.kind === 'assign' ? b.type : b.type, v);
+          v = withVia(v, `default of ${cls.name}.${attr} (environment variable ${attr} when unset)`);
+        }
+        return v;
+      }
+      return this.fromBinding(attr, b, { mod: cls.mod, cls: { node: cls.node, index: idx } }, span);
+    }
+    for (const base of this.bases(cls)) {
+      if (base.t === 'class') {
+        const r = this.classAttr(base, attr, span, self, seen);
+        if (!(r.t === 'unknown' && r.reason === `${attr} not found`)) return r;
+      }
+    }
+    return unknownVal(`${attr} not found`, span);
+  }
+
+  /**
+   * pydantic settings semantics for a field default: validators that split a string on a separator, and
+   * `AnyHttpUrl`/`AnyUrl`/`HttpUrl`, which pydantic 2 serializes with a trailing slash (`str(url)`),
+   * while pydantic-settings validates defaults (`validate_default=True`).
+   */
+  private pydanticField(cls: ClassVal, attr: string, type: PyNode | undefined, v: PyVal): PyVal {
+    const typeText = type ? cls.mod.text.slice(type.start, type.end) : '';
+    if (v.t === 'str' && this.hasSplitValidator(cls, attr, typeText)) {
+      v = splitStr(v, ',', true);
+    }
+    if (/\b(AnyHttpUrl|AnyUrl|HttpUrl)\b/.test(typeText) && this.pydanticMajor(cls.mod.path, cls.mod.text) === 2) {
+      const addSlash = (x: PyVal): PyVal =>
+        x.t === 'str' && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+$/i.test(x.v)
+          ? { ...x, v: x.v + '/', lit: undefined, via: 'pydantic 2 URL type: str() adds a trailing slash' }
+          : x;
+      if (v.t === 'seq') v = { ...v, items: v.items.map(addSlash) };
+      else v = addSlash(v);
+    }
+    return v;
+  }
+
+  private hasSplitValidator(cls: ClassVal, attr: string, typeText: string): boolean {
+    const body = cls.node.fields.body;
+    const text = cls.mod.text;
+    if (/BeforeValidator\(/.test(typeText)) return true;
+    if (!body) return false;
+    for (const s of body.children) {
+      if (s.type !== 'decorated_definition') continue;
+      const decos = s.children.filter((c) => c.type === 'decorator').map((d) => text.slice(d.start, d.end));
+      if (!decos.some((d) => /validator\(/.test(d) && (d.includes(`"${attr}"`) || d.includes(`'${attr}'`)))) continue;
+      const def = s.fields.definition;
+      if (def && /\.split\(/.test(text.slice(def.start, def.end))) return true;
+    }
+    return false;
+  }
+
+  private evalSubscript(n: PyNode, scope: Scope): PyVal {
+    const span = spanOf(scope.mod, n);
+    const obj = this.eval(n.fields.value, scope);
+    const keyNode = n.fields.subscript;
+    if (obj.t === 'ext' && /(^|\.)os\.environ$|^os\.environ$/.test(obj.qname)) {
+      const k = this.eval(keyNode, scope);
+      return unknownVal(k.t === 'str' ? `environment variable ${k.v} (no default)` : 'environment variable', span);
+    }
+    if (obj.t === 'unknown') return obj;
+    const key = this.eval(keyNode, scope);
+    if (obj.t === 'dict' && key.t !== 'unknown') {
+      for (let i = obj.entries.length - 1; i >= 0; i--) {
+        const e = obj.entries[i] as { key: PyVal; value: PyVal };
+        if (sameValue(e.key, key)) return e.value;
+      }
+      return unknownVal('key not found', span);
+    }
+    if ((obj.t === 'seq' || obj.t === 'str') && key.t === 'num' && Number.isInteger(key.v)) {
+      const arr = obj.t === 'seq' ? obj.items : undefined;
+      if (arr) {
+        const i = key.v < 0 ? arr.length + key.v : key.v;
+        return arr[i] ?? unknownVal('index out of range', span);
+      }
+    }
+    return unknownVal('subscript', span);
+  }
+
+  // ─── Calls ────────────────────────────────────────────────────────────────────────────────────
+
+  args(call: PyNode): { positional: PyNode[]; keywords: Map<string, PyNode>; splat: boolean } {
+    const positional: PyNode[] = [];
+    const keywords = new Map<string, PyNode>();
+    let splat = false;
+    for (const a of call.fields.arguments?.children ?? []) {
+      if (a.type === 'keyword_argument') {
+        const k = a.fields.name?.text;
+        if (k && a.fields.value) keywords.set(k, a.fields.value);
+      } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') splat = true;
+      else if (a.type !== 'comment') positional.push(a);
+    }
+    return { positional, keywords, splat };
+  }
+
+  private evalCall(n: PyNode, scope: Scope): PyVal {
+    const span = spanOf(scope.mod, n);
+    const fnNode = n.fields.function;
+    if (!fnNode) return unknownVal('call', span);
+    // Method calls on values: "a,b".split(","), x.strip(), d.get(k, default)
+    if (fnNode.type === 'attribute') {
+      const meth = fnNode.fields.attribute?.text ?? '';
+      const recv = this.eval(fnNode.fields.object, scope);
+      const m = this.method(recv, meth, n, scope, span);
+      if (m) return m;
+      const callee = this.getAttr(recv, meth, spanOf(scope.mod, fnNode));
+      return this.applyCallee(callee, n, scope, span);
+    }
+    const callee = this.eval(fnNode, scope);
+    return this.applyCallee(callee, n, scope, span);
+  }
+
+  private applyCallee(callee: PyVal, n: PyNode, scope: Scope, span: Span): PyVal {
+    const { positional, keywords } = this.args(n);
+    const arg0 = positional[0];
+    if (callee.t === 'ext') {
+      const q = callee.qname;
+      const last = q.split('.').pop() as string;
+      if (q === 'os.getenv' || q === 'os.environ.get' || q === 'os.environ.setdefault' || q === 'environ.get') {
+        const name = this.eval(arg0, scope);
+        const def = positional[1] ?? keywords.get('default');
+        const vname = name.t === 'str' ? name.v : '?';
+        if (!def) return unknownVal(`environment variable ${vname} (no default)`, span);
+        return withVia(this.eval(def, scope), `default of $${vname} when unset`);
+      }
+      if (q === 'builtins.str') {
+        if (!arg0) return { t: 'str', v: '', span };
+        const v = this.eval(arg0, scope);
+        if (v.t === 'str') return v;
+        if (v.t === 'num') return { t: 'str', v: String(v.v), span: v.span };
+        if (v.t === 'bool') return { t: 'str', v: v.v ? 'True' : 'False', span: v.span, via: 'str() of a Python bool' };
+        return v.t === 'unknown' ? v : unknownVal('str() of a non-literal', span);
+      }
+      if (q === 'builtins.list' || q === 'builtins.tuple' || q === 'builtins.set' || q === 'builtins.sorted' || q === 'builtins.frozenset') {
+        if (!arg0) return { t: 'seq', kind: 'list', items: [], span };
+        const v = this.eval(arg0, scope);
+        if (v.t === 'seq') return { ...v, kind: last === 'tuple' ? 'tuple' : last === 'set' || last === 'frozenset' ? 'set' : 'list' };
+        if (v.t === 'str') return { t: 'seq', kind: 'list', items: [...v.v].map((ch) => ({ t: 'str', v: ch, span: v.span }) as PyVal), span };
+        return v.t === 'unknown' ? v : unknownVal(`${last}() of a non-sequence`, span);
+      }
+      if (q === 'builtins.int' || q === 'builtins.float') {
+        const v = this.eval(arg0, scope);
+        if (v.t === 'num') return v;
+        if (v.t === 'str' && /^\s*-?\d+(\.\d+)?\s*$/.test(v.v)) return { t: 'num', v: Number(v.v), span: v.span, ...(v.via ? { via: v.via } : {}) };
+        return v.t === 'unknown' ? v : unknownVal(`${last}() of a non-number`, span);
+      }
+      if (q === 'builtins.bool') {
+        const v = this.eval(arg0, scope);
+        const t = isTruthy(v);
+        return t === undefined ? v : { t: 'bool', v: t, span };
+      }
+      if (q === 'builtins.dict') {
+        const entries: { key: PyVal; value: PyVal }[] = [];
+        for (const [k, vn] of keywords) entries.push({ key: { t: 'str', v: k, span }, value: this.eval(vn, scope) });
+        return positional.length ? unknownVal('dict() of a value', span) : { t: 'dict', entries, span };
+      }
+      if (q === 'json.loads') {
+        const v = this.eval(arg0, scope);
+        if (v.t !== 'str') return v.t === 'unknown' ? v : unknownVal('json.loads of a non-string', span);
+        try {
+          return fromJson(JSON.parse(v.v) as unknown, v.span, v.via);
+        } catch {
+          return unknownVal('invalid JSON', span);
+        }
+      }
+      if (q === 're.compile') {
+        const v = this.eval(arg0, scope);
+        if (v.t !== 'str') return unknownVal('regex from a non-literal', span);
+        const flagsNode = positional[1] ?? keywords.get('flags');
+        const flagsText = flagsNode ? scope.mod.text.slice(flagsNode.start, flagsNode.end) : '';
+        if (flagsNode && !/^(re\.)?(I|IGNORECASE)$/.test(flagsText.trim())) return unknownVal('regex flags', span);
+        return { t: 'regex', pattern: v.v, flags: flagsNode ? 'i' : '', span: v.span, ...(v.lit !== undefined ? { lit: v.lit } : {}) };
+      }
+      // starlette.config.Config / python-decouple `config("X", default=..., cast=...)`
+      if (last === 'config' && (q.startsWith('decouple') || q.startsWith('prettyconf'))) return this.configCall(n, scope, span);
+      return { t: 'call', qname: q, node: n, mod: scope.mod, span };
+    }
+    if (callee.t === 'call' && /starlette\.config\.Config$/.test(callee.qname)) return this.configCall(n, scope, span);
+    if (callee.t === 'class') {
+      return { t: 'instance', cls: callee, span };
+    }
+    if (callee.t === 'func') {
+      const argVals = positional.map((a) => this.eval(a, scope));
+      const kw = new Map<string, PyVal>();
+      for (const [k, v] of keywords) kw.set(k, this.eval(v, scope));
+      return this.callFunction(callee, argVals, kw, span);
+    }
+    if (callee.t === 'unknown') return callee;
+    return unknownVal('call of a non-function', span);
+  }
+
+  private configCall(n: PyNode, scope: Scope, span: Span): PyVal {
+    const { positional, keywords } = this.args(n);
+    const name = this.eval(positional[0], scope);
+    const vname = name.t === 'str' ? name.v : '?';
+    const def = keywords.get('default') ?? positional[2];
+    if (!def) return unknownVal(`environment variable ${vname} (no default)`, span);
+    let v = withVia(this.eval(def, scope), `default of $${vname} when unset`);
+    const cast = keywords.get('cast') ?? positional[1];
+    const castText = cast ? scope.mod.text.slice(cast.start, cast.end) : '';
+    if (v.t === 'str' && /CommaSeparatedStrings|Csv\(/.test(castText)) v = splitStr(v, ',', true);
+    else if (v.t === 'str' && /\bbool\b/.test(castText)) v = { t: 'bool', v: /^(true|1|yes|on|t|y)$/i.test(v.v.trim()), span: v.span, via: v.via ?? '' };
+    else if (cast && v.t === 'str' && !/\bstr\b/.test(castText)) v = unknownVal(`cast with ${castText}`, span);
+    return v;
+  }
+
+  /** Calls a project function whose body returns an evaluable expression. */
+  callFunction(fn: Extract<PyVal, { t: 'func' }>, args: PyVal[], kwargs: Map<string, PyVal>, span: Span): PyVal {
+    const body = fn.node.fields.body;
+    if (!body) return unknownVal(`${fn.name}() has no body`, span);
+    const key = `call:${fn.mod.path}:${fn.node.start}`;
+    if (this.active.has(key)) return unknownVal(`${fn.name}() is recursive`, span);
+    const locals = new Map<string, PyVal>();
+    const params = fn.node.fields.parameters?.children ?? [];
+    let i = 0;
+    for (const p of params) {
+      const pname = p.type === 'identifier' ? p.text : p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text;
+      if (!pname) continue;
+      const given = kwargs.get(pname) ?? args[i];
+      i++;
+      if (given) locals.set(pname, given);
+      else if (p.fields.value) locals.set(pname, this.eval(p.fields.value, { mod: fn.mod }));
+      else locals.set(pname, unknownVal(`argument ${pname} of ${fn.name}()`, span));
+    }
+    // Only straight-line bodies: assignments then a final `return` (docstrings allowed).
+    const stmts = body.children.filter((s) => s.type !== 'comment' && !(s.type === 'expression_statement' && s.children[0]?.type === 'string'));
+    const ret = stmts[stmts.length - 1];
+    if (!ret || ret.type !== 'return_statement') {
+      // Validators like parse_cors(v): `if isinstance(v, str): return [i.strip() for i in v.split(",")]`
+      return unknownVal(`${fn.name}() is not a simple function`, span);
+    }
+    const fnIndex = this.host.memo(`python:fnindex:${fn.mod.path}:${fn.node.start}`, () => indexBlock(body));
+    for (const s of stmts.slice(0, -1)) {
+      if (s.type !== 'expression_statement' || s.children[0]?.type !== 'assignment') return unknownVal(`${fn.name}() is not a simple function`, span);
+    }
+    this.active.add(key);
+    try {
+      const scope: Scope = { mod: fn.mod, locals, fn: { node: fn.node, index: fnIndex } };
+      const expr = ret.children[0];
+      if (!expr) return { t: 'none', span };
+      return this.eval(expr, scope);
+    } finally {
+      this.active.delete(key);
+    }
+  }
+
+  /** Methods of known values (str, list, dict, regex); undefined when not a known method call. */
+  private method(recv: PyVal, meth: string, n: PyNode, scope: Scope, span: Span): PyVal | undefined {
+    const { positional } = this.args(n);
+    if (recv.t === 'ext' && (recv.qname === 'os.environ' || recv.qname.endsWith('.environ'))) return undefined;
+    if (recv.t === 'unknown' && STR_METHODS.has(meth)) return recv;
+    if (recv.t === 'str') {
+      const a0 = positional[0] ? this.eval(positional[0], scope) : undefined;
+      switch (meth) {
+        case 'split': {
+          if (a0 && a0.t !== 'str') return unknownVal('split on an unknown separator', span);
+          return splitStr(recv, a0?.v, false);
+        }
+        case 'strip':
+        case 'lstrip':
+        case 'rstrip': {
+          const chars = a0 && a0.t === 'str' ? a0.v : undefined;
+          if (a0 && a0.t !== 'str' && a0.t !== 'none') return unknownVal('strip of unknown characters', span);
+          return stripStr(recv, meth, chars);
+        }
+        case 'lower':
+          return { ...recv, v: recv.v.toLowerCase(), lit: recv.v.toLowerCase() === recv.v ? recv.lit : undefined };
+        case 'upper':
+          return { ...recv, v: recv.v.toUpperCase(), lit: recv.v.toUpperCase() === recv.v ? recv.lit : undefined };
+        case 'replace': {
+          const a1 = positional[1] ? this.eval(positional[1], scope) : undefined;
+          if (a0?.t !== 'str' || a1?.t !== 'str') return unknownVal('replace with unknown strings', span);
+          const r = recv.v.split(a0.v).join(a1.v);
+          return { ...recv, v: r, lit: r === recv.v ? recv.lit : undefined };
+        }
+        case 'startswith':
+        case 'endswith': {
+          if (a0?.t !== 'str') return unknownVal(meth, span);
+          return { t: 'bool', v: meth === 'startswith' ? recv.v.startsWith(a0.v) : recv.v.endsWith(a0.v), span };
+        }
+        case 'format':
+          return unknownVal('str.format()', span);
+        case 'join': {
+          const items = a0;
+          if (items?.t !== 'seq' || !items.items.every((i) => i.t === 'str')) return unknownVal('join of unknown items', span);
+          return { t: 'str', v: items.items.map((i) => (i as { v: string }).v).join(recv.v), span };
+        }
+        default:
+          return undefined;
+      }
+    }
+    if (recv.t === 'dict' && meth === 'get') {
+      const k = positional[0] ? this.eval(positional[0], scope) : undefined;
+      for (let i = recv.entries.length - 1; i >= 0; i--) {
+        const e = recv.entries[i] as { key: PyVal; value: PyVal };
+        if (k && sameValue(e.key, k)) return e.value;
+      }
+      return positional[1] ? this.eval(positional[1], scope) : { t: 'none', span };
+    }
+    if (recv.t === 'seq' && meth === 'copy') return recv;
+    return undefined;
+  }
+
+  // ─── Comprehensions and operators ─────────────────────────────────────────────────────────────
+
+  private evalComprehension(n: PyNode, scope: Scope): PyVal {
+    const span = spanOf(scope.mod, n);
+    const body = n.fields.body;
+    const clauses = n.children.filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause');
+    if (!body || clauses.length === 0) return unknownVal('comprehension', span);
+    let envs: Map<string, PyVal>[] = [new Map(scope.locals ?? [])];
+    for (const cl of clauses) {
+      const next: Map<string, PyVal>[] = [];
+      for (const env of envs) {
+        const s: Scope = { ...scope, locals: env };
+        if (cl.type === 'for_in_clause') {
+          const left = cl.fields.left;
+          const it = this.eval(cl.fields.right, s);
+          if (it.t === 'unknown') return it;
+          const items: PyVal[] | undefined =
+            it.t === 'seq' ? it.items : it.t === 'dict' ? it.entries.map((e) => e.key) : undefined;
+          if (!items) return unknownVal('iteration over a non-sequence', span);
+          if (left?.type !== 'identifier' || !left.text) return unknownVal('comprehension with unpacking', span);
+          for (const item of items) {
+            const e = new Map(env);
+            e.set(left.text, item);
+            next.push(e);
+          }
+        } else {
+          const c = this.eval(cl.children[0], s);
+          const t = isTruthy(c);
+          if (t === undefined) return unknownVal('comprehension filter depends on run time', span);
+          if (t) next.push(env);
+        }
+      }
+      envs = next;
+      if (envs.length > 10_000) return unknownVal('comprehension too large', span);
+    }
+    const items = envs.map((env) => this.eval(body, { ...scope, locals: env }));
+    return { t: 'seq', kind: n.type === 'set_comprehension' ? 'set' : 'list', items, span };
+  }
+
+  private evalBinary(n: PyNode, scope: Scope): PyVal {
+    const span = spanOf(scope.mod, n);
+    const l = this.eval(n.fields.left, scope);
+    const r = this.eval(n.fields.right, scope);
+    const op = n.op ?? '';
+    if (op === '+') {
+      if (l.t === 'str' && r.t === 'str') return { t: 'str', v: l.v + r.v, span, ...(l.via || r.via ? { via: l.via ?? r.via } : {}) };
+      if (l.t === 'seq' && r.t === 'seq') return { t: 'seq', kind: l.kind, items: [...l.items, ...r.items], span };
+      if (l.t === 'num' && r.t === 'num') return { t: 'num', v: l.v + r.v, span };
+    }
+    if (op === '*' && l.t === 'num' && r.t === 'num') return { t: 'num', v: l.v * r.v, span };
+    if (op === '|' && l.t === 'seq' && r.t === 'seq' && l.kind === 'set') return { t: 'seq', kind: 'set', items: [...l.items, ...r.items], span };
+    if (l.t === 'unknown') return l;
+    if (r.t === 'unknown') return r;
+    return unknownVal(`operator ${op}`, span);
+  }
+
+  private evalComparison(n: PyNode, scope: Scope): PyVal {
+    const span = spanOf(scope.mod, n);
+    const operands = n.children.filter((c) => c.type !== 'comment');
+    if (operands.length !== 2) return unknownVal('chained comparison', span);
+    const l = this.eval(operands[0], scope);
+    const r = this.eval(operands[1], scope);
+    const op = (n.op ?? '').trim();
+    if (l.t === 'unknown') return l;
+    if (r.t === 'unknown') return r;
+    if (op === '==' || op === '!=') {
+      if ((l.t === 'str' || l.t === 'num' || l.t === 'bool' || l.t === 'none') && (r.t === 'str' || r.t === 'num' || r.t === 'bool' || r.t === 'none')) {
+        const eq = sameValue(l, r);
+        return { t: 'bool', v: op === '==' ? eq : !eq, span };
+      }
+    }
+    if (op === 'in' || op === 'not in') {
+      let found: boolean | undefined;
+      if (r.t === 'str' && l.t === 'str') found = r.v.includes(l.v);
+      else if (r.t === 'seq') found = r.items.some((i) => sameValue(i, l));
+      if (found !== undefined) return { t: 'bool', v: op === 'in' ? found : !found, span };
+    }
+    return unknownVal(`comparison ${op}`, span);
+  }
+}
+
+const STR_METHODS = new Set(['split', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'replace']);
+
+const BUILTINS = new Set(['str', 'list', 'tuple', 'set', 'frozenset', 'sorted', 'int', 'float', 'bool', 'dict', 'len', 'isinstance', 'print']);
+
+export function sameValue(a: PyVal, b: PyVal): boolean {
+  if (a.t !== b.t) {
+    if ((a.t === 'num' && b.t === 'bool') || (a.t === 'bool' && b.t === 'num')) return Number(a.v) === Number(b.v);
+    return false;
+  }
+  switch (a.t) {
+    case 'str':
+    case 'num':
+    case 'bool':
+      return a.v === (b as typeof a).v;
+    case 'none':
+      return true;
+    case 'seq': {
+      const bb = b as typeof a;
+      return a.items.length === bb.items.length && a.items.every((x, i) => sameValue(x, bb.items[i] as PyVal));
+    }
+    default:
+      return false;
+  }
+}
+
+/** `s.split(sep)`, keeping exact spans for each part when the literal is verbatim. */
+export function splitStr(s: Extract<PyVal, { t: 'str' }>, sep: string | undefined, strip: boolean): PyVal {
+  const items: PyVal[] = [];
+  const text = s.v;
+  // `"".split(",")` is `[""]`: an empty origin matches nothing, exactly like no entry at all.
+  if (text.trim() === '') return { t: 'seq', kind: 'list', items: [], span: s.span, ...(s.via ? { via: s.via } : {}) };
+  const pieces: { v: string; off: number }[] = [];
+  if (sep === undefined) {
+    const re = /\S+/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text))) pieces.push({ v: m[0], off: m.index });
+  } else if (sep === '') {
+    return unknownVal('empty separator', s.span);
+  } else {
+    let off = 0;
+    for (const p of text.split(sep)) {
+      pieces.push({ v: p, off });
+      off += p.length + sep.length;
+    }
+  }
+  for (const p of pieces) {
+    let v = p.v;
+    let off = p.off;
+    if (strip) {
+      const lead = v.length - v.trimStart().length;
+      v = v.trim();
+      off += lead;
+      if (v === '') continue;
+    }
+    const span = s.lit !== undefined ? { file: s.span.file, start: s.lit + off, end: s.lit + off + v.length } : s.span;
+    items.push({ t: 'str', v, span, ...(s.lit !== undefined ? { lit: s.lit + off } : {}), ...(s.via ? { via: s.via } : {}) });
+  }
+  return { t: 'seq', kind: 'list', items, span: s.span, ...(s.via ? { via: s.via } : {}) };
+}
+
+function stripStr(s: Extract<PyVal, { t: 'str' }>, meth: string, chars: string | undefined): PyVal {
+  const set = chars ?? ' \t\n\r\f\v';
+  let a = 0;
+  let b = s.v.length;
+  if (meth !== 'rstrip') while (a < b && set.includes(s.v[a] as string)) a++;
+  if (meth !== 'lstrip') while (b > a && set.includes(s.v[b - 1] as string)) b--;
+  const v = s.v.slice(a, b);
+  if (s.lit !== undefined) return { ...s, v, lit: s.lit + a, span: { file: s.span.file, start: s.lit + a, end: s.lit + b } };
+  return { ...s, v };
+}
+
+function fromJson(j: unknown, span: Span, via?: string): PyVal {
+  const base = via ? { span, via } : { span };
+  if (typeof j === 'string') return { t: 'str', v: j, ...base };
+  if (typeof j === 'number') return { t: 'num', v: j, ...base };
+  if (typeof j === 'boolean') return { t: 'bool', v: j, ...base };
+  if (j === null) return { t: 'none', ...base };
+  if (Array.isArray(j)) return { t: 'seq', kind: 'list', items: j.map((x) => fromJson(x, span, via)), ...base };
+  if (typeof j === 'object') {
+    return { t: 'dict', entries: Object.entries(j as Record<string, unknown>).map(([k, v]) => ({ key: { t: 'str', v: k, ...base } as PyVal, value: fromJson(v, span, via) })), ...base };
+  }
+  return unknownVal('JSON value', span);
+}

@@ -1,0 +1,780 @@
+/**
+ * Flask: flask-cors (`CORS(app, ...)`, `CORS()` + `init_app`, `resources`, `@cross_origin`, `app.config`
+ * `CORS_*` keys) per cors-semantics.md §3, and hand-written `after_request` headers (§3.4).
+ */
+import type { ProjectHost } from '../../engine/host.js';
+import {
+  known,
+  unknown,
+  type AppModel,
+  type CorsPolicy,
+  type HeaderRead,
+  type OriginEntry,
+  type OriginPolicy,
+  type Route,
+  type ShadowingStep,
+  type Span,
+  type TokenList,
+  type Valued,
+} from '../../model/index.js';
+import { callArgs, importedModules, isClientHeader, objKey, reasonOf, scopeAt, strItems, walk } from './common.js';
+import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
+import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
+import { forAnyOrigin } from './starlette.js';
+import { headerWrites, manualOrigin, routeDecorators, writeCredentials, writeTokens, type ManualWrite } from './manual.js';
+import type { PyNode } from './parser.js';
+import type { PyModule } from './project.js';
+
+const CORS_QNAME = /^flask_cors(\.extension)?\.CORS$/;
+const CROSS_ORIGIN_QNAME = /^flask_cors(\.decorator)?\.cross_origin$/;
+const FLASK_QNAME = /^flask(\.app)?\.Flask$/;
+const BLUEPRINT_QNAME = /^flask(\.blueprints)?\.Blueprint$/;
+
+/** flask-cors DEFAULT_OPTIONS['methods'] (§3.1). */
+const FLASK_CORS_METHODS = ['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'];
+const OPTION_NAMES = ['origins', 'methods', 'allow_headers', 'expose_headers', 'supports_credentials', 'max_age', 'send_wildcard', 'automatic_options', 'vary_header', 'resources', 'intercept_exceptions', 'always_send', 'allow_private_network'];
+/** `probably_regex` (core.py): `.` and `+` are not triggers (§3.2). */
+const REGEX_CHARS = /[*\\\]?$^[()]/;
+
+export interface FlaskContext {
+  host: ProjectHost;
+  ev: Evaluator;
+  policies: CorsPolicy[];
+  apps: Map<string, AppModel>;
+}
+
+export function mentionsFlask(text: string): boolean {
+  return /flask/i.test(text);
+}
+
+interface Opt {
+  v: PyVal;
+  /** The keyword argument / config assignment / dict pair that set it. */
+  span: Span;
+  source: string;
+}
+
+type Options = Map<string, Opt>;
+
+interface AppInfo {
+  id: string;
+  obj?: Extract<PyVal, { t: 'call' }>;
+  span: Span;
+  label: string;
+  isBlueprint: boolean;
+}
+
+function appInfo(ev: Evaluator, expr: PyNode | undefined, scope: Scope, mod: PyModule): AppInfo {
+  const v = expr ? ev.eval(expr, scope) : undefined;
+  if (v && v.t === 'call' && (FLASK_QNAME.test(v.qname) || BLUEPRINT_QNAME.test(v.qname))) {
+    const bp = BLUEPRINT_QNAME.test(v.qname);
+    return { id: `${v.mod.path}#${v.node.start}`, obj: v, span: v.span, label: `${bp ? 'Blueprint' : 'Flask'}() in ${v.mod.path}`, isBlueprint: bp };
+  }
+  const text = expr ? mod.text.slice(expr.start, expr.end) : 'app';
+  return { id: `${mod.path}#app:${text}`, span: expr ? spanOf(mod, expr) : { file: mod.path, start: 0, end: 0 }, label: `${text} in ${mod.path}`, isBlueprint: false };
+}
+
+function flaskCorsVersion(host: ProjectHost, file: string): DepVersion | undefined {
+  return versionsFor(host, file).get('flask-cors');
+}
+
+export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
+  const { host, ev } = ctx;
+  const extensionCalls: { call: PyNode; scope: Scope }[] = [];
+  const initAppCalls: { call: PyNode; scope: Scope; ext: Extract<PyVal, { t: 'call' }> }[] = [];
+  const hooks: { deco: PyNode; def: PyNode; scope: Scope; receiver: PyNode | undefined }[] = [];
+  walk(mod.root, (n, fns) => {
+    if (n.type === 'call') {
+      const fn = n.fields.function;
+      if (!fn) return;
+      const t = mod.text.slice(fn.start, fn.end);
+      if (fn.type === 'attribute' && fn.fields.attribute?.text === 'init_app') {
+        // `cors.init_app(app)` where `cors = CORS()` lives in another module (extensions.py pattern).
+        const scope = scopeAt(host, mod, fns);
+        const ext = ev.eval(fn.fields.object, scope);
+        if (ext.t === 'call' && CORS_QNAME.test(ext.qname) && ext.mod.path !== mod.path) initAppCalls.push({ call: n, scope, ext });
+      }
+      if (/(^|\.)CORS$/.test(t)) {
+        const scope = scopeAt(host, mod, fns);
+        const callee = ev.eval(fn, scope);
+        if (callee.t === 'ext' && CORS_QNAME.test(callee.qname)) extensionCalls.push({ call: n, scope });
+      }
+    }
+    if (n.type === 'decorated_definition') {
+      const def = n.fields.definition;
+      if (def?.type !== 'function_definition') return;
+      const scope = scopeAt(host, mod, fns);
+      const decos = n.children.filter((d) => d.type === 'decorator');
+      viewHeaders(ctx, mod, n, def, scope);
+      for (const d of decos) {
+        const e = d.children[0];
+        const target = e?.type === 'call' ? e.fields.function : e;
+        const dt = target ? mod.text.slice(target.start, target.end) : '';
+        if (/(^|\.)(after_request|after_app_request)$/.test(dt) && target?.type === 'attribute') hooks.push({ deco: d, def, scope, receiver: target.fields.object });
+        if (/(^|\.)cross_origin$/.test(dt) && e?.type === 'call') {
+          const callee = ev.eval(e.fields.function, scope);
+          if (callee.t === 'ext' && CROSS_ORIGIN_QNAME.test(callee.qname)) crossOrigin(ctx, mod, scope, n, d, e, decos);
+        }
+      }
+    }
+  });
+  const corsPolicies: { policy: CorsPolicy; call: PyNode; app: AppInfo; fnStart: number }[] = [];
+  for (const { call, scope } of extensionCalls) {
+    for (const r of extension(ctx, mod, scope, call)) corsPolicies.push({ ...r, fnStart: scope.fn?.node.start ?? -1 });
+  }
+  for (const { call, scope, ext } of initAppCalls) {
+    for (const r of extension(ctx, ext.mod, { mod: ext.mod }, ext.node, { call, scope, mod })) corsPolicies.push({ ...r, fnStart: scope.fn?.node.start ?? -1 });
+  }
+  // `app.after_request(func)` called directly.
+  walk(mod.root, (n, fns) => {
+    if (n.type !== 'call' || n.fields.function?.type !== 'attribute') return;
+    const meth = n.fields.function.fields.attribute?.text;
+    if (meth !== 'after_request' && meth !== 'after_app_request') return;
+    const arg = callArgs(n).positional[0];
+    if (arg?.type !== 'identifier') return;
+    const scope = scopeAt(host, mod, fns);
+    const fn = ev.eval(arg, scope);
+    if (fn.t === 'func' && fn.mod.path === mod.path) hooks.push({ deco: n, def: fn.node, scope, receiver: n.fields.function.fields.object });
+  });
+  for (const h of hooks) manualHook(ctx, mod, h, corsPolicies);
+}
+
+// ─── Options ──────────────────────────────────────────────────────────────────────────────────────
+
+function kwOptions(ev: Evaluator, mod: PyModule, call: PyNode, scope: Scope, source: string, skip: number): { opts: Options; splat?: Span } {
+  const a = callArgs(call);
+  const opts: Options = new Map();
+  for (const [k, kw] of a.keywords) {
+    if (!OPTION_NAMES.includes(k)) continue;
+    opts.set(k, { v: ev.eval(kw.fields.value, scope), span: spanOf(mod, kw), source });
+  }
+  void skip;
+  if (a.splat) {
+    const d = ev.eval(a.splat.children[0], scope);
+    if (d.t === 'dict') {
+      for (const e of d.entries) if (e.key.t === 'str' && OPTION_NAMES.includes(e.key.v)) opts.set(e.key.v, { v: e.value, span: e.value.span, source });
+    } else return { opts, splat: spanOf(mod, a.splat) };
+  }
+  return { opts };
+}
+
+/** `app.config` CORS_* keys (§3.1: defaults ← app.config ← CORS kwargs ← init_app kwargs ← resource). */
+function configOptions(ctx: FlaskContext, app: AppInfo): { opts: Options; opaque?: Span } {
+  const { ev, host } = ctx;
+  const opts: Options = new Map();
+  let opaque: Span | undefined;
+  if (!app.obj) return { opts };
+  const mod = app.obj.mod;
+  const key = app.id;
+  const isApp = (expr: PyNode | undefined, s: Scope) => !!expr && objKey(ev.eval(expr, s)) === key;
+  const setFromObject = (v: PyVal, span: Span) => {
+    for (const name of OPTION_NAMES) {
+      const cfg = `CORS_${name.toUpperCase()}`;
+      let val: PyVal | undefined;
+      if (v.t === 'class' || v.t === 'instance') {
+        val = ev.classAttr(v.t === 'class' ? v : v.cls, cfg, span, v.t === 'instance' ? v : undefined);
+        if (val.t === 'unknown' && val.reason === `${cfg} not found`) continue;
+      } else if (v.t === 'module') {
+        if (!ev.index(v.mod).bindings.has(cfg)) continue;
+        val = ev.moduleName(v.mod, cfg, span);
+      } else if (v.t === 'dict') {
+        const e = v.entries.find((x) => x.key.t === 'str' && x.key.v === cfg);
+        if (!e) continue;
+        val = e.value;
+      }
+      if (val) opts.set(name, { v: val, span: val.span, source: `app.config ${cfg}` });
+    }
+  };
+  walk(mod.root, (n, fns) => {
+    // app.config["CORS_X"] = v
+    if (n.type === 'assignment' && n.fields.left?.type === 'subscript') {
+      const sub = n.fields.left;
+      const obj = sub.fields.value;
+      if (obj?.type !== 'attribute' || obj.fields.attribute?.text !== 'config') return;
+      const s = scopeAt(host, mod, fns);
+      if (!isApp(obj.fields.object, s)) return;
+      const k = ev.eval(sub.fields.subscript, s);
+      if (k.t !== 'str' || !k.v.startsWith('CORS_')) return;
+      const name = k.v.slice(5).toLowerCase();
+      if (OPTION_NAMES.includes(name)) opts.set(name, { v: ev.eval(n.fields.right, s), span: spanOf(mod, n), source: `app.config["${k.v}"]` });
+      return;
+    }
+    if (n.type !== 'call' || n.fields.function?.type !== 'attribute') return;
+    const f = n.fields.function;
+    const meth = f.fields.attribute?.text ?? '';
+    const cfg = f.fields.object;
+    if (cfg?.type !== 'attribute' || cfg.fields.attribute?.text !== 'config') return;
+    const s = scopeAt(host, mod, fns);
+    if (!isApp(cfg.fields.object, s)) return;
+    const a = callArgs(n);
+    if (meth === 'from_object') {
+      const arg = a.positional[0];
+      let v = arg ? ev.eval(arg, s) : undefined;
+      if (v?.t === 'str') {
+        // "package.module.Class" import string (werkzeug import_string).
+        const parts = v.v.split(/[.:]/);
+        const attr = parts.pop() as string;
+        const target = ev.importFrom(mod, parts.join('.'), 0, attr, v.span);
+        v = target.t === 'ext' ? ev.importFrom(mod, v.v, 0, '', v.span) : target;
+      }
+      if (v && (v.t === 'class' || v.t === 'instance' || v.t === 'module')) setFromObject(v, spanOf(mod, n));
+      else opaque = spanOf(mod, n);
+    } else if (meth === 'update' || meth === 'from_mapping') {
+      for (const [k, kw] of a.keywords) {
+        if (k.startsWith('CORS_') && OPTION_NAMES.includes(k.slice(5).toLowerCase())) opts.set(k.slice(5).toLowerCase(), { v: ev.eval(kw.fields.value, s), span: spanOf(mod, kw), source: `app.config ${k}` });
+      }
+      if (a.positional[0]) {
+        const d = ev.eval(a.positional[0], s);
+        if (d.t === 'dict') setFromObject(d, spanOf(mod, n));
+        else opaque = spanOf(mod, n);
+      }
+    } else if (meth === 'from_pyfile' || meth === 'from_envvar' || meth === 'from_prefixed_env' || meth === 'from_file') {
+      opaque = spanOf(mod, n);
+    }
+  });
+  return opaque ? { opts, opaque } : { opts };
+}
+
+// ─── The extension ────────────────────────────────────────────────────────────────────────────────
+
+function extension(
+  ctx: FlaskContext,
+  mod: PyModule,
+  scope: Scope,
+  call: PyNode,
+  remoteInit?: { call: PyNode; scope: Scope; mod: PyModule },
+): { policy: CorsPolicy; call: PyNode; app: AppInfo }[] {
+  const { ev, host } = ctx;
+  const a = callArgs(call);
+  const appExpr = a.keywords.get('app')?.fields.value ?? a.positional[0];
+  const layers: { opts: Options; splat?: Span }[] = [];
+  let app: AppInfo | undefined;
+  let anchor = call;
+  const own = kwOptions(ev, mod, call, scope, 'CORS()', 1);
+  if (remoteInit) {
+    if (appExpr) return [];
+    const ia = callArgs(remoteInit.call);
+    const ax = ia.keywords.get('app')?.fields.value ?? ia.positional[0];
+    app = appInfo(ev, ax, remoteInit.scope, remoteInit.mod);
+    layers.push(own, kwOptions(ev, remoteInit.mod, remoteInit.call, remoteInit.scope, 'init_app()', 1));
+    anchor = remoteInit.call;
+    mod = remoteInit.mod;
+  } else if (appExpr) {
+    app = appInfo(ev, appExpr, scope, mod);
+    layers.push(own);
+  } else {
+    // CORS() + cors.init_app(app, ...): find the init_app call on this extension object.
+    const self = ev.eval(call, scope);
+    const key = objKey(self);
+    walk(mod.root, (n, fns) => {
+      if (app || n.type !== 'call' || n.fields.function?.type !== 'attribute' || n.fields.function.fields.attribute?.text !== 'init_app') return;
+      const s = scopeAt(host, mod, fns);
+      const recv = ev.eval(n.fields.function.fields.object, s);
+      if (objKey(recv) !== key) return;
+      const ia = callArgs(n);
+      const ax = ia.keywords.get('app')?.fields.value ?? ia.positional[0];
+      app = appInfo(ev, ax, s, mod);
+      layers.push(own, kwOptions(ev, mod, n, s, 'init_app()', 1));
+      anchor = n;
+    });
+    if (!app) {
+      // init_app in another module (extensions.py pattern: `cors = CORS()`, `cors.init_app(app)` in create_app).
+      return [];
+    }
+  }
+  const cfg = configOptions(ctx, app);
+  const merged: Options = new Map(cfg.opts);
+  let splat: Span | undefined;
+  for (const l of layers) {
+    for (const [k, v] of l.opts) merged.set(k, v);
+    if (l.splat) splat = l.splat;
+  }
+  const version = flaskCorsVersion(host, mod.path);
+  const callSpan = spanOf(mod, anchor);
+  // resources → one policy per resource pattern (first match wins, literal paths first, §3.4).
+  const res = merged.get('resources');
+  const out: { policy: CorsPolicy; call: PyNode; app: AppInfo }[] = [];
+  const make = (opts: Options, scopeLabel: string, paths: string[] | undefined, spanStart: Span) => {
+    const policy = buildPolicy(ctx, mod, opts, callSpan, version, {
+      id: `${spanStart.file}#${spanStart.start}`,
+      scope: paths ? { level: 'route', paths, label: scopeLabel } : { level: app?.isBlueprint ? 'router' : 'app', label: scopeLabel },
+      appId: app?.id,
+      opaque: splat ?? cfg.opaque,
+      errorCoverageDefault: true,
+    });
+    out.push({ policy, call: anchor, app: app as AppInfo });
+  };
+  if (!res) make(merged, app.label, undefined, callSpan);
+  else if (res.v.t === 'dict') {
+    for (const e of res.v.entries) {
+      const per: Options = new Map(merged);
+      per.delete('resources');
+      if (e.value.t === 'dict') {
+        for (const x of e.value.entries) if (x.key.t === 'str' && OPTION_NAMES.includes(x.key.v)) per.set(x.key.v, { v: x.value, span: x.value.span, source: `resources[${e.key.t === 'str' ? JSON.stringify(e.key.v) : '?'}]` });
+      } else if (e.value.t === 'unknown') {
+        make(new Map(), 'resource', undefined, e.key.span);
+        (out[out.length - 1] as { policy: CorsPolicy }).policy.origin = unknown(`resource options: ${e.value.reason}`, e.value.span);
+        continue;
+      }
+      const pattern = e.key.t === 'str' ? e.key.v : e.key.t === 'regex' ? e.key.pattern : '?';
+      make(per, `resource ${pattern}`, isMatchAll(pattern) ? undefined : [pattern], e.key.span);
+    }
+  } else if (res.v.t === 'str' || res.v.t === 'seq') {
+    const items = res.v.t === 'str' ? [res.v] : res.v.items;
+    const paths = items.map((i) => (i.t === 'str' ? i.v : '?'));
+    make(merged, `resources ${paths.join(', ')}`, paths.some(isMatchAll) ? undefined : paths, callSpan);
+  } else {
+    make(merged, app.label, undefined, callSpan);
+    (out[out.length - 1] as { policy: CorsPolicy }).policy.scope = { level: 'app', label: `resources: ${reasonOf(res.v)}` };
+  }
+  ensureFlaskApp(ctx, app, mod);
+  for (const o of out) ctx.policies.push(o.policy);
+  return out;
+}
+
+function isMatchAll(p: string): boolean {
+  return p === '*' || p === '/*' || p === '.*' || p === '/.*' || p === '' || p === '/';
+}
+
+interface BuildExtra {
+  id: string;
+  scope: CorsPolicy['scope'];
+  appId: string | undefined;
+  /** Options may also come from a source that cannot be read (config file, **kwargs). */
+  opaque: Span | undefined;
+  errorCoverageDefault: boolean;
+  /** @cross_origin: errors raised by the view are not covered. */
+  decorator?: boolean;
+}
+
+function buildPolicy(ctx: FlaskContext, mod: PyModule, opts: Options, callSpan: Span, version: DepVersion | undefined, extra: BuildExtra): CorsPolicy {
+  const get = (name: string): Opt | undefined => opts.get(name);
+  /** An option not set explicitly whose value may come from an unreadable config source: unknown. */
+  const opaqueUnknown = (name: string): Valued<never> | undefined =>
+    !opts.has(name) && extra.opaque ? unknown(`${name} may be set by configuration that cannot be read statically`, extra.opaque) : undefined;
+  const dflt = (what: string) => `flask-cors default ${what} (§3.1)`;
+
+  const boolOpt = (name: string, def: boolean): Valued<boolean> => {
+    const o = get(name);
+    if (!o) return opaqueUnknown(name) ?? known(def, callSpan, dflt(`${name}=${def ? 'True' : 'False'}`));
+    const t = o.v.t === 'bool' ? o.v.v : o.v.t === 'none' ? false : o.v.t === 'num' ? o.v.v !== 0 : o.v.t === 'str' ? o.v.v !== '' : undefined;
+    if (t === undefined) return unknown(`${name}: ${reasonOf(o.v)}`, o.v.span);
+    return known(t, literalOrValueSpan(mod, o), o.v.via);
+  };
+
+  const credentials = boolOpt('supports_credentials', false);
+  const sendWildcard = boolOpt('send_wildcard', false);
+  const origin = originOf(get('origins'), opaqueUnknown('origins'), sendWildcard, callSpan);
+
+  // methods: upper-cased and joined (§3.2)
+  let allowMethods: Valued<TokenList>;
+  const m = get('methods');
+  if (!m) allowMethods = opaqueUnknown('methods') ?? known({ kind: 'list', items: FLASK_CORS_METHODS.map((x) => ({ value: x, span: callSpan })) }, callSpan, dflt('methods'));
+  else if (m.v.t === 'str') allowMethods = known({ kind: 'list', items: m.v.v.split(',').map((x) => x.trim()).filter((x) => x).map((x) => ({ value: x.toUpperCase(), span: m.v.span })) }, m.v.span, m.v.via);
+  else {
+    const s = strItems(m.v);
+    allowMethods = !s || s.unknownSpans.length || s.other.length ? unknown(`methods: ${reasonOf(m.v)}`, m.v.span) : known({ kind: 'list', items: s.items.map((i) => ({ value: i.v.toUpperCase(), span: i.span })) }, m.v.span, m.v.via);
+  }
+
+  // allow_headers: default '*' → every requested header is echoed (§3.2)
+  let allowHeaders: Valued<TokenList>;
+  const h = get('allow_headers');
+  if (!h) allowHeaders = opaqueUnknown('allow_headers') ?? known({ kind: 'echo' }, callSpan, dflt("allow_headers='*' (requested headers are echoed)"));
+  else {
+    const items = h.v.t === 'str' ? [h.v] : h.v.t === 'seq' ? h.v.items : undefined;
+    if (!items || items.some((i) => i.t !== 'str')) allowHeaders = unknown(`allow_headers: ${reasonOf(h.v)}`, h.v.span);
+    else {
+      const strs = items as Extract<PyVal, { t: 'str' }>[];
+      if (strs.some((i) => i.v === '*' || i.v === '.*')) allowHeaders = known({ kind: 'echo' }, h.v.span, "allow_headers='*' echoes the requested headers (§3.2)");
+      else if (strs.some((i) => REGEX_CHARS.test(i.v))) allowHeaders = unknown('allow_headers contains regular expressions', h.v.span);
+      else allowHeaders = known({ kind: 'list', items: strs.map((i) => ({ value: i.v, span: i.span })) }, h.v.span, h.v.via);
+    }
+  }
+
+  let exposeHeaders: Valued<TokenList>;
+  const e = get('expose_headers');
+  if (!e || e.v.t === 'none') exposeHeaders = (!e && opaqueUnknown('expose_headers')) || known({ kind: 'none' }, callSpan, dflt('expose_headers=None'));
+  else {
+    const items = e.v.t === 'str' ? [e.v] : e.v.t === 'seq' ? e.v.items : undefined;
+    exposeHeaders = !items || items.some((i) => i.t !== 'str') ? unknown(`expose_headers: ${reasonOf(e.v)}`, e.v.span) : known({ kind: 'list', items: (items as Extract<PyVal, { t: 'str' }>[]).flatMap((i) => i.v.split(',').map((x) => ({ value: x.trim(), span: i.span }))).filter((t) => t.value) }, e.v.span, e.v.via);
+  }
+
+  let maxAge: Valued<string | null>;
+  const ma = get('max_age');
+  if (!ma || ma.v.t === 'none') maxAge = (!ma && opaqueUnknown('max_age')) || known(null, callSpan, dflt('max_age=None'));
+  else if (ma.v.t === 'num' || ma.v.t === 'str') maxAge = known(String(ma.v.v), literalOrValueSpan(mod, ma), ma.v.via);
+  else maxAge = unknown(`max_age: ${reasonOf(ma.v)}`, ma.v.span);
+
+  const vary = boolOpt('vary_header', true);
+  const intercept = boolOpt('intercept_exceptions', true);
+  let errorCoverage: CorsPolicy['errorCoverage'];
+  if (extra.decorator) errorCoverage = known({ covers: 'not-unhandled', detail: 'exceptions raised by the view propagate past @cross_origin (§3.5)' }, callSpan);
+  else if (!intercept.known) errorCoverage = unknown(intercept.reason, intercept.span);
+  else errorCoverage = intercept.value
+    ? known({ covers: 'all', detail: 'intercept_exceptions=True: error responses get CORS headers (§3.4)' }, intercept.span)
+    : known({ covers: 'not-unhandled', detail: 'intercept_exceptions=False (§3.4)' }, intercept.span);
+
+  // Private network (§3.6, CVE-2024-6221): always sent from 3.1.01 to 4.0.1; default True in 4.0.x; False from 5.0.
+  let privateNetwork: Valued<boolean>;
+  const pn = get('allow_private_network');
+  const ver = version?.exact ?? version?.min;
+  const exactVer = version?.exact;
+  if (exactVer && compareVersions(exactVer, '3.1.1') < 0) privateNetwork = known(false, callSpan, `flask-cors ${exactVer} does not send Access-Control-Allow-Private-Network`);
+  else if (exactVer && compareVersions(exactVer, '4.0.2') < 0) privateNetwork = known(true, version?.span ?? callSpan, `flask-cors ${exactVer} always answers Access-Control-Allow-Private-Network: true (CVE-2024-6221, §3.6)`);
+  else if (pn) privateNetwork = boolOpt('allow_private_network', false);
+  else if (exactVer && compareVersions(exactVer, '5.0.0') < 0) privateNetwork = known(true, version?.span ?? callSpan, `flask-cors ${exactVer} defaults allow_private_network=True (CVE-2024-6221, §3.6)`);
+  else privateNetwork = opaqueUnknown('allow_private_network') ?? known(false, callSpan, dflt('allow_private_network=False'));
+  void ver;
+  privateNetwork = forAnyOrigin(privateNetwork, origin);
+
+  return {
+    id: extra.id,
+    kind: 'flask',
+    mechanism: 'flask-cors',
+    layer: 'app',
+    span: callSpan,
+    scope: extra.scope,
+    ...(extra.appId ? { appId: extra.appId } : {}),
+    origin,
+    credentials,
+    allowMethods,
+    allowHeaders,
+    exposeHeaders,
+    maxAge,
+    varyOrigin: vary,
+    preflight: known({ handled: 'automatic', detail: 'Flask answers OPTIONS automatically and flask-cors adds the headers (§3.4)', span: callSpan }, callSpan),
+    errorCoverage,
+    privateNetwork,
+    headerWrites: [],
+    shadowedBy: [],
+  };
+}
+
+function literalOrValueSpan(mod: PyModule, o: Opt): Span {
+  // Blame the `name=value` argument when the value is written there; else where the value comes from.
+  if (o.span.file === o.v.span.file && o.v.span.start >= o.span.start && o.v.span.end <= o.span.end) return o.span;
+  void mod;
+  return o.v.span;
+}
+
+function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWildcard: Valued<boolean>, callSpan: Span): Valued<OriginPolicy> {
+  if (!o) {
+    if (opaque) return opaque;
+    // Default origins='*' → '.*' → every Origin is reflected (§3.3), unless send_wildcard.
+    if (!sendWildcard.known) return unknown(sendWildcard.reason, sendWildcard.span);
+    return sendWildcard.value
+      ? known({ kind: 'wildcard' }, callSpan, "flask-cors default origins='*' with send_wildcard=True")
+      : known({ kind: 'reflect-any' }, callSpan, "flask-cors default origins='*' reflects the request Origin (§3.3)");
+  }
+  const v = o.v;
+  if (v.t === 'unknown') return unknown(`origins: ${v.reason}`, v.span);
+  const items = v.t === 'str' || v.t === 'regex' ? [v] : v.t === 'seq' ? v.items : undefined;
+  if (!items) return unknown(`origins: ${reasonOf(v)}`, v.span);
+  const entries: OriginEntry[] = [];
+  const unknownEntries: Span[] = [];
+  let star: PyVal | undefined;
+  for (const i of items) {
+    if (i.t === 'str') {
+      if (i.v === '*' || i.v === '.*') star = i;
+      else if (REGEX_CHARS.test(i.v)) entries.push({ type: 'regex', pattern: i.v, flags: 'i', flavor: 'python', mode: 'match', span: i.span });
+      else entries.push({ type: 'literal', value: i.v, caseInsensitive: true, span: i.span });
+    } else if (i.t === 'regex') {
+      // A compiled pattern is matched with re.match and its own flags (§3.2).
+      entries.push({ type: 'regex', pattern: i.pattern, flags: i.flags, flavor: 'python', mode: 'match', span: i.span });
+    } else unknownEntries.push(i.span);
+  }
+  if (star) {
+    if (!sendWildcard.known) return unknown(sendWildcard.reason, sendWildcard.span);
+    const via = star.via ? `; ${star.via}` : '';
+    return sendWildcard.value
+      ? known({ kind: 'wildcard' }, star.span, `origins='*' with send_wildcard=True${via}`)
+      : known({ kind: 'reflect-any' }, star.span, `flask-cors origins='*' reflects the request Origin (§3.3)${via}`);
+  }
+  return known({ kind: 'allow-list', entries, unknownEntries }, v.span, v.via);
+}
+
+// ─── @cross_origin (§3.5) ─────────────────────────────────────────────────────────────────────────
+
+function crossOrigin(ctx: FlaskContext, mod: PyModule, scope: Scope, decorated: PyNode, deco: PyNode, call: PyNode, decos: PyNode[]): void {
+  const { ev, host } = ctx;
+  const idx = decos.indexOf(deco);
+  // Route decorators above @cross_origin register the decorated view; below it, the undecorated one.
+  const routeDecos = decos.filter((d) => {
+    const e = d.children[0];
+    const f = e?.type === 'call' ? e.fields.function : undefined;
+    return f?.type === 'attribute' && /^(route|get|post|put|patch|delete)$/.test(f.fields.attribute?.text ?? '');
+  });
+  const above = routeDecos.filter((d) => decos.indexOf(d) < idx);
+  if (routeDecos.length > 0 && above.length === 0) return; // @cross_origin above @app.route: Flask registers the undecorated view (§3.5)
+  const paths: string[] = [];
+  let appExpr: PyNode | undefined;
+  const methods = new Set<string>();
+  for (const d of above) {
+    const e = d.children[0] as PyNode;
+    const a = callArgs(e);
+    const p = a.positional[0] ? ev.eval(a.positional[0], scope) : undefined;
+    if (p?.t === 'str') paths.push(p.v);
+    appExpr ??= e.fields.function?.fields.object;
+    const meth = e.fields.function?.fields.attribute?.text ?? 'route';
+    if (meth !== 'route') methods.add(meth.toUpperCase());
+  }
+  const app = appExpr ? appInfo(ev, appExpr, scope, mod) : undefined;
+  const cfg = app ? configOptions(ctx, app) : { opts: new Map() as Options };
+  const own = kwOptions(ev, mod, call, scope, '@cross_origin()', 0);
+  const merged: Options = new Map([...cfg.opts, ...own.opts]);
+  const version = flaskCorsVersion(host, mod.path);
+  const policy = buildPolicy(ctx, mod, merged, spanOf(mod, deco), version, {
+    id: `${mod.path}#${deco.start}`,
+    scope: { level: 'route', paths, label: `view ${decorated.fields.definition?.fields.name?.text ?? ''}`, ...(methods.size ? { methods: [...methods] } : {}) },
+    appId: app?.id,
+    opaque: own.splat ?? ('opaque' in cfg ? cfg.opaque : undefined),
+    errorCoverageDefault: false,
+    decorator: true,
+  });
+  ctx.policies.push(policy);
+  if (app) ensureFlaskApp(ctx, app, mod);
+}
+
+// ─── Hand-written after_request headers (§3.4) ───────────────────────────────────────────────────
+
+function manualHook(
+  ctx: FlaskContext,
+  mod: PyModule,
+  h: { deco: PyNode; def: PyNode; scope: Scope; receiver: PyNode | undefined },
+  corsPolicies: { policy: CorsPolicy; call: PyNode; app: AppInfo; fnStart: number }[],
+): void {
+  const { ev } = ctx;
+  const fnScope = scopeAt(ctx.host, mod, [h.def]);
+  const writes = headerWrites(ev, mod, h.def, fnScope, 'flask');
+  if (writes.length === 0) return;
+  const app = appInfo(ev, h.receiver, h.scope, mod);
+  const span = spanOf(mod, h.def);
+  const hookSpan = spanOf(mod, h.deco);
+  const origin = manualOrigin(ev, mod, fnScope, writes, hookSpan);
+  const has = (name: string) => writes.some((w) => w.name === name);
+  const vary = writes.filter((w) => w.name === 'vary');
+  const policy: CorsPolicy = {
+    id: `${mod.path}#${h.def.start}`,
+    kind: 'flask',
+    mechanism: 'flask-manual',
+    layer: 'app',
+    span: hookSpan,
+    scope: { level: app.isBlueprint ? 'router' : 'app', label: `after_request ${h.def.fields.name?.text ?? ''} (${app.label})` },
+    appId: app.id,
+    origin,
+    credentials: writeCredentials(writes, hookSpan),
+    allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, hookSpan),
+    allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, hookSpan),
+    exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, hookSpan),
+    maxAge: maxAgeOf(writes, hookSpan),
+    varyOrigin: vary.length === 0 ? known(false, hookSpan, 'no Vary header is written') : vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value)) ? known(true, (vary[0] as ManualWrite).span) : vary.some((w) => !w.value.known) ? unknown('Vary value', (vary[0] as ManualWrite).span) : known(false, (vary[0] as ManualWrite).span),
+    // Flask answers OPTIONS automatically for every route and runs after_request on it (§3.4).
+    preflight: known({ handled: 'router-auto', detail: 'Flask answers OPTIONS automatically; after_request adds the headers (§3.4)' }, hookSpan),
+    // after_request also runs for 500s produced by handle_exception (§3.4).
+    errorCoverage: known({ covers: 'all', detail: 'after_request runs for handled errors and 500s (§3.4)' }, hookSpan),
+    privateNetwork: (() => {
+      const w = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
+      if (!w) return known(false, hookSpan);
+      return w.value.known ? known(w.value.value === 'true', w.span) : unknown(w.value.reason, w.span);
+    })(),
+    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
+    shadowedBy: [],
+  };
+  void span;
+  void has;
+  ctx.policies.push(policy);
+  if (app.obj) ensureFlaskApp(ctx, app, mod);
+  // Interplay with flask-cors on the same app (§3.4): the extension skips responses that already have an
+  // ACAO; a hook registered before CORS(app) runs after it and overwrites / duplicates its headers.
+  const setsAcao = writes.some((w) => w.name === 'access-control-allow-origin');
+  for (const c of corsPolicies) {
+    // Registration order is only known when both run in the same scope (module level or one factory).
+    if (c.app.id !== app.id || !setsAcao || c.fnStart !== (h.scope.fn?.node.start ?? -1) || c.call.start < 0) continue;
+    if (c.call.start < h.deco.start) {
+      // The hook runs before flask-cors; when it always sets ACAO, flask-cors skips every response (§3.4).
+      if (writes.some((w) => w.name === 'access-control-allow-origin' && w.guards.length === 0)) {
+        c.policy.origin = known({ kind: 'none' }, hookSpan, `flask-cors skips every response: ${h.def.fields.name?.text ?? 'an after_request hook'} sets Access-Control-Allow-Origin first (§3.4)`);
+      }
+      continue;
+    }
+    // A hook registered after CORS(app) runs first; flask-cors then skips responses that already carry
+    // ACAO, so the hook's own policy is what the browser sees (no overwrite, no duplicate).
+    const before = true;
+    const step: ShadowingStep = {
+      kind: 'after-request',
+      span: hookSpan,
+      label: h.def.fields.name?.text ?? 'after_request',
+      effect: before
+        ? 'is an after_request hook registered before CORS(app), so Flask runs it after flask-cors (hooks run in reverse order) and it overwrites or duplicates the CORS headers (§3.4)'
+        : 'is an after_request hook that sets Access-Control-Allow-Origin before flask-cors runs, so flask-cors skips those responses (§3.4)',
+    };
+    c.policy.shadowedBy.push(step);
+    if (before && writes.some((w) => w.name === 'access-control-allow-origin' && w.op === 'append')) {
+      // flask-cors has already set its ACAO line when this hook appends another one (§3.4).
+      const acao: ManualWrite = { name: 'access-control-allow-origin', value: unknown('set by flask-cors', c.policy.span), op: 'set', statuses: 'all', span: c.policy.span, guards: [] };
+      const { reflectsOrigin: _r, guards: _g, ...w } = acao;
+      policy.headerWrites.unshift(w);
+    }
+  }
+}
+
+/**
+ * CORS headers written in a view function. Flask answers OPTIONS automatically without running the view
+ * (§3.4), so a preflight never gets these headers unless the route lists OPTIONS and handles it itself.
+ */
+function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: PyNode, scope: Scope): void {
+  const routes = routeDecorators(ctx.ev, mod, decorated, scope);
+  if (routes.length === 0) return;
+  const fnScope = scopeAt(ctx.host, mod, [def]);
+  const writes = headerWrites(ctx.ev, mod, def, fnScope, 'flask');
+  if (!writes.some((w) => w.name.startsWith('access-control-'))) return;
+  const r0 = routes[0] as (typeof routes)[number];
+  const app = appInfo(ctx.ev, r0.receiver, scope, mod);
+  const span = spanOf(mod, r0.deco);
+  const methods = [...new Set(routes.flatMap((r) => r.methods))];
+  const paths = routes.map((r) => r.path).filter((p): p is string => p !== undefined);
+  const bodyText = mod.text.slice(def.start, def.end);
+  const handlesOptions = methods.includes('OPTIONS') && /request\.method\s*==\s*["']OPTIONS["']/.test(bodyText);
+  const vary = writes.filter((w) => w.name === 'vary');
+  const pn = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
+  ctx.policies.push({
+    id: `${mod.path}#${def.start}`,
+    kind: 'flask',
+    mechanism: 'flask-manual',
+    layer: 'app',
+    span,
+    scope: { level: 'route', paths, methods, label: `view ${def.fields.name?.text ?? ''}` },
+    appId: app.id,
+    origin: manualOrigin(ctx.ev, mod, fnScope, writes, span),
+    credentials: writeCredentials(writes, span),
+    allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, span),
+    allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
+    exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
+    maxAge: maxAgeOf(writes, span),
+    varyOrigin: vary.length === 0 ? known(false, span, 'no Vary header is written') : vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value)) ? known(true, (vary[0] as ManualWrite).span) : unknown('Vary value', (vary[0] as ManualWrite).span),
+    preflight: handlesOptions
+      ? known({ handled: 'explicit', detail: 'the view answers OPTIONS itself', span }, span)
+      : known({ handled: 'missing', detail: "Flask answers OPTIONS automatically without running the view, so the preflight response has none of these headers (§3.4)", span }, span),
+    errorCoverage: known({ covers: 'not-unhandled', detail: 'errors raised by the view are answered without these headers' }, span),
+    privateNetwork: !pn ? known(false, span) : pn.value.known ? known(pn.value.value === 'true', pn.span) : unknown(pn.value.reason, pn.span),
+    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
+    shadowedBy: [],
+  });
+  if (app.obj) ensureFlaskApp(ctx, app, mod);
+}
+
+function maxAgeOf(writes: ManualWrite[], fallback: Span): Valued<string | null> {
+  const w = writes.filter((x) => x.name === 'access-control-max-age').pop();
+  if (!w) return known(null, fallback);
+  return w.value.known ? known(w.value.value, w.value.span, w.value.via) : unknown(w.value.reason, w.value.span);
+}
+
+// ─── App model ────────────────────────────────────────────────────────────────────────────────────
+
+const FLASK_ROUTE_DECOS: Record<string, string[]> = { get: ['GET'], post: ['POST'], put: ['PUT'], patch: ['PATCH'], delete: ['DELETE'] };
+
+function ensureFlaskApp(ctx: FlaskContext, app: AppInfo, mod: PyModule): void {
+  if (ctx.apps.has(app.id)) return;
+  const vs = versionsFor(ctx.host, mod.path);
+  const fw = vs.get('flask');
+  const model: AppModel = {
+    id: app.id,
+    kind: 'flask',
+    span: app.span,
+    label: app.label,
+    framework: { name: 'flask', ...(fw ? { version: fw.exact ?? `>=${fw.min}`, span: fw.span } : {}) },
+    routes: [],
+    readsHeaders: [],
+  };
+  ctx.apps.set(app.id, model);
+  if (!app.obj) return;
+  const mods = new Map<string, PyModule>([[app.obj.mod.path, app.obj.mod], [mod.path, mod]]);
+  flaskRoutes(ctx, app.obj, '', model.routes, mods, new Set());
+  model.readsHeaders = flaskHeaders([...mods.values()]);
+}
+
+function flaskRoutes(ctx: FlaskContext, target: Extract<PyVal, { t: 'call' }>, prefix: string, out: Route[], mods: Map<string, PyModule>, seen: Set<string>, prefixReplaced = false): void {
+  const key = objKey(target) as string;
+  if (seen.has(key) || seen.size > 100) return;
+  seen.add(key);
+  const { ev, host } = ctx;
+  const mod = target.mod;
+  mods.set(mod.path, mod);
+  const ownPrefixNode = callArgs(target.node).keywords.get('url_prefix');
+  const ownPrefix = ownPrefixNode ? ev.eval(ownPrefixNode.fields.value, { mod }) : undefined;
+  const base = prefix + (!prefixReplaced && ownPrefix?.t === 'str' ? ownPrefix.v : '');
+  const isTarget = (expr: PyNode | undefined, s: Scope) => !!expr && (expr.type === 'identifier' || expr.type === 'attribute') && objKey(ev.eval(expr, s)) === key;
+  // Routes may live in modules the blueprint's module imports (`from app.api import routes`).
+  for (const mod of [target.mod, ...importedModules(ev, target.mod)]) {
+  mods.set(mod.path, mod);
+  walk(mod.root, (n, fns) => {
+    if (n.type === 'decorated_definition') {
+      const def = n.fields.definition;
+      for (const d of n.children) {
+        const e = d.type === 'decorator' ? d.children[0] : undefined;
+        if (e?.type !== 'call' || e.fields.function?.type !== 'attribute') continue;
+        const meth = e.fields.function.fields.attribute?.text ?? '';
+        if (meth !== 'route' && !(meth in FLASK_ROUTE_DECOS)) continue;
+        const s = scopeAt(host, mod, fns);
+        if (!isTarget(e.fields.function.fields.object, s)) continue;
+        const a = callArgs(e);
+        const p = a.positional[0] ? ev.eval(a.positional[0], s) : undefined;
+        let methods = FLASK_ROUTE_DECOS[meth];
+        if (!methods) {
+          const mk = a.keywords.get('methods');
+          const mv = mk ? ev.eval(mk.fields.value, s) : undefined;
+          const si = mv ? strItems(mv) : undefined;
+          methods = si && !si.unknownSpans.length ? si.items.map((i) => i.v.toUpperCase()) : mk ? [] : ['GET'];
+        }
+        if (!methods.length) continue;
+        const bodyText = def ? mod.text.slice(def.start, def.end) : '';
+        out.push({ methods, path: base + (p?.t === 'str' ? p.v : ''), span: spanOf(mod, d), jsonBody: /request\.(get_json\(|json\b)/.test(bodyText) && methods.some((x) => x !== 'GET' && x !== 'HEAD') });
+      }
+    }
+    if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'register_blueprint') {
+      const s = scopeAt(host, mod, fns);
+      if (!isTarget(n.fields.function.fields.object, s)) return;
+      const a = callArgs(n);
+      const bp = a.positional[0] ? ev.eval(a.positional[0], s) : undefined;
+      const px = a.keywords.get('url_prefix');
+      const pv = px ? ev.eval(px.fields.value, s) : undefined;
+      if (bp?.t === 'call' && BLUEPRINT_QNAME.test(bp.qname)) {
+        // An explicit url_prefix replaces the blueprint's own.
+        if (pv?.t === 'str') flaskRoutes(ctx, bp, base + pv.v, out, mods, seen, true);
+        else flaskRoutes(ctx, bp, base, out, mods, seen);
+      }
+    }
+  });
+  }
+}
+
+/** Headers Flask code reads from clients: request.headers lookups, flask-httpauth / JWT extensions. */
+function flaskHeaders(mods: PyModule[]): HeaderRead[] {
+  const out: HeaderRead[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, span: Span) => {
+    const n = name.toLowerCase();
+    if (!isClientHeader(n) || seen.has(n + span.start + span.file)) return;
+    seen.add(n + span.start + span.file);
+    out.push({ name: n, span });
+  };
+  for (const m of mods) {
+    walk(m.root, (n) => {
+      if (n.type === 'attribute' && m.text.slice(n.start, n.end) === 'request.authorization') add('authorization', spanOf(m, n));
+      if (n.type === 'call') {
+        const t = m.text.slice(n.fields.function?.start ?? 0, n.fields.function?.end ?? 0);
+        if (/(^|\.)(HTTPTokenAuth|HTTPBasicAuth|JWTManager|HTTPDigestAuth)$/.test(t)) add('authorization', spanOf(m, n));
+        const f = n.fields.function;
+        if (f?.type === 'attribute' && f.fields.attribute?.text === 'get' && f.fields.object && m.text.slice(f.fields.object.start, f.fields.object.end) === 'request.headers') {
+          const k = callArgs(n).positional[0];
+          if (k?.type === 'string') add(m.text.slice(k.start, k.end).replace(/^[rbuRBU]*['"]+|['"]+$/g, ''), spanOf(m, n));
+        }
+      }
+      if (n.type === 'subscript' && n.fields.value && m.text.slice(n.fields.value.start, n.fields.value.end) === 'request.headers' && n.fields.subscript?.type === 'string') {
+        const k = n.fields.subscript;
+        add(m.text.slice(k.start, k.end).replace(/^[rbuRBU]*['"]+|['"]+$/g, ''), spanOf(m, n));
+      }
+    });
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * The Python extractor: FastAPI/Starlette (cors-semantics.md §2) and Flask + flask-cors (§3).
+ * `init()` loads the tree-sitter-python WASM grammar once; `extract()` is synchronous.
+ */
+import type { Extractor } from '../../engine/extractor.js';
+import type { ProjectHost } from '../../engine/host.js';
+import type { SourceFile } from '../../engine/source.js';
+import { known, type AppModel, type CorsPolicy, type ExtractResult } from '../../model/index.js';
+import { Evaluator } from './evaluate.js';
+import { extractFlask, mentionsFlask } from './flask.js';
+import { compareVersions, versionsFor } from './manifest.js';
+import { initPythonParser } from './parser.js';
+import { moduleOf } from './project.js';
+import { extractStarlette, finishRoutes, mentionsStarletteCors } from './starlette.js';
+
+const PREFILTER = /cors|access-control-/i;
+
+/** pydantic major version: manifests first, then the import style (`from pydantic import BaseSettings` is 1.x). */
+function pydanticMajor(host: ProjectHost, file: string, text: string): number | undefined {
+  const vs = versionsFor(host, file);
+  const p = vs.get('pydantic');
+  const v = p?.exact ?? p?.min;
+  if (v) return compareVersions(v, '2') < 0 ? 1 : 2;
+  if (vs.has('pydantic-settings')) return 2;
+  if (/from\s+pydantic_settings\s+import|field_validator|model_config\s*=/.test(text)) return 2;
+  if (/from\s+pydantic\s+import\s+[^\n]*\bBaseSettings\b|@validator\(/.test(text)) return 1;
+  return undefined;
+}
+
+/**
+ * Route-level hand-written headers do not reach preflights by themselves, but an app-wide policy of the
+ * same app (CORSMiddleware §2.2, flask-cors or an after_request hook §3.4) answers them.
+ */
+function coverRoutePreflights(policies: CorsPolicy[]): void {
+  for (const p of policies) {
+    if (p.scope.level !== 'route' || !p.preflight.known || p.preflight.value.handled !== 'missing' || !p.appId) continue;
+    const other = policies.find((q) => q !== p && q.appId === p.appId && q.scope.level !== 'route' && q.preflight.known && q.preflight.value.handled !== 'missing' && q.origin.known && q.origin.value.kind !== 'none');
+    if (other) p.preflight = known({ handled: other.preflight.known ? other.preflight.value.handled : 'automatic', detail: `preflights are answered by ${other.scope.label}`, span: other.span }, other.span);
+  }
+}
+
+export const pythonExtractor: Extractor = {
+  name: 'python',
+  kinds: ['fastapi', 'flask'],
+  accepts(path: string): boolean {
+    return path.endsWith('.py');
+  },
+  prefilter(text: string): boolean {
+    return PREFILTER.test(text);
+  },
+  init(): Promise<void> {
+    return initPythonParser();
+  },
+  extract(files: SourceFile[], host: ProjectHost): ExtractResult {
+    const result: ExtractResult = { policies: [], apps: [], parseErrors: [] };
+    const apps = new Map<string, AppModel>();
+    // Decided per settings module (where pydantic is imported), from its manifests and imports.
+    const ev = new Evaluator(host, (modPath, modText) => pydanticMajor(host, modPath, modText));
+    for (const file of files) {
+      const mod = moduleOf(host, file);
+      if (mod.errors.length > 0) {
+        const e = mod.errors[0] as { message: string; start: number; end: number };
+        result.parseErrors.push({ file: file.path, message: `${e.message} (the rest of the file is still analysed)`, start: e.start, end: e.end });
+      }
+      if (mentionsStarletteCors(file.text)) extractStarlette({ host, ev, policies: result.policies, apps }, mod);
+      if (mentionsFlask(file.text)) extractFlask({ host, ev, policies: result.policies, apps }, mod);
+    }
+    coverRoutePreflights(result.policies);
+    finishRoutes(apps);
+    result.apps.push(...apps.values());
+    return result;
+  },
+};

@@ -1,0 +1,249 @@
+/**
+ * Python modules of the project: loading (parse once per run through `host.memo`), import resolution
+ * (absolute imports from every ancestor directory, so `src/` layouts and monorepos work; relative imports;
+ * packages via `__init__.py`) and the bindings of a block (module body, class body, function body).
+ */
+import * as path from 'node:path';
+import type { ProjectHost } from '../../engine/host.js';
+import { parsePython, type PyNode } from './parser.js';
+
+export interface PyModule {
+  path: string;
+  text: string;
+  root: PyNode;
+  errors: { message: string; start: number; end: number }[];
+}
+
+export function loadModule(host: ProjectHost, relPath: string): PyModule | undefined {
+  return host.memo(`python:module:${relPath}`, () => {
+    const f = host.readFile(relPath);
+    if (!f) return undefined;
+    const parsed = parsePython(f.text);
+    return { path: f.path, text: f.text, root: parsed.root, errors: parsed.errors };
+  });
+}
+
+/** Adopts an already-read file (a lint candidate) as a module. */
+export function moduleOf(host: ProjectHost, file: { path: string; text: string }): PyModule {
+  return host.memo(`python:module:${file.path}`, () => {
+    const parsed = parsePython(file.text);
+    return { path: file.path, text: file.text, root: parsed.root, errors: parsed.errors };
+  }) as PyModule;
+}
+
+function tryModuleFile(host: ProjectHost, base: string): string | undefined {
+  const file = base + '.py';
+  if (host.fileExists(file)) return file;
+  const init = base === '' ? '__init__.py' : base + '/__init__.py';
+  if (host.fileExists(init)) return init;
+  return undefined;
+}
+
+/**
+ * Resolves `import a.b` / `from ..a import b` to a project file. `level` is the number of leading dots.
+ * Returns undefined for modules outside the project (stdlib, site-packages).
+ */
+export function resolveModulePath(host: ProjectHost, fromPath: string, dotted: string, level: number): string | undefined {
+  return host.memo(`python:resolve:${fromPath}|${level}|${dotted}`, () => {
+    const parts = dotted === '' ? [] : dotted.split('.');
+    let dir = path.posix.dirname(fromPath);
+    if (dir === '.') dir = '';
+    if (level > 0) {
+      for (let i = 1; i < level; i++) {
+        if (dir === '') return undefined;
+        dir = path.posix.dirname(dir);
+        if (dir === '.') dir = '';
+      }
+      const base = [dir, ...parts].filter((s) => s !== '').join('/');
+      return tryModuleFile(host, base);
+    }
+    // Absolute import: try each ancestor directory as a source root (nearest first).
+    for (;;) {
+      const base = [dir, ...parts].filter((s) => s !== '').join('/');
+      if (parts.length > 0) {
+        const found = tryModuleFile(host, base);
+        if (found) return found;
+      }
+      if (dir === '') return undefined;
+      dir = path.posix.dirname(dir);
+      if (dir === '.') dir = '';
+    }
+  });
+}
+
+export type Binding =
+  | { kind: 'assign'; target: PyNode; value: PyNode; type?: PyNode; stmt: PyNode; conditional: boolean }
+  | { kind: 'annotated'; target: PyNode; type: PyNode; stmt: PyNode; conditional: boolean }
+  | { kind: 'import-from'; module: string; level: number; name: string; stmt: PyNode; conditional: boolean }
+  | { kind: 'import'; module: string; /** `import a.b` binds `a`; `import a.b as c` binds c = a.b */ bindsTop: boolean; stmt: PyNode; conditional: boolean }
+  | { kind: 'class'; node: PyNode; decorators: PyNode[]; stmt: PyNode; conditional: boolean }
+  | { kind: 'def'; node: PyNode; decorators: PyNode[]; stmt: PyNode; conditional: boolean }
+  | { kind: 'other'; stmt: PyNode; conditional: boolean; reason: string };
+
+export interface Mutation {
+  /** `x += [...]`, `x.append(v)`, `x.extend([...])`. */
+  op: 'iadd' | 'append' | 'extend' | 'other';
+  value?: PyNode;
+  stmt: PyNode;
+}
+
+export interface BlockIndex {
+  bindings: Map<string, Binding[]>;
+  mutations: Map<string, Mutation[]>;
+  /** Statements in source order, flattened through if/try/with blocks (for scanning calls). */
+  statements: PyNode[];
+}
+
+const COMPOUND_BODIES: Record<string, boolean> = {
+  if_statement: true,
+  try_statement: true,
+  with_statement: true,
+  for_statement: true,
+  while_statement: true,
+  elif_clause: true,
+  else_clause: true,
+  except_clause: true,
+  finally_clause: true,
+  block: true,
+  match_statement: true,
+  case_clause: true,
+};
+
+function dottedText(n: PyNode | undefined): string {
+  if (!n) return '';
+  if (n.type === 'identifier') return n.text ?? '';
+  if (n.type === 'dotted_name') return n.children.map((c) => c.text ?? '').join('.');
+  return '';
+}
+
+/** Indexes the names bound in a block (module/class/function body); nested defs are not entered. */
+export function indexBlock(block: PyNode): BlockIndex {
+  const idx: BlockIndex = { bindings: new Map(), mutations: new Map(), statements: [] };
+  const bind = (name: string, b: Binding) => {
+    let list = idx.bindings.get(name);
+    if (!list) idx.bindings.set(name, (list = []));
+    list.push(b);
+  };
+  const mutate = (name: string, m: Mutation) => {
+    let list = idx.mutations.get(name);
+    if (!list) idx.mutations.set(name, (list = []));
+    list.push(m);
+  };
+  const visit = (stmt: PyNode, conditional: boolean) => {
+    idx.statements.push(stmt);
+    switch (stmt.type) {
+      case 'expression_statement': {
+        for (const e of stmt.children) {
+          if (e.type === 'assignment') {
+            let cur: PyNode | undefined = e;
+            const targets: PyNode[] = [];
+            // a = b = value: the grammar nests assignments in `right`.
+            while (cur && cur.type === 'assignment') {
+              if (cur.fields.left) targets.push(cur.fields.left);
+              if (cur.fields.right?.type === 'assignment') cur = cur.fields.right;
+              else break;
+            }
+            const value = cur?.fields.right;
+            for (const t of targets) {
+              if (t.type === 'identifier' && t.text) {
+                if (value) bind(t.text, { kind: 'assign', target: t, value, type: cur?.fields.type, stmt, conditional });
+                else if (cur?.fields.type) bind(t.text, { kind: 'annotated', target: t, type: cur.fields.type, stmt, conditional });
+              } else if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern') {
+                for (const c of t.children) if (c.type === 'identifier' && c.text) bind(c.text, { kind: 'other', stmt, conditional, reason: 'assigned by unpacking' });
+              }
+            }
+          } else if (e.type === 'augmented_assignment') {
+            const l = e.fields.left;
+            if (l?.type === 'identifier' && l.text) mutate(l.text, { op: e.op === '+=' ? 'iadd' : 'other', value: e.fields.right, stmt });
+          } else if (e.type === 'call') {
+            const fn = e.fields.function;
+            if (fn?.type === 'attribute' && fn.fields.object?.type === 'identifier') {
+              const name = fn.fields.object.text ?? '';
+              const meth = fn.fields.attribute?.text ?? '';
+              const arg = e.fields.arguments?.children[0];
+              if (meth === 'append' || meth === 'extend') mutate(name, { op: meth, value: arg, stmt });
+              else if (meth === 'insert' || meth === 'remove' || meth === 'clear' || meth === 'pop' || meth === 'update' || meth === 'add') mutate(name, { op: 'other', stmt });
+            }
+          }
+        }
+        return;
+      }
+      case 'import_from_statement': {
+        const modNode = stmt.fields.module_name;
+        let level = 0;
+        let module = '';
+        if (modNode?.type === 'relative_import') {
+          for (const c of modNode.children) {
+            if (c.type === 'import_prefix') level = c.end - c.start;
+            else if (c.type === 'dotted_name') module = dottedText(c);
+          }
+        } else module = dottedText(modNode);
+        for (const c of stmt.children) {
+          if (c === modNode) continue;
+          if (c.type === 'dotted_name') {
+            const n = dottedText(c);
+            bind(n, { kind: 'import-from', module, level, name: n, stmt, conditional });
+          } else if (c.type === 'aliased_import') {
+            const n = dottedText(c.fields.name);
+            const alias = c.fields.alias?.text;
+            if (alias) bind(alias, { kind: 'import-from', module, level, name: n, stmt, conditional });
+          }
+        }
+        return;
+      }
+      case 'import_statement': {
+        for (const c of stmt.children) {
+          if (c.type === 'dotted_name') {
+            const full = dottedText(c);
+            const top = full.split('.')[0] as string;
+            bind(top, { kind: 'import', module: full.split('.')[0] as string, bindsTop: true, stmt, conditional });
+          } else if (c.type === 'aliased_import') {
+            const full = dottedText(c.fields.name);
+            const alias = c.fields.alias?.text;
+            if (alias) bind(alias, { kind: 'import', module: full, bindsTop: false, stmt, conditional });
+          }
+        }
+        return;
+      }
+      case 'class_definition': {
+        const n = stmt.fields.name?.text;
+        if (n) bind(n, { kind: 'class', node: stmt, decorators: [], stmt, conditional });
+        return;
+      }
+      case 'function_definition': {
+        const n = stmt.fields.name?.text;
+        if (n) bind(n, { kind: 'def', node: stmt, decorators: [], stmt, conditional });
+        return;
+      }
+      case 'decorated_definition': {
+        const def = stmt.fields.definition;
+        const decorators = stmt.children.filter((c) => c.type === 'decorator');
+        const n = def?.fields.name?.text;
+        if (def && n) bind(n, { kind: def.type === 'class_definition' ? 'class' : 'def', node: def, decorators, stmt, conditional });
+        return;
+      }
+      default:
+        if (COMPOUND_BODIES[stmt.type]) {
+          for (const c of stmt.children) {
+            if (c.type === 'block') for (const s of c.children) visit(s, true);
+            else if (COMPOUND_BODIES[c.type] && c.type !== 'block') visit(c, true);
+          }
+          if (stmt.type === 'for_statement' && stmt.fields.left?.type === 'identifier' && stmt.fields.left.text) {
+            bind(stmt.fields.left.text, { kind: 'other', stmt, conditional: true, reason: 'loop variable' });
+          }
+        }
+    }
+  };
+  const body = block.type === 'module' || block.type === 'block' ? block.children : [];
+  for (const s of body) visit(s, false);
+  return idx;
+}
+
+export function moduleIndex(host: ProjectHost, mod: PyModule): BlockIndex {
+  return host.memo(`python:index:${mod.path}`, () => indexBlock(mod.root));
+}
+
+/** The body block of a class/function definition. */
+export function bodyOf(def: PyNode): PyNode | undefined {
+  return def.fields.body;
+}

@@ -1,0 +1,791 @@
+/**
+ * FastAPI / Starlette: `CORSMiddleware` in its three forms (cors-semantics.md §2):
+ *   app.add_middleware(CORSMiddleware, ...)
+ *   FastAPI(middleware=[Middleware(CORSMiddleware, ...)]) / Starlette(middleware=[...])
+ *   app = CORSMiddleware(app=app, ...)          (wraps ServerErrorMiddleware too, §2.3)
+ * plus the app facts the rules need: routes and their methods (decorators, APIRouter + include_router),
+ * JSON bodies, headers read by security dependencies and Header() parameters, middleware order.
+ */
+import type { ProjectHost } from '../../engine/host.js';
+import {
+  known,
+  unknown,
+  type AppModel,
+  type CorsPolicy,
+  type HeaderRead,
+  type OriginEntry,
+  type OriginPolicy,
+  type Route,
+  type ShadowingStep,
+  type Span,
+  type Token,
+  type TokenList,
+  type Valued,
+} from '../../model/index.js';
+import { blameSpan, boolOption, callArgs, evalKw, headerParamName, importedModules, isClientHeader, objKey, reasonOf, scopeAt, strItems, tokensOf, walk, type CallArgs } from './common.js';
+import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
+import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
+import type { PyNode } from './parser.js';
+import { indexBlock, type PyModule } from './project.js';
+import { headerWrites, manualOrigin, routeDecorators, writeCredentials, writeTokens, type ManualWrite } from './manual.js';
+
+const CORS_QNAME = /^(fastapi|starlette)(\.middleware)?(\.cors)?\.CORSMiddleware$/;
+const MIDDLEWARE_QNAME = /^(fastapi|starlette)(\.middleware)?\.Middleware$/;
+const APP_QNAME = /^(fastapi(\.applications)?\.FastAPI|starlette(\.applications)?\.Starlette)$/;
+const ROUTER_QNAME = /^fastapi(\.routing)?\.APIRouter$/;
+
+/** Starlette `ALL_METHODS` (cors.py), what `allow_methods=["*"]` expands to (§2.1). */
+const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+/** Always added to the allowed headers (§2.1, cors.py SAFELISTED_HEADERS). */
+const STARLETTE_SAFELISTED = ['Accept', 'Accept-Language', 'Content-Language', 'Content-Type'];
+
+const ROUTE_DECORATORS: Record<string, string[]> = {
+  get: ['GET'],
+  post: ['POST'],
+  put: ['PUT'],
+  patch: ['PATCH'],
+  delete: ['DELETE'],
+  head: ['HEAD'],
+  options: ['OPTIONS'],
+  trace: ['TRACE'],
+};
+
+/** Middleware known to answer some requests itself (redirects, 400/401/429) (§2.3). */
+const SHORT_CIRCUIT = /(TrustedHost|HTTPSRedirect|Authentication|Auth|SlowAPI|RateLimit|Throttl|Limiter|Csrf|CSRF|Firewall|IPFilter|IpFilter|Redirect|Maintenance|Blocker)/;
+/** Middleware that only decorates responses. */
+const BENIGN = /(GZip|Gzip|Brotli|Session|Prometheus|Metrics|Timing|Logging|Logger|Sentry|CorrelationId|RequestId|RequestID|OpenTelemetry|Instrument|Cors|CORS|ProxyHeaders|Context)/;
+
+export interface StarletteContext {
+  host: ProjectHost;
+  ev: Evaluator;
+  policies: CorsPolicy[];
+  apps: Map<string, AppModel>;
+}
+
+interface AppRef {
+  id: string;
+  /** The FastAPI()/Starlette() call when resolved. */
+  obj?: Extract<PyVal, { t: 'call' }>;
+  span: Span;
+  label: string;
+}
+
+interface MiddlewareUse {
+  /** Position among the app's middleware: larger = more outer. */
+  order: number;
+  span: Span;
+  label: string;
+  /** Why it can answer first (undefined: it does not short-circuit, or unknown). */
+  shortCircuits?: { kind: 'auth' | 'middleware'; why: string };
+  isCors: boolean;
+}
+
+function isCorsClass(v: PyVal): boolean {
+  return v.t === 'ext' && CORS_QNAME.test(v.qname);
+}
+
+export function mentionsStarletteCors(text: string): boolean {
+  return text.includes('CORSMiddleware') || (/fastapi|starlette/.test(text) && /access-control-/i.test(text));
+}
+
+/**
+ * `@app.middleware("http")` functions that write CORS headers by hand (mechanism 'fastapi-manual'). They are
+ * user middleware: not on ServerErrorMiddleware's 500s, and a preflight reaches them only to be answered by
+ * the router with 405 unless the function answers OPTIONS itself or an OPTIONS route exists (§2.3).
+ */
+function manualMiddleware(ctx: StarletteContext, mod: PyModule, n: PyNode, fns: PyNode[]): void {
+  const def = n.fields.definition;
+  if (!def || def.type !== 'function_definition') return;
+  const deco = n.children.find((d) => {
+    const c = d.type === 'decorator' ? d.children[0] : undefined;
+    return c?.type === 'call' && c.fields.function?.type === 'attribute' && c.fields.function.fields.attribute?.text === 'middleware';
+  });
+  if (!deco) {
+    routeHeaders(ctx, mod, n, def, fns);
+    return;
+  }
+  const c = deco.children[0] as PyNode;
+  const scope = scopeAt(ctx.host, mod, fns);
+  const fnScope = scopeAt(ctx.host, mod, [...fns, def]);
+  const writes = headerWrites(ctx.ev, mod, def, fnScope, 'fastapi');
+  if (!writes.some((w) => w.name.startsWith('access-control-'))) return;
+  const app = appRef(ctx, (c.fields.function as PyNode).fields.object, scope, mod);
+  const span = spanOf(mod, deco);
+  const body = def.fields.body;
+  const bodyText = body ? mod.text.slice(body.start, body.end) : '';
+  // A branch on `request.method == "OPTIONS"` in a CORS middleware answers the preflight itself.
+  const answersOptions = /request\.method\s*(==|in)\s*[(\[]?\s*["']OPTIONS["']|["']OPTIONS["']\s*==\s*request\.method/.test(bodyText);
+  const vary = writes.filter((w) => w.name === 'vary');
+  const origin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
+  const versions = versionsFor(ctx.host, mod.path);
+  const pnWrite = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
+  const policy: CorsPolicy = {
+    id: `${mod.path}#${def.start}`,
+    kind: 'fastapi',
+    mechanism: 'fastapi-manual',
+    layer: 'app',
+    span,
+    scope: { level: 'app', label: `HTTP middleware ${def.fields.name?.text ?? ''} (${app.label})` },
+    appId: app.id,
+    origin,
+    credentials: writeCredentials(writes, span),
+    allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, span),
+    allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
+    exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
+    maxAge: (() => {
+      const w = writes.filter((x) => x.name === 'access-control-max-age').pop();
+      return !w ? known(null, span) : w.value.known ? known(w.value.value, w.value.span, w.value.via) : unknown(w.value.reason, w.value.span);
+    })(),
+    varyOrigin: vary.length === 0 ? known(false, span, 'no Vary header is written') : vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value)) ? known(true, (vary[0] as ManualWrite).span) : vary.some((w) => !w.value.known) ? unknown('Vary value', (vary[0] as ManualWrite).span) : known(false, (vary[0] as ManualWrite).span),
+    preflight: answersOptions
+      ? known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself', span }, span)
+      : known({ handled: 'missing', detail: "the middleware passes OPTIONS to the router, which answers 405 unless an OPTIONS route exists (§2.3)", span }, span),
+    errorCoverage: known({ covers: 'not-unhandled', detail: 'HTTP middleware runs inside ServerErrorMiddleware: unhandled exceptions become 500s without these headers (§2.3)' }, span),
+    privateNetwork: !pnWrite ? known(false, span) : pnWrite.value.known ? known(pnWrite.value.value === 'true', pnWrite.span) : unknown(pnWrite.value.reason, pnWrite.span),
+    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
+    shadowedBy: [],
+  };
+  ctx.policies.push(policy);
+  ensureApp(ctx, app, mod, versions);
+  // An OPTIONS route answers preflights: then the manual headers do reach them.
+  const model = ctx.apps.get(app.id);
+  if (!answersOptions && model?.routes.some((r) => r.methods.includes('OPTIONS'))) {
+    policy.preflight = known({ handled: 'explicit', detail: 'an OPTIONS route answers preflights', span }, span);
+  }
+}
+
+export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
+  const { host, ev } = ctx;
+  walk(mod.root, (n, fns) => {
+    if (n.type === 'decorated_definition') manualMiddleware(ctx, mod, n, fns);
+    if (n.type !== 'call') return;
+    const fn = n.fields.function;
+    if (!fn) return;
+    const fnText = mod.text.slice(fn.start, fn.end);
+    if (!/(add_middleware|Middleware|CORSMiddleware)$/.test(fnText)) return;
+    const scope = scopeAt(host, mod, fns);
+    const args = callArgs(n);
+    if (fn.type === 'attribute' && fn.fields.attribute?.text === 'add_middleware') {
+      const cls = args.positional[0] ? ev.eval(args.positional[0], scope) : undefined;
+      if (!cls || !isCorsClass(cls)) return;
+      const app = appRef(ctx, fn.fields.object, scope, mod);
+      const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
+      addPolicy(ctx, mod, scope, n, rest, app, 'add_middleware');
+      return;
+    }
+    const callee = ev.eval(fn, scope);
+    if (callee.t === 'ext' && MIDDLEWARE_QNAME.test(callee.qname)) {
+      const cls = args.positional[0] ? ev.eval(args.positional[0], scope) : undefined;
+      if (!cls || !isCorsClass(cls)) return;
+      const app = constructorAppOf(ctx, mod, n, scope);
+      const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
+      addPolicy(ctx, mod, scope, n, rest, app, 'constructor');
+      return;
+    }
+    if (isCorsClass(callee)) {
+      // The wrapping form: CORSMiddleware(app=app, ...) / CORSMiddleware(app, ...)
+      const appArg = args.keywords.get('app')?.fields.value ?? args.positional[0];
+      const app = appRef(ctx, appArg, scope, mod, n.start);
+      const rest: CallArgs = { ...args, positional: args.positional.slice(appArg === args.positional[0] ? 1 : 0) };
+      addPolicy(ctx, mod, scope, n, rest, app, 'wrap');
+    }
+  });
+}
+
+/** Evaluates the app expression; for `app = CORSMiddleware(app=app)` the binding before the statement. */
+function appRef(ctx: StarletteContext, expr: PyNode | undefined, scope: Scope, mod: PyModule, before?: number): AppRef {
+  const { ev } = ctx;
+  let v: PyVal | undefined;
+  if (expr?.type === 'identifier' && before !== undefined) {
+    const idx = scope.fn?.index ?? ev.index(mod);
+    const bs = (idx.bindings.get(expr.text ?? '') ?? []).filter((b) => b.stmt.end <= before);
+    const b = bs[bs.length - 1];
+    if (b && b.kind === 'assign') v = ev.eval(b.value, scope);
+  }
+  v ??= expr ? ev.eval(expr, scope) : undefined;
+  if (v && v.t === 'call' && (APP_QNAME.test(v.qname) || /FastAPI|Starlette/.test(v.qname))) {
+    return { id: `${v.mod.path}#${v.node.start}`, obj: v, span: v.span, label: `${v.qname.split('.').pop()}() in ${v.mod.path}` };
+  }
+  const text = expr ? mod.text.slice(expr.start, expr.end) : 'app';
+  const span = expr ? spanOf(mod, expr) : { file: mod.path, start: 0, end: 0 };
+  return { id: `${mod.path}#app:${text}`, span, label: `${text} in ${mod.path}` };
+}
+
+/** The FastAPI(middleware=[...]) call a Middleware(CORSMiddleware) belongs to. */
+function constructorAppOf(ctx: StarletteContext, mod: PyModule, mw: PyNode, scope: Scope): AppRef & { listPos?: { list: PyVal; index: number } } {
+  let found: (AppRef & { listPos?: { list: PyVal; index: number } }) | undefined;
+  walk(mod.root, (n, fns) => {
+    if (found || n.type !== 'call') return;
+    const fn = n.fields.function;
+    if (!fn || !/(FastAPI|Starlette)$/.test(mod.text.slice(fn.start, fn.end))) return;
+    const kw = callArgs(n).keywords.get('middleware');
+    const value = kw?.fields.value;
+    if (!value) return;
+    const s = scopeAt(ctx.host, mod, fns);
+    const list = ctx.ev.eval(value, s);
+    const inside = value.start <= mw.start && mw.end <= value.end;
+    const idx = list.t === 'seq' ? list.items.findIndex((i) => i.span.file === mod.path && i.span.start === mw.start) : -1;
+    if (inside || idx >= 0) {
+      const obj = ctx.ev.eval(n, s);
+      if (obj.t === 'call') found = { id: `${mod.path}#${n.start}`, obj, span: spanOf(mod, n), label: `${obj.qname.split('.').pop()}() in ${mod.path}`, ...(list.t === 'seq' && idx >= 0 ? { listPos: { list, index: idx } } : {}) };
+    }
+  });
+  void scope;
+  return found ?? { id: `${mod.path}#app:unknown`, span: spanOf(mod, mw), label: `app in ${mod.path}` };
+}
+
+function versionNote(v: DepVersion | undefined): string {
+  if (!v) return 'current Starlette';
+  return v.exact ? `Starlette ${v.exact}` : `Starlette >= ${v.min}`;
+}
+
+function addPolicy(ctx: StarletteContext, mod: PyModule, scope: Scope, call: PyNode, args: CallArgs, app: AppRef, form: 'add_middleware' | 'constructor' | 'wrap'): void {
+  const { ev } = ctx;
+  const callSpan = spanOf(mod, call);
+  const versions = versionsFor(ctx.host, mod.path);
+  const starlette = starletteVersion(versions);
+  const dflt = (what: string) => `Starlette default ${what} (§2.1)`;
+  const opt = (name: string) => evalKw(ev, args, name, scope);
+  const splatUnknown = (name: string): Valued<never> | undefined =>
+    args.splat && !args.keywords.has(name) ? unknown(`options passed with ** may set ${name}`, spanOf(mod, args.splat)) : undefined;
+
+  // ── credentials
+  const cred = opt('allow_credentials');
+  const credentials: Valued<boolean> = splatUnknown('allow_credentials') ?? boolOption(mod, cred?.kw, cred?.v, false, callSpan, dflt('allow_credentials=False'));
+
+  // ── origins (§2.1, §2.2)
+  const origin = originPolicy(mod, opt('allow_origins'), opt('allow_origin_regex'), credentials, callSpan, starlette, splatUnknown('allow_origins') ?? splatUnknown('allow_origin_regex'));
+
+  // ── methods
+  const methods = opt('allow_methods');
+  let allowMethods: Valued<TokenList>;
+  if (splatUnknown('allow_methods')) allowMethods = splatUnknown('allow_methods') as Valued<never>;
+  else if (!methods) allowMethods = known({ kind: 'list', items: [{ value: 'GET', span: callSpan }] }, callSpan, 'default');
+  else allowMethods = methodList(methods.v);
+
+  // ── headers
+  const hdrs = opt('allow_headers');
+  let allowHeaders: Valued<TokenList>;
+  const safelisted = (): Token[] => STARLETTE_SAFELISTED.map((h) => ({ value: h, span: callSpan }));
+  if (splatUnknown('allow_headers')) allowHeaders = splatUnknown('allow_headers') as Valued<never>;
+  else if (!hdrs) allowHeaders = known({ kind: 'list', items: safelisted() }, callSpan, 'default: only the safelisted headers Starlette always allows (§2.1)');
+  else {
+    const s = strItems(hdrs.v);
+    if (!s || s.unknownSpans.length || s.other.length) allowHeaders = unknown(`allow_headers: ${reasonOf(hdrs.v)}`, hdrs.v.span);
+    else if (s.items.some((i) => i.v === '*')) {
+      // `["*"]` copies Access-Control-Request-Headers into the response: echo, never a literal `*` (§2.2).
+      const star = s.items.find((i) => i.v === '*') as { span: Span };
+      allowHeaders = known({ kind: 'echo' }, star.span, 'allow_headers=["*"] echoes the requested headers (§2.2)');
+    } else allowHeaders = known({ kind: 'list', items: [...safelisted(), ...tokensOf(s.items)] }, hdrs.v.span, hdrs.v.via);
+  }
+
+  // ── expose headers
+  const exp = opt('expose_headers');
+  let exposeHeaders: Valued<TokenList>;
+  if (!exp) exposeHeaders = known({ kind: 'none' }, callSpan, 'default');
+  else {
+    const s = strItems(exp.v);
+    if (!s || s.unknownSpans.length || s.other.length) exposeHeaders = unknown(`expose_headers: ${reasonOf(exp.v)}`, exp.v.span);
+    else exposeHeaders = known(s.items.length ? { kind: 'list', items: tokensOf(s.items) } : { kind: 'none' }, exp.v.span);
+  }
+
+  // ── max age: always sent on preflights, default 600 (§2.2)
+  const ma = opt('max_age');
+  let maxAge: Valued<string | null>;
+  if (!ma) maxAge = known('600', callSpan, dflt('max_age=600'));
+  else if (ma.v.t === 'num') maxAge = known(String(ma.v.v), blameSpan(mod, ma.kw, ma.v, ma.v.span), ma.v.via);
+  else if (ma.v.t === 'str') maxAge = known(ma.v.v, ma.v.span, ma.v.via);
+  else maxAge = unknown(`max_age: ${reasonOf(ma.v)}`, ma.v.span);
+
+  // ── private network (≥ 0.51)
+  const pn = opt('allow_private_network');
+  const privateNetwork = forAnyOrigin(boolOption(mod, pn?.kw, pn?.v, false, callSpan, dflt('allow_private_network=False')), origin);
+
+  // ── error coverage (§2.3)
+  const errorCoverage = form === 'wrap'
+    ? known({ covers: 'all' as const, detail: 'CORSMiddleware wraps the whole app, ServerErrorMiddleware included (§2.3)' }, callSpan)
+    : known({ covers: 'not-unhandled' as const, detail: 'unhandled exceptions become 500 responses built by ServerErrorMiddleware, outside CORSMiddleware (§2.3)' }, callSpan);
+
+  const policy: CorsPolicy = {
+    id: `${mod.path}#${call.start}`,
+    kind: 'fastapi',
+    mechanism: 'starlette-middleware',
+    layer: 'app',
+    span: callSpan,
+    scope: { level: 'app', label: app.label },
+    appId: app.id,
+    origin,
+    credentials,
+    allowMethods,
+    allowHeaders,
+    exposeHeaders,
+    maxAge,
+    // Starlette adds `Vary: Origin` whenever the ACAO depends on the request (§2.2).
+    varyOrigin: known(true, callSpan, 'CORSMiddleware adds Vary: Origin (§2.2)'),
+    preflight: known({ handled: 'automatic', detail: 'CORSMiddleware answers OPTIONS with Access-Control-Request-Method itself (§2.2)', span: callSpan }, callSpan),
+    errorCoverage,
+    privateNetwork,
+    headerWrites: [],
+    shadowedBy: form === 'wrap' ? [] : shadowing(ctx, mod, scope, call, app, form),
+  };
+  void versionNote;
+  ctx.policies.push(policy);
+  ensureApp(ctx, app, mod, versions);
+}
+
+/**
+ * Access-Control-Allow-Private-Network goes only to origins the policy allows (§2.2, §3.3): it reaches
+ * "any origin" only when the origin policy accepts any origin.
+ */
+export function forAnyOrigin(pn: Valued<boolean>, origin: Valued<OriginPolicy>): Valued<boolean> {
+  if (!pn.known || !pn.value) return pn;
+  if (!origin.known) return unknown(`depends on the allowed origins (${origin.reason})`, pn.span);
+  if (origin.value.kind === 'reflect-any' || origin.value.kind === 'wildcard') return pn;
+  return known(false, pn.span, 'only sent to the allowed origins');
+}
+
+/**
+ * CORS headers written in a route handler (`response.headers[...] = ...`). A preflight for the path reaches
+ * the router, which answers 405 unless an OPTIONS route exists for it (§2.3).
+ */
+function routeHeaders(ctx: StarletteContext, mod: PyModule, decorated: PyNode, def: PyNode, fns: PyNode[]): void {
+  const scope = scopeAt(ctx.host, mod, fns);
+  const routes = routeDecorators(ctx.ev, mod, decorated, scope);
+  if (routes.length === 0) return;
+  const fnScope = scopeAt(ctx.host, mod, [...fns, def]);
+  const writes = headerWrites(ctx.ev, mod, def, fnScope, 'fastapi');
+  if (!writes.some((w) => w.name.startsWith('access-control-'))) return;
+  const r0 = routes[0] as (typeof routes)[number];
+  const app = appRef(ctx, r0.receiver, scope, mod);
+  const span = spanOf(mod, r0.deco);
+  const methods = [...new Set(routes.flatMap((r) => r.methods))];
+  const paths = routes.map((r) => r.path).filter((p): p is string => p !== undefined);
+  const vary = writes.filter((w) => w.name === 'vary');
+  const versions = versionsFor(ctx.host, mod.path);
+  const policy: CorsPolicy = {
+    id: `${mod.path}#${def.start}`,
+    kind: 'fastapi',
+    mechanism: 'fastapi-manual',
+    layer: 'app',
+    span,
+    scope: { level: 'route', paths, methods, label: `route ${methods.join(',')} ${paths.join(', ')}` },
+    appId: app.id,
+    origin: manualOrigin(ctx.ev, mod, fnScope, writes, span),
+    credentials: writeCredentials(writes, span),
+    allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, span),
+    allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
+    exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
+    maxAge: known(null, span),
+    varyOrigin: vary.length === 0 ? known(false, span, 'no Vary header is written') : vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value)) ? known(true, (vary[0] as ManualWrite).span) : unknown('Vary value', (vary[0] as ManualWrite).span),
+    preflight: methods.includes('OPTIONS')
+      ? known({ handled: 'explicit', detail: 'the route answers OPTIONS itself', span }, span)
+      : known({ handled: 'missing', detail: 'the router answers the OPTIONS preflight with 405 and no CORS headers unless an OPTIONS route exists (§2.3)', span }, span),
+    errorCoverage: known({ covers: 'not-unhandled', detail: 'errors raised by the route are answered without these headers (§2.3)' }, span),
+    privateNetwork: known(false, span),
+    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
+    shadowedBy: [],
+  };
+  ctx.policies.push(policy);
+  ensureApp(ctx, app, mod, versions);
+  // An OPTIONS route for one of these paths answers the preflight (it may set the headers itself).
+  const model = ctx.apps.get(app.id);
+  if (!methods.includes('OPTIONS') && model?.routes.some((r) => r.methods.includes('OPTIONS') && (paths.includes(r.path) || r.path.includes('{')))) {
+    policy.preflight = known({ handled: 'explicit', detail: 'an OPTIONS route answers preflights', span }, span);
+  }
+}
+
+function methodList(v: PyVal): Valued<TokenList> {
+  if (v.t === 'str') {
+    // A string is iterated character by character by Starlette: nothing sensible is sent (§2.1).
+    return unknown('allow_methods is a string: Starlette treats it as a sequence of characters', v.span);
+  }
+  const s = strItems(v);
+  if (!s || s.unknownSpans.length || s.other.length) return unknown(`allow_methods: ${reasonOf(v)}`, v.span);
+  const star = s.items.find((i) => i.v === '*');
+  if (star) return known({ kind: 'list', items: ALL_METHODS.map((m) => ({ value: m, span: star.span })) }, star.span, 'allow_methods=["*"] sends every method (§2.1)');
+  return known({ kind: 'list', items: tokensOf(s.items) }, v.span, v.via);
+}
+
+function originPolicy(
+  mod: PyModule,
+  origins: { kw: PyNode; v: PyVal } | undefined,
+  regex: { kw: PyNode; v: PyVal } | undefined,
+  credentials: Valued<boolean>,
+  callSpan: Span,
+  starlette: DepVersion | undefined,
+  splat: Valued<never> | undefined,
+): Valued<OriginPolicy> {
+  if (splat) return splat;
+  const entries: OriginEntry[] = [];
+  const unknownEntries: Span[] = [];
+  let allowAll: { span: Span; via?: string } | undefined;
+  if (origins) {
+    const v = origins.v;
+    if (v.t === 'unknown') return unknown(`allow_origins: ${v.reason}`, v.span);
+    if (v.t === 'str') {
+      // `origin in "<string>"`: a substring test; `"*" in s` makes it allow-all (§2.1).
+      if (v.v.includes('*')) allowAll = { span: v.span, ...(v.via ? { via: v.via } : {}) };
+      else entries.push({ type: 'substring', haystack: v.v, span: v.span });
+    } else if (v.t === 'seq') {
+      for (const i of v.items) {
+        if (i.t === 'str') {
+          if (i.v === '*') allowAll = { span: i.span, ...(i.via ? { via: i.via } : {}) };
+          else entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span });
+        } else if (i.t === 'unknown') unknownEntries.push(i.span);
+        else unknownEntries.push(i.span);
+      }
+    } else return unknown(`allow_origins: ${reasonOf(v)}`, v.span);
+  }
+  if (regex && regex.v.t !== 'none') {
+    const r = regex.v;
+    if (r.t === 'str' || r.t === 'regex') {
+      // fullmatch since 0.13.1; re.match (prefix only) before (§2.1).
+      const old = isBelow(starlette, '0.13.1') === true;
+      entries.push({ type: 'regex', pattern: r.t === 'str' ? r.v : r.pattern, flags: r.t === 'regex' ? r.flags : '', flavor: 'python', mode: old ? 'match' : 'fullmatch', span: r.span });
+    } else if (r.t === 'unknown') {
+      if (!allowAll) return unknown(`allow_origin_regex: ${r.reason}`, r.span);
+    }
+  }
+  if (allowAll) {
+    if (!credentials.known) return unknown(`allow_origins=["*"] reflects or not depending on allow_credentials (${credentials.reason})`, allowAll.span);
+    if (credentials.value) {
+      // `["*"]` + credentials reflects any Origin with ACAC: true (§2.2, ≥0.15 on preflights; simple
+      // requests with a Cookie since 0.4.1, all simple requests since 1.0).
+      const pre015 = isBelow(starlette, '0.15.0') === true;
+      const how = pre015
+        ? 'Starlette before 0.15 reflects the request Origin on requests that carry cookies (§2.2)'
+        : 'Starlette reflects the request Origin (§2.2)';
+      return known({ kind: 'reflect-any' }, allowAll.span, `allow_origins=["*"] with allow_credentials=True: ${how}${allowAll.via ? `; ${allowAll.via}` : ''}`);
+    }
+    return known({ kind: 'wildcard' }, allowAll.span, allowAll.via);
+  }
+  const span = origins ? origins.v.span : regex ? regex.v.span : callSpan;
+  const via = origins ? origins.v.via : !origins && !regex ? 'default allow_origins=() (no origin allowed)' : undefined;
+  void mod;
+  return known({ kind: 'allow-list', entries, unknownEntries }, span, via);
+}
+
+// ─── Middleware order (§2.3) ─────────────────────────────────────────────────────────────────────
+
+function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
+  const body = fn.fields.body;
+  if (!body) return undefined;
+  let why: string | undefined;
+  const assignedFromCallNext = new Set<string>();
+  walk(body, (n) => {
+    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.right && /call_next|await\s+\w+\(/.test(mod.text.slice(n.fields.right.start, n.fields.right.end))) {
+      assignedFromCallNext.add(n.fields.left.text ?? '');
+    }
+  });
+  walk(body, (n) => {
+    if (why) return;
+    if (n.type === 'raise_statement') why = 'it raises an exception';
+    if (n.type === 'return_statement') {
+      const e = n.children[0];
+      if (!e) return;
+      const t = mod.text.slice(e.start, e.end);
+      if (/call_next/.test(t)) return;
+      if (e.type === 'identifier' && assignedFromCallNext.has(e.text ?? '')) return;
+      why = `it can return its own response (${t.length > 40 ? t.slice(0, 40) + '...' : t})`;
+    }
+  });
+  return why;
+}
+
+function classifyMiddleware(ctx: StarletteContext, cls: PyVal, text: string): MiddlewareUse['shortCircuits'] {
+  if (cls.t === 'class') {
+    const body = cls.node.fields.body;
+    if (body) {
+      const idx = indexBlock(body);
+      for (const m of ['dispatch', '__call__']) {
+        const b = idx.bindings.get(m);
+        const last = b?.[b.length - 1];
+        if (last && last.kind === 'def') {
+          const why = shortCircuitFunction(cls.mod, last.node);
+          if (why) return { kind: /auth/i.test(cls.name) ? 'auth' : 'middleware', why };
+          return undefined;
+        }
+      }
+    }
+    if (SHORT_CIRCUIT.test(cls.name) && !BENIGN.test(cls.name)) return { kind: /auth/i.test(cls.name) ? 'auth' : 'middleware', why: 'it can answer requests itself' };
+    return undefined;
+  }
+  const name = cls.t === 'ext' ? (cls.qname.split('.').pop() as string) : text;
+  if (BENIGN.test(name)) return undefined;
+  if (SHORT_CIRCUIT.test(name)) return { kind: /auth/i.test(name) ? 'auth' : 'middleware', why: 'it can answer requests itself (redirects, 400/401/429)' };
+  void ctx;
+  return undefined;
+}
+
+/** Middleware that runs outside (before) this CORSMiddleware on the same app. */
+function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef, form: 'add_middleware' | 'constructor'): ShadowingStep[] {
+  const out: ShadowingStep[] = [];
+  const { ev, host } = ctx;
+  const sameApp = (expr: PyNode | undefined, s: Scope) => {
+    if (!expr) return false;
+    const r = appRef(ctx, expr, s, mod);
+    return r.id === app.id;
+  };
+  walk(mod.root, (n, fns) => {
+    // add_middleware calls after the CORS one (add_middleware inserts at 0: last added is outermost), and
+    // for the constructor form every add_middleware at all (they wrap the constructor's list).
+    if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'add_middleware') {
+      if (form === 'add_middleware' && n.start <= corsCall.start) return;
+      const s = scopeAt(host, mod, fns);
+      if (!sameApp(n.fields.function.fields.object, s)) return;
+      const a = callArgs(n).positional[0];
+      if (!a) return;
+      const cls = ev.eval(a, s);
+      if (isCorsClass(cls)) return;
+      const text = mod.text.slice(a.start, a.end);
+      const sc = classifyMiddleware(ctx, cls, text);
+      if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `is added after CORSMiddleware, so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+    }
+    // @app.middleware("http") functions registered after CORSMiddleware.
+    if (n.type === 'decorated_definition') {
+      const def = n.fields.definition;
+      if (!def || def.type !== 'function_definition') return;
+      for (const d of n.children) {
+        if (d.type !== 'decorator') continue;
+        const c = d.children[0];
+        if (c?.type !== 'call' || c.fields.function?.type !== 'attribute' || c.fields.function.fields.attribute?.text !== 'middleware') continue;
+        if (form === 'add_middleware' && n.start <= corsCall.start) continue;
+        const s = scopeAt(host, mod, fns);
+        if (!sameApp(c.fields.function.fields.object, s)) continue;
+        const why = shortCircuitFunction(mod, def);
+        const name = def.fields.name?.text ?? 'middleware';
+        if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, d), label: name, effect: `is an HTTP middleware registered after CORSMiddleware, so it runs outside it: when ${why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+      }
+    }
+  });
+  // Constructor form: entries before CORS in the same middleware list are outer.
+  if (form === 'constructor') {
+    const c = constructorAppOf(ctx, mod, corsCall, scope);
+    if (c.listPos && c.listPos.list.t === 'seq') {
+      for (const item of c.listPos.list.items.slice(0, c.listPos.index)) {
+        if (item.t !== 'call' || item.node.fields.function === undefined) continue;
+        const a = callArgs(item.node).positional[0];
+        if (!a) continue;
+        const cls = ev.eval(a, { mod: item.mod });
+        const text = item.mod.text.slice(a.start, a.end);
+        const sc = classifyMiddleware(ctx, cls, text);
+        if (sc) out.push({ kind: sc.kind, span: item.span, label: text, effect: `comes before CORSMiddleware in middleware=[...], so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+      }
+    }
+  }
+  return out;
+}
+
+// ─── App model: routes, JSON bodies, headers read ────────────────────────────────────────────────
+
+function ensureApp(ctx: StarletteContext, app: AppRef, mod: PyModule, versions: ReturnType<typeof versionsFor>): void {
+  if (ctx.apps.has(app.id)) return;
+  const fw = versions.get('fastapi') ?? versions.get('starlette');
+  const fwName = versions.has('fastapi') ? 'fastapi' : versions.has('starlette') ? 'starlette' : app.obj && /Starlette/.test(app.obj.qname) ? 'starlette' : 'fastapi';
+  const model: AppModel = {
+    id: app.id,
+    kind: 'fastapi',
+    span: app.span,
+    label: app.label,
+    framework: { name: fwName, ...(fw ? { version: fw.exact ?? `>=${fw.min}`, span: fw.span } : {}) },
+    routes: [],
+    readsHeaders: [],
+  };
+  ctx.apps.set(app.id, model);
+  if (!app.obj) return;
+  const modules = new Map<string, PyModule>();
+  collectRoutes(ctx, app.obj, '', model.routes, modules, new Set());
+  modules.set(mod.path, mod);
+  modules.set(app.obj.mod.path, app.obj.mod);
+  model.readsHeaders = headersRead(ctx, [...modules.values()], model.routes);
+}
+
+interface RouteWithFn extends Route {
+  fn?: { mod: PyModule; node: PyNode };
+}
+
+function pathOf(v: PyVal | undefined): string | undefined {
+  return v && v.t === 'str' ? v.v : undefined;
+}
+
+/** Routes declared on an app or router object, following include_router (cycle-safe). */
+function collectRoutes(ctx: StarletteContext, target: Extract<PyVal, { t: 'call' }>, prefix: string, out: RouteWithFn[], modules: Map<string, PyModule>, seen: Set<string>): void {
+  const key = objKey(target) as string;
+  if (seen.has(key) || seen.size > 200) return;
+  seen.add(key);
+  const { ev, host } = ctx;
+  // APIRouter(prefix="/x")
+  const own = callArgs(target.node).keywords.get('prefix');
+  const ownPrefix = own ? pathOf(ev.eval(own.fields.value, { mod: target.mod })) ?? '' : '';
+  const base = prefix + ownPrefix;
+  // Where decorators on this object can be: its module, and modules importing it are out of reach (cheap
+  // heuristic: the defining module only, which is how FastAPI projects are written).
+  const isTarget = (expr: PyNode | undefined, s: Scope) => {
+    if (!expr) return false;
+    if (expr.type !== 'identifier' && expr.type !== 'attribute') return false;
+    const v = ev.eval(expr, s);
+    return objKey(v) === key;
+  };
+  // Decorators on this object: in its module, or in modules that module imports (`from . import routes`).
+  for (const mod of [target.mod, ...importedModules(ev, target.mod)]) {
+  modules.set(mod.path, mod);
+  walk(mod.root, (n, fns) => {
+    if (n.type === 'decorated_definition') {
+      const def = n.fields.definition;
+      if (!def || def.type !== 'function_definition') return;
+      for (const d of n.children) {
+        const c = d.type === 'decorator' ? d.children[0] : undefined;
+        if (c?.type !== 'call' || c.fields.function?.type !== 'attribute') continue;
+        const meth = c.fields.function.fields.attribute?.text ?? '';
+        if (!(meth in ROUTE_DECORATORS) && meth !== 'api_route' && meth !== 'route') continue;
+        const s = scopeAt(host, mod, fns);
+        if (!isTarget(c.fields.function.fields.object, s)) continue;
+        const a = callArgs(c);
+        const p = pathOf(a.positional[0] ? ev.eval(a.positional[0], s) : a.keywords.get('path') ? ev.eval(a.keywords.get('path')?.fields.value, s) : undefined) ?? '';
+        let methods = ROUTE_DECORATORS[meth];
+        if (!methods) {
+          const m = a.keywords.get('methods');
+          const mv = m ? ev.eval(m.fields.value, s) : undefined;
+          const si = mv ? strItems(mv) : undefined;
+          methods = si && !si.unknownSpans.length ? si.items.map((i) => i.v.toUpperCase()) : m ? [] : ['GET'];
+        }
+        if (methods.length === 0) continue;
+        out.push({ methods, path: base + p, span: spanOf(mod, d), fn: { mod, node: def }, jsonBody: methods.some((x) => x !== 'GET' && x !== 'HEAD' && x !== 'DELETE') && hasJsonBody(ctx, mod, def, base + p) });
+      }
+    }
+    if (n.type === 'call' && n.fields.function?.type === 'attribute') {
+      const meth = n.fields.function.fields.attribute?.text;
+      if (meth !== 'include_router' && meth !== 'add_api_route') return;
+      const s = scopeAt(host, mod, fns);
+      if (!isTarget(n.fields.function.fields.object, s)) return;
+      const a = callArgs(n);
+      if (meth === 'include_router') {
+        const r = a.positional[0] ? ev.eval(a.positional[0], s) : a.keywords.get('router') ? ev.eval(a.keywords.get('router')?.fields.value, s) : undefined;
+        const px = a.keywords.get('prefix');
+        const pre = px ? pathOf(ev.eval(px.fields.value, s)) ?? '' : '';
+        if (r && r.t === 'call' && ROUTER_QNAME.test(r.qname)) collectRoutes(ctx, r, base + pre, out, modules, seen);
+      } else {
+        const p = pathOf(a.positional[0] ? ev.eval(a.positional[0], s) : undefined) ?? '';
+        const m = a.keywords.get('methods');
+        const mv = m ? ev.eval(m.fields.value, s) : undefined;
+        const si = mv ? strItems(mv) : undefined;
+        const methods = si && !si.unknownSpans.length ? si.items.map((i) => i.v.toUpperCase()) : m ? [] : ['GET'];
+        if (methods.length) out.push({ methods, path: base + p, span: spanOf(mod, n) });
+      }
+    }
+  });
+  }
+}
+
+const NON_BODY_DEFAULTS = /^(fastapi\.)?(params\.)?(Query|Path|Header|Cookie|Depends|Security|Form|File|UploadFile)\b/;
+const PRIMITIVE_TYPES = /^(str|int|float|bool|bytes|Optional\[(str|int|float|bool)\]|UUID|uuid\.UUID|date|datetime|Decimal|Request|Response|BackgroundTasks|WebSocket|HTTPConnection|Session|AsyncSession|UploadFile|SecurityScopes|Any)$/;
+
+/** FastAPI reads a JSON body for a pydantic model / dict / list parameter or `Body()` (§5.3: JSON preflights). */
+function hasJsonBody(ctx: StarletteContext, mod: PyModule, fn: PyNode, path: string): boolean {
+  const pathParams = new Set([...path.matchAll(/\{(\w+)/g)].map((m) => m[1] as string));
+  for (const p of fn.fields.parameters?.children ?? []) {
+    const name = p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text;
+    if (!name || name === 'self' || pathParams.has(name)) continue;
+    const type = p.fields.type;
+    const typeText = type ? mod.text.slice(type.start, type.end).trim() : '';
+    const def = p.fields.value;
+    const defText = def ? mod.text.slice(def.start, def.end) : '';
+    if (/^(fastapi\.)?Body\(/.test(defText) || /\bBody\(/.test(typeText)) return true;
+    if (NON_BODY_DEFAULTS.test(defText) || /Annotated\[.*\b(Query|Path|Header|Cookie|Depends|Security|Form|File)\(/.test(typeText)) continue;
+    if (!typeText || PRIMITIVE_TYPES.test(typeText)) continue;
+    if (/^(dict|Dict|list|List|set|Set)\b/.test(typeText) && !/^(list|List)\[(str|int|float)\]$/.test(typeText)) return true;
+    const core = /^(?:Optional\[)?([A-Za-z_][\w.]*)\]?$/.exec(typeText)?.[1];
+    if (!core) continue;
+    const v = ctx.ev.eval({ type: 'identifier', start: type?.start ?? 0, end: type?.end ?? 0, children: [], fields: {}, text: core.split('.')[0] as string }, { mod });
+    // FastAPI reads any pydantic model parameter from the body; an unresolved capitalized class name is
+    // almost always one (imported from a schemas module the analysis could not follow).
+    if (v.t === 'class' && ctx.ev.derivesFrom(v, ['BaseModel', 'SQLModel', 'RootModel', 'Schema']) !== undefined) return true;
+    if (v.t === 'class' && ctx.ev.bases(v).some((b) => b.t === 'unknown')) return true;
+    if (v.t === 'unknown' && /^[A-Z]/.test(core)) return true;
+    if (v.t === 'ext' && /^(pydantic|sqlmodel)\./.test(v.qname)) return true;
+  }
+  // await request.json()
+  const body = fn.fields.body;
+  return body ? /\.json\(\)/.test(mod.text.slice(body.start, body.end)) && /\brequest\b/.test(mod.text.slice(body.start, body.end)) : false;
+}
+
+const SCHEMES = /(^|\.)(OAuth2PasswordBearer|OAuth2AuthorizationCodeBearer|OAuth2|HTTPBearer|HTTPBasic|HTTPDigest|OpenIdConnect|HTTPAuthorizationCredentials)$/;
+
+/** Request headers the app reads: security schemes, Header() parameters, request.headers lookups. */
+function headersRead(ctx: StarletteContext, mods: PyModule[], routes: RouteWithFn[]): HeaderRead[] {
+  const out: HeaderRead[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, span: Span) => {
+    const n = name.toLowerCase();
+    if (!isClientHeader(n)) return;
+    const k = `${n}|${span.file}|${span.start}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push({ name: n, span });
+  };
+  // Follow project imports one level from the route modules (dependencies live in deps.py / security.py).
+  const all = new Map(mods.map((m) => [m.path, m]));
+  for (const m of mods) {
+    for (const s of ctx.ev.index(m).statements) {
+      if (s.type !== 'import_from_statement') continue;
+      for (const [, b] of ctx.ev.index(m).bindings) {
+        for (const x of b) {
+          if (x.stmt !== s || x.kind !== 'import-from') continue;
+          const v = ctx.ev.importFrom(m, x.module, x.level, x.name, spanOf(m, s));
+          const target = v.t === 'module' ? v.mod : v.t === 'func' || v.t === 'class' || v.t === 'call' ? v.mod : undefined;
+          if (target && all.size < 60) all.set(target.path, target);
+        }
+      }
+    }
+  }
+  for (const m of all.values()) {
+    walk(m.root, (n, fns) => {
+      const f = n.type === 'call' ? n.fields.function : undefined;
+      const ft = f ? m.text.slice(f.start, f.end) : '';
+      if (f && /(Bearer|OAuth2|HTTPBasic|HTTPDigest|OpenIdConnect|APIKeyHeader|Header)$/.test(ft)) {
+        const callee = ctx.ev.eval(f, scopeAt(ctx.host, m, fns));
+        if (callee.t !== 'ext' || !/^fastapi\b/.test(callee.qname)) return;
+        if (SCHEMES.test(callee.qname)) add('authorization', spanOf(m, n));
+        else if (/APIKeyHeader$/.test(callee.qname)) {
+          const a = callArgs(n);
+          const nm = a.keywords.get('name')?.fields.value ?? a.positional[0];
+          const v = nm ? ctx.ev.eval(nm, scopeAt(ctx.host, m, fns)) : undefined;
+          if (v?.t === 'str') add(v.v, spanOf(m, n));
+        }
+      }
+      // request.headers["X-Token"] / request.headers.get("authorization")
+      if (n.type === 'subscript' || n.type === 'call') {
+        const obj = n.type === 'subscript' ? n.fields.value : n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'get' ? n.fields.function.fields.object : undefined;
+        if (!obj || obj.type !== 'attribute' || obj.fields.attribute?.text !== 'headers') return;
+        const keyNode = n.type === 'subscript' ? n.fields.subscript : callArgs(n).positional[0];
+        if (keyNode?.type !== 'string') return;
+        const k = ctx.ev.evalString(keyNode, { mod: m });
+        if (k.t === 'str') add(k.v, spanOf(m, n));
+      }
+    });
+  }
+  // Header() parameters of route functions.
+  for (const r of routes) {
+    if (!r.fn) continue;
+    const { mod, node } = r.fn;
+    for (const p of node.fields.parameters?.children ?? []) {
+      const name = p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text;
+      if (!name) continue;
+      const texts = [p.fields.value, p.fields.type].filter((x): x is PyNode => !!x).map((x) => mod.text.slice(x.start, x.end));
+      const h = texts.map((t) => /\bHeader\(([^)]*)\)/.exec(t)).find((x) => x);
+      if (!h) continue;
+      const alias = /alias\s*=\s*["']([^"']+)["']/.exec(h[1] ?? '')?.[1];
+      const noConvert = /convert_underscores\s*=\s*False/.test(h[1] ?? '');
+      add(noConvert && !alias ? name : headerParamName(name, alias), spanOf(mod, p));
+    }
+  }
+  return out;
+}
+
+export function finishRoutes(apps: Map<string, AppModel>): void {
+  for (const a of apps.values()) a.routes = a.routes.map((r) => {
+    const { fn: _fn, ...rest } = r as RouteWithFn;
+    void _fn;
+    return rest;
+  });
+}

@@ -1,0 +1,97 @@
+/** The Python parser (web-tree-sitter + tree-sitter-python): current syntax, positions, error recovery. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initPythonParser, parsePython, type PyNode } from '../../src/extractors/python/parser.js';
+
+beforeAll(() => initPythonParser());
+
+function find(n: PyNode, type: string): PyNode | undefined {
+  if (n.type === type) return n;
+  for (const c of n.children) {
+    const r = find(c, type);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+describe('python parser', () => {
+  it('accepts 3.12 syntax without errors', () => {
+    const src = [
+      'type Point[T] = tuple[T, T]',
+      'def first[T](xs: list[T]) -> T:',
+      '    return xs[0]',
+      'class Box[T]:',
+      '    pass',
+      'match cmd:',
+      '    case {"origins": [*rest]} if (n := len(rest)) > 0:',
+      '        pass',
+      '    case _:',
+      '        pass',
+      'msg = f"{cfg["origins"]!r:>10} and {f\'{x}\'}"',
+      'try:',
+      '    pass',
+      'except* ValueError as e:',
+      '    pass',
+      '@app.get("/x")',
+      '@decorator',
+      'async def h(): await x',
+      'lambda *a, **k: (yield)',
+    ].join('\n');
+    const m = parsePython(src);
+    expect(m.errors).toEqual([]);
+  });
+
+  it('positions are UTF-16 offsets (non-BMP characters before the node)', () => {
+    const src = '# 😀 é\norigins = ["https://ü.example"]\n';
+    const m = parsePython(src);
+    const s = find(m.root, 'string') as PyNode;
+    expect(src.slice(s.start, s.end)).toBe('"https://ü.example"');
+  });
+
+  it('recovers from syntax errors with positions and keeps later statements', () => {
+    const src = 'def f(:\n    pass\nx = [1, 2\ny = 3\n';
+    const m = parsePython(src);
+    expect(m.errors.length).toBeGreaterThan(0);
+    expect(m.errors[0]!.start).toBeGreaterThanOrEqual(src.indexOf('('));
+    expect(m.errors[0]!.start).toBeLessThanOrEqual(src.indexOf(':'));
+    expect(find(m.root, 'function_definition')).toBeDefined();
+  });
+
+  it('survives very deep nesting', () => {
+    const src = 'x = ' + '('.repeat(3000) + '1' + ')'.repeat(3000) + '\n';
+    expect(() => parsePython(src)).not.toThrow();
+  });
+
+  // Throughput on a large Python tree, e.g. CORS_LINT_PY_BENCH=<a python3 stdlib directory> (opt-in).
+  const stdlib = process.env.CORS_LINT_PY_BENCH;
+  it.skipIf(!stdlib || !fs.existsSync(stdlib))('parse throughput on a large tree', () => {
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory() && !['site-packages', 'dist-packages', 'test', 'tests', 'lib2to3'].includes(e.name)) walk(p);
+        else if (e.isFile() && e.name.endsWith('.py')) files.push(p);
+      }
+    };
+    walk(stdlib as string);
+    const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
+    const bytes = texts.reduce((a, t) => a + t.length, 0);
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    let errorFiles = 0;
+    const errorNames: string[] = [];
+    texts.forEach((t, i) => {
+      const m = parsePython(t);
+      if (m.errors.length) {
+        errorFiles++;
+        if (errorNames.length < 10) errorNames.push(files[i] as string);
+      }
+    });
+    const ms = performance.now() - t0;
+    // CPU time as well: wall time is meaningless on a loaded machine.
+    const cpuMs = process.cpuUsage(c0).user / 1000;
+    console.log(JSON.stringify({ stdlib, files: files.length, mb: +(bytes / 1e6).toFixed(1), wallMs: Math.round(ms), cpuMs: Math.round(cpuMs), filesPerCpuSec: Math.round((files.length / cpuMs) * 1000), mbPerCpuSec: +((bytes / 1e6 / cpuMs) * 1000).toFixed(2), errorFiles, errorNames, rssMb: Math.round(process.memoryUsage().rss / 1e6) }));
+    expect(errorFiles).toBe(0);
+  });
+});

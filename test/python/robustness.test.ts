@@ -1,0 +1,42 @@
+/** Never crash on odd input: mutated fixtures (deterministic seed) go through the extractor. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { expect, it } from 'vitest';
+import { extractPy } from './helpers.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '..', '..', 'fixtures');
+
+it('mutated fixtures never throw', async () => {
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.py')) files.push(p);
+    }
+  };
+  for (const kind of ['fastapi', 'flask']) if (fs.existsSync(path.join(FIXTURES, kind))) walk(path.join(FIXTURES, kind));
+  let seed = 42;
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const failures: string[] = [];
+  for (const f of files) {
+    const src = fs.readFileSync(f, 'utf8');
+    for (let k = 0; k < 4; k++) {
+      let s = src;
+      for (let j = 0; j < 3; j++) {
+        const i = Math.floor(rnd() * s.length);
+        const op = rnd();
+        s = op < 0.4 ? s.slice(0, i) + s.slice(i + 1 + Math.floor(rnd() * 5)) : op < 0.7 ? s.slice(0, i) + '([{"\'\\:=,'[Math.floor(rnd() * 10)] + s.slice(i) : s.slice(0, i) + s.slice(i).replace(/\n/, '\n    ');
+      }
+      try {
+        await extractPy({ 'm.py': s });
+      } catch (e) {
+        failures.push(`${path.basename(f)}#${k}: ${(e as Error).message}`);
+      }
+    }
+  }
+  expect(failures).toEqual([]);
+}, 120_000);

@@ -1,0 +1,240 @@
+/** FastAPI/Starlette extraction, checked at the model level (cors-semantics.md §2). */
+import { describe, expect, it } from 'vitest';
+import { extractPy, only, originOf, val } from './helpers.js';
+
+const HEAD = `from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\n`;
+
+describe('CORSMiddleware options', () => {
+  it('["*"] with credentials reflects any origin, pointing at the "*" (§2.2)', async () => {
+    const r = await extractPy({ 'main.py': HEAD + `app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n` });
+    const p = only(r);
+    expect(p.kind).toBe('fastapi');
+    expect(p.mechanism).toBe('starlette-middleware');
+    expect(originOf(p)).toEqual({ kind: 'reflect-any' });
+    expect(r.text(p.origin.span)).toBe('"*"');
+    expect(r.text(p.credentials.span)).toBe('allow_credentials=True');
+    expect(val(p.credentials)).toBe(true);
+  });
+
+  it('["*"] without credentials is a literal wildcard; defaults: GET only, safelisted headers, max-age 600', async () => {
+    const r = await extractPy({ 'main.py': HEAD + `app.add_middleware(CORSMiddleware, allow_origins=["*"])\n` });
+    const p = only(r);
+    expect(originOf(p)).toEqual({ kind: 'wildcard' });
+    const methods = val(p.allowMethods);
+    expect(methods.kind === 'list' && methods.items.map((t) => t.value)).toEqual(['GET']);
+    expect(p.allowMethods.known && p.allowMethods.via).toBe('default');
+    const headers = val(p.allowHeaders);
+    expect(headers.kind === 'list' && headers.items.map((t) => t.value)).toEqual(['Accept', 'Accept-Language', 'Content-Language', 'Content-Type']);
+    expect(val(p.maxAge)).toBe('600');
+    expect(val(p.varyOrigin)).toBe(true);
+    expect(val(p.preflight).handled).toBe('automatic');
+    expect(val(p.errorCoverage).covers).toBe('not-unhandled');
+  });
+
+  it('["*"] methods expand to ALL_METHODS and ["*"] headers echo (§2.1, §2.2)', async () => {
+    const r = await extractPy({ 'main.py': HEAD + `app.add_middleware(CORSMiddleware, allow_origins=["https://a.com"], allow_methods=["*"], allow_headers=["*"], expose_headers=["X-Total"])\n` });
+    const p = only(r);
+    const m = val(p.allowMethods);
+    expect(m.kind === 'list' && m.items.map((t) => t.value)).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+    expect(val(p.allowHeaders)).toEqual({ kind: 'echo' });
+    const e = val(p.exposeHeaders);
+    expect(e.kind === 'list' && e.items.map((t) => t.value)).toEqual(['X-Total']);
+    expect(originOf(p)).toMatchObject({ kind: 'allow-list', entries: [{ type: 'literal', value: 'https://a.com', caseInsensitive: false }] });
+  });
+
+  it('a string allow_origins is a substring test; a "*" inside it allows everything (§2.1)', async () => {
+    const r = await extractPy({ 'main.py': HEAD + `app.add_middleware(CORSMiddleware, allow_origins="https://a.com")\nb = CORSMiddleware(app, allow_origins="https://*.a.com")\n` });
+    expect(originOf(r.policies[0]!)).toMatchObject({ kind: 'allow-list', entries: [{ type: 'substring', haystack: 'https://a.com' }] });
+    expect(originOf(r.policies[1]!)).toEqual({ kind: 'wildcard' });
+  });
+
+  it('allow_origin_regex is fullmatch, or match before Starlette 0.13.1 (§2.1)', async () => {
+    const src = HEAD + `app.add_middleware(CORSMiddleware, allow_origin_regex=r"https://.*\\.a\\.com")\n`;
+    const now = await extractPy({ 'main.py': src });
+    expect(originOf(only(now))).toMatchObject({ kind: 'allow-list', entries: [{ type: 'regex', pattern: 'https://.*\\.a\\.com', flavor: 'python', mode: 'fullmatch' }] });
+    const old = await extractPy({ 'main.py': src, 'requirements.txt': 'fastapi==0.45.0\nuvicorn\n' });
+    expect(originOf(only(old))).toMatchObject({ kind: 'allow-list', entries: [{ type: 'regex', mode: 'match' }] });
+    const pinned = await extractPy({ 'main.py': src, 'requirements.txt': 'starlette==0.13.0\n' });
+    expect(originOf(only(pinned))).toMatchObject({ entries: [{ mode: 'match' }] });
+  });
+
+  it('the three forms: add_middleware, middleware=[Middleware(...)], and the wrapping form', async () => {
+    const r = await extractPy({
+      'main.py':
+        `from fastapi import FastAPI\nfrom starlette.middleware import Middleware\nfrom starlette.middleware.cors import CORSMiddleware\n` +
+        `a = FastAPI(middleware=[Middleware(CORSMiddleware, allow_origins=["https://a.com"])])\n` +
+        `b = FastAPI()\nb = CORSMiddleware(app=b, allow_origins=["https://b.com"])\n`,
+    });
+    expect(r.policies).toHaveLength(2);
+    const [a, b] = r.policies as [typeof r.policies[0], typeof r.policies[0]];
+    expect(val(a.errorCoverage).covers).toBe('not-unhandled');
+    expect(val(b.errorCoverage).covers).toBe('all');
+    expect(a.appId).toBe('main.py#' + r.text({ file: 'main.py', start: 0, end: 10_000 }).indexOf('FastAPI(middleware'));
+    expect(b.appId).toBe('main.py#' + r.text({ file: 'main.py', start: 0, end: 10_000 }).indexOf('FastAPI()'));
+  });
+
+  it('unknown values stay unknown: env var without default, **options, a list with an unknown element', async () => {
+    const r = await extractPy({
+      'main.py':
+        HEAD +
+        `import os\nopts = load()\n` +
+        `app.add_middleware(CORSMiddleware, allow_origins=os.environ["ORIGINS"].split(","), allow_credentials=True)\n` +
+        `app.add_middleware(CORSMiddleware, **opts)\n` +
+        `app.add_middleware(CORSMiddleware, allow_origins=["https://a.com", os.getenv("EXTRA")])\n`,
+    });
+    const [a, b, c] = r.policies;
+    expect(a!.origin.known).toBe(false);
+    expect(b!.origin.known).toBe(false);
+    expect(b!.credentials.known).toBe(false);
+    expect(originOf(c!)).toMatchObject({ kind: 'allow-list', entries: [{ value: 'https://a.com' }] });
+    expect((originOf(c!) as { unknownEntries: unknown[] }).unknownEntries).toHaveLength(1);
+  });
+
+  it('env defaults are known, with exact spans for each part of a split literal', async () => {
+    const r = await extractPy({ 'main.py': HEAD + `import os\norigins = os.getenv("ORIGINS", "https://a.com, https://b.com").split(",")\napp.add_middleware(CORSMiddleware, allow_origins=[o.strip() for o in origins])\n` });
+    const o = originOf(only(r));
+    expect(o.kind).toBe('allow-list');
+    const entries = (o as { entries: { type: string; value: string; span: { file: string; start: number; end: number } }[] }).entries;
+    expect(entries.map((e) => e.value)).toEqual(['https://a.com', 'https://b.com']);
+    expect(entries.map((e) => r.text(e.span))).toEqual(['https://a.com', 'https://b.com']);
+  });
+
+  it('allow_private_network counts only when every origin gets it', async () => {
+    const r = await extractPy({ 'main.py': HEAD + `app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_private_network=True)\napp.add_middleware(CORSMiddleware, allow_origins=["https://a.com"], allow_private_network=True)\n` });
+    expect(val(r.policies[0]!.privateNetwork)).toBe(true);
+    expect(val(r.policies[1]!.privateNetwork)).toBe(false);
+  });
+});
+
+describe('middleware order (§2.3)', () => {
+  it('middleware added after CORSMiddleware that can answer first shadows it; benign ones do not', async () => {
+    const r = await extractPy({
+      'main.py':
+        HEAD +
+        `from starlette.middleware.trustedhost import TrustedHostMiddleware\nfrom fastapi.middleware.gzip import GZipMiddleware\nfrom fastapi.responses import JSONResponse\n` +
+        `app.add_middleware(TrustedHostMiddleware, allowed_hosts=["a"])\n` +
+        `app.add_middleware(CORSMiddleware, allow_origins=["https://a.com"])\n` +
+        `app.add_middleware(GZipMiddleware)\n` +
+        `@app.middleware("http")\nasync def timing(request, call_next):\n    response = await call_next(request)\n    return response\n` +
+        `@app.middleware("http")\nasync def auth(request, call_next):\n    if not request.headers.get("x-key"):\n        return JSONResponse({}, status_code=401)\n    return await call_next(request)\n`,
+    });
+    const p = only(r);
+    expect(p.shadowedBy.map((s) => s.label)).toEqual(['auth']);
+  });
+
+  it('for the constructor list, entries before CORS are outer', async () => {
+    const r = await extractPy({
+      'main.py':
+        `from fastapi import FastAPI\nfrom starlette.middleware import Middleware\nfrom starlette.middleware.cors import CORSMiddleware\nfrom starlette.middleware.httpsredirect import HTTPSRedirectMiddleware\n` +
+        `app = FastAPI(middleware=[Middleware(HTTPSRedirectMiddleware), Middleware(CORSMiddleware, allow_origins=["https://a.com"])])\n`,
+    });
+    expect(only(r).shadowedBy.map((s) => s.label)).toEqual(['HTTPSRedirectMiddleware']);
+  });
+});
+
+describe('resolution across modules', () => {
+  it('settings from a pydantic BaseSettings class in another module, via a property and an lru_cache getter', async () => {
+    const r = await extractPy({
+      'app/__init__.py': '',
+      'app/core/__init__.py': '',
+      'app/core/config.py':
+        `from functools import lru_cache\nfrom pydantic_settings import BaseSettings\n` +
+        `class Settings(BaseSettings):\n    FRONTEND: str = "https://app.example.com"\n    EXTRA: list[str] = ["https://admin.example.com"]\n` +
+        `    @property\n    def origins(self) -> list[str]:\n        return [self.FRONTEND] + self.EXTRA\n` +
+        `@lru_cache\ndef get_settings():\n    return Settings()\n`,
+      'app/main.py': HEAD + `from app.core.config import get_settings\nsettings = get_settings()\napp.add_middleware(CORSMiddleware, allow_origins=settings.origins)\n`,
+    });
+    const o = originOf(only(r)) as { entries: { value: string; span: { file: string } }[] };
+    expect(o.entries.map((e) => e.value)).toEqual(['https://app.example.com', 'https://admin.example.com']);
+    expect(o.entries[0]!.span.file).toBe('app/core/config.py');
+  });
+
+  it('pydantic 2 URL types add a trailing slash to validated settings defaults; pydantic 1 does not', async () => {
+    const config = (imp: string) => `${imp}\nfrom pydantic import AnyHttpUrl\nclass Settings(BaseSettings):\n    ORIGINS: list[AnyHttpUrl] = ["https://a.com"]\nsettings = Settings()\n`;
+    const main = HEAD + `from config import settings\napp.add_middleware(CORSMiddleware, allow_origins=[str(o) for o in settings.ORIGINS])\n`;
+    const v2 = await extractPy({ 'config.py': config('from pydantic_settings import BaseSettings'), 'main.py': main });
+    expect((originOf(only(v2)) as { entries: { value: string }[] }).entries[0]!.value).toBe('https://a.com/');
+    const v1 = await extractPy({ 'config.py': config('from pydantic import BaseSettings'), 'main.py': main });
+    expect((originOf(only(v1)) as { entries: { value: string }[] }).entries[0]!.value).toBe('https://a.com');
+  });
+
+  it('relative imports, package __init__ re-exports and a validator that splits a string default', async () => {
+    const r = await extractPy({
+      'svc/__init__.py': '',
+      'svc/settings/__init__.py': 'from .base import settings\n',
+      'svc/settings/base.py':
+        `from pydantic import BaseSettings, validator\nclass S(BaseSettings):\n    CORS: str = "https://a.com,https://b.com"\n` +
+        `    @validator("CORS", pre=True)\n    def split(cls, v):\n        return [x.strip() for x in v.split(",")]\nsettings = S()\n`,
+      'svc/api/__init__.py': '',
+      'svc/api/app.py': HEAD + `from ..settings import settings\napp.add_middleware(CORSMiddleware, allow_origins=settings.CORS)\n`,
+    });
+    const o = originOf(only(r)) as { entries: { value: string }[] };
+    expect(o.entries.map((e) => e.value)).toEqual(['https://a.com', 'https://b.com']);
+  });
+});
+
+describe('app model', () => {
+  it('routes through APIRouter + include_router with prefixes, JSON bodies, headers read', async () => {
+    const r = await extractPy({
+      'requirements.txt': 'fastapi==0.110.0\n',
+      'routers/items.py':
+        `from typing import Annotated\nfrom fastapi import APIRouter, Header, Depends\nfrom fastapi.security import APIKeyHeader\nfrom pydantic import BaseModel\n` +
+        `router = APIRouter(prefix="/items")\nkey = APIKeyHeader(name="X-API-Key")\nclass Item(BaseModel):\n    name: str\n` +
+        `@router.post("/")\ndef create(item: Item, x_trace_id: Annotated[str | None, Header()] = None):\n    return item\n` +
+        `@router.api_route("/{id}", methods=["PUT", "PATCH"])\ndef put(id: int):\n    return {}\n`,
+      'main.py': HEAD + `from routers import items\napp.include_router(items.router, prefix="/v1")\napp.add_middleware(CORSMiddleware, allow_origins=["https://a.com"])\n@app.get("/health")\ndef health():\n    return {}\n`,
+    });
+    const app = r.apps[0]!;
+    expect(app.framework).toMatchObject({ name: 'fastapi', version: '0.110.0' });
+    expect(app.routes.map((x) => `${x.methods.join('|')} ${x.path} ${x.jsonBody ?? false}`).sort()).toEqual([
+      'GET /health false',
+      'POST /v1/items/ true',
+      'PUT|PATCH /v1/items/{id} false',
+    ]);
+    expect(app.readsHeaders.map((h) => h.name).sort()).toEqual(['x-api-key', 'x-trace-id']);
+  });
+});
+
+describe('robustness', () => {
+  it('a broken file gives a positioned parse error and is still analysed', async () => {
+    const src = HEAD + `def f(:\n    pass\napp.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)\n`;
+    const r = await extractPy({ 'main.py': src });
+    expect(r.parseErrors).toHaveLength(1);
+    expect(r.line({ file: 'main.py', start: r.parseErrors[0]!.start, end: 0 })).toBe(4);
+    expect(originOf(only(r))).toEqual({ kind: 'reflect-any' });
+  });
+
+  it('odd input never throws', async () => {
+    const inputs = ['', '\u0000\u0001 cors', 'cors = (((((' + '['.repeat(5000), '\ufeffimport cors\n' + 'x = 1 +\n'.repeat(200), '"""unterminated cors'];
+    for (const text of inputs) {
+      const r = await extractPy({ 'x.py': text });
+      expect(r.policies).toEqual([]);
+    }
+  });
+});
+
+describe('configuration helpers', () => {
+  it('starlette.config.Config with CommaSeparatedStrings and a default', async () => {
+    const r = await extractPy({
+      'main.py':
+        HEAD +
+        `from starlette.config import Config\nfrom starlette.datastructures import CommaSeparatedStrings\nconfig = Config(".env")\n` +
+        `ORIGINS = config("ORIGINS", cast=CommaSeparatedStrings, default="https://a.com, https://b.com")\n` +
+        `DEBUG = config("DEBUG", cast=bool, default=False)\n` +
+        `app.add_middleware(CORSMiddleware, allow_origins=list(ORIGINS), allow_credentials=DEBUG)\n`,
+    });
+    const p = only(r);
+    expect((originOf(p) as { entries: { value: string }[] }).entries.map((e) => e.value)).toEqual(['https://a.com', 'https://b.com']);
+    expect(val(p.credentials)).toBe(false);
+  });
+
+  it('json.loads of an env default, conditional expressions, module constants with append', async () => {
+    const r = await extractPy({
+      'main.py':
+        HEAD +
+        `import json, os\nDEBUG = False\nORIGINS = json.loads(os.getenv("ORIGINS", '["https://a.com"]'))\nORIGINS.append("https://b.com")\n` +
+        `app.add_middleware(CORSMiddleware, allow_origins=["*"] if DEBUG else ORIGINS)\n`,
+    });
+    expect((originOf(only(r)) as { entries: { value: string }[] }).entries.map((e) => e.value)).toEqual(['https://a.com', 'https://b.com']);
+  });
+});
