@@ -1,0 +1,15 @@
+import express from 'express';
+import cors from 'cors';
+
+const app = express();
+// PUT is not allowed, and only Content-Type is: the JSON PUT with Authorization fails its preflight.
+app.use(cors({ origin: 'https://app.example.com', methods: 'GET,POST', allowedHeaders: 'Content-Type' }));
+
+app.get('/api/items', (req, res) => res.json([{ id: 1 }]));
+app.put('/api/items', (req, res) => res.json({ ok: true }));
+app.post('/api/items', (req, res) => res.json({ ok: true }));
+app.get('/api/error', () => {
+  throw new Error('boom');
+});
+
+app.listen(Number(process.env.PORT), '127.0.0.1');

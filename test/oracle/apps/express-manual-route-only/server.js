@@ -1,0 +1,17 @@
+import express from 'express';
+
+const app = express();
+app.get('/api/items', (req, res) => {
+  res.set('Access-Control-Allow-Origin', 'https://app.example.com');
+  res.json([{ id: 1 }]);
+});
+app.put('/api/items', (req, res) => {
+  res.set('Access-Control-Allow-Origin', 'https://app.example.com');
+  res.json({ ok: true });
+});
+app.post('/api/items', (req, res) => res.json({ ok: true }));
+app.get('/api/error', () => {
+  throw new Error('boom');
+});
+
+app.listen(Number(process.env.PORT), '127.0.0.1');

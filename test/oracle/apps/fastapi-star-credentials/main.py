@@ -1,0 +1,32 @@
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+# Starlette reflects any origin here (the docs say it refuses).
+app.add_middleware(
+    CORSMiddleware,
+    allow_origins=["*"],
+    allow_credentials=True,
+    allow_methods=["*"],
+    allow_headers=["*"],
+)
+
+
+@app.get("/api/items")
+def list_items():
+    return [{"id": 1}]
+
+
+@app.put("/api/items")
+def put_items():
+    return {"ok": True}
+
+
+@app.post("/api/items")
+def post_items():
+    return {"ok": True}
+
+
+@app.get("/api/error")
+def error():
+    raise RuntimeError("boom")

@@ -1,0 +1,25 @@
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+app = FastAPI()
+app.add_middleware(CORSMiddleware, allow_origins=["*"])
+
+
+@app.get("/api/items")
+def list_items():
+    return [{"id": 1}]
+
+
+@app.put("/api/items")
+def put_items():
+    return {"ok": True}
+
+
+@app.post("/api/items")
+def post_items():
+    return {"ok": True}
+
+
+@app.get("/api/error")
+def error():
+    raise RuntimeError("boom")

@@ -1,0 +1,30 @@
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+async def items(request):
+    return JSONResponse([{"id": 1}])
+
+
+async def error(request):
+    raise RuntimeError("boom")
+
+
+app = Starlette(
+    routes=[
+        Route("/api/items", items, methods=["GET", "PUT", "POST"]),
+        Route("/api/error", error),
+    ],
+    middleware=[
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["https://app.example.com"],
+            allow_methods=["GET", "PUT", "POST"],
+            allow_headers=["authorization", "content-type"],
+            allow_credentials=True,
+        )
+    ],
+)
