@@ -1,0 +1,189 @@
+/**
+ * The file walker and reader against hostile trees: symlink loops, unreadable directories, files that vanish
+ * during the run, binary files with source extensions, files over the size limit (skipped with a notice),
+ * BOMs, CRLF and non-UTF-8 bytes; deep nesting and huge files; and confinement (nothing outside the paths
+ * given is read, nothing from the repository is executed). Both discovery paths run: git and the plain walk.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveConfig, type ResolvedConfig } from '../../src/engine/config.js';
+import { MAX_FILE_BYTES } from '../../src/engine/host.js';
+import { lintProject } from '../../src/engine/lint.js';
+import { ruleIds } from '../../rules/index.js';
+import { allOnConfig } from '../support/lint.js';
+import { expectWellPlaced, lintOne } from './support.js';
+
+const CORS_APP = "const express = require('express');\nconst cors = require('cors');\nconst app = express();\napp.use(cors({ origin: true, credentials: true }));\n";
+
+const tmpRoots: string[] = [];
+function tmpDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lint-robust-'));
+  tmpRoots.push(d);
+  return d;
+}
+afterAll(() => {
+  for (const d of tmpRoots) {
+    try {
+      fs.chmodSync(path.join(d, 'locked'), 0o755);
+    } catch {
+      // not there
+    }
+    fs.rmSync(d, { recursive: true, force: true });
+  }
+});
+
+function write(root: string, rel: string, data: string | Buffer): void {
+  fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+  fs.writeFileSync(path.join(root, rel), data);
+}
+
+function texts(root: string, rels: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of rels) {
+    try {
+      let t = fs.readFileSync(path.join(root, r), 'utf8');
+      if (t.charCodeAt(0) === 0xfeff) t = t.slice(1);
+      out[r] = t;
+    } catch {
+      // vanished
+    }
+  }
+  return out;
+}
+
+/** A config that deletes a file the first time discovery asks about it: the file vanishes mid-run. */
+function vanishingConfig(root: string, rel: string): ResolvedConfig {
+  const base = allOnConfig();
+  let gone = false;
+  return {
+    ...base,
+    isIgnored: (f) => {
+      if (!gone && f === rel) {
+        gone = true;
+        fs.rmSync(path.join(root, rel), { force: true });
+      }
+      return base.isIgnored(f);
+    },
+  };
+}
+
+function hostileTree(): string {
+  const root = tmpDir();
+  write(root, 'app/server.js', CORS_APP);
+  // BOM + CRLF: the finding must sit on line 4 of the file as an editor shows it.
+  write(root, 'bom/server.js', '\ufeff' + CORS_APP.replace(/\n/g, '\r\n'));
+  // Invalid UTF-8 (latin-1 bytes in a comment) must not stop the analysis of the rest.
+  write(root, 'latin1/server.js', Buffer.concat([Buffer.from('// caf\xe9 \xff\xfe\n', 'latin1'), Buffer.from(CORS_APP)]));
+  // A binary file with a source extension that mentions CORS.
+  write(root, 'bin/blob.js', Buffer.concat([Buffer.from('cors\0\0\0'), Buffer.alloc(5000, 7)]));
+  // A file over the size limit.
+  write(root, 'big/huge.js', CORS_APP + '//' + 'x'.repeat(MAX_FILE_BYTES + 10) + '\n');
+  // A symlink loop and a link to the parent.
+  fs.mkdirSync(path.join(root, 'loop'), { recursive: true });
+  fs.symlinkSync('..', path.join(root, 'loop', 'up'));
+  fs.symlinkSync('self', path.join(root, 'loop', 'self'));
+  // A directory nobody may read (root bypasses permissions; the run must survive either way).
+  write(root, 'locked/server.js', CORS_APP);
+  fs.chmodSync(path.join(root, 'locked'), 0o000);
+  // A file that is deleted while the run is in progress.
+  write(root, 'vanish/server.js', CORS_APP);
+  return root;
+}
+
+const MODES = [
+  { name: 'plain walk', git: false },
+  { name: 'git checkout', git: true },
+];
+
+describe.each(MODES)('hostile trees ($name)', ({ git }) => {
+  let root: string;
+  beforeAll(() => {
+    root = hostileTree();
+    if (git) {
+      fs.chmodSync(path.join(root, 'locked'), 0o755);
+      const r = spawnSync('git', ['init', '-q'], { cwd: root });
+      expect(r.status).toBe(0);
+      fs.chmodSync(path.join(root, 'locked'), 0o000);
+    }
+  });
+
+  it('survives loops, locked dirs, vanishing, binary, oversized, BOM, CRLF and bad UTF-8 files', async () => {
+    const res = await lintProject({ cwd: root, config: vanishingConfig(root, 'vanish/server.js') });
+    const files = new Set(res.diagnostics.map((d) => d.file));
+    expect(files.has('app/server.js')).toBe(true);
+    expect(files.has('bom/server.js')).toBe(true);
+    expect(files.has('latin1/server.js')).toBe(true);
+    expect(files.has('bin/blob.js')).toBe(false);
+    expect(files.has('big/huge.js')).toBe(false);
+    expect(files.has('vanish/server.js')).toBe(false);
+    expect(res.notices.some((n) => n.startsWith('big/huge.js: skipped, larger than'))).toBe(true);
+    // The same finding on the same line whatever the encoding details.
+    const line = (f: string) => res.diagnostics.filter((d) => d.file === f).map((d) => `${d.line}:${d.column} ${d.ruleId}`);
+    expect(line('bom/server.js')).toEqual(line('app/server.js'));
+    expect(line('latin1/server.js')).toEqual(line('app/server.js').map((l) => l.replace(/^(\d+)/, (n) => String(Number(n) + 1))));
+    expectWellPlaced(res.diagnostics, texts(root, [...files]));
+    // Nothing was read through the symlinks.
+    expect([...res.host.reads].some((r) => r.startsWith('loop/'))).toBe(false);
+  });
+});
+
+describe('deep nesting and huge files', () => {
+  const N = 20_000;
+  const cases: [string, string, string][] = [
+    ['JS arrays', 'server.js', `const cors = require('cors');\napp.use(cors({ origin: ${'['.repeat(N)}'https://a.example'${']'.repeat(N)} }));\n`],
+    ['JS blocks', 'server.ts', `import cors from 'cors';\n${'{'.repeat(N)}app.use(cors());${'}'.repeat(N)}\n`],
+    ['JS calls', 'server.js', `const cors = require('cors');\napp.use(cors(${'f('.repeat(N)}1${')'.repeat(N)}));\n`],
+    ['JS unclosed', 'server.js', `const cors = require('cors');\napp.use(cors({ origin: ${'[{('.repeat(N)}\n`],
+    ['Python lists', 'main.py', `from fastapi.middleware.cors import CORSMiddleware\napp.add_middleware(CORSMiddleware, allow_origins=${'['.repeat(N)}"*"${']'.repeat(N)})\n`],
+    ['Python blocks', 'main.py', `from flask_cors import CORS\n${Array.from({ length: 3000 }, (_, i) => ' '.repeat(i) + 'if x:\n').join('')}${' '.repeat(3000)}CORS(app)\n`],
+    ['nginx blocks', 'nginx/conf.d/deep.conf', `${'location / { '.repeat(N)}add_header Access-Control-Allow-Origin *;${' }'.repeat(N)}\n`],
+    ['nginx unclosed', 'nginx/conf.d/deep.conf', `server { ${'if ($x) { '.repeat(N)}add_header Access-Control-Allow-Origin *;\n`],
+  ];
+  it.each(cases)('%s: no stack overflow escapes, diagnostics are well placed', async (_name, file, text) => {
+    const out = await lintOne(file, text);
+    expectWellPlaced(out.diagnostics, { [file]: text });
+  });
+
+  it('a file just under the size limit is linted', async () => {
+    const routes = Array.from({ length: 5_000 }, (_, i) => `app.get('/r${i}', (req, res) => res.json({ i: ${i} }));`).join('\n');
+    const text = `${CORS_APP}${routes}\n`;
+    expect(text.length).toBeLessThan(MAX_FILE_BYTES);
+    const out = await lintOne('server.js', text);
+    expect(out.diagnostics.some((d) => d.ruleId === 'cors/reflected-origin-with-credentials')).toBe(true);
+    expectWellPlaced(out.diagnostics, { 'server.js': text });
+  });
+});
+
+describe('confinement', () => {
+  it('reads nothing outside the paths given, except nothing at all; never executes repository code', async () => {
+    const root = tmpDir();
+    const marker = path.join(root, 'executed.txt');
+    write(root, 'secret.js', "module.exports = { origins: ['https://secret.example'] };\n");
+    write(root, 'outside.conf', 'add_header Access-Control-Allow-Origin *;\n');
+    write(root, 'app/server.js', "const cors = require('cors');\nconst { origins } = require('../secret.js');\nconst local = require('./local.js');\napp.use(cors({ origin: origins, credentials: true }));\n");
+    write(root, 'app/local.js', "module.exports = 'https://local.example';\n");
+    write(root, 'app/nginx/nginx.conf', 'http {\n  include ../../outside.conf;\n  include /etc/nginx/mime.types;\n  server { location / { add_header Access-Control-Allow-Origin $http_origin; } }\n}\n');
+    // Configuration is JSON: a JavaScript config or plugin file in the repository is never loaded.
+    const evil = `require('fs').writeFileSync(${JSON.stringify(marker)}, 'ran');\n`;
+    write(root, 'app/cors-lint.config.js', evil);
+    write(root, 'app/cors-lint.config.mjs', evil.replace("require('fs')", "(await import('node:fs'))"));
+    write(root, 'app/.eslintrc.js', evil);
+    const res = await lintProject({ cwd: path.join(root, 'app'), config: resolveConfig({}, ruleIds) });
+    for (const r of res.host.reads) {
+      expect(path.resolve(res.root, r).startsWith(path.join(root, 'app') + path.sep), `read outside the given path: ${r}`).toBe(true);
+    }
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  it('a path given outside the cwd is allowed, its siblings are not', async () => {
+    const root = tmpDir();
+    write(root, 'a/server.js', "const cors = require('cors');\nconst o = require('../b/origins.js');\napp.use(cors({ origin: o, credentials: true }));\n");
+    write(root, 'b/origins.js', "module.exports = ['https://b.example'];\n");
+    write(root, 'cwd/README.md', '# x\n');
+    const res = await lintProject({ cwd: path.join(root, 'cwd'), paths: ['../a'], config: resolveConfig({}, ruleIds) });
+    for (const r of res.host.reads) expect(r.startsWith('a/'), `read outside the given path: ${r}`).toBe(true);
+  });
+});
