@@ -34,6 +34,9 @@ export function preflightReason(route: Route, method: string): string | undefine
   return undefined;
 }
 
+/** Request headers that clients must send for the app to work (credentials, CSRF and API-key headers). */
+export const REQUIRED_HEADER = /^(authorization|.*(token|api-?key|csrf|xsrf|auth).*)$/i;
+
 export function isSafelistedHeader(name: string): boolean {
   return SAFELISTED_REQUEST_HEADERS.has(name.toLowerCase());
 }

@@ -1,6 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 
-const STANDARD_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** Standard methods that are not CORS-safelisted, so browsers check them against Allow-Methods. */
+const STANDARD_METHODS = new Set(['PUT', 'PATCH', 'DELETE']);
 
 export default defineRule({
   meta: {
@@ -30,7 +31,9 @@ export default defineRule({
         span: maxAge.span,
       });
     }
-    if (allowMethods.known && allowMethods.value.kind === 'list') {
+    // Lower-case methods in the header: only non-safelisted ones matter, since GET, HEAD and POST pass whatever
+    // Access-Control-Allow-Methods says (§5.4). A list the server checks itself is preflight-methods-incomplete's.
+    if (allowMethods.known && allowMethods.value.kind === 'list' && !allowMethods.value.serverChecked) {
       for (const t of allowMethods.value.items) {
         if (t.value === t.value.toUpperCase() || !STANDARD_METHODS.has(t.value.toUpperCase())) continue;
         ctx.report({

@@ -1,5 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { preflightReason, routesInScope } from '../util.js';
+import { SIMPLE_METHODS } from '../../src/model/index.js';
+import { isSafelistedHeader, preflightReason, routesInScope } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -14,19 +15,23 @@ export default defineRule({
     const { preflight, origin } = policy;
     if (!preflight.known || preflight.value.handled !== 'missing') return;
     if (!origin.known || origin.value.kind === 'none') return;
+    // Only requests that are preflighted need an OPTIONS answer (cors-semantics §5.3): routes with non-simple
+    // methods or JSON bodies, or a policy that allows non-safelisted methods or headers.
     let why: string | undefined;
-    if (policy.scope.level === 'route') {
-      // Only routes whose requests are preflighted need an OPTIONS answer (cors-semantics §5.3).
-      for (const route of routesInScope(policy, ctx.appOf(policy))) {
-        for (const m of route.methods) {
-          const reason = preflightReason(route, m);
-          if (reason && policy.scope.methods?.includes(m)) why ??= `${m} ${route.path}: ${reason}`;
-        }
+    for (const route of routesInScope(policy, ctx.appOf(policy))) {
+      for (const m of route.methods) {
+        const reason = preflightReason(route, m);
+        if (reason && (!policy.scope.methods || policy.scope.methods.includes(m))) why ??= `${m} ${route.path}: ${reason}`;
       }
-      if (!why) return;
-    } else {
-      why = 'the allowed methods or headers need a preflight';
     }
+    if (!why && policy.scope.level !== 'route') {
+      const { allowMethods, allowHeaders } = policy;
+      const method = allowMethods.known && allowMethods.value.kind === 'list' ? allowMethods.value.items.find((t) => !SIMPLE_METHODS.has(t.value.toUpperCase()) && t.value.toUpperCase() !== 'OPTIONS') : undefined;
+      const header = allowHeaders.known && allowHeaders.value.kind === 'list' ? allowHeaders.value.items.find((t) => !isSafelistedHeader(t.value)) : undefined;
+      if (method) why = `${method.value} is allowed, and it is not a CORS-safelisted method`;
+      else if (header) why = `${header.value} is allowed, and it is not a CORS-safelisted header`;
+    }
+    if (!why) return;
     ctx.report({
       message:
         `Nothing answers the browser's OPTIONS preflight with CORS headers (${why})` +

@@ -1,8 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { isSafelistedHeader, viaNote } from '../util.js';
+import { isSafelistedHeader, REQUIRED_HEADER, viaNote } from '../util.js';
 
-/** Request headers that clients must send for the app to work (credentials, CSRF and API-key headers). */
-const REQUIRED_HEADER = /^(authorization|.*(token|api-?key|csrf|xsrf|auth).*)$/i;
 
 export default defineRule({
   meta: {

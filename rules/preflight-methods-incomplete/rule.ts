@@ -1,5 +1,7 @@
+import type { Span } from '../../src/model/index.js';
+import { SIMPLE_METHODS } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { preflightReason, routesInScope, viaNote } from '../util.js';
+import { preflightReason, REQUIRED_HEADER, routesInScope, viaNote } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -14,25 +16,39 @@ export default defineRule({
     const { allowMethods, origin } = policy;
     if (!allowMethods.known || allowMethods.value.kind !== 'list') return;
     if (!origin.known || origin.value.kind === 'none') return;
-    const listed = allowMethods.value.items.map((t) => t.value);
-    const lower = new Set(listed.map((m) => m.toUpperCase()));
-    const missing = new Map<string, { reason: string; span: import('../../src/model/index.js').Span; path: string }>();
-    for (const route of routesInScope(policy, ctx.appOf(policy))) {
+    const { items, serverChecked } = allowMethods.value;
+    const listed = items.map((t) => t.value);
+    const upper = new Set(listed.map((m) => m.toUpperCase()));
+    const app = ctx.appOf(policy);
+    // A header the app requires (Authorization...) makes every request to it preflighted (§5.3).
+    const requiredHeader = app?.readsHeaders.find((h) => REQUIRED_HEADER.test(h.name));
+    const missing = new Map<string, { reason: string; span: Span; path: string }>();
+    for (const route of routesInScope(policy, app)) {
       for (const m of route.methods) {
-        const reason = preflightReason(route, m);
+        let reason = preflightReason(route, m);
+        if (!reason && serverChecked && requiredHeader && m !== 'ALL' && m !== 'OPTIONS' && m !== 'HEAD') reason = `the request sends ${requiredHeader.name}`;
         if (!reason) continue;
-        // Comparison is case-sensitive; a lower-case entry is reported by invalid-header-value instead.
-        if (listed.includes(m) || lower.has(m)) continue;
+        if (serverChecked) {
+          // The server compares the requested method with the list itself, case-sensitively (Starlette §2.2).
+          if (listed.includes(m)) continue;
+        } else {
+          // The browser only checks non-safelisted methods against Access-Control-Allow-Methods (§5.4); a
+          // lower-case entry is reported by invalid-header-value instead.
+          if (SIMPLE_METHODS.has(m) || listed.includes(m) || upper.has(m)) continue;
+        }
         if (!missing.has(m)) missing.set(m, { reason, span: route.span, path: route.path });
       }
     }
     if (missing.size === 0) return;
     const first = [...missing.entries()][0] as [string, { reason: string; path: string }];
     const names = [...missing.keys()].join(', ');
+    const consequence = serverChecked
+      ? 'so the server rejects their preflight (HTTP 400) and the browser blocks those requests'
+      : "so the browser's preflight fails and those requests are blocked";
     ctx.report({
       message:
         `The allowed methods are ${listed.join(', ')}${viaNote(allowMethods)}, but the app serves ${names} ` +
-        `(e.g. ${first[0]} ${first[1].path}: ${first[1].reason}), so the browser's preflight fails and those requests are blocked.`,
+        `(e.g. ${first[0]} ${first[1].path}: ${first[1].reason}), ${consequence}.`,
       span: allowMethods.span,
       related: [...missing.entries()].map(([m, r]) => ({ span: r.span, message: `${m} ${r.path} needs a preflight` })),
     });

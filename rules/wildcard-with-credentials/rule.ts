@@ -19,7 +19,9 @@ export default defineRule({
       ['Access-Control-Expose-Headers', policy.exposeHeaders, 'no response header beyond the safelisted ones is readable'],
     ];
     for (const [header, field, consequence] of fields) {
-      if (!field.known || field.value.kind !== 'wildcard') continue;
+      // A list holding "*" (Starlette/flask-cors expose_headers=["*"]) is sent literally too.
+      const star = field.known && (field.value.kind === 'wildcard' || (field.value.kind === 'list' && field.value.items.some((t) => t.value === '*')));
+      if (!field.known || !star) continue;
       ctx.report({
         message: `${header} is *, but credentials are allowed: for credentialed requests browsers read * as a literal name, so ${consequence}. List the names.`,
         span: field.span,

@@ -2,10 +2,10 @@
  * Origin analysis: the one place that decides which origins an origin matcher accepts (design.md "Origin
  * analysis"). Extractors describe matchers as `OriginEntry` values; rules and `simulate` ask this module.
  */
-import type { OriginEntry, OriginPolicy, Span } from '../model/index.js';
-import { analyzeEntry, type EntryVerdict } from './origins.js';
+import type { OriginEntry, OriginPolicy, ProjectModel, Span } from '../model/index.js';
+import { acceptsEveryOrigin, analyzeEntry, describeEntry, type EntryVerdict } from './origins.js';
 
-export { analyzeEntry, bypassClass, clearAnalysisCaches, describeEntry, entryLanguage, entryMatches } from './origins.js';
+export { acceptsEveryOrigin, analyzeEntry, bypassClass, clearAnalysisCaches, describeEntry, entryLanguage, entryMatches } from './origins.js';
 export type { EntryVerdict, OriginProblem, ProblemKind } from './origins.js';
 export { validateLiteralOrigin, type LiteralProblem, type ValidateOptions } from './validate.js';
 export { intendedOf, type Intended } from './intended.js';
@@ -29,4 +29,19 @@ export function analyzeOriginPolicy(policy: OriginPolicy, span?: Span): EntryVer
   }
   policyCache.set(policy, out);
   return out;
+}
+
+/**
+ * An allow-list with an entry that accepts every Origin a browser can send (a `.*` regex, `allow_origin_regex=".*"`)
+ * reflects any origin: it is rewritten as `reflect-any`, so the reflection rules judge it (with credentials it is
+ * the critical case) and the pattern rules do not report it a second time. Framework-neutral: it applies to
+ * every extractor's output, after extraction.
+ */
+export function normalizeOrigins(model: ProjectModel): void {
+  for (const p of model.policies) {
+    if (!p.origin.known || p.origin.value.kind !== 'allow-list') continue;
+    const all = p.origin.value.entries.find((e) => acceptsEveryOrigin(e) === true);
+    if (!all) continue;
+    p.origin = { known: true, value: { kind: 'reflect-any' }, span: all.span, via: `${describeEntry(all)} accepts every origin` };
+  }
 }

@@ -8,7 +8,7 @@ import { CharSet, DFA, TooManyNodesError, Words, type Char } from 'refa';
 import type { OriginEntry, StringTest } from '../model/index.js';
 import { intendedKey, intendedOf, type Intended } from './intended.js';
 import { validateLiteralOrigin } from './validate.js';
-import { BudgetExceeded, Deadline, LIMITS, compile, frame, translate, unframe, type Compiled } from './regex.js';
+import { BudgetExceeded, Deadline, LIMITS, compile, frame, framedWords, translate, unframe, type Compiled } from './regex.js';
 
 // ─── Languages of entries ─────────────────────────────────────────────────────────────────────────
 
@@ -160,6 +160,37 @@ function alt(items: Iterable<string>): string {
   return [...items].map(escapeRegex).join('|');
 }
 
+/** Every Origin value a browser can send (any scheme, any host, `null`), framed like entry languages. */
+function anyOriginDfa(maxCharacter: Char): DFA {
+  return remember(webCache, `${maxCharacter}|any`, () => {
+    // Browsers omit the scheme's default port (cors-semantics.md §5.8).
+    const defaults = dfaOf(`^(?:https:\\/\\/[^/]*:443|http:\\/\\/[^/]*:80)$`, maxCharacter);
+    defaults.complement();
+    const d = DFA.fromIntersection(dfaOf(ANY_ORIGIN, maxCharacter), defaults);
+    d.minimize();
+    return d;
+  });
+}
+
+/**
+ * Whether a pattern or string test accepts every Origin a browser can send (a JS `.*` regex, `allow_origin_regex=".*"`):
+ * such an allow-list is reflection of any origin, not a weak pattern. Undefined when it cannot be decided.
+ */
+export function acceptsEveryOrigin(entry: OriginEntry): boolean | undefined {
+  if (entry.type === 'literal' || entry.type === 'substring') return false;
+  const lang = entryLanguage(entry);
+  if (!lang.ok) return undefined;
+  try {
+    const rest = lang.dfa.copy();
+    rest.complement();
+    // Only properly framed words count: the entry is only ever tested on `START origin END`.
+    const framedAny = DFA.fromIntersection(anyOriginDfa(lang.maxCharacter), framedWords(lang.maxCharacter));
+    return product(rest, framedAny).isEmpty;
+  } catch {
+    return undefined;
+  }
+}
+
 export function queriesFor(intended: Intended, maxCharacter: Char): Queries {
   return remember(queryCache, `${maxCharacter}|${intendedKey(intended)}`, () => {
     const tlds = new Set(COMMON_TLDS);
@@ -190,14 +221,7 @@ export function queriesFor(intended: Intended, maxCharacter: Char): Queries {
     const insecureDomains = domains.filter((d) => !/^127\.|(?:^|\.)localhost$/.test(d));
     const insecure = insecureDomains.length ? dfaOf(`^http:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(insecureDomains)})${PORT}$`, maxCharacter) : undefined;
     const intendedSites = domains.length ? dfaOf(`^https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(domains)})(?::[0-9]+)?$`, maxCharacter) : safeD;
-    const anyOrigin = remember(webCache, `${maxCharacter}|any`, () => {
-      // Browsers omit the scheme's default port (cors-semantics.md §5.8).
-      const defaults = dfaOf(`^(?:https:\\/\\/[^/]*:443|http:\\/\\/[^/]*:80)$`, maxCharacter);
-      defaults.complement();
-      const d = DFA.fromIntersection(dfaOf(ANY_ORIGIN, maxCharacter), defaults);
-      d.minimize();
-      return d;
-    });
+    const anyOrigin = anyOriginDfa(maxCharacter);
     return { foreign, suffixed, insecure, intendedSites, anyOrigin };
   });
 }

@@ -284,6 +284,20 @@ function rewrite(expr: NoParent<Expression>, markers: CharSet, startSet: CharSet
   return { type: 'Expression', alternatives: expr.alternatives.map(conc) };
 }
 
+/** The words `START w END` where w holds no marker: exactly the framed strings an entry is tested on. */
+export function framedWords(maxCharacter: Char): DFA {
+  const markers = CharSet.fromCharacters(maxCharacter, [START as Char, END as Char]);
+  const cls = (cs: CharSet): NoParent<Element> => ({ type: 'CharacterClass', characters: cs });
+  const body: NoParent<Element> = { type: 'Quantifier', min: 0, max: Infinity, lazy: false, alternatives: [{ type: 'Concatenation', elements: [cls(CharSet.all(maxCharacter).without(markers))] }] };
+  const expr: NoParent<Expression> = {
+    type: 'Expression',
+    alternatives: [{ type: 'Concatenation', elements: [cls(CharSet.fromCharacter(maxCharacter, START as Char)), body, cls(CharSet.fromCharacter(maxCharacter, END as Char))] }],
+  };
+  const dfa = DFA.fromFA(NFA.fromRegex(expr, { maxCharacter }));
+  dfa.minimize();
+  return dfa;
+}
+
 /** Frames an origin string as the word `START origin END`. */
 export function frame(s: string): number[] {
   const w: number[] = [START];

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CorsPolicy, ExtractResult, ProjectModel } from '../model/index.js';
 import { allRules } from '../../rules/index.js';
+import { normalizeOrigins } from '../analysis/index.js';
 import { allExtractors } from '../extractors/index.js';
 import type { LintCache } from './cache.js';
 import type { ResolvedConfig } from './config.js';
@@ -120,6 +121,7 @@ export function extractModel(
     result.apps.push(...r.apps);
     result.parseErrors.push(...r.parseErrors);
   }
+  normalizeOrigins(result);
   // Cross-extractor links (an nginx proxy_pass to an app of this repository), once every extractor has run.
   for (const ex of groups.keys()) {
     try {

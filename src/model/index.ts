@@ -99,7 +99,15 @@ export interface Token {
 /** The value of a token-list header (Allow-Methods, Allow-Headers, Expose-Headers). */
 export type TokenList =
   /** Exactly these tokens are sent (and, for server-side checking frameworks, accepted). */
-  | { kind: 'list'; items: Token[] }
+  | {
+      kind: 'list';
+      items: Token[];
+      /**
+       * The server itself rejects a preflight whose requested method (or header) is not in the list, comparing
+       * case-sensitively (Starlette answers 400, §2.2), so the list matters for every preflighted request.
+       */
+      serverChecked?: boolean;
+    }
   /** A literal `*` is sent. */
   | { kind: 'wildcard' }
   /** The requested values are echoed back (cors unset `allowedHeaders`, Starlette/flask-cors `["*"]`). */

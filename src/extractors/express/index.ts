@@ -128,6 +128,15 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
       const method = memberName(callee);
       if (!method) return;
       const lower = method.toLowerCase();
+      // server.on('request', (req, res) => ...): a plain Node request handler attached after creation.
+      if (lower === 'on' && staticString(args(n)[0]) === 'request') {
+        const handler = args(n)[1];
+        if (handler && evaluate(handler, mod, env).t === 'func') {
+          const key = `${mod.path}:${rangeOf(n)[0]}`;
+          scan.byReceiver.set(key, { reg: [{ method: 'use', path: undefined, pathNode: undefined, handlers: [handler], call: n, mod, server: true }], kind: 'app', node: n, name: 'server' });
+        }
+        return;
+      }
       if (lower === 'listen') {
         // app.listen(3000) / app.listen(process.env.PORT || 3000): the port lets a proxy be linked to this app.
         const p = args(n)[0] ? evaluate(args(n)[0] as AstNode, mod, env) : undefined;
@@ -357,8 +366,9 @@ function headerValueOf(node: AstNode | undefined, mod: JsModule, env: EvalEnv, r
   if (!node) return unknown('no value', span);
   if (reqCheck(node)) return unknown('the request Origin', span);
   const v = evaluate(node, mod, env);
-  // String(value) is applied by Express (§1.5).
+  // String(value) is applied by Express (§1.5); Node sends a null value as the text "null".
   if (v.t === 'str') return known(v.v, span, v.via);
+  if (v.t === 'null') return known('null', span);
   if (v.t === 'bool' || v.t === 'num') return known(String(v.v), span, v.via);
   if (v.t === 'array' && v.items.every((i) => i.t === 'str')) return known(v.items.map((i) => (i as { v: string }).v).join(', '), span);
   return unknown(v.t === 'unknown' ? v.reason : `a ${v.t} value`, span);
@@ -681,7 +691,9 @@ function buildPolicies(
 
   layers.forEach((l, index) => {
     const isCors = l.handler.t === 'ext' && l.handler.name === 'cors()';
-    const isUse = l.reg.method === 'use';
+    // `app.all('*', (req, res, next) => ...)` runs for every request like app.use (the classic tutorial shape).
+    const allPaths = l.reg.method === 'all' && (l.reg.path === undefined || WILDCARD_PATHS.has(l.reg.path));
+    const isUse = l.reg.method === 'use' || (allPaths && !isCors);
     const scope: Scope = isUse
       ? { level: l.prefix ? 'router' : receiverKind === 'router' ? 'router' : 'app', ...(l.prefix ? { paths: [l.prefix] } : {}), label: l.prefix ? `app.use('${l.prefix}')` : 'app' }
       : { level: 'route', paths: [l.path ?? '/'], methods: [l.reg.method === 'del' ? 'DELETE' : l.reg.method.toUpperCase()], label: `route ${l.reg.method.toUpperCase()} ${l.path ?? '/'}` };

@@ -99,8 +99,26 @@ export function listTokens(items: Token[]): TokenList {
 
 export function evalKw(ev: Evaluator, args: CallArgs, name: string, scope: Scope): { kw: PyNode; v: PyVal } | undefined {
   const kw = args.keywords.get(name);
-  if (!kw) return undefined;
-  return { kw, v: ev.eval(kw.fields.value, scope) };
+  if (kw) return { kw, v: ev.eval(kw.fields.value, scope) };
+  // `**options` with a mapping cors-lint can read (`dict(allow_origins=[...])`, `{"allow_origins": [...]}`).
+  const splat = splatEntries(ev, args, scope);
+  const entry = splat?.get(name);
+  return entry && args.splat ? { kw: args.splat, v: entry } : undefined;
+}
+
+/** The keywords a `**mapping` argument passes, when the mapping is known with string keys; else undefined. */
+export function splatEntries(ev: Evaluator, args: CallArgs, scope: Scope): Map<string, PyVal> | undefined {
+  if (!args.splat || args.splat.type !== 'dictionary_splat') return undefined;
+  const inner = args.splat.children[0];
+  if (!inner) return undefined;
+  const v = ev.eval(inner, scope);
+  if (v.t !== 'dict') return undefined;
+  const out = new Map<string, PyVal>();
+  for (const e of v.entries) {
+    if (e.key.t !== 'str') return undefined;
+    out.set(e.key.v, e.value);
+  }
+  return out;
 }
 
 /** Identity of an object created by a call (an app, a router, an extension). */

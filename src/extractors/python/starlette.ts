@@ -22,7 +22,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { blameSpan, boolOption, callArgs, evalKw, headerParamName, importedModules, isClientHeader, objKey, reasonOf, scopeAt, strItems, tokensOf, walk, type CallArgs } from './common.js';
+import { blameSpan, boolOption, callArgs, evalKw, headerParamName, importedModules, isClientHeader, objKey, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
@@ -246,8 +246,10 @@ function addPolicy(ctx: StarletteContext, mod: PyModule, scope: Scope, call: PyN
   const starlette = starletteVersion(versions);
   const dflt = (what: string) => `Starlette default ${what} (§2.1)`;
   const opt = (name: string) => evalKw(ev, args, name, scope);
+  // A `**mapping` that cannot be read may set any option; one that can is read like keywords (evalKw).
+  const splatKnown = splatEntries(ev, args, scope) !== undefined;
   const splatUnknown = (name: string): Valued<never> | undefined =>
-    args.splat && !args.keywords.has(name) ? unknown(`options passed with ** may set ${name}`, spanOf(mod, args.splat)) : undefined;
+    args.splat && !splatKnown && !args.keywords.has(name) ? unknown(`options passed with ** may set ${name}`, spanOf(mod, args.splat)) : undefined;
 
   // ── credentials
   const cred = opt('allow_credentials');
@@ -260,7 +262,7 @@ function addPolicy(ctx: StarletteContext, mod: PyModule, scope: Scope, call: PyN
   const methods = opt('allow_methods');
   let allowMethods: Valued<TokenList>;
   if (splatUnknown('allow_methods')) allowMethods = splatUnknown('allow_methods') as Valued<never>;
-  else if (!methods) allowMethods = known({ kind: 'list', items: [{ value: 'GET', span: callSpan }] }, callSpan, 'default');
+  else if (!methods) allowMethods = known({ kind: 'list', items: [{ value: 'GET', span: callSpan }], serverChecked: true }, callSpan, 'default');
   else allowMethods = methodList(methods.v);
 
   // ── headers
@@ -402,8 +404,9 @@ function methodList(v: PyVal): Valued<TokenList> {
   const s = strItems(v);
   if (!s || s.unknownSpans.length || s.other.length) return unknown(`allow_methods: ${reasonOf(v)}`, v.span);
   const star = s.items.find((i) => i.v === '*');
-  if (star) return known({ kind: 'list', items: ALL_METHODS.map((m) => ({ value: m, span: star.span })) }, star.span, 'allow_methods=["*"] sends every method (§2.1)');
-  return known({ kind: 'list', items: tokensOf(s.items) }, v.span, v.via);
+  // Starlette checks the requested method against this list itself, case-sensitively (§2.1, §2.2).
+  if (star) return known({ kind: 'list', items: ALL_METHODS.map((m) => ({ value: m, span: star.span })), serverChecked: true }, star.span, 'allow_methods=["*"] sends every method (§2.1)');
+  return known({ kind: 'list', items: tokensOf(s.items), serverChecked: true }, v.span, v.via);
 }
 
 function originPolicy(
