@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/engine/rule.js';
+import { defineRule, type Edit } from '../../src/engine/rule.js';
 
 export default defineRule({
   meta: {
@@ -7,14 +7,17 @@ export default defineRule({
     severity: 'warning',
     recommended: true,
     kinds: ['express', 'fastapi', 'flask', 'nginx'],
-    fixable: false,
+    fixable: true,
   },
   checkPolicy(policy, ctx) {
     const { errorCoverage, origin } = policy;
     if (!errorCoverage.known || errorCoverage.value.covers === 'all') return;
     if (!origin.known || origin.value.kind === 'none') return;
     const what = errorCoverage.value.covers === 'success-only' ? 'only successful and redirect responses carry the CORS headers' : 'some error responses are sent without CORS headers';
+    // Where the source can say "every status" (nginx `always`), that is the safe fix: one edit per CORS header.
+    const edits = policy.headerWrites.filter((w) => w.statuses === 'success' && w.name.startsWith('access-control-') && w.allStatusesEdit).map((w) => w.allStatusesEdit as Edit);
     ctx.report({
+      ...(errorCoverage.value.covers === 'success-only' && edits.length ? { fix: { description: 'Send the CORS headers on every status', edits } } : {}),
       message: `${what[0]?.toUpperCase()}${what.slice(1)}${errorCoverage.value.detail ? ` (${errorCoverage.value.detail})` : ''}: the browser reports a CORS error and the client never sees the real status.`,
       span: errorCoverage.span,
     });

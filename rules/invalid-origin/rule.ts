@@ -1,7 +1,22 @@
 import { describeEntry } from '../../src/analysis/index.js';
 import { entryLabel, originProblems } from '../../src/analysis/report.js';
-import { defineRule } from '../../src/engine/rule.js';
+import type { OriginEntry } from '../../src/model/index.js';
+import { defineRule, type Finding, type Fix } from '../../src/engine/rule.js';
 import { viaNote } from '../util.js';
+
+/**
+ * The browser's serialization of the entry, written in place, when it is certainly what the entry meant: a
+ * trailing slash, a default port, upper case or a Unicode host differ from the Origin only in form (§5.8).
+ * A path or a missing scheme changes meaning, so those are suggestions.
+ */
+function fixFor(entry: OriginEntry, code: string | undefined, example: string | undefined): Pick<Finding, 'fix' | 'suggestions'> {
+  if (entry.type !== 'literal' || !entry.textSpan || example === undefined || example === entry.value) return {};
+  const edit: Fix = { description: `Use ${JSON.stringify(example)}`, edits: [{ span: entry.textSpan, text: example }] };
+  const certain =
+    (code === 'path' && entry.value === `${example}/`) || code === 'default-port' || code === 'case' || code === 'idna' || (code === 'malformed' && entry.value.trim() === example);
+  if (certain) return { fix: edit };
+  return code === 'path' || code === 'no-scheme' ? { suggestions: [edit] } : {};
+}
 
 export default defineRule({
   meta: {
@@ -10,7 +25,8 @@ export default defineRule({
     severity: 'error',
     recommended: true,
     kinds: ['express', 'fastapi', 'flask', 'nginx'],
-    fixable: false,
+    fixable: true,
+    hasSuggestions: true,
   },
   checkPolicy(policy, ctx) {
     // Several ACAO header lines (res.append, an array value) are duplicate-allow-origin's finding, not a bad value.
@@ -28,6 +44,7 @@ export default defineRule({
       ctx.report({
         message: `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)} never works as intended: ${problem.detail}${tail}`,
         span,
+        ...fixFor(entry, problem.code, problem.example),
       });
     }
   },

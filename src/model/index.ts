@@ -54,8 +54,11 @@ export interface StringTest {
 }
 
 export type OriginEntry =
-  /** Compared for equality with the serialized request origin. */
-  | { type: 'literal'; value: string; caseInsensitive: boolean; span: Span }
+  /**
+   * Compared for equality with the serialized request origin. `textSpan`, when present, is exactly the source
+   * characters of `value` (written verbatim, no escapes), so a fix can edit the value in place.
+   */
+  | { type: 'literal'; value: string; caseInsensitive: boolean; span: Span; textSpan?: Span }
   /** A regular expression with its dialect and matching mode. */
   | { type: 'regex'; pattern: string; flags: string; flavor: RegexFlavor; mode: MatchMode; span: Span }
   /** A conjunction of string tests (all must hold), from origin callbacks and hand-written middleware. */
@@ -134,6 +137,11 @@ export interface HeaderWrite {
   span: Span;
   /** True when the value is a list that becomes several header lines (Express `res.set(name, [a, b])`). */
   multiple?: boolean;
+  /**
+   * For a write limited to successful responses: the edit, in the source's own syntax, that makes it apply to
+   * every status (nginx: insert ` always` after the value). The extractor knows the syntax; a rule may offer it.
+   */
+  allStatusesEdit?: { span: Span; text: string };
 }
 
 // ─── Scope, preflight, coverage ───────────────────────────────────────────────────────────────────

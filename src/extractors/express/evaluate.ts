@@ -35,6 +35,13 @@ export function valueSpan(v: JsValue): Span {
   return spanOf(v.mod, v.node);
 }
 
+/** The source characters of a string written verbatim as a literal (`'https://a.com/'` → the inner text), if any. */
+export function verbatimSpan(v: JsValue): { textSpan: Span } | Record<string, never> {
+  if (v.t !== 'str' || (v.node.type !== 'Literal' && v.node.type !== 'StringLiteral')) return {};
+  const [start, end] = rangeOf(v.node);
+  return v.mod.text.slice(start + 1, end - 1) === v.v ? { textSpan: { file: v.mod.path, start: start + 1, end: end - 1 } } : {};
+}
+
 export interface EvalEnv {
   host: ProjectHost;
   /** Values for parameters bound by the caller (origin callbacks). */

@@ -7,7 +7,7 @@
  */
 import type { OriginEntry, StringTest } from '../../model/index.js';
 import { args, child, childNodes, children, identName, isFunction, memberName, staticString, unwrap, walk, type AstNode } from './ast.js';
-import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
+import { evaluate, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { lookup, spanOf, type JsModule } from './modules.js';
 
 export type Atom =
@@ -86,7 +86,7 @@ function entriesOfList(v: JsValue): { entries: OriginEntry[]; unknown?: string }
   const items = v.t === 'array' ? v.items : [v];
   const entries: OriginEntry[] = [];
   for (const it of items) {
-    if (it.t === 'str') entries.push({ type: 'literal', value: it.v, caseInsensitive: false, span: valueSpan(it) });
+    if (it.t === 'str') entries.push({ type: 'literal', value: it.v, caseInsensitive: false, span: valueSpan(it), ...verbatimSpan(it) });
     else if (it.t === 'regex') entries.push(regexEntry(it));
     else return { entries, unknown: it.t === 'unknown' ? it.reason : `list element is ${it.t}` };
   }

@@ -236,7 +236,13 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     const v = valueOf(h) as HeaderValue;
     const value: Valued<string> =
       v.text !== undefined ? known(v.text, v.span) : unknown(isTemplatePlaceholderValue(v) ? 'template placeholder' : 'request-dependent value', v.span);
-    return { name: h.name, value, op: h.op === 'append' ? 'append' : 'set', statuses: h.statuses, span: dSpan(h.d) };
+    // `add_header name value;` without `always`: inserting ` always` after the value covers every status (§4.1).
+    const lastArg = h.d.args[h.d.args.length - 1];
+    const allStatusesEdit =
+      h.source === 'add_header' && h.statuses === 'success' && h.d.args.length === 2 && lastArg
+        ? { allStatusesEdit: { span: { file: h.d.file, start: lastArg.end, end: lastArg.end }, text: ' always' } }
+        : {};
+    return { name: h.name, value, op: h.op === 'append' ? 'append' : 'set', statuses: h.statuses, span: dSpan(h.d), ...allStatusesEdit };
   });
 
   const pass = level.pass ?? serving.pass;

@@ -57,6 +57,11 @@ export function blameSpan(mod: PyModule, kw: PyNode | undefined, v: PyVal, fallb
   return v.span;
 }
 
+/** The source characters of a string written verbatim (`lit` offset), for fixes that edit the value in place. */
+export function litSpan(v: PyVal): { textSpan: Span } | Record<string, never> {
+  return v.t === 'str' && v.lit !== undefined ? { textSpan: { file: v.span.file, start: v.lit, end: v.lit + v.v.length } } : {};
+}
+
 export function reasonOf(v: PyVal): string {
   return v.t === 'unknown' ? v.reason : `a ${v.t} value`;
 }
@@ -90,7 +95,7 @@ export function boolOption(mod: PyModule, kw: PyNode | undefined, v: PyVal | und
 }
 
 export function literalEntry(s: Extract<PyVal, { t: 'str' }>, caseInsensitive: boolean): OriginEntry {
-  return { type: 'literal', value: s.v, caseInsensitive, span: s.span };
+  return { type: 'literal', value: s.v, caseInsensitive, span: s.span, ...litSpan(s) };
 }
 
 export function listTokens(items: Token[]): TokenList {

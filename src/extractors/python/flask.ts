@@ -17,7 +17,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { callArgs, importedModules, isClientHeader, objKey, reasonOf, scopeAt, strItems, walk } from './common.js';
+import { callArgs, importedModules, litSpan, isClientHeader, objKey, reasonOf, scopeAt, strItems, walk } from './common.js';
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
@@ -477,7 +477,7 @@ function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWil
     if (i.t === 'str') {
       if (i.v === '*' || i.v === '.*') star = i;
       else if (REGEX_CHARS.test(i.v)) entries.push({ type: 'regex', pattern: i.v, flags: 'i', flavor: 'python', mode: 'match', span: i.span });
-      else entries.push({ type: 'literal', value: i.v, caseInsensitive: true, span: i.span });
+      else entries.push({ type: 'literal', value: i.v, caseInsensitive: true, span: i.span, ...litSpan(i) });
     } else if (i.t === 'regex') {
       // A compiled pattern is matched with re.match and its own flags (§3.2).
       entries.push({ type: 'regex', pattern: i.pattern, flags: i.flags, flavor: 'python', mode: 'match', span: i.span });

@@ -13,7 +13,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { callArgs, walk } from './common.js';
+import { callArgs, litSpan, walk } from './common.js';
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import type { PyNode } from './parser.js';
 import type { PyModule } from './project.js';
@@ -155,7 +155,7 @@ function guardAllowList(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode
   const unknownEntries: Span[] = [];
   if (op === 'in' && haystack.t === 'seq') {
     for (const i of haystack.items) {
-      if (i.t === 'str') entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span });
+      if (i.t === 'str') entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span, ...litSpan(i) });
       else unknownEntries.push(i.span);
     }
     return known({ kind: 'allow-list', entries, unknownEntries }, haystack.span, haystack.via);

@@ -22,7 +22,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { blameSpan, boolOption, callArgs, evalKw, headerParamName, importedModules, isClientHeader, objKey, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
+import { blameSpan, boolOption, callArgs, evalKw, headerParamName, importedModules, isClientHeader, litSpan, objKey, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
@@ -433,7 +433,7 @@ function originPolicy(
       for (const i of v.items) {
         if (i.t === 'str') {
           if (i.v === '*') allowAll = { span: i.span, ...(i.via ? { via: i.via } : {}) };
-          else entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span });
+          else entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span, ...litSpan(i) });
         } else if (i.t === 'unknown') unknownEntries.push(i.span);
         else unknownEntries.push(i.span);
       }
