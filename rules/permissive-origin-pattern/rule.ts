@@ -1,7 +1,43 @@
 import { describeEntry } from '../../src/analysis/index.js';
 import { credentialsRelated, entryLabel, originProblems, withCredentials } from '../../src/analysis/report.js';
-import { defineRule } from '../../src/engine/rule.js';
+import type { OriginEntry } from '../../src/model/index.js';
+import { defineRule, type Finding } from '../../src/engine/rule.js';
 import { viaNote } from '../util.js';
+
+/** True when `|` appears outside any group or class (then anchors must wrap the whole pattern). */
+function hasTopLevelAlternation(p: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+/**
+ * A suggestion (never an automatic fix) that anchors a pattern written with its scheme, in the matching mode of its
+ * engine: `search` needs both ends, `match` (flask-cors) only the end, `fullmatch` (Starlette) neither.
+ */
+function anchorSuggestion(entry: OriginEntry): Pick<Finding, 'suggestions'> {
+  if (entry.type !== 'regex' || !entry.textSpan || entry.mode === 'fullmatch') return {};
+  const p = entry.pattern;
+  const startsAnchored = p.startsWith('^') || entry.mode === 'match';
+  const endsAnchored = /(^|[^\\])\$$/.test(p);
+  if (startsAnchored && endsAnchored) return {};
+  const body = p.replace(/^\^/, '');
+  // Only a pattern that spells out its scheme can be anchored at the start without breaking it.
+  if (!startsAnchored && !/^(\(\?:)?https?/.test(body)) return {};
+  if (hasTopLevelAlternation(p) && (p.startsWith('^') || endsAnchored)) return {};
+  const core = hasTopLevelAlternation(p) ? `(?:${body})` : body;
+  const text = `${startsAnchored && !p.startsWith('^') ? '' : '^'}${core}${endsAnchored ? '' : '$'}`;
+  return { suggestions: [{ description: `Anchor the pattern: ${text}`, edits: [{ span: entry.textSpan, text }] }] };
+}
 
 export default defineRule({
   meta: {
@@ -11,6 +47,7 @@ export default defineRule({
     recommended: true,
     kinds: ['express', 'fastapi', 'flask', 'nginx'],
     fixable: false,
+    hasSuggestions: true,
   },
   checkPolicy(policy, ctx) {
     for (const { entry, span, problem } of originProblems(policy, 'permissive')) {
@@ -24,6 +61,7 @@ export default defineRule({
             : `Anchor the whole origin (^https://(www\\.)?example\\.com$) and escape every dot.`),
         span,
         related: credentialsRelated(policy, 'credentials are allowed, so the attacker origin reads authenticated responses'),
+        ...anchorSuggestion(entry),
       });
     }
   },

@@ -54,7 +54,9 @@ function gitList(root: string, rels: string[]): string[] | undefined {
   if (inside.status !== 0 || inside.stdout.trim() !== 'true') return undefined;
   const res = spawnSync(
     'git',
-    ['-C', root, '-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...(rels.length ? rels : ['.'])],
+    // The root itself is '' as a relative path, which git rejects as a pathspec (the run then fell back to the
+    // slow walk): it is '.'.
+    ['-C', root, '-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', ...(rels.length ? rels.map((r) => r || '.') : ['.'])],
     { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 },
   );
   if (res.status !== 0) return undefined;

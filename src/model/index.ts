@@ -60,7 +60,8 @@ export type OriginEntry =
    */
   | { type: 'literal'; value: string; caseInsensitive: boolean; span: Span; textSpan?: Span }
   /** A regular expression with its dialect and matching mode. */
-  | { type: 'regex'; pattern: string; flags: string; flavor: RegexFlavor; mode: MatchMode; span: Span }
+  /** `textSpan`, when present, is exactly the source characters of `pattern` (for suggestions that edit it). */
+  | { type: 'regex'; pattern: string; flags: string; flavor: RegexFlavor; mode: MatchMode; span: Span; textSpan?: Span }
   /** A conjunction of string tests (all must hold), from origin callbacks and hand-written middleware. */
   | { type: 'tests'; all: StringTest[]; span: Span }
   /** `origin in "<haystack>"`: a string used where a list was meant (Starlette `allow_origins="..."`). */

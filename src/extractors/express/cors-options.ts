@@ -4,7 +4,7 @@
  */
 import { known, unknown, type OriginPolicy, type Token, type TokenList, type Valued } from '../../model/index.js';
 import { args, child, children, identName, memberName, unwrap, type AstNode } from './ast.js';
-import { envName, evaluate, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
+import { envName, evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, condition, followFunction, type FlowContext, type Path } from './flow.js';
 import { lookup, spanOf, type JsModule } from './modules.js';
 
@@ -141,13 +141,13 @@ export function originOf(o: JsValue, mod: JsModule, env: EvalEnv): Valued<Origin
       if (o.v === '*') return kv({ kind: 'wildcard' }, o);
       return kv({ kind: 'fixed', value: o.v }, o);
     case 'regex':
-      return kv({ kind: 'allow-list', entries: [{ type: 'regex', pattern: o.pattern, flags: o.flags, flavor: 'js', mode: 'search', span: valueSpan(o) }], unknownEntries: [] }, o);
+      return kv({ kind: 'allow-list', entries: [{ type: 'regex', pattern: o.pattern, flags: o.flags, flavor: 'js', mode: 'search', span: valueSpan(o), ...patternSpan(o) }], unknownEntries: [] }, o);
     case 'array': {
       const entries: OriginPolicy & { kind: 'allow-list' } = { kind: 'allow-list', entries: [], unknownEntries: [] };
       for (const it of o.items) {
         // Strings by ===, RegExps by test(); '*' in an array is a literal, not a wildcard (§1.2).
         if (it.t === 'str') entries.entries.push({ type: 'literal', value: it.v, caseInsensitive: false, span: valueSpan(it), ...verbatimSpan(it) });
-        else if (it.t === 'regex') entries.entries.push({ type: 'regex', pattern: it.pattern, flags: it.flags, flavor: 'js', mode: 'search', span: valueSpan(it) });
+        else if (it.t === 'regex') entries.entries.push({ type: 'regex', pattern: it.pattern, flags: it.flags, flavor: 'js', mode: 'search', span: valueSpan(it), ...patternSpan(it) });
         else if (it.t === 'array') {
           // A nested array is converted with String() by ===; it cannot match a real origin.
           entries.unknownEntries.push(valueSpan(it));

@@ -35,6 +35,13 @@ export function valueSpan(v: JsValue): Span {
   return spanOf(v.mod, v.node);
 }
 
+/** The source characters of a regex literal's pattern (`/abc/i` → `abc`), when the value is one. */
+export function patternSpan(v: JsValue): { textSpan: Span } | Record<string, never> {
+  if (v.t !== 'regex' || v.node.type !== 'Literal') return {};
+  const [start] = rangeOf(v.node);
+  return v.mod.text.slice(start + 1, start + 1 + v.pattern.length) === v.pattern ? { textSpan: { file: v.mod.path, start: start + 1, end: start + 1 + v.pattern.length } } : {};
+}
+
 /** The source characters of a string written verbatim as a literal (`'https://a.com/'` → the inner text), if any. */
 export function verbatimSpan(v: JsValue): { textSpan: Span } | Record<string, never> {
   if (v.t !== 'str' || (v.node.type !== 'Literal' && v.node.type !== 'StringLiteral')) return {};

@@ -7,7 +7,7 @@
  */
 import type { OriginEntry, StringTest } from '../../model/index.js';
 import { args, child, childNodes, children, identName, isFunction, memberName, staticString, unwrap, walk, type AstNode } from './ast.js';
-import { evaluate, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
+import { evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { lookup, spanOf, type JsModule } from './modules.js';
 
 export type Atom =
@@ -78,7 +78,7 @@ function lit(atom: Atom, positive = true): Cond {
 }
 
 function regexEntry(v: JsValue & { t: 'regex' }): OriginEntry {
-  return { type: 'regex', pattern: v.pattern, flags: v.flags, flavor: 'js', mode: 'search', span: valueSpan(v) };
+  return { type: 'regex', pattern: v.pattern, flags: v.flags, flavor: 'js', mode: 'search', span: valueSpan(v), ...patternSpan(v) };
 }
 
 /** Origin entries from a list value (strings and regexes). */

@@ -59,7 +59,9 @@ export function blameSpan(mod: PyModule, kw: PyNode | undefined, v: PyVal, fallb
 
 /** The source characters of a string written verbatim (`lit` offset), for fixes that edit the value in place. */
 export function litSpan(v: PyVal): { textSpan: Span } | Record<string, never> {
-  return v.t === 'str' && v.lit !== undefined ? { textSpan: { file: v.span.file, start: v.lit, end: v.lit + v.v.length } } : {};
+  if (v.t === 'str' && v.lit !== undefined) return { textSpan: { file: v.span.file, start: v.lit, end: v.lit + v.v.length } };
+  if (v.t === 'regex' && v.lit !== undefined) return { textSpan: { file: v.span.file, start: v.lit, end: v.lit + v.pattern.length } };
+  return {};
 }
 
 export function reasonOf(v: PyVal): string {

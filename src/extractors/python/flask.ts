@@ -476,11 +476,11 @@ function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWil
   for (const i of items) {
     if (i.t === 'str') {
       if (i.v === '*' || i.v === '.*') star = i;
-      else if (REGEX_CHARS.test(i.v)) entries.push({ type: 'regex', pattern: i.v, flags: 'i', flavor: 'python', mode: 'match', span: i.span });
+      else if (REGEX_CHARS.test(i.v)) entries.push({ type: 'regex', pattern: i.v, flags: 'i', flavor: 'python', mode: 'match', span: i.span, ...litSpan(i) });
       else entries.push({ type: 'literal', value: i.v, caseInsensitive: true, span: i.span, ...litSpan(i) });
     } else if (i.t === 'regex') {
       // A compiled pattern is matched with re.match and its own flags (§3.2).
-      entries.push({ type: 'regex', pattern: i.pattern, flags: i.flags, flavor: 'python', mode: 'match', span: i.span });
+      entries.push({ type: 'regex', pattern: i.pattern, flags: i.flags, flavor: 'python', mode: 'match', span: i.span, ...litSpan(i) });
     } else unknownEntries.push(i.span);
   }
   if (star) {
