@@ -258,21 +258,25 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const sum = generate({ dir: monoDir, files: Number(opt.files), nodeModulesFiles: Number(opt.nm), seed: Number(opt.seed) });
   process.stderr.write(`generated monorepo: ${JSON.stringify(sum)} (${((Date.now() - t0) / 1000).toFixed(1)} s, reused when unchanged)\n`);
-  reports.push(benchTree('synthetic monorepo', monoDir, !opt['no-peer'], runs, peerRuns, true));
+  // Each tree's table is printed as soon as it is measured (a long peer run must not hide the rest).
+  const done = (r: TreeReport) => {
+    reports.push(r);
+    process.stdout.write(table(r) + '\n');
+  };
+  done(benchTree('synthetic monorepo', monoDir, !opt['no-peer'], runs, peerRuns, true));
   if (!opt['no-real']) {
     const py = fs.readdirSync('/usr/lib').filter((d) => /^python3\.\d+$/.test(d)).sort().pop();
-    if (py) reports.push(benchTree(`real: /usr/lib/${py}`, path.join('/usr/lib', py), false, runs, 0, false));
+    if (py) done(benchTree(`real: /usr/lib/${py}`, path.join('/usr/lib', py), false, runs, 0, false));
     // This repository's node_modules, copied under a name no walker skips (a plain directory, not git).
     const nm = path.join(os.tmpdir(), 'cors-lint-bench-real', 'deps');
     if (!fs.existsSync(nm)) {
       fs.mkdirSync(path.dirname(nm), { recursive: true });
       fs.cpSync(path.join(REPO, 'node_modules'), nm, { recursive: true, dereference: false, verbatimSymlinks: true });
     }
-    reports.push(benchTree("real: this repository's node_modules (copy)", nm, !opt['no-peer'], runs, peerRuns, false));
+    done(benchTree("real: this repository's node_modules (copy)", nm, !opt['no-peer'], runs, peerRuns, false));
   }
   const editor = await editorLatency();
   let text = `\nmachine: ${cpus.length} x ${cpus[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load at end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`;
-  for (const r of reports) text += '\n' + table(r);
   text += `\n\neditor latency, ${editor.lines}-line file re-linted after an edit (median of 50):`;
   text += `\n  lintSources (engine, overlay host): ${editor.lintSourcesMs.toFixed(1)} ms`;
   if (editor.runProjectMs !== undefined) text += `\n  runProject (the language server's path, project of 1 file): ${editor.runProjectMs.toFixed(1)} ms`;

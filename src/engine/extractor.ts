@@ -27,6 +27,11 @@ export interface Extractor {
    */
   extract(files: SourceFile[], host: ProjectHost): ExtractResult;
   /**
+   * Optional: parse the candidate files into the host's caches ahead of `extract` (the engine calls it while it
+   * waits for slower I/O, such as git listing untracked files). Must have no effect but warmer caches.
+   */
+  prewarm?(files: SourceFile[], host: ProjectHost): void;
+  /**
    * Optional, runs once after every extractor has run, on the merged model: connects this extractor's
    * policies to facts other extractors produced (an nginx `proxy_pass` to an app of the same repository
    * sets `upstream.appId`). May only add to the model. Must not throw.

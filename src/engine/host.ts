@@ -133,9 +133,16 @@ export class FsProjectHost implements ProjectHost {
     let fd: number | undefined;
     try {
       const abs = path.join(this.root, rel);
-      // Symlinks are followed only when their target stays inside the root (never read outside the given paths).
-      if (fs.lstatSync(abs).isSymbolicLink() && !this.insideRoot(fs.realpathSync(abs))) return { status: 'unreadable' };
-      fd = fs.openSync(abs, 'r');
+      // O_NONBLOCK: opening a named pipe (a FIFO named like a source file) must not wait for a writer.
+      // O_NOFOLLOW: a symlink fails to open (ELOOP) and is then followed only when its target stays inside the
+      // root (never read outside the given paths); regular files cost no extra lstat.
+      const flags = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+      try {
+        fd = fs.openSync(abs, flags | (fs.constants.O_NOFOLLOW ?? 0));
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ELOOP' || !this.insideRoot(fs.realpathSync(abs))) return { status: 'unreadable' };
+        fd = fs.openSync(abs, flags);
+      }
       const st = fs.fstatSync(fd);
       if (!st.isFile()) return { status: 'unreadable' };
       const headBytes = Math.min(st.size, SNIFF_BYTES);

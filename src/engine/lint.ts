@@ -11,10 +11,10 @@ import { allExtractors } from '../extractors/index.js';
 import type { LintCache } from './cache.js';
 import type { ResolvedConfig } from './config.js';
 import { compareDiagnostics, positionOf, type Diagnostic } from './diagnostic.js';
-import { discoverFiles } from './discover.js';
+import { discoverFilesSplit } from './discover.js';
 import { docsUrl, PARSE_ERROR_ID } from './docs.js';
 import type { Extractor } from './extractor.js';
-import { FsProjectHost, MAX_FILE_BYTES, toPosix, type ProjectHost } from './host.js';
+import { FsProjectHost, HEAD_CHARS, MAX_FILE_BYTES, toPosix, type ProjectHost } from './host.js';
 import type { Finding, Rule, RuleContext } from './rule.js';
 import type { SourceFile } from './source.js';
 import { isSuppressed } from './suppress.js';
@@ -250,11 +250,27 @@ export async function lintProject(opts: LintProjectOptions): Promise<LintProject
   const root = commonRoot(opts.cwd, abs);
   const allowed = abs.map((p) => toPosix(path.relative(root, p)));
   const host = new FsProjectHost(root, allowed.map((a) => (a === '.' ? '' : a)), undefined, opts.config.settings);
-  const discovery = discoverFiles(root, abs, (rel) => opts.config.isIgnored(rel));
+  const discovery = discoverFilesSplit(root, abs, (rel) => opts.config.isIgnored(rel));
   const notices = [...discovery.notices];
   const stats = emptyStats();
   stats.discovered = discovery.files.length;
+  // Tracked files are read while git lists the untracked ones in the background.
   const files = readCandidates(discovery.files, host, extractors, stats, notices, opts.cache);
+  if (discovery.untracked) {
+    // Parse the tracked candidates while git is still walking the tree (safeExtract-style: never throws).
+    for (const ex of extractors) {
+      if (!ex.prewarm) continue;
+      const mine = files.filter((f) => ex.accepts(f.path, f.text.slice(0, HEAD_CHARS)) && ex.prefilter(f.text));
+      try {
+        ex.prewarm(mine, host);
+      } catch {
+        // extract() reports the problem with its position
+      }
+    }
+    const more = await discovery.untracked;
+    stats.discovered += more.length;
+    files.push(...readCandidates(more, host, extractors, stats, notices, opts.cache));
+  }
   const model = extractModel(files, host, extractors, stats, notices, opts.cache);
   const diagnostics = opts.cache?.cachedDiagnostics() ?? runRules(model, host, opts.config, opts.rules);
   if (opts.cache) {

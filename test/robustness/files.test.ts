@@ -88,6 +88,8 @@ function hostileTree(): string {
   // A directory nobody may read (root bypasses permissions; the run must survive either way).
   write(root, 'locked/server.js', CORS_APP);
   fs.chmodSync(path.join(root, 'locked'), 0o000);
+  // A named pipe with a source extension: opening it must not block the run.
+  if (process.platform !== 'win32') expect(spawnSync('mkfifo', [path.join(root, 'app', 'pipe.js')]).status).toBe(0);
   // A file that is deleted while the run is in progress.
   write(root, 'vanish/server.js', CORS_APP);
   return root;
@@ -110,7 +112,7 @@ describe.each(MODES)('hostile trees ($name)', ({ git }) => {
     }
   });
 
-  it('survives loops, locked dirs, vanishing, binary, oversized, BOM, CRLF and bad UTF-8 files', async () => {
+  it('survives loops, locked dirs, FIFOs, vanishing, binary, oversized, BOM, CRLF and bad UTF-8 files', async () => {
     const res = await lintProject({ cwd: root, config: vanishingConfig(root, 'vanish/server.js') });
     const files = new Set(res.diagnostics.map((d) => d.file));
     expect(files.has('app/server.js')).toBe(true);
@@ -119,6 +121,7 @@ describe.each(MODES)('hostile trees ($name)', ({ git }) => {
     expect(files.has('bin/blob.js')).toBe(false);
     expect(files.has('big/huge.js')).toBe(false);
     expect(files.has('vanish/server.js')).toBe(false);
+    expect(files.has('app/pipe.js')).toBe(false);
     expect(res.notices.some((n) => n.startsWith('big/huge.js: skipped, larger than'))).toBe(true);
     // The same finding on the same line whatever the encoding details.
     const line = (f: string) => res.diagnostics.filter((d) => d.file === f).map((d) => `${d.line}:${d.column} ${d.ruleId}`);

@@ -1010,6 +1010,12 @@ export const expressExtractor: Extractor = {
   // Minified bundles and generated code are not where a server's CORS setup is written.
   accepts: (path) => isJsPath(path) && !/\.(min|bundle|chunk)\.[cm]?js$/i.test(path),
   prefilter: (text) => PREFILTER.test(text) && !looksMinified(text),
+  prewarm(files, host) {
+    for (const f of files) {
+      const mod = loadModule(host, f.path);
+      if (mod?.program) scanModule(mod, host);
+    }
+  },
   extract(files, host) {
     const result: ExtractResult = { policies: [], apps: [], parseErrors: [] };
     extractApps(files, host, result);

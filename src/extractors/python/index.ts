@@ -51,6 +51,9 @@ export const pythonExtractor: Extractor = {
   init(): Promise<void> {
     return initPythonParser();
   },
+  prewarm(files: SourceFile[], host: ProjectHost): void {
+    for (const file of files) moduleOf(host, file);
+  },
   extract(files: SourceFile[], host: ProjectHost): ExtractResult {
     const result: ExtractResult = { policies: [], apps: [], parseErrors: [] };
     const apps = new Map<string, AppModel>();
