@@ -133,6 +133,17 @@ export function extractModel(
   return result;
 }
 
+/**
+ * Extractors annotate model notes with the sections of the project's CORS semantics reference ("(§2.3)") for
+ * the developers who maintain them; users do not have that document, so the references are dropped here.
+ */
+function userFacing(message: string): string {
+  return message
+    .replace(/\s*\(§\d+(?:\.\d+)*(?:,\s*§\d+(?:\.\d+)*)*\)/g, '')
+    .replace(/,?\s*§\d+(?:\.\d+)*/g, '')
+    .replace(/\(\s*\)/g, '');
+}
+
 /** Runs the rules over a model and turns findings into diagnostics. */
 export function runRules(
   model: ExtractResult,
@@ -163,13 +174,13 @@ export function runRules(
     out.push({
       ruleId: `cors/${ruleId}`,
       severity,
-      message: f.message,
+      message: userFacing(f.message),
       file,
       ...pos,
       span: f.span,
       related: (f.related ?? []).flatMap((r) => {
         const t = textOf(r.span.file);
-        return t === undefined ? [] : [{ file: r.span.file, message: r.message, span: r.span, ...positionOf(t, r.span) }];
+        return t === undefined ? [] : [{ file: r.span.file, message: userFacing(r.message), span: r.span, ...positionOf(t, r.span) }];
       }),
       ...(f.fix ? { fix: f.fix } : {}),
       ...(f.suggestions?.length ? { suggestions: f.suggestions } : {}),
