@@ -63,9 +63,14 @@ describe('python parser', () => {
     expect(() => parsePython(src)).not.toThrow();
   });
 
-  // Throughput on a large Python tree, e.g. CORS_LINT_PY_BENCH=<a python3 stdlib directory> (opt-in).
-  const stdlib = process.env.CORS_LINT_PY_BENCH;
-  it.skipIf(!stdlib || !fs.existsSync(stdlib))('parse throughput on a large tree', () => {
+  // Real-world syntax: a sample of the Debian python3 standard library parses without a single false error
+  // (CORS_LINT_PY_BENCH=<dir> points it at another tree). Throughput is measured by the bench, not here.
+  const stdlib =
+    process.env.CORS_LINT_PY_BENCH ??
+    (fs.existsSync('/usr/lib') ? fs.readdirSync('/usr/lib').filter((d) => /^python3\.\d+$/.test(d)).map((d) => path.join('/usr/lib', d))[0] : undefined);
+  const haveStdlib = !!stdlib && fs.existsSync(stdlib);
+  if (!haveStdlib && process.env.CI === 'true') throw new Error('no Debian python3 standard library under /usr/lib (install python3)');
+  it.skipIf(!haveStdlib)('parses real standard-library modules without false errors', () => {
     const files: string[] = [];
     const walk = (d: string) => {
       for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -75,23 +80,9 @@ describe('python parser', () => {
       }
     };
     walk(stdlib as string);
-    const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
-    const bytes = texts.reduce((a, t) => a + t.length, 0);
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    let errorFiles = 0;
-    const errorNames: string[] = [];
-    texts.forEach((t, i) => {
-      const m = parsePython(t);
-      if (m.errors.length) {
-        errorFiles++;
-        if (errorNames.length < 10) errorNames.push(files[i] as string);
-      }
-    });
-    const ms = performance.now() - t0;
-    // CPU time as well: wall time is meaningless on a loaded machine.
-    const cpuMs = process.cpuUsage(c0).user / 1000;
-    console.log(JSON.stringify({ stdlib, files: files.length, mb: +(bytes / 1e6).toFixed(1), wallMs: Math.round(ms), cpuMs: Math.round(cpuMs), filesPerCpuSec: Math.round((files.length / cpuMs) * 1000), mbPerCpuSec: +((bytes / 1e6 / cpuMs) * 1000).toFixed(2), errorFiles, errorNames, rssMb: Math.round(process.memoryUsage().rss / 1e6) }));
-    expect(errorFiles).toBe(0);
+    const sample = files.sort().filter((_, i) => i % Math.max(1, Math.floor(files.length / 150)) === 0);
+    const errorNames = sample.filter((f) => parsePython(fs.readFileSync(f, 'utf8')).errors.length > 0);
+    expect(sample.length).toBeGreaterThan(100);
+    expect(errorNames).toEqual([]);
   });
 });
