@@ -157,11 +157,8 @@ function untrackedInBackground(root: string, rels: string[]): Promise<string[]> 
   });
 }
 
-/**
- * Like `discoverFiles`, but in a git checkout returns the tracked files at once and the untracked ones as a
- * promise (see `SplitDiscovery.untracked`). Both lists are filtered the same way.
- */
-export function discoverFilesSplit(root: string, paths: string[], isIgnored: (rel: string) => boolean): SplitDiscovery {
+/** Explicitly named files (kept unless ignored) and directories to list, relative to the root. */
+function classifyPaths(root: string, paths: string[], isIgnored: (rel: string) => boolean): { notices: string[]; out: Set<string>; dirs: string[] } {
   const notices: string[] = [];
   const out = new Set<string>();
   const dirs: string[] = [];
@@ -178,6 +175,15 @@ export function discoverFilesSplit(root: string, paths: string[], isIgnored: (re
       if (!isIgnored(rel)) out.add(rel);
     } else if (st.isDirectory()) dirs.push(rel);
   }
+  return { notices, out, dirs };
+}
+
+/**
+ * Like `discoverFiles`, but in a git checkout returns the tracked files at once and the untracked ones as a
+ * promise (see `SplitDiscovery.untracked`). Both lists are filtered the same way.
+ */
+export function discoverFilesSplit(root: string, paths: string[], isIgnored: (rel: string) => boolean): SplitDiscovery {
+  const { notices, out, dirs } = classifyPaths(root, paths, isIgnored);
   const keep = (rel: string) => !hasSkippedSegment(rel) && !isIgnored(rel);
   if (dirs.length && isWorkTree(root)) {
     const res = spawnSync('git', ['-C', root, '-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--', ...pathspecs(dirs)], {
@@ -201,22 +207,7 @@ export function discoverFilesSplit(root: string, paths: string[], isIgnored: (re
  * Explicitly named files are always included; directories are walked.
  */
 export function discoverFiles(root: string, paths: string[], isIgnored: (rel: string) => boolean): Discovery {
-  const notices: string[] = [];
-  const out = new Set<string>();
-  const dirs: string[] = [];
-  for (const p of paths) {
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(p);
-    } catch {
-      notices.push(`${toPosix(path.relative(root, p)) || '.'}: no such file or directory`);
-      continue;
-    }
-    const rel = toPosix(path.relative(root, p));
-    if (st.isFile()) {
-      if (!isIgnored(rel)) out.add(rel);
-    } else if (st.isDirectory()) dirs.push(rel);
-  }
+  const { notices, out, dirs } = classifyPaths(root, paths, isIgnored);
   if (dirs.length) {
     const listed = gitList(root, dirs);
     const rels = listed ?? dirs.flatMap((d) => walkList(root, path.join(root, d)));
