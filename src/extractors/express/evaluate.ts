@@ -5,7 +5,7 @@
  */
 import type { ProjectHost } from '../../engine/host.js';
 import type { Span } from '../../model/index.js';
-import { args, child, children, elements, identName, isFunction, memberName, propertyKey, rangeOf, staticString, unwrap, type AstNode } from './ast.js';
+import { args, child, children, elements, identName, isFunction, memberName, propertyKey, rangeOf, unwrap, type AstNode } from './ast.js';
 import { isRequireCall, loadModule, lookup, resolveSpecifier, spanOf, type Binding, type ExportRef, type JsModule } from './modules.js';
 
 interface Base {
@@ -473,7 +473,7 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
     if (obj.t === 'array') {
       const fnNode = a[0] ? unwrap(a[0]) : undefined;
       if (method === 'map' && fnNode) {
-        const mapped = mapTrivial(fnNode, mod, obj);
+        const mapped = mapTrivial(fnNode, obj);
         if (mapped) return { t: 'array', items: mapped, node: n, mod, ...(obj.via ? { via: obj.via } : {}) };
       }
       if (method === 'filter' && fnNode) {
@@ -554,8 +554,7 @@ function isIdentityArrow(fn: AstNode): boolean {
 }
 
 /** `.map(s => s.trim())`, `.map(String)`, `.map(s => s.toLowerCase())`, `.map(o => str(o))`. */
-function mapTrivial(fn: AstNode, mod: JsModule, arr: JsValue & { t: 'array' }): JsValue[] | undefined {
-  void mod;
+function mapTrivial(fn: AstNode, arr: JsValue & { t: 'array' }): JsValue[] | undefined {
   if (identName(fn) === 'String') return arr.items;
   if (!isFunction(fn)) return undefined;
   const p = identName(children(fn, 'params')[0]);
@@ -579,11 +578,3 @@ function mapTrivial(fn: AstNode, mod: JsModule, arr: JsValue & { t: 'array' }): 
   return undefined;
 }
 
-/** Strings of a value that is a string or an array of strings; undefined when not known. */
-export function staticStrings(v: JsValue): string[] | undefined {
-  if (v.t === 'str') return [v.v];
-  if (v.t === 'array' && v.items.every((i) => i.t === 'str')) return v.items.map((i) => (i as { v: string }).v);
-  return undefined;
-}
-
-export { staticString };

@@ -840,7 +840,7 @@ function delegateFields(f: JsValue & { t: 'func' }, call: AstNode, mod: JsModule
   };
   // Options objects assigned on different paths (`let o; if (ok) o = {origin: true} else o = {origin: false}`) are
   // read by following assignments as effects too.
-  const flow = followFunction(fn, { ...ctx, interesting: (c) => ctx.interesting(c) });
+  const flow = followFunction(fn, ctx);
   if (flow.incomplete) return unknownAll(`options delegate: ${flow.incomplete}`);
   const allowPaths: Path[] = [];
   let chosen: ReturnType<typeof corsFields> | undefined;
@@ -886,16 +886,7 @@ function optionObjectsFor(node: AstNode, mod: JsModule, fn: AstNode, env: EvalEn
     const b = lookup(mod, name, n);
     if (b?.kind === 'var' && (b.declKind !== 'const' || !b.init) && mod.mutated.has(name)) {
       // Follow `name = {...}` assignments inside the delegate, with their path conditions.
-      const out: { value: JsValue; path: Path }[] = [];
-      const assignCtx: FlowContext = {
-        ...ctx,
-        interesting: (c) => c.type === 'CallExpression' && false,
-      };
-      void assignCtx;
-      const found = assignmentsIn(fn, name, mod, env, ctx);
-      if (!found) return undefined;
-      out.push(...found);
-      return out;
+      return assignmentsIn(fn, name, mod, env, ctx);
     }
   }
   const v = evaluate(n, mod, env);
@@ -1024,4 +1015,3 @@ export const expressExtractor: Extractor = {
   },
 };
 
-export { valueSpan };

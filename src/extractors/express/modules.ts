@@ -96,7 +96,7 @@ function collectPattern(
   }
 }
 
-function declarationsIn(stmts: AstNode[], into: Map<string, Binding>, mod: JsModule): void {
+function declarationsIn(stmts: AstNode[], into: Map<string, Binding>): void {
   for (const raw of stmts) {
     let s = raw;
     if ((s.type === 'ExportNamedDeclaration' || s.type === 'ExportDefaultDeclaration') && child(s, 'declaration')) {
@@ -137,7 +137,6 @@ function declarationsIn(stmts: AstNode[], into: Map<string, Binding>, mod: JsMod
       if (name && source !== undefined) into.set(name, { kind: 'import', source, imported: '*', node: s });
     }
   }
-  void mod;
 }
 
 /** The bindings a scope node declares directly. */
@@ -150,7 +149,7 @@ export function scopeBindings(mod: JsModule, scope: AstNode): Map<string, Bindin
     case 'BlockStatement':
     case 'StaticBlock':
     case 'TSModuleBlock':
-      declarationsIn(children(scope, 'body'), m, mod);
+      declarationsIn(children(scope, 'body'), m);
       break;
     case 'FunctionDeclaration':
     case 'FunctionExpression':
@@ -169,7 +168,7 @@ export function scopeBindings(mod: JsModule, scope: AstNode): Map<string, Bindin
     }
     case 'ForStatement': {
       const init = child(scope, 'init');
-      if (init) declarationsIn([init], m, mod);
+      if (init) declarationsIn([init], m);
       break;
     }
     case 'ForInStatement':
@@ -190,7 +189,7 @@ export function scopeBindings(mod: JsModule, scope: AstNode): Map<string, Bindin
       break;
     }
     case 'SwitchStatement':
-      declarationsIn(children(scope, 'cases').flatMap((c) => children(c, 'consequent')), m, mod);
+      declarationsIn(children(scope, 'cases').flatMap((c) => children(c, 'consequent')), m);
       break;
   }
   mod.scopeCache.set(scope, m);
@@ -282,7 +281,7 @@ export function buildModule(parsed: ParsedModule): JsModule {
       const source = staticString(child(s, 'source'));
       if (decl) {
         const names = new Map<string, Binding>();
-        declarationsIn([decl], names, mod);
+        declarationsIn([decl], names);
         for (const [name, b] of names) mod.exports.set(name, { kind: 'local', name, node: b.kind === 'var' ? b.id : decl });
       }
       for (const spec of children(s, 'specifiers')) {

@@ -14,7 +14,7 @@ interface AppTally {
   unknown: string[];
   mismatches: string[];
   knownGaps: string[];
-  state: 'run' | 'pending' | 'skipped';
+  state: 'run' | 'skipped';
   reason?: string;
 }
 
@@ -37,9 +37,6 @@ class Tally {
   knownGap(app: string, kind: string, what: string): void {
     this.get(app, kind).knownGaps.push(what);
   }
-  pending(app: string, kind: string): void {
-    this.get(app, kind).state = 'pending';
-  }
   skipped(app: string, kind: string, reason: string): void {
     const a = this.get(app, kind);
     a.state = 'skipped';
@@ -58,12 +55,10 @@ class Tally {
   }
   summary(): string {
     const j = this.json();
-    const pending = [...this.apps.entries()].filter(([, a]) => a.state === 'pending').map(([k]) => k);
     const skipped = [...this.apps.entries()].filter(([, a]) => a.state === 'skipped').map(([k, a]) => `${k} (${a.reason})`);
     const unknown = [...this.apps.values()].reduce((n, a) => n + a.unknown.length, 0);
     return [
       `oracle: ${j.apps} apps, ${j.comparisons} request comparisons, kinds: ${j.kinds.join(', ') || '-'}, ${j.mismatches} mismatches, ${j.knownGaps} known model gaps (not counted), ${unknown} exchanges not compared (unknown prediction)`,
-      pending.length ? `oracle: pending extractor: ${pending.join(', ')}` : '',
       skipped.length ? `oracle: skipped: ${skipped.join(', ')}` : '',
     ]
       .filter(Boolean)
