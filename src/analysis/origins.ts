@@ -134,21 +134,144 @@ const PRIVATE_HOST = `10(?:\\.[0-9]{1,3}){3}|192\\.168(?:\\.[0-9]{1,3}){2}|172\\
 
 const ANY_ORIGIN = `^(?:[a-z][a-z0-9+.-]*:\\/\\/(?:[a-z0-9_.-]+|\\[[0-9a-f:.]+\\])(?::[1-9][0-9]{0,4})?|null)$`;
 
-export interface Queries {
-  /** Attacker-ownable web origins outside the intended sites and outside the named shared suffixes. */
-  foreign: DFA;
-  /** Subdomains of the named public/shared suffixes that are not intended sites. */
-  suffixed: DFA | undefined;
-  /** Plain-http origins of intended or private-network hosts (not loopback). */
-  insecure: DFA | undefined;
+/**
+ * The query languages for one set of intended sites. Each is built on first use: a literal entry needs none
+ * of them, and most patterns need only a few. Questions are asked as chains of products with the entry's
+ * language first (`lang ∩ web ∩ ¬intended`): the entry's language is small, so the products stay small,
+ * where building `web ∩ ¬trusted` on its own would be large (every TLD times every intended domain). The
+ * parts that do not depend on the intended sites (attacker-ownable web origins minus loopback and private
+ * hosts) are built once per run.
+ */
+export class Queries {
+  private readonly tlds: string[];
+  private readonly domains: string[];
+  private readonly suffixes: string[];
+  private notIntendedD?: DFA;
+  private notSuffixesD?: DFA;
+  private notExactSuffixD?: DFA;
+  private suffixD?: DFA;
+  private insecureD?: DFA | null;
+  private intendedD?: DFA;
+
+  constructor(
+    intended: Intended,
+    private readonly maxCharacter: Char,
+  ) {
+    const tlds = new Set(COMMON_TLDS);
+    for (const t of intended.tlds) tlds.add(t);
+    this.tlds = [...tlds];
+    this.domains = [...intended.domains];
+    this.suffixes = [...intended.suffixes];
+  }
+
+  /** `https?://` + any host of the intended domains (or their subdomains) + any port. */
+  private domainsRe(): string {
+    return `^https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(this.domains)})(?::[0-9]+)?$`;
+  }
+
+  /** Attacker-ownable web origins (a host under a real TLD, or an IPv4 address) that are not loopback or private. */
+  private web(): DFA {
+    return remember(webCache, `${this.maxCharacter}|${this.tlds.join(',')}`, () => {
+      const web = dfaOf(`^https?:\\/\\/(?:(?:${LABEL}\\.)+(?:${alt(this.tlds)})|[0-9]{1,3}(?:\\.[0-9]{1,3}){3})${PORT}$`, this.maxCharacter);
+      const local = dfaOf(`^https?:\\/\\/(?:${LOOPBACK_HOST}|${PRIVATE_HOST})(?::[0-9]+)?$`, this.maxCharacter);
+      local.complement();
+      const d = DFA.fromIntersection(web, local);
+      d.minimize();
+      return d;
+    });
+  }
+
+  private notIntended(): DFA {
+    if (!this.notIntendedD) {
+      this.notIntendedD = this.intendedSites().copy();
+      this.notIntendedD.complement();
+    }
+    return this.notIntendedD;
+  }
+
+  /** Attacker-ownable web origins the entry accepts outside the intended sites and the named shared suffixes. */
+  foreign(lang: DFA): DFA {
+    let p = product(lang, this.web());
+    if (!p.isEmpty && this.domains.length) p = product(p, this.notIntended());
+    if (!p.isEmpty && this.suffixes.length) {
+      if (!this.notSuffixesD) {
+        // The suffixes themselves and every host under them.
+        this.notSuffixesD = dfaOf(`^https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(this.suffixes)})(?::[0-9]+)?$`, this.maxCharacter);
+        this.notSuffixesD.complement();
+      }
+      p = product(p, this.notSuffixesD);
+    }
+    return p;
+  }
+
+  /** Subdomains of the named public/shared suffixes that the entry accepts and that are not intended sites. */
+  suffixed(lang: DFA): DFA | undefined {
+    if (!this.suffixes.length) return undefined;
+    this.suffixD ??= dfaOf(`^https?:\\/\\/(?:[a-z0-9-]+\\.)+(?:${alt(this.suffixes)})(?::[0-9]+)?$`, this.maxCharacter);
+    let p = product(product(lang, this.suffixD), this.web());
+    if (!p.isEmpty && this.domains.length) p = product(p, this.notIntended());
+    // A named suffix is itself trusted; it can lie under another named suffix only when there are several.
+    if (!p.isEmpty && this.suffixes.length > 1) {
+      if (!this.notExactSuffixD) {
+        this.notExactSuffixD = dfaOf(`^https?:\\/\\/(?:${alt(this.suffixes)})(?::[0-9]+)?$`, this.maxCharacter);
+        this.notExactSuffixD.complement();
+      }
+      p = product(p, this.notExactSuffixD);
+    }
+    return p;
+  }
+
+  /** The intended non-loopback hosts, whose plain-http origins are reported. */
+  private insecureDomains(): string[] {
+    // Loopback is exempt: it never leaves the machine.
+    return this.domains.filter((d) => !/^127\.|(?:^|\.)localhost$/.test(d));
+  }
+
+  /** The regex of plain-http origins of the intended non-loopback hosts; undefined when there are none. */
+  insecureSource(): string | undefined {
+    const hosts = this.insecureDomains();
+    return hosts.length ? `^http:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(hosts)})${PORT}$` : undefined;
+  }
+
+  /** Plain-http origins of the intended non-loopback hosts that the entry accepts; undefined when there are none. */
+  insecure(lang: DFA): DFA | undefined {
+    const hosts = this.insecureDomains();
+    if (!hosts.length) return undefined;
+    if (hosts.length === this.domains.length) {
+      // The intended sites over plain http with a valid port: no automaton of its own to build.
+      const http = remember(webCache, `${this.maxCharacter}|http`, () => dfaOf(`^http:\\/\\/[^/:]*${PORT}$`, this.maxCharacter));
+      return product(product(lang, http), this.intendedSites());
+    }
+    if (this.insecureD === undefined) {
+      const src = this.insecureSource();
+      this.insecureD = src ? dfaOf(src, this.maxCharacter) : null;
+    }
+    return this.insecureD ? product(lang, this.insecureD) : undefined;
+  }
+
+  /** Origins on the intended sites (any port); with no intended domain, loopback, private and suffix hosts. */
+  intendedSites(): DFA {
+    if (!this.intendedD) {
+      if (this.domains.length) this.intendedD = dfaOf(this.domainsRe(), this.maxCharacter);
+      else {
+        const hosts = [LOOPBACK_HOST, PRIVATE_HOST];
+        if (this.suffixes.length) hosts.push(`(?:${alt(this.suffixes)})`);
+        this.intendedD = dfaOf(`^https?:\\/\\/(?:${hosts.join('|')})(?::[0-9]+)?$`, this.maxCharacter);
+      }
+    }
+    return this.intendedD;
+  }
+
   /** Every Origin value a browser can send (any scheme, any host, `null`). */
-  anyOrigin: DFA;
-  /** Origins on the intended sites (not loopback): samples the templates start from. */
-  intendedSites: DFA;
+  anyOrigin(): DFA {
+    return anyOriginDfa(this.maxCharacter);
+  }
 }
 
 const queryCache = new Map<string, Queries>();
 const webCache = new Map<string, DFA>();
+/** The plain-http regex of each intended set, for literal entries (tested on the string, no automaton). */
+const insecureReCache = new Map<string, RegExp | null>();
 
 function dfaOf(regex: string, maxCharacter: Char): DFA {
   const c = compile({ source: regex, flags: maxCharacter > 0xffff ? 'u' : '' }, 'fullmatch');
@@ -192,38 +315,7 @@ export function acceptsEveryOrigin(entry: OriginEntry): boolean | undefined {
 }
 
 export function queriesFor(intended: Intended, maxCharacter: Char): Queries {
-  return remember(queryCache, `${maxCharacter}|${intendedKey(intended)}`, () => {
-    const tlds = new Set(COMMON_TLDS);
-    for (const t of intended.tlds) tlds.add(t);
-    const web = `^https?:\\/\\/(?:(?:${LABEL}\\.)+(?:${alt(tlds)})|[0-9]{1,3}(?:\\.[0-9]{1,3}){3})${PORT}$`;
-    const domains = [...intended.domains];
-    const suffixes = [...intended.suffixes];
-    const safeHosts = [LOOPBACK_HOST, PRIVATE_HOST];
-    if (domains.length) safeHosts.push(`(?:[a-z0-9-]+\\.)*(?:${alt(domains)})`);
-    if (suffixes.length) safeHosts.push(`(?:${alt(suffixes)})`);
-    const safeRe = `^https?:\\/\\/(?:${safeHosts.join('|')})(?::[0-9]+)?$`;
-    const suffixRe = suffixes.length ? `^https?:\\/\\/(?:[a-z0-9-]+\\.)+(?:${alt(suffixes)})(?::[0-9]+)?$` : undefined;
-
-    const webD = remember(webCache, `${maxCharacter}|${[...tlds].join(',')}`, () => dfaOf(web, maxCharacter));
-    const safeD = dfaOf(safeRe, maxCharacter);
-    const trusted = dfaOf(suffixRe ? `(?:${safeRe})|(?:${suffixRe})` : safeRe, maxCharacter);
-    trusted.complement();
-    const foreign = DFA.fromIntersection(webD, trusted, new DFA.LimitedNodeFactory(LIMITS.productNodes));
-    foreign.minimize();
-    let suffixed: DFA | undefined;
-    if (suffixRe) {
-      const notSafe = dfaOf(safeRe, maxCharacter);
-      notSafe.complement();
-      suffixed = DFA.fromIntersection(DFA.fromIntersection(webD, dfaOf(suffixRe, maxCharacter)), notSafe, new DFA.LimitedNodeFactory(LIMITS.productNodes));
-      suffixed.minimize();
-    }
-    // Plain-http variants of the sites the matcher names (loopback is exempt: it never leaves the machine).
-    const insecureDomains = domains.filter((d) => !/^127\.|(?:^|\.)localhost$/.test(d));
-    const insecure = insecureDomains.length ? dfaOf(`^http:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(insecureDomains)})${PORT}$`, maxCharacter) : undefined;
-    const intendedSites = domains.length ? dfaOf(`^https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(domains)})(?::[0-9]+)?$`, maxCharacter) : safeD;
-    const anyOrigin = anyOriginDfa(maxCharacter);
-    return { foreign, suffixed, insecure, intendedSites, anyOrigin };
-  });
+  return remember(queryCache, `${maxCharacter}|${intendedKey(intended)}`, () => new Queries(intended, maxCharacter));
 }
 
 // ─── Counterexamples ──────────────────────────────────────────────────────────────────────────────
@@ -325,8 +417,8 @@ function templates(samples: Parsed[], intended: Intended, kind: 'foreign' | 'suf
   return out;
 }
 
-function findExample(lang: DFA, q: DFA, samples: Parsed[], intended: Intended, kind: 'foreign' | 'suffixed' | 'insecure', deadline: Deadline): string | undefined {
-  const p = product(lang, q);
+/** A readable word of `p` (the entry's language intersected with a query), or undefined when it is empty. */
+function findExample(p: DFA, samples: Parsed[], intended: Intended, kind: 'foreign' | 'suffixed' | 'insecure', deadline: Deadline): string | undefined {
   deadline.check();
   if (p.isEmpty) return undefined;
   for (const t of templates(samples, intended, kind)) {
@@ -413,6 +505,7 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
       problems.push({ kind: 'invalid', code: bad.code, detail: bad.detail, ...(bad.suggestion ? { example: bad.suggestion } : {}) });
       return { entry, problems };
     }
+    return literalVerdict(entry, siblings, problems);
   }
   const lang = entryLanguage(entry);
   if (!lang.ok) {
@@ -424,38 +517,61 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
   }
   try {
     const nfa = lang.dfa;
-    if (nfa.test(frame('null') as Char[])) problems.push({ kind: 'null', example: 'null', detail: 'it accepts the origin "null" that sandboxed iframes and redirected requests send' });
+    if (nfa.test(frame('null') as Char[])) problems.push({ kind: 'null', example: 'null', detail: NULL_DETAIL });
     const intended = intendedOf(entry, siblings);
     const q = queriesFor(intended, lang.maxCharacter);
     const deadline = new Deadline();
-    if (entry.type !== 'literal' && product(nfa, q.anyOrigin).isEmpty) {
+    // A sample of the intended origins the matcher accepts, to build readable attacker variants from; when it
+    // is an origin a browser can send, it also shows that the matcher accepts one.
+    const sample = intended.domains.size ? shortestWord(product(nfa, q.intendedSites()), deadline) : undefined;
+    const anyOrigin = q.anyOrigin();
+    if (!(sample !== undefined && anyOrigin.test(frame(sample) as Char[])) && product(nfa, anyOrigin).isEmpty) {
       problems.push({ kind: 'invalid', detail: 'it matches no Origin a browser can send (a serialized origin is lower-case scheme://host[:port], without the default port, a path or a trailing slash)' });
       return { entry, problems };
     }
-    // A sample of the intended origins the matcher accepts, to build readable attacker variants from.
-    const sample = intended.domains.size ? shortestWord(product(nfa, q.intendedSites), deadline) : undefined;
     const samples = [sample ? splitOrigin(sample) : undefined].filter((p): p is Parsed => p !== undefined);
-    if (entry.type !== 'literal') {
-      const foreign = findExample(nfa, q.foreign, samples, intended, 'foreign', deadline);
-      if (foreign) problems.push({ kind: 'permissive', example: foreign, detail: bypassClass(foreign, intended) });
-      if (q.suffixed) {
-        const sfx = findExample(nfa, q.suffixed, samples, intended, 'suffixed', deadline);
-        if (sfx) {
-          const host = splitOrigin(sfx)?.host ?? '';
-          const suffix = [...intended.suffixes].find((s) => host.endsWith('.' + s)) ?? '';
-          problems.push({ kind: 'untrusted-suffix', example: sfx, detail: `anyone can create a site under "${suffix}"` });
-        }
+    const foreign = findExample(q.foreign(nfa), samples, intended, 'foreign', deadline);
+    if (foreign) problems.push({ kind: 'permissive', example: foreign, detail: bypassClass(foreign, intended) });
+    const suffixed = q.suffixed(nfa);
+    if (suffixed) {
+      const sfx = findExample(suffixed, samples, intended, 'suffixed', deadline);
+      if (sfx) {
+        const host = splitOrigin(sfx)?.host ?? '';
+        const suffix = [...intended.suffixes].find((s) => host.endsWith('.' + s)) ?? '';
+        problems.push({ kind: 'untrusted-suffix', example: sfx, detail: `anyone can create a site under "${suffix}"` });
       }
     }
-    if (q.insecure) {
-      const ins = findExample(nfa, q.insecure, samples, intended, 'insecure', deadline);
-      if (ins) problems.push({ kind: 'insecure', example: ins, detail: 'a plain-http origin can be impersonated by anyone on the network path' });
+    const insecure = q.insecure(nfa);
+    if (insecure) {
+      const ins = findExample(insecure, samples, intended, 'insecure', deadline);
+      if (ins) problems.push({ kind: 'insecure', example: ins, detail: INSECURE_DETAIL });
     }
     return { entry, problems };
   } catch (e) {
     if (e instanceof BudgetExceeded || e instanceof TooManyNodesError) return { entry, problems, unknown: 'the pattern is too complex to analyse within the budget' };
     return { entry, problems, unknown: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+const NULL_DETAIL = 'it accepts the origin "null" that sandboxed iframes and redirected requests send';
+const INSECURE_DETAIL = 'a plain-http origin can be impersonated by anyone on the network path';
+
+/**
+ * A valid literal accepts one origin (any case of it when compared case-insensitively), so its questions are
+ * string tests: the same answers the automata give, without building them. Only `null` and plain-http apply:
+ * a literal names its own site, so it is never permissive.
+ */
+function literalVerdict(entry: OriginEntry & { type: 'literal' }, siblings: readonly OriginEntry[], problems: OriginProblem[]): EntryVerdict {
+  // The insecure query's hosts are lower-case, so of a case-insensitive literal's spellings only the lower-case one can match.
+  const word = entry.caseInsensitive ? entry.value.toLowerCase() : entry.value;
+  if (word === 'null') problems.push({ kind: 'null', example: 'null', detail: NULL_DETAIL });
+  const intended = intendedOf(entry, siblings);
+  const re = remember(insecureReCache, intendedKey(intended), () => {
+    const src = new Queries(intended, 0xffff as Char).insecureSource();
+    return src ? new RegExp(src) : null;
+  });
+  if (re?.test(word)) problems.push({ kind: 'insecure', example: word, detail: INSECURE_DETAIL });
+  return { entry, problems };
 }
 
 /** A short substring of a haystack that looks like an origin (what `origin in "..."` wrongly accepts). */
@@ -493,6 +609,7 @@ export function clearAnalysisCaches(): void {
   languageCache.clear();
   queryCache.clear();
   webCache.clear();
+  insecureReCache.clear();
   verdictCache.clear();
 }
 

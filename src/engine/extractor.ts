@@ -14,6 +14,12 @@ export interface Extractor {
   /** Whether the file (root-relative path, first bytes of its text) is this extractor's language. */
   accepts(path: string, head: string): boolean;
   /**
+   * Optional: false when no content could make the file this extractor's language, decided on the path alone
+   * (an image, JSON, Markdown), so the engine does not even open it. Must be true whenever `accepts` can be.
+   * Without it, every file is opened and its first bytes passed to `accepts`.
+   */
+  mayAccept?(path: string): boolean;
+  /**
    * A cheap test on the whole text: false means the file cannot contain CORS content and is never parsed.
    * It may be loose (a false "true" only costs a parse), never strict (a false "false" is a miss).
    */

@@ -294,7 +294,8 @@ export async function lintProject(opts: LintProjectOptions): Promise<LintProject
 /**
  * Reads the discovered files and returns those an extractor will parse (language accepted, prefilter
  * passed), seeded into the host. Everything else is dropped as soon as it is decided: files no extractor
- * accepts are decided on their first bytes (never read whole), and texts that fail the prefilter are not
+ * can accept by their path are never opened, the others are decided on their first bytes (never read whole
+ * when no extractor accepts them), and texts that fail the prefilter are not
  * kept for the run, so memory grows with the CORS-relevant files, not with the repository.
  */
 export function readCandidates(
@@ -307,6 +308,8 @@ export function readCandidates(
 ): SourceFile[] {
   const files: SourceFile[] = [];
   for (const rel of rels) {
+    // Most of a repository (assets, JSON, Markdown) is decided on its path: never opened.
+    if (!extractors.some((e) => e.mayAccept?.(rel) ?? true)) continue;
     let st: fs.Stats | undefined;
     if (cache) {
       try {

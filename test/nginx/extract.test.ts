@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptsNginx } from '../../src/extractors/nginx/detect.js';
+import { acceptsNginx, mayAcceptNginx } from '../../src/extractors/nginx/detect.js';
 import type { OriginPolicy } from '../../src/model/index.js';
 import { extract, policy, textAt } from './support.js';
 
@@ -391,5 +391,23 @@ describe('files and includes', () => {
     expect(acceptsNginx('deploy/proxy', server)).toBe(true);
     expect(acceptsNginx('etc/logrotate.conf', '/var/log/nginx/*.log {\n  daily\n}\n')).toBe(false);
     expect(acceptsNginx('README.md', server)).toBe(false);
+  });
+
+  it('decides on the path alone only when no content could change the answer (the file is then never opened)', () => {
+    const heads = ['server {\n  listen 80;\n}\n', 'add_header Access-Control-Allow-Origin *;', 'location / { }', '[program:app]\n', '{"a": 1}', '# nginx\nhttp {\n}\n', ''];
+    const dirs = ['', 'nginx/', 'deploy/nginx/', 'conf.d/', 'etc/sites-available/', 'etc/sites-enabled/', 'snippets/', 'k8s/', 'src/', 'templates/'];
+    const names = ['nginx.conf', 'default', 'api.conf', 'api.conf.template', 'site.conf.j2', 'x.nginx', 'values.yaml', 'compose.yml', 'Dockerfile', 'README.md', 'logo.png', 'data.json', 'app.js', 'main.py', '.hidden', 'proxy', 'cors.inc', 'jail.conf', 'notes.txt', 'x.vhost'];
+    let rejected = 0;
+    for (const d of dirs) {
+      for (const n of names) {
+        const p = d + n;
+        const may = mayAcceptNginx(p);
+        if (!may) rejected++;
+        for (const h of heads) if (acceptsNginx(p, h)) expect(may, `${p} is accepted with ${JSON.stringify(h)}`).toBe(true);
+      }
+    }
+    expect(mayAcceptNginx('assets/logo.png')).toBe(false);
+    expect(mayAcceptNginx('docs/README.md')).toBe(false);
+    expect(rejected).toBeGreaterThan(50);
   });
 });

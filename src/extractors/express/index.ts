@@ -34,6 +34,11 @@ const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', '
 // Files that mention CORS, and the files that create Express apps (their routes and mounts give the prefixes).
 const PREFILTER = /cors|access-control-|\bexpress\s*\(\s*\)/i;
 
+/** JS/TS sources, minus bundles: decided on the path alone. */
+function acceptsJsPath(path: string): boolean {
+  return isJsPath(path) && !/\.(min|bundle|chunk)\.[cm]?js$/i.test(path);
+}
+
 /** A file whose first lines are thousands of characters long is a bundle, not hand-written server code. */
 function looksMinified(text: string): boolean {
   if (text.length < 20_000) return false;
@@ -999,7 +1004,8 @@ export const expressExtractor: Extractor = {
   name: 'express',
   kinds: ['express'],
   // Minified bundles and generated code are not where a server's CORS setup is written.
-  accepts: (path) => isJsPath(path) && !/\.(min|bundle|chunk)\.[cm]?js$/i.test(path),
+  accepts: acceptsJsPath,
+  mayAccept: acceptsJsPath,
   prefilter: (text) => PREFILTER.test(text) && !looksMinified(text),
   prewarm(files, host) {
     for (const f of files) {

@@ -67,6 +67,20 @@ export function acceptsNginx(path: string, head: string): boolean {
   return false;
 }
 
+/** The extractor's `mayAccept`: false when `acceptsNginx` is false whatever the file's first bytes are. */
+export function mayAcceptNginx(path: string): boolean {
+  const base = basename(path);
+  const plain = stripTemplateExt(path);
+  const plainBase = basename(plain);
+  if (YAML_EXT.test(plain)) return true;
+  if (NEVER.test(plain)) return false;
+  if (/^nginx.*\.conf$/i.test(plainBase) || /\.nginx(\.conf)?$/i.test(plainBase)) return true;
+  if (SITES_DIR.test(path) && !base.startsWith('.')) return true;
+  if (CONF_LIKE_EXT.test(plainBase) && NGINX_DIR.test(path)) return true;
+  if (NOT_NGINX_NAMES.test(plainBase)) return false;
+  return CONF_LIKE_EXT.test(plainBase) || TEMPLATE_EXT.test(base) || !plainBase.includes('.');
+}
+
 /**
  * The extractor's prefilter: a file can matter if it writes headers, includes another file (which may),
  * or hides upstream headers. Loose on purpose.

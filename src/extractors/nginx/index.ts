@@ -22,7 +22,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { acceptsNginx, nginxPrefilter } from './detect.js';
+import { acceptsNginx, mayAcceptNginx, nginxPrefilter } from './detect.js';
 import { buildTree, dSpan, servingLevels, type HeaderDirective, type Level, type Tree } from './levels.js';
 import { linkNginx } from './link.js';
 import { loadFile, resolveInclude, type LoadedFile } from './load.js';
@@ -490,6 +490,7 @@ export const nginxExtractor: Extractor = {
   name: 'nginx',
   kinds: ['nginx'],
   accepts: acceptsNginx,
+  mayAccept: mayAcceptNginx,
   prefilter: nginxPrefilter,
   extract: extractNginx,
   link: linkNginx,

@@ -42,9 +42,8 @@ function coverRoutePreflights(policies: CorsPolicy[]): void {
 export const pythonExtractor: Extractor = {
   name: 'python',
   kinds: ['fastapi', 'flask'],
-  accepts(path: string): boolean {
-    return path.endsWith('.py');
-  },
+  accepts: (path: string): boolean => path.endsWith('.py'),
+  mayAccept: (path: string): boolean => path.endsWith('.py'),
   prefilter(text: string): boolean {
     return PREFILTER.test(text);
   },
