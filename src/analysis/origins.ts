@@ -269,6 +269,7 @@ export class Queries {
 }
 
 const queryCache = new Map<string, Queries>();
+const everyOriginCache = new Map<string, boolean | undefined>();
 const webCache = new Map<string, DFA>();
 /** The plain-http regex of each intended set, for literal entries (tested on the string, no automaton). */
 const insecureReCache = new Map<string, RegExp | null>();
@@ -301,17 +302,24 @@ function anyOriginDfa(maxCharacter: Char): DFA {
  */
 export function acceptsEveryOrigin(entry: OriginEntry): boolean | undefined {
   if (entry.type === 'literal' || entry.type === 'substring') return false;
+  const key = entryKey(entry);
+  if (everyOriginCache.has(key)) return everyOriginCache.get(key);
+  let verdict: boolean | undefined;
   const lang = entryLanguage(entry);
-  if (!lang.ok) return undefined;
-  try {
-    const rest = lang.dfa.copy();
-    rest.complement();
-    // Only properly framed words count: the entry is only ever tested on `START origin END`.
-    const framedAny = DFA.fromIntersection(anyOriginDfa(lang.maxCharacter), framedWords(lang.maxCharacter));
-    return product(rest, framedAny).isEmpty;
-  } catch {
-    return undefined;
+  if (lang.ok) {
+    try {
+      const rest = lang.dfa.copy();
+      rest.complement();
+      // Only properly framed words count: the entry is only ever tested on `START origin END`.
+      const framedAny = remember(webCache, `${lang.maxCharacter}|framed-any`, () => DFA.fromIntersection(anyOriginDfa(lang.maxCharacter), framedWords(lang.maxCharacter)));
+      verdict = product(rest, framedAny).isEmpty;
+    } catch {
+      verdict = undefined;
+    }
   }
+  if (everyOriginCache.size >= CACHE_LIMIT) everyOriginCache.clear();
+  everyOriginCache.set(key, verdict);
+  return verdict;
 }
 
 export function queriesFor(intended: Intended, maxCharacter: Char): Queries {
@@ -610,6 +618,7 @@ export function clearAnalysisCaches(): void {
   queryCache.clear();
   webCache.clear();
   insecureReCache.clear();
+  everyOriginCache.clear();
   verdictCache.clear();
 }
 

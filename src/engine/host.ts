@@ -43,10 +43,94 @@ export interface ProjectHost {
   listDir(relPath: string): string[];
   /** A per-run cache shared by the extractors (parsed modules, resolved constants). */
   memo<T>(key: string, compute: () => T): T;
+  /**
+   * Optional: a cache of results that depend on one file's text only (its syntax tree), which long-lived
+   * front ends (language server, ESLint) keep across runs. Call it through `perFile`.
+   */
+  fileMemo?<T>(kind: string, file: SourceFile, compute: () => T): T;
   /** Files read so far, for cache invalidation and LSP dependants. */
   readonly reads: Set<string>;
   /** Project settings from the config file (e.g. the production nginx version). */
   readonly settings: ProjectSettings;
+}
+
+/** `compute()` for one file's text, reused across runs when the host keeps a `FileMemo` and the text is unchanged. */
+export function perFile<T>(host: ProjectHost, kind: string, file: SourceFile, compute: () => T): T {
+  return host.fileMemo ? host.fileMemo(kind, file, compute) : compute();
+}
+
+/**
+ * Results that depend on one file's text only, kept across runs: a run re-parses only the files whose text
+ * changed. Entries no run used since the previous `sweep()` are dropped, so memory follows the project's
+ * current CORS files.
+ */
+export class FileMemo {
+  private readonly entries = new Map<string, { text: string; value: unknown; used: boolean }>();
+
+  get<T>(kind: string, file: SourceFile, compute: () => T): T {
+    const key = `${kind}\0${file.path}`;
+    const hit = this.entries.get(key);
+    if (hit && hit.text === file.text) {
+      hit.used = true;
+      return hit.value as T;
+    }
+    const value = compute();
+    this.entries.set(key, { text: file.text, value, used: true });
+    return value;
+  }
+
+  /** Drops what no run used since the last sweep (call after each run). */
+  sweep(): void {
+    for (const [k, e] of this.entries) {
+      if (!e.used) this.entries.delete(k);
+      else e.used = false;
+    }
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/**
+ * What a long-lived front end learned from the disk (file texts, existence, directory listings), shared by
+ * the hosts of successive runs. The owner forgets entries when it learns that files changed.
+ */
+export class DiskCache {
+  readonly files = new Map<string, SourceFile | null>();
+  readonly exists = new Map<string, boolean>();
+  readonly dirs = new Map<string, string[]>();
+  readonly entries = new Map<string, DirEntries | null>();
+
+  /** Forgets a file (changed, created or deleted), and the listing of its directory. */
+  forget(rel: string): void {
+    this.files.delete(rel);
+    this.exists.delete(rel);
+    const dir = parentDir(rel);
+    this.dirs.delete(dir);
+    this.entries.delete(dir);
+  }
+
+  clear(): void {
+    this.files.clear();
+    this.exists.clear();
+    this.dirs.clear();
+    this.entries.clear();
+  }
+}
+
+/** The kinds of a directory's entries: 'f' regular file, 'd' directory, 'o' anything else (symlink, ...). */
+type DirEntries = Map<string, 'f' | 'd' | 'o'>;
+
+function parentDir(rel: string): string {
+  const slash = rel.lastIndexOf('/');
+  return slash < 0 ? '' : rel.slice(0, slash);
+}
+
+/** What a host may share with the hosts of later runs (language server, ESLint). */
+export interface HostKeep {
+  trees?: FileMemo;
+  disk?: DiskCache;
 }
 
 export function toPosix(p: string): string {
@@ -64,18 +148,21 @@ export class FsProjectHost implements ProjectHost {
   readonly reads = new Set<string>();
   private readonly cache = new Map<string, SourceFile | null>();
   private readonly memos = new Map<string, unknown>();
+  private readonly entries = new Map<string, DirEntries | null>();
   private readonly allowed: string[];
 
   /**
    * @param root absolute directory that spans are relative to
    * @param allowedRoots root-relative prefixes that may be read ('' = everything under root)
    * @param overlay unsaved buffers by root-relative path (language server)
+   * @param keep caches shared with the hosts of earlier and later runs
    */
   constructor(
     readonly root: string,
     allowedRoots: string[] = [''],
     private readonly overlay: Map<string, string> = new Map(),
     readonly settings: ProjectSettings = {},
+    private readonly keep: HostKeep = {},
   ) {
     this.allowed = allowedRoots.map((r) => normalizeRel(r) ?? '').map((r) => r);
   }
@@ -91,9 +178,12 @@ export class FsProjectHost implements ProjectHost {
     if (cached !== undefined) return cached ?? undefined;
     let result: SourceFile | null = null;
     const over = this.overlay.get(rel);
+    const known = over === undefined ? this.keep.disk?.files.get(rel) : undefined;
     if (over !== undefined) {
       result = { path: rel, text: over };
-    } else {
+    } else if (known !== undefined) {
+      result = known;
+    } else if (this.mayExist(rel)) {
       try {
         const abs = path.join(this.root, rel);
         // A symlink is followed only when its target stays inside the root (sites-enabled → sites-available).
@@ -108,9 +198,39 @@ export class FsProjectHost implements ProjectHost {
         result = null;
       }
     }
+    if (over === undefined) this.keep.disk?.files.set(rel, result);
     this.cache.set(rel, result);
     if (result) this.reads.add(rel);
     return result ?? undefined;
+  }
+
+  /**
+   * The entries of a directory, read once per run: extractors probe many names in the same directories (module
+   * resolution tries several extensions in every ancestor, tsconfig lookups walk up), and one listing answers
+   * them all where each probe would cost a failed system call. null when the directory cannot be listed.
+   */
+  private dirEntries(relDir: string): DirEntries | null {
+    const hit = this.entries.get(relDir) ?? this.keep.disk?.entries.get(relDir);
+    if (hit !== undefined) return hit;
+    let out: DirEntries | null;
+    try {
+      out = new Map();
+      for (const d of fs.readdirSync(path.join(this.root, relDir), { withFileTypes: true })) out.set(d.name, d.isFile() ? 'f' : d.isDirectory() ? 'd' : 'o');
+    } catch {
+      out = null;
+    }
+    this.entries.set(relDir, out);
+    this.keep.disk?.entries.set(relDir, out);
+    return out;
+  }
+
+  /** False when the file certainly does not exist (its directory's listing lacks it); true when it may. */
+  private mayExist(rel: string): boolean {
+    const slash = rel.lastIndexOf('/');
+    const entries = this.dirEntries(slash < 0 ? '' : rel.slice(0, slash));
+    if (!entries) return true;
+    const kind = entries.get(slash < 0 ? rel : rel.slice(slash + 1));
+    return kind === 'f' || kind === 'o';
   }
 
   private realRoot: string | undefined;
@@ -184,11 +304,18 @@ export class FsProjectHost implements ProjectHost {
     const rel = normalizeRel(relPath);
     if (rel === undefined || !this.isAllowed(rel)) return false;
     if (this.overlay.has(rel) || this.cache.get(rel)) return true;
-    try {
-      return fs.statSync(path.join(this.root, rel)).isFile();
-    } catch {
-      return false;
+    const known = this.keep.disk?.exists.get(rel);
+    if (known !== undefined) return known;
+    let exists = false;
+    if (this.mayExist(rel)) {
+      try {
+        exists = fs.statSync(path.join(this.root, rel)).isFile();
+      } catch {
+        exists = false;
+      }
     }
+    this.keep.disk?.exists.set(rel, exists);
+    return exists;
   }
 
   /** Size in bytes on disk (0 when missing). */
@@ -203,11 +330,20 @@ export class FsProjectHost implements ProjectHost {
   listDir(relPath: string): string[] {
     const rel = normalizeRel(relPath);
     if (rel === undefined || !this.isAllowed(rel === '' ? '' : rel)) return [];
+    const known = this.keep.disk?.dirs.get(rel);
+    if (known) return known;
+    let names: string[];
     try {
-      return fs.readdirSync(path.join(this.root, rel)).sort();
+      names = fs.readdirSync(path.join(this.root, rel)).sort();
     } catch {
-      return [];
+      names = [];
     }
+    this.keep.disk?.dirs.set(rel, names);
+    return names;
+  }
+
+  fileMemo<T>(kind: string, file: SourceFile, compute: () => T): T {
+    return this.keep.trees ? this.keep.trees.get(kind, file, compute) : compute();
   }
 
   memo<T>(key: string, compute: () => T): T {

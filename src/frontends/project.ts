@@ -13,8 +13,9 @@ import { allRules, ruleIds } from '../../rules/index.js';
 import { loadConfigFile, resolveConfig, type ConfigFile, type ResolvedConfig, type RuleSetting } from '../engine/config.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
 import { discoverFiles } from '../engine/discover.js';
-import { FsProjectHost, MAX_FILE_BYTES, toPosix } from '../engine/host.js';
+import { DiskCache, FileMemo, FsProjectHost, MAX_FILE_BYTES, toPosix } from '../engine/host.js';
 import { extractModel, extractorFor, runRules } from '../engine/lint.js';
+import { allExtractors } from '../extractors/index.js';
 import type { Rule } from '../engine/rule.js';
 import type { SourceFile } from '../engine/source.js';
 
@@ -55,6 +56,11 @@ export interface ProjectRunInput {
   rules?: Rule[];
   /** false: lint only the overlay files (and what they import), without listing the project. Default true. */
   discover?: boolean;
+  /**
+   * A long-lived index of the project (language server): what each listed file is, the texts of the CORS
+   * candidates and their syntax trees, kept across runs. Without it, the run builds a throwaway one.
+   */
+  index?: ProjectIndex;
 }
 
 export interface ProjectRun {
@@ -84,9 +90,84 @@ function discovered(root: string, config: ResolvedConfig): string[] {
   return files;
 }
 
-/** Drops cached discoveries (a file was created or deleted). */
-export function invalidateDiscovery(): void {
-  discoveryCache.clear();
+/** What a listed file is to the engine: not a candidate (null), or a candidate with its text. */
+type Scanned = { file: SourceFile | null; stamp: FileStamp | undefined; notice?: string };
+
+/**
+ * The language server's memory of a project between runs. A run after an edit then costs the edited file:
+ * the listing, the other files' verdicts and texts, and the syntax trees of unchanged files are reused.
+ * Files are re-read when the editor reports them changed on disk (`invalidate`), or, for clients that do
+ * not report file changes, when their size or mtime changed (checked at most every `revalidateMs`).
+ */
+export class ProjectIndex {
+  readonly trees = new FileMemo();
+  /** Texts and existence of the other files runs read (imported modules, manifests, includes). */
+  readonly disk = new DiskCache();
+  private listing: string[] | undefined;
+  private readonly scans = new Map<string, Scanned>();
+  private checkedAt = 0;
+
+  constructor(
+    readonly root: string,
+    /** 0: rely on `invalidate` only (the client watches files); else revalidate stamps this often. */
+    private readonly revalidateMs = 0,
+  ) {}
+
+  /**
+   * Forgets what is known of these files (changed on disk), or of every file. `relist`: files were created or
+   * deleted, so the project is listed again (the costly part on a large repository).
+   */
+  invalidate(rels?: Iterable<string>, relist = rels === undefined): void {
+    if (relist) this.listing = undefined;
+    if (!rels) {
+      this.scans.clear();
+      this.disk.clear();
+    } else {
+      for (const r of rels) {
+        this.scans.delete(r);
+        this.disk.forget(r);
+      }
+    }
+  }
+
+  /** The CORS candidates among the listed files (overlay files excluded: the caller adds those). */
+  candidates(config: ResolvedConfig, host: FsProjectHost, overlay: ReadonlyMap<string, string>, notices: string[]): SourceFile[] {
+    if (this.revalidateMs > 0 && Date.now() - this.checkedAt >= this.revalidateMs) {
+      this.checkedAt = Date.now();
+      this.listing = undefined;
+      // Imported modules and manifests carry no stamps: they are simply read again.
+      this.disk.clear();
+      for (const [rel, s] of this.scans) {
+        const now = stampOf(path.join(this.root, rel));
+        if (!now || !s.stamp || now.mtimeMs !== s.stamp.mtimeMs || now.size !== s.stamp.size) this.scans.delete(rel);
+      }
+    }
+    this.listing ??= discoverFiles(this.root, [this.root], (rel) => config.isIgnored(rel)).files;
+    const listed = new Set(this.listing);
+    for (const rel of this.scans.keys()) if (!listed.has(rel)) this.scans.delete(rel);
+    const out: SourceFile[] = [];
+    for (const rel of this.listing) {
+      if (overlay.has(rel)) continue;
+      let s = this.scans.get(rel);
+      if (!s) this.scans.set(rel, (s = scan(host, rel, this.revalidateMs > 0)));
+      if (s.notice) notices.push(s.notice);
+      if (s.file) {
+        host.seed(s.file);
+        out.push(s.file);
+      }
+    }
+    return out;
+  }
+}
+
+/** Reads a listed file the way the CLI does: decided on its path, then its first bytes, then the prefilter. */
+function scan(host: FsProjectHost, rel: string, withStamp = false): Scanned {
+  if (!allExtractors.some((e) => e.mayAccept?.(rel) ?? true)) return { file: null, stamp: undefined };
+  const stamp = withStamp ? stampOf(path.join(host.root, rel)) : undefined;
+  const r = host.scanFile(rel, (head) => allExtractors.some((e) => e.accepts(rel, head)));
+  if (r.status === 'too-large') return { file: null, stamp, notice: `${rel}: skipped, larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
+  if (r.status !== 'ok') return { file: null, stamp };
+  return { file: isCandidate(rel, r.file.text) ? r.file : null, stamp };
 }
 
 /**
@@ -95,22 +176,30 @@ export function invalidateDiscovery(): void {
  */
 export function runProject(input: ProjectRunInput): ProjectRun {
   const overlay = new Map(input.overlay ?? []);
-  const host = new FsProjectHost(input.root, [''], overlay, input.config.settings);
+  const index = input.index;
+  const host = new FsProjectHost(input.root, [''], overlay, input.config.settings, index ? { trees: index.trees, disk: index.disk } : {});
   input.seed?.(host);
   const notices: string[] = [];
   const files: SourceFile[] = [];
-  const listed = new Set(input.discover === false ? [] : discovered(input.root, input.config));
-  for (const rel of overlay.keys()) if (!input.config.isIgnored(rel)) listed.add(rel);
-  for (const rel of [...listed].sort()) {
-    const f = host.readFile(rel);
-    if (!f) {
-      if (host.fileExists(rel) && host.sizeOf(rel) > MAX_FILE_BYTES) notices.push(`${rel}: skipped, larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
-      continue;
+  if (input.discover !== false) {
+    if (index) files.push(...index.candidates(input.config, host, overlay, notices));
+    else {
+      for (const rel of discovered(input.root, input.config)) {
+        if (overlay.has(rel)) continue;
+        const s = scan(host, rel);
+        if (s.notice) notices.push(s.notice);
+        if (s.file) {
+          host.seed(s.file);
+          files.push(s.file);
+        }
+      }
     }
-    files.push(f);
   }
+  for (const [rel, text] of overlay) if (!input.config.isIgnored(rel)) files.push({ path: rel, text });
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const model = extractModel(files, host, undefined, undefined, notices);
   const diagnostics = runRules(model, host, input.config, input.rules);
+  index?.trees.sweep();
   const byFile = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) {
     const list = byFile.get(d.file);
@@ -122,7 +211,8 @@ export function runProject(input: ProjectRunInput): ProjectRun {
   for (const rel of host.reads) {
     const t = host.readFile(rel)?.text;
     if (t !== undefined) texts.set(rel, t);
-    if (!overlay.has(rel)) stamps.set(rel, stampOf(path.join(input.root, rel)));
+    // The ESLint plugin revalidates its cached runs with these; the language server's index is told of changes.
+    if (!index && !overlay.has(rel)) stamps.set(rel, stampOf(path.join(input.root, rel)));
   }
   return { root: input.root, diagnostics, byFile, texts, host, notices, stamps, at: Date.now() };
 }

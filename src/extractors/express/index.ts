@@ -24,7 +24,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { args, child, children, identName, memberName, rangeOf, staticString, unwrap, walk, type AstNode } from './ast.js';
+import { args, child, children, identName, memberName, rangeOf, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, isRequestMethodExpr, isRequestOriginExpr, tokenList } from './cors-options.js';
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, condition, followFunction, type Effect, type FlowContext, type Path } from './flow.js';
@@ -115,8 +115,7 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
       if (!entry) scan.byReceiver.set(k.key, (entry = { reg: [], kind: k.kind, node: k.node, name: identName(recv) ?? 'app' }));
       entry.reg.push(reg);
     };
-    walk(mod.program, (n) => {
-      if (n.type !== 'CallExpression') return;
+    for (const n of mod.calls) {
       const callee = unwrap(child(n, 'callee') as AstNode);
       // Plain Node servers: http.createServer((req, res) => ...) handles every request itself.
       const cpath = calleePathOf(callee);
@@ -127,11 +126,11 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
           const key = `${mod.path}:${rangeOf(n)[0]}`;
           scan.byReceiver.set(key, { reg: [{ method: 'use', path: undefined, pathNode: undefined, handlers: [handler], call: n, mod, server: true }], kind: 'app', node: n, name: 'server' });
         }
-        return;
+        continue;
       }
-      if (callee.type !== 'MemberExpression') return;
+      if (callee.type !== 'MemberExpression') continue;
       const method = memberName(callee);
-      if (!method) return;
+      if (!method) continue;
       const lower = method.toLowerCase();
       // server.on('request', (req, res) => ...): a plain Node request handler attached after creation.
       if (lower === 'on' && staticString(args(n)[0]) === 'request') {
@@ -140,7 +139,7 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
           const key = `${mod.path}:${rangeOf(n)[0]}`;
           scan.byReceiver.set(key, { reg: [{ method: 'use', path: undefined, pathNode: undefined, handlers: [handler], call: n, mod, server: true }], kind: 'app', node: n, name: 'server' });
         }
-        return;
+        continue;
       }
       if (lower === 'listen') {
         // app.listen(3000) / app.listen(process.env.PORT || 3000): the port lets a proxy be linked to this app.
@@ -153,24 +152,24 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
           if (!entry) scan.byReceiver.set(k.key, (entry = { reg: [], kind: k.kind, node: k.node, name: identName(child(callee, 'object')) ?? 'app' }));
           (entry.ports ??= []).push(port);
         }
-        return;
+        continue;
       }
-      if (lower !== 'use' && !ROUTE_METHODS.has(lower)) return;
+      if (lower !== 'use' && !ROUTE_METHODS.has(lower)) continue;
       const obj = unwrap(child(callee, 'object') as AstNode);
       const a = args(n);
       // app.route('/x').get(...).put(...)
       const routeBase = routeChainBase(obj);
       if (routeBase) {
-        if (lower === 'use') return;
+        if (lower === 'use') continue;
         add(routeBase.recv, { method: lower, path: staticString(routeBase.pathNode), pathNode: routeBase.pathNode, handlers: a, call: n, mod });
-        return;
+        continue;
       }
       const first = a[0];
       const firstIsPath = first && isPathArg(first, mod, env);
       const path = firstIsPath ? pathString(first as AstNode, mod, env) : undefined;
-      if (lower !== 'use' && !firstIsPath) return; // app.get('setting') etc.
+      if (lower !== 'use' && !firstIsPath) continue; // app.get('setting') etc.
       add(obj, { method: lower, path, pathNode: firstIsPath ? first : undefined, handlers: firstIsPath ? a.slice(1) : a, call: n, mod });
-    });
+    }
     for (const e of scan.byReceiver.values()) e.reg.sort((x, y) => rangeOf(x.call)[0] - rangeOf(y.call)[0] || rangeOf(x.call)[1] - rangeOf(y.call)[1]);
     return scan;
   });
@@ -284,6 +283,8 @@ interface ManualAnalysis {
 
 const RES_END = new Set(['send', 'json', 'end', 'sendStatus', 'redirect', 'render', 'sendFile', 'jsonp', 'download']);
 const RES_WRITE = new Set(['setHeader', 'header', 'set', 'append', 'writeHead', 'vary']);
+/** A header write is a call of a RES_WRITE member, so a function whose text names none of them writes none. */
+const MAY_WRITE = new RegExp(`\\b(?:${[...RES_WRITE].join('|')})\\b`);
 
 function resRoot(callee: AstNode): AstNode | undefined {
   let cur = unwrap(callee);
@@ -310,6 +311,9 @@ function refersTo(mod: JsModule, node: AstNode, param: AstNode | undefined): boo
 }
 
 function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv): ManualAnalysis {
+  // Most route handlers only read the request and send a body: skip following them.
+  const [start, end] = rangeOf(fn);
+  if (!MAY_WRITE.test(mod.text.slice(start, end))) return { writes: [], endsOnOptions: false };
   // (err, req, res, next) error handlers have four parameters.
   const off = children(fn, 'params').length === 4 ? 1 : 0;
   const reqP = paramOf(fn, off);
@@ -912,7 +916,7 @@ function assignmentsIn(fn: AstNode, name: string, mod: JsModule, env: EvalEnv, c
     }
     const path: Path = [];
     let cur: AstNode | undefined = n;
-    let parent = mod.parents.get(cur);
+    let parent = parentOf(cur);
     while (parent && parent !== fn) {
       if (parent.type === 'IfStatement' && child(parent, 'test') !== cur) {
         const c = condition(child(parent, 'test') as AstNode, ctx);
@@ -924,7 +928,7 @@ function assignmentsIn(fn: AstNode, name: string, mod: JsModule, env: EvalEnv, c
         for (const l of c[0] ?? []) path.push(inThen ? l : { atom: l.atom, positive: !l.positive });
       }
       cur = parent;
-      parent = mod.parents.get(cur);
+      parent = parentOf(cur);
     }
     out.push({ value: v, path });
   });
@@ -944,8 +948,7 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
     if (!mod?.program) continue;
     if (usesFastifyAdapter(host, f.path, f.text)) continue;
     const calls: { call: AstNode; options: AstNode | undefined; optionsValue?: JsValue }[] = [];
-    walk(mod.program, (n) => {
-      if (n.type !== 'CallExpression') return;
+    for (const n of mod.calls) {
       const callee = unwrap(child(n, 'callee') as AstNode);
       const method = memberName(callee);
       const a = args(n);
@@ -955,7 +958,7 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
         const c = opts.t === 'object' ? opts.props.get('cors') : undefined;
         if (c && !(c.t === 'bool' && !c.v)) calls.push({ call: n, options: undefined, optionsValue: c.t === 'bool' ? undefined : c });
       }
-    });
+    }
     calls.forEach(({ call, options, optionsValue }, i) => {
       const span = spanOf(mod, call);
       const appId = `express:nest:${f.path}:${rangeOf(call)[0]}`;

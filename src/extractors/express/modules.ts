@@ -5,9 +5,9 @@
  */
 import { createRequire } from 'node:module';
 import * as posix from 'node:path/posix';
-import type { ProjectHost } from '../../engine/host.js';
+import { perFile, type ProjectHost } from '../../engine/host.js';
 import type { Span } from '../../model/index.js';
-import { child, children, identName, isFunction, memberName, propertyKey, rangeOf, staticString, unwrap, walk, type AstNode } from './ast.js';
+import { child, children, identName, isFunction, memberName, propertyKey, rangeOf, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { JS_EXTENSIONS, parseModule, type ParsedModule } from './parse.js';
 
 export type Binding =
@@ -27,13 +27,14 @@ export interface JsModule {
   text: string;
   program: AstNode | undefined;
   parsed: ParsedModule;
-  parents: Map<AstNode, AstNode>;
   exports: Map<string, ExportRef>;
   starReexports: string[];
   /** Names that are reassigned or mutated somewhere in the module (values become unknown). */
   mutated: Map<string, AstNode>;
   /** Names assigned directly (`x = ...`, `x++`): a `let`/`var` value is then unknown. */
   reassigned: Map<string, AstNode>;
+  /** Every call expression, in source (pre-)order: what route and CORS scans look at, without another walk. */
+  calls: AstNode[];
   scopeCache: Map<AstNode, Map<string, Binding>>;
 }
 
@@ -204,17 +205,17 @@ export function lookup(mod: JsModule, name: string, at: AstNode): Binding | unde
       const b = scopeBindings(mod, cur).get(name);
       if (b) return b;
     }
-    cur = mod.parents.get(cur);
+    cur = parentOf(cur);
   }
   return undefined;
 }
 
 /** The innermost function that contains a node, if any. */
 export function enclosingFunction(mod: JsModule, node: AstNode): AstNode | undefined {
-  let cur = mod.parents.get(node);
+  let cur = parentOf(node);
   while (cur) {
     if (isFunction(cur)) return cur;
-    cur = mod.parents.get(cur);
+    cur = parentOf(cur);
   }
   return undefined;
 }
@@ -237,17 +238,17 @@ export function buildModule(parsed: ParsedModule): JsModule {
     text: parsed.text,
     program: parsed.program,
     parsed,
-    parents: new Map(),
     exports: new Map(),
     starReexports: [],
     mutated: new Map(),
     reassigned: new Map(),
+    calls: [],
     scopeCache: new Map(),
   };
   const program = parsed.program;
   if (!program) return mod;
   walk(program, (n, parent) => {
-    if (parent) mod.parents.set(n, parent);
+    if (parent) n.parent = parent;
     // Mutations make a binding's value unknown: `x = ...`, `x += ...`, `x.push(...)`, `x[k] = ...`, `x.p = ...`.
     if (n.type === 'AssignmentExpression') {
       const left = child(n, 'left');
@@ -262,6 +263,7 @@ export function buildModule(parsed: ParsedModule): JsModule {
       if (base) mod.mutated.set(base, n);
       if (arg?.type === 'Identifier') mod.reassigned.set(arg.name as string, n);
     } else if (n.type === 'CallExpression') {
+      mod.calls.push(n);
       const callee = child(n, 'callee');
       const name = callee ? memberName(callee) : undefined;
       if (callee && name && /^(push|unshift|splice|pop|shift|add|set|delete|clear|fill|reverse|sort|concat_)$/.test(name)) {
@@ -368,7 +370,8 @@ export function loadModule(host: ProjectHost, path: string): JsModule | undefine
   return host.memo(`js:module:${path}`, () => {
     const file = host.readFile(path);
     if (!file) return undefined;
-    return buildModule(parseModule(file.path, file.text));
+    // The tree, parents, exports and scopes depend on this file's text only.
+    return perFile(host, 'js:module', file, () => buildModule(parseModule(file.path, file.text)));
   });
 }
 

@@ -4,7 +4,7 @@
  * packages via `__init__.py`) and the bindings of a block (module body, class body, function body).
  */
 import * as path from 'node:path';
-import type { ProjectHost } from '../../engine/host.js';
+import { perFile, type ProjectHost } from '../../engine/host.js';
 import { parsePython, type PyNode } from './parser.js';
 
 export interface PyModule {
@@ -18,17 +18,21 @@ export function loadModule(host: ProjectHost, relPath: string): PyModule | undef
   return host.memo(`python:module:${relPath}`, () => {
     const f = host.readFile(relPath);
     if (!f) return undefined;
-    const parsed = parsePython(f.text);
-    return { path: f.path, text: f.text, root: parsed.root, errors: parsed.errors };
+    return parsedModule(host, f);
   });
 }
 
 /** Adopts an already-read file (a lint candidate) as a module. */
 export function moduleOf(host: ProjectHost, file: { path: string; text: string }): PyModule {
-  return host.memo(`python:module:${file.path}`, () => {
+  return host.memo(`python:module:${file.path}`, () => parsedModule(host, file));
+}
+
+/** The syntax tree depends on the file's text only: kept across runs by long-lived front ends. */
+function parsedModule(host: ProjectHost, file: { path: string; text: string }): PyModule {
+  return perFile(host, 'python:module', file, () => {
     const parsed = parsePython(file.text);
     return { path: file.path, text: file.text, root: parsed.root, errors: parsed.errors };
-  }) as PyModule;
+  });
 }
 
 function tryModuleFile(host: ProjectHost, base: string): string | undefined {

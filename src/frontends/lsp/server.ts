@@ -16,6 +16,7 @@ import {
   createConnection,
   DiagnosticSeverity,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -33,7 +34,7 @@ import type { Diagnostic } from '../../engine/diagnostic.js';
 import { initEngine } from '../../engine/lint.js';
 import type { Fix } from '../../engine/rule.js';
 import { decodeText, lineTableFor } from '../../engine/source.js';
-import { invalidateDiscovery, readProjectConfig, relativeTo, runProject } from '../project.js';
+import { ProjectIndex, readProjectConfig, relativeTo, runProject } from '../project.js';
 
 export const SERVER_NAME = 'cors-lint';
 const DEBOUNCE_MS = 120;
@@ -83,6 +84,8 @@ export function startLanguageServer(opts: ServerOptions = {}): Promise<number> {
   const roots: string[] = [];
   const published = new Map<string, Published>();
   const configs = new Map<string, ResolvedConfig>();
+  /** Per workspace root: what the last runs learned (file verdicts, texts, syntax trees). */
+  const indexes = new Map<string, ProjectIndex>();
   let watchRegistration = false;
   let timer: NodeJS.Timeout | undefined;
   let ready = false;
@@ -140,7 +143,11 @@ export function startLanguageServer(opts: ServerOptions = {}): Promise<number> {
       try {
         // A file outside every workspace folder is linted with what it imports only: listing its directory
         // could mean walking a whole home directory.
-        run = runProject({ root, config: configFor(root), overlay, discover: roots.includes(root) });
+        const inWorkspace = roots.includes(root);
+        let index = indexes.get(root);
+        // Without file-change notifications from the client, files are re-checked by size and mtime instead.
+        if (!index) indexes.set(root, (index = new ProjectIndex(root, watchRegistration ? 0 : 3000)));
+        run = runProject({ root, config: configFor(root), overlay, discover: inWorkspace, index });
       } catch (e) {
         log(`lint failed in ${root}: ${(e as Error).stack ?? String(e)}`);
         continue;
@@ -200,15 +207,46 @@ export function startLanguageServer(opts: ServerOptions = {}): Promise<number> {
 
   documents.onDidOpen(() => schedule(true));
   documents.onDidChangeContent(() => schedule());
-  documents.onDidSave(() => schedule(true));
+  // A saved or closed buffer's file is read from disk again by the next run.
+  const forget = (uri: string) => {
+    try {
+      const abs = fileURLToPath(uri);
+      for (const [root, index] of indexes) {
+        const rel = relativeTo(root, abs);
+        if (rel !== undefined) index.invalidate([rel]);
+      }
+    } catch {
+      // not a file URI
+    }
+  };
+  documents.onDidSave((e) => {
+    forget(e.document.uri);
+    schedule(true);
+  });
   documents.onDidClose((e) => {
+    forget(e.document.uri);
     published.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     schedule();
   });
   connection.onDidChangeWatchedFiles((e) => {
-    if (e.changes.some((c) => c.uri.endsWith(CONFIG_FILE_NAME))) configs.clear();
-    invalidateDiscovery();
+    if (e.changes.some((c) => c.uri.endsWith(CONFIG_FILE_NAME))) {
+      configs.clear();
+      // Ignores may have changed: every verdict is re-decided.
+      for (const index of indexes.values()) index.invalidate();
+    }
+    for (const c of e.changes) {
+      let abs: string;
+      try {
+        abs = fileURLToPath(c.uri);
+      } catch {
+        continue;
+      }
+      for (const [root, index] of indexes) {
+        const rel = relativeTo(root, abs);
+        if (rel !== undefined) index.invalidate([rel], c.type !== FileChangeType.Changed);
+      }
+    }
     schedule();
   });
 
