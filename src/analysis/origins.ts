@@ -132,6 +132,8 @@ const PORT = '(?::[1-9][0-9]{0,4})?';
 const LOOPBACK_HOST = `(?:[a-z0-9-]+\\.)*localhost|127(?:\\.[0-9]{1,3}){3}|\\[::1\\]`;
 const PRIVATE_HOST = `10(?:\\.[0-9]{1,3}){3}|192\\.168(?:\\.[0-9]{1,3}){2}|172\\.(?:1[6-9]|2[0-9]|3[01])(?:\\.[0-9]{1,3}){2}|0\\.0\\.0\\.0`;
 
+/** Every http(s) origin whose host is made of name or address characters: a superset of `web()`. */
+const PLAIN_WEB = `^https?:\\/\\/[a-z0-9.-]+(?::[0-9]+)?$`;
 const ANY_ORIGIN = `^(?:[a-z][a-z0-9+.-]*:\\/\\/(?:[a-z0-9_.-]+|\\[[0-9a-f:.]+\\])(?::[1-9][0-9]{0,4})?|null)$`;
 
 /**
@@ -191,7 +193,9 @@ export class Queries {
 
   /** Attacker-ownable web origins the entry accepts outside the intended sites and the named shared suffixes. */
   foreign(lang: DFA): DFA {
-    let p = product(lang, this.web());
+    // The TLD-exact web language is the largest automaton here: it is applied last, to what is left of the
+    // entry once the intended sites are removed (often nothing, for a pattern that is not permissive).
+    let p = product(lang, remember(webCache, `${this.maxCharacter}|plain-web`, () => dfaOf(PLAIN_WEB, this.maxCharacter)));
     if (!p.isEmpty && this.domains.length) p = product(p, this.notIntended());
     if (!p.isEmpty && this.suffixes.length) {
       if (!this.notSuffixesD) {
@@ -201,7 +205,7 @@ export class Queries {
       }
       p = product(p, this.notSuffixesD);
     }
-    return p;
+    return p.isEmpty ? p : product(p, this.web());
   }
 
   /** Subdomains of the named public/shared suffixes that the entry accepts and that are not intended sites. */
