@@ -7,7 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CodeAction, PublishDiagnosticsParams, TextEdit } from 'vscode-languageserver-protocol';
-import { startLsp, uriOf, type LspSession } from './support/lsp-client.js';
+import { USE_DIST, startLsp, uriOf, type LspSession } from './support/lsp-client.js';
+import { LSP_NODE_FLAGS } from '../../src/cli/lsp-flags.js';
 
 let dir: string;
 let lsp: LspSession;
@@ -172,6 +173,12 @@ describe('cors-lint --lsp', () => {
     await lsp.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: configUri, type: 2 }] });
     expect(codes(await next)).toEqual(['6:24 cors/reflected-origin']);
   }, 90_000);
+
+  it.runIf(USE_DIST)('runs with the V8 flags it restarts itself with (bin/cors-lint.js)', () => {
+    const ready = lsp.logs().find((l) => l.includes('ready'));
+    expect(ready).toBeDefined();
+    for (const f of LSP_NODE_FLAGS) expect(ready).toContain(f);
+  });
 
   it('clears diagnostics when a document closes and exits cleanly on shutdown', async () => {
     const ngUri = uriOf(path.join(dir, 'nginx/nginx.conf'));

@@ -201,6 +201,7 @@ export function startLanguageServer(opts: ServerOptions = {}): Promise<number> {
       });
     }
     await initEngine();
+    log(`ready (Node ${process.version}${process.execArgv.length ? ', ' + process.execArgv.join(' ') : ''})`);
     ready = true;
     schedule(true);
   });

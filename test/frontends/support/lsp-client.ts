@@ -60,6 +60,8 @@ export interface LspSession {
   /** Resolves with the next publication for a URI (optionally one that satisfies a predicate). */
   nextDiagnostics(uri: string, pred?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
   stderr(): string;
+  /** The server's window/logMessage lines so far. */
+  logs(): string[];
   close(): Promise<void>;
 }
 
@@ -86,7 +88,8 @@ export async function startLsp(root: string, opts: { watch?: boolean } = {}): Pr
   });
   connection.onRequest('client/registerCapability', () => null);
   connection.onRequest('window/showMessageRequest', () => null);
-  connection.onNotification('window/logMessage', () => undefined);
+  const logs: string[] = [];
+  connection.onNotification('window/logMessage', (m: { message: string }) => void logs.push(m.message));
   connection.onNotification('window/showMessage', () => undefined);
   connection.listen();
   await connection.sendRequest('initialize', {
@@ -117,6 +120,7 @@ export async function startLsp(root: string, opts: { watch?: boolean } = {}): Pr
       });
     },
     stderr: () => err,
+    logs: () => logs,
     async close() {
       const exited = new Promise<void>((resolve) => {
         if (child.exitCode !== null) resolve();
