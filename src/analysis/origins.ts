@@ -4,7 +4,12 @@
  * web origins an attacker can own, the intended sites, shared-hosting suffixes and plain-http variants.
  * Counterexamples are words of those intersections, so every one is accepted by construction.
  */
-import { CharSet, DFA, TooManyNodesError, Words, type Char } from 'refa';
+import type * as R from 'refa';
+import { refa } from './refa.js';
+
+const { CharSet, DFA, TooManyNodesError, Words } = refa;
+type Char = R.Char;
+type DFA = R.DFA;
 import type { OriginEntry, StringTest } from '../model/index.js';
 import { intendedKey, intendedOf, type Intended } from './intended.js';
 import { validateLiteralOrigin } from './validate.js';
@@ -334,15 +339,15 @@ export function queriesFor(intended: Intended, maxCharacter: Char): Queries {
 
 /** The shortest word of a DFA, choosing the most readable character on each step; undefined when empty. */
 export function shortestWord(d: DFA, deadline?: Deadline): string | undefined {
-  const parent = new Map<DFA.ReadonlyNode, { from: DFA.ReadonlyNode; ch: number } | null>([[d.initial, null]]);
-  let frontier: DFA.ReadonlyNode[] = [d.initial];
+  const parent = new Map<R.DFA.ReadonlyNode, { from: R.DFA.ReadonlyNode; ch: number } | null>([[d.initial, null]]);
+  let frontier: R.DFA.ReadonlyNode[] = [d.initial];
   while (frontier.length) {
     deadline?.check();
-    const next: DFA.ReadonlyNode[] = [];
+    const next: R.DFA.ReadonlyNode[] = [];
     for (const s of frontier) {
-      if (d.finals.has(s as DFA.Node)) {
+      if (d.finals.has(s as R.DFA.Node)) {
         const word: number[] = [];
-        for (let cur: DFA.ReadonlyNode = s; ; ) {
+        for (let cur: R.DFA.ReadonlyNode = s; ; ) {
           const p = parent.get(cur);
           if (!p) break;
           word.push(p.ch);

@@ -14,7 +14,13 @@
  * Origins never contain line terminators, so `^`/`$` under a multiline flag and Python's "`$` before a final
  * newline" behave like plain start/end here (cors-semantics.md §1.2, §2.1, §3.2, §4.3).
  */
-import { CharSet, DFA, JS, NFA, TooManyNodesError, type Char, type Concatenation, type Element, type Expression, type NoParent } from 'refa';
+import type * as R from 'refa';
+import type { Char, Concatenation, Element, Expression, NoParent } from 'refa';
+import { refa } from './refa.js';
+
+const { CharSet, DFA, JS, NFA, TooManyNodesError } = refa;
+type CharSet = R.CharSet;
+type DFA = R.DFA;
 import type { MatchMode, RegexFlavor } from '../model/index.js';
 
 export const START = 0xfdd0;
@@ -220,7 +226,7 @@ const UNIVERSAL_SYNTAX_ERRORS = /Nothing to repeat|Unterminated group|Unmatched 
 
 /** Parses a translated JS pattern and builds the NFA of its framed language in the given mode. */
 export function compile(t: { source: string; flags: string }, mode: MatchMode): Compiled {
-  let parser: JS.Parser;
+  let parser: R.JS.Parser;
   try {
     parser = JS.Parser.fromLiteral({ source: t.source, flags: t.flags });
   } catch (e) {
