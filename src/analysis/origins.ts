@@ -137,8 +137,8 @@ const PORT = '(?::[1-9][0-9]{0,4})?';
 const LOOPBACK_HOST = `(?:[a-z0-9-]+\\.)*localhost|127(?:\\.[0-9]{1,3}){3}|\\[::1\\]`;
 const PRIVATE_HOST = `10(?:\\.[0-9]{1,3}){3}|192\\.168(?:\\.[0-9]{1,3}){2}|172\\.(?:1[6-9]|2[0-9]|3[01])(?:\\.[0-9]{1,3}){2}|0\\.0\\.0\\.0`;
 
-/** Every http(s) origin whose host is made of name or address characters: a superset of `web()`. */
-const PLAIN_WEB = `^https?:\\/\\/[a-z0-9.-]+(?::[0-9]+)?$`;
+/** Every http(s) origin whose host is dot-separated non-empty labels: a superset of `web()`, far smaller. */
+const PLAIN_WEB = `^https?:\\/\\/(?:[a-z0-9-]+\\.)*[a-z0-9-]+(?::[0-9]+)?$`;
 const ANY_ORIGIN = `^(?:[a-z][a-z0-9+.-]*:\\/\\/(?:[a-z0-9_.-]+|\\[[0-9a-f:.]+\\])(?::[1-9][0-9]{0,4})?|null)$`;
 
 /**
@@ -189,45 +189,38 @@ export class Queries {
   }
 
   private notIntended(): DFA {
-    if (!this.notIntendedD) {
-      this.notIntendedD = this.intendedSites().copy();
-      this.notIntendedD.complement();
-    }
+    this.notIntendedD ??= complemented(this.intendedSites().copy());
     return this.notIntendedD;
   }
 
   /** Attacker-ownable web origins the entry accepts outside the intended sites and the named shared suffixes. */
-  foreign(lang: DFA): DFA {
-    // The TLD-exact web language is the largest automaton here: it is applied last, to what is left of the
-    // entry once the intended sites are removed (often nothing, for a pattern that is not permissive).
-    let p = product(lang, remember(webCache, `${this.maxCharacter}|plain-web`, () => dfaOf(PLAIN_WEB, this.maxCharacter)));
-    if (!p.isEmpty && this.domains.length) p = product(p, this.notIntended());
-    if (!p.isEmpty && this.suffixes.length) {
-      if (!this.notSuffixesD) {
-        // The suffixes themselves and every host under them.
-        this.notSuffixesD = dfaOf(`^https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(this.suffixes)})(?::[0-9]+)?$`, this.maxCharacter);
-        this.notSuffixesD.complement();
-      }
-      p = product(p, this.notSuffixesD);
+  foreign(lang: DFA): DFA | undefined {
+    const parts = [lang, remember(webCache, `${this.maxCharacter}|plain-web`, () => dfaOf(PLAIN_WEB, this.maxCharacter))];
+    if (this.domains.length) parts.push(this.notIntended());
+    if (this.suffixes.length) {
+      // The suffixes themselves and every host under them.
+      this.notSuffixesD ??= complemented(dfaOf(`^https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(this.suffixes)})(?::[0-9]+)?$`, this.maxCharacter));
+      parts.push(this.notSuffixesD);
     }
-    return p.isEmpty ? p : product(p, this.web());
+    // The TLD-exact web language is the largest automaton here: it comes last, and only when what is left of the
+    // entry once the intended sites are removed is not already empty (the answer for a pattern that is not permissive).
+    if (emptyIntersection(parts) === true) return undefined;
+    parts.push(this.web());
+    return productOf(parts);
   }
 
   /** Subdomains of the named public/shared suffixes that the entry accepts and that are not intended sites. */
   suffixed(lang: DFA): DFA | undefined {
     if (!this.suffixes.length) return undefined;
     this.suffixD ??= dfaOf(`^https?:\\/\\/(?:[a-z0-9-]+\\.)+(?:${alt(this.suffixes)})(?::[0-9]+)?$`, this.maxCharacter);
-    let p = product(product(lang, this.suffixD), this.web());
-    if (!p.isEmpty && this.domains.length) p = product(p, this.notIntended());
+    const parts = [lang, this.suffixD, this.web()];
+    if (this.domains.length) parts.push(this.notIntended());
     // A named suffix is itself trusted; it can lie under another named suffix only when there are several.
-    if (!p.isEmpty && this.suffixes.length > 1) {
-      if (!this.notExactSuffixD) {
-        this.notExactSuffixD = dfaOf(`^https?:\\/\\/(?:${alt(this.suffixes)})(?::[0-9]+)?$`, this.maxCharacter);
-        this.notExactSuffixD.complement();
-      }
-      p = product(p, this.notExactSuffixD);
+    if (this.suffixes.length > 1) {
+      this.notExactSuffixD ??= complemented(dfaOf(`^https?:\\/\\/(?:${alt(this.suffixes)})(?::[0-9]+)?$`, this.maxCharacter));
+      parts.push(this.notExactSuffixD);
     }
-    return p;
+    return productOf(parts);
   }
 
   /** The intended non-loopback hosts, whose plain-http origins are reported. */
@@ -249,13 +242,13 @@ export class Queries {
     if (hosts.length === this.domains.length) {
       // The intended sites over plain http with a valid port: no automaton of its own to build.
       const http = remember(webCache, `${this.maxCharacter}|http`, () => dfaOf(`^http:\\/\\/[^/:]*${PORT}$`, this.maxCharacter));
-      return product(product(lang, http), this.intendedSites());
+      return productOf([lang, http, this.intendedSites()]);
     }
     if (this.insecureD === undefined) {
       const src = this.insecureSource();
       this.insecureD = src ? dfaOf(src, this.maxCharacter) : null;
     }
-    return this.insecureD ? product(lang, this.insecureD) : undefined;
+    return this.insecureD ? productOf([lang, this.insecureD]) : undefined;
   }
 
   /** Origins on the intended sites (any port); with no intended domain, loopback, private and suffix hosts. */
@@ -279,6 +272,8 @@ export class Queries {
 
 const queryCache = new Map<string, Queries>();
 const everyOriginCache = new Map<string, boolean | undefined>();
+/** Serialized origins of different shapes (scheme, name, address, port, opaque) that browsers send. */
+const EVERY_ORIGIN_PROBES = ['https://attacker.example', 'http://10.0.0.1:8080', 'null', 'https://xn--80ak6aa92e.com', 'chrome-extension://abcdefghijklmnop'];
 const webCache = new Map<string, DFA>();
 /** The plain-http regex of each intended set, for literal entries (tested on the string, no automaton). */
 const insecureReCache = new Map<string, RegExp | null>();
@@ -315,7 +310,10 @@ export function acceptsEveryOrigin(entry: OriginEntry): boolean | undefined {
   if (everyOriginCache.has(key)) return everyOriginCache.get(key);
   let verdict: boolean | undefined;
   const lang = entryLanguage(entry);
-  if (lang.ok) {
+  // Origins a browser can send: a matcher that rejects one of them does not accept every origin (the common
+  // case, decided without the complement automaton below).
+  if (lang.ok && EVERY_ORIGIN_PROBES.some((o) => !lang.dfa.test(frame(o) as Char[]))) verdict = false;
+  else if (lang.ok) {
     try {
       const rest = lang.dfa.copy();
       rest.complement();
@@ -382,6 +380,75 @@ function product(l: DFA, q: DFA): DFA {
   return d;
 }
 
+function complemented(d: DFA): DFA {
+  d.complement();
+  return d;
+}
+
+/** The intersection of the automata (left to right), or undefined when it is empty. */
+function productOf(dfas: readonly DFA[]): DFA | undefined {
+  if (emptyIntersection(dfas) === true) return undefined;
+  let p = dfas[0] as DFA;
+  for (const d of dfas.slice(1)) {
+    p = product(p, d);
+    if (p.isEmpty) return undefined;
+  }
+  return p;
+}
+
+/**
+ * Whether no word is accepted by all the automata (same alphabet). A breadth-first walk over tuples of their
+ * states, whose transitions are the intersections of the members' character ranges: nothing is built, and the
+ * walk stops at the first tuple where all accept. Most questions have the answer "empty" (a pattern that is not
+ * permissive), and this answers them several times faster than building the product automata. Undefined when the
+ * walk exceeds the product budget (the caller then builds the products, which report the budget themselves).
+ */
+export function emptyIntersection(dfas: readonly DFA[]): boolean | undefined {
+  type Node = R.DFA.ReadonlyNode;
+  const ids = new Map<Node, number>();
+  const keyOf = (t: readonly Node[]) => {
+    let k = '';
+    for (const n of t) {
+      let id = ids.get(n);
+      if (id === undefined) ids.set(n, (id = ids.size));
+      k += id + ',';
+    }
+    return k;
+  };
+  const accepts = (t: readonly Node[]) => t.every((n, i) => (dfas[i] as DFA).finals.has(n as R.DFA.Node));
+  const start = dfas.map((d) => d.initial as Node);
+  const seen = new Set<string>([keyOf(start)]);
+  let frontier: Node[][] = [start];
+  while (frontier.length) {
+    const next: Node[][] = [];
+    for (const t of frontier) {
+      if (accepts(t)) return false;
+      let segs: { min: number; max: number; to: Node[] }[] = [];
+      for (const [r, to] of (t[0] as Node).out) segs.push({ min: r.min, max: r.max, to: [to] });
+      for (let i = 1; i < t.length && segs.length; i++) {
+        const refined: typeof segs = [];
+        for (const [r, to] of (t[i] as Node).out) {
+          for (const seg of segs) {
+            const lo = Math.max(seg.min, r.min);
+            const hi = Math.min(seg.max, r.max);
+            if (lo <= hi) refined.push({ min: lo, max: hi, to: [...seg.to, to] });
+          }
+        }
+        segs = refined;
+      }
+      for (const seg of segs) {
+        const k = keyOf(seg.to);
+        if (seen.has(k)) continue;
+        if (seen.size >= LIMITS.productNodes) return undefined;
+        seen.add(k);
+        next.push(seg.to);
+      }
+    }
+    frontier = next;
+  }
+  return true;
+}
+
 interface Parsed {
   scheme: string;
   host: string;
@@ -435,9 +502,9 @@ function templates(samples: Parsed[], intended: Intended, kind: 'foreign' | 'suf
 }
 
 /** A readable word of `p` (the entry's language intersected with a query), or undefined when it is empty. */
-function findExample(p: DFA, samples: Parsed[], intended: Intended, kind: 'foreign' | 'suffixed' | 'insecure', deadline: Deadline): string | undefined {
+function findExample(p: DFA | undefined, samples: Parsed[], intended: Intended, kind: 'foreign' | 'suffixed' | 'insecure', deadline: Deadline): string | undefined {
   deadline.check();
-  if (p.isEmpty) return undefined;
+  if (!p || p.isEmpty) return undefined;
   for (const t of templates(samples, intended, kind)) {
     if (p.test(frame(t) as Char[])) return t;
   }
@@ -542,7 +609,7 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     // is an origin a browser can send, it also shows that the matcher accepts one.
     const sample = intended.domains.size ? shortestWord(product(nfa, q.intendedSites()), deadline) : undefined;
     const anyOrigin = q.anyOrigin();
-    if (!(sample !== undefined && anyOrigin.test(frame(sample) as Char[])) && product(nfa, anyOrigin).isEmpty) {
+    if (!(sample !== undefined && anyOrigin.test(frame(sample) as Char[])) && (emptyIntersection([nfa, anyOrigin]) ?? product(nfa, anyOrigin).isEmpty)) {
       problems.push({ kind: 'invalid', detail: 'it matches no Origin a browser can send (a serialized origin is lower-case scheme://host[:port], without the default port, a path or a trailing slash)' });
       return { entry, problems };
     }
