@@ -4,6 +4,7 @@
  * when present (ESLint), else `start`/`end` (Babel).
  */
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import { CHILD_KEYS } from './estree.js';
 
 /** Any ESTree (or TS-ESTree) node. Properties are read through the helpers below, never assumed. */
 export interface AstNode {
@@ -43,11 +44,17 @@ export function elements(n: AstNode): (AstNode | undefined)[] {
 const SKIP_KEYS = new Set(['type', 'range', 'start', 'end', 'loc', 'parent', 'leadingComments', 'trailingComments', 'innerComments', 'comments', 'tokens', 'extra']);
 
 /**
- * Where each node type keeps its children (ESTree plus TS-ESTree, the table ESLint's scope analysis uses).
- * Reading only these keys is about eight times faster than enumerating every property. Types the table does
- * not know (Babel's ClassProperty, PrivateName, ...) fall back to enumerating their properties.
+ * Where each node type keeps its children: the TS-ESTree table (ESLint's trees) merged with the Babel 7 key
+ * names of the trees `parseModule` builds (estree.ts: TS enums keep `members`, for one). Reading only these keys
+ * is about eight times faster than enumerating every property. Types neither table knows fall back to
+ * enumerating their properties.
  */
-const KEYS: Readonly<Record<string, readonly string[] | undefined>> = visitorKeys;
+const KEYS: Readonly<Record<string, readonly string[] | undefined>> = (() => {
+  const out: Record<string, readonly string[]> = {};
+  for (const [type, keys] of Object.entries(visitorKeys)) out[type] = [...(keys ?? [])];
+  for (const [type, keys] of Object.entries(CHILD_KEYS)) out[type] = [...new Set([...(out[type] ?? []), ...keys])];
+  return out;
+})();
 
 /** Calls `visit` on each child node in source order. */
 function eachChild(n: AstNode, visit: (c: AstNode) => void): void {
