@@ -100,27 +100,20 @@ export class DiskCache {
   readonly files = new Map<string, SourceFile | null>();
   readonly exists = new Map<string, boolean>();
   readonly dirs = new Map<string, string[]>();
-  readonly entries = new Map<string, DirEntries | null>();
 
   /** Forgets a file (changed, created or deleted), and the listing of its directory. */
   forget(rel: string): void {
     this.files.delete(rel);
     this.exists.delete(rel);
-    const dir = parentDir(rel);
-    this.dirs.delete(dir);
-    this.entries.delete(dir);
+    this.dirs.delete(parentDir(rel));
   }
 
   clear(): void {
     this.files.clear();
     this.exists.clear();
     this.dirs.clear();
-    this.entries.clear();
   }
 }
-
-/** The kinds of a directory's entries: 'f' regular file, 'd' directory, 'o' anything else (symlink, ...). */
-type DirEntries = Map<string, 'f' | 'd' | 'o'>;
 
 function parentDir(rel: string): string {
   const slash = rel.lastIndexOf('/');
@@ -148,7 +141,8 @@ export class FsProjectHost implements ProjectHost {
   readonly reads = new Set<string>();
   private readonly cache = new Map<string, SourceFile | null>();
   private readonly memos = new Map<string, unknown>();
-  private readonly entries = new Map<string, DirEntries | null>();
+  /** Results of `fileExists` in this run. */
+  private readonly exists = new Map<string, boolean>();
   private readonly allowed: string[];
 
   /**
@@ -183,7 +177,7 @@ export class FsProjectHost implements ProjectHost {
       result = { path: rel, text: over };
     } else if (known !== undefined) {
       result = known;
-    } else if (this.mayExist(rel)) {
+    } else if (this.exists.get(rel) !== false) {
       try {
         const abs = path.join(this.root, rel);
         // A symlink is followed only when its target stays inside the root (sites-enabled → sites-available).
@@ -202,35 +196,6 @@ export class FsProjectHost implements ProjectHost {
     this.cache.set(rel, result);
     if (result) this.reads.add(rel);
     return result ?? undefined;
-  }
-
-  /**
-   * The entries of a directory, read once per run: extractors probe many names in the same directories (module
-   * resolution tries several extensions in every ancestor, tsconfig lookups walk up), and one listing answers
-   * them all where each probe would cost a failed system call. null when the directory cannot be listed.
-   */
-  private dirEntries(relDir: string): DirEntries | null {
-    const hit = this.entries.get(relDir) ?? this.keep.disk?.entries.get(relDir);
-    if (hit !== undefined) return hit;
-    let out: DirEntries | null;
-    try {
-      out = new Map();
-      for (const d of fs.readdirSync(path.join(this.root, relDir), { withFileTypes: true })) out.set(d.name, d.isFile() ? 'f' : d.isDirectory() ? 'd' : 'o');
-    } catch {
-      out = null;
-    }
-    this.entries.set(relDir, out);
-    this.keep.disk?.entries.set(relDir, out);
-    return out;
-  }
-
-  /** False when the file certainly does not exist (its directory's listing lacks it); true when it may. */
-  private mayExist(rel: string): boolean {
-    const slash = rel.lastIndexOf('/');
-    const entries = this.dirEntries(slash < 0 ? '' : rel.slice(0, slash));
-    if (!entries) return true;
-    const kind = entries.get(slash < 0 ? rel : rel.slice(slash + 1));
-    return kind === 'f' || kind === 'o';
   }
 
   private realRoot: string | undefined;
@@ -304,16 +269,16 @@ export class FsProjectHost implements ProjectHost {
     const rel = normalizeRel(relPath);
     if (rel === undefined || !this.isAllowed(rel)) return false;
     if (this.overlay.has(rel) || this.cache.get(rel)) return true;
-    const known = this.keep.disk?.exists.get(rel);
+    // Probes repeat: every module of a directory tries the same names in the same ancestors.
+    const known = this.exists.get(rel) ?? this.keep.disk?.exists.get(rel);
     if (known !== undefined) return known;
-    let exists = false;
-    if (this.mayExist(rel)) {
-      try {
-        exists = fs.statSync(path.join(this.root, rel)).isFile();
-      } catch {
-        exists = false;
-      }
+    let exists: boolean;
+    try {
+      exists = fs.statSync(path.join(this.root, rel)).isFile();
+    } catch {
+      exists = false;
     }
+    this.exists.set(rel, exists);
     this.keep.disk?.exists.set(rel, exists);
     return exists;
   }

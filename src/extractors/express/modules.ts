@@ -249,6 +249,9 @@ export function buildModule(parsed: ParsedModule): JsModule {
   if (!program) return mod;
   walk(program, (n, parent) => {
     if (parent) n.parent = parent;
+    // Offsets come from start/end (or range): the line/column objects, three per node, are let go before the
+    // tree is kept for the run, so the garbage collector does not copy them along with it.
+    if (n.loc !== undefined) n.loc = undefined;
     // Mutations make a binding's value unknown: `x = ...`, `x += ...`, `x.push(...)`, `x[k] = ...`, `x.p = ...`.
     if (n.type === 'AssignmentExpression') {
       const left = child(n, 'left');
