@@ -11,8 +11,10 @@ import { decodeText, looksBinary, type SourceFile } from './source.js';
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** Characters of a file's start that extractors see in `accepts(path, head)`. */
 export const HEAD_CHARS = 4096;
-/** Bytes read first: enough for the binary sniff and the `accepts` head. */
+/** Bytes the binary sniff and the `accepts` head look at. */
 const SNIFF_BYTES = 8192;
+/** scanFile's read buffer (synchronous use only; texts are decoded out of it before it is reused). */
+const SCRATCH = Buffer.allocUnsafe(64 * 1024);
 
 export type ScanResult =
   | { status: 'ok'; file: SourceFile }
@@ -228,24 +230,27 @@ export class FsProjectHost implements ProjectHost {
         if ((e as NodeJS.ErrnoException).code !== 'ELOOP' || !this.insideRoot(fs.realpathSync(abs))) return { status: 'unreadable' };
         fd = fs.openSync(abs, flags);
       }
+      // One read into a scratch buffer: a read of a regular file returns less than asked only at its end, so
+      // a file smaller than the buffer (nearly every source file) costs no fstat and no buffer of its own.
+      // Directories and other non-files fail here or read as nothing.
+      const got = fs.readSync(fd, SCRATCH, 0, SCRATCH.length, 0);
+      const head = SCRATCH.subarray(0, Math.min(got, SNIFF_BYTES));
+      if (looksBinary(head)) return { status: 'binary' };
+      const headText = () => decodeText(head).slice(0, HEAD_CHARS);
+      if (got < SCRATCH.length) {
+        if (got > SNIFF_BYTES && !wanted(headText())) return { status: 'rejected' };
+        const text = decodeText(SCRATCH.subarray(0, got));
+        return got > SNIFF_BYTES || wanted(text.slice(0, HEAD_CHARS)) ? { status: 'ok', file: { path: rel, text } } : { status: 'rejected' };
+      }
+      // A large file: its size decides, then the rest is read (only when an extractor takes the file).
       const st = fs.fstatSync(fd);
       if (!st.isFile()) return { status: 'unreadable' };
-      const headBytes = Math.min(st.size, SNIFF_BYTES);
-      const head = Buffer.allocUnsafe(headBytes);
-      const got = readFully(fd, head, 0);
-      const headView = head.subarray(0, got);
-      if (looksBinary(headView)) return { status: 'binary' };
-      if (st.size > MAX_FILE_BYTES) return wanted(decodeText(headView).slice(0, HEAD_CHARS)) ? { status: 'too-large', size: st.size } : { status: 'rejected' };
-      if (got < st.size) {
-        // Decide on the head first: reading the rest of a file no extractor takes is wasted I/O.
-        if (!wanted(decodeText(headView).slice(0, HEAD_CHARS))) return { status: 'rejected' };
-        const all = Buffer.allocUnsafe(st.size);
-        headView.copy(all, 0);
-        const total = got + readFully(fd, all, got);
-        return { status: 'ok', file: { path: rel, text: decodeText(all.subarray(0, total)) } };
-      }
-      const text = decodeText(headView);
-      return wanted(text.slice(0, HEAD_CHARS)) ? { status: 'ok', file: { path: rel, text } } : { status: 'rejected' };
+      if (st.size > MAX_FILE_BYTES) return wanted(headText()) ? { status: 'too-large', size: st.size } : { status: 'rejected' };
+      if (!wanted(headText())) return { status: 'rejected' };
+      const all = Buffer.allocUnsafe(Math.max(st.size, got));
+      SCRATCH.copy(all, 0, 0, got);
+      const total = got + readFully(fd, all, got);
+      return { status: 'ok', file: { path: rel, text: decodeText(all.subarray(0, total)) } };
     } catch {
       return { status: 'unreadable' };
     } finally {

@@ -9,16 +9,18 @@ export interface SourceFile {
 
 /** Decodes file bytes: strips a UTF-8 BOM; invalid UTF-8 becomes U+FFFD (never throws). */
 export function decodeText(bytes: Uint8Array): string {
-  let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  // One decoder for every file (creating one per file showed in profiles); it also drops a leading BOM.
+  let text = UTF8.decode(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return text;
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: false });
+
 /** A file with a NUL byte in its first 8 KiB is treated as binary. */
 export function looksBinary(bytes: Uint8Array): boolean {
-  const n = Math.min(bytes.length, 8192);
-  for (let i = 0; i < n; i++) if (bytes[i] === 0) return true;
-  return false;
+  // TypedArray indexOf is native: far faster than a loop over every byte of every file.
+  return bytes.subarray(0, 8192).indexOf(0) !== -1;
 }
 
 export class LineTable {
