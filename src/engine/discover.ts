@@ -44,10 +44,11 @@ export interface Discovery {
   notices: string[];
 }
 
+/** A directory segment of SKIPPED_DIRS anywhere in a path (one regex test per listed file, no split). */
+const SKIPPED_SEGMENT = new RegExp(`(?:^|/)(?:${[...SKIPPED_DIRS].map((d) => d.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})/`);
+
 function hasSkippedSegment(rel: string): boolean {
-  const parts = rel.split('/');
-  for (let i = 0; i < parts.length - 1; i++) if (SKIPPED_DIRS.has(parts[i] as string)) return true;
-  return false;
+  return SKIPPED_SEGMENT.test(rel);
 }
 
 function gitList(root: string, rels: string[]): string[] | undefined {

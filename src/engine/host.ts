@@ -180,19 +180,10 @@ export class FsProjectHost implements ProjectHost {
     } else if (known !== undefined) {
       result = known;
     } else if (this.exists.get(rel) !== false) {
-      try {
-        const abs = path.join(this.root, rel);
-        // A symlink is followed only when its target stays inside the root (sites-enabled → sites-available).
-        const lst = fs.lstatSync(abs);
-        if (lst.isSymbolicLink() && !this.insideRoot(fs.realpathSync(abs))) throw new Error('symlink leaves the root');
-        const st = fs.statSync(abs);
-        if (st.isFile() && st.size <= MAX_FILE_BYTES) {
-          const bytes = fs.readFileSync(abs);
-          if (!looksBinary(bytes)) result = { path: rel, text: decodeText(bytes) };
-        }
-      } catch {
-        result = null;
-      }
+      // The same reading as a listed file's: a symlink is followed only when its target stays inside the root
+      // (sites-enabled → sites-available); binary, oversized and unreadable files read as nothing.
+      const r = this.scanFile(rel, () => true);
+      result = r.status === 'ok' ? r.file : null;
     }
     if (over === undefined) this.keep.disk?.files.set(rel, result);
     this.cache.set(rel, result);
