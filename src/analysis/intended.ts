@@ -3,14 +3,12 @@
  * included, via tldts) named by the literal parts of the matcher and of its sibling entries.
  */
 import { RegExpParser, type AST } from '@eslint-community/regexpp';
-import { createRequire } from 'node:module';
 import type * as Tldts from 'tldts';
-
-// Loaded through require: Node's ESM loader scans a CommonJS file's source for its export names first, which
-// costs as much again as loading it (measured at startup).
-const { parse: parseHost } = createRequire(import.meta.url)('tldts') as typeof Tldts;
+import { requireCjs } from '../engine/cjs.js';
 import type { OriginEntry } from '../model/index.js';
 import { translate } from './regex.js';
+
+const { parse: parseHost } = requireCjs('tldts') as typeof Tldts;
 
 /**
  * Shared-hosting domains where anyone can get a subdomain but that the Public Suffix List does not list

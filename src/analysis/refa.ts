@@ -1,9 +1,5 @@
-/**
- * refa, loaded through `require`: it is a 1 MB CommonJS bundle, and Node's ESM loader first scans a CommonJS
- * file's source for its export names, which doubled its load time (about 105 ms instead of 215 ms for refa and
- * tldts together at startup, measured here).
- */
-import { createRequire } from 'node:module';
+/** refa, a 1 MB CommonJS bundle, loaded through `require` (see ../engine/cjs.ts). */
 import type * as Refa from 'refa';
+import { requireCjs } from '../engine/cjs.js';
 
-export const refa = createRequire(import.meta.url)('refa') as typeof Refa;
+export const refa = requireCjs('refa') as typeof Refa;

@@ -4,8 +4,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import picomatch from 'picomatch';
+import type Picomatch from 'picomatch';
+import { requireCjs } from './cjs.js';
 import type { Severity } from './rule.js';
+
+const picomatch = requireCjs('picomatch') as typeof Picomatch;
 
 export const CONFIG_FILE_NAME = 'cors-lint.config.json';
 

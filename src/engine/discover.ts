@@ -8,8 +8,12 @@ import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fdir } from 'fdir';
-import ignore, { type Ignore } from 'ignore';
+import type IgnoreFactory from 'ignore';
+import type { Ignore } from 'ignore';
+import { requireCjs } from './cjs.js';
 import { toPosix } from './host.js';
+
+const ignore = requireCjs('ignore') as typeof IgnoreFactory;
 
 /** Directories that never hold the project's own CORS configuration. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set([

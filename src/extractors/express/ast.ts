@@ -3,8 +3,11 @@
  * plugin (CLI, language server), espree and typescript-eslint (ESLint plugin). Offsets come from `range`
  * when present (ESLint), else `start`/`end` (Babel).
  */
-import { visitorKeys } from '@typescript-eslint/visitor-keys';
+import type * as VisitorKeys from '@typescript-eslint/visitor-keys';
+import { requireCjs } from '../../engine/cjs.js';
 import { CHILD_KEYS } from './estree.js';
+
+const { visitorKeys } = requireCjs('@typescript-eslint/visitor-keys') as typeof VisitorKeys;
 
 /** Any ESTree (or TS-ESTree) node. Properties are read through the helpers below, never assumed. */
 export interface AstNode {

@@ -2,10 +2,14 @@
  * Parsing JavaScript and TypeScript into ESTree with exact offsets: Babel, then `babelToEstree`, which gives the
  * tree Babel's `estree` plugin would (the plugin itself makes parsing two to three times slower).
  */
-import { parse as babelParse, type ParserOptions, type ParserPlugin } from '@babel/parser';
+import type * as Babel from '@babel/parser';
+import type { ParserOptions, ParserPlugin } from '@babel/parser';
+import { requireCjs } from '../../engine/cjs.js';
 import type { ParseProblem } from '../../model/index.js';
 import type { AstNode } from './ast.js';
 import { babelToEstree } from './estree.js';
+
+const { parse: babelParse } = requireCjs('@babel/parser') as typeof Babel;
 
 export const JS_EXTENSIONS = ['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx'];
 

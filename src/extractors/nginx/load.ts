@@ -12,11 +12,14 @@
  * back as unresolved, so the caller can treat the level as not fully known.
  */
 import * as path from 'node:path';
-import picomatch from 'picomatch';
+import type Picomatch from 'picomatch';
+import { requireCjs } from '../../engine/cjs.js';
 import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
 import { isTemplatePath, isYamlPath } from './detect.js';
 import { isTemplateText, parseNginx, type Directive, type ParseError } from './parser.js';
+
+const picomatch = requireCjs('picomatch') as typeof Picomatch;
 
 export interface LoadedFile {
   path: string;
