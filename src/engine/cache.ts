@@ -285,8 +285,20 @@ export class LintCache {
     return d.list;
   }
 
+  private unchanged(): boolean {
+    if (this.discarded !== undefined || !this.stats.diagnosticsReused || !this.allGroupsReused) return false;
+    if (this.next.files.size !== this.data.files.size || this.next.groups.size !== this.data.groups.size) return false;
+    for (const [rel, e] of this.next.files) {
+      const was = this.data.files.get(rel);
+      if (!was || was.size !== e.size || was.mtimeMs !== e.mtimeMs || was.ino !== e.ino || was.verdict !== e.verdict) return false;
+    }
+    return true;
+  }
+
   /** Writes the cache atomically (temporary file + rename); failures are returned as a notice, never thrown. */
   save(diagnostics: Diagnostic[]): string | undefined {
+    // Nothing changed (every file verdict, extraction and the diagnostics reused): the file on disk is current.
+    if (this.unchanged()) return undefined;
     this.next.diagnostics = { key: diagnosticsKey(this.next.groups), list: diagnostics };
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {

@@ -269,7 +269,8 @@ export async function lintProject(opts: LintProjectOptions): Promise<LintProject
   const files = readCandidates(discovery.files, host, extractors, stats, notices, opts.cache);
   if (discovery.untracked) {
     // Parse the tracked candidates while git is still walking the tree (safeExtract-style: never throws).
-    for (const ex of extractors) {
+    // Not with --cache: an unchanged project reuses its extraction, and parsing it ahead would be wasted.
+    for (const ex of opts.cache ? [] : extractors) {
       if (!ex.prewarm) continue;
       const mine = files.filter((f) => ex.accepts(f.path, f.text.slice(0, HEAD_CHARS)) && ex.prefilter(f.text));
       try {

@@ -68,6 +68,12 @@ describe('--cache', () => {
     // web/util.ts and docs/README.md are not candidates: decided from their stat, not read again.
     expect(second.cache.stats.filesReused).toBeGreaterThanOrEqual(2);
     expect(second.res.stats).toEqual(first.res.stats);
+    // Nothing changed, so the second run did not rewrite the cache file; a third run still reuses it all.
+    const written = fs.statSync(second.cache.file).mtimeMs;
+    const third = await run(root, loc);
+    expect(fs.statSync(third.cache.file).mtimeMs).toBe(written);
+    expect(third.cache.stats.diagnosticsReused).toBe(true);
+    expect(third.keys).toEqual(plain);
   });
 
   it('re-runs an extraction when a module it imported changes, and only that one', async () => {
