@@ -143,10 +143,11 @@ const ANY_ORIGIN = `^(?:[a-z][a-z0-9+.-]*:\\/\\/(?:[a-z0-9_.-]+|\\[[0-9a-f:.]+\\
 
 /**
  * The query languages for one set of intended sites. Each is built on first use: a literal entry needs none
- * of them, and most patterns need only a few. Questions are asked as chains of products with the entry's
- * language first (`lang ∩ web ∩ ¬intended`): the entry's language is small, so the products stay small,
- * where building `web ∩ ¬trusted` on its own would be large (every TLD times every intended domain). The
- * parts that do not depend on the intended sites (attacker-ownable web origins minus loopback and private
+ * of them, and most patterns need only a few. Questions are intersections with the entry's language first
+ * (`lang ∩ web ∩ ¬intended`): the entry's language is small, so they stay small, where building
+ * `web ∩ ¬trusted` on its own would be large (every TLD times every intended domain). Whether one is empty is
+ * decided by `emptyIntersection` without building anything; the products are built only for a counterexample.
+ * The parts that do not depend on the intended sites (attacker-ownable web origins minus loopback and private
  * hosts) are built once per run.
  */
 export class Queries {
@@ -403,7 +404,7 @@ function productOf(dfas: readonly DFA[]): DFA | undefined {
  * permissive), and this answers them several times faster than building the product automata. Undefined when the
  * walk exceeds the product budget (the caller then builds the products, which report the budget themselves).
  */
-export function emptyIntersection(dfas: readonly DFA[]): boolean | undefined {
+function emptyIntersection(dfas: readonly DFA[]): boolean | undefined {
   type Node = R.DFA.ReadonlyNode;
   const ids = new Map<Node, number>();
   const keyOf = (t: readonly Node[]) => {

@@ -279,15 +279,6 @@ export class FsProjectHost implements ProjectHost {
     return exists;
   }
 
-  /** Size in bytes on disk (0 when missing). */
-  sizeOf(relPath: string): number {
-    try {
-      return fs.statSync(path.join(this.root, relPath)).size;
-    } catch {
-      return 0;
-    }
-  }
-
   listDir(relPath: string): string[] {
     const rel = normalizeRel(relPath);
     if (rel === undefined || !this.isAllowed(rel === '' ? '' : rel)) return [];

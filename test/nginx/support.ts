@@ -19,9 +19,6 @@ export class MemoryHost implements ProjectHost {
   fileExists(rel: string): boolean {
     return rel in this.files;
   }
-  sizeOf(rel: string): number {
-    return this.files[rel]?.length ?? 0;
-  }
   listDir(rel: string): string[] {
     const prefix = rel === '' ? '' : rel + '/';
     const out = new Set<string>();
