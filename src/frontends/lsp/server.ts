@@ -208,18 +208,20 @@ export function startLanguageServer(opts: ServerOptions = {}): Promise<number> {
 
   documents.onDidOpen(() => schedule(true));
   documents.onDidChangeContent(() => schedule());
-  // A saved or closed buffer's file is read from disk again by the next run.
-  const forget = (uri: string) => {
+  /** The next run reads this file from disk again (`relist`: files were created or deleted, so list again). */
+  const forget = (uri: string, relist = false) => {
+    let abs: string;
     try {
-      const abs = fileURLToPath(uri);
-      for (const [root, index] of indexes) {
-        const rel = relativeTo(root, abs);
-        if (rel !== undefined) index.invalidate([rel]);
-      }
+      abs = fileURLToPath(uri);
     } catch {
-      // not a file URI
+      return; // not a file URI
+    }
+    for (const [root, index] of indexes) {
+      const rel = relativeTo(root, abs);
+      if (rel !== undefined) index.invalidate([rel], relist);
     }
   };
+  // A saved or closed buffer's file is read from disk again by the next run.
   documents.onDidSave((e) => {
     forget(e.document.uri);
     schedule(true);
@@ -236,18 +238,7 @@ export function startLanguageServer(opts: ServerOptions = {}): Promise<number> {
       // Ignores may have changed: every verdict is re-decided.
       for (const index of indexes.values()) index.invalidate();
     }
-    for (const c of e.changes) {
-      let abs: string;
-      try {
-        abs = fileURLToPath(c.uri);
-      } catch {
-        continue;
-      }
-      for (const [root, index] of indexes) {
-        const rel = relativeTo(root, abs);
-        if (rel !== undefined) index.invalidate([rel], c.type !== FileChangeType.Changed);
-      }
-    }
+    for (const c of e.changes) forget(c.uri, c.type !== FileChangeType.Changed);
     schedule();
   });
 
