@@ -7,7 +7,6 @@
 import type * as R from 'refa';
 import { refa } from './refa.js';
 
-const { CharSet, DFA, TooManyNodesError, Words } = refa;
 type Char = R.Char;
 type DFA = R.DFA;
 import type { OriginEntry, StringTest } from '../model/index.js';
@@ -93,7 +92,7 @@ function buildLanguage(entry: OriginEntry): Compiled {
         if (!acc) acc = c;
         else if (acc.ok) {
           try {
-            const d = DFA.fromIntersection(acc.dfa, c.dfa, new DFA.LimitedNodeFactory(LIMITS.productNodes));
+            const d = refa().DFA.fromIntersection(acc.dfa, c.dfa, new (refa().DFA.LimitedNodeFactory)(LIMITS.productNodes));
             d.minimize();
             acc = { ok: true, dfa: d, maxCharacter: acc.maxCharacter };
           } catch {
@@ -108,7 +107,7 @@ function buildLanguage(entry: OriginEntry): Compiled {
       if (h.length > 400) return { ok: false, reason: 'the string is too long to analyse' };
       const words = new Set<string>();
       for (let i = 0; i <= h.length; i++) for (let j = i; j <= h.length; j++) words.add(h.slice(i, j));
-      const dfa = DFA.fromWords([...words].map((w) => frame(w) as Char[]), { maxCharacter: 0xffff as Char });
+      const dfa = refa().DFA.fromWords([...words].map((w) => frame(w) as Char[]), { maxCharacter: 0xffff as Char });
       return { ok: true, dfa, maxCharacter: 0xffff as Char };
     }
   }
@@ -183,7 +182,7 @@ export class Queries {
       const web = dfaOf(`^https?:\\/\\/(?:(?:${LABEL}\\.)+(?:${alt(this.tlds)})|[0-9]{1,3}(?:\\.[0-9]{1,3}){3})${PORT}$`, this.maxCharacter);
       const local = dfaOf(`^https?:\\/\\/(?:${LOOPBACK_HOST}|${PRIVATE_HOST})(?::[0-9]+)?$`, this.maxCharacter);
       local.complement();
-      const d = DFA.fromIntersection(web, local);
+      const d = refa().DFA.fromIntersection(web, local);
       d.minimize();
       return d;
     });
@@ -295,7 +294,7 @@ function anyOriginDfa(maxCharacter: Char): DFA {
     // Browsers omit the scheme's default port (cors-semantics.md §5.8).
     const defaults = dfaOf(`^(?:https:\\/\\/[^/]*:443|http:\\/\\/[^/]*:80)$`, maxCharacter);
     defaults.complement();
-    const d = DFA.fromIntersection(dfaOf(ANY_ORIGIN, maxCharacter), defaults);
+    const d = refa().DFA.fromIntersection(dfaOf(ANY_ORIGIN, maxCharacter), defaults);
     d.minimize();
     return d;
   });
@@ -319,7 +318,7 @@ export function acceptsEveryOrigin(entry: OriginEntry): boolean | undefined {
       const rest = lang.dfa.copy();
       rest.complement();
       // Only properly framed words count: the entry is only ever tested on `START origin END`.
-      const framedAny = remember(webCache, `${lang.maxCharacter}|framed-any`, () => DFA.fromIntersection(anyOriginDfa(lang.maxCharacter), framedWords(lang.maxCharacter)));
+      const framedAny = remember(webCache, `${lang.maxCharacter}|framed-any`, () => refa().DFA.fromIntersection(anyOriginDfa(lang.maxCharacter), framedWords(lang.maxCharacter)));
       verdict = product(rest, framedAny).isEmpty;
     } catch {
       verdict = undefined;
@@ -355,7 +354,7 @@ export function shortestWord(d: DFA, deadline?: Deadline): string | undefined {
         return unframe(word.reverse());
       }
       // Prefer transitions with readable characters (letters, then digits, then the rest).
-      const outs = [...s.out].map(([range, to]) => ({ to, ch: Words.pickMostReadableCharacter(CharSet.fromRange(d.maxCharacter, range)) ?? range.min }));
+      const outs = [...s.out].map(([range, to]) => ({ to, ch: refa().Words.pickMostReadableCharacter(refa().CharSet.fromRange(d.maxCharacter, range)) ?? range.min }));
       outs.sort((a, b) => rank(a.ch) - rank(b.ch));
       for (const { to, ch } of outs) {
         if (!parent.has(to)) {
@@ -376,7 +375,7 @@ function rank(ch: number): number {
 }
 
 function product(l: DFA, q: DFA): DFA {
-  const d = DFA.fromIntersection(l, q, new DFA.LimitedNodeFactory(LIMITS.productNodes));
+  const d = refa().DFA.fromIntersection(l, q, new (refa().DFA.LimitedNodeFactory)(LIMITS.productNodes));
   d.removeUnreachable();
   return d;
 }
@@ -633,7 +632,7 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     }
     return { entry, problems };
   } catch (e) {
-    if (e instanceof BudgetExceeded || e instanceof TooManyNodesError) return { entry, problems, unknown: 'the pattern is too complex to analyse within the budget' };
+    if (e instanceof BudgetExceeded || e instanceof refa().TooManyNodesError) return { entry, problems, unknown: 'the pattern is too complex to analyse within the budget' };
     return { entry, problems, unknown: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
   }
 }

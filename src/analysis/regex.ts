@@ -18,7 +18,6 @@ import type * as R from 'refa';
 import type { Char, Concatenation, Element, Expression, NoParent } from 'refa';
 import { refa } from './refa.js';
 
-const { CharSet, DFA, JS, NFA, TooManyNodesError } = refa;
 type CharSet = R.CharSet;
 type DFA = R.DFA;
 import type { MatchMode, RegexFlavor } from '../model/index.js';
@@ -228,7 +227,7 @@ const UNIVERSAL_SYNTAX_ERRORS = /Nothing to repeat|Unterminated group|Unmatched 
 export function compile(t: { source: string; flags: string }, mode: MatchMode): Compiled {
   let parser: R.JS.Parser;
   try {
-    parser = JS.Parser.fromLiteral({ source: t.source, flags: t.flags });
+    parser = refa().JS.Parser.fromLiteral({ source: t.source, flags: t.flags });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     return { ok: false, reason: `invalid regular expression: ${msg.replace(/^Invalid regular expression: /, '')}`, invalid: UNIVERSAL_SYNTAX_ERRORS.test(msg) };
@@ -240,25 +239,25 @@ export function compile(t: { source: string; flags: string }, mode: MatchMode): 
       maxNodes: LIMITS.parserNodes,
       maxBackreferenceWords: 20,
     });
-    const markers = CharSet.fromCharacters(maxCharacter, [START as Char, END as Char]);
-    const startSet = CharSet.fromCharacter(maxCharacter, START as Char);
-    const endSet = CharSet.fromCharacter(maxCharacter, END as Char);
+    const markers = refa().CharSet.fromCharacters(maxCharacter, [START as Char, END as Char]);
+    const startSet = refa().CharSet.fromCharacter(maxCharacter, START as Char);
+    const endSet = refa().CharSet.fromCharacter(maxCharacter, END as Char);
     const unsupported: string[] = [];
     const body = rewrite(expression, markers, startSet, endSet, unsupported);
     if (unsupported.length > 0) return { ok: false, reason: `unsupported construct ${unsupported[0]}` };
-    const any = CharSet.all(maxCharacter);
+    const any = refa().CharSet.all(maxCharacter);
     const star = (cs: CharSet): NoParent<Element> => ({ type: 'Quantifier', min: 0, max: Infinity, lazy: false, alternatives: [{ type: 'Concatenation', elements: [{ type: 'CharacterClass', characters: cs }] }] });
     const opt = (cs: CharSet): NoParent<Element> => ({ type: 'Quantifier', min: 0, max: 1, lazy: false, alternatives: [{ type: 'Concatenation', elements: [{ type: 'CharacterClass', characters: cs }] }] });
     const group: NoParent<Element> = { type: 'Alternation', alternatives: body.alternatives };
     const elements: NoParent<Element>[] =
       mode === 'search' ? [star(any), group, star(any)] : mode === 'match' ? [opt(startSet), group, star(any)] : [opt(startSet), group, opt(endSet)];
     const wrapped: NoParent<Expression> = { type: 'Expression', alternatives: [{ type: 'Concatenation', elements }] };
-    const nfa = NFA.fromRegex(wrapped, { maxCharacter }, { assertions: 'throw', unknowns: 'throw' }, new NFA.LimitedNodeFactory(LIMITS.nfaNodes));
-    const dfa = DFA.fromFA(nfa, new DFA.LimitedNodeFactory(LIMITS.dfaNodes));
+    const nfa = refa().NFA.fromRegex(wrapped, { maxCharacter }, { assertions: 'throw', unknowns: 'throw' }, new (refa().NFA.LimitedNodeFactory)(LIMITS.nfaNodes));
+    const dfa = refa().DFA.fromFA(nfa, new (refa().DFA.LimitedNodeFactory)(LIMITS.dfaNodes));
     dfa.minimize();
     return { ok: true, dfa, maxCharacter };
   } catch (e) {
-    if (e instanceof TooManyNodesError) return { ok: false, reason: 'the pattern is too large to analyse within the budget' };
+    if (e instanceof refa().TooManyNodesError) return { ok: false, reason: 'the pattern is too large to analyse within the budget' };
     const msg = e instanceof Error ? e.message : String(e);
     return { ok: false, reason: `cannot analyse the pattern: ${msg}` };
   }
@@ -277,12 +276,12 @@ function rewrite(expr: NoParent<Expression>, markers: CharSet, startSet: CharSet
         return { type: 'Quantifier', min: e.min, max: e.max, lazy: e.lazy, alternatives: e.alternatives.map(conc) };
       case 'Assertion':
         unsupported.push('lookaround');
-        return { type: 'CharacterClass', characters: CharSet.empty(markers.maximum) };
+        return { type: 'CharacterClass', characters: refa().CharSet.empty(markers.maximum) };
       case 'Unknown':
         if (e.id === '^') return { type: 'CharacterClass', characters: startSet };
         if (e.id === '$') return { type: 'CharacterClass', characters: endSet };
         unsupported.push(`"${e.id}"`);
-        return { type: 'CharacterClass', characters: CharSet.empty(markers.maximum) };
+        return { type: 'CharacterClass', characters: refa().CharSet.empty(markers.maximum) };
       default:
         return e;
     }
@@ -292,14 +291,14 @@ function rewrite(expr: NoParent<Expression>, markers: CharSet, startSet: CharSet
 
 /** The words `START w END` where w holds no marker: exactly the framed strings an entry is tested on. */
 export function framedWords(maxCharacter: Char): DFA {
-  const markers = CharSet.fromCharacters(maxCharacter, [START as Char, END as Char]);
+  const markers = refa().CharSet.fromCharacters(maxCharacter, [START as Char, END as Char]);
   const cls = (cs: CharSet): NoParent<Element> => ({ type: 'CharacterClass', characters: cs });
-  const body: NoParent<Element> = { type: 'Quantifier', min: 0, max: Infinity, lazy: false, alternatives: [{ type: 'Concatenation', elements: [cls(CharSet.all(maxCharacter).without(markers))] }] };
+  const body: NoParent<Element> = { type: 'Quantifier', min: 0, max: Infinity, lazy: false, alternatives: [{ type: 'Concatenation', elements: [cls(refa().CharSet.all(maxCharacter).without(markers))] }] };
   const expr: NoParent<Expression> = {
     type: 'Expression',
-    alternatives: [{ type: 'Concatenation', elements: [cls(CharSet.fromCharacter(maxCharacter, START as Char)), body, cls(CharSet.fromCharacter(maxCharacter, END as Char))] }],
+    alternatives: [{ type: 'Concatenation', elements: [cls(refa().CharSet.fromCharacter(maxCharacter, START as Char)), body, cls(refa().CharSet.fromCharacter(maxCharacter, END as Char))] }],
   };
-  const dfa = DFA.fromFA(NFA.fromRegex(expr, { maxCharacter }));
+  const dfa = refa().DFA.fromFA(refa().NFA.fromRegex(expr, { maxCharacter }));
   dfa.minimize();
   return dfa;
 }

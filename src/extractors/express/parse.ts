@@ -9,7 +9,13 @@ import type { ParseProblem } from '../../model/index.js';
 import type { AstNode } from './ast.js';
 import { babelToEstree } from './estree.js';
 
-const { parse: babelParse } = requireCjs('@babel/parser') as typeof Babel;
+let babel: typeof Babel | undefined;
+
+/** Babel's parser, loaded on first use (a project without JavaScript never needs it). */
+function babelParse(text: string, options: ParserOptions): ReturnType<typeof Babel.parse> {
+  babel ??= requireCjs('@babel/parser') as typeof Babel;
+  return babel.parse(text, options);
+}
 
 export const JS_EXTENSIONS = ['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx'];
 
