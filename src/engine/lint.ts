@@ -116,12 +116,17 @@ export function extractModel(
   }
   const result: ExtractResult = { policies: [], apps: [], parseErrors: [] };
   for (const [ex, group] of groups) {
-    const r = cache ? cache.extract(ex, group, host, (h) => safeExtract(ex, group, h, notices)) : safeExtract(ex, group, host, notices);
+    // Normalised per group (it is per policy), so that a group reused from the cache comes back normalised.
+    const run = (h: ProjectHost) => {
+      const r = safeExtract(ex, group, h, notices);
+      normalizeOrigins(r);
+      return r;
+    };
+    const r = cache ? cache.extract(ex, group, host, run) : run(host);
     result.policies.push(...r.policies);
     result.apps.push(...r.apps);
     result.parseErrors.push(...r.parseErrors);
   }
-  normalizeOrigins(result);
   // Cross-extractor links (an nginx proxy_pass to an app of this repository), once every extractor has run.
   for (const ex of groups.keys()) {
     try {
