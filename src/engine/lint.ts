@@ -45,7 +45,7 @@ export function initEngine(extractors: Extractor[] = allExtractors): Promise<voi
   return initDone;
 }
 
-function emptyStats(): LintStats {
+export function emptyStats(): LintStats {
   return { discovered: 0, candidates: 0, parsed: 0, skipped: 0 };
 }
 

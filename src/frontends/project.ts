@@ -13,8 +13,8 @@ import { allRules, ruleIds } from '../../rules/index.js';
 import { loadConfigFile, resolveConfig, type ConfigFile, type ResolvedConfig, type RuleSetting } from '../engine/config.js';
 import type { Diagnostic } from '../engine/diagnostic.js';
 import { discoverFiles } from '../engine/discover.js';
-import { DiskCache, FileMemo, FsProjectHost, MAX_FILE_BYTES, toPosix } from '../engine/host.js';
-import { extractModel, extractorFor, runRules } from '../engine/lint.js';
+import { DiskCache, FileMemo, FsProjectHost, toPosix } from '../engine/host.js';
+import { emptyStats, extractModel, extractorFor, readCandidates, runRules } from '../engine/lint.js';
 import { allExtractors } from '../extractors/index.js';
 import type { Rule } from '../engine/rule.js';
 import type { SourceFile } from '../engine/source.js';
@@ -111,6 +111,8 @@ export class ProjectIndex {
     readonly root: string,
     /** 0: rely on `invalidate` only (the client watches files); else revalidate stamps this often. */
     private readonly revalidateMs = 0,
+    /** How the project is listed (default: like the CLI, through git or a walk). */
+    private readonly list: (config: ResolvedConfig) => string[] = (config) => discoverFiles(root, [root], (rel) => config.isIgnored(rel)).files,
   ) {}
 
   /**
@@ -142,7 +144,7 @@ export class ProjectIndex {
         if (!now || !s.stamp || now.mtimeMs !== s.stamp.mtimeMs || now.size !== s.stamp.size) this.scans.delete(rel);
       }
     }
-    this.listing ??= discoverFiles(this.root, [this.root], (rel) => config.isIgnored(rel)).files;
+    this.listing ??= this.list(config);
     const listed = new Set(this.listing);
     for (const rel of this.scans.keys()) if (!listed.has(rel)) this.scans.delete(rel);
     const out: SourceFile[] = [];
@@ -160,14 +162,13 @@ export class ProjectIndex {
   }
 }
 
-/** Reads a listed file the way the CLI does: decided on its path, then its first bytes, then the prefilter. */
+/** Reads a listed file the way the CLI does (`readCandidates`: path, first bytes, prefilter). */
 function scan(host: FsProjectHost, rel: string, withStamp = false): Scanned {
-  if (!allExtractors.some((e) => e.mayAccept?.(rel) ?? true)) return { file: null, stamp: undefined };
-  const stamp = withStamp ? stampOf(path.join(host.root, rel)) : undefined;
-  const r = host.scanFile(rel, (head) => allExtractors.some((e) => e.accepts(rel, head)));
-  if (r.status === 'too-large') return { file: null, stamp, notice: `${rel}: skipped, larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` };
-  if (r.status !== 'ok') return { file: null, stamp };
-  return { file: isCandidate(rel, r.file.text) ? r.file : null, stamp };
+  // Files decided on their path alone (assets) are never opened, so they need no stamp either.
+  const stamp = withStamp && allExtractors.some((e) => e.mayAccept?.(rel) ?? true) ? stampOf(path.join(host.root, rel)) : undefined;
+  const notices: string[] = [];
+  const [file] = readCandidates([rel], host, allExtractors, emptyStats(), notices);
+  return { file: file ?? null, stamp, ...(notices.length ? { notice: notices.join('\n') } : {}) };
 }
 
 /**
@@ -182,18 +183,9 @@ export function runProject(input: ProjectRunInput): ProjectRun {
   const notices: string[] = [];
   const files: SourceFile[] = [];
   if (input.discover !== false) {
-    if (index) files.push(...index.candidates(input.config, host, overlay, notices));
-    else {
-      for (const rel of discovered(input.root, input.config)) {
-        if (overlay.has(rel)) continue;
-        const s = scan(host, rel);
-        if (s.notice) notices.push(s.notice);
-        if (s.file) {
-          host.seed(s.file);
-          files.push(s.file);
-        }
-      }
-    }
+    // Without a long-lived index (ESLint), a throwaway one, listed through the short-lived discovery cache.
+    const idx = index ?? new ProjectIndex(input.root, 0, (config) => discovered(input.root, config));
+    files.push(...idx.candidates(input.config, host, overlay, notices));
   }
   for (const [rel, text] of overlay) if (!input.config.isIgnored(rel)) files.push({ path: rel, text });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

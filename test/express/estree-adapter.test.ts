@@ -12,7 +12,8 @@ import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isNode, walk, type AstNode } from '../../src/extractors/express/ast.js';
-import { babelChildKeys, babelToEstree } from '../../src/extractors/express/estree.js';
+import { BABEL_CHILD_KEYS } from '../../src/extractors/express/babel-keys.js';
+import { babelToEstree } from '../../src/extractors/express/estree.js';
 import { parseModule, parserOptions } from '../../src/extractors/express/parse.js';
 import { runs, SEED } from '../robustness/support.js';
 
@@ -296,7 +297,7 @@ const LIFTED = new Set(['Program.directives', 'BlockStatement.directives']);
 
 /** Every property of a raw Babel node that holds nodes must be in the adapter's key table. */
 function checkKeyTable(raw: AstNode, missing: Set<string>): void {
-  const table = babelChildKeys();
+  const table = BABEL_CHILD_KEYS;
   const stack: AstNode[] = [raw];
   while (stack.length) {
     const n = stack.pop() as AstNode;

@@ -5,7 +5,7 @@
  */
 import type * as VisitorKeys from '@typescript-eslint/visitor-keys';
 import { requireCjs } from '../../engine/cjs.js';
-import { CHILD_KEYS } from './estree.js';
+import { BABEL_CHILD_KEYS } from './babel-keys.js';
 
 const { visitorKeys } = requireCjs('@typescript-eslint/visitor-keys') as typeof VisitorKeys;
 
@@ -44,18 +44,19 @@ export function elements(n: AstNode): (AstNode | undefined)[] {
   return Array.isArray(v) ? v.map((e) => (isNode(e) ? e : undefined)) : [];
 }
 
-const SKIP_KEYS = new Set(['type', 'range', 'start', 'end', 'loc', 'parent', 'leadingComments', 'trailingComments', 'innerComments', 'comments', 'tokens', 'extra']);
+/** Properties that never hold child nodes (skipped when a node of a type no key table knows is enumerated). */
+export const SKIP_KEYS: ReadonlySet<string> = new Set(['type', 'range', 'start', 'end', 'loc', 'parent', 'leadingComments', 'trailingComments', 'innerComments', 'comments', 'tokens', 'extra']);
 
 /**
  * Where each node type keeps its children: the TS-ESTree table (ESLint's trees) merged with the Babel 7 key
- * names of the trees `parseModule` builds (estree.ts: TS enums keep `members`, for one). Reading only these keys
+ * names of the trees `parseModule` builds (babel-keys.ts: TS enums keep `members`, for one). Reading only these keys
  * is about eight times faster than enumerating every property. Types neither table knows fall back to
  * enumerating their properties.
  */
 const KEYS: Readonly<Record<string, readonly string[] | undefined>> = (() => {
   const out: Record<string, readonly string[]> = {};
   for (const [type, keys] of Object.entries(visitorKeys)) out[type] = [...(keys ?? [])];
-  for (const [type, keys] of Object.entries(CHILD_KEYS)) out[type] = [...new Set([...(out[type] ?? []), ...keys])];
+  for (const [type, keys] of Object.entries(BABEL_CHILD_KEYS)) out[type] = [...new Set([...(out[type] ?? []), ...keys])];
   return out;
 })();
 

@@ -24,7 +24,8 @@
  *
  * The walk uses an explicit stack (no recursion), so trees nested thousands deep convert fine.
  */
-import type { AstNode } from './ast.js';
+import { isNode, SKIP_KEYS, walk, type AstNode } from './ast.js';
+import { BABEL_CHILD_KEYS } from './babel-keys.js';
 
 interface Position {
   line: number;
@@ -52,207 +53,6 @@ interface Extra {
   parenStart?: number;
   [key: string]: unknown;
 }
-
-/**
- * Where each Babel node type (as Babel 7 produces it with the typescript, jsx and decorators-legacy plugins)
- * keeps its child nodes, plus the ESTree types this file creates. Types not listed here are walked by
- * enumerating their properties (slower, but nothing is missed).
- */
-export const CHILD_KEYS: Readonly<Record<string, readonly string[]>> = {
-  // Program and statements
-  Program: ['interpreter', 'body'],
-  BlockStatement: ['body'],
-  StaticBlock: ['body'],
-  ExpressionStatement: ['expression'],
-  EmptyStatement: [],
-  DebuggerStatement: [],
-  WithStatement: ['object', 'body'],
-  ReturnStatement: ['argument'],
-  ThrowStatement: ['argument'],
-  LabeledStatement: ['label', 'body'],
-  BreakStatement: ['label'],
-  ContinueStatement: ['label'],
-  IfStatement: ['test', 'consequent', 'alternate'],
-  SwitchStatement: ['discriminant', 'cases'],
-  SwitchCase: ['test', 'consequent'],
-  TryStatement: ['block', 'handler', 'finalizer'],
-  CatchClause: ['param', 'body'],
-  WhileStatement: ['test', 'body'],
-  DoWhileStatement: ['body', 'test'],
-  ForStatement: ['init', 'test', 'update', 'body'],
-  ForInStatement: ['left', 'right', 'body'],
-  ForOfStatement: ['left', 'right', 'body'],
-  VariableDeclaration: ['declarations'],
-  VariableDeclarator: ['id', 'init'],
-  FunctionDeclaration: ['id', 'typeParameters', 'params', 'returnType', 'body'],
-  FunctionExpression: ['id', 'typeParameters', 'params', 'returnType', 'body'],
-  ArrowFunctionExpression: ['typeParameters', 'params', 'returnType', 'body'],
-  ClassDeclaration: ['decorators', 'id', 'typeParameters', 'superClass', 'superTypeParameters', 'implements', 'body'],
-  ClassExpression: ['decorators', 'id', 'typeParameters', 'superClass', 'superTypeParameters', 'implements', 'body'],
-  ClassBody: ['body'],
-  ClassProperty: ['decorators', 'key', 'typeAnnotation', 'value'],
-  ClassPrivateProperty: ['decorators', 'key', 'typeAnnotation', 'value'],
-  ClassAccessorProperty: ['decorators', 'key', 'typeAnnotation', 'value'],
-  PrivateName: ['id'],
-  Decorator: ['expression'],
-  InterpreterDirective: [],
-  // Modules
-  ImportDeclaration: ['specifiers', 'source', 'attributes', 'assertions'],
-  ImportSpecifier: ['imported', 'local'],
-  ImportDefaultSpecifier: ['local'],
-  ImportNamespaceSpecifier: ['local'],
-  ImportAttribute: ['key', 'value'],
-  ExportNamedDeclaration: ['declaration', 'specifiers', 'source', 'attributes', 'assertions'],
-  ExportDefaultDeclaration: ['declaration'],
-  ExportAllDeclaration: ['exported', 'source', 'attributes', 'assertions'],
-  ExportSpecifier: ['local', 'exported'],
-  ExportNamespaceSpecifier: ['exported'],
-  ExportDefaultSpecifier: ['exported'],
-  // Expressions
-  Identifier: ['decorators', 'typeAnnotation'],
-  ThisExpression: [],
-  Super: [],
-  Import: [],
-  ArrayExpression: ['elements'],
-  ObjectExpression: ['properties'],
-  ObjectProperty: ['decorators', 'key', 'value'],
-  SpreadElement: ['argument'],
-  UnaryExpression: ['argument'],
-  UpdateExpression: ['argument'],
-  AwaitExpression: ['argument'],
-  YieldExpression: ['argument'],
-  BinaryExpression: ['left', 'right'],
-  LogicalExpression: ['left', 'right'],
-  AssignmentExpression: ['left', 'right'],
-  ConditionalExpression: ['test', 'consequent', 'alternate'],
-  CallExpression: ['callee', 'typeParameters', 'arguments'],
-  OptionalCallExpression: ['callee', 'typeParameters', 'arguments'],
-  NewExpression: ['callee', 'typeParameters', 'arguments'],
-  MemberExpression: ['object', 'property'],
-  OptionalMemberExpression: ['object', 'property'],
-  SequenceExpression: ['expressions'],
-  TemplateLiteral: ['quasis', 'expressions'],
-  TemplateElement: [],
-  TaggedTemplateExpression: ['tag', 'typeParameters', 'quasi'],
-  MetaProperty: ['meta', 'property'],
-  ParenthesizedExpression: ['expression'],
-  StringLiteral: [],
-  NumericLiteral: [],
-  BigIntLiteral: [],
-  DecimalLiteral: [],
-  BooleanLiteral: [],
-  NullLiteral: [],
-  RegExpLiteral: [],
-  // Patterns
-  ObjectPattern: ['decorators', 'properties', 'typeAnnotation'],
-  ArrayPattern: ['decorators', 'elements', 'typeAnnotation'],
-  RestElement: ['decorators', 'argument', 'typeAnnotation'],
-  AssignmentPattern: ['decorators', 'left', 'right', 'typeAnnotation'],
-  // JSX
-  JSXElement: ['openingElement', 'children', 'closingElement'],
-  JSXOpeningElement: ['name', 'typeParameters', 'attributes'],
-  JSXClosingElement: ['name'],
-  JSXFragment: ['openingFragment', 'children', 'closingFragment'],
-  JSXOpeningFragment: [],
-  JSXClosingFragment: [],
-  JSXText: [],
-  JSXEmptyExpression: [],
-  JSXIdentifier: [],
-  JSXAttribute: ['name', 'value'],
-  JSXSpreadAttribute: ['argument'],
-  JSXExpressionContainer: ['expression'],
-  JSXSpreadChild: ['expression'],
-  JSXMemberExpression: ['object', 'property'],
-  JSXNamespacedName: ['namespace', 'name'],
-  // TypeScript
-  TSParameterProperty: ['decorators', 'parameter'],
-  TSDeclareFunction: ['id', 'typeParameters', 'params', 'returnType', 'body'],
-  TSQualifiedName: ['left', 'right'],
-  TSCallSignatureDeclaration: ['typeParameters', 'parameters', 'typeAnnotation'],
-  TSConstructSignatureDeclaration: ['typeParameters', 'parameters', 'typeAnnotation'],
-  TSPropertySignature: ['key', 'typeAnnotation'],
-  TSMethodSignature: ['key', 'typeParameters', 'parameters', 'typeAnnotation'],
-  TSIndexSignature: ['parameters', 'typeAnnotation'],
-  TSAnyKeyword: [],
-  TSBooleanKeyword: [],
-  TSBigIntKeyword: [],
-  TSIntrinsicKeyword: [],
-  TSNeverKeyword: [],
-  TSNullKeyword: [],
-  TSNumberKeyword: [],
-  TSObjectKeyword: [],
-  TSStringKeyword: [],
-  TSSymbolKeyword: [],
-  TSUndefinedKeyword: [],
-  TSUnknownKeyword: [],
-  TSVoidKeyword: [],
-  TSThisType: [],
-  TSFunctionType: ['typeParameters', 'parameters', 'typeAnnotation'],
-  TSConstructorType: ['typeParameters', 'parameters', 'typeAnnotation'],
-  TSTypeReference: ['typeName', 'typeParameters'],
-  TSTypePredicate: ['parameterName', 'typeAnnotation'],
-  TSTypeQuery: ['exprName', 'typeParameters'],
-  TSTypeLiteral: ['members'],
-  TSArrayType: ['elementType'],
-  TSTupleType: ['elementTypes'],
-  TSOptionalType: ['typeAnnotation'],
-  TSRestType: ['typeAnnotation'],
-  TSNamedTupleMember: ['label', 'elementType'],
-  TSUnionType: ['types'],
-  TSIntersectionType: ['types'],
-  TSConditionalType: ['checkType', 'extendsType', 'trueType', 'falseType'],
-  TSInferType: ['typeParameter'],
-  TSParenthesizedType: ['typeAnnotation'],
-  TSTypeOperator: ['typeAnnotation'],
-  TSIndexedAccessType: ['objectType', 'indexType'],
-  TSMappedType: ['typeParameter', 'nameType', 'typeAnnotation'],
-  TSTemplateLiteralType: ['quasis', 'types'],
-  TSLiteralType: ['literal'],
-  TSExpressionWithTypeArguments: ['expression', 'typeParameters'],
-  TSInterfaceDeclaration: ['id', 'typeParameters', 'extends', 'body'],
-  TSInterfaceBody: ['body'],
-  TSTypeAliasDeclaration: ['id', 'typeParameters', 'typeAnnotation'],
-  TSInstantiationExpression: ['expression', 'typeParameters'],
-  TSAsExpression: ['expression', 'typeAnnotation'],
-  TSSatisfiesExpression: ['expression', 'typeAnnotation'],
-  TSTypeAssertion: ['typeAnnotation', 'expression'],
-  TSEnumDeclaration: ['id', 'members', 'body'],
-  TSEnumBody: ['members'],
-  TSEnumMember: ['id', 'initializer'],
-  TSModuleDeclaration: ['id', 'body'],
-  TSModuleBlock: ['body'],
-  TSImportType: ['argument', 'options', 'qualifier', 'typeParameters'],
-  TSImportEqualsDeclaration: ['id', 'moduleReference'],
-  TSExternalModuleReference: ['expression'],
-  TSNonNullExpression: ['expression'],
-  TSExportAssignment: ['expression'],
-  TSNamespaceExportDeclaration: ['id'],
-  TSTypeAnnotation: ['typeAnnotation'],
-  TSTypeParameterInstantiation: ['params'],
-  TSTypeParameterDeclaration: ['params'],
-  TSTypeParameter: ['constraint', 'default'],
-  // Replaced before they are visited (listed so that the table describes every Babel type)
-  ObjectMethod: ['decorators', 'key', 'typeParameters', 'params', 'returnType', 'body'],
-  ClassMethod: ['decorators', 'key', 'typeParameters', 'params', 'returnType', 'body'],
-  ClassPrivateMethod: ['decorators', 'key', 'typeParameters', 'params', 'returnType', 'body'],
-  TSDeclareMethod: ['decorators', 'key', 'typeParameters', 'params', 'returnType'],
-  Directive: ['value'],
-  DirectiveLiteral: [],
-  // ESTree types this file creates (visited after creation)
-  Literal: [],
-  Property: ['decorators', 'key', 'value'],
-  MethodDefinition: ['decorators', 'key', 'value'],
-  ChainExpression: ['expression'],
-  ImportExpression: ['source', 'options'],
-};
-
-/** The Babel child-key table (for tests that check it covers what Babel produces). */
-export function babelChildKeys(): Readonly<Record<string, readonly string[]>> {
-  return CHILD_KEYS;
-}
-
-/** Properties that never hold child nodes (skipped when a node of an unlisted type is enumerated). */
-const NOT_CHILDREN = new Set(['type', 'start', 'end', 'loc', 'range', 'extra', 'leadingComments', 'trailingComments', 'innerComments']);
 
 /** Properties of a Babel method that belong to the FunctionExpression in ESTree. */
 const FUNCTION_KEYS = new Set(['id', 'generator', 'async', 'params', 'returnType', 'body', 'typeParameters', 'predicate']);
@@ -295,7 +95,7 @@ class Converter {
           break;
         case 'CallExpression':
         case 'OptionalCallExpression':
-          if (isNodeLike(n.callee) && n.callee.type === 'Import') toImportExpression(n);
+          if (isNode(n.callee) && n.callee.type === 'Import') toImportExpression(n);
           else if (parentType === 'OptionalCallExpression') n.type = 'CallExpression';
           else n.optional = false;
           break;
@@ -308,7 +108,7 @@ class Converter {
         case 'ArrowFunctionExpression':
         case 'TSDeclareFunction': {
           const body = n.body;
-          n.expression = isNodeLike(body) && body.type !== 'BlockStatement';
+          n.expression = isNode(body) && body.type !== 'BlockStatement';
           break;
         }
         case 'ExportAllDeclaration':
@@ -316,7 +116,7 @@ class Converter {
           break;
         case 'ExportNamedDeclaration': {
           const specs = n.specifiers;
-          if (Array.isArray(specs) && specs.length === 1 && isNodeLike(specs[0]) && specs[0].type === 'ExportNamespaceSpecifier') {
+          if (Array.isArray(specs) && specs.length === 1 && isNode(specs[0]) && specs[0].type === 'ExportNamespaceSpecifier') {
             n.type = 'ExportAllDeclaration';
             n.exported = specs[0].exported;
             delete n.specifiers;
@@ -328,11 +128,11 @@ class Converter {
           this.exportOfDecoratedClass(n);
           break;
       }
-      const keys = CHILD_KEYS[n.type];
+      const keys = BABEL_CHILD_KEYS[n.type];
       if (keys !== undefined) {
         for (let k = 0; k < keys.length; k++) this.visitSlot(n, keys[k] as string, parentType);
       } else {
-        for (const key of Object.keys(n)) if (!NOT_CHILDREN.has(key)) this.visitSlot(n, key, parentType);
+        for (const key of Object.keys(n)) if (!SKIP_KEYS.has(key)) this.visitSlot(n, key, parentType);
       }
     }
     if (this.strays.length > 0) this.settleStrays(root);
@@ -345,12 +145,12 @@ class Converter {
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) {
         const c: unknown = v[i];
-        if (isNodeLike(c)) {
+        if (isNode(c)) {
           const r = this.visitChild(c, parentType, key);
           if (r !== c) v[i] = r;
         }
       }
-    } else if (isNodeLike(v)) {
+    } else if (isNode(v)) {
       const r = this.visitChild(v, parentType, key);
       if (r !== v) n[key] = r;
     }
@@ -445,9 +245,7 @@ class Converter {
   private settleStrays(root: AstNode): void {
     const found = new Map<AstNode, Comment[]>();
     const strayOf = (cm: Comment) => this.strays.find((s) => cm.start >= s.from && cm.end <= s.to);
-    const stack: AstNode[] = [root];
-    while (stack.length > 0) {
-      const n = stack.pop() as AstNode;
+    walk(root, (n) => {
       for (const k of COMMENT_KEYS) {
         const list = n[k] as Comment[] | undefined;
         if (list === undefined) continue;
@@ -465,14 +263,7 @@ class Converter {
         if (keep.length > 0) n[k] = keep;
         else delete n[k];
       }
-      for (const key of Object.keys(n)) {
-        if (NOT_CHILDREN.has(key)) continue;
-        const v = n[key];
-        if (Array.isArray(v)) {
-          for (const c of v) if (isNodeLike(c)) stack.push(c);
-        } else if (isNodeLike(v)) stack.push(v);
-      }
-    }
+    });
     for (const [owner, comments] of found) owner.trailingComments = comments.sort((a, b) => a.start - b.start);
   }
 
@@ -486,7 +277,7 @@ class Converter {
   private method(m: AstNode): AstNode {
     const babelType = m.type;
     const isObject = babelType === 'ObjectMethod';
-    const typeParameters = isNodeLike(m.typeParameters) ? m.typeParameters : undefined;
+    const typeParameters = isNode(m.typeParameters) ? m.typeParameters : undefined;
     const key = m.key as AstNode;
     // The `(` of the parameters: where the plugin starts the function (before it moves the start to the type
     // parameters, if any), which decides which comments the function gets.
@@ -572,7 +363,7 @@ class Converter {
    */
   private exportOfDecoratedClass(n: AstNode): void {
     const decl = n.declaration;
-    if (!isNodeLike(decl) || decl.type !== 'ClassDeclaration' || decl.start !== n.start) return;
+    if (!isNode(decl) || decl.type !== 'ClassDeclaration' || decl.start !== n.start) return;
     const decorators = decl.decorators;
     if (!Array.isArray(decorators) || decorators.length === 0) return;
     const last = decorators[decorators.length - 1] as AstNode;
@@ -583,10 +374,6 @@ class Converter {
     const lastEnd = (last.loc as SourceLocation | undefined)?.end;
     if (loc && lastEnd) loc.start = advance(this.text, lastEnd, at);
   }
-}
-
-function isNodeLike(v: unknown): v is AstNode {
-  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
 }
 
 function isParenthesized(n: AstNode): boolean {
@@ -635,7 +422,7 @@ function inOptionalChain(c: AstNode): boolean {
       default:
         return false;
     }
-    if (!isNodeLike(next) || isParenthesized(next)) return false;
+    if (!isNode(next) || isParenthesized(next)) return false;
     cur = next;
   }
 }
