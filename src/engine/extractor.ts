@@ -6,11 +6,10 @@ import type { ExtractResult, SourceKind } from '../model/index.js';
 import type { ProjectHost } from './host.js';
 import type { SourceFile } from './source.js';
 
-export interface Extractor {
+/** How an extractor selects its files: all the reading stage needs (src/extractors/detect.ts). */
+export interface FileSelector {
   /** Name used in notices and timings ("express", "python", "nginx"). */
   name: string;
-  /** The source kinds it can produce. */
-  kinds: SourceKind[];
   /** Whether the file (root-relative path, first bytes of its text) is this extractor's language. */
   accepts(path: string, head: string): boolean;
   /**
@@ -24,6 +23,11 @@ export interface Extractor {
    * It may be loose (a false "true" only costs a parse), never strict (a false "false" is a miss).
    */
   prefilter(text: string): boolean;
+}
+
+export interface Extractor extends FileSelector {
+  /** The source kinds it can produce. */
+  kinds: SourceKind[];
   /** One-time asynchronous setup (loading a WASM grammar). Everything after it is synchronous. */
   init?(): Promise<void>;
   /**

@@ -28,25 +28,10 @@ import { args, child, children, identName, memberName, rangeOf, staticString, pa
 import { corsFields, isRequestMethodExpr, isRequestOriginExpr, tokenList } from './cors-options.js';
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, condition, followFunction, type Effect, type FlowContext, type Path } from './flow.js';
-import { isJsPath, loadModule, lookup, spanOf, type JsModule } from './modules.js';
+import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
+import { loadModule, lookup, spanOf, type JsModule } from './modules.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'options', 'all', 'head']);
-// Files that mention CORS, and the files that create Express apps (their routes and mounts give the prefixes).
-const PREFILTER = /cors|access-control-|\bexpress\s*\(\s*\)/i;
-
-/** JS/TS sources, minus bundles: decided on the path alone. */
-function acceptsJsPath(path: string): boolean {
-  return isJsPath(path) && !/\.(min|bundle|chunk)\.[cm]?js$/i.test(path);
-}
-
-/** A file whose first lines are thousands of characters long is a bundle, not hand-written server code. */
-function looksMinified(text: string): boolean {
-  if (text.length < 20_000) return false;
-  const head = text.slice(0, 20_000);
-  const lines = head.split('\n');
-  return lines.length < 10 && lines.some((l) => l.length > 2000);
-}
-
 interface Registration {
   method: string; // 'use' or an HTTP method (lower-case) or 'all'
   path: string | undefined;
@@ -1009,7 +994,7 @@ export const expressExtractor: Extractor = {
   // Minified bundles and generated code are not where a server's CORS setup is written.
   accepts: acceptsJsPath,
   mayAccept: acceptsJsPath,
-  prefilter: (text) => PREFILTER.test(text) && !looksMinified(text),
+  prefilter: expressPrefilter,
   prewarm(files, host) {
     for (const f of files) {
       const mod = loadModule(host, f.path);

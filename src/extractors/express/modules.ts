@@ -8,7 +8,8 @@ import * as posix from 'node:path/posix';
 import { perFile, type ProjectHost } from '../../engine/host.js';
 import type { Span } from '../../model/index.js';
 import { child, children, identName, isFunction, memberName, propertyKey, rangeOf, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
-import { JS_EXTENSIONS, parseModule, type ParsedModule } from './parse.js';
+import { isJsPath } from './detect.js';
+import { parseModule, type ParsedModule } from './parse.js';
 
 export type Binding =
   | { kind: 'var'; declKind: string; id: AstNode; init: AstNode | undefined; /** destructuring path from init */ path: (string | number)[]; decl: AstNode }
@@ -378,10 +379,7 @@ export function loadModule(host: ProjectHost, path: string): JsModule | undefine
   });
 }
 
-export function isJsPath(path: string): boolean {
-  const lower = path.toLowerCase();
-  return JS_EXTENSIONS.some((e) => lower.endsWith(e)) && !lower.endsWith('.d.ts');
-}
+export { isJsPath };
 
 const RESOLVE_EXTS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 

@@ -17,7 +17,6 @@ function babelParse(text: string, options: ParserOptions): ReturnType<typeof Bab
   return babel.parse(text, options);
 }
 
-export const JS_EXTENSIONS = ['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx'];
 
 export interface ParsedModule {
   path: string;

@@ -9,11 +9,11 @@ import { known, type AppModel, type CorsPolicy, type ExtractResult } from '../..
 import { Evaluator } from './evaluate.js';
 import { extractFlask, mentionsFlask } from './flask.js';
 import { compareVersions, versionsFor } from './manifest.js';
+import { acceptsPython, pythonPrefilter } from './detect.js';
 import { initPythonParser } from './parser.js';
 import { moduleOf } from './project.js';
 import { extractStarlette, finishRoutes, mentionsStarletteCors } from './starlette.js';
 
-const PREFILTER = /cors|access-control-/i;
 
 /** pydantic major version: manifests first, then the import style (`from pydantic import BaseSettings` is 1.x). */
 function pydanticMajor(host: ProjectHost, file: string, text: string): number | undefined {
@@ -42,11 +42,9 @@ function coverRoutePreflights(policies: CorsPolicy[]): void {
 export const pythonExtractor: Extractor = {
   name: 'python',
   kinds: ['fastapi', 'flask'],
-  accepts: (path: string): boolean => path.endsWith('.py'),
-  mayAccept: (path: string): boolean => path.endsWith('.py'),
-  prefilter(text: string): boolean {
-    return PREFILTER.test(text);
-  },
+  accepts: acceptsPython,
+  mayAccept: acceptsPython,
+  prefilter: pythonPrefilter,
   init(): Promise<void> {
     return initPythonParser();
   },
