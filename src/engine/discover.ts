@@ -116,8 +116,8 @@ function walkList(root: string, startAbs: string): string[] {
 export interface SplitDiscovery extends Discovery {
   /**
    * Untracked files (not ignored) of a git checkout, listed by a separate git process while the caller reads
-   * the tracked ones: git's walk of the working tree is the slowest part of listing a large repository, and on
-   * two cores it runs beside the reading instead of before it. Undefined when not a git checkout.
+   * the tracked ones: git's walk of the working tree is the slowest part of listing a large repository, and it
+   * runs beside the reading and parsing instead of before them. Undefined when not a git checkout.
    */
   untracked?: Promise<string[]>;
 }
@@ -149,6 +149,14 @@ function untrackedInBackground(root: string, rels: string[]): Promise<string[]> 
       stdio: ['ignore', fd, 'ignore'],
     });
     fs.closeSync(fd);
+    // The lowest scheduling priority: on a busy machine the walk takes the CPU the run leaves idle instead of
+    // competing with the reading and parsing (the engine does not wait for it before it extracts; see
+    // lintProject).
+    try {
+      if (child.pid !== undefined) os.setPriority(child.pid, os.constants.priority.PRIORITY_LOW);
+    } catch {
+      // not permitted here: it runs at normal priority
+    }
     child.on('error', () => done([]));
     child.on('close', (code) => {
       let text = '';

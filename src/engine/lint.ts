@@ -6,18 +6,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CorsPolicy, ExtractResult, ProjectModel } from '../model/index.js';
 import { allRules } from '../../rules/index.js';
-import { normalizeOrigins } from '../analysis/index.js';
 import { allExtractors } from '../extractors/index.js';
 import type { LintCache } from './cache.js';
 import type { ResolvedConfig } from './config.js';
 import { compareDiagnostics, positionOf, type Diagnostic } from './diagnostic.js';
 import { discoverFilesSplit } from './discover.js';
 import { docsUrl, PARSE_ERROR_ID } from './docs.js';
+import { extractGroup, extractorFor, groupCandidates, linkModel, mergeResults, safePrewarm } from './extract.js';
 import type { Extractor } from './extractor.js';
-import { FsProjectHost, HEAD_CHARS, MAX_FILE_BYTES, toPosix, type ProjectHost } from './host.js';
+import { FileMemo, FsProjectHost, HEAD_CHARS, toPosix, type ProjectHost } from './host.js';
 import type { Finding, Rule, RuleContext } from './rule.js';
 import type { SourceFile } from './source.js';
 import { isSuppressed } from './suppress.js';
+import { readInParallel } from './parallel-read.js';
+import { readCandidates } from './read.js';
 
 export interface LintStats {
   /** Files the walker listed. */
@@ -28,6 +30,8 @@ export interface LintStats {
   parsed: number;
   /** Files skipped: binary, too large, unreadable, vanished. */
   skipped: number;
+  /** Worker threads that took part in the run (0: everything ran on the main thread). */
+  threads: number;
 }
 
 export interface LintOutput {
@@ -46,7 +50,7 @@ export function initEngine(extractors: Extractor[] = allExtractors): Promise<voi
 }
 
 export function emptyStats(): LintStats {
-  return { discovered: 0, candidates: 0, parsed: 0, skipped: 0 };
+  return { discovered: 0, candidates: 0, parsed: 0, skipped: 0, threads: 0 };
 }
 
 export interface LintSourcesInput {
@@ -59,36 +63,8 @@ export interface LintSourcesInput {
   reportFiles?: ReadonlySet<string>;
 }
 
-/** Chooses the extractor of a file; undefined when no supported language claims it. */
-export function extractorFor(file: SourceFile, extractors: Extractor[] = allExtractors): Extractor[] {
-  const head = file.text.slice(0, 4096);
-  return extractors.filter((e) => e.accepts(file.path, head));
-}
-
-/** Runs one extractor over files; a crash in one file never loses the others. */
-function safeExtract(ex: Extractor, files: SourceFile[], host: ProjectHost, notices: string[]): ExtractResult {
-  try {
-    return ex.extract(files, host);
-  } catch (err) {
-    if (files.length === 1) {
-      const f = files[0] as SourceFile;
-      notices.push(`${f.path}: internal error in the ${ex.name} extractor: ${(err as Error).message}`);
-      return {
-        policies: [],
-        apps: [],
-        parseErrors: [{ file: f.path, start: 0, end: 0, message: `cors-lint could not analyse this file (${ex.name}): ${(err as Error).message}` }],
-      };
-    }
-    const merged: ExtractResult = { policies: [], apps: [], parseErrors: [] };
-    for (const f of files) {
-      const r = safeExtract(ex, [f], host, notices);
-      merged.policies.push(...r.policies);
-      merged.apps.push(...r.apps);
-      merged.parseErrors.push(...r.parseErrors);
-    }
-    return merged;
-  }
-}
+export { extractorFor } from './extract.js';
+export { readCandidates } from './read.js';
 
 /** Extracts the model from files. Synchronous: call `initEngine()` once before. */
 export function extractModel(
@@ -99,42 +75,14 @@ export function extractModel(
   notices: string[] = [],
   cache?: LintCache,
 ): ExtractResult {
-  const groups = new Map<Extractor, SourceFile[]>();
-  for (const f of files) {
-    const exs = extractorFor(f, extractors);
-    if (exs.length === 0) continue;
-    stats.candidates++;
-    let parsed = false;
-    for (const ex of exs) {
-      if (!ex.prefilter(f.text)) continue;
-      parsed = true;
-      let g = groups.get(ex);
-      if (!g) groups.set(ex, (g = []));
-      g.push(f);
-    }
-    if (parsed) stats.parsed++;
-  }
-  const result: ExtractResult = { policies: [], apps: [], parseErrors: [] };
+  const groups = groupCandidates(files, extractors, stats);
+  const results: ExtractResult[] = [];
   for (const [ex, group] of groups) {
-    // Normalised per group (it is per policy), so that a group reused from the cache comes back normalised.
-    const run = (h: ProjectHost) => {
-      const r = safeExtract(ex, group, h, notices);
-      normalizeOrigins(r);
-      return r;
-    };
-    const r = cache ? cache.extract(ex, group, host, run) : run(host);
-    result.policies.push(...r.policies);
-    result.apps.push(...r.apps);
-    result.parseErrors.push(...r.parseErrors);
+    const run = (h: ProjectHost) => extractGroup(ex, group, h, notices);
+    results.push(cache ? cache.extract(ex, group, host, run) : run(host));
   }
-  // Cross-extractor links (an nginx proxy_pass to an app of this repository), once every extractor has run.
-  for (const ex of groups.keys()) {
-    try {
-      ex.link?.(result, host);
-    } catch (err) {
-      notices.push(`internal error while linking ${ex.name} policies: ${(err as Error).message}`);
-    }
-  }
+  const result = mergeResults(results);
+  linkModel(result, groups.keys(), host, notices);
   return result;
 }
 
@@ -251,6 +199,17 @@ export interface LintProjectOptions {
   rules?: Rule[];
   /** The run cache (`--cache`): unchanged files are not re-read, unchanged extractions not re-run. */
   cache?: LintCache;
+  /**
+   * Reading on a second thread (parallel-read.ts): 'auto' (default) when the tree is large enough to pay for
+   * it, 'always' (tests), 'never'. Not with `cache`. The result is the same either way.
+   */
+  workers?: 'auto' | 'always' | 'never';
+  /**
+   * In a git checkout, analyse the tracked files while git still lists the untracked ones (and again when
+   * those add candidates). Default: when the listing has not finished by the time the tracked files are read.
+   * The result is the same either way; tests force both paths.
+   */
+  overlapUntracked?: boolean;
 }
 
 export interface LintProjectResult extends LintOutput {
@@ -264,94 +223,72 @@ export async function lintProject(opts: LintProjectOptions): Promise<LintProject
   await initEngine(extractors);
   const abs = (opts.paths?.length ? opts.paths : ['.']).map((p) => path.resolve(opts.cwd, p));
   const root = commonRoot(opts.cwd, abs);
-  const allowed = abs.map((p) => toPosix(path.relative(root, p)));
-  const host = new FsProjectHost(root, allowed.map((a) => (a === '.' ? '' : a)), undefined, opts.config.settings);
+  const allowed = abs.map((p) => toPosix(path.relative(root, p))).map((a) => (a === '.' ? '' : a));
+  // Parsed trees are kept for the run: when it has to extract a second time (below), nothing is parsed twice.
+  const trees = new FileMemo();
+  const newHost = () => new FsProjectHost(root, allowed, undefined, opts.config.settings, { trees });
+  let host = newHost();
   const discovery = discoverFilesSplit(root, abs, (rel) => opts.config.isIgnored(rel));
   const notices = [...discovery.notices];
   const stats = emptyStats();
   stats.discovered = discovery.files.length;
-  // Tracked files are read while git lists the untracked ones in the background.
-  const files = readCandidates(discovery.files, host, extractors, stats, notices, opts.cache);
+  let untracked: string[] | undefined;
+  void discovery.untracked?.then((more) => (untracked = more));
+  // The extractors parse candidates as soon as they are found, while other files are still being read
+  // (safePrewarm never throws; extract() reports problems).
+  const prewarm = (batch: SourceFile[]) => {
+    for (const ex of extractors) {
+      if (ex.prewarm) safePrewarm(ex, batch.filter((f) => ex.accepts(f.path, f.text.slice(0, HEAD_CHARS)) && ex.prefilter(f.text)), host);
+    }
+  };
+  // A second thread reads large trees (not with --cache, which reads little; not with extractors the worker
+  // cannot load by name).
+  const mode = opts.workers ?? 'auto';
+  const threaded = mode !== 'never' && !opts.cache && extractors.every((e) => allExtractors.includes(e));
+  const parallel = threaded
+    ? await readInParallel(discovery.files, { host, selectors: extractors, counts: stats, notices, onCandidates: prewarm }, mode === 'always')
+    : undefined;
+  if (parallel && parallel.workerChunks > 0) stats.threads = 1;
+  const files = parallel?.files ?? readCandidates(discovery.files, host, extractors, stats, notices, opts.cache);
+
+  // Extraction and rules, with their own counters and notices (added after the reading's).
+  const analyse = (h: FsProjectHost, all: SourceFile[]) => {
+    const own = { stats: emptyStats(), notices: [] as string[] };
+    const model = extractModel(all, h, extractors, own.stats, own.notices, opts.cache);
+    const diagnostics = opts.cache?.cachedDiagnostics() ?? runRules(model, h, opts.config, opts.rules);
+    return { model, diagnostics, ...own };
+  };
+  let result: ReturnType<typeof analyse> | undefined;
   if (discovery.untracked) {
-    // Parse the tracked candidates while git is still walking the tree (safeExtract-style: never throws).
-    // Not with --cache: an unchanged project reuses its extraction, and parsing it ahead would be wasted.
-    for (const ex of opts.cache ? [] : extractors) {
-      if (!ex.prewarm) continue;
-      const mine = files.filter((f) => ex.accepts(f.path, f.text.slice(0, HEAD_CHARS)) && ex.prefilter(f.text));
-      try {
-        ex.prewarm(mine, host);
-      } catch {
-        // extract() reports the problem with its position
+    // Let a git listing that has already finished report.
+    await new Promise((resolve) => setImmediate(resolve));
+    // Still listing: analyse the tracked files meanwhile. The untracked files of a checkout are seldom CORS
+    // candidates; when none is, that analysis is the run's, exactly as if it had waited. (Not with --cache,
+    // whose extraction records must cover every file.)
+    if ((opts.overlapUntracked ?? untracked === undefined) && !opts.cache) result = analyse(host, files);
+    const more = untracked ?? (await discovery.untracked);
+    stats.discovered += more.length;
+    const extra = readCandidates(more, host, extractors, stats, notices, opts.cache);
+    if (extra.length > 0) {
+      files.push(...extra);
+      if (result) {
+        // Analysed again over every candidate on a fresh host (extractors memoise per run), reusing the trees.
+        host = newHost();
+        for (const f of files) host.seed(f);
+        result = undefined;
       }
     }
-    const more = await discovery.untracked;
-    stats.discovered += more.length;
-    files.push(...readCandidates(more, host, extractors, stats, notices, opts.cache));
   }
-  const model = extractModel(files, host, extractors, stats, notices, opts.cache);
-  const diagnostics = opts.cache?.cachedDiagnostics() ?? runRules(model, host, opts.config, opts.rules);
+  result ??= analyse(host, files);
+  stats.candidates += result.stats.candidates;
+  stats.parsed += result.stats.parsed;
+  notices.push(...result.notices);
+  const { model, diagnostics } = result;
   if (opts.cache) {
     const failed = opts.cache.save(diagnostics);
     if (failed) notices.push(failed);
   }
   return { diagnostics, model, stats, notices, root, host };
-}
-
-/**
- * Reads the discovered files and returns those an extractor will parse (language accepted, prefilter
- * passed), seeded into the host. Everything else is dropped as soon as it is decided: files no extractor
- * can accept by their path are never opened, the others are decided on their first bytes (never read whole
- * when no extractor accepts them), and texts that fail the prefilter are not
- * kept for the run, so memory grows with the CORS-relevant files, not with the repository.
- */
-export function readCandidates(
-  rels: readonly string[],
-  host: FsProjectHost,
-  extractors: Extractor[],
-  stats: LintStats,
-  notices: string[],
-  cache?: LintCache,
-): SourceFile[] {
-  const files: SourceFile[] = [];
-  for (const rel of rels) {
-    // Most of a repository (assets, JSON, Markdown) is decided on its path: never opened.
-    if (!extractors.some((e) => e.mayAccept?.(rel) ?? true)) continue;
-    let st: fs.Stats | undefined;
-    if (cache) {
-      try {
-        st = fs.statSync(path.join(host.root, rel));
-      } catch {
-        st = undefined;
-      }
-      const known = st && cache.knownVerdict(rel, st);
-      if (known === 0) continue;
-      if (known === 1) {
-        stats.candidates++;
-        continue;
-      }
-    }
-    const r = host.scanFile(rel, (head) => extractors.some((e) => e.accepts(rel, head)));
-    if (r.status === 'rejected') {
-      cache?.recordFile(rel, st, 0);
-      continue;
-    }
-    if (r.status !== 'ok') {
-      stats.skipped++;
-      if (r.status === 'too-large') notices.push(`${rel}: skipped, larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
-      continue;
-    }
-    const f = r.file;
-    if (extractorFor(f, extractors).some((e) => e.prefilter(f.text))) {
-      host.seed(f);
-      files.push(f);
-      cache?.recordFile(rel, st, 2);
-    } else {
-      // Counted here because extractModel never sees it.
-      stats.candidates++;
-      cache?.recordFile(rel, st, 1);
-    }
-  }
-  return files;
 }
 
 /** The lint root: cwd when every path is inside it, else their common ancestor. */

@@ -1,0 +1,184 @@
+/**
+ * Reading a large tree on two threads (issue 7: "worker threads where the tree is large enough to pay for
+ * them"). Opening and sniffing tens of thousands of files is system-call work; parsing the few CORS
+ * candidates among them is JavaScript work. Here a worker thread (read-worker.ts) reads while this thread
+ * parses what has been found so far, and reads too whenever it has nothing to parse, so neither waits:
+ *
+ *  - the files to open are cut into chunks; both threads take the next chunk from a shared counter
+ *    (Atomics), so the split adapts to how fast each one is;
+ *  - the worker posts each chunk's candidates (path + text, a few KiB per chunk) and its counters;
+ *  - this thread hands candidates to `onCandidates` (the extractors' prewarm) as soon as it has them;
+ *  - the result is assembled in chunk order: the same files, counters and notices, in the same order, as
+ *    `readCandidates` over the whole list.
+ *
+ * The worker loads only the file selectors (no parser). If it cannot start, or dies, this thread reads the
+ * chunks it did not deliver: a worker can make a run faster, never change or lose its result.
+ */
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { FileSelector } from './extractor.js';
+import type { FsProjectHost } from './host.js';
+import { mayBeOpened, readCandidates, type ReadCounts } from './read.js';
+import type { SourceFile } from './source.js';
+
+/** Files to open (after the path filter) below which one thread reads alone: the worker would not pay for itself. */
+export const PARALLEL_READ_MIN_FILES = 4000;
+/** Files per chunk: small enough to balance the threads, large enough that messages stay few. */
+export const CHUNK_FILES = 128;
+
+/** Slots of the shared control array. */
+export const NEXT_CHUNK = 0;
+export const POSTED = 1;
+
+export interface ReadWorkerData {
+  root: string;
+  allowed: string[];
+  /** Names of the selectors to apply (the worker loads src/extractors/detect.ts). */
+  selectors: string[];
+  rels: string[];
+  chunk: number;
+  control: SharedArrayBuffer;
+  port: MessagePort;
+  /** Fault injection for tests: the worker throws after delivering this many chunks. */
+  crashAfter?: number;
+}
+
+export interface ChunkResult {
+  index: number;
+  files: SourceFile[];
+  candidates: number;
+  skipped: number;
+  notices: string[];
+}
+
+export interface ParallelReadOptions {
+  host: FsProjectHost;
+  selectors: readonly FileSelector[];
+  counts: ReadCounts;
+  notices: string[];
+  /** Candidates as soon as they are known (any order), already seeded into the host. */
+  onCandidates?: (files: SourceFile[]) => void;
+  /** Chunk size (tests use small ones). */
+  chunk?: number;
+  /** See ReadWorkerData.crashAfter. */
+  crashAfter?: number;
+  /** Tests: this thread reads only what the worker did not deliver (so the worker's share is known). */
+  workerOnly?: boolean;
+}
+
+/** How to start the worker: a module URL, or (from the sources) a bootstrap that loads it through tsx. */
+function startWorker(data: ReadWorkerData): Worker {
+  const self = import.meta.url;
+  // From the compiled package: the compiled worker, without the parent's Node options (a flag that is valid
+  // for the main thread can be refused in a worker).
+  const options = { workerData: data, transferList: [data.port], execArgv: [] as string[] };
+  if (!self.endsWith('.ts')) return new Worker(new URL('./read-worker.js', self), options);
+  // From the sources (tests, `tsx` scripts): a bootstrap that registers tsx in the worker first.
+  return new Worker(new URL('./read-worker-dev.mjs', self), options);
+}
+
+/** Outcome of the worker as seen from this thread. */
+interface WorkerState {
+  dead: boolean;
+}
+
+/**
+ * Reads `rels` like `readCandidates` (same result, same order), with a worker thread when the tree is large
+ * enough or `force` is set; `workerChunks` says how many chunks the worker read. Undefined when no worker was
+ * started (the caller reads alone).
+ */
+export async function readInParallel(
+  rels: readonly string[],
+  opts: ParallelReadOptions,
+  force = false,
+): Promise<{ files: SourceFile[]; workerChunks: number } | undefined> {
+  const toOpen = rels.filter((r) => mayBeOpened(r, opts.selectors));
+  if (!force && toOpen.length < PARALLEL_READ_MIN_FILES) return undefined;
+  const chunk = Math.max(1, opts.chunk ?? CHUNK_FILES);
+  const chunks = Math.ceil(toOpen.length / chunk);
+  const control = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const ctl = new Int32Array(control);
+  const { port1, port2 } = new MessageChannel();
+  const data: ReadWorkerData = {
+    root: opts.host.root,
+    allowed: opts.host.allowedRoots,
+    selectors: opts.selectors.map((s) => s.name),
+    rels: toOpen,
+    chunk,
+    control,
+    port: port2,
+    ...(opts.crashAfter !== undefined ? { crashAfter: opts.crashAfter } : {}),
+  };
+  let worker: Worker;
+  try {
+    worker = startWorker(data);
+  } catch {
+    port1.close();
+    return undefined;
+  }
+  const state: WorkerState = { dead: false };
+  const died = () => {
+    state.dead = true;
+    // Wake a wait on the control array (the worker will post nothing more).
+    Atomics.add(ctl, POSTED, 1);
+    Atomics.notify(ctl, POSTED);
+  };
+  worker.on('error', died);
+  worker.on('exit', died);
+
+  const results: (ChunkResult | undefined)[] = new Array<ChunkResult | undefined>(chunks);
+  let have = 0;
+  let workerChunks = 0;
+  const store = (r: ChunkResult, fromWorker: boolean) => {
+    if (results[r.index] !== undefined) return;
+    results[r.index] = r;
+    have++;
+    if (fromWorker) workerChunks++;
+    for (const f of r.files) opts.host.seed(f);
+    if (r.files.length > 0) opts.onCandidates?.(r.files);
+  };
+  const readHere = (index: number): ChunkResult => {
+    const counts: ReadCounts = { candidates: 0, skipped: 0 };
+    const notices: string[] = [];
+    const files = readCandidates(toOpen.slice(index * chunk, (index + 1) * chunk), opts.host, opts.selectors, counts, notices, undefined, false);
+    return { index, files, ...counts, notices };
+  };
+  const drain = () => {
+    for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) store(m.message as ChunkResult, true);
+  };
+
+  try {
+    for (;;) {
+      drain();
+      if (have === chunks) break;
+      const index = opts.workerOnly && !state.dead ? chunks : Atomics.add(ctl, NEXT_CHUNK, 1);
+      if (index < chunks) {
+        store(readHere(index), false);
+        continue;
+      }
+      // Every chunk is taken; the worker's last ones are still coming, unless it died.
+      if (state.dead) {
+        drain();
+        for (let i = 0; i < chunks; i++) if (results[i] === undefined) store(readHere(i), false);
+        break;
+      }
+      const seen = Atomics.load(ctl, POSTED);
+      drain();
+      if (have === chunks) break;
+      // Wait for the next post without blocking the event loop (the 'exit' event must be able to arrive).
+      const w = Atomics.waitAsync(ctl, POSTED, seen, 200);
+      if (w.async) await w.value;
+    }
+  } finally {
+    port1.close();
+    void worker.terminate();
+  }
+
+  const files: SourceFile[] = [];
+  for (const r of results as ChunkResult[]) {
+    files.push(...r.files);
+    opts.counts.candidates += r.candidates;
+    opts.counts.skipped += r.skipped;
+    opts.notices.push(...r.notices);
+  }
+  return { files, workerChunks };
+}
