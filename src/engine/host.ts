@@ -184,7 +184,7 @@ export class FsProjectHost implements ProjectHost {
       result = { path: rel, text: over };
     } else if (known !== undefined) {
       result = known;
-    } else if (this.exists.get(rel) !== false) {
+    } else if (this.exists.get(rel) !== false && this.mayExist(rel)) {
       // The same reading as a listed file's: a symlink is followed only when its target stays inside the root
       // (sites-enabled → sites-available); binary, oversized and unreadable files read as nothing.
       const r = this.scanFile(rel, () => true);
@@ -262,6 +262,35 @@ export class FsProjectHost implements ProjectHost {
     }
   }
 
+  /** Lower-cased names of each directory probed in this run; null when it could not be listed. */
+  private readonly names = new Map<string, Set<string> | null>();
+
+  /**
+   * False when a file certainly does not exist because its directory does not list it (compared ignoring
+   * case, as case-insensitive file systems resolve names). Extractors probe many names that do not exist
+   * (`./x` as x.ts, x.tsx, x.js, x/index.ts...; a tsconfig.json and jsconfig.json in every ancestor; Python
+   * modules and packages); one listing per directory answers them, where each failed open or stat costs a
+   * system call and an exception.
+   */
+  private mayExist(rel: string): boolean {
+    const slash = rel.lastIndexOf('/');
+    const dir = slash < 0 ? '' : rel.slice(0, slash);
+    // Only directories inside the given paths are listed (their parents' names are not the run's to read).
+    if (!this.isAllowed(dir)) return true;
+    let names = this.names.get(dir);
+    if (names === undefined) {
+      try {
+        names = new Set(fs.readdirSync(path.join(this.root, dir)).map((n) => n.toLowerCase()));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // No such directory: nothing in it exists. Anything else (permissions): ask the file itself.
+        names = code === 'ENOENT' || code === 'ENOTDIR' ? new Set() : null;
+      }
+      this.names.set(dir, names);
+    }
+    return names === null || names.has(rel.slice(slash + 1).toLowerCase());
+  }
+
   /** Seeds the cache with a file the engine has already read. */
   seed(file: SourceFile): void {
     this.cache.set(file.path, file);
@@ -275,11 +304,13 @@ export class FsProjectHost implements ProjectHost {
     // Probes repeat: every module of a directory tries the same names in the same ancestors.
     const known = this.exists.get(rel) ?? this.keep.disk?.exists.get(rel);
     if (known !== undefined) return known;
-    let exists: boolean;
-    try {
-      exists = fs.statSync(path.join(this.root, rel)).isFile();
-    } catch {
-      exists = false;
+    let exists = false;
+    if (this.mayExist(rel)) {
+      try {
+        exists = fs.statSync(path.join(this.root, rel), { throwIfNoEntry: false })?.isFile() ?? false;
+      } catch {
+        exists = false;
+      }
     }
     this.exists.set(rel, exists);
     this.keep.disk?.exists.set(rel, exists);

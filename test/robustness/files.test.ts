@@ -5,12 +5,13 @@
  * given is read, nothing from the repository is executed). Both discovery paths run: git and the plain walk.
  */
 import { spawnSync } from 'node:child_process';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/engine/config.js';
-import { MAX_FILE_BYTES } from '../../src/engine/host.js';
+import { FsProjectHost, MAX_FILE_BYTES } from '../../src/engine/host.js';
 import { lintProject } from '../../src/engine/lint.js';
 import { ruleIds } from '../../rules/index.js';
 import { allOnConfig } from '../support/lint.js';
@@ -188,5 +189,61 @@ describe('confinement', () => {
     write(root, 'cwd/README.md', '# x\n');
     const res = await lintProject({ cwd: path.join(root, 'cwd'), paths: ['../a'], config: resolveConfig({}, ruleIds) });
     for (const r of res.host.reads) expect(r.startsWith('a/'), `read outside the given path: ${r}`).toBe(true);
+  });
+});
+
+describe('existence probes (answered from one listing per directory)', () => {
+  it('agree with the file system: present, absent, in a missing directory, a directory, another case', () => {
+    const root = tmpDir();
+    write(root, 'src/App.ts', 'export const a = 1;\n');
+    write(root, 'src/util/index.js', 'module.exports = 1;\n');
+    fs.symlinkSync('App.ts', path.join(root, 'src/alias.ts'));
+    const host = new FsProjectHost(root);
+    expect(host.fileExists('src/App.ts')).toBe(true);
+    expect(host.fileExists('src/alias.ts')).toBe(true);
+    expect(host.fileExists('src/App.tsx')).toBe(false);
+    expect(host.fileExists('src/util')).toBe(false); // a directory is not a file
+    expect(host.fileExists('src/util/index.js')).toBe(true);
+    expect(host.fileExists('nowhere/deep/x.js')).toBe(false);
+    expect(host.readFile('src/tsconfig.json')).toBeUndefined();
+    expect(host.readFile('src/App.ts')?.text).toBe('export const a = 1;\n');
+    // Another case: whatever the file system says (case-sensitive here: absent; a case-insensitive one: present).
+    let other = false;
+    try {
+      other = fs.statSync(path.join(root, 'src/app.ts')).isFile();
+    } catch {
+      other = false;
+    }
+    expect(host.fileExists('src/app.ts')).toBe(other);
+    // A file created after its directory was listed is seen by the next run's host.
+    write(root, 'src/late.ts', 'export {};\n');
+    expect(new FsProjectHost(root).fileExists('src/late.ts')).toBe(true);
+  });
+
+  it('never list a directory outside the paths given', () => {
+    const root = tmpDir();
+    write(root, 'a/x.js', '1;\n');
+    write(root, 'b/y.js', '2;\n');
+    const host = new FsProjectHost(root, ['a']);
+    const listed: string[] = [];
+    // The host's `node:fs` namespace follows the CommonJS module after syncBuiltinESMExports().
+    const cjsFs = createRequire(import.meta.url)('node:fs') as typeof fs;
+    const real = cjsFs.readdirSync;
+    cjsFs.readdirSync = ((p: fs.PathLike, ...rest: unknown[]) => {
+      listed.push(String(p));
+      return (real as (...a: unknown[]) => unknown)(p, ...rest);
+    }) as typeof fs.readdirSync;
+    syncBuiltinESMExports();
+    try {
+      expect(host.fileExists('a/x.js')).toBe(true);
+      expect(host.fileExists('a/z.js')).toBe(false);
+      expect(host.fileExists('b/y.js')).toBe(false);
+      expect(host.fileExists('a')).toBe(false);
+    } finally {
+      cjsFs.readdirSync = real;
+      syncBuiltinESMExports();
+    }
+    expect(listed.length).toBeGreaterThan(0);
+    for (const p of listed) expect(path.relative(root, p).startsWith('a'), p).toBe(true);
   });
 });

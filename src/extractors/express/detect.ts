@@ -8,14 +8,33 @@ export const JS_EXTENSIONS = ['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mt
 // Files that mention CORS, and the files that create Express apps (their routes and mounts give the prefixes).
 const PREFILTER = /cors|access-control-|\bexpress\s*\(\s*\)/i;
 
-export function isJsPath(path: string): boolean {
-  const lower = path.toLowerCase();
-  return JS_EXTENSIONS.some((e) => lower.endsWith(e)) && !lower.endsWith('.d.ts');
+const JS_EXTENSION_SET: ReadonlySet<string> = new Set(JS_EXTENSIONS);
+
+/** The extension, lower-cased, with its dot ('' when none). Runs on every listed path: no regex, no copy of the path. */
+function extensionOf(path: string): string {
+  const dot = path.lastIndexOf('.');
+  return dot < 0 || path.indexOf('/', dot) >= 0 ? '' : path.slice(dot).toLowerCase();
 }
 
-/** JS/TS sources, minus bundles: decided on the path alone. */
+/** Whether the path ends with `suffix` (lower-case), ignoring case. */
+function endsWithIgnoringCase(path: string, suffix: string): boolean {
+  return path.length >= suffix.length && path.slice(path.length - suffix.length).toLowerCase() === suffix;
+}
+
+export function isJsPath(path: string): boolean {
+  return JS_EXTENSION_SET.has(extensionOf(path)) && !endsWithIgnoringCase(path, '.d.ts');
+}
+
+const BUNDLE_STEMS = ['.min', '.bundle', '.chunk'];
+
+/** JS/TS sources, minus bundles (`x.min.js`, `x.bundle.mjs`, `x.chunk.cjs`): decided on the path alone. */
 export function acceptsJsPath(path: string): boolean {
-  return isJsPath(path) && !/\.(min|bundle|chunk)\.[cm]?js$/i.test(path);
+  const ext = extensionOf(path);
+  if (!JS_EXTENSION_SET.has(ext)) return false;
+  if (ext === '.ts' && endsWithIgnoringCase(path, '.d.ts')) return false;
+  if (ext !== '.js' && ext !== '.cjs' && ext !== '.mjs') return true;
+  const stem = path.slice(0, path.length - ext.length);
+  return !BUNDLE_STEMS.some((b) => endsWithIgnoringCase(stem, b));
 }
 
 /** A file whose first lines are thousands of characters long is a bundle, not hand-written server code. */
