@@ -121,7 +121,7 @@ export function resolveConfig(
   return {
     settings: file.settings ?? {},
     fingerprint: JSON.stringify([file, cliRules, cliIgnores]),
-    isIgnored: (f) => ignoreMatch(f) || ignoreMatch(f + '/'),
+    isIgnored: ignoreGlobs.length ? (f) => ignoreMatch(f) || ignoreMatch(f + '/') : () => false,
     ruleConfig(ruleId, f, defaults) {
       let severity: Severity | 'off' = defaults.recommended ? defaults.severity : 'off';
       let explicit = false;

@@ -122,6 +122,12 @@ export interface SplitDiscovery extends Discovery {
   untracked?: Promise<string[]>;
 }
 
+/** Sorts in place unless already sorted (git's listings are, for ASCII paths: a check costs less than a sort). */
+function sorted(list: string[]): string[] {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) > (list[i] as string)) return list.sort();
+  return list;
+}
+
 function pathspecs(rels: string[]): string[] {
   return rels.length ? rels.map((r) => r || '.') : ['.'];
 }
@@ -204,10 +210,13 @@ export function discoverFilesSplit(root: string, paths: string[], isIgnored: (re
       maxBuffer: 1024 * 1024 * 1024,
     });
     if (res.status === 0) {
-      for (const rel of res.stdout.split('\0')) if (rel && keep(rel)) out.add(rel);
-      const tracked = new Set(out);
-      const untracked = untrackedInBackground(root, dirs).then((rels) => rels.filter((r) => keep(r) && !tracked.has(r)).sort());
-      return { files: [...out].sort(), notices, untracked };
+      // git lists each file once, tracked and untracked apart: only explicitly named files can repeat.
+      const named = out;
+      const fresh = (rel: string) => named.size === 0 || !named.has(rel);
+      const files = [...named];
+      for (const rel of res.stdout.split('\0')) if (rel && keep(rel) && fresh(rel)) files.push(rel);
+      const untracked = untrackedInBackground(root, dirs).then((rels) => sorted(rels.filter((r) => keep(r) && fresh(r))));
+      return { files: sorted(files), notices, untracked };
     }
   }
   const rest = dirs.length ? discoverFiles(root, dirs.map((d) => path.join(root, d)), isIgnored).files : [];
