@@ -1,17 +1,16 @@
 /**
  * The extraction stage of the engine: candidate files → per-extractor groups → model. Shared by the engine
- * (lint.ts) and the extraction worker (extract-worker.ts), which must produce the very same model; it loads
- * neither the rules nor any front end.
+ * (lint.ts) and the worker thread (read-worker.ts), which must produce the very same model; it loads neither
+ * the rules, nor any front end, nor an extractor it is not given.
  */
 import type { ExtractResult } from '../model/index.js';
 import { normalizeOrigins } from '../analysis/index.js';
-import { allExtractors } from '../extractors/index.js';
 import type { Extractor } from './extractor.js';
 import { HEAD_CHARS, type ProjectHost } from './host.js';
 import type { SourceFile } from './source.js';
 
 /** The extractors whose language a file is (decided on its path and first characters). */
-export function extractorFor(file: SourceFile, extractors: Extractor[] = allExtractors): Extractor[] {
+export function extractorFor(file: SourceFile, extractors: readonly Extractor[]): Extractor[] {
   const head = file.text.slice(0, HEAD_CHARS);
   return extractors.filter((e) => e.accepts(file.path, head));
 }

@@ -12,13 +12,13 @@ import type { ResolvedConfig } from './config.js';
 import { compareDiagnostics, positionOf, type Diagnostic } from './diagnostic.js';
 import { discoverFilesSplit } from './discover.js';
 import { docsUrl, PARSE_ERROR_ID } from './docs.js';
-import { extractGroup, extractorFor, groupCandidates, linkModel, mergeResults, safePrewarm } from './extract.js';
+import { extractGroup, extractorFor as extractorsOf, groupCandidates, linkModel, mergeResults, safePrewarm } from './extract.js';
 import type { Extractor } from './extractor.js';
 import { FileMemo, FsProjectHost, HEAD_CHARS, toPosix, type ProjectHost } from './host.js';
 import type { Finding, Rule, RuleContext } from './rule.js';
 import type { SourceFile } from './source.js';
 import { isSuppressed } from './suppress.js';
-import { readInParallel } from './parallel-read.js';
+import { readInParallel, type ExtractionHelper, type RemoteResult } from './parallel-read.js';
 import { readCandidates } from './read.js';
 
 export interface LintStats {
@@ -63,7 +63,17 @@ export interface LintSourcesInput {
   reportFiles?: ReadonlySet<string>;
 }
 
-export { extractorFor } from './extract.js';
+/**
+ * Extractors whose group the reading worker extracts once it has read: Python (its parsing and extraction
+ * take about as long as this thread's Express and nginx extraction, which run meanwhile). Express stays
+ * here: its candidates are parsed as they are found, during the reading.
+ */
+const OFFLOADED: ReadonlySet<string> = new Set(['python']);
+
+/** The extractors whose language a file is (decided on its path and first characters). */
+export function extractorFor(file: SourceFile, extractors: readonly Extractor[] = allExtractors): Extractor[] {
+  return extractorsOf(file, extractors);
+}
 export { readCandidates } from './read.js';
 
 /** Extracts the model from files. Synchronous: call `initEngine()` once before. */
@@ -82,6 +92,36 @@ export function extractModel(
     results.push(cache ? cache.extract(ex, group, host, run) : run(host));
   }
   const result = mergeResults(results);
+  linkModel(result, groups.keys(), host, notices);
+  return result;
+}
+
+/**
+ * extractModel with some groups extracted by the worker (parallel-read.ts) while this thread extracts the
+ * others. The model, its order and the notices are extractModel's; a group the worker cannot give is
+ * extracted here.
+ */
+async function extractModelWith(
+  files: SourceFile[],
+  host: ProjectHost,
+  extractors: Extractor[],
+  stats: LintStats,
+  notices: string[],
+  helper: ExtractionHelper,
+): Promise<ExtractResult> {
+  const groups = groupCandidates(files, extractors, stats);
+  const remote = new Map<Extractor, Promise<RemoteResult | undefined>>();
+  for (const [ex, group] of groups) if (helper.extractors.has(ex.name)) remote.set(ex, helper.extract(ex.name, group));
+  const parts = new Map<Extractor, RemoteResult>();
+  const here = (ex: Extractor): RemoteResult => {
+    const own: string[] = [];
+    return { result: extractGroup(ex, groups.get(ex) as SourceFile[], host, own), notices: own };
+  };
+  for (const ex of groups.keys()) if (!remote.has(ex)) parts.set(ex, here(ex));
+  for (const [ex, answer] of remote) parts.set(ex, (await answer) ?? here(ex));
+  const ordered = [...groups.keys()].map((ex) => parts.get(ex) as RemoteResult);
+  for (const p of ordered) notices.push(...p.notices);
+  const result = mergeResults(ordered.map((p) => p.result));
   linkModel(result, groups.keys(), host, notices);
   return result;
 }
@@ -234,52 +274,68 @@ export async function lintProject(opts: LintProjectOptions): Promise<LintProject
   stats.discovered = discovery.files.length;
   let untracked: string[] | undefined;
   void discovery.untracked?.then((more) => (untracked = more));
-  // The extractors parse candidates as soon as they are found, while other files are still being read
-  // (safePrewarm never throws; extract() reports problems).
-  const prewarm = (batch: SourceFile[]) => {
-    for (const ex of extractors) {
-      if (ex.prewarm) safePrewarm(ex, batch.filter((f) => ex.accepts(f.path, f.text.slice(0, HEAD_CHARS)) && ex.prefilter(f.text)), host);
-    }
-  };
   // A second thread reads large trees (not with --cache, which reads little; not with extractors the worker
-  // cannot load by name).
+  // cannot load by name), then extracts the Python group while this thread extracts the others.
   const mode = opts.workers ?? 'auto';
   const threaded = mode !== 'never' && !opts.cache && extractors.every((e) => allExtractors.includes(e));
+  const offload = threaded ? extractors.filter((e) => OFFLOADED.has(e.name)).map((e) => e.name) : [];
+  // This thread parses candidates as soon as they are found, while other files are still being read
+  // (safePrewarm never throws; extract() reports problems); the worker parses the groups it extracts.
+  const prewarm = (batch: SourceFile[]) => {
+    for (const ex of extractors) {
+      if (!ex.prewarm || offload.includes(ex.name)) continue;
+      safePrewarm(ex, batch.filter((f) => ex.accepts(f.path, f.text.slice(0, HEAD_CHARS)) && ex.prefilter(f.text)), host);
+    }
+  };
   const parallel = threaded
-    ? await readInParallel(discovery.files, { host, selectors: extractors, counts: stats, notices, onCandidates: prewarm }, mode === 'always')
+    ? await readInParallel(
+        discovery.files,
+        { host, selectors: extractors, counts: stats, notices, onCandidates: prewarm, offload, settings: opts.config.settings },
+        mode === 'always',
+      )
     : undefined;
   if (parallel && parallel.workerChunks > 0) stats.threads = 1;
   const files = parallel?.files ?? readCandidates(discovery.files, host, extractors, stats, notices, opts.cache);
+  let helper = parallel?.helper;
 
-  // Extraction and rules, with their own counters and notices (added after the reading's).
-  const analyse = (h: FsProjectHost, all: SourceFile[]) => {
+  // Extraction and rules, with their own counters and notices (added after the reading's). The worker is used
+  // for the first analysis only (it holds a host of this run).
+  const analyse = async (h: FsProjectHost, all: SourceFile[]) => {
     const own = { stats: emptyStats(), notices: [] as string[] };
-    const model = extractModel(all, h, extractors, own.stats, own.notices, opts.cache);
+    const remote = helper;
+    helper = undefined;
+    const model = remote
+      ? await extractModelWith(all, h, extractors, own.stats, own.notices, remote).finally(() => remote.close())
+      : extractModel(all, h, extractors, own.stats, own.notices, opts.cache);
     const diagnostics = opts.cache?.cachedDiagnostics() ?? runRules(model, h, opts.config, opts.rules);
     return { model, diagnostics, ...own };
   };
-  let result: ReturnType<typeof analyse> | undefined;
-  if (discovery.untracked) {
-    // Let a git listing that has already finished report.
-    await new Promise((resolve) => setImmediate(resolve));
-    // Still listing: analyse the tracked files meanwhile. The untracked files of a checkout are seldom CORS
-    // candidates; when none is, that analysis is the run's, exactly as if it had waited. (Not with --cache,
-    // whose extraction records must cover every file.)
-    if ((opts.overlapUntracked ?? untracked === undefined) && !opts.cache) result = analyse(host, files);
-    const more = untracked ?? (await discovery.untracked);
-    stats.discovered += more.length;
-    const extra = readCandidates(more, host, extractors, stats, notices, opts.cache);
-    if (extra.length > 0) {
-      files.push(...extra);
-      if (result) {
-        // Analysed again over every candidate on a fresh host (extractors memoise per run), reusing the trees.
-        host = newHost();
-        for (const f of files) host.seed(f);
-        result = undefined;
+  let result: Awaited<ReturnType<typeof analyse>> | undefined;
+  try {
+    if (discovery.untracked) {
+      // Let a git listing that has already finished report.
+      await new Promise((resolve) => setImmediate(resolve));
+      // Still listing: analyse the tracked files meanwhile. The untracked files of a checkout are seldom CORS
+      // candidates; when none is, that analysis is the run's, exactly as if it had waited. (Not with --cache,
+      // whose extraction records must cover every file.)
+      if ((opts.overlapUntracked ?? untracked === undefined) && !opts.cache) result = await analyse(host, files);
+      const more = untracked ?? (await discovery.untracked);
+      stats.discovered += more.length;
+      const extra = readCandidates(more, host, extractors, stats, notices, opts.cache);
+      if (extra.length > 0) {
+        files.push(...extra);
+        if (result) {
+          // Analysed again over every candidate on a fresh host (extractors memoise per run), reusing the trees.
+          host = newHost();
+          for (const f of files) host.seed(f);
+          result = undefined;
+        }
       }
     }
+    result ??= await analyse(host, files);
+  } finally {
+    helper?.close();
   }
-  result ??= analyse(host, files);
   stats.candidates += result.stats.candidates;
   stats.parsed += result.stats.parsed;
   notices.push(...result.notices);

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/engine/config.js';
 import { FsProjectHost, MAX_FILE_BYTES } from '../../src/engine/host.js';
-import { lintProject, type LintProjectOptions } from '../../src/engine/lint.js';
+import { extractGroup } from '../../src/engine/extract.js';
+import { initEngine, lintProject, type LintProjectOptions } from '../../src/engine/lint.js';
 import { readInParallel } from '../../src/engine/parallel-read.js';
 import { readCandidates, type ReadCounts } from '../../src/engine/read.js';
 import { allSelectors } from '../../src/extractors/detect.js';
@@ -128,6 +129,47 @@ async function outcome(opts: Omit<LintProjectOptions, 'config'>) {
     notices: res.notices,
   };
 }
+
+describe('extraction on the worker', () => {
+  it('extracts an offloaded group exactly as this thread does, and nothing it was not given', async () => {
+    const { root, rels } = mixedTree();
+    write(root, {
+      'py/settings.py': 'ORIGINS = ["https://a.example", "https://b.example"]\n',
+      'py/app.py': 'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\nfrom .settings import ORIGINS\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=ORIGINS, allow_origin_regex=r"https://.*\\.example\\.org", allow_credentials=True)\n',
+      'py/broken.py': 'from flask_cors import CORS\ndef f(:\n',
+    });
+    const all = [...rels, 'py/settings.py', 'py/app.py', 'py/broken.py'].sort();
+    const host = new FsProjectHost(root);
+    const counts: ReadCounts = { candidates: 0, skipped: 0 };
+    const out = await readInParallel(all, { host, selectors: allSelectors, counts, notices: [], chunk: 4, offload: ['python'] }, true);
+    expect(out?.helper).toBeDefined();
+    const helper = out!.helper!;
+    try {
+      await initEngine();
+      const python = allExtractors.find((e) => e.name === 'python')!;
+      const group = out!.files.filter((f) => python.accepts(f.path, f.text) && python.prefilter(f.text));
+      expect(group.length).toBeGreaterThanOrEqual(3);
+      const localNotices: string[] = [];
+      const local = extractGroup(python, group, new FsProjectHost(root), localNotices);
+      expect(local.policies.length).toBeGreaterThan(0);
+      expect(local.parseErrors.length).toBeGreaterThan(0);
+      const remote = await helper.extract('python', group);
+      expect(remote).toEqual({ result: JSON.parse(JSON.stringify(local)), notices: localNotices });
+      expect(await helper.extract('express', group)).toBeUndefined();
+    } finally {
+      helper.close();
+    }
+  });
+
+  it('answers undefined once the worker is gone (the caller extracts the group itself)', async () => {
+    const { root, rels } = mixedTree();
+    const host = new FsProjectHost(root);
+    const out = await readInParallel(rels, { host, selectors: allSelectors, counts: { candidates: 0, skipped: 0 }, notices: [], offload: ['python'] }, true);
+    const helper = out!.helper!;
+    helper.close();
+    expect(await helper.extract('python', out!.files.filter((f) => f.path.endsWith('.py')))).toBeUndefined();
+  });
+});
 
 describe('whole runs', () => {
   it('reports the same with and without the reading worker', async () => {
