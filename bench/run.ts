@@ -81,6 +81,8 @@ interface Result {
   name: string;
   median: number;
   min: number;
+  /** Seconds per run, in round order (rounds are interleaved: run i of every contender ran back to back). */
+  seconds: number[];
   rssMB: number | undefined;
   runs: number;
 }
@@ -103,7 +105,7 @@ function race(cwd: string, contenders: Contender[], runs: number): Map<string, R
   for (const [name, ss] of samples) {
     const secs = ss.map((s) => s.seconds);
     const rss = ss.map((s) => s.rssMB).filter((x): x is number => x !== undefined);
-    out.set(name, { name, median: median(secs), min: Math.min(...secs), rssMB: rss.length ? Math.max(...rss) : undefined, runs: ss.length });
+    out.set(name, { name, median: median(secs), min: Math.min(...secs), seconds: secs, rssMB: rss.length ? Math.max(...rss) : undefined, runs: ss.length });
   }
   return out;
 }
@@ -219,6 +221,12 @@ function table(rep: TreeReport): string {
     lines.push(`  ${r.name.padEnd(28)} ${r.median.toFixed(2).padStart(9)} ${r.min.toFixed(2).padStart(8)} ${Math.round(n / r.median).toString().padStart(9)} ${(r.rssMB?.toFixed(0) ?? '?').padStart(12)}  ${r.runs}`);
   }
   if (floor) lines.push(`  cors-lint / floor (${floor.name.slice(7)}): ${(cl.median / floor.median).toFixed(2)}x   (target <= 2x)`);
+  // The same ratios per round: the contenders of one round ran back to back, so a change in the other tenants'
+  // load between rounds cancels out.
+  for (const f of floors) {
+    const paired = cl.seconds.slice(0, f.seconds.length).map((x, i) => x / (f.seconds[i] as number));
+    if (paired.length > 1) lines.push(`  cors-lint / ${f.name.slice(7)}, per round: median ${median(paired).toFixed(2)}x (${Math.min(...paired).toFixed(2)}-${Math.max(...paired).toFixed(2)})`);
+  }
   const warm = by.get('cors-lint --cache (warm)');
   if (warm && floor) lines.push(`  cors-lint --cache (warm) / floor: ${(warm.median / floor.median).toFixed(2)}x`);
   if (peer) lines.push(`  peer (JS/TS part) / cors-lint (whole tree): ${(peer.median / cl.median).toFixed(1)}x   (target >= 20x)`);

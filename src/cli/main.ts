@@ -170,7 +170,15 @@ export async function main(argv: string[], cwd = process.cwd()): Promise<number>
 }
 
 export function run(): void {
-  main(process.argv.slice(2)).then(
+  let cwd: string;
+  try {
+    cwd = process.cwd();
+  } catch (e) {
+    process.stderr.write(`cors-lint: the working directory cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}: it may have been deleted); run cors-lint from an existing directory\n`);
+    process.exitCode = 2;
+    return;
+  }
+  main(process.argv.slice(2), cwd).then(
     (code) => {
       process.exitCode = code;
     },

@@ -117,6 +117,15 @@ export class DiskCache {
   }
 }
 
+/** The process's working directory; undefined when it cannot be known (it was deleted). */
+function workingDirectory(): string | undefined {
+  try {
+    return process.cwd();
+  } catch {
+    return undefined;
+  }
+}
+
 function parentDir(rel: string): string {
   const slash = rel.lastIndexOf('/');
   return slash < 0 ? '' : rel.slice(0, slash);
@@ -217,7 +226,7 @@ export class FsProjectHost implements ProjectHost {
     try {
       // Opened by its relative path when the root is the working directory (the CLI's usual case): the kernel
       // then resolves only the path below the root, measured at a fifth less time for the open/read/close loop.
-      const name = process.cwd() === this.root ? rel : path.join(this.root, rel);
+      const name = workingDirectory() === this.root ? rel : path.join(this.root, rel);
       // O_NONBLOCK: opening a named pipe (a FIFO named like a source file) must not wait for a writer.
       // O_NOFOLLOW: a symlink fails to open (ELOOP) and is then followed only when its target stays inside the
       // root (never read outside the given paths); regular files cost no extra lstat.

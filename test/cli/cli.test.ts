@@ -178,6 +178,23 @@ describe('cors-lint CLI', () => {
   });
 });
 
+describe('the working directory', () => {
+  it('a deleted working directory is a clear error (exit 2), not a crash', () => {
+    const bin = path.resolve(import.meta.dirname, '..', '..', 'bin', 'cors-lint.js');
+    if (!fs.existsSync(path.resolve(import.meta.dirname, '..', '..', 'dist', 'src', 'cli', 'main.js'))) {
+      if (process.env.CI === 'true') throw new Error('dist/ is missing: npm ci should have built it');
+      console.warn('skipped: dist/ not built (run npm run build)');
+      return;
+    }
+    const gone = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lint-gone-'));
+    const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const res = spawnSync('sh', ['-c', `cd ${q(gone)} && rmdir ${q(gone)} && exec ${q(process.execPath)} ${q(bin)} .`], { encoding: 'utf8' });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/^cors-lint: the working directory cannot be read \(ENOENT/);
+    expect(res.stderr).not.toMatch(/internal error|    at /);
+  });
+});
+
 describe('reading files', () => {
   it('follows symlinks inside the root, never outside it', async () => {
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lint-outside-'));

@@ -209,6 +209,12 @@ describe('whole runs', () => {
     process.chdir(root);
     try {
       expect(await outcome({ cwd: root })).toEqual(elsewhere);
+      // A working directory that was deleted (an editor started in a removed folder): absolute paths.
+      const gone = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lint-gone-'));
+      process.chdir(gone);
+      fs.rmSync(gone, { recursive: true });
+      expect(() => process.cwd()).toThrow();
+      expect(await outcome({ cwd: root })).toEqual(elsewhere);
     } finally {
       process.chdir(before);
     }
