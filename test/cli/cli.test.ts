@@ -178,6 +178,25 @@ describe('cors-lint CLI', () => {
   });
 });
 
+describe('the published package', () => {
+  it('holds the compiled CLI, its worker and the rule docs, and no tests, fixtures or bench', () => {
+    const repo = path.resolve(import.meta.dirname, '..', '..');
+    if (!fs.existsSync(path.join(repo, 'dist', 'src', 'cli', 'main.js'))) {
+      if (process.env.CI === 'true') throw new Error('dist/ is missing: npm ci should have built it');
+      console.warn('skipped: dist/ not built (run npm run build)');
+      return;
+    }
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const res = spawnSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repo, encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    const files = new Set((JSON.parse(res.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path));
+    for (const f of ['bin/cors-lint.js', 'dist/src/cli/main.js', 'dist/src/engine/lint.js', 'dist/src/engine/read-worker.js', 'dist/src/frontends/eslint/index.js', 'dist/src/frontends/lsp/server.js', 'rules/reflected-origin/README.md', 'README.md', 'package.json']) {
+      expect(files.has(f), f).toBe(true);
+    }
+    expect([...files].filter((f) => /^(test|fixtures|bench|\.ci)\//.test(f))).toEqual([]);
+  });
+});
+
 describe('the working directory', () => {
   it('a deleted working directory is a clear error (exit 2), not a crash', () => {
     const bin = path.resolve(import.meta.dirname, '..', '..', 'bin', 'cors-lint.js');
