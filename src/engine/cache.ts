@@ -151,6 +151,101 @@ class RecordingHost implements ProjectHost {
     this.memos.set(key, v);
     return v;
   }
+  /** Trees depend on a file's text only, and that text was read (and recorded) through this host. */
+  fileMemo<T>(kind: string, file: SourceFile, compute: () => T): T {
+    return this.inner.fileMemo ? this.inner.fileMemo(kind, file, compute) : compute();
+  }
+}
+
+/** Runs an extraction, or reuses the one a previous run made when its inputs and recorded reads still hold. */
+export interface GroupCache {
+  extract(ex: Extractor, group: SourceFile[], host: ProjectHost, run: (host: ProjectHost) => ExtractResult): ExtractResult;
+}
+
+/**
+ * The per-extractor level of the cache: an extraction is reused when the candidates it got (by content hash)
+ * and every other read it made through the host (imports, includes, manifests: content hash; existence
+ * probes; directory listings) are unchanged. `LintCache` keeps it in its file between CLI runs; the language
+ * server keeps one in memory per project (`ProjectIndex`), so an edit re-runs only the extractions it can
+ * affect.
+ */
+export class GroupMemo implements GroupCache {
+  /** Entries of the current run (they become `prev` for the next one, see `roll`). */
+  next = new Map<string, GroupEntry>();
+  /** Extractors whose extraction this run reused, and those it ran. */
+  readonly reusedNames: string[] = [];
+  readonly runNames: string[] = [];
+  get reused(): number {
+    return this.reusedNames.length;
+  }
+  get run(): number {
+    return this.runNames.length;
+  }
+  private readonly hashes = new Map<string, { text: string; hash: string }>();
+
+  constructor(
+    private prev: Map<string, GroupEntry> = new Map(),
+    private readonly ownNames: ReadonlySet<string> = new Set(),
+    /**
+     * In memory, a reused result is the very object an earlier run returned. Results of an extractor with a
+     * `link` step are copied (its link adds to them on every run); the others are never changed after
+     * extraction (rules only read the model), so they are shared.
+     */
+    private readonly copy = false,
+  ) {}
+
+  hashOf = (f: SourceFile): string => {
+    const h = this.hashes.get(f.path);
+    if (h && h.text === f.text) return h.hash;
+    const hash = hashText(f.text);
+    this.hashes.set(f.path, { text: f.text, hash });
+    return hash;
+  };
+
+  extract(ex: Extractor, group: SourceFile[], host: ProjectHost, run: (host: ProjectHost) => ExtractResult): ExtractResult {
+    // The project settings (the production nginx version) are inputs too.
+    const inputs = [JSON.stringify(host.settings ?? {}), ...group.map((f) => `${f.path}\0${this.hashOf(f)}`)].join('\n');
+    const prev = this.prev.get(ex.name);
+    if (prev && prev.inputs === inputs && this.depsHold(prev.deps, host)) {
+      this.next.set(ex.name, prev);
+      this.reusedNames.push(ex.name);
+      return this.copy && ex.link ? structuredClone(prev.result) : prev.result;
+    }
+    this.runNames.push(ex.name);
+    const rec = new RecordingHost(host, this.hashOf, this.ownNames);
+    const result = run(rec);
+    try {
+      // Only plain data is kept (structured clone); a result that cannot be cloned is simply not cached.
+      const kept = this.copy && ex.link ? structuredClone(result) : (v8.serialize(result), result);
+      this.next.set(ex.name, { inputs, deps: rec.deps, result: kept });
+    } catch {
+      // not cacheable
+    }
+    return result;
+  }
+
+  private depsHold(deps: Dep[], host: ProjectHost): boolean {
+    for (const [op, p, answer] of deps) {
+      if (op === 'r') {
+        const f = host.readFile(p);
+        if ((f ? this.hashOf(f) : '') !== answer) return false;
+      } else if (op === 'e') {
+        if ((host.fileExists(p) ? '1' : '0') !== answer) return false;
+      } else if (listing(host.listDir(p), this.ownNames) !== answer) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Ends a run: what it used is what the next run may reuse (entries it did not use are dropped). Returns
+   * which extractions the run made and reused.
+   */
+  roll(): { run: string[]; reused: string[] } {
+    const done = { run: this.runNames.splice(0), reused: this.reusedNames.splice(0) };
+    this.prev = this.next;
+    this.next = new Map();
+    return done;
+  }
 }
 
 export interface CacheStats {
@@ -168,14 +263,13 @@ function diagnosticsKey(groups: Map<string, GroupEntry>): string {
     .join('\n\n');
 }
 
-export class LintCache {
+export class LintCache implements GroupCache {
   private data: CacheData;
   private readonly next: CacheData;
-  private readonly hashes = new Map<string, string>();
   private readonly startedAt = Date.now();
-  private allGroupsReused = true;
   /** Names of the cache's own file and directory, left out of recorded directory listings. */
   private readonly ownNames: ReadonlySet<string>;
+  private readonly groups: GroupMemo;
   readonly stats: CacheStats = { filesReused: 0, groupsReused: 0, groupsRun: 0, diagnosticsReused: false };
   /** Why the previous cache was not used (for --debug style notices); undefined when it was. */
   readonly discarded: string | undefined;
@@ -187,9 +281,10 @@ export class LintCache {
     discarded: string | undefined,
   ) {
     this.data = loaded ?? { format: FORMAT, key, files: new Map(), groups: new Map() };
-    this.next = { format: FORMAT, key, files: new Map(), groups: new Map() };
     this.discarded = discarded;
     this.ownNames = new Set([DEFAULT_CACHE_DIR, path.basename(file), path.basename(path.dirname(file))]);
+    this.groups = new GroupMemo(this.data.groups, this.ownNames);
+    this.next = { format: FORMAT, key, files: new Map(), groups: this.groups.next };
   }
 
   /**
@@ -218,15 +313,6 @@ export class LintCache {
     return new LintCache(file, key, loaded, discarded);
   }
 
-  private hashOf = (f: SourceFile): string => {
-    let h = this.hashes.get(f.path);
-    if (h === undefined) {
-      h = hashText(f.text);
-      this.hashes.set(f.path, h);
-    }
-    return h;
-  };
-
   /** The verdict of an unchanged file from the previous run, or undefined when it must be read. */
   knownVerdict(rel: string, st: fs.Stats): FileVerdict | undefined {
     const e = this.data.files.get(rel);
@@ -244,49 +330,22 @@ export class LintCache {
 
   /** Runs an extraction through the cache: reused when its inputs and every read it made are unchanged. */
   extract(ex: Extractor, group: SourceFile[], host: ProjectHost, run: (host: ProjectHost) => ExtractResult): ExtractResult {
-    const inputs = group.map((f) => `${f.path}\0${this.hashOf(f)}`).join('\n');
-    const prev = this.data.groups.get(ex.name);
-    if (prev && prev.inputs === inputs && this.depsHold(prev.deps, host)) {
-      this.next.groups.set(ex.name, prev);
-      this.stats.groupsReused++;
-      return prev.result;
-    }
-    this.allGroupsReused = false;
-    this.stats.groupsRun++;
-    const rec = new RecordingHost(host, this.hashOf, this.ownNames);
-    const result = run(rec);
-    try {
-      // Only plain data is kept (structured clone); a result that cannot be cloned is simply not cached.
-      v8.serialize(result);
-      this.next.groups.set(ex.name, { inputs, deps: rec.deps, result });
-    } catch {
-      // not cacheable
-    }
+    const result = this.groups.extract(ex, group, host, run);
+    this.stats.groupsReused = this.groups.reused;
+    this.stats.groupsRun = this.groups.run;
     return result;
-  }
-
-  private depsHold(deps: Dep[], host: ProjectHost): boolean {
-    for (const [op, p, answer] of deps) {
-      if (op === 'r') {
-        const f = host.readFile(p);
-        if ((f ? this.hashOf(f) : '') !== answer) return false;
-      } else if (op === 'e') {
-        if ((host.fileExists(p) ? '1' : '0') !== answer) return false;
-      } else if (listing(host.listDir(p), this.ownNames) !== answer) return false;
-    }
-    return true;
   }
 
   /** The previous run's diagnostics, when every extraction was reused (rules are pure functions of the model). */
   cachedDiagnostics(): Diagnostic[] | undefined {
     const d = this.data.diagnostics;
-    if (!this.allGroupsReused || !d || d.key !== diagnosticsKey(this.next.groups)) return undefined;
+    if (this.groups.run > 0 || !d || d.key !== diagnosticsKey(this.next.groups)) return undefined;
     this.stats.diagnosticsReused = true;
     return d.list;
   }
 
   private unchanged(): boolean {
-    if (this.discarded !== undefined || !this.stats.diagnosticsReused || !this.allGroupsReused) return false;
+    if (this.discarded !== undefined || !this.stats.diagnosticsReused || this.groups.run > 0) return false;
     if (this.next.files.size !== this.data.files.size || this.next.groups.size !== this.data.groups.size) return false;
     for (const [rel, e] of this.next.files) {
       const was = this.data.files.get(rel);

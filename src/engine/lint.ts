@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { CorsPolicy, ExtractResult, ProjectModel } from '../model/index.js';
 import { allRules } from '../../rules/index.js';
 import { allExtractors } from '../extractors/index.js';
-import type { LintCache } from './cache.js';
+import type { GroupCache, LintCache } from './cache.js';
 import type { ResolvedConfig } from './config.js';
 import { compareDiagnostics, positionOf, type Diagnostic } from './diagnostic.js';
 import { discoverFilesSplit } from './discover.js';
@@ -83,7 +83,8 @@ export function extractModel(
   extractors: Extractor[] = allExtractors,
   stats: LintStats = emptyStats(),
   notices: string[] = [],
-  cache?: LintCache,
+  /** Reuses extractions whose inputs and reads are unchanged (`--cache`, the language server's index). */
+  cache?: GroupCache,
 ): ExtractResult {
   const groups = groupCandidates(files, extractors, stats);
   const results: ExtractResult[] = [];

@@ -14,6 +14,7 @@ import { loadConfigFile, resolveConfig, type ConfigFile, type ResolvedConfig, ty
 import type { Diagnostic } from '../engine/diagnostic.js';
 import { discoverFiles } from '../engine/discover.js';
 import { DiskCache, FileMemo, FsProjectHost, toPosix } from '../engine/host.js';
+import { GroupMemo } from '../engine/cache.js';
 import { emptyStats, extractModel, extractorFor, readCandidates, runRules } from '../engine/lint.js';
 import { allExtractors } from '../extractors/index.js';
 import type { Rule } from '../engine/rule.js';
@@ -74,6 +75,8 @@ export interface ProjectRun {
   notices: string[];
   /** Stamps of the files read from disk, to notice edits made outside the front end. */
   stamps: Map<string, FileStamp | undefined>;
+  /** Extractions this run made and reused from the previous run of the same index (by extractor name). */
+  extractions: { run: string[]; reused: string[] };
   at: number;
 }
 
@@ -101,6 +104,11 @@ type Scanned = { file: SourceFile | null; stamp: FileStamp | undefined; notice?:
  */
 export class ProjectIndex {
   readonly trees = new FileMemo();
+  /**
+   * Extractions of the previous run, reused when their inputs and every read they made are unchanged: an
+   * edit to a JavaScript file does not re-run the Python and nginx extraction, and the other way round.
+   */
+  readonly groups = new GroupMemo(new Map(), new Set(), true);
   /** Texts and existence of the other files runs read (imported modules, manifests, includes). */
   readonly disk = new DiskCache();
   private listing: string[] | undefined;
@@ -189,9 +197,10 @@ export function runProject(input: ProjectRunInput): ProjectRun {
   }
   for (const [rel, text] of overlay) if (!input.config.isIgnored(rel)) files.push({ path: rel, text });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const model = extractModel(files, host, undefined, undefined, notices);
+  const model = extractModel(files, host, undefined, undefined, notices, index?.groups);
   const diagnostics = runRules(model, host, input.config, input.rules);
   index?.trees.sweep();
+  const extractions = index ? index.groups.roll() : { run: [], reused: [] };
   const byFile = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) {
     const list = byFile.get(d.file);
@@ -206,7 +215,7 @@ export function runProject(input: ProjectRunInput): ProjectRun {
     // The ESLint plugin revalidates its cached runs with these; the language server's index is told of changes.
     if (!index && !overlay.has(rel)) stamps.set(rel, stampOf(path.join(input.root, rel)));
   }
-  return { root: input.root, diagnostics, byFile, texts, host, notices, stamps, at: Date.now() };
+  return { root: input.root, diagnostics, byFile, texts, host, notices, stamps, extractions, at: Date.now() };
 }
 
 /** True when no file the run read from disk has changed since (checked by size and mtime). */

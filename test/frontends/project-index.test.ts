@@ -88,4 +88,41 @@ describe('ProjectIndex', () => {
     await new Promise((r) => setTimeout(r, 5));
     expect(ids(runProject({ root: dir, config, overlay, index }))).toEqual(['cors-options.ts cors/reflected-origin']);
   });
+
+  it('reuses the extractions an edit cannot affect, and reports exactly what a fresh run reports', () => {
+    fs.mkdirSync(path.join(dir, 'api'));
+    fs.mkdirSync(path.join(dir, 'deploy'));
+    const files: Record<string, string> = {
+      'api/settings.py': 'ORIGINS = ["https://app.example.com"]\n',
+      'api/main.py': 'from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\nfrom .settings import ORIGINS\napp = FastAPI()\napp.add_middleware(CORSMiddleware, allow_origins=ORIGINS, allow_credentials=True)\n',
+      'deploy/nginx.conf': 'events {}\nhttp {\n  server {\n    listen 8080;\n    location /api/ {\n      add_header Access-Control-Allow-Origin https://app.example.com always;\n      proxy_pass http://127.0.0.1:3000;\n    }\n  }\n}\n',
+      'web.js': "const express = require('express');\nconst cors = require('cors');\nconst app = express();\napp.use(cors({ origin: 'https://app.example.com' }));\napp.listen(3000);\n",
+    };
+    for (const [rel, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, rel), text);
+    const index = new ProjectIndex(dir);
+    const both = (overlay: Map<string, string>) => {
+      const kept = runProject({ root: dir, config, overlay, index });
+      const fresh = runProject({ root: dir, config, overlay });
+      expect(ids(kept)).toEqual(ids(fresh));
+      return kept;
+    };
+    const first = both(new Map([['server.ts', SERVER]]));
+    expect(ids(first)).toContain('deploy/nginx.conf cors/duplicate-allow-origin');
+    expect([...first.extractions.run].sort()).toEqual(['express', 'nginx', 'python']);
+    // An edit to a JavaScript file: only the Express extraction runs again.
+    const js = both(new Map([['server.ts', SERVER.replace("'/api/me'", "'/api/profile'")]]));
+    expect(js.extractions.run).toEqual(['express']);
+    expect([...js.extractions.reused].sort()).toEqual(['nginx', 'python']);
+    // The app nginx proxies to stops listening on that port: the reused nginx policies are linked afresh.
+    const moved = both(new Map([['web.js', files['web.js']!.replace('listen(3000)', 'listen(4000)')]]));
+    expect(moved.extractions.run).toEqual(['express']);
+    expect(ids(moved)).not.toContain('deploy/nginx.conf cors/duplicate-allow-origin');
+    expect(ids(both(new Map()))).toContain('deploy/nginx.conf cors/duplicate-allow-origin');
+    // A module the Python extraction imported changes on disk: it runs again.
+    fs.writeFileSync(path.join(dir, 'api/settings.py'), 'ORIGINS = ["*"]\n');
+    index.invalidate(['api/settings.py']);
+    const py = both(new Map());
+    expect(py.extractions.run).toEqual(['python']);
+    expect(ids(py)).toContain('api/settings.py cors/reflected-origin-with-credentials');
+  });
 });
