@@ -135,8 +135,8 @@ interface WorkerState {
 
 /**
  * Reads `rels` like `readCandidates` (same result, same order), with a worker thread when the machine has the
- * cores and the tree is large enough, or `force` is set; `workerChunks` says how many chunks the worker read. Undefined when no worker was
- * started (the caller reads alone).
+ * cores and the tree is large enough, or when `force` is set. Undefined when no worker was started (the
+ * caller then reads alone).
  */
 export async function readInParallel(
   rels: readonly string[],
