@@ -4,6 +4,7 @@
  */
 import type { OriginEntry, OriginPolicy, ProjectModel, Span } from '../model/index.js';
 import { acceptsEveryOrigin, analyzeEntry, describeEntry, type EntryVerdict } from './origins.js';
+import { refa } from './refa.js';
 
 export { acceptsEveryOrigin, analyzeEntry, bypassClass, clearAnalysisCaches, describeEntry, entryLanguage, entryMatches } from './origins.js';
 export type { EntryVerdict, OriginProblem, ProblemKind } from './origins.js';
@@ -12,6 +13,11 @@ export { intendedOf, type Intended } from './intended.js';
 export { LIMITS } from './regex.js';
 
 const policyCache = new WeakMap<OriginPolicy, EntryVerdict[]>();
+
+/** Loads the automata library now (it is otherwise loaded by the first pattern analysed). */
+export function preloadAnalysis(): void {
+  refa();
+}
 
 /**
  * Verdicts for the entries of an allow-list, or for the single value of a `fixed` policy (as a literal

@@ -132,11 +132,6 @@ function pathspecs(rels: string[]): string[] {
   return rels.length ? rels.map((r) => r || '.') : ['.'];
 }
 
-function isWorkTree(root: string): boolean {
-  const inside = spawnSync('git', ['-C', root, 'rev-parse', '--is-inside-work-tree'], { encoding: 'utf8' });
-  return inside.status === 0 && inside.stdout.trim() === 'true';
-}
-
 /** `git ls-files --others` in the background, its output in a temporary file (a pipe would fill and stall it). */
 function untrackedInBackground(root: string, rels: string[]): Promise<string[]> {
   return new Promise((resolve) => {
@@ -197,27 +192,46 @@ function classifyPaths(root: string, paths: string[], isIgnored: (rel: string) =
   return { notices, out, dirs };
 }
 
+/** Runs git and collects its standard output; undefined when git fails or cannot start. */
+function gitOutput(args: string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn('git', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      resolve(undefined);
+      return;
+    }
+    child.stdout?.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', () => resolve(undefined));
+    child.on('close', (code) => resolve(code === 0 ? Buffer.concat(chunks).toString('utf8') : undefined));
+  });
+}
+
 /**
- * Like `discoverFiles`, but in a git checkout returns the tracked files at once and the untracked ones as a
- * promise (see `SplitDiscovery.untracked`). Both lists are filtered the same way.
+ * Like `discoverFiles`, but in a git checkout gives the tracked files first and the untracked ones as a
+ * promise (see `SplitDiscovery.untracked`). Both lists are filtered the same way. `whileListing` runs while
+ * git lists the tracked files (outside a checkout, git fails at once and the tree is walked).
  */
-export function discoverFilesSplit(root: string, paths: string[], isIgnored: (rel: string) => boolean): SplitDiscovery {
+export async function discoverFilesSplit(root: string, paths: string[], isIgnored: (rel: string) => boolean, whileListing?: () => void): Promise<SplitDiscovery> {
   const { notices, out, dirs } = classifyPaths(root, paths, isIgnored);
   const keep = (rel: string) => !hasSkippedSegment(rel) && !isIgnored(rel);
-  if (dirs.length && isWorkTree(root)) {
-    const res = spawnSync('git', ['-C', root, '-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--', ...pathspecs(dirs)], {
-      encoding: 'utf8',
-      maxBuffer: 1024 * 1024 * 1024,
-    });
-    if (res.status === 0) {
+  if (dirs.length) {
+    const listing = gitOutput(['-C', root, '-c', 'core.quotepath=off', 'ls-files', '-z', '--cached', '--', ...pathspecs(dirs)]);
+    whileListing?.();
+    const stdout = await listing;
+    if (stdout !== undefined) {
       // git lists each file once, tracked and untracked apart: only explicitly named files can repeat.
       const named = out;
       const fresh = (rel: string) => named.size === 0 || !named.has(rel);
       const files = [...named];
-      for (const rel of res.stdout.split('\0')) if (rel && keep(rel) && fresh(rel)) files.push(rel);
+      for (const rel of stdout.split('\0')) if (rel && keep(rel) && fresh(rel)) files.push(rel);
       const untracked = untrackedInBackground(root, dirs).then((rels) => sorted(rels.filter((r) => keep(r) && fresh(r))));
       return { files: sorted(files), notices, untracked };
     }
+  } else {
+    whileListing?.();
   }
   const rest = dirs.length ? discoverFiles(root, dirs.map((d) => path.join(root, d)), isIgnored).files : [];
   for (const rel of rest) out.add(rel);

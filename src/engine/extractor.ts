@@ -31,6 +31,11 @@ export interface Extractor extends FileSelector {
   /** One-time asynchronous setup (loading a WASM grammar). Everything after it is synchronous. */
   init?(): Promise<void>;
   /**
+   * Optional: loads now what parsing will load on first use (the engine calls it while git lists a large
+   * repository, when this thread would otherwise wait). No effect but an earlier load.
+   */
+  preload?(): void;
+  /**
    * Extracts policies and apps from the candidate files (those that passed the prefilter). Other files
    * (imports, includes, manifests) are read lazily through the host. Must not throw on bad input:
    * problems become `parseErrors`.

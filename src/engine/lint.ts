@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CorsPolicy, ExtractResult, ProjectModel } from '../model/index.js';
 import { allRules } from '../../rules/index.js';
+import { preloadAnalysis } from '../analysis/index.js';
 import { allExtractors } from '../extractors/index.js';
 import type { GroupCache, LintCache } from './cache.js';
 import type { ResolvedConfig } from './config.js';
@@ -269,7 +270,14 @@ export async function lintProject(opts: LintProjectOptions): Promise<LintProject
   const trees = new FileMemo();
   const newHost = () => new FsProjectHost(root, allowed, undefined, opts.config.settings, { trees });
   let host = newHost();
-  const discovery = discoverFilesSplit(root, abs, (rel) => opts.config.isIgnored(rel));
+  // While git lists a large repository, this thread would wait: it loads the parsers and the automata library,
+  // which the first candidates would load anyway.
+  const preload = () => {
+    if (gitIndexBytes(root) < PRELOAD_MIN_INDEX_BYTES) return;
+    for (const ex of extractors) ex.preload?.();
+    preloadAnalysis();
+  };
+  const discovery = await discoverFilesSplit(root, abs, (rel) => opts.config.isIgnored(rel), preload);
   const notices = [...discovery.notices];
   const stats = emptyStats();
   stats.discovered = discovery.files.length;
@@ -346,6 +354,24 @@ export async function lintProject(opts: LintProjectOptions): Promise<LintProject
     if (failed) notices.push(failed);
   }
   return { diagnostics, model, stats, notices, root, host };
+}
+
+/** Size of the git index (about 145 bytes per tracked file) above which listing takes long enough to preload. */
+const PRELOAD_MIN_INDEX_BYTES = 1024 * 1024;
+
+/** Size of the index of the git checkout holding `dir` (0 when there is none, or it is a worktree or submodule). */
+function gitIndexBytes(dir: string): number {
+  try {
+    for (let d = dir; ; ) {
+      const git = fs.statSync(path.join(d, '.git'), { throwIfNoEntry: false });
+      if (git) return git.isDirectory() ? (fs.statSync(path.join(d, '.git', 'index'), { throwIfNoEntry: false })?.size ?? 0) : 0;
+      const parent = path.dirname(d);
+      if (parent === d) return 0;
+      d = parent;
+    }
+  } catch {
+    return 0; // an unreadable ancestor: no preloading
+  }
 }
 
 /** The lint root: cwd when every path is inside it, else their common ancestor. */

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/engine/config.js';
+import { discoverFilesSplit } from '../../src/engine/discover.js';
 import { FsProjectHost, MAX_FILE_BYTES } from '../../src/engine/host.js';
 import { extractGroup } from '../../src/engine/extract.js';
 import { initEngine, lintProject, type LintProjectOptions } from '../../src/engine/lint.js';
@@ -168,6 +169,23 @@ describe('extraction on the worker', () => {
     const helper = out!.helper!;
     helper.close();
     expect(await helper.extract('python', out!.files.filter((f) => f.path.endsWith('.py')))).toBeUndefined();
+  });
+});
+
+describe('discovery', () => {
+  it('lists the same files with git and without, and runs the waiting work exactly once either way', async () => {
+    const { root } = mixedTree();
+    let calls = 0;
+    const plain = await discoverFilesSplit(root, [root], () => false, () => calls++);
+    expect(calls).toBe(1);
+    expect(plain.untracked).toBeUndefined();
+    git(root, 'init', '-q');
+    git(root, 'add', 'api', 'py');
+    const inGit = await discoverFilesSplit(root, [root], () => false, () => calls++);
+    expect(calls).toBe(2);
+    const all = [...inGit.files, ...((await inGit.untracked) ?? [])].sort();
+    expect(all).toEqual(plain.files);
+    expect(inGit.files.every((f) => f.startsWith('api/') || f.startsWith('py/'))).toBe(true);
   });
 });
 

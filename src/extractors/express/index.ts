@@ -30,6 +30,7 @@ import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, condition, followFunction, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { loadModule, lookup, spanOf, type JsModule } from './modules.js';
+import { loadBabel } from './parse.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'options', 'all', 'head']);
 interface Registration {
@@ -995,6 +996,7 @@ export const expressExtractor: Extractor = {
   accepts: acceptsJsPath,
   mayAccept: acceptsJsPath,
   prefilter: expressPrefilter,
+  preload: () => void loadBabel(),
   prewarm(files, host) {
     for (const f of files) {
       const mod = loadModule(host, f.path);

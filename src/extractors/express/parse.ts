@@ -11,10 +11,14 @@ import { babelToEstree } from './estree.js';
 
 let babel: typeof Babel | undefined;
 
-/** Babel's parser, loaded on first use (a project without JavaScript never needs it). */
-function babelParse(text: string, options: ParserOptions): ReturnType<typeof Babel.parse> {
+/** Loads Babel's parser (on first use: a project without JavaScript never needs it). */
+export function loadBabel(): typeof Babel {
   babel ??= requireCjs('@babel/parser') as typeof Babel;
-  return babel.parse(text, options);
+  return babel;
+}
+
+function babelParse(text: string, options: ParserOptions): ReturnType<typeof Babel.parse> {
+  return loadBabel().parse(text, options);
 }
 
 
