@@ -416,23 +416,25 @@ interface TsPathsConfig {
 
 /** Finds the nearest tsconfig/jsconfig that declares `paths` or `baseUrl`. */
 function nearestPathsConfig(host: ProjectHost, fromPath: string): TsPathsConfig | undefined {
-  let dir = posix.dirname(fromPath);
-  for (;;) {
-    const found = host.memo(`js:tsconfig:${dir}`, () => {
-      for (const name of ['tsconfig.json', 'jsconfig.json']) {
-        const p = dir === '.' || dir === '' ? name : `${dir}/${name}`;
-        const f = host.readFile(p);
-        if (!f) continue;
-        if (!/"(paths|baseUrl|extends)"/.test(f.text)) return null;
-        return readPathsConfig(host, p, 0) ?? null;
-      }
-      return undefined;
-    });
-    if (found) return found;
-    if (found === null) return undefined;
-    if (dir === '.' || dir === '') return undefined;
-    dir = posix.dirname(dir);
-  }
+  return pathsConfigOf(host, posix.dirname(fromPath));
+}
+
+/**
+ * The paths config that applies in a directory: its own tsconfig/jsconfig when it has one (a config without
+ * `paths` or `baseUrl` stops the search), else its parent's. Memoised per directory, so the modules of a
+ * directory, and the directories below it, share one answer.
+ */
+function pathsConfigOf(host: ProjectHost, dir: string): TsPathsConfig | undefined {
+  return host.memo(`js:paths-config:${dir}`, () => {
+    for (const name of ['tsconfig.json', 'jsconfig.json']) {
+      const p = dir === '.' || dir === '' ? name : `${dir}/${name}`;
+      const f = host.readFile(p);
+      if (!f) continue;
+      if (!/"(paths|baseUrl|extends)"/.test(f.text)) return undefined;
+      return readPathsConfig(host, p, 0);
+    }
+    return dir === '.' || dir === '' ? undefined : pathsConfigOf(host, posix.dirname(dir));
+  });
 }
 
 // TypeScript is large: it is loaded only when a project uses path aliases.
