@@ -126,6 +126,11 @@ function workingDirectory(): string | undefined {
   }
 }
 
+/** A file name as the existence check compares it: lower-cased, and in NFC when it is not ASCII (macOS lists NFD). */
+function nameKey(name: string): string {
+  return /[^\x00-\x7f]/.test(name) ? name.normalize('NFC').toLowerCase() : name.toLowerCase();
+}
+
 function parentDir(rel: string): string {
   const slash = rel.lastIndexOf('/');
   return slash < 0 ? '' : rel.slice(0, slash);
@@ -276,7 +281,7 @@ export class FsProjectHost implements ProjectHost {
 
   /**
    * False when a file certainly does not exist because its directory does not list it (compared ignoring
-   * case, as case-insensitive file systems resolve names). Extractors probe many names that do not exist
+   * case and Unicode normalisation, as case-insensitive or normalising file systems resolve names). Extractors probe many names that do not exist
    * (`./x` as x.ts, x.tsx, x.js, x/index.ts...; a tsconfig.json and jsconfig.json in every ancestor; Python
    * modules and packages); one listing per directory answers them, where each failed open or stat costs a
    * system call and an exception.
@@ -289,7 +294,7 @@ export class FsProjectHost implements ProjectHost {
     let names = this.names.get(dir);
     if (names === undefined) {
       try {
-        names = new Set(fs.readdirSync(path.join(this.root, dir)).map((n) => n.toLowerCase()));
+        names = new Set(fs.readdirSync(path.join(this.root, dir)).map(nameKey));
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         // No such directory: nothing in it exists. Anything else (permissions): ask the file itself.
@@ -297,7 +302,7 @@ export class FsProjectHost implements ProjectHost {
       }
       this.names.set(dir, names);
     }
-    return names === null || names.has(rel.slice(slash + 1).toLowerCase());
+    return names === null || names.has(nameKey(rel.slice(slash + 1)));
   }
 
   /** Seeds the cache with a file the engine has already read. */

@@ -215,6 +215,12 @@ describe('existence probes (answered from one listing per directory)', () => {
       other = false;
     }
     expect(host.fileExists('src/app.ts')).toBe(other);
+    // Non-ASCII names, in both Unicode normalisations: whatever the file system says.
+    write(root, 'src/caf\u00e9.ts', 'export {};\n');
+    const fresh = new FsProjectHost(root);
+    expect(fresh.fileExists('src/caf\u00e9.ts')).toBe(true);
+    const nfd = path.join(root, 'src/cafe\u0301.ts');
+    expect(fresh.fileExists('src/cafe\u0301.ts')).toBe(fs.existsSync(nfd) && fs.statSync(nfd).isFile());
     // A file created after its directory was listed is seen by the next run's host.
     write(root, 'src/late.ts', 'export {};\n');
     expect(new FsProjectHost(root).fileExists('src/late.ts')).toBe(true);
