@@ -15,12 +15,12 @@ import { discoverFilesSplit } from './discover.js';
 import { docsUrl, PARSE_ERROR_ID } from './docs.js';
 import { extractGroup, extractorFor as extractorsOf, groupCandidates, linkModel, mergeResults, safePrewarm } from './extract.js';
 import type { Extractor } from './extractor.js';
-import { FileMemo, FsProjectHost, HEAD_CHARS, toPosix, type ProjectHost } from './host.js';
+import { FileMemo, FsProjectHost, toPosix, type ProjectHost } from './host.js';
 import type { Finding, Rule, RuleContext } from './rule.js';
 import type { SourceFile } from './source.js';
 import { isSuppressed } from './suppress.js';
 import { readInParallel, type ExtractionHelper, type RemoteResult } from './parallel-read.js';
-import { readCandidates } from './read.js';
+import { passesPrefilter, readCandidates } from './read.js';
 
 export interface LintStats {
   /** Files the walker listed. */
@@ -88,13 +88,22 @@ export function extractModel(
   cache?: GroupCache,
 ): ExtractResult {
   const groups = groupCandidates(files, extractors, stats);
-  const results: ExtractResult[] = [];
-  for (const [ex, group] of groups) {
-    const run = (h: ProjectHost) => extractGroup(ex, group, h, notices);
-    results.push(cache ? cache.extract(ex, group, host, run) : run(host));
-  }
-  const result = mergeResults(results);
-  linkModel(result, groups.keys(), host, notices);
+  const parts = [...groups].map(([ex, group]) => extractHere(ex, group, host, cache));
+  return finishModel(groups.keys(), parts, host, notices);
+}
+
+/** One group extracted on this thread (through the cache when there is one), with its own notices. */
+function extractHere(ex: Extractor, group: SourceFile[], host: ProjectHost, cache?: GroupCache): RemoteResult {
+  const notices: string[] = [];
+  const run = (h: ProjectHost) => extractGroup(ex, group, h, notices);
+  return { result: cache ? cache.extract(ex, group, host, run) : run(host), notices };
+}
+
+/** The groups' results (in group order) merged into the model, their notices kept in that order, then linked. */
+function finishModel(extractors: Iterable<Extractor>, parts: RemoteResult[], host: ProjectHost, notices: string[]): ExtractResult {
+  for (const p of parts) notices.push(...p.notices);
+  const result = mergeResults(parts.map((p) => p.result));
+  linkModel(result, extractors, host, notices);
   return result;
 }
 
@@ -115,17 +124,9 @@ async function extractModelWith(
   const remote = new Map<Extractor, Promise<RemoteResult | undefined>>();
   for (const [ex, group] of groups) if (helper.extractors.has(ex.name)) remote.set(ex, helper.extract(ex.name, group));
   const parts = new Map<Extractor, RemoteResult>();
-  const here = (ex: Extractor): RemoteResult => {
-    const own: string[] = [];
-    return { result: extractGroup(ex, groups.get(ex) as SourceFile[], host, own), notices: own };
-  };
-  for (const ex of groups.keys()) if (!remote.has(ex)) parts.set(ex, here(ex));
-  for (const [ex, answer] of remote) parts.set(ex, (await answer) ?? here(ex));
-  const ordered = [...groups.keys()].map((ex) => parts.get(ex) as RemoteResult);
-  for (const p of ordered) notices.push(...p.notices);
-  const result = mergeResults(ordered.map((p) => p.result));
-  linkModel(result, groups.keys(), host, notices);
-  return result;
+  for (const [ex, group] of groups) if (!remote.has(ex)) parts.set(ex, extractHere(ex, group, host));
+  for (const [ex, answer] of remote) parts.set(ex, (await answer) ?? extractHere(ex, groups.get(ex) as SourceFile[], host));
+  return finishModel(groups.keys(), [...groups.keys()].map((ex) => parts.get(ex) as RemoteResult), host, notices);
 }
 
 /**
@@ -293,7 +294,7 @@ export async function lintProject(opts: LintProjectOptions): Promise<LintProject
   const prewarm = (batch: SourceFile[]) => {
     for (const ex of extractors) {
       if (!ex.prewarm || offload.includes(ex.name)) continue;
-      safePrewarm(ex, batch.filter((f) => ex.accepts(f.path, f.text.slice(0, HEAD_CHARS)) && ex.prefilter(f.text)), host);
+      safePrewarm(ex, batch.filter((f) => passesPrefilter(f, [ex])), host);
     }
   };
   const parallel = threaded

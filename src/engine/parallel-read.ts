@@ -117,6 +117,14 @@ export interface ReadOutcome {
   helper?: ExtractionHelper;
 }
 
+/** Reads chunk `index` of the list (both threads do it this way); the files are not seeded into the host. */
+export function readChunk(rels: readonly string[], index: number, chunk: number, host: FsProjectHost, selectors: readonly FileSelector[]): ChunkResult {
+  const counts: ReadCounts = { candidates: 0, skipped: 0 };
+  const notices: string[] = [];
+  const files = readCandidates(rels.slice(index * chunk, (index + 1) * chunk), host, selectors, counts, notices, undefined, false);
+  return { index, files, ...counts, notices };
+}
+
 /** How to start the worker: a module URL, or (from the sources) a bootstrap that loads it through tsx. */
 function startWorker(data: ReadWorkerData): Worker {
   const self = import.meta.url;
@@ -191,12 +199,7 @@ export async function readInParallel(
     for (const f of r.files) opts.host.seed(f);
     if (r.files.length > 0) opts.onCandidates?.(r.files);
   };
-  const readHere = (index: number): ChunkResult => {
-    const counts: ReadCounts = { candidates: 0, skipped: 0 };
-    const notices: string[] = [];
-    const files = readCandidates(toOpen.slice(index * chunk, (index + 1) * chunk), opts.host, opts.selectors, counts, notices, undefined, false);
-    return { index, files, ...counts, notices };
-  };
+  const readHere = (index: number): ChunkResult => readChunk(toOpen, index, chunk, opts.host, opts.selectors);
   // Extraction answers that arrive (they come after every chunk).
   const answers = new Map<string, RemoteResult | undefined>();
   const drain = () => {

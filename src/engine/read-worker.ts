@@ -7,8 +7,7 @@
 import { workerData } from 'node:worker_threads';
 import { allSelectors } from '../extractors/detect.js';
 import { FsProjectHost } from './host.js';
-import { NEXT_CHUNK, POSTED, type ExtractRequest, type ReadWorkerData, type WorkerMessage } from './parallel-read.js';
-import { readCandidates, type ReadCounts } from './read.js';
+import { NEXT_CHUNK, POSTED, readChunk, type ExtractRequest, type ReadWorkerData, type WorkerMessage } from './parallel-read.js';
 
 const data = workerData as ReadWorkerData;
 const host = new FsProjectHost(data.root, data.allowed, undefined, data.settings);
@@ -26,11 +25,7 @@ for (let delivered = 0; ; delivered++) {
   if (data.crashAfter !== undefined && delivered >= data.crashAfter) throw new Error('read worker: injected fault');
   const index = Atomics.add(ctl, NEXT_CHUNK, 1);
   if (index >= chunks) break;
-  const counts: ReadCounts = { candidates: 0, skipped: 0 };
-  const notices: string[] = [];
-  const rels = data.rels.slice(index * data.chunk, (index + 1) * data.chunk);
-  const files = readCandidates(rels, host, selectors, counts, notices, undefined, false);
-  post({ t: 'chunk', index, files, ...counts, notices });
+  post({ t: 'chunk', ...readChunk(data.rels, index, data.chunk, host, selectors) });
 }
 
 if (data.offload.length === 0) {
