@@ -38,7 +38,12 @@ export default defineRule({
     for (const { entry, span, problem, fixed } of originProblems(policy, 'invalid')) {
       if (fixed && severalLines && problem.code === 'several') continue;
       let tail = '';
-      if (entry.type === 'substring') tail = problem.example ? ` (e.g. ${problem.example} is accepted). Pass a list: [${JSON.stringify(entry.haystack)}].` : '. Pass a list.';
+      if (entry.type === 'substring') {
+        // "https://a.com,https://b.com" or "https://a.com https://b.com" was meant as several origins.
+        const items = entry.haystack.split(/[\s,]+/).filter((x) => x !== '');
+        const list = `[${items.map((x) => JSON.stringify(x)).join(', ')}]`;
+        tail = problem.example ? ` (e.g. ${problem.example} is accepted). Pass a list: ${list}.` : `. Pass a list: ${list}.`;
+      }
       else if (entry.type === 'regex') tail = '.';
       else tail = problem.example && problem.example !== (entry.type === 'literal' ? entry.value : '') ? `. Use ${JSON.stringify(problem.example)}.` : '.';
       ctx.report({

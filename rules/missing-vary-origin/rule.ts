@@ -14,6 +14,8 @@ export default defineRule({
     if (!origin.known || !varyOrigin.known || varyOrigin.value) return;
     const kind = origin.value.kind;
     if (kind !== 'reflect-any' && kind !== 'allow-list') return;
+    // A value echoed from the query string or body varies with the URL or body, which caches already key on.
+    if (origin.value.kind === 'reflect-any' && origin.value.from === 'request-parameter') return;
     ctx.report({
       message:
         'Access-Control-Allow-Origin depends on the request Origin, but Vary: Origin is not sent: a shared cache can serve ' +

@@ -57,7 +57,9 @@ export default defineRule({
           `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)} also accepts ${problem.example}: ${problem.detail}. ` +
           `An attacker can register that domain and read responses${creds ? " with the user's cookies" : ''}. ` +
           (entry.type === 'tests'
-            ? `Compare the parsed host exactly (new URL(origin).hostname === 'example.com' || hostname.endsWith('.example.com')) and require https:.`
+            ? entry.span.file.endsWith('.py')
+              ? `Compare the parsed host exactly (urlsplit(origin).hostname == "example.com" or hostname.endswith(".example.com")) and require https.`
+              : `Compare the parsed host exactly (new URL(origin).hostname === 'example.com' || hostname.endsWith('.example.com')) and require https:.`
             : `Anchor the whole origin (^https://(www\\.)?example\\.com$) and escape every dot.`),
         span,
         related: credentialsRelated(policy, 'credentials are allowed, so the attacker origin reads authenticated responses'),

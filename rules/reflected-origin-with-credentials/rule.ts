@@ -16,7 +16,7 @@ export default defineRule({
     if (origin.value.kind !== 'reflect-any' || !credentials.value) return;
     ctx.report({
       message:
-        `This CORS policy reflects any request Origin${viaNote(origin)} and allows credentials: ` +
+        `This CORS policy ${origin.value.from === 'request-parameter' ? 'accepts any origin the requester names' : 'reflects any request Origin'}${viaNote(origin)} and allows credentials: ` +
         `any website can make requests with the user's cookies and read the responses.`,
       span: origin.span,
       related: [{ span: credentials.span, message: 'credentials are allowed here' }],

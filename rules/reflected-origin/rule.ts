@@ -16,7 +16,7 @@ export default defineRule({
     if (origin.value.kind !== 'reflect-any' || credentials.value) return;
     ctx.report({
       message:
-        `This CORS policy echoes back any request Origin${viaNote(origin)}: every website can read these responses ` +
+        `This CORS policy ${origin.value.kind === 'reflect-any' && origin.value.from === 'request-parameter' ? 'accepts any origin the requester names' : 'echoes back any request Origin'}${viaNote(origin)}: every website can read these responses ` +
         `(like *, but hidden). If that is intended, send * explicitly; otherwise list the allowed origins.`,
       span: origin.span,
     });

@@ -678,6 +678,15 @@ export function describeEntry(entry: OriginEntry): string {
       if (entry.flavor === 'go') return `\`${entry.pattern}\``;
       return `"${entry.pattern}"`;
     case 'tests':
+      // Hand-written Python checks (after_request hooks, FastAPI middleware) are shown in Python.
+      if (entry.span.file.endsWith('.py') && entry.all.every((t) => t.on === 'origin')) {
+        return entry.all
+          .map((t) => {
+            const v = JSON.stringify(t.value);
+            return t.op === 'equals' ? `origin == ${v}` : t.op === 'includes' ? `${v} in origin` : `origin.${t.op.toLowerCase()}(${v})`;
+          })
+          .join(' and ');
+      }
       return entry.all
         .map((t) => {
           const subject = t.on === 'origin' ? 'origin' : `new URL(origin).${t.on}`;

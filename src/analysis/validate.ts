@@ -40,7 +40,8 @@ export function validateLiteralOrigin(value: string, options: ValidateOptions): 
   const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(v);
   if (/^file:/i.test(v)) return { code: 'malformed', detail: 'file: pages send the Origin "null", never a file: origin' };
   if (!schemeMatch) {
-    const guess = /^[a-z0-9.-]+(:\d+)?$/i.test(v) ? `https://${v.toLowerCase()}` : undefined;
+    // Only a host name ("example.com", "localhost:3000") suggests its https origin ("NULL" or "1" does not).
+    const guess = /^(?:(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*|localhost)(:\d+)?$/i.test(v) ? `https://${v.toLowerCase()}` : undefined;
     return { code: 'no-scheme', detail: 'the entry has no scheme: a browser Origin always starts with "http://" or "https://"', ...(guess ? { suggestion: guess } : {}) };
   }
   const scheme = schemeMatch[1]!;

@@ -74,7 +74,14 @@ export type OriginPolicy =
   /** A literal `*`. */
   | { kind: 'wildcard' }
   /** The request Origin is echoed back whatever it is (including `null`). */
-  | { kind: 'reflect-any' }
+  | {
+      kind: 'reflect-any';
+      /**
+       * Set when the echoed value is a request parameter the requester chooses (query string, body) rather than
+       * the Origin header: any site can still name itself, but the response varies with the URL, not the Origin.
+       */
+      from?: 'request-parameter';
+    }
   /** The same string whatever the request Origin (cors `origin: 'https://a.com'`, nginx literal). */
   | { kind: 'fixed'; value: string }
   /**

@@ -227,6 +227,18 @@ export function isRequestOriginExpr(node: AstNode, mod: JsModule, reqParam: AstN
  * `new URL(req.url, base).searchParams.get('x')`): echoing one in Access-Control-Allow-Origin lets an attacker name
  * its own origin, which is reflection. They are treated like the request Origin.
  */
+/** A request parameter (query, body, route parameter) rather than the Origin header (see isAttackerControlled). */
+export function isRequestParameterExpr(node: AstNode, mod: JsModule, reqParam: AstNode | undefined, depth = 0): boolean {
+  const n = unwrap(node);
+  if (n.type === 'Identifier' && depth < 4) {
+    const b = lookup(mod, n.name as string, n);
+    if (b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !mod.mutated.has(n.name as string))) return isRequestParameterExpr(b.init, mod, reqParam, depth + 1);
+    return false;
+  }
+  if (n.type === 'LogicalExpression' && (n.operator === '||' || n.operator === '??')) return isRequestParameterExpr(child(n, 'left') as AstNode, mod, reqParam, depth + 1);
+  return isAttackerControlled(n, mod, reqParam);
+}
+
 function isAttackerControlled(n: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {
   if (n.type === 'MemberExpression') {
     const obj = unwrap(child(n, 'object') as AstNode);

@@ -229,6 +229,12 @@ function atomOf(n: AstNode, ctx: FlowContext): { cond: Cond } {
     const c = callAtom(n, ctx, 'bool');
     if (c) return { cond: c };
   }
+  // ~list.indexOf(origin): zero (falsy) exactly when the index is -1.
+  if (n.type === 'UnaryExpression' && n.operator === '~') {
+    const arg = unwrap(child(n, 'argument') as AstNode);
+    const c = arg.type === 'CallExpression' ? callAtom(arg, ctx, 'indexOf') : undefined;
+    if (c) return { cond: c };
+  }
   // whitelist[origin] / whitelist.hasOwnProperty(origin): the keys with truthy values are the allow-list.
   if (n.type === 'MemberExpression' && n.computed && ctx.isOrigin(child(n, 'property') as AstNode)) {
     const obj = ev(child(n, 'object') as AstNode, ctx);
@@ -277,6 +283,8 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
         if (v.t === 'regex' && subj.on === 'origin') return lit({ kind: 'entries', entries: [regexEntry(v)], node: call });
       }
       if (mode === 'indexOf' && method === 'indexOf') return lit(stringTest('includes', subj.on, v, subj.ci, call, ctx));
+      // if (origin.indexOf('x')): truthy unless the origin starts with 'x' (0); -1, "not found", is truthy too.
+      if (mode === 'bool' && method === 'indexOf' && a.length === 1) return not(lit(stringTest('startsWith', subj.on, v, subj.ci, call, ctx)), call);
       return lit({ kind: 'unknown', reason: `origin.${method ?? '?'}()`, node: call, aboutOrigin: true });
     }
     if (a0 && originSubject(a0, ctx)) {
@@ -284,6 +292,11 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
       const list = ev(obj, ctx);
       if ((mode === 'bool' && (method === 'includes' || method === 'has')) || (mode === 'indexOf' && method === 'indexOf')) {
         if (list.t === 'unknown') return lit({ kind: 'unknown', reason: list.reason, node: call, aboutOrigin: true });
+        if (list.t === 'str') {
+          // 'https://a.com,https://b.com'.includes(origin): a substring test on a string, not list membership.
+          if (method === 'has' || s.on !== 'origin' || s.ci) return lit({ kind: 'unknown', reason: `string.${method}()`, node: call, aboutOrigin: true });
+          return lit({ kind: 'entries', entries: [{ type: 'substring', haystack: list.v, span: valueSpan(list) }], node: call });
+        }
         const { entries, unknown } = entriesOfList(list);
         if (unknown !== undefined) return lit({ kind: 'unknown', reason: unknown, node: call, aboutOrigin: true });
         if (s.on !== 'origin' || s.ci) {
@@ -293,6 +306,21 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
           return lit({ kind: 'entries', entries: tests, node: call });
         }
         return lit({ kind: 'entries', entries, node: call });
+      }
+      // if (list.indexOf(origin)): the index is falsy only when it is 0, so every origin passes except the list's
+      // first element ("not found", -1, is truthy): a common slip that accepts any origin.
+      if (mode === 'bool' && method === 'indexOf' && a.length === 1 && list.t === 'array') {
+        const first = list.items[0];
+        // indexOf compares with ===: a regex element never equals the origin string.
+        if (first === undefined || first.t === 'regex') return lit({ kind: 'const', value: true, node: call });
+        if (first.t === 'str') {
+          const entry: OriginEntry =
+            s.on === 'origin' && !s.ci
+              ? { type: 'literal', value: first.v, caseInsensitive: false, span: valueSpan(first) }
+              : { type: 'tests', all: [{ op: 'equals', on: s.on, value: first.v, caseInsensitive: s.ci, span: valueSpan(first) }], span: valueSpan(first) };
+          return not(lit({ kind: 'entries', entries: [entry], node: call }), call);
+        }
+        return lit({ kind: 'unknown', reason: first.t === 'unknown' ? first.reason : `list element is ${first.t}`, node: call, aboutOrigin: true });
       }
       if (mode === 'bool' && (method === 'test' || method === 'exec')) {
         const re = ev(obj, ctx);

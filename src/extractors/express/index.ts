@@ -25,7 +25,7 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { args, child, children, identName, memberName, rangeOf, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
-import { corsFields, isRequestMethodExpr, isRequestOriginExpr, tokenList } from './cors-options.js';
+import { corsFields, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, tokenList } from './cors-options.js';
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, condition, followFunction, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
@@ -411,7 +411,14 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
     const set = allowedBy(reflectPaths);
     if (unknownReason && !set.any) origin = unknown(unknownReason.reason, unknownReason.span);
     else if (reflectPaths.length > 0) {
-      if (set.any) origin = known({ kind: 'reflect-any' }, spanOf(mod, (acao.find((w) => w.value && isOrigin(unwrap(w.value))) ?? acao[0])?.value ?? fn));
+      if (set.any) {
+        const echoed = acao.filter((w) => w.value && isOrigin(unwrap(w.value)));
+        // req.query.origin echoed: any site names itself, but the response varies with the URL, not the Origin.
+        const fromParameter = echoed.length > 0 && echoed.every((w) => isRequestParameterExpr(w.value as AstNode, mod, reqP));
+        origin = fromParameter
+          ? known({ kind: 'reflect-any', from: 'request-parameter' }, spanOf(mod, (echoed[0] as { value: AstNode }).value), 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin')
+          : known({ kind: 'reflect-any' }, spanOf(mod, (echoed[0] ?? acao[0])?.value ?? fn));
+      }
       else origin = known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)) }, span);
     } else if (fixed.length > 0) {
       const f = fixed[fixed.length - 1] as { value: string; span: Span; via?: string };
@@ -839,13 +846,23 @@ function delegateFields(f: JsValue & { t: 'func' }, call: AstNode, mod: JsModule
   if (flow.incomplete) return unknownAll(`options delegate: ${flow.incomplete}`);
   const allowPaths: Path[] = [];
   let chosen: ReturnType<typeof corsFields> | undefined;
+  let echoesOrigin = false;
   for (const e of flow.effects) {
     const optNode = args(e.call)[1];
     if (!optNode) continue;
     const candidates = optionObjectsFor(optNode, f.mod, fn, env, ctx);
     if (!candidates) return unknownAll('options delegate: options computed at runtime');
     for (const c of candidates) {
-      const fields = corsFields(c.value, call, mod, env);
+      // { origin: req.header('Origin') }: cors sends the string it is given, so this is { origin: true } for every
+      // request that has an Origin (one without it gets no CORS headers either way).
+      const prop = c.value.t === 'object' ? c.value.keys.get('origin') : undefined;
+      const echoed = prop?.type === 'Property' ? child(prop, 'value') : undefined;
+      if (c.value.t === 'object' && echoed && ctx.isOrigin(echoed)) echoesOrigin = true;
+      const value =
+        c.value.t === 'object' && echoed && ctx.isOrigin(echoed)
+          ? { ...c.value, props: new Map(c.value.props).set('origin', { t: 'bool' as const, v: true, node: echoed, mod: c.value.mod }) }
+          : c.value;
+      const fields = corsFields(value, call, mod, env);
       if (!fields.origin.known) return unknownAll('options delegate: origin unknown');
       if (fields.origin.value.kind === 'none') continue;
       if (fields.origin.value.kind !== 'reflect-any') {
@@ -861,7 +878,7 @@ function delegateFields(f: JsValue & { t: 'func' }, call: AstNode, mod: JsModule
   if (allowPaths.length === 0) return chosen;
   const set = allowedBy(allowPaths);
   const origin: Valued<OriginPolicy> = set.any
-    ? known({ kind: 'reflect-any' }, span, 'the options delegate enables { origin: true } for every origin')
+    ? known({ kind: 'reflect-any' }, span, echoesOrigin ? "the options delegate sets origin to the request's Origin" : 'the options delegate enables { origin: true } for every origin')
     : known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(f.mod, n)), onRefused: 'no-cors' }, span);
   return { ...chosen, origin };
 }

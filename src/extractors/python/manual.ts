@@ -7,6 +7,7 @@ import {
   known,
   unknown,
   type HeaderWrite,
+  type MatchMode,
   type OriginEntry,
   type OriginPolicy,
   type Span,
@@ -19,10 +20,23 @@ import type { PyNode } from './parser.js';
 import type { PyModule } from './project.js';
 
 export interface ManualWrite extends HeaderWrite {
-  /** The value echoes the request's Origin header. */
-  reflectsOrigin?: boolean;
-  /** The `if` conditions around the write (innermost last). */
-  guards: PyNode[];
+  /** The value echoes the request's Origin header, or a request parameter the requester chooses. */
+  reflectsOrigin?: 'header' | 'parameter';
+  /** The conditions on the path to the write (all hold when it runs). */
+  guards: Guard[];
+}
+
+/**
+ * A condition under which a header write runs: `cond` of an enclosing `if` (negated in its `elif`/`else`
+ * branches), or negated for an earlier `if cond: return ...` of an enclosing block.
+ */
+export interface Guard {
+  cond: PyNode;
+  negated: boolean;
+  /** From an earlier `if cond: return` (not an enclosing `if`). */
+  early?: boolean;
+  /** The local names bound to the request Origin in the function. */
+  originVars: ReadonlySet<string>;
 }
 
 /** Is this expression the request's Origin (`request.headers.get("Origin")`, `request.origin`...)? */
@@ -30,7 +44,19 @@ export function isOriginExpr(mod: PyModule, n: PyNode | undefined, originVars: S
   if (!n) return false;
   const t = mod.text.slice(n.start, n.end).replace(/\s+/g, '');
   if (n.type === 'identifier' && originVars.has(n.text ?? '')) return true;
-  return /^request\.(origin|headers\.get\(["']origin["'](,[^)]*)?\)|headers\[["']origin["']\]|environ\.get\(["']HTTP_ORIGIN["'](,[^)]*)?\)|environ\[["']HTTP_ORIGIN["']\])$/i.test(t);
+  // `origin or ""`: the origin whenever there is one.
+  if (n.type === 'boolean_operator' && (n.op ?? '').trim() === 'or') return isOriginExpr(mod, n.fields.left, originVars);
+  if (n.type === 'parenthesized_expression' && n.children.length === 1) return isOriginExpr(mod, n.children[0], originVars);
+  return /^request\.(origin|headers\.get\(["']origin["'](,[^)]*)?\)|headers\[["']origin["']\]|environ\.get\(["']HTTP_ORIGIN["'](,[^)]*)?\)|environ\[["']HTTP_ORIGIN["']\])$/i.test(t) || isRequesterValue(t);
+}
+
+/**
+ * A value the requester chooses freely, read from the query string or the body (`request.args["o"]`,
+ * `request.args.get("o")`, Starlette's `request.query_params`): written into Access-Control-Allow-Origin, it lets
+ * an attacker name its own origin, exactly like echoing the Origin header.
+ */
+function isRequesterValue(compactText: string): boolean {
+  return /^request\.(args|values|form|query_params)(\[[^\]]+\]|\.get\([^)]*\))$/.test(compactText);
 }
 
 const CORS_HEADER = /^access-control-|^vary$/i;
@@ -41,42 +67,55 @@ export function headerWrites(ev: Evaluator, mod: PyModule, fn: PyNode, scope: Sc
   if (!body) return [];
   const out: ManualWrite[] = [];
   const originVars = new Set<string>();
+  /** Those of them bound to a request parameter (query string, form) rather than the Origin header. */
+  const paramVars = new Set<string>();
   // origin = request.headers.get("Origin")
   walk(body, (n) => {
-    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && isOriginExpr(mod, n.fields.right, originVars)) originVars.add(n.fields.left.text ?? '');
+    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && isOriginExpr(mod, n.fields.right, originVars)) {
+      const right = n.fields.right as PyNode;
+      originVars.add(n.fields.left.text ?? '');
+      if ((right.type === 'identifier' && paramVars.has(right.text ?? '')) || isRequesterValue(mod.text.slice(right.start, right.end).replace(/\s+/g, ''))) paramVars.add(n.fields.left.text ?? '');
+    }
   });
-  const guardsOf = (target: PyNode): PyNode[] => {
-    const guards: PyNode[] = [];
+  const guardsOf = (target: PyNode): Guard[] => {
+    const guards: Guard[] = [];
     const visit = (n: PyNode): boolean => {
       if (n === target) return true;
       if (n.start > target.start || n.end < target.end) return false;
-      for (const c of n.children) {
-        if (visit(c)) {
-          if (n.type === 'if_statement' && n.fields.condition && c !== n.fields.condition) guards.unshift(n.fields.condition);
-          return true;
+      for (let i = 0; i < n.children.length; i++) {
+        const c = n.children[i] as PyNode;
+        if (!visit(c)) continue;
+        if (n.type === 'if_statement') guards.push(...branchGuards(n, c, originVars));
+        else if (n.type === 'block') {
+          // `if origin not in ALLOWED: return response` before the write: it runs only when the test fails.
+          for (const st of n.children.slice(0, i)) if (exitsEarly(st)) guards.push({ cond: st.fields.condition as PyNode, negated: true, early: true, originVars });
         }
+        return true;
       }
       return false;
     };
     visit(body);
     return guards;
   };
-  const valueOf = (v: PyNode | undefined): { value: Valued<string>; reflects: boolean } => {
+  const valueOf = (v: PyNode | undefined): { value: Valued<string>; reflects?: 'header' | 'parameter' } => {
     const span = v ? spanOf(mod, v) : spanOf(mod, fn);
-    if (!v) return { value: unknown('no value', span), reflects: false };
-    if (isOriginExpr(mod, v, originVars)) return { value: unknown('the request Origin', span), reflects: true };
+    if (!v) return { value: unknown('no value', span) };
+    if (isOriginExpr(mod, v, originVars)) {
+      const param = (v.type === 'identifier' && paramVars.has(v.text ?? '')) || isRequesterValue(mod.text.slice(v.start, v.end).replace(/\s+/g, ''));
+      return { value: unknown('the request Origin', span), reflects: param ? 'parameter' : 'header' };
+    }
     const val = ev.eval(v, scope);
-    if (val.t === 'str') return { value: known(val.v, val.span, val.via), reflects: false };
-    if (val.t === 'num') return { value: known(String(val.v), val.span), reflects: false };
+    if (val.t === 'str') return { value: known(val.v, val.span, val.via) };
+    if (val.t === 'num') return { value: known(String(val.v), val.span) };
     if (val.t === 'bool') {
       // Werkzeug str()s values: `True` is sent as "True" (§3.4); Starlette rejects non-str values.
-      if (framework === 'flask') return { value: known(val.v ? 'True' : 'False', val.span, 'a Python bool is sent as str(value)'), reflects: false };
-      return { value: unknown('a bool header value raises in Starlette', val.span), reflects: false };
+      if (framework === 'flask') return { value: known(val.v ? 'True' : 'False', val.span, 'a Python bool is sent as str(value)') };
+      return { value: unknown('a bool header value raises in Starlette', val.span) };
     }
     if (val.t === 'seq' && val.items.every((i) => i.t === 'str')) {
-      return { value: known(val.items.map((i) => (i as { v: string }).v).join(', '), val.span), reflects: false };
+      return { value: known(val.items.map((i) => (i as { v: string }).v).join(', '), val.span) };
     }
-    return { value: unknown(val.t === 'unknown' ? val.reason : `a ${val.t} value`, val.span), reflects: false };
+    return { value: unknown(val.t === 'unknown' ? val.reason : `a ${val.t} value`, val.span) };
   };
   walk(body, (n) => {
     // resp.headers["Name"] = value
@@ -87,7 +126,7 @@ export function headerWrites(ev: Evaluator, mod: PyModule, fn: PyNode, scope: Sc
       const key = ev.eval(sub.fields.subscript, scope);
       if (key.t !== 'str' || !CORS_HEADER.test(key.v)) return;
       const { value, reflects } = valueOf(n.fields.right);
-      out.push({ name: key.v.toLowerCase(), value, op: 'set', statuses: 'all', span: spanOf(mod, n), reflectsOrigin: reflects, guards: guardsOf(n) });
+      out.push({ name: key.v.toLowerCase(), value, op: 'set', statuses: 'all', span: spanOf(mod, n), ...(reflects ? { reflectsOrigin: reflects } : {}), guards: guardsOf(n) });
       return;
     }
     // resp.headers.add("Name", value) / .set / .setdefault / .append (Starlette MutableHeaders.append)
@@ -108,7 +147,7 @@ export function headerWrites(ev: Evaluator, mod: PyModule, fn: PyNode, scope: Sc
             if (k.t !== 'str' || !CORS_HEADER.test(k.v)) continue;
             const { value, reflects } = valueOf(p.fields.value);
             // Werkzeug `update` replaces, `extend` appends (§3.4).
-            out.push({ name: k.v.toLowerCase(), value, op: meth === 'extend' ? 'append' : 'set', statuses: 'all', span: spanOf(mod, p), reflectsOrigin: reflects, guards: guardsOf(n) });
+            out.push({ name: k.v.toLowerCase(), value, op: meth === 'extend' ? 'append' : 'set', statuses: 'all', span: spanOf(mod, p), ...(reflects ? { reflectsOrigin: reflects } : {}), guards: guardsOf(n) });
           }
         }
         return;
@@ -117,7 +156,7 @@ export function headerWrites(ev: Evaluator, mod: PyModule, fn: PyNode, scope: Sc
       if (key?.t !== 'str' || !CORS_HEADER.test(key.v)) return;
       const { value, reflects } = valueOf(a.positional[1]);
       const op = meth === 'add' || meth === 'append' || meth === 'add_header' ? 'append' : 'set';
-      out.push({ name: key.v.toLowerCase(), value, op, statuses: 'all', span: spanOf(mod, n), reflectsOrigin: reflects, guards: guardsOf(n) });
+      out.push({ name: key.v.toLowerCase(), value, op, statuses: 'all', span: spanOf(mod, n), ...(reflects ? { reflectsOrigin: reflects } : {}), guards: guardsOf(n) });
     }
   });
   return out;
@@ -129,42 +168,211 @@ export function manualOrigin(ev: Evaluator, mod: PyModule, scope: Scope, writes:
   if (acao.length === 0) return known({ kind: 'none' }, fallback, 'no Access-Control-Allow-Origin is written');
   const w = acao[acao.length - 1] as ManualWrite;
   if (w.reflectsOrigin) {
-    // A guard `if origin in ALLOWED:` / `if origin == X:` turns reflection into an allow-list.
-    for (const g of [...w.guards].reverse()) {
-      const list = guardAllowList(ev, mod, scope, g);
-      if (list) return list;
+    // Guards on the origin (`if origin in ALLOWED:`, `if origin.endswith(...)`, an earlier `if origin not in
+    // ALLOWED: return`) turn reflection into an allow-list; a guard that only checks an Origin is present does not.
+    const m = conjunction(
+      w.guards.map((g) => {
+        const gm = guardMeaning(ev, mod, scope, g.cond, g.negated, g.originVars);
+        // An early return on something else (`if request.path.startswith("/static"): return resp`) leaves every
+        // origin to the write on the other requests.
+        return g.early && gm.kind === 'other' ? { kind: 'presence' as const } : gm;
+      }),
+    );
+    if (m.kind === 'entries') return known({ kind: 'allow-list', entries: m.entries, unknownEntries: m.unknownEntries }, m.span, m.via);
+    if (m.kind === 'presence') {
+      if (w.reflectsOrigin === 'parameter') return known({ kind: 'reflect-any', from: 'request-parameter' }, w.span, 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin');
+      return known({ kind: 'reflect-any' }, w.span, w.guards.length > 0 ? 'the request Origin is copied into Access-Control-Allow-Origin whenever it is present' : 'the request Origin is copied into Access-Control-Allow-Origin');
     }
-    if (w.guards.length > 0) return unknown('the request Origin is reflected under a condition that is not understood', w.span);
-    return known({ kind: 'reflect-any' }, w.span, 'the request Origin is copied into Access-Control-Allow-Origin');
+    return unknown(m.kind === 'unknown' ? m.reason : 'the request Origin is reflected under a condition that is not understood', w.span);
   }
   if (!w.value.known) return unknown(w.value.reason, w.value.span);
   if (w.value.value === '*') return known({ kind: 'wildcard' }, w.value.span, w.value.via);
   return known({ kind: 'fixed', value: w.value.value }, w.value.span, w.value.via);
 }
 
-function guardAllowList(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode): Valued<OriginPolicy> | undefined {
-  if (cond.type === 'boolean_operator' && (cond.op ?? '').includes('and')) {
-    return guardAllowList(ev, mod, scope, cond.fields.right as PyNode) ?? guardAllowList(ev, mod, scope, cond.fields.left as PyNode);
-  }
-  if (cond.type !== 'comparison_operator') return undefined;
-  const [l, r] = cond.children;
-  const op = (cond.op ?? '').trim();
-  if (!l || !r) return undefined;
-  const haystack = ev.eval(r, scope);
-  const entries: OriginEntry[] = [];
-  const unknownEntries: Span[] = [];
-  if (op === 'in' && haystack.t === 'seq') {
-    for (const i of haystack.items) {
-      if (i.t === 'str') entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span, ...litSpan(i) });
-      else unknownEntries.push(i.span);
+/** The branch conditions that hold in the `if` statement's child `c` (its consequence, an `elif` or the `else`). */
+function branchGuards(n: PyNode, c: PyNode, originVars: ReadonlySet<string>): Guard[] {
+  const cond = n.fields.condition;
+  if (!cond || c === cond) return [];
+  if (c === n.fields.consequence) return [{ cond, negated: false, originVars }];
+  const out: Guard[] = [{ cond, negated: true, originVars }];
+  for (const b of n.children) {
+    if (b.type !== 'elif_clause' || !b.fields.condition) continue;
+    if (b === c) {
+      out.push({ cond: b.fields.condition, negated: false, originVars });
+      break;
     }
-    return known({ kind: 'allow-list', entries, unknownEntries }, haystack.span, haystack.via);
+    out.push({ cond: b.fields.condition, negated: true, originVars });
   }
-  if (op === 'in' && haystack.t === 'str') return known({ kind: 'allow-list', entries: [{ type: 'substring', haystack: haystack.v, span: haystack.span }], unknownEntries }, haystack.span);
-  if (op === '==' && haystack.t === 'str') return known({ kind: 'allow-list', entries: [{ type: 'literal', value: haystack.v, caseInsensitive: false, span: haystack.span }], unknownEntries }, haystack.span);
-  if (haystack.t === 'unknown' && (op === 'in' || op === '==')) return unknown(haystack.reason, haystack.span);
-  void mod;
-  return undefined;
+  return out;
+}
+
+/** `if cond: ... return/raise` with no `elif`/`else`: the statements after it run only when cond is false. */
+function exitsEarly(st: PyNode): boolean {
+  if (st.type !== 'if_statement' || !st.fields.condition) return false;
+  if (st.children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause')) return false;
+  const last = st.fields.consequence?.children.at(-1);
+  return last?.type === 'return_statement' || last?.type === 'raise_statement';
+}
+
+/** What a guard says about the origins a reflecting write accepts. */
+type Meaning =
+  /** Holds for any (present) origin: no restriction. */
+  | { kind: 'presence' }
+  /** Holds only for origins these entries accept. `list`: exact literals, which bound the set on their own. */
+  | { kind: 'entries'; entries: OriginEntry[]; unknownEntries: Span[]; list: boolean; span: Span; via?: string }
+  /** About the origin, but not understood. */
+  | { kind: 'unknown'; reason: string }
+  /** Not about the origin (another condition of the request or the app). */
+  | { kind: 'other' };
+
+function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, negated: boolean, originVars: ReadonlySet<string>, depth = 0): Meaning {
+  if (depth > 12) return { kind: 'unknown', reason: 'condition too deep' };
+  const isOrigin = (n: PyNode | undefined) => isOriginExpr(mod, n, originVars as Set<string>);
+  const recur = (n: PyNode | undefined, neg: boolean): Meaning => (n ? guardMeaning(ev, mod, scope, n, neg, originVars, depth + 1) : { kind: 'unknown', reason: 'condition' });
+  if (cond.type === 'parenthesized_expression' && cond.children.length === 1) return recur(cond.children[0], negated);
+  if (cond.type === 'not_operator') return recur(cond.fields.argument, !negated);
+  if (cond.type === 'boolean_operator') {
+    const op = (cond.op ?? '').trim();
+    const parts = [recur(cond.fields.left, negated), recur(cond.fields.right, negated)];
+    // De Morgan: a negated `and` is an `or` of the negations, and the reverse.
+    return (op === 'and') !== negated ? conjunction(parts) : disjunction(parts);
+  }
+  const mentionsOrigin = () => {
+    let found = false;
+    walk(cond, (n) => {
+      if (!found && isOrigin(n)) found = true;
+      return !found;
+    });
+    return found;
+  };
+  // `if origin:` holds for every request that has an Origin; `if not origin:` only for those without one.
+  if (isOrigin(cond)) return negated ? { kind: 'other' } : { kind: 'presence' };
+  const span = spanOf(mod, cond);
+  if (cond.type === 'comparison_operator' && cond.children.length === 2) {
+    const [l, r] = cond.children as [PyNode, PyNode];
+    let op = (cond.op ?? '').replace(/\s+/g, ' ').trim();
+    if (negated) op = ({ in: 'not in', 'not in': 'in', '==': '!=', '!=': '==', is: 'is not', 'is not': 'is' } as Record<string, string>)[op] ?? `not ${op}`;
+    if (isOrigin(l)) {
+      const v = ev.eval(r, scope);
+      // `origin is not None`, `origin != ""`: only that an Origin is present.
+      if ((op === 'is not' || op === '!=') && (v.t === 'none' || (v.t === 'str' && v.v === ''))) return { kind: 'presence' };
+      // A block list (`origin not in BLOCKED`, `origin != X`) lets every other origin through.
+      if ((op === 'not in' || op === '!=') && v.t !== 'unknown') return { kind: 'presence' };
+      if (op === 'in' && v.t === 'seq') {
+        const entries: OriginEntry[] = [];
+        const unknownEntries: Span[] = [];
+        for (const i of v.items) {
+          if (i.t === 'str') entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span, ...litSpan(i) });
+          else unknownEntries.push(i.span);
+        }
+        return { kind: 'entries', entries, unknownEntries, list: true, span: v.span, ...(v.via ? { via: v.via } : {}) };
+      }
+      if (op === 'in' && v.t === 'dict') {
+        const entries: OriginEntry[] = [];
+        const unknownEntries: Span[] = [];
+        for (const { key } of v.entries) {
+          if (key.t === 'str') entries.push({ type: 'literal', value: key.v, caseInsensitive: false, span: key.span, ...litSpan(key) });
+          else unknownEntries.push(key.span);
+        }
+        return { kind: 'entries', entries, unknownEntries, list: true, span: v.span };
+      }
+      if (op === 'in' && v.t === 'str') return { kind: 'entries', entries: [{ type: 'substring', haystack: v.v, span: v.span }], unknownEntries: [], list: true, span: v.span };
+      if (op === '==' && v.t === 'str') return { kind: 'entries', entries: [{ type: 'literal', value: v.v, caseInsensitive: false, span: v.span, ...litSpan(v) }], unknownEntries: [], list: true, span: v.span };
+      return { kind: 'unknown', reason: v.t === 'unknown' ? v.reason : `origin ${op} a ${v.t} value` };
+    }
+    if (isOrigin(r) && (op === 'in' || op === 'not in')) {
+      // `"example.com" in origin`: a substring test on the origin.
+      const v = ev.eval(l, scope);
+      if (v.t !== 'str') return { kind: 'unknown', reason: v.t === 'unknown' ? v.reason : `a ${v.t} value in origin` };
+      if (op === 'not in') return { kind: 'presence' };
+      return { kind: 'entries', entries: [{ type: 'tests', all: [{ op: 'includes', on: 'origin', value: v.v, caseInsensitive: false, span: v.span }], span }], unknownEntries: [], list: false, span };
+    }
+  }
+  if (cond.type === 'call') {
+    const fn = cond.fields.function;
+    const a = callArgs(cond);
+    // origin.startswith("https://") / origin.endswith((".a.com", ".b.com"))
+    if (fn?.type === 'attribute' && isOrigin(fn.fields.object) && a.positional.length === 1 && a.keywords.size === 0) {
+      const meth = fn.fields.attribute?.text;
+      if (meth === 'startswith' || meth === 'endswith') {
+        // A failed test lets every other origin through.
+        if (negated) return { kind: 'presence' };
+        const v = ev.eval(a.positional[0], scope);
+        const values = v.t === 'str' ? [v] : v.t === 'seq' && v.items.every((i) => i.t === 'str') ? (v.items as Extract<PyVal, { t: 'str' }>[]) : undefined;
+        if (!values) return { kind: 'unknown', reason: v.t === 'unknown' ? v.reason : `origin.${meth}() of a ${v.t} value` };
+        const testOp = meth === 'startswith' ? 'startsWith' : 'endsWith';
+        const entries: OriginEntry[] = values.map((x) => ({ type: 'tests', all: [{ op: testOp, on: 'origin', value: x.v, caseInsensitive: false, span: x.span }], span }));
+        return { kind: 'entries', entries, unknownEntries: [], list: false, span };
+      }
+      return { kind: 'unknown', reason: `origin.${meth ?? '?'}()` };
+    }
+    // re.match(p, origin) / re.search / re.fullmatch, or a compiled pattern's P.match(origin)
+    const modes: Record<string, MatchMode> = { match: 'match', search: 'search', fullmatch: 'fullmatch' };
+    let pattern: PyVal | undefined;
+    let mode: MatchMode | undefined;
+    let flagsNode: PyNode | undefined;
+    if (fn) {
+      const f = ev.eval(fn, scope);
+      const name = f.t === 'ext' ? /^re\.(match|search|fullmatch)$/.exec(f.qname)?.[1] : undefined;
+      if (name && isOrigin(a.positional[1])) {
+        mode = modes[name];
+        pattern = a.positional[0] ? ev.eval(a.positional[0], scope) : undefined;
+        flagsNode = a.positional[2] ?? a.keywords.get('flags')?.fields.value;
+      } else if (fn.type === 'attribute' && isOrigin(a.positional[0]) && a.positional.length === 1) {
+        const meth = fn.fields.attribute?.text ?? '';
+        const obj = ev.eval(fn.fields.object, scope);
+        if (obj.t === 'regex' && meth in modes) {
+          mode = modes[meth];
+          pattern = obj;
+        }
+      }
+    }
+    if (mode) {
+      if (negated) return { kind: 'presence' };
+      if (!pattern || (pattern.t !== 'str' && pattern.t !== 'regex')) return { kind: 'unknown', reason: pattern?.t === 'unknown' ? pattern.reason : 'a regex cors-lint cannot read' };
+      let flags = pattern.t === 'regex' ? pattern.flags : '';
+      if (flagsNode) {
+        if (!/^(re\.)?(I|IGNORECASE)$/.test(mod.text.slice(flagsNode.start, flagsNode.end).trim())) return { kind: 'unknown', reason: 'regex flags' };
+        flags = 'i';
+      }
+      const source = pattern.t === 'regex' ? pattern.pattern : pattern.v;
+      return { kind: 'entries', entries: [{ type: 'regex', pattern: source, flags, flavor: 'python', mode, span: pattern.span, ...litSpan(pattern) }], unknownEntries: [], list: false, span };
+    }
+  }
+  return mentionsOrigin() ? { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' } : { kind: 'other' };
+}
+
+/** All of the meanings hold. */
+function conjunction(ms: Meaning[]): Meaning {
+  const entries = ms.filter((m): m is Extract<Meaning, { kind: 'entries' }> => m.kind === 'entries');
+  // An exact list bounds the accepted set whatever else is required.
+  const list = entries.find((m) => m.list);
+  if (list) return list;
+  if (entries.length === 1) return entries[0] as Meaning;
+  if (entries.length > 1) {
+    // Several string tests on one path combine into one entry (all must hold).
+    if (entries.every((m) => m.entries.length === 1 && m.entries[0]?.type === 'tests')) {
+      const all = entries.flatMap((m) => (m.entries[0] as Extract<OriginEntry, { type: 'tests' }>).all);
+      const first = entries[0] as Extract<Meaning, { kind: 'entries' }>;
+      return { kind: 'entries', entries: [{ type: 'tests', all, span: first.span }], unknownEntries: [], list: false, span: first.span };
+    }
+    return { kind: 'unknown', reason: 'several conditions on the origin' };
+  }
+  const unknownOne = ms.find((m) => m.kind === 'unknown');
+  if (unknownOne) return unknownOne;
+  // Another condition (a method, a setting) on the path: whether it ever holds is not known here.
+  if (ms.some((m) => m.kind === 'other')) return { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' };
+  return { kind: 'presence' };
+}
+
+/** One of the meanings holds. */
+function disjunction(ms: Meaning[]): Meaning {
+  if (ms.some((m) => m.kind === 'unknown' || m.kind === 'other')) return ms.find((m) => m.kind === 'unknown') ?? { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' };
+  if (ms.some((m) => m.kind === 'presence')) return { kind: 'presence' };
+  const entries = ms as Extract<Meaning, { kind: 'entries' }>[];
+  const first = entries[0] as Extract<Meaning, { kind: 'entries' }>;
+  return { kind: 'entries', entries: entries.flatMap((m) => m.entries), unknownEntries: entries.flatMap((m) => m.unknownEntries), list: entries.every((m) => m.list), span: first.span };
 }
 
 export function writeTokens(writes: ManualWrite[], name: string, upper: boolean): Valued<TokenList> | undefined {
