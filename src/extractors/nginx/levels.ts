@@ -278,7 +278,8 @@ export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): v
 
 function buildMap(d: Directive, ctx: BuildContext): MapDef {
   const source = d.args[0] as Arg;
-  const output = (d.args[1] as Arg).value.replace(/^\$\{?|\}$/g, '');
+  // Variable names are case-insensitive in nginx.
+  const output = (d.args[1] as Arg).value.replace(/^\$\{?|\}$/g, '').toLowerCase();
   const def: MapDef = { d, source, output, entries: [], hostnames: false, incomplete: false, envTemplate: isEnvTemplate(ctx, d.file) };
   const strings: MapDef['entries'] = [];
   const regexes: MapDef['entries'] = [];

@@ -123,8 +123,10 @@ export function parseCondition(d: Directive): Condition {
   const parts = args.filter((a) => a.value !== '' || a.quote !== '');
   const v = /^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$/.exec(parts[0]?.value ?? '');
   if (!v) return { d };
-  if (parts.length === 1) return { variable: v[1], d };
-  if (parts.length === 3) return { variable: v[1], op: (parts[1] as Arg).value, value: parts[2], d };
+  // Variable names are case-insensitive in nginx.
+  const variable = (v[1] as string).toLowerCase();
+  if (parts.length === 1) return { variable, d };
+  if (parts.length === 3) return { variable, op: (parts[1] as Arg).value, value: parts[2], d };
   return { d };
 }
 
@@ -188,6 +190,8 @@ export function conditionGuard(c: Condition, ctx: EvalContext, depth = 0): Guard
     if (!c.op) return { t: 'other' };
     const value = c.value as Arg;
     if (value.placeholder) return { t: 'origin', entries: [], unknownSpans: [span], negated: c.op.startsWith('!') };
+    // `if ($http_origin != "")` only asks that an Origin is present, like `if ($http_origin)`.
+    if (c.op === '!=' && value.value === '') return { t: 'other' };
     if (c.op === '=' || c.op === '!=') {
       return { t: 'origin', entries: [{ type: 'literal', value: value.value, caseInsensitive: false, span }], unknownSpans: [], negated: c.op === '!=' };
     }
@@ -324,7 +328,7 @@ export function variableValue(name: string, ctx: EvalContext, at: Directive, dep
   if (depth > 8) return constant({ t: 'unknown', reason: `$${name} is too deeply derived`, span });
   const m = ctx.tree.maps.get(name);
   let value: SymValue | undefined = m ? mapValue(m, ctx, depth, span) : undefined;
-  const isSet = (d: Directive) => d.name === 'set' && (d.args[0]?.value ?? '').replace(/^\$\{?|\}$/g, '') === name && d.args.length >= 2;
+  const isSet = (d: Directive) => d.name === 'set' && (d.args[0]?.value ?? '').replace(/^\$\{?|\}$/g, '').toLowerCase() === name && d.args.length >= 2;
   for (const s of ctx.steps) {
     if (isIfLevel(s)) {
       const sets = s.steps.filter((x): x is Directive => !isIfLevel(x) && isSet(x));

@@ -67,7 +67,8 @@ export function splitVariables(value: string, envTemplate: boolean): { parts: Pa
         } else {
           if (lit) parts.push({ lit });
           lit = '';
-          parts.push({ name: m[1] as string });
+          // nginx variable names are case-insensitive ($HTTP_ORIGIN is $http_origin): kept lower-case.
+          parts.push({ name: (m[1] as string).toLowerCase() });
         }
         if (!(braced && envTemplate)) {
           i += m[0].length;
