@@ -626,7 +626,7 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
   const routes = routeDecorators(ctx.ev, mod, decorated, scope);
   if (routes.length === 0) return;
   const fnScope = scopeAt(ctx.host, mod, [def]);
-  const writes = headerWrites(ctx.ev, mod, def, fnScope, 'flask');
+  const writes = headerWrites(ctx.ev, mod, def, fnScope, 'flask', true);
   if (!writes.some((w) => w.name.startsWith('access-control-'))) return;
   const r0 = routes[0] as (typeof routes)[number];
   const app = appInfo(ctx.ev, r0.receiver, scope, mod);

@@ -62,7 +62,15 @@ function isRequesterValue(compactText: string): boolean {
 const CORS_HEADER = /^access-control-|^vary$/i;
 
 /** Header writes on `<x>.headers` in a function body, evaluated in the function scope. */
-export function headerWrites(ev: Evaluator, mod: PyModule, fn: PyNode, scope: Scope, framework: 'flask' | 'fastapi'): ManualWrite[] {
+export function headerWrites(
+  ev: Evaluator,
+  mod: PyModule,
+  fn: PyNode,
+  scope: Scope,
+  framework: 'flask' | 'fastapi',
+  /** Also read headers given when the response is built (views and route handlers, not hooks or middleware). */
+  responseArgs = false,
+): ManualWrite[] {
   const body = fn.fields.body;
   if (!body) return [];
   const out: ManualWrite[] = [];
@@ -117,7 +125,51 @@ export function headerWrites(ev: Evaluator, mod: PyModule, fn: PyNode, scope: Sc
     }
     return { value: unknown(val.t === 'unknown' ? val.reason : `a ${val.t} value`, val.span) };
   };
+  /** The pairs of a header mapping: a dict literal, a list of 2-tuples, or a local name bound once to one. */
+  const headerPairs = (h: PyNode | undefined, depth = 0): { key: PyNode; value: PyNode | undefined; at: PyNode }[] | undefined => {
+    if (!h) return undefined;
+    if (h.type === 'dictionary') return h.children.filter((p) => p.type === 'pair').map((p) => ({ key: p.fields.key as PyNode, value: p.fields.value, at: p }));
+    if (h.type === 'list' && h.children.every((t) => t.type === 'tuple' && t.children.length === 2)) return h.children.map((t) => ({ key: t.children[0] as PyNode, value: t.children[1], at: t }));
+    if (h.type === 'identifier' && depth === 0) {
+      const defs: PyNode[] = [];
+      walk(body, (x) => {
+        if (x.type === 'assignment' && x.fields.left?.type === 'identifier' && x.fields.left.text === h.text && x.fields.right) defs.push(x.fields.right);
+      });
+      return defs.length === 1 ? headerPairs(defs[0], 1) : undefined;
+    }
+    return undefined;
+  };
+  const addPairs = (pairs: { key: PyNode; value: PyNode | undefined; at: PyNode }[] | undefined, where: PyNode) => {
+    for (const p of pairs ?? []) {
+      const k = ev.eval(p.key, scope);
+      if (k.t !== 'str' || !CORS_HEADER.test(k.v)) continue;
+      const { value, reflects } = valueOf(p.value);
+      out.push({ name: k.v.toLowerCase(), value, op: 'set', statuses: 'all', span: spanOf(mod, p.at), ...(reflects ? { reflectsOrigin: reflects } : {}), guards: guardsOf(where) });
+    }
+  };
   walk(body, (n) => {
+    if (responseArgs) {
+      // Flask: `return body, 200, {"Access-Control-Allow-Origin": "*"}` / `return body, headers`.
+      if (framework === 'flask' && n.type === 'return_statement') {
+        const t = n.children[0];
+        if ((t?.type === 'expression_list' || t?.type === 'tuple') && t.children.length >= 2) addPairs(headerPairs(t.children.at(-1)), n);
+      }
+      // make_response(body, 200, headers), Response(body, status, headers), JSONResponse(content, headers={...})
+      if (n.type === 'call') {
+        const f = n.fields.function;
+        const name = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.fields.attribute?.text : undefined;
+        if (name && /^(make_response|[A-Za-z]*Response)$/.test(name)) {
+          const a = callArgs(n);
+          const kw = a.keywords.get('headers')?.fields.value;
+          if (kw) addPairs(headerPairs(kw), n);
+          else if (name === 'make_response') {
+            const only = a.positional.length === 1 ? a.positional[0] : undefined;
+            const items = only?.type === 'tuple' ? only.children : a.positional;
+            if (items.length >= 2) addPairs(headerPairs(items.at(-1)), n);
+          } else if (a.positional.length >= 3) addPairs(headerPairs(a.positional[2]), n);
+        }
+      }
+    }
     // resp.headers["Name"] = value
     if (n.type === 'assignment' && n.fields.left?.type === 'subscript') {
       const sub = n.fields.left;

@@ -355,7 +355,7 @@ function routeHeaders(ctx: StarletteContext, mod: PyModule, decorated: PyNode, d
   const routes = routeDecorators(ctx.ev, mod, decorated, scope);
   if (routes.length === 0) return;
   const fnScope = scopeAt(ctx.host, mod, [...fns, def]);
-  const writes = headerWrites(ctx.ev, mod, def, fnScope, 'fastapi');
+  const writes = headerWrites(ctx.ev, mod, def, fnScope, 'fastapi', true);
   if (!writes.some((w) => w.name.startsWith('access-control-'))) return;
   const r0 = routes[0] as (typeof routes)[number];
   const app = appRef(ctx, r0.receiver, scope, mod);
