@@ -259,3 +259,39 @@ describe('facts for other layers', () => {
     expect(out.model.policies[0]?.preflight).toMatchObject({ known: true, value: { handled: 'automatic', status: 200 } });
   });
 });
+
+describe('Express version from lock files (cors-semantics §1.4)', () => {
+  const server = head + `app.options('*', cors());\napp.put('/x', cors(), (req, res) => res.json({}));\n`;
+  const invalidStar = async (files: Record<string, string>) => keys((await lintMemory({ 'server.js': server, ...files })).diagnostics).filter((k) => k.includes('invalid-preflight-route'));
+  const pkg = (range: string) => JSON.stringify({ dependencies: { express: range } });
+
+  it('"latest" with no lock file is the current release (5)', async () => {
+    expect(await invalidStar({ 'package.json': pkg('latest') })).toHaveLength(1);
+    expect(await invalidStar({ 'package.json': pkg('*') })).toHaveLength(1);
+  });
+
+  it('a lock file decides: npm (v3 and v1), yarn classic and berry, pnpm', async () => {
+    const npm3 = JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/express': { version: '4.21.2' } } }, null, 2);
+    const npm1 = JSON.stringify({ lockfileVersion: 1, dependencies: { cors: { version: '2.8.5' }, express: { version: '4.17.1', requires: { debug: '2.6.9' }, dependencies: { debug: { version: '2.6.9' } } } } }, null, 2);
+    const yarn1 = '# yarn lockfile v1\n\n\n"express@^4.0.0", express@latest:\n  version "4.18.2"\n  resolved "https://registry.yarnpkg.com/express/-/express-4.18.2.tgz"\n';
+    const berry = '__metadata:\n  version: 6\n\n"express@npm:latest":\n  version: 4.19.2\n  resolution: "express@npm:4.19.2"\n';
+    const pnpm = "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      express:\n        specifier: latest\n        version: 4.21.2\n";
+    for (const lock of [{ 'package-lock.json': npm3 }, { 'package-lock.json': npm1 }, { 'yarn.lock': yarn1 }, { 'yarn.lock': berry }, { 'pnpm-lock.yaml': pnpm }]) {
+      expect(await invalidStar({ 'package.json': pkg('latest'), ...lock }), Object.keys(lock)[0]).toEqual([]);
+    }
+    const npm5 = JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/express': { version: '5.1.0' } } }, null, 2);
+    expect(await invalidStar({ 'package.json': pkg('github:expressjs/express'), 'package-lock.json': npm5 })).toHaveLength(1);
+  });
+
+  it('a workspace package uses its own entry in the root lock file, else the hoisted one', async () => {
+    const lock = JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/express': { version: '5.1.0' }, 'apps/api/node_modules/express': { version: '4.21.2' } } }, null, 2);
+    const files = { 'package-lock.json': lock, 'apps/api/package.json': pkg('latest'), 'apps/api/server.js': server, 'apps/web/package.json': pkg('latest'), 'apps/web/server.js': server };
+    const found = keys((await lintMemory(files)).diagnostics).filter((k) => k.includes('invalid-preflight-route'));
+    expect(found.every((k) => k.includes('apps/web/'))).toBe(true);
+    expect(found).toHaveLength(1);
+  });
+
+  it('no package.json at all stays unknown: nothing is reported', async () => {
+    expect(await invalidStar({})).toEqual([]);
+  });
+});

@@ -215,9 +215,10 @@ function expressVersion(host: ProjectHost, file: string): { version?: string; ma
       const range = m[1] as string;
       const major = /^\s*(?:[\^~]|>=?|=)?\s*v?(\d+)(?:\.|\s*$|\.x)/.exec(range);
       const start = (m.index ?? 0) + (m[0].length - range.length - 1);
+      const known = major && !/\|\|/.test(range) ? Number(major[1]) : (lockedExpressMajor(host, dir, range) ?? distTagMajor(range));
       return {
         version: range,
-        ...(major && !/\|\|/.test(range) ? { major: Number(major[1]) } : {}),
+        ...(known !== undefined ? { major: known } : {}),
         span: { file: p, start, end: start + range.length },
       };
     });
@@ -226,6 +227,54 @@ function expressVersion(host: ProjectHost, file: string): { version?: string; ma
     dir = posix.dirname(dir);
   }
   return {};
+}
+
+/**
+ * The installed Express major of a package whose range is not a version (`latest`, `*`, a git URL), from the
+ * nearest lock file (cors-semantics: "reads the version from the project (package.json, ... lock files)").
+ */
+function lockedExpressMajor(host: ProjectHost, pkgDir: string, range: string): number | undefined {
+  const here = pkgDir === '.' ? '' : pkgDir;
+  for (let dir = here, i = 0; i < 30; i++) {
+    const at = (name: string) => (dir === '' ? name : `${dir}/${name}`);
+    const rel = dir === '' ? here : here.slice(dir.length + 1);
+    const npm = host.readFile(at('package-lock.json'))?.text;
+    if (npm !== undefined) {
+      // lockfileVersion 2/3: the package's own entry, else the hoisted one; version 1: top-level dependencies.
+      const keys = [...(rel ? [`${rel}/node_modules/express`] : []), 'node_modules/express'];
+      for (const k of keys) {
+        const e = new RegExp(`"${k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}"\\s*:\\s*\\{\\s*"version"\\s*:\\s*"(\\d+)\\.`).exec(npm);
+        if (e) return Number(e[1]);
+      }
+      // (Top-level entries of `dependencies` are indented by four spaces; nested ones deeper.)
+      const v1 = /^ {4}"express": \{\s*"version": "(\d+)\./m.exec(npm);
+      return v1 ? Number(v1[1]) : undefined;
+    }
+    const yarn = host.readFile(at('yarn.lock'))?.text;
+    if (yarn !== undefined) {
+      // An entry whose key lists this range: `express@latest:` / `"express@npm:latest":` then `version "5.1.0"`.
+      for (const e of yarn.matchAll(/^(\S[^\n]*):\n((?:[ \t]+[^\n]*\n)+)/gm)) {
+        const names = (e[1] as string).split(/,\s*/).map((x) => x.replace(/^"|"$/g, ''));
+        if (!names.some((x) => x === `express@${range}` || x === `express@npm:${range}`)) continue;
+        const v = /^\s+version:?\s+"?(\d+)\./m.exec(e[2] as string);
+        return v ? Number(v[1]) : undefined;
+      }
+      return undefined;
+    }
+    const pnpm = host.readFile(at('pnpm-lock.yaml'))?.text;
+    if (pnpm !== undefined) {
+      const v = /\n\s+express:\n\s+specifier:[^\n]*\n\s+version:\s*'?(\d+)\./.exec(pnpm);
+      return v ? Number(v[1]) : undefined;
+    }
+    if (dir === '') break;
+    dir = posix.dirname(dir) === '.' ? '' : posix.dirname(dir);
+  }
+  return undefined;
+}
+
+/** `latest` (and `*`, `x`, ``): npm installs the newest release, Express 5 since the dist-tag moved on 2025-03-31. */
+function distTagMajor(range: string): number | undefined {
+  return /^\s*(latest|\*|x|)\s*$/i.test(range) ? 5 : undefined;
 }
 
 /** Express 5 (path-to-regexp 8) rejects an unnamed `*` (cors-semantics §1.4). */
