@@ -276,7 +276,8 @@ describe('Express version from lock files (cors-semantics §1.4)', () => {
     const yarn1 = '# yarn lockfile v1\n\n\n"express@^4.0.0", express@latest:\n  version "4.18.2"\n  resolved "https://registry.yarnpkg.com/express/-/express-4.18.2.tgz"\n';
     const berry = '__metadata:\n  version: 6\n\n"express@npm:latest":\n  version: 4.19.2\n  resolution: "express@npm:4.19.2"\n';
     const pnpm = "lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n      express:\n        specifier: latest\n        version: 4.21.2\n";
-    for (const lock of [{ 'package-lock.json': npm3 }, { 'package-lock.json': npm1 }, { 'yarn.lock': yarn1 }, { 'yarn.lock': berry }, { 'pnpm-lock.yaml': pnpm }]) {
+    const locks: Record<string, string>[] = [{ 'package-lock.json': npm3 }, { 'package-lock.json': npm1 }, { 'yarn.lock': yarn1 }, { 'yarn.lock': berry }, { 'pnpm-lock.yaml': pnpm }];
+    for (const lock of locks) {
       expect(await invalidStar({ 'package.json': pkg('latest'), ...lock }), Object.keys(lock)[0]).toEqual([]);
     }
     const npm5 = JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/express': { version: '5.1.0' } } }, null, 2);
