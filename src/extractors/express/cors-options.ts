@@ -281,6 +281,14 @@ function isReq(node: AstNode, mod: JsModule, reqParam: AstNode | undefined): boo
   return name === 'req' || name === 'request';
 }
 
+/** A part of the request its sender chooses freely: `req.path`, `req.url`, `req.originalUrl`, `req.query`, `req.params`, `req.body`. */
+export function isSenderChosenExpr(node: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {
+  const n = unwrap(node);
+  if (n.type !== 'MemberExpression') return false;
+  const name = memberName(n);
+  return (name === 'path' || name === 'url' || name === 'originalUrl' || name === 'baseUrl' || name === 'query' || name === 'params' || name === 'body') && isReq(child(n, 'object') as AstNode, mod, reqParam);
+}
+
 export function isRequestMethodExpr(node: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {
   const n = unwrap(node);
   return n.type === 'MemberExpression' && memberName(n) === 'method' && isReq(child(n, 'object') as AstNode, mod, reqParam);

@@ -15,7 +15,12 @@ export type Atom =
   | { kind: 'no-origin'; node: AstNode }
   | { kind: 'method'; method: string; node: AstNode }
   | { kind: 'const'; value: boolean; node: AstNode }
-  | { kind: 'unknown'; reason: string; node: AstNode; aboutOrigin: boolean };
+  /**
+   * `finite`: holds for at most a finite set of origins (membership in a list, set or string whose contents are not
+   * all known), so its negation still accepts every other origin. `chosen`: decided by a part of the request the
+   * sender chooses (path, URL, query, body), so some request of the attacker's makes it hold.
+   */
+  | { kind: 'unknown'; reason: string; node: AstNode; aboutOrigin: boolean; finite?: boolean; chosen?: boolean };
 
 export interface Lit {
   atom: Atom;
@@ -45,6 +50,8 @@ export interface FlowContext {
   isMethod(node: AstNode): boolean;
   /** Should this call be recorded as an effect? */
   interesting(call: AstNode): boolean;
+  /** Is this expression a part of the request its sender chooses freely (path, URL, query, body)? */
+  isChosen?(node: AstNode): boolean;
 }
 
 const MAX_PATHS = 96;
@@ -162,6 +169,12 @@ export function condition(node: AstNode, ctx: FlowContext, depth = 0): Cond {
     if (n.operator === '||') return [...l, ...r].slice(0, MAX_PATHS + 1);
   }
   if (n.type === 'UnaryExpression' && n.operator === '!') return not(condition(child(n, 'argument') as AstNode, ctx, depth + 1), n);
+  // const ok = /\.example\.com$/.test(origin); if (ok) ...: the test the constant holds.
+  const name = identName(n);
+  if (name && !ctx.isOrigin(n)) {
+    const b = lookup(ctx.mod, name, n);
+    if (b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !ctx.mod.mutated.has(name)) && mentionsOrigin(b.init, ctx)) return condition(b.init, ctx, depth + 1);
+  }
   const atom = atomOf(n, ctx);
   return atom.cond;
 }
@@ -257,7 +270,24 @@ function atomOf(n: AstNode, ctx: FlowContext): { cond: Cond } {
     const truthy = v.t === 'str' ? v.v !== '' : v.t === 'num' ? v.v !== 0 : false;
     return { cond: lit({ kind: 'const', value: truthy, node: n }) };
   }
-  return { cond: lit({ kind: 'unknown', reason: v.t === 'unknown' ? v.reason : 'runtime condition', node: n, aboutOrigin: mentionsOrigin(n, ctx) }) };
+  const aboutOrigin = mentionsOrigin(n, ctx);
+  // (Not when configuration takes part too: `req.query.debug && process.env.DEBUG`.)
+  const chosen = !aboutOrigin && ctx.isChosen !== undefined && mentions(n, ctx.isChosen) && !mentions(n, (x) => identName(x) === 'process');
+  return { cond: lit({ kind: 'unknown', reason: v.t === 'unknown' ? v.reason : 'runtime condition', node: n, aboutOrigin, ...(chosen ? { chosen } : {}) }) };
+}
+
+/** Whether some sub-expression (outside nested functions) satisfies `is`. */
+function mentions(node: AstNode, is: (n: AstNode) => boolean): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found) return false;
+    if (is(n)) {
+      found = true;
+      return false;
+    }
+    return !isFunction(n) || n === node;
+  });
+  return found;
 }
 
 /**
@@ -291,14 +321,15 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
       const s = originSubject(a0, ctx) as { on: StringTest['on']; ci: boolean };
       const list = ev(obj, ctx);
       if ((mode === 'bool' && (method === 'includes' || method === 'has')) || (mode === 'indexOf' && method === 'indexOf')) {
-        if (list.t === 'unknown') return lit({ kind: 'unknown', reason: list.reason, node: call, aboutOrigin: true });
+        // Membership in an array, set or string: whatever its contents, a finite set of origins.
+        if (list.t === 'unknown') return lit({ kind: 'unknown', reason: list.reason, node: call, aboutOrigin: true, finite: true });
         if (list.t === 'str') {
           // 'https://a.com,https://b.com'.includes(origin): a substring test on a string, not list membership.
           if (method === 'has' || s.on !== 'origin' || s.ci) return lit({ kind: 'unknown', reason: `string.${method}()`, node: call, aboutOrigin: true });
           return lit({ kind: 'entries', entries: [{ type: 'substring', haystack: list.v, span: valueSpan(list) }], node: call });
         }
         const { entries, unknown } = entriesOfList(list);
-        if (unknown !== undefined) return lit({ kind: 'unknown', reason: unknown, node: call, aboutOrigin: true });
+        if (unknown !== undefined) return lit({ kind: 'unknown', reason: unknown, node: call, aboutOrigin: true, finite: true });
         if (s.on !== 'origin' || s.ci) {
           const tests: OriginEntry[] = entries.flatMap((e) =>
             e.type === 'literal' ? [{ type: 'tests' as const, all: [{ op: 'equals' as const, on: s.on, value: e.value, caseInsensitive: s.ci, span: e.span }], span: e.span }] : [],
@@ -555,7 +586,9 @@ export function allowedBy(paths: Path[]): AllowedSet {
     if (!feasible(p)) continue;
     if (p.some((l) => l.atom.kind === 'no-origin' && l.positive)) continue;
     const positives = p.filter((l) => l.positive && l.atom.kind === 'entries').map((l) => l.atom as Atom & { kind: 'entries' });
-    const unknownPos = p.find((l) => l.atom.kind === 'unknown' && (l.positive || l.atom.aboutOrigin));
+    // An unknown condition leaves the path's set unknown, except a negated finite one (every origin outside a
+    // list passes) and one the sender's own request decides (`req.path !== '/'`: the attacker picks the path).
+    const unknownPos = p.find((l) => l.atom.kind === 'unknown' && !l.atom.chosen && (l.positive || (l.atom.aboutOrigin && !l.atom.finite)));
     if (positives.length === 0) {
       if (unknownPos) out.unknown.push(unknownPos.atom.node);
       else out.any = true;

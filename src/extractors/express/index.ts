@@ -25,7 +25,7 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { args, child, children, identName, memberName, rangeOf, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
-import { corsFields, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, tokenList } from './cors-options.js';
+import { corsFields, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, condition, followFunction, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
@@ -359,6 +359,7 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv): ManualAnalysis
     env,
     isOrigin: (n) => isRequestOriginExpr(n, mod, reqP),
     isMethod: (n) => isRequestMethodExpr(n, mod, reqP),
+    isChosen: (n) => isSenderChosenExpr(n, mod, reqP),
     interesting: (call) => {
       const callee = unwrap(child(call, 'callee') as AstNode);
       const m = memberName(callee);
@@ -425,7 +426,14 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
   const acWrites = a.writes.filter((w) => w.name.startsWith('access-control-'));
   if (acWrites.length === 0) return undefined;
   const span = spanOf(mod, fn);
-  const ctx: FlowContext = { mod, env, isOrigin, isMethod: (n) => isRequestMethodExpr(n, mod, reqP), interesting: () => false };
+  const ctx: FlowContext = {
+    mod,
+    env,
+    isOrigin,
+    isMethod: (n) => isRequestMethodExpr(n, mod, reqP),
+    isChosen: (n) => isSenderChosenExpr(n, mod, reqP),
+    interesting: () => false,
+  };
 
   // Origin: reflect under the path conditions, or fixed values.
   const acao = a.writes.filter((w) => w.name === 'access-control-allow-origin');
@@ -887,6 +895,7 @@ function delegateFields(f: JsValue & { t: 'func' }, call: AstNode, mod: JsModule
     env,
     isOrigin: (n) => isRequestOriginExpr(n, f.mod, reqP),
     isMethod: (n) => isRequestMethodExpr(n, f.mod, reqP),
+    isChosen: (n) => isSenderChosenExpr(n, f.mod, reqP),
     interesting: (c) => refersTo(f.mod, unwrap(child(c, 'callee') as AstNode), cbP),
   };
   // Options objects assigned on different paths (`let o; if (ok) o = {origin: true} else o = {origin: false}`) are
