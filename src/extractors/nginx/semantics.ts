@@ -312,6 +312,30 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
     return { guard, atom };
   });
   const dflt: Atom = m.dflt ? single(m.d, m.dflt) : { t: 'lit', v: '', span: mSpan };
+  const only = src.length === 1 && src[0] && 'name' in src[0] ? src[0].name : undefined;
+  const inner = only !== undefined && only !== 'http_origin' ? ctx.tree.maps.get(only) : undefined;
+  if (inner) {
+    // map $http_origin $allowed { ... 1; }  map $allowed $cors { 1 $http_origin; }: the outer map reads the inner
+    // one's value, so each inner case leads to the outer value its result selects.
+    const iv = mapValue(inner, ctx, depth + 1, use);
+    if (dependsOnOrigin(iv)) {
+      if (m.hostnames || m.entries.some((e) => e.kind === 'regex' || e.key.placeholder)) {
+        return constant({ t: 'unknown', reason: `map $${m.output} matches $${only} with patterns`, span: mSpan });
+      }
+      // String keys of a map are compared ignoring case.
+      const select = (a: Atom): Atom | undefined => {
+        if (a.t !== 'lit') return undefined;
+        const hit = m.entries.find((e) => e.pattern.toLowerCase() === a.v.toLowerCase());
+        return hit ? single(m.d, hit.value) : dflt;
+      };
+      const composed = iv.cases.map((c) => ({ guard: c.guard, atom: select(c.atom) }));
+      const d = select(iv.dflt);
+      if (d === undefined || composed.some((c) => c.atom === undefined)) {
+        return constant({ t: 'unknown', reason: `map $${m.output} reads $${only}, whose value is not always a constant`, span: mSpan });
+      }
+      return { cases: composed as SymValue['cases'], dflt: d };
+    }
+  }
   if (!onOrigin && src.some((p) => 'name' in p && p.name === 'http_origin')) {
     return constant({ t: 'unknown', reason: `map $${m.output} keys on more than the Origin`, span: mSpan });
   }
