@@ -342,6 +342,9 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   }
   const ret = returnCode(serving.steps);
   if (ret !== undefined && ret >= 200 && ret < 300) return known({ handled: 'explicit', detail: `return ${ret} answers every method, OPTIONS included`, status: ret }, span);
+  // A location that only redirects or refuses (`return 301 ...`, `deny all;`) serves no API for a preflight to precede.
+  if (ret !== undefined) return unknown(`return ${ret} answers every request here`, span);
+  if (serving.d?.block?.some((x) => x.name === 'deny' && x.args[0]?.value === 'all')) return unknown('deny all refuses every request here', span);
   if (opaque) return unknown('an include that is not in the repository may answer OPTIONS', span);
   const pass = level.pass ?? serving.pass;
   if (pass) return unknown(`proxied to ${pass.args[0]?.value ?? 'an upstream'}, which may answer OPTIONS`, dSpan(pass));
