@@ -168,7 +168,8 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
     if (fn.type === 'attribute' && fn.fields.attribute?.text === 'add_middleware') {
       const cls = args.positional[0] ? ev.eval(args.positional[0], scope) : undefined;
       if (!cls || !isCorsClass(cls)) return;
-      const app = appRef(ctx, fn.fields.object, scope, mod);
+      // The binding of the name at this call (`app = FastAPI()` may be rebound to another app later).
+      const app = appRef(ctx, fn.fields.object, scope, mod, n.start);
       const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
       addPolicy(ctx, mod, scope, n, rest, app, 'add_middleware');
       return;
@@ -524,9 +525,9 @@ function classifyMiddleware(ctx: StarletteContext, cls: PyVal, text: string): Mi
 function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef, form: 'add_middleware' | 'constructor'): ShadowingStep[] {
   const out: ShadowingStep[] = [];
   const { ev, host } = ctx;
-  const sameApp = (expr: PyNode | undefined, s: Scope) => {
+  const sameApp = (expr: PyNode | undefined, s: Scope, at: number) => {
     if (!expr) return false;
-    const r = appRef(ctx, expr, s, mod);
+    const r = appRef(ctx, expr, s, mod, at);
     return r.id === app.id;
   };
   walk(mod.root, (n, fns) => {
@@ -535,7 +536,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
     if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'add_middleware') {
       if (form === 'add_middleware' && n.start <= corsCall.start) return;
       const s = scopeAt(host, mod, fns);
-      if (!sameApp(n.fields.function.fields.object, s)) return;
+      if (!sameApp(n.fields.function.fields.object, s, n.start)) return;
       const a = callArgs(n).positional[0];
       if (!a) return;
       const cls = ev.eval(a, s);
@@ -554,7 +555,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
         if (c?.type !== 'call' || c.fields.function?.type !== 'attribute' || c.fields.function.fields.attribute?.text !== 'middleware') continue;
         if (form === 'add_middleware' && n.start <= corsCall.start) continue;
         const s = scopeAt(host, mod, fns);
-        if (!sameApp(c.fields.function.fields.object, s)) continue;
+        if (!sameApp(c.fields.function.fields.object, s, n.start)) continue;
         const why = shortCircuitFunction(mod, def);
         const name = def.fields.name?.text ?? 'middleware';
         if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, d), label: name, effect: `is an HTTP middleware registered after CORSMiddleware, so it runs outside it: when ${why}, that response (a preflight's too) has no CORS headers (§2.3)` });
