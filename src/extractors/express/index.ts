@@ -748,6 +748,9 @@ function buildPolicies(
     return undefined;
   };
 
+  // app.use(cors(...)) layers that add Vary: Origin to every response they see (any origin option but '*').
+  const varyLayers: Layer[] = [];
+
   layers.forEach((l, index) => {
     const isCors = l.handler.t === 'ext' && l.handler.name === 'cors()';
     // `app.all('*', (req, res, next) => ...)` runs for every request like app.use (the classic tutorial shape).
@@ -812,6 +815,9 @@ function buildPolicies(
           ? known({ handled: 'explicit', span: other, detail: 'an OPTIONS route answers the preflight' }, span)
           : known({ handled: 'missing', detail: `OPTIONS ${l.path ?? '/'} reaches the router's automatic OPTIONS answer (200, Allow header, no CORS headers)` }, span);
       }
+      // (An origin callback that refuses skips cors altogether: those responses get no Vary, §1.2.)
+      const o = fields.origin.known ? fields.origin.value : undefined;
+      if (l.reg.method === 'use' && o && (o.kind === 'reflect-any' || o.kind === 'fixed' || (o.kind === 'allow-list' && o.onRefused !== 'no-cors'))) varyLayers.push(l);
       policies.push({
         id: nextId(),
         kind: 'express',
@@ -841,6 +847,9 @@ function buildPolicies(
       const analysis = analyzeManual(l.handler.fn, l.handler.mod, env);
       const base = manualPolicy(analysis, l.handler.fn, l.handler.mod, env);
       if (!base) return;
+      // An earlier app.use(cors({ origin: [...] })) has already added Vary: Origin to the response (§1.2).
+      const varyBy = varyLayers.find((v) => useCovers(v.prefix, l.path ?? l.prefix));
+      if (varyBy && base.varyOrigin.known && !base.varyOrigin.value) base.varyOrigin = known(true, spanOf(varyBy.reg.mod, varyBy.reg.call), 'an earlier cors() middleware adds Vary: Origin');
       builder.modules.add(l.handler.mod);
       let preflight: Valued<PreflightHandling>;
       if (analysis.endsOnOptions) preflight = known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself' }, base.span);
