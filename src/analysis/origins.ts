@@ -133,6 +133,7 @@ const COMMON_TLDS = ['net', 'com', 'org', 'io', 'dev', 'app', 'co', 'me', 'ai', 
 
 const LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
 const PORT = '(?::[1-9][0-9]{0,4})?';
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const LOOPBACK_HOST = `(?:[a-z0-9-]+\\.)*localhost|127(?:\\.[0-9]{1,3}){3}|\\[::1\\]`;
 const PRIVATE_HOST = `10(?:\\.[0-9]{1,3}){3}|192\\.168(?:\\.[0-9]{1,3}){2}|172\\.(?:1[6-9]|2[0-9]|3[01])(?:\\.[0-9]{1,3}){2}|0\\.0\\.0\\.0`;
 
@@ -179,7 +180,8 @@ export class Queries {
   /** Attacker-ownable web origins (a host under a real TLD, or an IPv4 address) that are not loopback or private. */
   private web(): DFA {
     return remember(webCache, `${this.maxCharacter}|${this.tlds.join(',')}`, () => {
-      const web = dfaOf(`^https?:\\/\\/(?:(?:${LABEL}\\.)+(?:${alt(this.tlds)})|[0-9]{1,3}(?:\\.[0-9]{1,3}){3})${PORT}$`, this.maxCharacter);
+      // IPv4 hosts as browsers serialize them: decimal octets without leading zeros (`0.127.0.00` is never sent).
+      const web = dfaOf(`^https?:\\/\\/(?:(?:${LABEL}\\.)+(?:${alt(this.tlds)})|${OCTET}(?:\\.${OCTET}){3})${PORT}$`, this.maxCharacter);
       const local = dfaOf(`^https?:\\/\\/(?:${LOOPBACK_HOST}|${PRIVATE_HOST})(?::[0-9]+)?$`, this.maxCharacter);
       local.complement();
       const d = refa().DFA.fromIntersection(web, local);
