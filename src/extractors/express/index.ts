@@ -141,7 +141,15 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
         continue;
       }
       if (lower !== 'use' && !ROUTE_METHODS.has(lower)) continue;
-      const obj = unwrap(child(callee, 'object') as AstNode);
+      let obj = unwrap(child(callee, 'object') as AstNode);
+      // app.use(express.json()).use(cors()): use() and the route methods return the app.
+      for (let i = 0; i < 50 && obj.type === 'CallExpression'; i++) {
+        const c = unwrap(child(obj, 'callee') as AstNode);
+        const m = c.type === 'MemberExpression' ? memberName(c)?.toLowerCase() : undefined;
+        if (!m || (m !== 'use' && !ROUTE_METHODS.has(m))) break;
+        if (m !== 'use' && routeChainBase(obj)) break; // app.route('/x').get(...) chains are handled below
+        obj = unwrap(child(c, 'object') as AstNode);
+      }
       const a = args(n);
       // app.route('/x').get(...).put(...)
       const routeBase = routeChainBase(obj);
