@@ -24,7 +24,7 @@ const WORK = path.join(HERE, '.work');
 const CLI = path.join(REPO, 'bin', 'cors-lint.js');
 const ESLINT = path.join(REPO, 'node_modules', 'eslint', 'bin', 'eslint.js');
 /** The union of the extractors' prefilters (express, python: /cors|access-control-/i; nginx: add_header, ...). */
-const PATTERN = 'cors|access-control|add_header|more_set_headers|include[[:space:]]';
+const PATTERN = 'cors|access-control|add_header|more_set_headers|include[[:space:]]|express[[:space:]]*\\([[:space:]]*\\)|after_(app_)?request\\([[:space:]]*[A-Za-z_]';
 
 const { values: opt } = parseArgs({
   options: {

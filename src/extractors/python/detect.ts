@@ -1,6 +1,8 @@
 /** Which files the Python extractor (FastAPI/Starlette, Flask) takes, decided without loading it. */
 
-const PREFILTER = /cors|access-control-/i;
+// Files that mention CORS, and files that register an after_request hook defined elsewhere
+// (`app.after_request(add_cors_headers)`): the hook's headers belong to that file's app.
+const PREFILTER = /cors|access-control-|after_(?:app_)?request\(\s*[A-Za-z_]/i;
 
 export function acceptsPython(path: string): boolean {
   return path.endsWith('.py');

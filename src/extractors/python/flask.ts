@@ -82,7 +82,7 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
   const { host, ev } = ctx;
   const extensionCalls: { call: PyNode; scope: Scope }[] = [];
   const initAppCalls: { call: PyNode; scope: Scope; ext: Extract<PyVal, { t: 'call' }> }[] = [];
-  const hooks: { deco: PyNode; def: PyNode; scope: Scope; receiver: PyNode | undefined }[] = [];
+  const hooks: { deco: PyNode; def: PyNode; scope: Scope; receiver: PyNode | undefined; defMod?: PyModule }[] = [];
   walk(mod.root, (n, fns) => {
     if (n.type === 'call') {
       const fn = n.fields.function;
@@ -134,7 +134,8 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
     if (arg?.type !== 'identifier') return;
     const scope = scopeAt(host, mod, fns);
     const fn = ev.eval(arg, scope);
-    if (fn.t === 'func' && fn.mod.path === mod.path) hooks.push({ deco: n, def: fn.node, scope, receiver: n.fields.function.fields.object });
+    // The hook may be defined in another module (`from hooks import add_cors; app.after_request(add_cors)`).
+    if (fn.t === 'func') hooks.push({ deco: n, def: fn.node, scope, receiver: n.fields.function.fields.object, ...(fn.mod.path !== mod.path ? { defMod: fn.mod } : {}) });
   });
   for (const h of hooks) manualHook(ctx, mod, h, corsPolicies);
 }
@@ -540,21 +541,23 @@ function crossOrigin(ctx: FlaskContext, mod: PyModule, scope: Scope, decorated: 
 function manualHook(
   ctx: FlaskContext,
   mod: PyModule,
-  h: { deco: PyNode; def: PyNode; scope: Scope; receiver: PyNode | undefined },
+  h: { deco: PyNode; def: PyNode; scope: Scope; receiver: PyNode | undefined; defMod?: PyModule },
   corsPolicies: { policy: CorsPolicy; call: PyNode; app: AppInfo; fnStart: number }[],
 ): void {
   const { ev } = ctx;
-  const fnScope = scopeAt(ctx.host, mod, [h.def]);
-  const writes = headerWrites(ev, mod, h.def, fnScope, 'flask');
+  // The function's own module (for its body) and the registering one (for the app).
+  const defMod = h.defMod ?? mod;
+  const fnScope = scopeAt(ctx.host, defMod, [h.def]);
+  const writes = headerWrites(ev, defMod, h.def, fnScope, 'flask');
   if (writes.length === 0) return;
   const app = appInfo(ev, h.receiver, h.scope, mod);
-  const span = spanOf(mod, h.def);
+  const span = spanOf(defMod, h.def);
   const hookSpan = spanOf(mod, h.deco);
-  const origin = manualOrigin(ev, mod, fnScope, writes, hookSpan);
+  const origin = manualOrigin(ev, defMod, fnScope, writes, hookSpan);
   const has = (name: string) => writes.some((w) => w.name === name);
   const vary = writes.filter((w) => w.name === 'vary');
   const policy: CorsPolicy = {
-    id: `${mod.path}#${h.def.start}`,
+    id: `${defMod.path}#${h.def.start}`,
     kind: 'flask',
     mechanism: 'flask-manual',
     layer: 'app',
