@@ -24,7 +24,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { args, child, children, identName, memberName, rangeOf, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
+import { args, child, children, identName, isFunction, memberName, rangeOf, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, condition, followFunction, type Effect, type FlowContext, type Path } from './flow.js';
@@ -105,12 +105,18 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
       const callee = unwrap(child(n, 'callee') as AstNode);
       // Plain Node servers: http.createServer((req, res) => ...) handles every request itself.
       const cpath = calleePathOf(callee);
-      if (cpath && cpath[cpath.length - 1] === 'createServer') {
+      // Firebase HTTPS functions (`functions.https.onRequest((req, res) => ...)`) are request handlers too.
+      const last = cpath?.[cpath.length - 1];
+      if (cpath && (last === 'createServer' || (last === 'onRequest' && cpath.length > 1 && cpath[cpath.length - 2] === 'https'))) {
         const a = args(n);
         const handler = a[a.length - 1];
-        if (handler && (unwrap(handler).type === 'ArrowFunctionExpression' || unwrap(handler).type === 'FunctionExpression' || evaluate(handler, mod, env).t === 'func')) {
+        const hv = handler ? evaluate(handler, mod, env) : undefined;
+        if (handler && hv?.t === 'func') {
           const key = `${mod.path}:${rangeOf(n)[0]}`;
-          scan.byReceiver.set(key, { reg: [{ method: 'use', path: undefined, pathNode: undefined, handlers: [handler], call: n, mod, server: true }], kind: 'app', node: n, name: 'server' });
+          const reg: Registration[] = [{ method: 'use', path: undefined, pathNode: undefined, handlers: [handler], call: n, mod, server: true }];
+          // `cors(req, res, () => ...)` called by the handler: the cors middleware runs first, for every request.
+          for (const c of corsInvocations(hv.fn, hv.mod, env)) reg.push({ method: 'use', path: undefined, pathNode: undefined, handlers: [c.callee], call: c.call, mod: hv.mod });
+          scan.byReceiver.set(key, { reg, kind: 'app', node: n, name: last === 'onRequest' ? 'function' : 'server' });
         }
         continue;
       }
@@ -167,6 +173,22 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
     for (const e of scan.byReceiver.values()) e.reg.sort((x, y) => rangeOf(x.call)[0] - rangeOf(y.call)[0] || rangeOf(x.call)[1] - rangeOf(y.call)[1]);
     return scan;
   });
+}
+
+/** Calls of a cors middleware made by a request handler itself: `cors(req, res, next)`, not inside nested functions. */
+function corsInvocations(fn: AstNode, mod: JsModule, env: EvalEnv): { call: AstNode; callee: AstNode }[] {
+  const out: { call: AstNode; callee: AstNode }[] = [];
+  const body = child(fn, 'body');
+  if (!body) return out;
+  walk(body, (x) => {
+    if (isFunction(x) && x !== body) return false;
+    if (x.type !== 'CallExpression' || args(x).length < 2) return true;
+    const callee = unwrap(child(x, 'callee') as AstNode);
+    const v = evaluate(callee, mod, env);
+    if (v.t === 'ext' && v.name === 'cors()') out.push({ call: x, callee });
+    return true;
+  });
+  return out;
 }
 
 function routeChainBase(obj: AstNode): { recv: AstNode; pathNode: AstNode | undefined } | undefined {
