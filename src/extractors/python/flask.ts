@@ -365,7 +365,7 @@ function buildPolicy(ctx: FlaskContext, mod: PyModule, opts: Options, callSpan: 
 
   const credentials = boolOpt('supports_credentials', false);
   const sendWildcard = boolOpt('send_wildcard', false);
-  const origin = originOf(get('origins'), opaqueUnknown('origins'), sendWildcard, callSpan);
+  const origin = originOf(get('origins'), opaqueUnknown('origins'), sendWildcard, callSpan, credentials);
 
   // methods: upper-cased and joined (§3.2)
   let allowMethods: Valued<TokenList>;
@@ -458,10 +458,14 @@ function literalOrValueSpan(mod: PyModule, o: Opt): Span {
   return o.v.span;
 }
 
-function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWildcard: Valued<boolean>, callSpan: Span): Valued<OriginPolicy> {
+function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWildcard: Valued<boolean>, callSpan: Span, credentials?: Valued<boolean>): Valued<OriginPolicy> {
+  // With supports_credentials=True, send_wildcard=True raises ValueError (§3.3): a '*' that works reflects, whatever
+  // configuration that cannot be read says about send_wildcard.
+  const wildcardFails = !sendWildcard.known && credentials?.known === true && credentials.value;
   if (!o) {
     if (opaque) return opaque;
     // Default origins='*' → '.*' → every Origin is reflected (§3.3), unless send_wildcard.
+    if (wildcardFails) return known({ kind: 'reflect-any' }, callSpan, "flask-cors default origins='*' reflects the request Origin (send_wildcard=True would raise with supports_credentials=True) (§3.3)");
     if (!sendWildcard.known) return unknown(sendWildcard.reason, sendWildcard.span);
     return sendWildcard.value
       ? known({ kind: 'wildcard' }, callSpan, "flask-cors default origins='*' with send_wildcard=True")
@@ -485,8 +489,9 @@ function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWil
     } else unknownEntries.push(i.span);
   }
   if (star) {
-    if (!sendWildcard.known) return unknown(sendWildcard.reason, sendWildcard.span);
     const via = star.via ? `; ${star.via}` : '';
+    if (wildcardFails) return known({ kind: 'reflect-any' }, star.span, `flask-cors origins='*' reflects the request Origin (send_wildcard=True would raise with supports_credentials=True) (§3.3)${via}`);
+    if (!sendWildcard.known) return unknown(sendWildcard.reason, sendWildcard.span);
     return sendWildcard.value
       ? known({ kind: 'wildcard' }, star.span, `origins='*' with send_wildcard=True${via}`)
       : known({ kind: 'reflect-any' }, star.span, `flask-cors origins='*' reflects the request Origin (§3.3)${via}`);
