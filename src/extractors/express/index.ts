@@ -906,6 +906,21 @@ function buildPolicies(
       });
     }
   });
+  // app.use((req, res, next) => { res.header('Access-Control-Allow-Credentials', 'true'); next() }) with
+  // app.use(cors()): cors sends `*` and leaves the credentials header, so credentialed requests fail (§1.2).
+  for (const c of policies) {
+    if (c.mechanism !== 'cors-package' || c.scope.level !== 'app' || !c.origin.known || c.origin.value.kind !== 'wildcard') continue;
+    if (!c.credentials.known || c.credentials.value) continue;
+    const m = policies.find(
+      (p) =>
+        p.mechanism === 'express-manual' &&
+        p.scope.level === 'app' &&
+        p.credentials.known &&
+        p.credentials.value &&
+        !p.headerWrites.some((w) => w.name === 'access-control-allow-origin'),
+    );
+    if (m) c.credentials = known(true, m.credentials.span, 'Access-Control-Allow-Credentials: true is set by a hand-written middleware');
+  }
   return policies;
 }
 
