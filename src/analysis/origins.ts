@@ -131,6 +131,12 @@ export function entryMatches(entry: OriginEntry, origin: string): boolean | unde
 /** TLDs the counterexample search may put at the end of an attacker host (plus those of the intended hosts). */
 const COMMON_TLDS = ['net', 'com', 'org', 'io', 'dev', 'app', 'co', 'me', 'ai', 'xyz', 'info', 'biz', 'us', 'uk', 'de', 'fr', 'nl', 'eu', 'jp', 'cn', 'ru', 'br', 'in', 'au', 'ca', 'site', 'online', 'tech', 'cloud', 'page', 'sh', 'gg', 'tv', 'so', 'to', 'ly', 'cc', 'ws', 'es', 'it', 'pl', 'ch', 'se', 'no', 'fi', 'dk', 'be', 'at', 'cz', 'kr', 'tw', 'hk', 'sg', 'nz', 'za', 'mx', 'ar', 'cl', 'id', 'vn', 'th', 'my', 'ph', 'tr', 'ir', 'ua', 'gr', 'pt', 'ro', 'hu', 'ie', 'il'];
 
+/**
+ * Top-level domains preloaded as HSTS-only in Chromium, Firefox and Safari (the whole TLD, by its registry: Google
+ * Registry's and a few others), so `http://<anything>.<tld>` is never an origin a browser sends.
+ */
+const HSTS_PRELOADED_TLDS: ReadonlySet<string> = new Set(['app', 'dev', 'page', 'new', 'day', 'foo', 'ing', 'meme', 'mov', 'zip', 'phd', 'prof', 'esq', 'nexus', 'rsvp', 'channel', 'dad', 'boo', 'gle', 'google', 'youtube']);
+
 const LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
 const PORT = '(?::[1-9][0-9]{0,4})?';
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
@@ -227,8 +233,9 @@ export class Queries {
 
   /** The intended non-loopback hosts, whose plain-http origins are reported. */
   private insecureDomains(): string[] {
-    // Loopback is exempt: it never leaves the machine.
-    return this.domains.filter((d) => !/^127\.|(?:^|\.)localhost$/.test(d));
+    // Loopback is exempt: it never leaves the machine. So are hosts under a TLD on the browsers' HSTS preload list
+    // (.app, .dev, ...): a browser upgrades them to https before any request, so no page has such an http origin.
+    return this.domains.filter((d) => !/^127\.|(?:^|\.)localhost$/.test(d) && !HSTS_PRELOADED_TLDS.has(d.slice(d.lastIndexOf('.') + 1)));
   }
 
   /** The regex of plain-http origins of the intended non-loopback hosts; undefined when there are none. */
