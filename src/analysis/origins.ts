@@ -222,6 +222,10 @@ export class Queries {
     if (!this.suffixes.length) return undefined;
     this.suffixD ??= dfaOf(`^https?:\\/\\/(?:[a-z0-9-]+\\.)+(?:${alt(this.suffixes)})(?::[0-9]+)?$`, this.maxCharacter);
     const parts = [lang, this.suffixD, this.web()];
+    // Under an HSTS-preloaded TLD (vercel.app, pages.dev) a browser only ever sends the https origin.
+    if (this.suffixes.every((x) => HSTS_PRELOADED_TLDS.has(x.slice(x.lastIndexOf('.') + 1)))) {
+      parts.push(remember(webCache, `${this.maxCharacter}|https`, () => dfaOf('^https:\\/\\/[^/]*$', this.maxCharacter)));
+    }
     if (this.domains.length) parts.push(this.notIntended());
     // A named suffix is itself trusted; it can lie under another named suffix only when there are several.
     if (this.suffixes.length > 1) {
