@@ -896,7 +896,8 @@ function buildPolicies(
         scope,
         appId: app.id,
         preflight,
-        errorCoverage: isUse
+        // An OPTIONS route only answers preflights, which have no error responses of their own to cover.
+        errorCoverage: isUse || l.reg.method === 'options'
           ? known({ covers: 'all' }, base.span)
           : known(
               { covers: 'not-unhandled', detail: 'the headers are set inside a route handler, so responses produced before it (404s, body-parser and auth errors) carry none' },
