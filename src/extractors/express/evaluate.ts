@@ -208,7 +208,8 @@ export function memberOf(v: JsValue, step: string | number, node: AstNode, mod: 
 
 /** Whether a value is an environment variable read (`process.env.X`). */
 export function envName(v: JsValue): string | undefined {
-  return v.t === 'ext' && v.name.startsWith('env:') ? v.name.slice(4) : undefined;
+  // `process.env.X?.split(',')` derives from $X: the variable is what can be unset.
+  return v.t === 'ext' && v.name.startsWith('env:') ? v.name.slice(4).split('.')[0] : undefined;
 }
 
 function truthiness(v: JsValue): boolean | undefined {
@@ -381,6 +382,12 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
     }
     case 'ConditionalExpression': {
       const test = evaluate(child(n, 'test') as AstNode, mod, e);
+      const testEnv = envName(test);
+      if (testEnv !== undefined) {
+        // `process.env.X ? process.env.X.split(',') : '*'`: known to be the alternate when the variable is unset.
+        const alt = evaluate(child(n, 'alternate') as AstNode, mod, e);
+        return alt.t === 'unknown' ? alt : withVia(alt, `the default when $${testEnv} is unset`);
+      }
       const t = truthiness(test);
       if (t === undefined) return unknownValue(n, mod, 'depends on a runtime condition');
       return evaluate(child(n, t ? 'consequent' : 'alternate') as AstNode, mod, e);

@@ -123,6 +123,20 @@ function urlPartOfOrigin(node: AstNode, ctx: FlowContext): 'hostname' | 'host' |
   return undefined;
 }
 
+/** `const { hostname } = new URL(origin)`: the destructured part of the parsed origin. */
+function destructuredUrlPart(u: AstNode, ctx: FlowContext): 'hostname' | 'host' | 'origin' | undefined {
+  const name = identName(u);
+  if (!name) return undefined;
+  const b = lookup(ctx.mod, name, u);
+  if (b?.kind !== 'var' || !b.init || b.path.length !== 1 || (b.declKind !== 'const' && ctx.mod.mutated.has(name))) return undefined;
+  const part = b.path[0];
+  if (part !== 'hostname' && part !== 'host' && part !== 'origin') return undefined;
+  const init = unwrap(b.init);
+  if (init.type !== 'NewExpression' || identName(child(init, 'callee')) !== 'URL') return undefined;
+  const a0 = args(init)[0];
+  return a0 && ctx.isOrigin(a0) ? part : undefined;
+}
+
 function stringTest(op: StringTest['op'], on: StringTest['on'], v: JsValue, caseInsensitive: boolean, node: AstNode, ctx: FlowContext): Atom {
   if (v.t !== 'str') return { kind: 'unknown', reason: v.t === 'unknown' ? v.reason : 'non-string test', node, aboutOrigin: true };
   const span = spanOf(ctx.mod, node);
@@ -133,7 +147,7 @@ function stringTest(op: StringTest['op'], on: StringTest['on'], v: JsValue, case
 function originSubject(node: AstNode, ctx: FlowContext): { on: StringTest['on']; ci: boolean } | undefined {
   const u = unwrap(node);
   if (ctx.isOrigin(u)) return { on: 'origin', ci: false };
-  const part = urlPartOfOrigin(u, ctx);
+  const part = urlPartOfOrigin(u, ctx) ?? destructuredUrlPart(u, ctx);
   if (part) return { on: part === 'origin' ? 'origin' : part, ci: false };
   if (u.type === 'CallExpression') {
     const c = unwrap(child(u, 'callee') as AstNode);

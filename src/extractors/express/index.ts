@@ -474,7 +474,14 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
     const reflectPaths: Path[] = [];
     const fixed: { value: string; span: Span; via?: string }[] = [];
     let unknownReason: { reason: string; span: Span } | undefined;
+    // A write under `if (req.method === 'OPTIONS')` reaches preflight responses only, never the responses scripts read.
+    const preflightOnly = (p: Path) => p.some((l) => l.atom.kind === 'method' && l.positive && l.atom.method === 'OPTIONS');
+    let onlyOnPreflight = 0;
     for (const w of acao) {
+      if (preflightOnly(w.path)) {
+        onlyOnPreflight++;
+        continue;
+      }
       const vn = w.value ? unwrap(w.value) : undefined;
       if (!vn) continue;
       const branches: { node: AstNode; path: Path }[] = [];
@@ -496,7 +503,9 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
       }
     }
     const set = allowedBy(reflectPaths);
-    if (unknownReason && !set.any) origin = unknown(unknownReason.reason, unknownReason.span);
+    if (onlyOnPreflight > 0 && reflectPaths.length === 0 && fixed.length === 0 && !unknownReason) {
+      origin = unknown('Access-Control-Allow-Origin is set on preflight (OPTIONS) responses only', span);
+    } else if (unknownReason && !set.any) origin = unknown(unknownReason.reason, unknownReason.span);
     else if (reflectPaths.length > 0) {
       if (set.any) {
         const echoed = acao.filter((w) => w.value && isOrigin(unwrap(w.value)));
