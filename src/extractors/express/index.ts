@@ -738,7 +738,16 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
   };
   // Apps first; routers only when no app of the candidates mounts them.
   for (const g of groups.values()) if (g.kind !== 'router') build(g);
+  const appsBefore = result.policies.length;
+  // An app-wide app.use(cors()) answers every preflight of the app, and a router whose mount was not followed
+  // (`app.use('/api', makeRouter(db))`) may sit below it: its preflights are then not known to fail.
+  const answeringCors = result.policies.find((p) => p.mechanism === 'cors-package' && p.scope.level === 'app' && p.preflight.known && p.preflight.value.handled === 'automatic');
   for (const g of groups.values()) if (g.kind === 'router' && !mountedRouters.has(g.key)) build(g);
+  if (answeringCors) {
+    for (const p of result.policies.slice(appsBefore)) {
+      if (p.preflight.known && p.preflight.value.handled === 'missing') p.preflight = unknown(`the router may be mounted below app.use(cors()), which answers preflights`, answeringCors.span);
+    }
+  }
 }
 
 function buildPolicies(
