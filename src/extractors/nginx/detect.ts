@@ -14,6 +14,8 @@ const SITES_DIR = /(^|\/)sites-(available|enabled)\//i;
 const TEMPLATE_EXT = /\.(template|tpl|tmpl|j2|jinja2?|erb|gotmpl)$/i;
 const CONF_LIKE_EXT = /\.(conf|nginx|nginxconf|vhost|inc|site|locations?)$/i;
 const YAML_EXT = /\.ya?ml$/i;
+/** A file named after the site it serves (`vhost.d/api.example.io`, `nginx/web.staging.app`, nginx-proxy's convention). */
+const DOMAIN_NAME = /^(?:[a-z0-9-]+\.)+[a-z]{2,24}$/i;
 const NEVER = /\.(js|mjs|cjs|ts|tsx|jsx|py|rb|go|rs|java|kt|php|md|markdown|rst|txt|json|toml|ini|cfg|html?|css|scss|lock|sh|bash|ps1|bat|xml|svg|png|jpe?g|gif|ico|gz|zip|tar|pem|crt|key|csv|log)$/i;
 
 /** Content that nginx would reject and other formats use. */
@@ -60,6 +62,7 @@ export function acceptsNginx(path: string, head: string): boolean {
   if (/^nginx.*\.conf$/i.test(plainBase) || /\.nginx(\.conf)?$/i.test(plainBase)) return !FOREIGN.test(head) || NGINX_SHAPE.test(head);
   if (SITES_DIR.test(path) && !base.startsWith('.')) return !FOREIGN.test(head);
   if (CONF_LIKE_EXT.test(plainBase) && NGINX_DIR.test(path)) return !FOREIGN.test(head) || NGINX_SHAPE.test(head);
+  if (NGINX_DIR.test(path) && DOMAIN_NAME.test(plainBase)) return STRONG_SHAPE.test(head) && !FOREIGN.test(head);
   // Elsewhere, only a block header or add_header at the start of a line counts (a Dockerfile that echoes a
   // server block, or a README-like file, does not).
   if (NOT_NGINX_NAMES.test(plainBase)) return false;
@@ -77,6 +80,7 @@ export function mayAcceptNginx(path: string): boolean {
   if (/^nginx.*\.conf$/i.test(plainBase) || /\.nginx(\.conf)?$/i.test(plainBase)) return true;
   if (SITES_DIR.test(path) && !base.startsWith('.')) return true;
   if (CONF_LIKE_EXT.test(plainBase) && NGINX_DIR.test(path)) return true;
+  if (NGINX_DIR.test(path) && DOMAIN_NAME.test(plainBase)) return true;
   if (NOT_NGINX_NAMES.test(plainBase)) return false;
   return CONF_LIKE_EXT.test(plainBase) || TEMPLATE_EXT.test(base) || !plainBase.includes('.');
 }
