@@ -893,6 +893,12 @@ export class Evaluator {
       if (l.t === 'str' && r.t === 'str') return { t: 'str', v: l.v + r.v, span, ...(l.via || r.via ? { via: l.via ?? r.via } : {}) };
       if (l.t === 'seq' && r.t === 'seq') return { t: 'seq', kind: l.kind, items: [...l.items, ...r.items], span };
       if (l.t === 'num' && r.t === 'num') return { t: 'num', v: l.v + r.v, span };
+      // settings.ORIGINS + ["*"]: the known items are there whatever the unknown list holds (its items stay unknown).
+      const opaque = (v: PyVal): PyVal | undefined => (v.t === 'unknown' ? v : v.t === 'ext' ? unknownVal(`the items of ${v.qname}`, v.span) : undefined);
+      const lo = opaque(l);
+      const ro = opaque(r);
+      if (lo && r.t === 'seq' && r.kind === 'list') return { t: 'seq', kind: 'list', items: [lo, ...r.items], span };
+      if (ro && l.t === 'seq' && l.kind === 'list') return { t: 'seq', kind: 'list', items: [...l.items, ro], span };
     }
     if (op === '*' && l.t === 'num' && r.t === 'num') return { t: 'num', v: l.v * r.v, span };
     if (op === '|' && l.t === 'seq' && r.t === 'seq' && l.kind === 'set') return { t: 'seq', kind: 'set', items: [...l.items, ...r.items], span };

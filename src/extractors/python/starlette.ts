@@ -425,7 +425,9 @@ function originPolicy(
   let allowAll: { span: Span; via?: string } | undefined;
   if (origins) {
     const v = origins.v;
-    if (v.t === 'unknown') return unknown(`allow_origins: ${v.reason}`, v.span);
+    // Unknown origins with a known regex: the regex's origins are accepted whatever the list holds.
+    if (v.t === 'unknown' && !(regex && (regex.v.t === 'str' || regex.v.t === 'regex'))) return unknown(`allow_origins: ${v.reason}`, v.span);
+    if (v.t === 'unknown') unknownEntries.push(v.span);
     if (v.t === 'str') {
       // `origin in "<string>"`: a substring test; `"*" in s` makes it allow-all (§2.1).
       if (v.v.includes('*')) allowAll = { span: v.span, ...(v.via ? { via: v.via } : {}) };
@@ -438,7 +440,7 @@ function originPolicy(
         } else if (i.t === 'unknown') unknownEntries.push(i.span);
         else unknownEntries.push(i.span);
       }
-    } else return unknown(`allow_origins: ${reasonOf(v)}`, v.span);
+    } else if (v.t !== 'unknown') return unknown(`allow_origins: ${reasonOf(v)}`, v.span);
   }
   if (regex && regex.v.t !== 'none') {
     const r = regex.v;
