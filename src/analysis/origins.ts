@@ -521,7 +521,18 @@ function findExample(p: DFA | undefined, samples: Parsed[], intended: Intended, 
   for (const t of templates(samples, intended, kind)) {
     if (p.test(frame(t) as Char[])) return t;
   }
-  return shortestWord(p, deadline);
+  const w = shortestWord(p, deadline);
+  // The shortest word can be the site the pattern was written for (`myapp.vercel.app` for `myapp.*\.vercel\.app`):
+  // an attacker's variant of its first label shows the problem better when the pattern takes it too.
+  const o = w !== undefined && kind !== 'insecure' ? splitOrigin(w) : undefined;
+  if (o && !o.host.includes('attacker')) {
+    const [first, ...rest] = o.host.split('.');
+    for (const label of [`${first}-attacker`, `${first}attacker`, `attacker-${first}`]) {
+      const c = `${o.scheme}://${[label, ...rest].join('.')}${o.port}`;
+      if (p.test(frame(c) as Char[])) return c;
+    }
+  }
+  return w;
 }
 
 // ─── Verdicts ─────────────────────────────────────────────────────────────────────────────────────

@@ -39,6 +39,28 @@ function coverRoutePreflights(policies: CorsPolicy[]): void {
   }
 }
 
+/**
+ * A route's own CORS headers do not reach its error responses, but an app-wide policy whose headers do (flask-cors
+ * adds them in after_request, which also runs for 500s, §3.4) still answers those errors with CORS headers.
+ */
+function coverRouteErrors(policies: CorsPolicy[]): void {
+  for (const p of policies) {
+    if (p.scope.level !== 'route' || !p.errorCoverage.known || p.errorCoverage.value.covers === 'all' || !p.appId) continue;
+    const other = policies.find(
+      (q) =>
+        q !== p &&
+        q.appId === p.appId &&
+        q.scope.level === 'app' &&
+        (q.scope.paths === undefined || q.scope.paths.some((x) => /^(\/\*|\/\.\*|\.\*|\*)$/.test(x))) &&
+        q.errorCoverage.known &&
+        q.errorCoverage.value.covers === 'all' &&
+        q.origin.known &&
+        q.origin.value.kind !== 'none',
+    );
+    if (other) p.errorCoverage = known({ covers: 'all', detail: `error responses get the headers of ${other.scope.label}` }, other.span);
+  }
+}
+
 export const pythonExtractor: Extractor = {
   name: 'python',
   kinds: ['fastapi', 'flask'],
@@ -66,6 +88,7 @@ export const pythonExtractor: Extractor = {
       if (mentionsFlask(file.text)) extractFlask({ host, ev, policies: result.policies, apps }, mod);
     }
     coverRoutePreflights(result.policies);
+    coverRouteErrors(result.policies);
     finishRoutes(apps);
     result.apps.push(...apps.values());
     return result;
