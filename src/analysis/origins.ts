@@ -619,7 +619,10 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
   if (!lang.ok) {
     if (lang.invalid && entry.type === 'regex') {
       const why = lang.reason.replace(/^invalid regular expression: /, '').replace(/^\/.*\/[a-z]*: /s, '').toLowerCase();
-      problems.push({ kind: 'invalid', detail: `the pattern is not a valid regular expression (${why}), so it never matches` });
+      // JavaScript and Python compile it when the code runs (new RegExp / re.compile throw); engines that compile it
+      // per request (flask-cors, nginx at start-up) never match or refuse the configuration.
+      const effect = entry.flavor === 'js' ? 'so creating it throws a SyntaxError (at start-up when it is built there)' : 'so it never matches';
+      problems.push({ kind: 'invalid', detail: `the pattern is not a valid regular expression (${why}), ${effect}` });
     }
     return { entry, problems, unknown: lang.reason };
   }
