@@ -547,6 +547,22 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
       const sc = classifyMiddleware(ctx, cls, text);
       if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `is added after CORSMiddleware, so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
     }
+    // app.middleware("http")(func): the decorator applied by hand.
+    if (n.type === 'call' && n.fields.function?.type === 'call') {
+      const inner = n.fields.function;
+      const f = inner.fields.function;
+      const arg = callArgs(n).positional[0];
+      if (f?.type === 'attribute' && f.fields.attribute?.text === 'middleware' && arg?.type === 'identifier') {
+        if (form === 'add_middleware' && n.start <= corsCall.start) return;
+        const s = scopeAt(host, mod, fns);
+        if (!sameApp(f.fields.object, s, n.start)) return;
+        const fv = ev.eval(arg, s);
+        if (fv.t !== 'func' || fv.node.type !== 'function_definition') return;
+        const why = shortCircuitFunction(fv.mod, fv.node);
+        const name = fv.node.fields.name?.text ?? 'middleware';
+        if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, n), label: name, effect: `is an HTTP middleware registered after CORSMiddleware, so it runs outside it: when ${why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+      }
+    }
     // @app.middleware("http") functions registered after CORSMiddleware.
     if (n.type === 'decorated_definition') {
       const def = n.fields.definition;
