@@ -78,7 +78,7 @@ export type OriginPolicy =
       kind: 'reflect-any';
       /**
        * Set when the echoed value is a request parameter the requester chooses (query string, body) rather than
-       * the Origin header: any site can still name itself, but the response varies with the URL, not the Origin.
+       * the Origin header (every site can still name itself), but the response varies with the URL, not the Origin.
        */
       from?: 'request-parameter';
     }

@@ -509,7 +509,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
     else if (reflectPaths.length > 0) {
       if (set.any) {
         const echoed = acao.filter((w) => w.value && isOrigin(unwrap(w.value)));
-        // req.query.origin echoed: any site names itself, but the response varies with the URL, not the Origin.
+        // req.query.origin echoed: every site names itself, but the response varies with the URL, not the Origin.
         const fromParameter = echoed.length > 0 && echoed.every((w) => isRequestParameterExpr(w.value as AstNode, mod, reqP));
         origin = fromParameter
           ? known({ kind: 'reflect-any', from: 'request-parameter' }, spanOf(mod, (echoed[0] as { value: AstNode }).value), 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin')
