@@ -163,6 +163,8 @@ export interface Scope {
   methods?: string[];
   /** Human label: "app", "route GET /api/x", "location /api". */
   label: string;
+  /** The policy's headers reach error responses only (an exception handler's), never successful ones. */
+  errorsOnly?: boolean;
 }
 
 export interface PreflightHandling {

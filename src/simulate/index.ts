@@ -83,6 +83,8 @@ function appLayer(app: AppModel | undefined, policies: CorsPolicy[], ex: Exchang
   res.status = frameworkStatus(app, kind, ex, path, res);
   let ps: CorsPolicy[] = [];
   for (const p of policies) {
+    // An exception handler's headers go out on the errors it answers only.
+    if (p.scope.errorsOnly && !ex.throws) continue;
     const c = policyCovers(p, path, ex.method);
     if (c === undefined) res.markUnknown(`cannot tell whether ${p.scope.label} covers ${path}`);
     if (c) ps.push(p);

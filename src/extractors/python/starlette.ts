@@ -102,6 +102,7 @@ function manualMiddleware(ctx: StarletteContext, mod: PyModule, n: PyNode, fns: 
   });
   if (!deco) {
     routeHeaders(ctx, mod, n, def, fns);
+    exceptionHandlerHeaders(ctx, mod, n, def, fns);
     return;
   }
   const c = deco.children[0] as PyNode;
@@ -351,6 +352,57 @@ export function forAnyOrigin(pn: Valued<boolean>, origin: Valued<OriginPolicy>):
  * CORS headers written in a route handler (`response.headers[...] = ...`). A preflight for the path reaches
  * the router, which answers 405 unless an OPTIONS route exists for it (§2.3).
  */
+/**
+ * CORS headers written by an exception handler (`@app.exception_handler(Exception)`): they are what the browser
+ * sees on those error responses (a handler for Exception or 500 runs in ServerErrorMiddleware, outside
+ * CORSMiddleware, §2.3). Such a policy answers errors only: it says nothing about preflights.
+ */
+function exceptionHandlerHeaders(ctx: StarletteContext, mod: PyModule, decorated: PyNode, def: PyNode, fns: PyNode[]): void {
+  const deco = decorated.children.find((d) => {
+    const c = d.type === 'decorator' ? d.children[0] : undefined;
+    return c?.type === 'call' && c.fields.function?.type === 'attribute' && c.fields.function.fields.attribute?.text === 'exception_handler';
+  });
+  if (!deco) return;
+  const scope = scopeAt(ctx.host, mod, fns);
+  const fnScope = scopeAt(ctx.host, mod, [...fns, def]);
+  const writes = headerWrites(ctx.ev, mod, def, fnScope, 'fastapi', true);
+  if (!writes.some((w) => w.name === 'access-control-allow-origin')) return;
+  const c = deco.children[0] as PyNode;
+  const app = appRef(ctx, (c.fields.function as PyNode).fields.object, scope, mod, decorated.start);
+  const span = spanOf(mod, deco);
+  const vary = writes.filter((w) => w.name === 'vary');
+  const name = def.fields.name?.text ?? 'exception handler';
+  // A handler for Exception (or 500) answers every unhandled error; one for a narrower class only those.
+  const caught = callArgs(c).positional[0];
+  const catchesAll = caught !== undefined && /^(Exception|500|BaseException)$/.test(mod.text.slice(caught.start, caught.end).trim());
+  const origin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
+  if (origin.known) origin.via = `${origin.via ? `${origin.via}, ` : ''}on the error responses ${name} builds`;
+  ctx.policies.push({
+    id: `${mod.path}#${def.start}`,
+    kind: 'fastapi',
+    mechanism: 'fastapi-manual',
+    layer: 'app',
+    span,
+    scope: { level: 'app', label: `exception handler ${name}`, errorsOnly: true },
+    appId: app.id,
+    origin,
+    credentials: writeCredentials(writes, span),
+    allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, span),
+    allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
+    exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
+    maxAge: known(null, span),
+    varyOrigin: vary.length === 0 ? known(false, span, 'no Vary header is written') : vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value)) ? known(true, (vary[0] as ManualWrite).span) : unknown('Vary value', (vary[0] as ManualWrite).span),
+    preflight: unknown('an exception handler answers error responses only', span),
+    errorCoverage: catchesAll
+      ? known({ covers: 'all', detail: `${name} writes these headers on the error responses it builds` }, span)
+      : unknown(`${name} answers only the errors it is registered for`, span),
+    privateNetwork: known(false, span),
+    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
+    shadowedBy: [],
+  });
+  ensureApp(ctx, app, mod, versionsFor(ctx.host, mod.path));
+}
+
 function routeHeaders(ctx: StarletteContext, mod: PyModule, decorated: PyNode, def: PyNode, fns: PyNode[]): void {
   const scope = scopeAt(ctx.host, mod, fns);
   const routes = routeDecorators(ctx.ev, mod, decorated, scope);
