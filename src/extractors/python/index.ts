@@ -5,13 +5,14 @@
 import type { Extractor } from '../../engine/extractor.js';
 import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
-import { known, type AppModel, type CorsPolicy, type ExtractResult } from '../../model/index.js';
+import { known, unknown, type AppModel, type CorsPolicy, type ExtractResult } from '../../model/index.js';
 import { Evaluator } from './evaluate.js';
 import { extractFlask, mentionsFlask } from './flask.js';
 import { compareVersions, versionsFor } from './manifest.js';
 import { acceptsPython, pythonPrefilter } from './detect.js';
 import { initPythonParser } from './parser.js';
 import { moduleOf } from './project.js';
+import { flaskCorsResourceMatches } from '../../simulate/scope.js';
 import { extractStarlette, finishRoutes, mentionsStarletteCors } from './starlette.js';
 
 
@@ -46,18 +47,24 @@ function coverRoutePreflights(policies: CorsPolicy[]): void {
 function coverRouteErrors(policies: CorsPolicy[]): void {
   for (const p of policies) {
     if (p.scope.level !== 'route' || !p.errorCoverage.known || p.errorCoverage.value.covers === 'all' || !p.appId) continue;
+    // flask-cors `resources`: the resource patterns must cover the route's paths (`<id>` taken as a sample value).
+    const routePaths = (p.scope.paths ?? []).map((x) => x.replace(/<[^>]*>/g, 'x'));
+    const resourcesCover = (q: CorsPolicy) =>
+      q.mechanism === 'flask-cors' && routePaths.length > 0 && routePaths.every((rp) => (q.scope.paths ?? []).some((pat) => flaskCorsResourceMatches(pat, rp) === true));
     const other = policies.find(
       (q) =>
         q !== p &&
         q.appId === p.appId &&
-        q.scope.level === 'app' &&
-        (q.scope.paths === undefined || q.scope.paths.some((x) => /^(\/\*|\/\.\*|\.\*|\*)$/.test(x))) &&
-        q.errorCoverage.known &&
-        q.errorCoverage.value.covers === 'all' &&
+        ((q.scope.level === 'app' && (q.scope.paths === undefined || q.scope.paths.some((x) => /^(\/\*|\/\.\*|\.\*|\*)$/.test(x)))) || (q.scope.level === 'route' && resourcesCover(q))) &&
+        (!q.errorCoverage.known || q.errorCoverage.value.covers === 'all') &&
         q.origin.known &&
         q.origin.value.kind !== 'none',
     );
-    if (other) p.errorCoverage = known({ covers: 'all', detail: `error responses get the headers of ${other.scope.label}` }, other.span);
+    if (!other) continue;
+    // When whether that policy covers errors is not known (configuration that cannot be read), neither is this.
+    p.errorCoverage = other.errorCoverage.known
+      ? known({ covers: 'all', detail: `error responses get the headers of ${other.scope.label}` }, other.span)
+      : unknown(`error responses may get the headers of ${other.scope.label} (${other.errorCoverage.reason})`, other.span);
   }
 }
 
