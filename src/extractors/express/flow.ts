@@ -160,16 +160,12 @@ function originSubject(node: AstNode, ctx: FlowContext): { on: StringTest['on'];
 }
 
 function mentionsOrigin(node: AstNode, ctx: FlowContext): boolean {
-  let found = false;
-  walk(node, (n) => {
-    if (found) return false;
-    if (ctx.isOrigin(n)) {
-      found = true;
-      return false;
-    }
-    return !isFunction(n) || n === node;
-  });
-  return found;
+  return mentions(node, ctx.isOrigin);
+}
+
+/** Whether the path runs only for OPTIONS requests (`if (req.method === 'OPTIONS')` holds on it). */
+export function onlyOnPreflight(p: Path): boolean {
+  return p.some((l) => l.atom.kind === 'method' && l.positive && l.atom.method === 'OPTIONS');
 }
 
 /** Classifies a boolean expression into a condition over atoms. */

@@ -27,7 +27,7 @@ import {
 import { args, child, children, identName, isFunction, memberName, rangeOf, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
-import { allowedBy, condition, followFunction, type Effect, type FlowContext, type Path } from './flow.js';
+import { allowedBy, condition, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { loadModule, lookup, spanOf, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
@@ -408,7 +408,7 @@ function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysi
   const m = memberName(callee) as string;
   const a = args(e.call);
   if (RES_END.has(m)) {
-    if (e.path.some((l) => l.atom.kind === 'method' && l.positive && l.atom.method === 'OPTIONS')) out.endsOnOptions = true;
+    if (onlyOnPreflight(e.path)) out.endsOnOptions = true;
     return;
   }
   const push = (nameNode: AstNode | undefined, valueNode: AstNode | undefined, op: 'set' | 'append', nameStr?: string) => {
@@ -475,11 +475,10 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
     const fixed: { value: string; span: Span; via?: string }[] = [];
     let unknownReason: { reason: string; span: Span } | undefined;
     // A write under `if (req.method === 'OPTIONS')` reaches preflight responses only, never the responses scripts read.
-    const preflightOnly = (p: Path) => p.some((l) => l.atom.kind === 'method' && l.positive && l.atom.method === 'OPTIONS');
-    let onlyOnPreflight = 0;
+    let preflightWrites = 0;
     for (const w of acao) {
-      if (preflightOnly(w.path)) {
-        onlyOnPreflight++;
+      if (onlyOnPreflight(w.path)) {
+        preflightWrites++;
         continue;
       }
       const vn = w.value ? unwrap(w.value) : undefined;
@@ -503,7 +502,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
       }
     }
     const set = allowedBy(reflectPaths);
-    if (onlyOnPreflight > 0 && reflectPaths.length === 0 && fixed.length === 0 && !unknownReason) {
+    if (preflightWrites > 0 && reflectPaths.length === 0 && fixed.length === 0 && !unknownReason) {
       origin = unknown('Access-Control-Allow-Origin is set on preflight (OPTIONS) responses only', span);
     } else if (unknownReason && !set.any) origin = unknown(unknownReason.reason, unknownReason.span);
     else if (reflectPaths.length > 0) {

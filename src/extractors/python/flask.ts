@@ -21,7 +21,7 @@ import { callArgs, importedModules, litSpan, isClientHeader, objKey, reasonOf, s
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
-import { headerWrites, manualOrigin, routeDecorators, writeCredentials, writeTokens, type ManualWrite } from './manual.js';
+import { headerWrites, manualOrigin, routeDecorators, writtenFields, type ManualWrite } from './manual.js';
 import type { PyNode } from './parser.js';
 import type { PyModule } from './project.js';
 
@@ -560,7 +560,6 @@ function manualHook(
   const hookSpan = spanOf(mod, h.deco);
   const origin = manualOrigin(ev, defMod, fnScope, writes, hookSpan);
   const has = (name: string) => writes.some((w) => w.name === name);
-  const vary = writes.filter((w) => w.name === 'vary');
   const policy: CorsPolicy = {
     id: `${defMod.path}#${h.def.start}`,
     kind: 'flask',
@@ -570,12 +569,8 @@ function manualHook(
     scope: { level: app.isBlueprint ? 'router' : 'app', label: `after_request ${h.def.fields.name?.text ?? ''} (${app.label})` },
     appId: app.id,
     origin,
-    credentials: writeCredentials(writes, hookSpan),
-    allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, hookSpan),
-    allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, hookSpan),
-    exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, hookSpan),
+    ...writtenFields(writes, hookSpan, true),
     maxAge: maxAgeOf(writes, hookSpan),
-    varyOrigin: vary.length === 0 ? known(false, hookSpan, 'no Vary header is written') : vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value)) ? known(true, (vary[0] as ManualWrite).span) : vary.some((w) => !w.value.known) ? unknown('Vary value', (vary[0] as ManualWrite).span) : known(false, (vary[0] as ManualWrite).span),
     // Flask answers OPTIONS automatically for every route and runs after_request on it (§3.4).
     preflight: known({ handled: 'router-auto', detail: 'Flask answers OPTIONS automatically; after_request adds the headers (§3.4)' }, hookSpan),
     // after_request also runs for 500s produced by handle_exception (§3.4).
@@ -585,7 +580,6 @@ function manualHook(
       if (!w) return known(false, hookSpan);
       return w.value.known ? known(w.value.value === 'true', w.span) : unknown(w.value.reason, w.span);
     })(),
-    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
     shadowedBy: [],
   };
   void span;
@@ -643,7 +637,6 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
   const paths = routes.map((r) => r.path).filter((p): p is string => p !== undefined);
   const bodyText = mod.text.slice(def.start, def.end);
   const handlesOptions = methods.includes('OPTIONS') && /request\.method\s*==\s*["']OPTIONS["']/.test(bodyText);
-  const vary = writes.filter((w) => w.name === 'vary');
   const pn = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
   ctx.policies.push({
     id: `${mod.path}#${def.start}`,
@@ -654,18 +647,13 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
     scope: { level: 'route', paths, methods, label: `view ${def.fields.name?.text ?? ''}` },
     appId: app.id,
     origin: manualOrigin(ctx.ev, mod, fnScope, writes, span),
-    credentials: writeCredentials(writes, span),
-    allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, span),
-    allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
-    exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
+    ...writtenFields(writes, span, false),
     maxAge: maxAgeOf(writes, span),
-    varyOrigin: vary.length === 0 ? known(false, span, 'no Vary header is written') : vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value)) ? known(true, (vary[0] as ManualWrite).span) : unknown('Vary value', (vary[0] as ManualWrite).span),
     preflight: handlesOptions
       ? known({ handled: 'explicit', detail: 'the view answers OPTIONS itself', span }, span)
       : known({ handled: 'missing', detail: "Flask answers OPTIONS automatically without running the view, so the preflight response has none of these headers (§3.4)", span }, span),
     errorCoverage: known({ covers: 'not-unhandled', detail: 'errors raised by the view are answered without these headers' }, span),
     privateNetwork: !pn ? known(false, span) : pn.value.known ? known(pn.value.value === 'true', pn.span) : unknown(pn.value.reason, pn.span),
-    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
     shadowedBy: [],
   });
   if (app.obj) ensureFlaskApp(ctx, app, mod);

@@ -6,6 +6,7 @@
 import {
   known,
   unknown,
+  type CorsPolicy,
   type HeaderWrite,
   type MatchMode,
   type OriginEntry,
@@ -436,6 +437,32 @@ export function writeTokens(writes: ManualWrite[], name: string, upper: boolean)
   if (v === '*') return known({ kind: 'wildcard' }, w.value.span);
   const items = v.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => ({ value: upper ? s : s, span: w.value.span }));
   return known({ kind: 'list', items }, w.value.span, w.value.via);
+}
+
+/**
+ * The policy fields every hand-written Python policy reads the same way from its header writes. `varyFromValues`:
+ * a Vary whose values are all known and do not name Origin counts as "no Vary: Origin" (hooks and middleware);
+ * views and route handlers leave it unknown.
+ */
+export function writtenFields(
+  writes: ManualWrite[],
+  span: Span,
+  varyFromValues: boolean,
+): Pick<CorsPolicy, 'credentials' | 'allowMethods' | 'allowHeaders' | 'exposeHeaders' | 'varyOrigin' | 'headerWrites'> {
+  const vary = writes.filter((w) => w.name === 'vary');
+  const varySpan = vary[0]?.span ?? span;
+  let varyOrigin: Valued<boolean>;
+  if (vary.length === 0) varyOrigin = known(false, span, 'no Vary header is written');
+  else if (vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value))) varyOrigin = known(true, varySpan);
+  else varyOrigin = varyFromValues && !vary.some((w) => !w.value.known) ? known(false, varySpan) : unknown('Vary value', varySpan);
+  return {
+    credentials: writeCredentials(writes, span),
+    allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, span),
+    allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
+    exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
+    varyOrigin,
+    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
+  };
 }
 
 export function writeCredentials(writes: ManualWrite[], fallback: Span): Valued<boolean> {

@@ -27,7 +27,7 @@ import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
 import { indexBlock, type PyModule } from './project.js';
-import { headerWrites, manualOrigin, routeDecorators, writeCredentials, writeTokens, type ManualWrite } from './manual.js';
+import { headerWrites, manualOrigin, routeDecorators, writtenFields } from './manual.js';
 
 const CORS_QNAME = /^(fastapi|starlette)(\.middleware)?(\.cors)?\.CORSMiddleware$/;
 const MIDDLEWARE_QNAME = /^(fastapi|starlette)(\.middleware)?\.Middleware$/;
@@ -116,7 +116,6 @@ function manualMiddleware(ctx: StarletteContext, mod: PyModule, n: PyNode, fns: 
   const bodyText = body ? mod.text.slice(body.start, body.end) : '';
   // A branch on `request.method == "OPTIONS"` in a CORS middleware answers the preflight itself.
   const answersOptions = /request\.method\s*(==|in)\s*[(\[]?\s*["']OPTIONS["']|["']OPTIONS["']\s*==\s*request\.method/.test(bodyText);
-  const vary = writes.filter((w) => w.name === 'vary');
   const origin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
   const versions = versionsFor(ctx.host, mod.path);
   const pnWrite = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
@@ -129,21 +128,16 @@ function manualMiddleware(ctx: StarletteContext, mod: PyModule, n: PyNode, fns: 
     scope: { level: 'app', label: `HTTP middleware ${def.fields.name?.text ?? ''} (${app.label})` },
     appId: app.id,
     origin,
-    credentials: writeCredentials(writes, span),
-    allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, span),
-    allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
-    exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
+    ...writtenFields(writes, span, true),
     maxAge: (() => {
       const w = writes.filter((x) => x.name === 'access-control-max-age').pop();
       return !w ? known(null, span) : w.value.known ? known(w.value.value, w.value.span, w.value.via) : unknown(w.value.reason, w.value.span);
     })(),
-    varyOrigin: vary.length === 0 ? known(false, span, 'no Vary header is written') : vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value)) ? known(true, (vary[0] as ManualWrite).span) : vary.some((w) => !w.value.known) ? unknown('Vary value', (vary[0] as ManualWrite).span) : known(false, (vary[0] as ManualWrite).span),
     preflight: answersOptions
       ? known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself', span }, span)
       : known({ handled: 'missing', detail: "the middleware passes OPTIONS to the router, which answers 405 unless an OPTIONS route exists (§2.3)", span }, span),
     errorCoverage: known({ covers: 'not-unhandled', detail: 'HTTP middleware runs inside ServerErrorMiddleware: unhandled exceptions become 500s without these headers (§2.3)' }, span),
     privateNetwork: !pnWrite ? known(false, span) : pnWrite.value.known ? known(pnWrite.value.value === 'true', pnWrite.span) : unknown(pnWrite.value.reason, pnWrite.span),
-    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
     shadowedBy: [],
   };
   ctx.policies.push(policy);
@@ -370,7 +364,6 @@ function exceptionHandlerHeaders(ctx: StarletteContext, mod: PyModule, decorated
   const c = deco.children[0] as PyNode;
   const app = appRef(ctx, (c.fields.function as PyNode).fields.object, scope, mod, decorated.start);
   const span = spanOf(mod, deco);
-  const vary = writes.filter((w) => w.name === 'vary');
   const name = def.fields.name?.text ?? 'exception handler';
   // A handler for Exception (or 500) answers every unhandled error; one for a narrower class only those.
   const caught = callArgs(c).positional[0];
@@ -386,18 +379,13 @@ function exceptionHandlerHeaders(ctx: StarletteContext, mod: PyModule, decorated
     scope: { level: 'app', label: `exception handler ${name}`, errorsOnly: true },
     appId: app.id,
     origin,
-    credentials: writeCredentials(writes, span),
-    allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, span),
-    allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
-    exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
+    ...writtenFields(writes, span, false),
     maxAge: known(null, span),
-    varyOrigin: vary.length === 0 ? known(false, span, 'no Vary header is written') : vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value)) ? known(true, (vary[0] as ManualWrite).span) : unknown('Vary value', (vary[0] as ManualWrite).span),
     preflight: unknown('an exception handler answers error responses only', span),
     errorCoverage: catchesAll
       ? known({ covers: 'all', detail: `${name} writes these headers on the error responses it builds` }, span)
       : unknown(`${name} answers only the errors it is registered for`, span),
     privateNetwork: known(false, span),
-    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
     shadowedBy: [],
   });
   ensureApp(ctx, app, mod, versionsFor(ctx.host, mod.path));
@@ -415,7 +403,6 @@ function routeHeaders(ctx: StarletteContext, mod: PyModule, decorated: PyNode, d
   const span = spanOf(mod, r0.deco);
   const methods = [...new Set(routes.flatMap((r) => r.methods))];
   const paths = routes.map((r) => r.path).filter((p): p is string => p !== undefined);
-  const vary = writes.filter((w) => w.name === 'vary');
   const versions = versionsFor(ctx.host, mod.path);
   const policy: CorsPolicy = {
     id: `${mod.path}#${def.start}`,
@@ -426,18 +413,13 @@ function routeHeaders(ctx: StarletteContext, mod: PyModule, decorated: PyNode, d
     scope: { level: 'route', paths, methods, label: `route ${methods.join(',')} ${paths.join(', ')}` },
     appId: app.id,
     origin: manualOrigin(ctx.ev, mod, fnScope, writes, span),
-    credentials: writeCredentials(writes, span),
-    allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, span),
-    allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
-    exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
+    ...writtenFields(writes, span, false),
     maxAge: known(null, span),
-    varyOrigin: vary.length === 0 ? known(false, span, 'no Vary header is written') : vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value)) ? known(true, (vary[0] as ManualWrite).span) : unknown('Vary value', (vary[0] as ManualWrite).span),
     preflight: methods.includes('OPTIONS')
       ? known({ handled: 'explicit', detail: 'the route answers OPTIONS itself', span }, span)
       : known({ handled: 'missing', detail: 'the router answers the OPTIONS preflight with 405 and no CORS headers unless an OPTIONS route exists (§2.3)', span }, span),
     errorCoverage: known({ covers: 'not-unhandled', detail: 'errors raised by the route are answered without these headers (§2.3)' }, span),
     privateNetwork: known(false, span),
-    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
     shadowedBy: [],
   };
   ctx.policies.push(policy);
