@@ -292,6 +292,12 @@ export class FsProjectHost implements ProjectHost {
     // Only directories inside the given paths are listed (their parents' names are not the run's to read).
     if (!this.isAllowed(dir)) return true;
     let names = this.names.get(dir);
+    // A directory its parent does not list is not listed either (Python's resolution probes package paths
+    // such as `fastapi/middleware/cors` below every ancestor: each would cost a failing open).
+    if (names === undefined && dir !== '' && !this.mayExist(dir)) {
+      names = new Set();
+      this.names.set(dir, names);
+    }
     if (names === undefined) {
       try {
         names = new Set(fs.readdirSync(path.join(this.root, dir)).map(nameKey));

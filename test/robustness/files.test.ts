@@ -252,4 +252,32 @@ describe('existence probes (answered from one listing per directory)', () => {
     expect(listed.length).toBeGreaterThan(0);
     for (const p of listed) expect(path.relative(root, p).startsWith('a'), p).toBe(true);
   });
+
+  it('answer a path below a missing directory from the listing of its nearest listed ancestor', () => {
+    const root = tmpDir();
+    write(root, 'svc/app/main.py', 'x = 1\n');
+    write(root, 'svc/fastapi/middleware/cors.py', 'y = 2\n');
+    const host = new FsProjectHost(root);
+    const listed: string[] = [];
+    const cjsFs = createRequire(import.meta.url)('node:fs') as typeof fs;
+    const real = cjsFs.readdirSync;
+    cjsFs.readdirSync = ((p: fs.PathLike, ...rest: unknown[]) => {
+      listed.push(path.relative(root, String(p)).split(path.sep).join('/'));
+      return (real as (...a: unknown[]) => unknown)(p, ...rest);
+    }) as typeof fs.readdirSync;
+    syncBuiltinESMExports();
+    try {
+      // Python's resolution probes the package below every ancestor; only the real one exists.
+      expect(host.fileExists('svc/app/fastapi/middleware/cors.py')).toBe(false);
+      expect(host.fileExists('svc/app/fastapi/middleware/cors/__init__.py')).toBe(false);
+      expect(host.fileExists('svc/fastapi/middleware/cors.py')).toBe(true);
+      expect(host.fileExists('svc/fastapi/middleware/other.py')).toBe(false);
+    } finally {
+      cjsFs.readdirSync = real;
+      syncBuiltinESMExports();
+    }
+    // svc/app lists no `fastapi`: nothing below it is listed (each listing would be a failing open).
+    expect(listed.filter((d) => d.startsWith('svc/app/'))).toEqual([]);
+    expect(listed).toContain('svc/fastapi/middleware');
+  });
 });
