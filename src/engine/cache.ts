@@ -215,8 +215,10 @@ export class GroupMemo implements GroupCache {
     const rec = new RecordingHost(host, this.hashOf, this.ownNames);
     const result = run(rec);
     try {
-      // Only plain data is kept (structured clone); a result that cannot be cloned is simply not cached.
-      const kept = this.copy && ex.link ? structuredClone(result) : (v8.serialize(result), result);
+      // For the cache file, only plain data is kept (it is serialised when the run ends): a result that cannot
+      // be serialised is simply not cached. In memory the result itself is kept (serialising it only to check
+      // would cost 15 ms per keystroke in a large repository), copied when its link step adds to it.
+      const kept = this.copy ? (ex.link ? structuredClone(result) : result) : (v8.serialize(result), result);
       this.next.set(ex.name, { inputs, deps: rec.deps, result: kept });
     } catch {
       // not cacheable

@@ -114,6 +114,12 @@ export class ProjectIndex {
   private listing: string[] | undefined;
   private readonly scans = new Map<string, Scanned>();
   private checkedAt = 0;
+  /**
+   * The last answer of `candidates`, in listing order: a run after an edit walks these (a few hundred files)
+   * instead of the whole listing (tens of thousands in a monorepo, about 25 ms per keystroke). Valid while the
+   * listing and the scans are unchanged and every listed file skipped as an open buffer is still open.
+   */
+  private answer: { rels: string[]; skipped: string[] } | undefined;
 
   constructor(
     readonly root: string,
@@ -128,6 +134,7 @@ export class ProjectIndex {
    * deleted, so the project is listed again (the costly part on a large repository).
    */
   invalidate(rels?: Iterable<string>, relist = rels === undefined): void {
+    this.answer = undefined;
     if (relist) this.listing = undefined;
     if (!rels) {
       this.scans.clear();
@@ -151,15 +158,20 @@ export class ProjectIndex {
         const now = stampOf(path.join(this.root, rel));
         if (!now || !s.stamp || now.mtimeMs !== s.stamp.mtimeMs || now.size !== s.stamp.size) this.scans.delete(rel);
       }
+      this.answer = undefined;
     }
-    this.listing ??= this.list(config);
-    const listed = new Set(this.listing);
-    for (const rel of this.scans.keys()) if (!listed.has(rel)) this.scans.delete(rel);
+    if (this.listing === undefined) {
+      this.listing = this.list(config);
+      const listed = new Set(this.listing);
+      for (const rel of this.scans.keys()) if (!listed.has(rel)) this.scans.delete(rel);
+      this.answer = undefined;
+    }
+    const answer = this.answer && this.answer.skipped.every((rel) => overlay.has(rel)) ? this.answer : this.scanListing(host, overlay);
+    this.answer = answer;
     const out: SourceFile[] = [];
-    for (const rel of this.listing) {
+    for (const rel of answer.rels) {
       if (overlay.has(rel)) continue;
-      let s = this.scans.get(rel);
-      if (!s) this.scans.set(rel, (s = scan(host, rel, this.revalidateMs > 0)));
+      const s = this.scans.get(rel) as Scanned;
       if (s.notice) notices.push(s.notice);
       if (s.file) {
         host.seed(s.file);
@@ -167,6 +179,22 @@ export class ProjectIndex {
       }
     }
     return out;
+  }
+
+  /** Scans the listed files not yet scanned (open buffers excepted): the ones with a text or a notice. */
+  private scanListing(host: FsProjectHost, overlay: ReadonlyMap<string, string>): { rels: string[]; skipped: string[] } {
+    const rels: string[] = [];
+    const skipped: string[] = [];
+    for (const rel of this.listing ?? []) {
+      if (overlay.has(rel)) {
+        skipped.push(rel);
+        continue;
+      }
+      let s = this.scans.get(rel);
+      if (!s) this.scans.set(rel, (s = scan(host, rel, this.revalidateMs > 0)));
+      if (s.file || s.notice) rels.push(rel);
+    }
+    return { rels, skipped };
   }
 }
 

@@ -71,6 +71,20 @@ describe('ProjectIndex', () => {
     expect(ids(runProject({ root: dir, config, overlay, index }))).toEqual(['cors-options.ts cors/reflected-origin']);
   });
 
+  it('lints the disk text of a file once its buffer is closed, and the buffer while it is open', () => {
+    const index = new ProjectIndex(dir);
+    // cors-options.ts open with unsaved text from the start: the index never scanned its disk version.
+    const open = new Map([['cors-options.ts', OPTIONS(false)]]);
+    expect(ids(runProject({ root: dir, config, overlay: open, index }))).toEqual(['cors-options.ts cors/reflected-origin']);
+    expect(ids(runProject({ root: dir, config, overlay: open, index }))).toEqual(['cors-options.ts cors/reflected-origin']);
+    // Closed without saving: the disk text counts again.
+    expect(ids(runProject({ root: dir, config, overlay: new Map(), index }))).toEqual(['cors-options.ts cors/reflected-origin-with-credentials']);
+    // Opened again, and then server.ts too (a scanned file that becomes a buffer).
+    expect(ids(runProject({ root: dir, config, overlay: open, index }))).toEqual(['cors-options.ts cors/reflected-origin']);
+    const both = new Map([...open, ['server.ts', SERVER.replace('cors(corsOptions)', "cors({ origin: '*', credentials: true })")]]);
+    expect(ids(runProject({ root: dir, config, overlay: both, index }))).toEqual(['server.ts cors/wildcard-origin-with-credentials']);
+  });
+
   it('lists the project again when told files were created', () => {
     const index = new ProjectIndex(dir);
     const overlay = new Map([['server.ts', SERVER]]);
