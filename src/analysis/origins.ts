@@ -61,6 +61,11 @@ function testRegex(t: StringTest): string {
         return `^[^]*${v}[^]*$`;
     }
   }
+  // `new URL(origin).protocol`: the scheme and its colon, before `//`.
+  if (t.on === 'protocol') {
+    const p = t.op === 'equals' ? v : t.op === 'startsWith' ? `${v}[^/]*` : t.op === 'endsWith' ? `[^/]*${v}` : `[^/]*${v}[^/]*`;
+    return `^${p}\\/\\/[^]*$`;
+  }
   // `new URL(origin).hostname` / `.host` of a serialized origin `scheme://host[:port]`.
   const part = t.on === 'hostname' ? '[^/:]' : '[^/]';
   const body = t.op === 'equals' ? v : t.op === 'startsWith' ? `${v}${part}*` : t.op === 'endsWith' ? `${part}*${v}` : `${part}*${v}${part}*`;

@@ -47,7 +47,7 @@ export type MatchMode = 'search' | 'match' | 'fullmatch';
 export interface StringTest {
   op: 'equals' | 'startsWith' | 'endsWith' | 'includes';
   /** What is tested: the full serialized origin, or the hostname / host (hostname:port) parsed from it. */
-  on: 'origin' | 'hostname' | 'host';
+  on: 'origin' | 'hostname' | 'host' | 'protocol';
   value: string;
   caseInsensitive: boolean;
   span: Span;

@@ -30,7 +30,7 @@ function stringTest(t: StringTest, origin: string): boolean | undefined {
     } catch {
       return false;
     }
-    subject = t.on === 'hostname' ? url.hostname : url.host;
+    subject = t.on === 'hostname' ? url.hostname : t.on === 'protocol' ? url.protocol : url.host;
   }
   const a = t.caseInsensitive ? subject.toLowerCase() : subject;
   const b = t.caseInsensitive ? t.value.toLowerCase() : t.value;

@@ -66,7 +66,37 @@ const FALSE: Cond = [];
 function and(a: Cond, b: Cond): Cond {
   const out: Cond = [];
   for (const x of a) for (const y of b) out.push([...x, ...y]);
-  return out.slice(0, MAX_PATHS + 1);
+  return simplify(out).slice(0, MAX_PATHS + 1);
+}
+
+/**
+ * The same condition with fewer, shorter terms: a literal repeated in a term counts once, a term holding an
+ * atom and its negation is dropped (it holds for no origin), and so is a term that includes another (X ∧ Y
+ * adds nothing to X). Negating twice (`!!(origin && list.some(s => origin.endsWith(s)))`) multiplies terms
+ * out; without this, `endsWith(a) ∧ endsWith(b)` would survive as a path and read as a check that matches
+ * nothing.
+ */
+function simplify(c: Cond): Cond {
+  const terms: Lit[][] = [];
+  for (const conj of c) {
+    const seen = new Map<Atom, boolean>();
+    let contradictory = false;
+    const term: Lit[] = [];
+    for (const l of conj) {
+      const had = seen.get(l.atom);
+      if (had === undefined) {
+        seen.set(l.atom, l.positive);
+        term.push(l);
+      } else if (had !== l.positive) contradictory = true;
+    }
+    if (!contradictory) terms.push(term);
+  }
+  const has = (t: Lit[], l: Lit) => t.some((x) => x.atom === l.atom && x.positive === l.positive);
+  const byLength = terms.map((t, i) => ({ t, i })).sort((a, b) => a.t.length - b.t.length || a.i - b.i);
+  const kept: { t: Lit[]; i: number }[] = [];
+  for (const x of byLength) if (!kept.some((k) => k.t.every((l) => has(x.t, l)))) kept.push(x);
+  // In the order the terms came (paths and messages follow the source).
+  return kept.sort((a, b) => a.i - b.i).map((k) => k.t);
 }
 
 function not(c: Cond, node: AstNode): Cond {
@@ -104,12 +134,15 @@ function ev(node: AstNode, ctx: FlowContext): JsValue {
   return evaluate(node, ctx.mod, ctx.env);
 }
 
+/** The parts of `new URL(origin)` an origin check reads (`protocol` is the scheme and its colon, `https:`). */
+type UrlPart = 'hostname' | 'host' | 'origin' | 'protocol';
+
 /** `new URL(origin).hostname` / `.host` / `url.hostname` where `url = new URL(origin)`. */
-function urlPartOfOrigin(node: AstNode, ctx: FlowContext): 'hostname' | 'host' | 'origin' | undefined {
+function urlPartOfOrigin(node: AstNode, ctx: FlowContext): UrlPart | undefined {
   const u = unwrap(node);
   if (u.type !== 'MemberExpression') return undefined;
   const part = memberName(u);
-  if (part !== 'hostname' && part !== 'host' && part !== 'origin') return undefined;
+  if (part !== 'hostname' && part !== 'host' && part !== 'origin' && part !== 'protocol') return undefined;
   let obj = unwrap(child(u, 'object') as AstNode);
   const name = identName(obj);
   if (name) {
@@ -124,13 +157,13 @@ function urlPartOfOrigin(node: AstNode, ctx: FlowContext): 'hostname' | 'host' |
 }
 
 /** `const { hostname } = new URL(origin)`: the destructured part of the parsed origin. */
-function destructuredUrlPart(u: AstNode, ctx: FlowContext): 'hostname' | 'host' | 'origin' | undefined {
+function destructuredUrlPart(u: AstNode, ctx: FlowContext): UrlPart | undefined {
   const name = identName(u);
   if (!name) return undefined;
   const b = lookup(ctx.mod, name, u);
   if (b?.kind !== 'var' || !b.init || b.path.length !== 1 || (b.declKind !== 'const' && ctx.mod.mutated.has(name))) return undefined;
   const part = b.path[0];
-  if (part !== 'hostname' && part !== 'host' && part !== 'origin') return undefined;
+  if (part !== 'hostname' && part !== 'host' && part !== 'origin' && part !== 'protocol') return undefined;
   const init = unwrap(b.init);
   if (init.type !== 'NewExpression' || identName(child(init, 'callee')) !== 'URL') return undefined;
   const a0 = args(init)[0];
@@ -176,14 +209,14 @@ export function condition(node: AstNode, ctx: FlowContext, depth = 0): Cond {
     const l = condition(child(n, 'left') as AstNode, ctx, depth + 1);
     const r = condition(child(n, 'right') as AstNode, ctx, depth + 1);
     if (n.operator === '&&') return and(l, r);
-    if (n.operator === '||') return [...l, ...r].slice(0, MAX_PATHS + 1);
+    if (n.operator === '||') return simplify([...l, ...r]).slice(0, MAX_PATHS + 1);
   }
   if (n.type === 'UnaryExpression' && n.operator === '!') return not(condition(child(n, 'argument') as AstNode, ctx, depth + 1), n);
   // const ok = /\.example\.com$/.test(origin); if (ok) ...: the test the constant holds.
   const name = identName(n);
   if (name && !ctx.isOrigin(n)) {
     const b = lookup(ctx.mod, name, n);
-    if (b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !ctx.mod.mutated.has(name)) && mentionsOrigin(b.init, ctx)) return condition(b.init, ctx, depth + 1);
+    if (b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !ctx.mod.mutated.has(name)) && mentions(b.init, ctx.isOrigin, true)) return condition(b.init, ctx, depth + 1);
   }
   const atom = atomOf(n, ctx);
   return atom.cond;
@@ -231,6 +264,8 @@ function atomOf(n: AstNode, ctx: FlowContext): { cond: Cond } {
         if (bv.t === 'num' && bv.v === -1 && au.type === 'CallExpression') {
           const inner = callAtom(au, ctx, 'indexOf');
           if (inner) return { cond: eq ? not(inner, n) : inner };
+          // list.includes(origin) !== -1: a boolean never equals -1, so the test always passes.
+          if (isBooleanOriginCall(au, ctx)) return { cond: lit({ kind: 'const', value: ne, node: n }) };
         }
       }
     }
@@ -239,11 +274,14 @@ function atomOf(n: AstNode, ctx: FlowContext): { cond: Cond } {
       const rv = ev(right, ctx);
       if (lu.type === 'CallExpression' && rv.t === 'num') {
         const inner = callAtom(lu, ctx, 'indexOf');
+        const positive = (op === '>' && rv.v === -1) || (op === '>=' && rv.v === 0);
+        const negative = (op === '<' && rv.v === 0) || (op === '<=' && rv.v === -1);
         if (inner) {
-          const positive = (op === '>' && rv.v === -1) || (op === '>=' && rv.v === 0);
-          const negative = (op === '<' && rv.v === 0) || (op === '<=' && rv.v === -1);
           if (positive) return { cond: inner };
           if (negative) return { cond: not(inner, n) };
+        } else if ((positive || negative) && isBooleanOriginCall(lu, ctx)) {
+          // list.includes(origin) > -1: false and true compare as 0 and 1, both above -1.
+          return { cond: lit({ kind: 'const', value: positive, node: n }) };
         }
       }
     }
@@ -287,7 +325,7 @@ function atomOf(n: AstNode, ctx: FlowContext): { cond: Cond } {
 }
 
 /** Whether some sub-expression (outside nested functions) satisfies `is`. */
-function mentions(node: AstNode, is: (n: AstNode) => boolean): boolean {
+function mentions(node: AstNode, is: (n: AstNode) => boolean, intoFunctions = false): boolean {
   let found = false;
   walk(node, (n) => {
     if (found) return false;
@@ -295,7 +333,7 @@ function mentions(node: AstNode, is: (n: AstNode) => boolean): boolean {
       found = true;
       return false;
     }
-    return !isFunction(n) || n === node;
+    return intoFunctions || !isFunction(n) || n === node;
   });
   return found;
 }
@@ -313,6 +351,12 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
     const method = memberName(callee);
     const obj = child(callee, 'object') as AstNode;
     const subj = originSubject(obj, ctx);
+    const prefixed = subj ? undefined : prefixedSubject(obj, ctx);
+    if (prefixed && a0 && mode === 'bool' && method === 'endsWith') {
+      const v = ev(a0, ctx);
+      if (v.t !== 'str') return lit({ kind: 'unknown', reason: v.t === 'unknown' ? v.reason : 'non-string test', node: call, aboutOrigin: true });
+      return prefixedEndsWith(prefixed, v, call, ctx);
+    }
     if (subj && a0) {
       // Methods called on the origin string.
       const v = ev(a0, ctx);
@@ -369,9 +413,24 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
         return lit({ kind: 'unknown', reason: re.t === 'unknown' ? re.reason : 'test()', node: call, aboutOrigin: true });
       }
     }
-    // list.some(o => o === origin) / list.some(re => re.test(origin)) / list.some(d => origin.endsWith(d))
-    if (mode === 'bool' && (method === 'some' || method === 'find' || method === 'findIndex') && a0 && isFunction(unwrap(a0))) {
+    // list.some(o => o === origin) / list.some(re => re.test(origin)) / list.some(d => origin.endsWith(d)),
+    // and list.findIndex(...) compared with -1.
+    if (((mode === 'bool' && (method === 'some' || method === 'find')) || (mode === 'indexOf' && method === 'findIndex')) && a0 && isFunction(unwrap(a0))) {
       return someAtom(call, unwrap(a0), ev(obj, ctx), ctx);
+    }
+    // if (list.findIndex(o => o === origin)): like indexOf, falsy only for a match at index 0; "not found"
+    // (-1) is truthy, so every origin passes except what the first element matches.
+    if (mode === 'bool' && method === 'findIndex' && a0 && isFunction(unwrap(a0))) {
+      const list = ev(obj, ctx);
+      if (list.t === 'array' && list.items.length === 0) return lit({ kind: 'const', value: true, node: call });
+      if (list.t !== 'array') return lit({ kind: 'unknown', reason: list.t === 'unknown' ? list.reason : 'not a list', node: call, aboutOrigin: true });
+      return not(someAtom(call, unwrap(a0), { ...list, items: list.items.slice(0, 1) }, ctx), call);
+    }
+    // list.indexOf(origin !== -1 || !origin): a slipped parenthesis searches a list of strings for a boolean,
+    // which is never found (-1, truthy).
+    if (method === 'indexOf' && a.length === 1 && a0 && isBooleanExpr(a0) && mentionsOrigin(a0, ctx)) {
+      const list = ev(obj, ctx);
+      if (list.t === 'array' && list.items.every((it) => it.t === 'str' || it.t === 'regex')) return lit({ kind: 'const', value: mode === 'bool', node: call });
     }
   }
   // isAllowed(origin): inline a local function whose body returns an expression.
@@ -407,6 +466,62 @@ function returnedExpression(fn: AstNode): AstNode | undefined {
   const stmts = children(body, 'body');
   if (stmts.length === 1 && stmts[0]?.type === 'ReturnStatement') return child(stmts[0], 'argument');
   return undefined;
+}
+
+/** `'.' + origin` / `` `.${hostname}` ``: a constant prefix before a part of the origin. */
+function prefixedSubject(node: AstNode, ctx: FlowContext): { prefix: string; on: StringTest['on']; ci: boolean } | undefined {
+  const u = unwrap(node);
+  if (u.type === 'BinaryExpression' && u.operator === '+') {
+    const pre = ev(child(u, 'left') as AstNode, ctx);
+    const subj = originSubject(child(u, 'right') as AstNode, ctx);
+    return pre.t === 'str' && subj ? { prefix: pre.v, ...subj } : undefined;
+  }
+  if (u.type === 'TemplateLiteral') {
+    const quasis = children(u, 'quasis');
+    const exprs = children(u, 'expressions');
+    const tail = quasis[1] ? (quasis[1].value as { cooked?: string } | undefined)?.cooked : undefined;
+    const head = quasis[0] ? (quasis[0].value as { cooked?: string } | undefined)?.cooked : undefined;
+    const subj = exprs.length === 1 && tail === '' ? originSubject(exprs[0] as AstNode, ctx) : undefined;
+    return subj && head !== undefined ? { prefix: head, ...subj } : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * `(p + x).endsWith(s)`: x ends with s, or x is the part of s after an overlap with the end of p
+ * (`('.' + hostname).endsWith('.example.com')` holds for example.com itself and its subdomains). An origin
+ * equal to a scheme-less string is impossible, so such terms are left out.
+ */
+function prefixedEndsWith(subj: { prefix: string; on: StringTest['on']; ci: boolean }, v: JsValue & { t: 'str' }, call: AstNode, ctx: FlowContext): Cond {
+  const span = spanOf(ctx.mod, call);
+  const test = (op: StringTest['op'], value: string): Lit[] => [{ atom: { kind: 'entries', entries: [{ type: 'tests', all: [{ op, on: subj.on, value, caseInsensitive: subj.ci, span: valueSpan(v) }], span }], node: call }, positive: true }];
+  const out: Cond = [test('endsWith', v.v)];
+  for (let k = 1; k <= Math.min(subj.prefix.length, v.v.length); k++) {
+    if (!subj.prefix.endsWith(v.v.slice(0, k))) continue;
+    const rest = v.v.slice(k);
+    if (subj.on === 'origin' && !rest.includes('://') && rest !== 'null') continue;
+    out.push(test('equals', rest));
+  }
+  return out;
+}
+
+/** Methods that return a boolean when called on a string, an array or a set, or a RegExp's test(). */
+const BOOLEAN_METHODS: ReadonlySet<string> = new Set(['includes', 'has', 'startsWith', 'endsWith', 'test', 'some', 'every']);
+
+/** A call about the origin that returns a boolean: `list.includes(origin)`, `origin.endsWith(x)`, `re.test(origin)`. */
+function isBooleanOriginCall(call: AstNode, ctx: FlowContext): boolean {
+  const callee = unwrap(child(call, 'callee') as AstNode);
+  if (callee.type !== 'MemberExpression' || !BOOLEAN_METHODS.has(memberName(callee) ?? '')) return false;
+  return mentionsOrigin(call, ctx);
+}
+
+/** An expression whose value is a boolean whatever its operands: a comparison, a negation, or a logic of these. */
+function isBooleanExpr(node: AstNode): boolean {
+  const n = unwrap(node);
+  if (n.type === 'UnaryExpression') return n.operator === '!';
+  if (n.type === 'BinaryExpression') return ['===', '!==', '==', '!=', '<', '<=', '>', '>=', 'in', 'instanceof'].includes(n.operator as string);
+  if (n.type === 'LogicalExpression') return isBooleanExpr(child(n, 'left') as AstNode) && isBooleanExpr(child(n, 'right') as AstNode);
+  return false;
 }
 
 function someAtom(call: AstNode, fn: AstNode, list: JsValue, ctx: FlowContext): Cond {

@@ -436,6 +436,19 @@ function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysi
   push(first, a[1], m === 'append' ? 'append' : 'set');
 }
 
+/**
+ * `const origin = req.headers.origin != null ? req.headers.origin : '*'` written later: the conditional itself,
+ * so its branches are read like an inline one (the request does not change in between).
+ */
+function conditionalInit(n: AstNode, mod: JsModule): AstNode {
+  const name = identName(n);
+  if (!name) return n;
+  const b = lookup(mod, name, n);
+  if (b?.kind !== 'var' || !b.init || b.path.length !== 0 || (b.declKind !== 'const' && mod.mutated.has(name))) return n;
+  const init = unwrap(b.init);
+  return init.type === 'ConditionalExpression' ? init : n;
+}
+
 function headerValueOf(node: AstNode | undefined, mod: JsModule, env: EvalEnv, reqCheck: (n: AstNode) => boolean): Valued<string> {
   const span = node ? spanOf(mod, node) : { file: mod.path, start: 0, end: 0 };
   if (!node) return unknown('no value', span);
@@ -481,7 +494,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         preflightWrites++;
         continue;
       }
-      const vn = w.value ? unwrap(w.value) : undefined;
+      const vn = w.value ? conditionalInit(unwrap(w.value), mod) : undefined;
       if (!vn) continue;
       const branches: { node: AstNode; path: Path }[] = [];
       if (vn.type === 'ConditionalExpression') {
