@@ -308,8 +308,19 @@ function distTagMajor(range: string): number | undefined {
 }
 
 /** Express 5 (path-to-regexp 8) rejects an unnamed `*` (cors-semantics §1.4). */
+/** The start-up error of a registration's path under Express 5: string paths only (a RegExp is used as is). */
+function express5PathErrorOf(reg: Registration, env: EvalEnv): string | undefined {
+  if (!reg.pathNode) return reg.path === undefined ? undefined : express5PathError(reg.path);
+  const v = evaluate(reg.pathNode, reg.mod, env);
+  const strings = v.t === 'str' ? [v.v] : v.t === 'array' ? v.items.flatMap((i) => (i.t === 'str' ? [i.v] : [])) : [];
+  for (const p of strings) {
+    const err = express5PathError(p);
+    if (err) return err;
+  }
+  return undefined;
+}
+
 function express5PathError(path: string): string | undefined {
-  if (path.startsWith('/') && path.endsWith('/') && path.length > 1 && /^\/.*\/[a-z]*$/.test(path) && !path.includes('*')) return undefined;
   for (let i = 0; i < path.length; i++) {
     if (path[i] === '*' && !/[A-Za-z_$]/.test(path[i + 1] ?? '')) {
       return `Express 5 (path-to-regexp 8) throws "Missing parameter name at index ${i + 1}: ${path}" at start-up; use '/{*splat}'`;
@@ -415,7 +426,8 @@ function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysi
     const name = nameStr ?? (nameNode ? evaluate(nameNode, mod, env) : undefined);
     const n = typeof name === 'string' ? name : name && name.t === 'str' ? name.v : undefined;
     if (n === undefined) return;
-    const multiple = !!valueNode && unwrap(valueNode).type === 'ArrayExpression';
+    // An array sends one header line per element (Node's setHeader/appendHeader): two or more lines.
+    const multiple = !!valueNode && manyLines(valueNode, mod, env);
     out.writes.push({ name: n.toLowerCase(), value: valueNode, op, call: e.call, path: e.path, multiple });
   };
   if (m === 'vary') {
@@ -434,6 +446,18 @@ function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysi
     return;
   }
   push(first, a[1], m === 'append' ? 'append' : 'set');
+}
+
+/** Whether a header value is an array of two or more elements (`['*']` is one line). */
+function manyLines(node: AstNode, mod: JsModule, env: EvalEnv): boolean {
+  const u = unwrap(node);
+  if (u.type === 'ArrayExpression') {
+    const els = children(u, 'elements');
+    if (els.length >= 2) return true;
+    if (!els.some((e) => e.type === 'SpreadElement')) return false;
+  }
+  const v = evaluate(u, mod, env);
+  return v.t === 'array' && v.items.length >= 2;
 }
 
 /**
@@ -784,7 +808,7 @@ function buildPolicies(
     const pathSpan = l.reg.pathNode ? spanOf(l.reg.mod, l.reg.pathNode) : spanOf(l.reg.mod, l.reg.call);
     const route: Route = { methods, path: l.path ?? '/', span: { ...pathSpan, start: pathSpan.start, end: pathSpan.end } };
     if (major === 5 && l.reg.path !== undefined) {
-      const err = express5PathError(l.reg.path);
+      const err = express5PathErrorOf(l.reg, env);
       if (err) route.pathError = err;
     }
     const json = jsonApp || flattenHandlers(l.reg, env).some((h) => isJsonParser(h.value));
@@ -794,7 +818,7 @@ function buildPolicies(
   // `app.use('*', cors())` also goes through path-to-regexp in Express 5.
   for (const l of layers) {
     if (l.reg.method !== 'use' || major !== 5 || l.reg.path === undefined) continue;
-    const err = express5PathError(l.reg.path);
+    const err = express5PathErrorOf(l.reg, env);
     if (err && l.reg.pathNode) app.routes.push({ methods: ['USE'], path: l.reg.path, span: spanOf(l.reg.mod, l.reg.pathNode), pathError: err });
   }
 
