@@ -79,19 +79,20 @@ function and(a: Cond, b: Cond): Cond {
 function simplify(c: Cond): Cond {
   const terms: Lit[][] = [];
   for (const conj of c) {
-    const seen = new Map<Atom, boolean>();
+    const seen = new Map<string, boolean>();
     let contradictory = false;
     const term: Lit[] = [];
     for (const l of conj) {
-      const had = seen.get(l.atom);
+      const key = atomKey(l.atom);
+      const had = seen.get(key);
       if (had === undefined) {
-        seen.set(l.atom, l.positive);
+        seen.set(key, l.positive);
         term.push(l);
       } else if (had !== l.positive) contradictory = true;
     }
     if (!contradictory) terms.push(term);
   }
-  const has = (t: Lit[], l: Lit) => t.some((x) => x.atom === l.atom && x.positive === l.positive);
+  const has = (t: Lit[], l: Lit) => t.some((x) => x.positive === l.positive && atomKey(x.atom) === atomKey(l.atom));
   const byLength = terms.map((t, i) => ({ t, i })).sort((a, b) => a.t.length - b.t.length || a.i - b.i);
   const kept: { t: Lit[]; i: number }[] = [];
   for (const x of byLength) if (!kept.some((k) => k.t.every((l) => has(x.t, l)))) kept.push(x);
@@ -108,6 +109,35 @@ function not(c: Cond, node: AstNode): Cond {
     if (acc.length > MAX_PATHS) return [[{ atom: { kind: 'unknown', reason: 'condition too complex', node, aboutOrigin: true }, positive: true }]];
   }
   return acc;
+}
+
+const atomKeys = new WeakMap<Atom, string>();
+const nodeIds = new WeakMap<AstNode, number>();
+let nextNodeId = 0;
+
+function nodeId(n: AstNode): number {
+  let id = nodeIds.get(n);
+  if (id === undefined) nodeIds.set(n, (id = nextNodeId++));
+  return id;
+}
+
+/**
+ * The identity of an atom: the same test read twice (by the walk of a function and again for the path of an
+ * assignment) gives two objects for one condition. The node and what the atom says of it identify it (one
+ * callback body read once per list element gives several atoms for one node).
+ */
+function atomKey(a: Atom): string {
+  let k = atomKeys.get(a);
+  if (k === undefined) {
+    const at = `${a.kind}@${nodeId(a.node)}`;
+    if (a.kind === 'entries') k = `${at}:${JSON.stringify(a.entries.map((e) => (e.type === 'tests' ? e.all.map((t) => [t.op, t.on, t.value, t.caseInsensitive]) : e.type === 'literal' ? [e.value, e.caseInsensitive] : e.type === 'regex' ? [e.pattern, e.flags] : [e.haystack])))}`;
+    else if (a.kind === 'method') k = `${at}:${a.method}`;
+    else if (a.kind === 'const') k = `${at}:${String(a.value)}`;
+    else if (a.kind === 'unknown') k = `${at}:${a.reason}`;
+    else k = at;
+    atomKeys.set(a, k);
+  }
+  return k;
 }
 
 function lit(atom: Atom, positive = true): Cond {
@@ -199,6 +229,15 @@ function mentionsOrigin(node: AstNode, ctx: FlowContext): boolean {
 /** Whether the path runs only for OPTIONS requests (`if (req.method === 'OPTIONS')` holds on it). */
 export function onlyOnPreflight(p: Path): boolean {
   return p.some((l) => l.atom.kind === 'method' && l.positive && l.atom.method === 'OPTIONS');
+}
+
+/**
+ * The paths (terms) on which a branch of `if (test)` runs, after the paths `outer`: the test's terms in the
+ * `then` branch, those of its negation in the `else` branch.
+ */
+export function branchPaths(outer: Path[], test: AstNode, inThen: boolean, ctx: FlowContext): Path[] {
+  const c = condition(test, ctx);
+  return and(outer, inThen ? c : not(c, test));
 }
 
 /** Classifies a boolean expression into a condition over atoms. */
@@ -707,7 +746,9 @@ export interface AllowedSet {
  */
 export function allowedBy(paths: Path[]): AllowedSet {
   const out: AllowedSet = { any: false, entries: [], unknown: [] };
-  for (const p of paths) {
+  // Paths are often products of two expansions of one condition (the callback's path after an if/else times
+  // the path of the assignment it reads): the cross terms are contradictory or included in others.
+  for (const p of simplify(paths)) {
     if (!feasible(p)) continue;
     if (p.some((l) => l.atom.kind === 'no-origin' && l.positive)) continue;
     const positives = p.filter((l) => l.positive && l.atom.kind === 'entries').map((l) => l.atom as Atom & { kind: 'entries' });

@@ -27,7 +27,7 @@ import {
 import { args, child, children, identName, isFunction, memberName, rangeOf, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
-import { allowedBy, condition, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
+import { allowedBy, branchPaths, condition, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { loadModule, lookup, spanOf, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
@@ -1084,23 +1084,22 @@ function assignmentsIn(fn: AstNode, name: string, mod: JsModule, env: EvalEnv, c
       ok = false;
       return;
     }
-    const path: Path = [];
+    // `if (a && b) x = ... else x = ...`: the else branch runs on two paths, ¬a and ¬b.
+    let paths: Path[] = [[]];
     let cur: AstNode | undefined = n;
     let parent = parentOf(cur);
     while (parent && parent !== fn) {
       if (parent.type === 'IfStatement' && child(parent, 'test') !== cur) {
-        const c = condition(child(parent, 'test') as AstNode, ctx);
-        const inThen = child(parent, 'consequent') === cur;
-        if (c.length !== 1 || (!inThen && (c[0]?.length ?? 0) > 1)) {
+        paths = branchPaths(paths, child(parent, 'test') as AstNode, child(parent, 'consequent') === cur, ctx);
+        if (paths.length > 16) {
           ok = false;
           return;
         }
-        for (const l of c[0] ?? []) path.push(inThen ? l : { atom: l.atom, positive: !l.positive });
       }
       cur = parent;
       parent = parentOf(cur);
     }
-    out.push({ value: v, path });
+    for (const path of paths) out.push({ value: v, path });
   });
   return ok ? out : undefined;
 }
