@@ -348,6 +348,9 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   if (opaque) return unknown('an include that is not in the repository may answer OPTIONS', span);
   const pass = level.pass ?? serving.pass;
   if (pass) return unknown(`proxied to ${pass.args[0]?.value ?? 'an upstream'}, which may answer OPTIONS`, dSpan(pass));
+  // `if (!-f $request_filename) { proxy_pass ...; }`: requests that pass the test are proxied.
+  const passInIf = serving.ifs.find((i) => i.pass)?.pass;
+  if (passInIf) return unknown(`proxied to ${passInIf.args[0]?.value ?? 'an upstream'} inside an if block, which may answer OPTIONS`, dSpan(passInIf));
   if (serving.ifs.some((i) => i.kind === 'limit_except') || serving.locations.length) return unknown('the location has nested handling', span);
   const handoff = serving.handoff[0] ?? nearest(serving, 'server')?.handoff.find((d) => d.name === 'error_page');
   if (handoff) return unknown(`${handoff.name} may hand OPTIONS requests to other handling`, dSpan(handoff));

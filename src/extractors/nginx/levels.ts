@@ -68,6 +68,8 @@ export interface Tree {
 }
 
 const PASS = /^(proxy_pass|fastcgi_pass|uwsgi_pass|grpc_pass|scgi_pass|memcached_pass)$/;
+/** Directives that run a script in the request's handling: `access_by_lua_block`, `content_by_lua_file`, `js_content`, `perl`. */
+const SCRIPTED = /^((rewrite|access|content)_by_lua(_block|_file)?|js_content|perl)$/;
 const SUCCESS_CODES = new Set(['200', '201', '204', '206', '301', '302', '303', '304', '307', '308']);
 
 export function spanOf(file: string, start: number, end: number): Span {
@@ -266,11 +268,18 @@ export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): v
       case 'error_page':
         level.handoff.push(d);
         break;
-      case 'try_files':
-        if (d.args.some((a) => a.value.startsWith('@'))) level.handoff.push(d);
+      case 'try_files': {
+        // The last argument is where a request for a missing file goes: a named location or a script URI
+        // (Laravel's `/index.php?$query_string`) hands it to other handling, which may answer OPTIONS. `=404`
+        // ends it here, and a single-page app's `/index.html` is served by the static module (405 to OPTIONS).
+        const last = d.args[d.args.length - 1]?.value ?? '';
+        if (d.args.length >= 2 && !/^=\d+$/.test(last) && !/\.html?$/i.test(last.split('?')[0] ?? '')) level.handoff.push(d);
         break;
+      }
       default:
         if (PASS.test(d.name)) level.pass = d;
+        // A script (Lua, njs, Perl) can answer any request itself, OPTIONS included.
+        else if (SCRIPTED.test(d.name)) level.handoff.push(d);
         break;
     }
   }
