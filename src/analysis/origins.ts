@@ -347,6 +347,23 @@ export function acceptsEveryOrigin(entry: OriginEntry): boolean | undefined {
   return verdict;
 }
 
+/**
+ * Whether some Origin a browser can send matches both entries (two `if ($http_origin ~ ...)` blocks of one
+ * location can then both apply). Undefined when either cannot be analysed.
+ */
+export function entriesOverlap(a: OriginEntry, b: OriginEntry): boolean | undefined {
+  const la = entryLanguage(a);
+  const lb = entryLanguage(b);
+  if (!la.ok || !lb.ok || la.maxCharacter !== lb.maxCharacter) return undefined;
+  try {
+    const framedAny = remember(webCache, `${la.maxCharacter}|framed-any`, () => refa().DFA.fromIntersection(anyOriginDfa(la.maxCharacter), framedWords(la.maxCharacter)));
+    const empty = emptyIntersection([la.dfa, lb.dfa, framedAny]);
+    return empty === undefined ? undefined : !empty;
+  } catch {
+    return undefined;
+  }
+}
+
 export function queriesFor(intended: Intended, maxCharacter: Char): Queries {
   return remember(queryCache, `${maxCharacter}|${intendedKey(intended)}`, () => new Queries(intended, maxCharacter));
 }

@@ -83,6 +83,31 @@ function endsRewrite(level: Level): boolean {
   });
 }
 
+/**
+ * Whether a location hands every request to another location before any response: a top-level
+ * `rewrite <regex> <uri> last` whose regex matches every URI of the prefix location (`^/v1/(.*)$` in
+ * `location /v1/`, `^(.*)$`, `^/`), with no `return` before it.
+ */
+function movesEveryRequest(serving: Level): boolean {
+  if (serving.kind !== 'location' || !serving.d) return false;
+  const args = serving.d.args.map((a) => a.value);
+  const prefix = args.length === 1 ? args[0] : args.length === 2 && args[0] === '^~' ? args[1] : undefined;
+  if (prefix === undefined || prefix.startsWith('@')) return false;
+  for (const s of serving.steps) {
+    if ((s as Level).kind) continue;
+    const d = s as Directive;
+    if (d.name === 'return') return false;
+    if (d.name !== 'rewrite' || d.args[2]?.value !== 'last') continue;
+    const re = d.args[0]?.value ?? '';
+    if (/^\^?\(?\.\*\)?\$?$/.test(re) || re === '^' || re === '^/') return true;
+    // ^ followed by the location's prefix (dots and slashes escaped or not), then anything.
+    if (!re.startsWith('^')) continue;
+    const rest = re.slice(1).replace(/\\([./-])/g, '$1');
+    if (rest.startsWith(prefix) && /^(\(?\.[*+]\)?\$?)?$/.test(rest.slice(prefix.length)) && !rest.slice(prefix.length).includes('+')) return true;
+  }
+  return false;
+}
+
 /** A pseudo header entry that stands for an `if (...)` head, when a drop is caused by an `if` without add_header. */
 function headDirective(level: Level): HeaderDirective {
   const d = level.d as Directive;
@@ -461,7 +486,9 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
     const textOf = (file: string) => loadFile(host, file)?.text;
     const built: { policy: CorsPolicy; owner?: Level; serving: Level }[] = [];
     for (const serving of servingLevels(tree.root)) {
-      const units: Unit[] = [{ serving, level: serving }];
+      // A location whose every request is rewritten elsewhere (`rewrite ^/v1/(.*)$ /$1 last;`) answers none:
+      // its own add_header never reaches a response (the target location's configuration applies).
+      const units: Unit[] = movesEveryRequest(serving) ? [] : [{ serving, level: serving }];
       for (const i of serving.ifs) if (i.addHeaders.length || i.more.length) units.push({ serving, level: i });
       for (const u of units) {
         const p = buildPolicy(tree, u, textOf);

@@ -13,6 +13,7 @@
  */
 import type { OriginEntry, OriginPolicy, Span, Token, TokenList, Valued } from '../../model/index.js';
 import { known, unknown } from '../../model/index.js';
+import { entriesOverlap } from '../../analysis/origins.js';
 import { argSpan, dSpan, spanOf, type HeaderDirective, type Level, type MapDef, type Tree } from './levels.js';
 import type { Arg, Directive } from './parser.js';
 import { constant, dependsOnOrigin, splitVariables, truthy, type Atom, type Guard, type SymValue } from './values.js';
@@ -174,8 +175,20 @@ export function exclusive(a: Condition, b: Condition): boolean {
   const neg = (op: string | undefined) => (op?.startsWith('!') ? op.slice(1) : op);
   if (a.op === '=' && b.op === '=') return a.value.value !== b.value.value;
   if (a.value.value === b.value.value && neg(a.op) === neg(b.op) && a.op !== b.op) return true;
+  // Two Origin tests (`~* "^https://app\.example\.com$"` and `~* "^https://partner\.example\.net$"`) that no
+  // Origin a browser can send passes both: decided on the automata (unknown: not exclusive).
+  if (a.variable === 'http_origin' && !a.value.placeholder && !b.value.placeholder && POSITIVE_TESTS.has(a.op ?? '') && POSITIVE_TESTS.has(b.op ?? '')) {
+    const entry = (c: Condition): OriginEntry => {
+      const span = argSpan(c.d, c.value as Arg);
+      const v = (c.value as Arg).value;
+      return c.op === '=' ? { type: 'literal', value: v, caseInsensitive: false, span } : regexEntry(v, c.op === '~*', span);
+    };
+    return entriesOverlap(entry(a), entry(b)) === false;
+  }
   return false;
 }
+
+const POSITIVE_TESTS: ReadonlySet<string> = new Set(['=', '~', '~*']);
 
 function regexEntry(pattern: string, ci: boolean, span: Span): OriginEntry {
   return { type: 'regex', pattern, flags: ci ? 'i' : '', flavor: 'pcre', mode: 'search', span };
