@@ -52,8 +52,11 @@ export interface MapDef {
   source: Arg;
   output: string;
   /** Entries in nginx's order: exact strings first, then regexes in order of appearance. */
-  entries: { key: Arg; value: Arg; kind: 'string' | 'regex'; caseInsensitive: boolean; pattern: string }[];
+  /** `d`: the entry itself, in the map's file or in a file the map includes (positions are that file's). */
+  entries: { d: Directive; key: Arg; value: Arg; kind: 'string' | 'regex'; caseInsensitive: boolean; pattern: string }[];
   dflt?: Arg;
+  /** The `default` entry (its file may be an included one). */
+  dfltD?: Directive;
   hostnames: boolean;
   /** Something in the map could not be followed (unresolved include). */
   incomplete: boolean;
@@ -314,14 +317,15 @@ function buildMap(d: Directive, ctx: BuildContext): MapDef {
     if (raw.startsWith('"') || raw.startsWith("'")) keyArg.quote = raw[0] as '"' | "'";
     if (key === 'default' && keyArg.quote === '') {
       def.dflt = value;
+      def.dfltD = e;
       continue;
     }
     if (key.startsWith('~')) {
       const ci = key.startsWith('~*');
-      regexes.push({ key: keyArg, value, kind: 'regex', caseInsensitive: ci, pattern: key.slice(ci ? 2 : 1) });
+      regexes.push({ d: e, key: keyArg, value, kind: 'regex', caseInsensitive: ci, pattern: key.slice(ci ? 2 : 1) });
     } else {
       const lit = key.startsWith('\\') ? key.slice(1) : key;
-      strings.push({ key: keyArg, value, kind: 'string', caseInsensitive: true, pattern: lit });
+      strings.push({ d: e, key: keyArg, value, kind: 'string', caseInsensitive: true, pattern: lit });
     }
   }
   def.entries = [...strings, ...regexes];

@@ -313,18 +313,18 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
     return v.cases.length ? { t: 'unknown', reason: `map value "${a.value}" depends on other conditions`, span: argSpan(d, a) } : v.dflt;
   };
   const cases = m.entries.map((e) => {
-    const keySpan = spanOf(m.d.file, e.key.start, e.key.end);
+    const keySpan = spanOf(e.d.file, e.key.start, e.key.end);
     let guard: Guard;
     if (!onOrigin) guard = { t: 'other' };
     else if (m.hostnames || e.key.placeholder) guard = { t: 'origin', entries: [], unknownSpans: [keySpan], negated: false };
     else if (e.kind === 'regex') guard = { t: 'origin', entries: [regexEntry(e.pattern, e.caseInsensitive, keySpan)], unknownSpans: [], negated: false };
     else guard = { t: 'origin', entries: [{ type: 'literal', value: e.pattern, caseInsensitive: true, span: keySpan }], unknownSpans: [], negated: false };
-    let atom = single(m.d, e.value);
+    let atom = single(e.d, e.value);
     // A regex capture ($1) is a part of the Origin: not a plain reflection, not a constant.
-    if (atom.t === 'unknown' && /\$[0-9]/.test(e.value.value)) atom = { t: 'unknown', reason: 'a regex capture of the map key', span: argSpan(m.d, e.value) };
+    if (atom.t === 'unknown' && /\$[0-9]/.test(e.value.value)) atom = { t: 'unknown', reason: 'a regex capture of the map key', span: argSpan(e.d, e.value) };
     return { guard, atom };
   });
-  const dflt: Atom = m.dflt ? single(m.d, m.dflt) : { t: 'lit', v: '', span: mSpan };
+  const dflt: Atom = m.dflt ? single(m.dfltD ?? m.d, m.dflt) : { t: 'lit', v: '', span: mSpan };
   const only = src.length === 1 && src[0] && 'name' in src[0] ? src[0].name : undefined;
   const inner = only !== undefined && only !== 'http_origin' ? ctx.tree.maps.get(only) : undefined;
   if (inner) {
@@ -339,7 +339,7 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
       const select = (a: Atom): Atom | undefined => {
         if (a.t !== 'lit') return undefined;
         const hit = m.entries.find((e) => e.pattern.toLowerCase() === a.v.toLowerCase());
-        return hit ? single(m.d, hit.value) : dflt;
+        return hit ? single(hit.d, hit.value) : dflt;
       };
       const composed = iv.cases.map((c) => ({ guard: c.guard, atom: select(c.atom) }));
       const d = select(iv.dflt);
