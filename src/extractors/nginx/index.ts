@@ -249,7 +249,10 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
         : known(
             {
               covers: 'success-only',
-              detail: `add_header ${acao.d.args[0]?.value ?? ''} has no "always": nginx adds it only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 responses, so 4xx/5xx errors reach the browser without CORS headers`,
+              detail:
+                acao.source === 'add_header'
+                  ? `add_header ${acao.d.args[0]?.value ?? ''} has no "always": nginx adds it only to 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308 responses, so 4xx/5xx errors reach the browser without CORS headers`
+                  : `more_set_headers -s lists only success and redirect statuses, so 4xx/5xx errors reach the browser without CORS headers`,
             },
             dSpan(acao.d),
           );
