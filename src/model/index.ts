@@ -192,8 +192,12 @@ export interface ErrorCoverage {
    * - `all`: every status, unhandled errors included.
    * - `success-only`: only 2xx/3xx (nginx without `always`).
    * - `not-unhandled`: handled responses yes, unhandled exceptions (500) no (Starlette add_middleware).
+   * - `except-statuses`: every status but `statuses` (nginx `error_page` answering them from a location that
+   *   sends no CORS headers).
    */
-  covers: 'all' | 'success-only' | 'not-unhandled';
+  covers: 'all' | 'success-only' | 'not-unhandled' | 'except-statuses';
+  /** With `except-statuses`: the statuses answered without the headers. */
+  statuses?: number[];
   detail?: string;
 }
 

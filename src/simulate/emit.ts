@@ -69,6 +69,10 @@ export function covered(p: CorsPolicy, res: ResponseBuilder, ex: Exchange): bool
   }
   if (cov === 'all') return true;
   if (cov === 'not-unhandled') return !ex.throws;
+  if (cov === 'except-statuses' && p.errorCoverage.known) {
+    const lost = p.errorCoverage.value.statuses ?? [];
+    return res.status === null ? undefined : !lost.includes(res.status);
+  }
   return isSuccessStatus(res.status);
 }
 

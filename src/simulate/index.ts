@@ -174,7 +174,11 @@ function proxyLayer(model: ProjectModel, proxies: CorsPolicy[], ex: Exchange, pa
   } else {
     res.status = ex.throws ? 500 : ex.req.status ?? 200;
   }
-  for (const p of active) emitWrites(p, res, ex);
+  for (const p of active) {
+    // error_page answers these statuses from another location: none of this level's headers (§4.1).
+    if (p.errorCoverage.known && p.errorCoverage.value.covers === 'except-statuses' && covered(p, res, ex) === false) continue;
+    emitWrites(p, res, ex);
+  }
   return { res, used };
 }
 

@@ -83,6 +83,69 @@ function endsRewrite(level: Level): boolean {
   });
 }
 
+/** Statuses nginx itself produces for a request it proxies (upstream errors pass through unless intercepted). */
+const PROXY_OWN_ERRORS: ReadonlySet<string> = new Set(['500', '502', '503', '504']);
+
+/**
+ * `error_page 500 502 503 504 /50x.html`: nginx answers those errors from the target location (an internal
+ * redirect), whose headers apply instead of this level's, `always` or not (checked on nginx 1.22 with the
+ * stock default.conf). Known partial coverage when the target location sends no Access-Control-Allow-Origin
+ * on every status; undefined when no error_page applies, its target cannot be found, or it sends one.
+ */
+function errorPageLoss(serving: Level, level: Level): Valued<ErrorCoverage> | undefined {
+  // error_page is inherited only by levels that define none (if blocks take their location's).
+  let pages: Directive[] = [];
+  for (let l: Level | undefined = level.kind === 'if' ? serving : level; l; l = l.parent) {
+    pages = l.handoff.filter((d) => d.name === 'error_page');
+    if (pages.length) break;
+  }
+  const server = serving.kind === 'server' ? serving : nearest(serving, 'server');
+  if (!pages.length || !server) return undefined;
+  const intercepts = [serving, ...ancestors(serving)].some((l) => l.d?.block?.some((x) => /_intercept_errors$/.test(x.name) && x.args[0]?.value === 'on'));
+  const proxied = !!(level.pass ?? serving.pass);
+  for (const d of pages) {
+    const args = d.args.map((a) => a.value);
+    const target = args[args.length - 1] ?? '';
+    const codes = args.filter((a) => /^[45]\d\d$/.test(a)).filter((c) => !proxied || intercepts || PROXY_OWN_ERRORS.has(c));
+    if (!codes.length || !(target.startsWith('/') || target.startsWith('@'))) continue;
+    const to = targetLocation(server, target);
+    if (!to || to === serving) return undefined;
+    const eff = effectiveAddHeaders(to);
+    if (eff.opaque || to.opaque.length) return undefined;
+    if (eff.headers.some((h) => h.name === ACAO && h.statuses === 'all')) continue;
+    return known({ covers: 'except-statuses', statuses: codes.map(Number), detail: `error_page sends ${codes.join(', ')} from ${to.label}, which adds no Access-Control-Allow-Origin` }, dSpan(d));
+  }
+  return undefined;
+}
+
+function ancestors(level: Level): Level[] {
+  const out: Level[] = [];
+  for (let l = level.parent; l; l = l.parent) out.push(l);
+  return out;
+}
+
+/** The server's location for an error_page target: `location @name`, else `location = uri`, else the longest prefix (none when a regex location exists: it could match first). */
+function targetLocation(server: Level, target: string): Level | undefined {
+  const locs = server.locations;
+  const argsOf = (l: Level) => l.d?.args.map((a) => a.value) ?? [];
+  if (target.startsWith('@')) return locs.find((l) => argsOf(l)[0] === target);
+  const uri = target.split('?')[0] as string;
+  const exact = locs.find((l) => argsOf(l)[0] === '=' && argsOf(l)[1] === uri);
+  if (exact) return exact;
+  if (locs.some((l) => argsOf(l)[0] === '~' || argsOf(l)[0] === '~*')) return undefined;
+  let best: Level | undefined;
+  let bestLen = -1;
+  for (const l of locs) {
+    const a = argsOf(l);
+    const prefix = a.length === 1 ? a[0] : a[0] === '^~' ? a[1] : undefined;
+    if (prefix !== undefined && uri.startsWith(prefix) && prefix.length > bestLen) {
+      best = l;
+      bestLen = prefix.length;
+    }
+  }
+  return best;
+}
+
 /**
  * Whether a location hands every request to another location before any response: a top-level
  * `rewrite <regex> <uri> last` whose regex matches every URI of the prefix location (`^/v1/(.*)$` in
@@ -241,7 +304,9 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     }
   }
   let errorCoverage: Valued<ErrorCoverage>;
+  const redirected = acao && acaoV && acao.statuses === 'all' && !fixedSuccess ? errorPageLoss(serving, level) : undefined;
   if (fixedSuccess) errorCoverage = known({ covers: 'all', detail: `this level always answers with return ${ret}` }, span);
+  else if (redirected) errorCoverage = redirected;
   else if (acao && acaoV) {
     errorCoverage =
       acao.statuses === 'all'
