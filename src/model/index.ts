@@ -150,6 +150,11 @@ export interface HeaderWrite {
    * every status (nginx: insert ` always` after the value). The extractor knows the syntax; a rule may offer it.
    */
   allStatusesEdit?: { span: Span; text: string };
+  /**
+   * Written under the same origin checks as Access-Control-Allow-Origin (`if origin in ALLOWED:` around both, or
+   * after `if origin not in ALLOWED: return`): sent exactly when Access-Control-Allow-Origin is.
+   */
+  whenOriginAllowed?: boolean;
 }
 
 // ─── Scope, preflight, coverage ───────────────────────────────────────────────────────────────────

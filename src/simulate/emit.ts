@@ -353,6 +353,14 @@ export function emitWrites(p: CorsPolicy, res: ResponseBuilder, ex: Exchange, wr
   };
   for (const w of writes) {
     let maybe = false;
+    if (w.whenOriginAllowed && w.name !== 'access-control-allow-origin') {
+      // Sent with Access-Control-Allow-Origin only: not for an origin the checks refuse.
+      const d = originDecision();
+      if (d === undefined) {
+        res.markUnknown('whether the origin passes the checks the header is written under');
+        maybe = true;
+      } else if (!d.send) continue;
+    }
     if (w.statuses === 'success') {
       const s = isSuccessStatus(res.status);
       if (s === undefined) {

@@ -461,8 +461,33 @@ export function writtenFields(
     allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
     exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
     varyOrigin,
-    headerWrites: writes.map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
+    headerWrites: withOriginGuards(writes).map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
   };
+}
+
+/** The checks of a write that are about the request Origin (by their position and polarity). */
+function originGuards(w: ManualWrite): Set<string> {
+  const out = new Set<string>();
+  for (const g of w.guards) if (mentionsOrigin(g.cond, g.originVars)) out.add(`${g.cond.start}:${g.negated}`);
+  return out;
+}
+
+/** A name bound to the Origin, or `origin` itself (`request.origin`, `headers.get("Origin")`), in an expression. */
+function mentionsOrigin(n: PyNode, vars: ReadonlySet<string>): boolean {
+  if (n.text !== undefined && (vars.has(n.text) || n.text.toLowerCase() === 'origin')) return true;
+  return n.children.some((c) => mentionsOrigin(c, vars));
+}
+
+/** Marks the writes made under exactly the origin checks of the Access-Control-Allow-Origin write (HeaderWrite.whenOriginAllowed). */
+function withOriginGuards(writes: ManualWrite[]): ManualWrite[] {
+  const acao = writes.filter((w) => w.name === 'access-control-allow-origin').pop();
+  const acaoGuards = acao ? originGuards(acao) : new Set<string>();
+  if (!acao || acaoGuards.size === 0) return writes;
+  return writes.map((w) => {
+    if (w === acao || w.name === 'access-control-allow-origin') return w;
+    const mine = originGuards(w);
+    return mine.size === acaoGuards.size && [...mine].every((k) => acaoGuards.has(k)) ? { ...w, whenOriginAllowed: true } : w;
+  });
 }
 
 export function writeCredentials(writes: ManualWrite[], fallback: Span): Valued<boolean> {

@@ -108,10 +108,30 @@ function manualMiddleware(ctx: StarletteContext, mod: PyModule, n: PyNode, fns: 
   const c = deco.children[0] as PyNode;
   const scope = scopeAt(ctx.host, mod, fns);
   const fnScope = scopeAt(ctx.host, mod, [...fns, def]);
+  manualPolicy(ctx, mod, def, fnScope, () => appRef(ctx, (c.fields.function as PyNode).fields.object, scope, mod), spanOf(mod, deco), `HTTP middleware ${def.fields.name?.text ?? ''}`);
+}
+
+/**
+ * `app.add_middleware(CustomCORS)` where the class is a BaseHTTPMiddleware whose `dispatch(self, request,
+ * call_next)` writes the headers by hand: the same user middleware as an `@app.middleware("http")` function
+ * (BaseHTTPMiddleware is what that decorator builds), registered through the class.
+ */
+function classMiddleware(ctx: StarletteContext, mod: PyModule, cls: PyVal, app: () => AppRef, span: Span): void {
+  if (cls.t !== 'class') return;
+  const body = cls.node.fields.body;
+  const dispatch = body?.children
+    .map((c) => (c.type === 'decorated_definition' ? c.fields.definition : c))
+    .find((c) => c?.type === 'function_definition' && c.fields.name?.text === 'dispatch');
+  if (!dispatch) return;
+  const fnScope = scopeAt(ctx.host, cls.mod, [dispatch]);
+  manualPolicy(ctx, cls.mod, dispatch, fnScope, app, span, `HTTP middleware ${cls.name}`);
+}
+
+/** The policy of a hand-written HTTP middleware function (or dispatch method) that writes CORS headers. */
+function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope: Scope, appOf: () => AppRef, span: Span, label: string): void {
   const writes = headerWrites(ctx.ev, mod, def, fnScope, 'fastapi');
   if (!writes.some((w) => w.name.startsWith('access-control-'))) return;
-  const app = appRef(ctx, (c.fields.function as PyNode).fields.object, scope, mod);
-  const span = spanOf(mod, deco);
+  const app = appOf();
   const body = def.fields.body;
   const bodyText = body ? mod.text.slice(body.start, body.end) : '';
   // A branch on `request.method == "OPTIONS"` in a CORS middleware answers the preflight itself.
@@ -125,7 +145,7 @@ function manualMiddleware(ctx: StarletteContext, mod: PyModule, n: PyNode, fns: 
     mechanism: 'fastapi-manual',
     layer: 'app',
     span,
-    scope: { level: 'app', label: `HTTP middleware ${def.fields.name?.text ?? ''} (${app.label})` },
+    scope: { level: 'app', label: `${label} (${app.label})` },
     appId: app.id,
     origin,
     ...writtenFields(writes, span, true),
@@ -162,6 +182,7 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
     const args = callArgs(n);
     if (fn.type === 'attribute' && fn.fields.attribute?.text === 'add_middleware') {
       const cls = args.positional[0] ? ev.eval(args.positional[0], scope) : undefined;
+      if (cls?.t === 'class') classMiddleware(ctx, mod, cls, () => appRef(ctx, fn.fields.object, scope, mod, n.start), spanOf(mod, n));
       if (!cls || !isCorsClass(cls)) return;
       // The binding of the name at this call (`app = FastAPI()` may be rebound to another app later).
       const app = appRef(ctx, fn.fields.object, scope, mod, n.start);
