@@ -19,7 +19,7 @@ export default defineRule({
     const multi = writes.find((w) => w.multiple);
     if (multi) {
       ctx.report({
-        message: 'An array value sends one Access-Control-Allow-Origin line per element; the browser joins them with ", " and the CORS check always fails. Send the one matching origin.',
+        message: 'A list value (or a loop over a list) sends one Access-Control-Allow-Origin line per element; the browser joins them with ", " and the CORS check always fails. Send the one matching origin.',
         span: multi.span,
       });
       return;

@@ -86,6 +86,22 @@ export function headerWrites(
       if ((right.type === 'identifier' && paramVars.has(right.text ?? '')) || isRequesterValue(mod.text.slice(right.start, right.end).replace(/\s+/g, ''))) paramVars.add(n.fields.left.text ?? '');
     }
   });
+  // `h = response.headers` then `h["Access-Control-Allow-Origin"] = ...`: names bound to a headers object.
+  const headerAliases = new Set<string>();
+  // `for o in ALLOWED: response.headers.add(...)`: loops over a known list of two or more items.
+  const loops: { start: number; end: number }[] = [];
+  walk(body, (n) => {
+    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.right?.type === 'attribute' && n.fields.right.fields.attribute?.text === 'headers') {
+      headerAliases.add(n.fields.left.text ?? '');
+    }
+    if (n.type === 'for_statement' && n.fields.right && n.fields.body) {
+      const it = ev.eval(n.fields.right, scope);
+      if (it.t === 'seq' && it.items.length >= 2) loops.push({ start: n.fields.body.start, end: n.fields.body.end });
+    }
+  });
+  const isHeaders = (obj: PyNode | undefined): boolean =>
+    (obj?.type === 'attribute' && obj.fields.attribute?.text === 'headers') || (obj?.type === 'identifier' && headerAliases.has(obj.text ?? ''));
+  const inLoop = (n: PyNode) => loops.some((l) => n.start >= l.start && n.end <= l.end);
   const guardsOf = (target: PyNode): Guard[] => {
     const guards: Guard[] = [];
     const visit = (n: PyNode): boolean => {
@@ -175,7 +191,7 @@ export function headerWrites(
     if (n.type === 'assignment' && n.fields.left?.type === 'subscript') {
       const sub = n.fields.left;
       const obj = sub.fields.value;
-      if (obj?.type !== 'attribute' || obj.fields.attribute?.text !== 'headers') return;
+      if (!isHeaders(obj)) return;
       const key = ev.eval(sub.fields.subscript, scope);
       if (key.t !== 'str' || !CORS_HEADER.test(key.v)) return;
       const { value, reflects } = valueOf(n.fields.right);
@@ -187,7 +203,7 @@ export function headerWrites(
       const f = n.fields.function;
       const meth = f.fields.attribute?.text ?? '';
       const obj = f.fields.object;
-      if (obj?.type !== 'attribute' || obj.fields.attribute?.text !== 'headers') return;
+      if (!isHeaders(obj)) return;
       if (!['add', 'set', 'append', 'setdefault', 'add_header', 'update', 'extend'].includes(meth)) return;
       const a = callArgs(n);
       if (meth === 'update' || meth === 'extend') {
@@ -209,7 +225,9 @@ export function headerWrites(
       if (key?.t !== 'str' || !CORS_HEADER.test(key.v)) return;
       const { value, reflects } = valueOf(a.positional[1]);
       const op = meth === 'add' || meth === 'append' || meth === 'add_header' ? 'append' : 'set';
-      out.push({ name: key.v.toLowerCase(), value, op, statuses: 'all', span: spanOf(mod, n), ...(reflects ? { reflectsOrigin: reflects } : {}), guards: guardsOf(n) });
+      // Added once per item of a list of two or more: several header lines.
+      const multiple = op === 'append' && inLoop(n);
+      out.push({ name: key.v.toLowerCase(), value, op, statuses: 'all', span: spanOf(mod, n), ...(reflects ? { reflectsOrigin: reflects } : {}), ...(multiple ? { multiple } : {}), guards: guardsOf(n) });
     }
   });
   return out;
