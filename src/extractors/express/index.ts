@@ -846,10 +846,15 @@ function buildPolicies(
 
     // Steps before an app-wide CORS layer that answer first (cors-semantics §1.4).
     const shadowedBy: ShadowingStep[] = [];
-    if (isUse && !l.prefix) {
+    // Under a mount path (`app.use('/api', authenticate, cors(), router)`), only what runs for that path counts:
+    // app-wide middleware, middleware mounted on the path or above it, routes below it.
+    const under = (p: string | undefined) => !l.prefix || (p !== undefined && (p === l.prefix || p.startsWith(l.prefix.endsWith('/') ? l.prefix : l.prefix + '/')));
+    const above = (p: string | undefined) => !l.prefix || p === undefined || p === '/' || p === l.prefix || l.prefix.startsWith(p.endsWith('/') ? p : p + '/');
+    if (isUse) {
       for (const prev of layers.slice(0, index)) {
         if (prev.reg.mod !== l.reg.mod) continue;
-        const prevHasCors = layers.some((x) => x.reg === prev.reg && x.handler.t === 'ext' && x.handler.name === 'cors()');
+        if (prev.reg.method === 'use' ? !above(prev.prefix) : !under(prev.path)) continue;
+        const prevHasCors = layers.some((x) => x.reg === prev.reg && x.handler.t === 'ext' && x.handler.name === 'cors()' && layers.indexOf(x) <= layers.indexOf(prev));
         if (prev.reg.method !== 'use' && prev.reg.method !== 'options' && !prevHasCors) {
           if (shadowedBy.some((s) => s.kind === 'route' && s.span.start === rangeOf(prev.reg.call)[0])) continue;
           shadowedBy.push({
