@@ -464,6 +464,28 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
   if (callee.type === 'MemberExpression') {
     const method = memberName(callee);
     const objNode = child(callee, 'object') as AstNode;
+    // Object.assign({}, defaults, { origin: true }): the sources' properties in order, like object spread.
+    if (method === 'assign' && identName(objNode) === 'Object' && !lookup(mod, 'Object', objNode) && a.length > 0) {
+      const props = new Map<string, JsValue>();
+      const keys = new Map<string, AstNode>();
+      let partial = false;
+      for (const x of a) {
+        if (x.type === 'SpreadElement') return unknownValue(n, mod, 'Object.assign of a spread');
+        const v = evaluate(x, mod, env);
+        if (v.t === 'object') {
+          for (const [k, pv] of v.props) {
+            props.set(k, pv);
+            const kn = v.keys.get(k);
+            if (kn) keys.set(k, kn);
+          }
+          partial ||= v.partial;
+        } else if (v.t !== 'null' && v.t !== 'undef') {
+          partial = true;
+          for (const k of [...props.keys()]) props.set(k, unknownValue(x, mod, 'may be overridden by Object.assign'));
+        }
+      }
+      return { t: 'object', props, keys, partial, node: n, mod };
+    }
     const obj = evaluate(objNode, mod, env);
     if (obj.t === 'str') {
       const arg0 = a[0] ? evaluate(a[0], mod, env) : undefined;
