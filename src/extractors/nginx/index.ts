@@ -83,6 +83,32 @@ function endsRewrite(level: Level): boolean {
   });
 }
 
+/**
+ * An access-phase directive that refuses every preflight: `auth_basic "realm"` (inherited from the server or
+ * http level unless turned off), or `limit_except` without OPTIONS whose block denies all. Undefined when
+ * something may let it through (`satisfy any`, `allow` rules, `auth_request`, whose subrequest is not known).
+ */
+function accessRejection(serving: Level): { d: Directive; why: string } | undefined {
+  const chain = [serving, ...ancestors(serving)];
+  const blocks = chain.map((l) => l.d?.block ?? []);
+  if (blocks.some((b) => b.some((x) => x.name === 'satisfy' && x.args[0]?.value === 'any'))) return undefined;
+  // The nearest level that sets auth_basic decides.
+  for (const b of blocks) {
+    const d = b.find((x) => x.name === 'auth_basic');
+    if (!d) continue;
+    if (d.args[0]?.value === 'off') break;
+    return { d, why: `auth_basic answers the preflight with 401 (a preflight carries no credentials)` };
+  }
+  const le = (serving.d?.block ?? []).find((x) => x.name === 'limit_except');
+  if (le?.block) {
+    const methods = le.args.map((a) => a.value.toUpperCase());
+    const denies = le.block.some((x) => x.name === 'deny' && x.args[0]?.value === 'all');
+    const lets = le.block.some((x) => x.name === 'allow' || x.name.startsWith('auth_'));
+    if (!methods.includes('OPTIONS') && denies && !lets) return { d: le, why: `limit_except ${methods.join(' ')} answers OPTIONS with 403` };
+  }
+  return undefined;
+}
+
 /** Statuses nginx itself produces for a request it proxies (upstream errors pass through unless intercepted). */
 const PROXY_OWN_ERRORS: ReadonlySet<string> = new Set(['500', '502', '503', '504']);
 
@@ -439,6 +465,12 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   if (ret !== undefined) return unknown(`return ${ret} answers every request here`, span);
   if (serving.d?.block?.some((x) => x.name === 'deny' && x.args[0]?.value === 'all')) return unknown('deny all refuses every request here', span);
   if (opaque) return unknown('an include that is not in the repository may answer OPTIONS', span);
+  // The access phase runs before any proxy or content handler: a preflight carries no credentials, so
+  // auth_basic answers it 401 and `limit_except GET POST { deny all; }` answers it 403.
+  const rejecting = accessRejection(serving);
+  if (rejecting && needsPreflight(methods, hdrs) === true) {
+    return known({ handled: 'missing', detail: `${rejecting.why}, before anything can answer it (no if ($request_method = OPTIONS) branch returns first)`, span: dSpan(rejecting.d) }, span);
+  }
   const pass = level.pass ?? serving.pass;
   if (pass) return unknown(`proxied to ${pass.args[0]?.value ?? 'an upstream'}, which may answer OPTIONS`, dSpan(pass));
   // `if (!-f $request_filename) { proxy_pass ...; }`: requests that pass the test are proxied.
