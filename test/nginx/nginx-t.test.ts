@@ -119,7 +119,10 @@ function nginxTest(bin: string, c: NginxCase): { ok: boolean; output: string } {
       const roots = rels.filter((r) => !isYamlPath(r) && !isTemplatePath(r) && acceptsNginx(r, fs.readFileSync(path.join(tmp, r), 'utf8').slice(0, 4096)));
       const first = roots[0] as string;
       main = path.join(tmp, '__main.conf');
-      fs.writeFileSync(main, wrap(path.join(tmp, first), contextOf(fs.readFileSync(path.join(tmp, first), 'utf8'))));
+      const ctx = contextOf(fs.readFileSync(path.join(tmp, first), 'utf8'));
+      // conf.d/*.conf without the image's nginx.conf: every file of the directory goes into one http block.
+      const together = ctx === 'http' && /(^|\/)conf\.d\//.test(first) ? roots.filter((r) => path.dirname(r) === path.dirname(first)) : [first];
+      fs.writeFileSync(main, ctx === 'http' ? `events {}\nhttp {\n${together.map((r) => `  include ${path.join(tmp, r)};`).join('\n')}\n}\n` : wrap(path.join(tmp, first), ctx));
     }
     const globals = [`pid ${path.join(tmp, 'nginx.pid')};`, ...mods.map((m) => `load_module ${path.join(MODULE_DIR, m)};`)].join(' ');
     const res = spawnSync(bin, ['-t', '-q', '-e', 'stderr', '-p', tmp, '-c', main, '-g', globals], { encoding: 'utf8', timeout: 20_000 });

@@ -23,7 +23,7 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { acceptsNginx, mayAcceptNginx, nginxPrefilter } from './detect.js';
-import { buildTree, dSpan, servingLevels, type HeaderDirective, type Level, type Tree } from './levels.js';
+import { buildTree, dSpan, servingLevels, type HeaderDirective, type Level, type MapDef, type Tree } from './levels.js';
 import { linkNginx } from './link.js';
 import { loadFile, resolveInclude, type LoadedFile } from './load.js';
 import type { Directive } from './parser.js';
@@ -108,6 +108,9 @@ function accessRejection(serving: Level): { d: Directive; why: string } | undefi
   }
   return undefined;
 }
+
+/** Directories whose files the stock nginx.conf includes into its http block. */
+const SHARED_HTTP_DIR = /(^|\/)(conf\.d|http\.d|sites-enabled)$/;
 
 /** Statuses nginx itself produces for a request it proxies (upstream errors pass through unless intercepted). */
 const PROXY_OWN_ERRORS: ReadonlySet<string> = new Set(['500', '502', '503', '504']);
@@ -568,9 +571,31 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
   };
   const reached = new Set<string>(copies);
   const problemKeys = new Set<string>();
+  // conf.d/*.conf (the docker image layout) and sites-enabled/* are included together into one http block by
+  // the stock nginx.conf, which is often not in the repository: a map in one of them is defined for all.
+  const sharedMaps = new Map<string, Map<string, MapDef>>();
+  const mapsOfSiblings = (root: LoadedFile): Map<string, MapDef> | undefined => {
+    const slash = root.path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : root.path.slice(0, slash);
+    if (!SHARED_HTTP_DIR.test(dir)) return undefined;
+    let maps = sharedMaps.get(dir);
+    if (!maps) {
+      maps = new Map();
+      for (const name of host.listDir(dir)) {
+        const p = `${dir}/${name}`;
+        if (p === root.path || (dir.endsWith('conf.d') && !name.endsWith('.conf')) || included.has(p)) continue;
+        const lf = loadFile(host, p);
+        if (!lf || !lf.directives.some((d) => d.name === 'map')) continue;
+        for (const [k, v] of buildTree(host, lf).maps) maps.set(k, v);
+      }
+      sharedMaps.set(dir, maps);
+    }
+    const own = new Map([...maps].filter(([, m]) => m.d.file !== root.path));
+    return own.size ? own : undefined;
+  };
   const runTree = (root: LoadedFile) => {
     reportErrors(root);
-    const tree = buildTree(host, root);
+    const tree = buildTree(host, root, mapsOfSiblings(root));
     for (const f of tree.files) {
       reached.add(f);
       const lf = loadFile(host, f);

@@ -333,8 +333,9 @@ function buildMap(d: Directive, ctx: BuildContext): MapDef {
 }
 
 /** Builds the level tree of a root file, in the context its top-level directives imply. */
-export function buildTree(host: ProjectHost, root: LoadedFile): Tree {
-  const tree: Tree = { root: newLevel('main', 'main', undefined, undefined, root.envTemplate), maps: new Map(), files: new Set([root.path]), problems: [] };
+/** `shared`: maps defined by other files of the same http context (they are global to it); the root's own win. */
+export function buildTree(host: ProjectHost, root: LoadedFile, shared?: ReadonlyMap<string, MapDef>): Tree {
+  const tree: Tree = { root: newLevel('main', 'main', undefined, undefined, root.envTemplate), maps: new Map(shared ?? []), files: new Set([root.path]), problems: [] };
   const ctx: BuildContext = { host, rootFile: root.path, stack: [root.path], tree, texts: new Map([[root.path, root]]) };
   const top = new Set(root.directives.map((d) => d.name));
   let kind: LevelKind = 'snippet';
