@@ -13,7 +13,7 @@
  */
 import type { OriginEntry, OriginPolicy, Span, Token, TokenList, Valued } from '../../model/index.js';
 import { known, unknown } from '../../model/index.js';
-import { entriesOverlap } from '../../analysis/origins.js';
+import { entriesOverlap, entryMatches } from '../../analysis/origins.js';
 import { argSpan, dSpan, spanOf, type HeaderDirective, type Level, type MapDef, type Tree } from './levels.js';
 import type { Arg, Directive } from './parser.js';
 import { constant, dependsOnOrigin, splitVariables, truthy, type Atom, type Guard, type SymValue } from './values.js';
@@ -398,9 +398,8 @@ export function rejectGuards(ctx: EvalContext): Guard[] {
     if (!ret || !(code >= 400 && code < 500)) continue;
     const g = conditionGuard(parseCondition(s.d as Directive), { ...ctx, steps: ctx.steps.slice(0, ctx.steps.indexOf(s)) });
     if (g.t === 'origin' && g.negated) out.push({ ...g, negated: false });
-    // Rejecting the origins that match (a deny-list), or an Origin test the analysis cannot follow: what is
-    // left cannot be described as an allow-list, so reflection after it is not claimed either way.
-    else if (g.t === 'origin') out.push({ t: 'unknown', reason: 'some origins are rejected by a deny-list check' });
+    // Rejecting the origins that match (a deny-list): what is left is no allow-list; see originPolicy.
+    else if (g.t === 'origin') out.push({ ...g, negated: true, deny: true });
     else if (g.t === 'unknown') out.push(g);
   }
   return out;
@@ -430,11 +429,21 @@ export function headerValue(h: HeaderDirective, ctx: EvalContext): HeaderValue {
   return { text: sym.cases.length === 0 && sym.dflt.t === 'lit' ? sym.dflt.v : undefined, sym, span: argSpan(h.d, a) };
 }
 
+/** Origins an attacker could use: a deny-list that matches none of them does not stop reflection. */
+const ATTACKER_PROBES = ['https://attacker-3f9c2a.net', 'https://q7x1v9z0.attacker-3f9c2a.org', 'http://203.0.113.7:8080'];
+
 /** The Origin policy of an ACAO value, restricted by the guards that hold where it is sent. */
 export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPolicy> {
   const span = v.span;
   const { sym } = v;
   const originGuards = restrict.filter((g): g is Extract<Guard, { t: 'origin' }> => g.t === 'origin' && !g.negated);
+  // A deny-list (`if ($http_origin ~* "evil\.com") { return 403; }`) that lets origins of the attacker's choosing
+  // through leaves reflection reflecting them: it restricts nothing an attacker needs.
+  const denyLists = restrict.filter((g): g is Extract<Guard, { t: 'origin' }> => g.t === 'origin' && g.deny === true);
+  const leaky = denyLists.length > 0 && denyLists.every((g) => g.unknownSpans.length === 0 && g.entries.every((e) => ATTACKER_PROBES.every((o) => entryMatches(e, o) === false)));
+  if (leaky && originGuards.length === 0 && !restrict.some((g) => g.t === 'unknown') && sym.cases.length === 0 && sym.dflt.t === 'origin') {
+    return known({ kind: 'reflect-any' }, span, '$http_origin, after a deny-list check that lets other origins through');
+  }
   if (restrict.some((g) => g.t === 'unknown' || (g.t === 'origin' && g.negated))) {
     if (sym.dflt.t === 'origin' || sym.cases.some((c) => c.atom.t === 'origin')) return unknown('the Origin is checked by a condition the analysis cannot follow', span);
   }

@@ -18,7 +18,7 @@ export type Atom =
 
 export type Guard =
   /** Holds when the Origin matches one of the entries (or, negated, none of them). */
-  | { t: 'origin'; entries: OriginEntry[]; unknownSpans: Span[]; negated: boolean }
+  | { t: 'origin'; entries: OriginEntry[]; unknownSpans: Span[]; negated: boolean; deny?: boolean }
   /** A condition that does not depend on the Origin (method, host, file tests...). */
   | { t: 'other'; method?: { op: string; value: string } }
   /** A condition on the Origin that cannot be analysed. */
