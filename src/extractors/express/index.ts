@@ -621,6 +621,8 @@ interface Layer {
   prefix: string | undefined;
   handler: JsValue;
   handlerNode: AstNode;
+  /** For a layer of a mounted router: the registration that mounted it (in the app's own code), which fixes its place. */
+  mount?: Registration;
 }
 
 function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; node: AstNode }[] {
@@ -681,7 +683,7 @@ class AppBuilder {
     private readonly env: EvalEnv,
   ) {}
 
-  addRegistrations(regs: Registration[], prefix: string, depth: number): void {
+  addRegistrations(regs: Registration[], prefix: string, depth: number, mount?: Registration): void {
     for (const reg of regs) {
       this.modules.add(reg.mod);
       const handlers = flattenHandlers(reg, this.env);
@@ -693,13 +695,13 @@ class AppBuilder {
             const key = router.key;
             if (!this.visitedRouters.has(key)) {
               this.visitedRouters.add(key);
-              this.addRegistrations(router.regs, mountPrefix ?? '', depth + 1);
+              this.addRegistrations(router.regs, mountPrefix ?? '', depth + 1, mount ?? reg);
             }
             continue;
           }
-          this.layers.push({ reg, path: mountPrefix, prefix: mountPrefix, handler: h.value, handlerNode: h.node });
+          this.layers.push({ reg, path: mountPrefix, prefix: mountPrefix, handler: h.value, handlerNode: h.node, ...(mount ? { mount } : {}) });
         } else {
-          this.layers.push({ reg, path: joinPath(prefix, reg.path), prefix: undefined, handler: h.value, handlerNode: h.node });
+          this.layers.push({ reg, path: joinPath(prefix, reg.path), prefix: undefined, handler: h.value, handlerNode: h.node, ...(mount ? { mount } : {}) });
         }
       }
     }
@@ -852,7 +854,9 @@ function buildPolicies(
     const above = (p: string | undefined) => !l.prefix || p === undefined || p === '/' || p === l.prefix || l.prefix.startsWith(p.endsWith('/') ? p : p + '/');
     if (isUse) {
       for (const prev of layers.slice(0, index)) {
-        if (prev.reg.mod !== l.reg.mod) continue;
+        // Registrations in other modules run in an order imports decide; a router's layers take the place of
+        // the app.use() that mounts it.
+        if ((prev.mount ?? prev.reg).mod !== (l.mount ?? l.reg).mod) continue;
         if (prev.reg.method === 'use' ? !above(prev.prefix) : !under(prev.path)) continue;
         const prevHasCors = layers.some((x) => x.reg === prev.reg && x.handler.t === 'ext' && x.handler.name === 'cors()' && layers.indexOf(x) <= layers.indexOf(prev));
         if (prev.reg.method !== 'use' && prev.reg.method !== 'options' && !prevHasCors) {
