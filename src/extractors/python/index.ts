@@ -85,13 +85,14 @@ export const pythonExtractor: Extractor = {
     const apps = new Map<string, AppModel>();
     // Decided per settings module (where pydantic is imported), from its manifests and imports.
     const ev = new Evaluator(host, (modPath, modText) => pydanticMajor(host, modPath, modText));
+    const modules = files.map((f) => moduleOf(host, f));
     for (const file of files) {
       const mod = moduleOf(host, file);
       if (mod.errors.length > 0) {
         const e = mod.errors[0] as { message: string; start: number; end: number };
         result.parseErrors.push({ file: file.path, message: `${e.message} (the rest of the file is still analysed)`, start: e.start, end: e.end });
       }
-      if (mentionsStarletteCors(file.text)) extractStarlette({ host, ev, policies: result.policies, apps }, mod);
+      if (mentionsStarletteCors(file.text)) extractStarlette({ host, ev, policies: result.policies, apps, modules }, mod);
       if (mentionsFlask(file.text)) extractFlask({ host, ev, policies: result.policies, apps }, mod);
     }
     coverRoutePreflights(result.policies);

@@ -60,6 +60,8 @@ export interface StarletteContext {
   ev: Evaluator;
   policies: CorsPolicy[];
   apps: Map<string, AppModel>;
+  /** The run's candidate modules: where calls of a helper (`setup_cors(app)`) are looked for. */
+  modules?: PyModule[];
 }
 
 interface AppRef {
@@ -68,6 +70,8 @@ interface AppRef {
   obj?: Extract<PyVal, { t: 'call' }>;
   span: Span;
   label: string;
+  /** Resolved through the one call of a helper function that received the app (`setup_cors(app)`): that call. */
+  site?: { mod: PyModule; call: PyNode; scope: Scope };
 }
 
 interface MiddlewareUse {
@@ -210,7 +214,39 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
 }
 
 /** Evaluates the app expression; for `app = CORSMiddleware(app=app)` the binding before the statement. */
-function appRef(ctx: StarletteContext, expr: PyNode | undefined, scope: Scope, mod: PyModule, before?: number): AppRef {
+/**
+ * `def setup_cors(app): app.add_middleware(CORSMiddleware, ...)` called once as `setup_cors(app)` on a
+ * FastAPI()/Starlette() app: the parameter is that app. Undefined when the name is not a parameter of the
+ * enclosing function, or its calls among the candidates are not exactly one that passes a known app.
+ */
+function appOfParameter(ctx: StarletteContext, name: string, scope: Scope, depth: number): AppRef | undefined {
+  const def = scope.fn?.node;
+  if (!def || def.type !== 'function_definition' || depth > 2 || scope.fn?.index.bindings.has(name)) return undefined;
+  const params = (def.fields.parameters?.children ?? []).map((p) => (p.type === 'identifier' ? p.text : (p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text)));
+  const index = params.indexOf(name);
+  const fname = def.fields.name?.text;
+  if (index < 0 || !fname) return undefined;
+  const sites: AppRef[] = [];
+  for (const m of ctx.modules ?? []) {
+    if (!m.text.includes(fname)) continue;
+    walk(m.root, (n, fns) => {
+      if (n.type !== 'call') return;
+      const f = n.fields.function;
+      const callee = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.fields.attribute?.text : undefined;
+      if (callee !== fname) return;
+      const s = scopeAt(ctx.host, m, fns);
+      const fv = ctx.ev.eval(f, s);
+      if (fv.t !== 'func' || fv.node !== def) return;
+      const a = callArgs(n);
+      const arg = a.keywords.get(name)?.fields.value ?? a.positional[index];
+      const r = arg ? appRef(ctx, arg, s, m, n.start, depth + 1) : undefined;
+      sites.push(r?.obj ? { ...r, site: { mod: m, call: n, scope: s } } : { id: '?', span: spanOf(m, n), label: '?' });
+    });
+  }
+  return sites.length === 1 && sites[0]?.obj ? sites[0] : undefined;
+}
+
+function appRef(ctx: StarletteContext, expr: PyNode | undefined, scope: Scope, mod: PyModule, before?: number, depth = 0): AppRef {
   const { ev } = ctx;
   let v: PyVal | undefined;
   if (expr?.type === 'identifier' && before !== undefined) {
@@ -223,6 +259,8 @@ function appRef(ctx: StarletteContext, expr: PyNode | undefined, scope: Scope, m
   if (v && v.t === 'call' && (APP_QNAME.test(v.qname) || /FastAPI|Starlette/.test(v.qname))) {
     return { id: `${v.mod.path}#${v.node.start}`, obj: v, span: v.span, label: `${v.qname.split('.').pop()}() in ${v.mod.path}` };
   }
+  const viaHelper = expr?.type === 'identifier' ? appOfParameter(ctx, expr.text ?? '', scope, depth) : undefined;
+  if (viaHelper) return viaHelper;
   const text = expr ? mod.text.slice(expr.start, expr.end) : 'app';
   const span = expr ? spanOf(mod, expr) : { file: mod.path, start: 0, end: 0 };
   return { id: `${mod.path}#app:${text}`, span, label: `${text} in ${mod.path}` };
@@ -580,7 +618,8 @@ function classifyMiddleware(ctx: StarletteContext, cls: PyVal, text: string): Mi
 
 /** Middleware that runs outside (before) this CORSMiddleware on the same app. */
 function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef, form: 'add_middleware' | 'constructor'): ShadowingStep[] {
-  const out: ShadowingStep[] = [];
+  // Added by a helper (`setup_cors(app)`): what the caller adds to the app after that call wraps it too.
+  const out: ShadowingStep[] = app.site && form === 'add_middleware' ? shadowing(ctx, app.site.mod, app.site.scope, app.site.call, { ...app, site: undefined }, form) : [];
   const { ev, host } = ctx;
   const sameApp = (expr: PyNode | undefined, s: Scope, at: number) => {
     if (!expr) return false;
