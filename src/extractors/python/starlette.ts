@@ -791,6 +791,49 @@ function collectRoutes(ctx: StarletteContext, target: Extract<PyVal, { t: 'call'
     }
   });
   }
+  // Starlette(routes=[Route(...), Mount(...)]) / Router(routes=[...]): the routes the constructor is given.
+  const routesKw = callArgs(target.node).keywords.get('routes');
+  if (routesKw) routeList(ctx, ev.eval(routesKw.fields.value, { mod: target.mod }), base, out, modules, seen, 0);
+}
+
+const ROUTE_CLASS = /^starlette\.routing\.Route$|^fastapi\.routing\.APIRoute$/;
+const MOUNT_CLASS = /^starlette\.routing\.Mount$/;
+const STARLETTE_ROUTER = /^starlette\.routing\.Router$/;
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * A list of `Route(path, endpoint, methods=[...])` (a function endpoint without `methods` serves GET) and
+ * `Mount(path, routes=[...] | app=...)`; class endpoints (HTTPEndpoint) serve what they define: left out.
+ */
+function routeList(ctx: StarletteContext, list: PyVal, prefix: string, out: RouteWithFn[], modules: Map<string, PyModule>, seen: Set<string>, depth: number): void {
+  if (list.t !== 'seq' || depth > 8) return;
+  const { ev } = ctx;
+  for (const item of list.items) {
+    if (item.t !== 'call') continue;
+    const s: Scope = { mod: item.mod };
+    const a = callArgs(item.node);
+    const arg = (i: number, kw: string) => a.keywords.get(kw)?.fields.value ?? a.positional[i];
+    const path = pathOf(arg(0, 'path') ? ev.eval(arg(0, 'path'), s) : undefined);
+    if (path === undefined) continue;
+    if (ROUTE_CLASS.test(item.qname)) {
+      const endpoint = arg(1, 'endpoint') ? ev.eval(arg(1, 'endpoint'), s) : undefined;
+      const m = a.keywords.get('methods');
+      const si = m ? strItems(ev.eval(m.fields.value, s)) : undefined;
+      let methods: string[];
+      if (m) methods = si && !si.unknownSpans.length ? si.items.map((x) => x.v.toUpperCase()) : [];
+      else methods = endpoint?.t === 'func' ? ['GET'] : [];
+      if (!methods.length) continue;
+      const fn = endpoint?.t === 'func' ? { mod: endpoint.mod, node: endpoint.node } : undefined;
+      const body = fn?.node.fields.body;
+      const jsonBody = methods.some((x) => BODY_METHODS.has(x)) && !!body && /\.json\(\s*\)/.test(fn.mod.text.slice(body.start, body.end));
+      out.push({ methods, path: prefix + path, span: spanOf(item.mod, item.node), ...(fn ? { fn } : {}), jsonBody });
+    } else if (MOUNT_CLASS.test(item.qname)) {
+      const routes = a.keywords.get('routes');
+      if (routes) routeList(ctx, ev.eval(routes.fields.value, s), prefix + path, out, modules, seen, depth + 1);
+      const sub = arg(1, 'app') ? ev.eval(arg(1, 'app'), s) : undefined;
+      if (sub?.t === 'call' && (APP_QNAME.test(sub.qname) || ROUTER_QNAME.test(sub.qname) || STARLETTE_ROUTER.test(sub.qname))) collectRoutes(ctx, sub, prefix + path, out, modules, seen);
+    }
+  }
 }
 
 const NON_BODY_DEFAULTS = /^(fastapi\.)?(params\.)?(Query|Path|Header|Cookie|Depends|Security|Form|File|UploadFile)\b/;
