@@ -112,6 +112,19 @@ function accessRejection(serving: Level): { d: Directive; why: string } | undefi
 /** Directories whose files the stock nginx.conf includes into its http block. */
 const SHARED_HTTP_DIR = /(^|\/)(conf\.d|http\.d|sites-enabled)$/;
 
+/**
+ * `proxy_pass http://backend/` with `upstream backend { server api:3000; }`: the one server of the upstream
+ * block (the address the request goes to), else the label as written.
+ */
+function upstreamLabel(tree: Tree, label: string): string {
+  const m = /^([a-z]+:\/\/)([^:/$]+)(\/.*)?$/i.exec(label);
+  if (!m) return label;
+  const block = tree.upstreams.get(m[2] as string) ?? undefined;
+  const servers = block?.block?.filter((d) => d.name === 'server') ?? [];
+  const addr = servers.length === 1 ? servers[0]?.args[0]?.value : undefined;
+  return addr && !addr.startsWith('unix:') ? `${m[1]}${addr}${m[3] ?? ''}` : label;
+}
+
 /** Statuses nginx itself produces for a request it proxies (upstream errors pass through unless intercepted). */
 const PROXY_OWN_ERRORS: ReadonlySet<string> = new Set(['500', '502', '503', '504']);
 
@@ -401,7 +414,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   };
   // A level that answers with `return` never reaches the upstream (nginx answering preflights while the app
   // answers actual requests is one policy, not a duplicate).
-  if (pass && ret === undefined) policy.upstream = { span: dSpan(pass), label: pass.args[0]?.value ?? pass.name, hidesOrigin: hide.hides || moreTouchesAcao };
+  if (pass && ret === undefined) policy.upstream = { span: dSpan(pass), label: upstreamLabel(tree, pass.args[0]?.value ?? pass.name), hidesOrigin: hide.hides || moreTouchesAcao };
   if (droppedInherited.length) policy.droppedInherited = droppedInherited;
   return policy;
 }

@@ -66,6 +66,8 @@ export interface MapDef {
 export interface Tree {
   root: Level;
   maps: Map<string, MapDef>;
+  /** `upstream <name> { server ...; }` blocks by name (a name defined twice is ambiguous: null). */
+  upstreams: Map<string, Directive | null>;
   files: Set<string>;
   problems: ParseProblem[];
 }
@@ -262,6 +264,11 @@ export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): v
         if (v === 'on' || v === 'off' || v === 'merge') level.inherit = { mode: v, d };
         break;
       }
+      case 'upstream': {
+        const name = d.args[0]?.value;
+        if (name && d.block) ctx.tree.upstreams.set(name, ctx.tree.upstreams.has(name) ? null : d);
+        break;
+      }
       case 'map': {
         if (!d.block || d.args.length < 2) break;
         const def = buildMap(d, ctx);
@@ -335,7 +342,7 @@ function buildMap(d: Directive, ctx: BuildContext): MapDef {
 /** Builds the level tree of a root file, in the context its top-level directives imply. */
 /** `shared`: maps defined by other files of the same http context (they are global to it); the root's own win. */
 export function buildTree(host: ProjectHost, root: LoadedFile, shared?: ReadonlyMap<string, MapDef>): Tree {
-  const tree: Tree = { root: newLevel('main', 'main', undefined, undefined, root.envTemplate), maps: new Map(shared ?? []), files: new Set([root.path]), problems: [] };
+  const tree: Tree = { root: newLevel('main', 'main', undefined, undefined, root.envTemplate), maps: new Map(shared ?? []), upstreams: new Map(), files: new Set([root.path]), problems: [] };
   const ctx: BuildContext = { host, rootFile: root.path, stack: [root.path], tree, texts: new Map([[root.path, root]]) };
   const top = new Set(root.directives.map((d) => d.name));
   let kind: LevelKind = 'snippet';
