@@ -347,3 +347,14 @@ export const SAFELISTED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'content-type',
   'range',
 ]);
+
+/**
+ * Access-Control-Allow-Private-Network only grants access together with a passing CORS check: `true` counts
+ * when every origin passes (reflection or *), not when only the allowed origins get the CORS headers.
+ */
+export function forAnyOrigin(pn: Valued<boolean>, origin: Valued<OriginPolicy>): Valued<boolean> {
+  if (!pn.known || !pn.value) return pn;
+  if (!origin.known) return unknown(`depends on the allowed origins (${origin.reason})`, pn.span);
+  if (origin.value.kind === 'reflect-any' || origin.value.kind === 'wildcard') return pn;
+  return known(false, pn.span, 'only sent to the allowed origins');
+}

@@ -10,6 +10,7 @@ import type { SourceFile } from '../../engine/source.js';
 import {
   known,
   unknown,
+  forAnyOrigin,
   type AppModel,
   type CorsPolicy,
   type ExtractResult,
@@ -228,6 +229,8 @@ function pathString(n: AstNode, mod: JsModule, env: EvalEnv): string | undefined
 function joinPath(prefix: string, p: string | undefined): string {
   if (p === undefined) return prefix || '/';
   if (!prefix || prefix === '/') return p;
+  // router.options('*') in a router mounted at /api/items matches every path below the mount.
+  if (WILDCARD_PATHS.has(p)) return `${prefix.replace(/\/+$/, '')}/*`;
   if (p.startsWith('/') && !p.startsWith('/^')) return posix.join(prefix, p);
   return `${prefix}${p}`;
 }
@@ -583,7 +586,11 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
     return hv.known && /(^|,)\s*(origin|\*)\s*(,|$)/i.test(hv.value);
   });
   const pna = last('access-control-allow-private-network');
-  const privateNetwork: Valued<boolean> = !pna ? known(false, span, 'not set') : ((hv) => (hv.known ? known(hv.value === 'true', hv.span) : unknown(hv.reason, hv.span)))(headerValueOf(pna.value, mod, env, isOrigin));
+  // Only origins that pass the CORS check get anything from it (a write inside an allow-list check is one).
+  const privateNetwork: Valued<boolean> = forAnyOrigin(
+    !pna ? known(false, span, 'not set') : ((hv) => (hv.known ? known(hv.value === 'true', hv.span) : unknown(hv.reason, hv.span)))(headerValueOf(pna.value, mod, env, isOrigin)),
+    origin,
+  );
   const headerWrites: HeaderWrite[] = a.writes
     .filter((w) => w.name.startsWith('access-control-') || w.name === 'vary')
     .map((w) => ({

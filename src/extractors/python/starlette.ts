@@ -8,6 +8,7 @@
  */
 import type { ProjectHost } from '../../engine/host.js';
 import {
+  forAnyOrigin,
   known,
   unknown,
   type AppModel,
@@ -390,16 +391,7 @@ function addPolicy(ctx: StarletteContext, mod: PyModule, scope: Scope, call: PyN
   ensureApp(ctx, app, mod, versions);
 }
 
-/**
- * Access-Control-Allow-Private-Network goes only to origins the policy allows (§2.2, §3.3): it reaches
- * "any origin" only when the origin policy accepts any origin.
- */
-export function forAnyOrigin(pn: Valued<boolean>, origin: Valued<OriginPolicy>): Valued<boolean> {
-  if (!pn.known || !pn.value) return pn;
-  if (!origin.known) return unknown(`depends on the allowed origins (${origin.reason})`, pn.span);
-  if (origin.value.kind === 'reflect-any' || origin.value.kind === 'wildcard') return pn;
-  return known(false, pn.span, 'only sent to the allowed origins');
-}
+export { forAnyOrigin };
 
 /**
  * CORS headers written in a route handler (`response.headers[...] = ...`). A preflight for the path reaches
