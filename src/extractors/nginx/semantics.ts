@@ -463,6 +463,18 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
   if (originGuards.length) return unknown('a conditional Origin value inside an Origin check', span);
   // Cases (map / if + set): reflect when a guard matches.
   if (sym.dflt.t === 'origin') {
+    // `set $cors $http_origin; if ($http_origin !~* "^https://app\.example\.com$") { set $cors ""; }`: the Origin
+    // is kept only when it passes the test, an allow-list.
+    const blanking = sym.cases.filter((c) => c.atom.t === 'lit' && c.atom.v === '');
+    const originCases = blanking.filter((c): c is typeof c & { guard: Extract<Guard, { t: 'origin' }> } => c.guard.t === 'origin');
+    if (blanking.length === sym.cases.length && originCases.length === sym.cases.length) {
+      const only = originCases[0];
+      if (originCases.length === 1 && only && only.guard.negated) {
+        return known({ kind: 'allow-list', entries: only.guard.entries, unknownEntries: only.guard.unknownSpans }, span, '$http_origin, emptied when it fails the check');
+      }
+      const leaky = originCases.every((c) => !c.guard.negated && c.guard.unknownSpans.length === 0 && c.guard.entries.every((e) => ATTACKER_PROBES.every((o) => entryMatches(e, o) === false)));
+      if (!leaky) return unknown('$http_origin is emptied by Origin checks the analysis does not combine', span);
+    }
     return known({ kind: 'reflect-any' }, span, 'the default of the map/variable is $http_origin');
   }
   const entries: OriginEntry[] = [];
