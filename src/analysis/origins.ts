@@ -174,7 +174,7 @@ export class Queries {
 
   constructor(
     intended: Intended,
-    private readonly maxCharacter: Char,
+    readonly maxCharacter: Char,
   ) {
     const tlds = new Set(COMMON_TLDS);
     for (const t of intended.tlds) tlds.add(t);
@@ -186,6 +186,22 @@ export class Queries {
   /** `https?://` + any host of the intended domains (or their subdomains) + any port. */
   private domainsRe(): string {
     return `^https?:\\/\\/(?:[a-z0-9-]+\\.)*(?:${alt(this.domains)})(?::[0-9]+)?$`;
+  }
+
+  /**
+   * Plain-http origins a network attacker can impersonate: a host under a real TLD (not an HSTS-preloaded one,
+   * whose http origins browsers never send) or an IPv4 address, private ones included, but not loopback.
+   */
+  plainHttp(): DFA {
+    return remember(webCache, `${this.maxCharacter}|plain-http|${this.tlds.join(',')}`, () => {
+      const tlds = this.tlds.filter((t) => !HSTS_PRELOADED_TLDS.has(t));
+      const http = dfaOf(`^http:\\/\\/(?:(?:${LABEL}\\.)+(?:${alt(tlds)})|${OCTET}(?:\\.${OCTET}){3})${PORT}$`, this.maxCharacter);
+      const loopback = dfaOf(`^http:\\/\\/(?:${LOOPBACK_HOST})(?::[0-9]+)?$`, this.maxCharacter);
+      loopback.complement();
+      const d = refa().DFA.fromIntersection(http, loopback);
+      d.minimize();
+      return d;
+    });
   }
 
   /** Attacker-ownable web origins (a host under a real TLD, or an IPv4 address) that are not loopback or private. */
@@ -677,6 +693,11 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     const insecure = q.insecure(nfa);
     if (insecure) {
       const ins = findExample(insecure, samples, intended, 'insecure', deadline);
+      if (ins) problems.push({ kind: 'insecure', example: ins, detail: INSECURE_DETAIL });
+    } else if (!foreign && !suffixed && q.insecureSource() === undefined) {
+      // No intended host to name (`http://192\.168\.\d+\.\d+:3000`): any plain-http origin it accepts, except
+      // loopback and HSTS-preloaded TLDs, is one a network attacker can impersonate.
+      const ins = findExample(productOf([nfa, q.plainHttp()]), samples, intended, 'insecure', deadline);
       if (ins) problems.push({ kind: 'insecure', example: ins, detail: INSECURE_DETAIL });
     }
     return { entry, problems };

@@ -86,7 +86,8 @@ export const CASES: Case[] = [
   js(re`^https:\/\/deploy-preview-\d+--mysite\.netlify\.app$`, 'untrusted-suffix'),
   js(re`^https:\/\/mysite\.netlify\.app$`, ''),
   js(re`^https:\/\/127\.0\.0\.1:\d+$`, ''),
-  js(re`^http:\/\/192\.168\.1\.\d+:3000$`, ''),
+  // A private-network address over plain http: anyone on that network can serve it (as for the literal below).
+  js(re`^http:\/\/192\.168\.1\.\d+:3000$`, 'insecure'),
   js(re`^https:\/\/(www\.)?example\.com(\/.*)?$`, ''),
   js(re`^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$`, ''),
   js(re`^https:\/\/[a-z0-9]+\.example\.com\.br$`, ''),
@@ -272,7 +273,7 @@ export const CASES: Case[] = [
   star(re`https://.*\.railway\.app`, 'untrusted-suffix'),
   star(re`^https://.*\\.vercel\\.app$`, 'invalid'),
   star(re`https://.*\.vercel\.app|http://localhost:3000`, 'untrusted-suffix'),
-  star(re`https?://(localhost|127\.0\.0\.1|192\.168\.\d{1,3}\.\d{1,3}|10\.\d{1,3}\.\d{1,3}\.\d{1,3}):5173`, ''),
+  star(re`https?://(localhost|127\.0\.0\.1|192\.168\.\d{1,3}\.\d{1,3}|10\.\d{1,3}\.\d{1,3}\.\d{1,3}):5173`, 'insecure'),
   ngx(re`https://(.*).example.com`, 'permissive'),
   ngx(re`^https://([a-z0-9-]+\.)*example\.cn(:[0-9]+)?$`, '', 'i'),
   ngx(re`(https?://[^/]*\.example\.com)`, 'permissive insecure', 'i'),
