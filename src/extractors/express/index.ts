@@ -843,6 +843,8 @@ function buildPolicies(
 
   // app.use(cors(...)) layers that add Vary: Origin to every response they see (any origin option but '*').
   const varyLayers: Layer[] = [];
+  // app.use(cors({ credentials: true, ... })) layers: the responses they see carry Access-Control-Allow-Credentials.
+  const credentialLayers: Layer[] = [];
 
   layers.forEach((l, index) => {
     const isCors = l.handler.t === 'ext' && l.handler.name === 'cors()';
@@ -917,7 +919,11 @@ function buildPolicies(
       }
       // (An origin callback that refuses skips cors altogether: those responses get no Vary, §1.2.)
       const o = fields.origin.known ? fields.origin.value : undefined;
-      if (l.reg.method === 'use' && o && (o.kind === 'reflect-any' || o.kind === 'fixed' || (o.kind === 'allow-list' && o.onRefused !== 'no-cors'))) varyLayers.push(l);
+      if (l.reg.method === 'use' && o && (o.kind === 'reflect-any' || o.kind === 'fixed' || (o.kind === 'allow-list' && o.onRefused !== 'no-cors'))) {
+        varyLayers.push(l);
+        // cors sets Access-Control-Allow-Credentials on every response it handles, whatever the origin (§1.2).
+        if (fields.credentials.known && fields.credentials.value) credentialLayers.push(l);
+      }
       policies.push({
         id: nextId(),
         kind: 'express',
@@ -950,6 +956,11 @@ function buildPolicies(
       // An earlier app.use(cors({ origin: [...] })) has already added Vary: Origin to the response (§1.2).
       const varyBy = varyLayers.find((v) => useCovers(v.prefix, l.path ?? l.prefix));
       if (varyBy && base.varyOrigin.known && !base.varyOrigin.value) base.varyOrigin = known(true, spanOf(varyBy.reg.mod, varyBy.reg.call), 'an earlier cors() middleware adds Vary: Origin');
+      // ... and Access-Control-Allow-Credentials: true, which this middleware's own origin then gets.
+      const credBy = credentialLayers.find((v) => useCovers(v.prefix, l.path ?? l.prefix));
+      if (credBy && base.credentials.known && !base.credentials.value && !base.headerWrites.some((w) => w.name === 'access-control-allow-credentials')) {
+        base.credentials = known(true, spanOf(credBy.reg.mod, credBy.reg.call), 'an earlier cors() middleware sends Access-Control-Allow-Credentials: true');
+      }
       builder.modules.add(l.handler.mod);
       let preflight: Valued<PreflightHandling>;
       if (analysis.endsOnOptions) preflight = known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself' }, base.span);
