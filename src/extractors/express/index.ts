@@ -89,11 +89,60 @@ function receiverKey(mod: JsModule, v: JsValue, recvNode: AstNode): { key: strin
   return undefined;
 }
 
+/**
+ * Request handlers the module exports (`export default function handler(req, res)`, `module.exports = fn`):
+ * Next.js API routes and serverless functions, which run the cors middleware themselves.
+ */
+function exportedHandlers(mod: JsModule, env: EvalEnv): (JsValue & { t: 'func' })[] {
+  const out: (JsValue & { t: 'func' })[] = [];
+  const take = (n: AstNode | undefined) => {
+    const v: JsValue | undefined = n && isFunction(unwrap(n)) ? { t: 'func', fn: unwrap(n), node: n, mod } : n ? evaluate(n, mod, env) : undefined;
+    if (v?.t === 'func' && children(v.fn, 'params').length >= 2 && !out.some((o) => o.fn === v.fn)) out.push(v);
+  };
+  for (const s of children(mod.program as AstNode, 'body')) {
+    if (s.type === 'ExportDefaultDeclaration') take(child(s, 'declaration'));
+    if (s.type === 'ExpressionStatement') {
+      const e = unwrap(child(s, 'expression') as AstNode);
+      if (e.type === 'AssignmentExpression' && mod.text.slice(rangeOf(child(e, 'left') as AstNode)[0], rangeOf(child(e, 'left') as AstNode)[1]).replace(/\s+/g, '') === 'module.exports') take(child(e, 'right'));
+    }
+  }
+  return out;
+}
+
+/** Where a handler runs a cors middleware: `cors(req, res, next)`, or passes it on (`runMiddleware(req, res, cors)`). */
+function corsUses(fn: AstNode, mod: JsModule, env: EvalEnv): { call: AstNode; node: AstNode }[] {
+  const out: { call: AstNode; node: AstNode }[] = [];
+  const body = child(fn, 'body');
+  if (!body) return out;
+  walk(body, (x) => {
+    if (isFunction(x) && x !== body) return false;
+    if (x.type !== 'CallExpression' || args(x).length < 2) return true;
+    for (const n of [child(x, 'callee') as AstNode, ...args(x)]) {
+      const v = evaluate(n, mod, env);
+      if (v.t === 'ext' && v.name === 'cors()') {
+        out.push({ call: x, node: n });
+        break;
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
 function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
   return host.memo(`express:scan:${mod.path}`, () => {
     const scan: ModuleScan = { byReceiver: new Map() };
     if (!mod.program) return scan;
     const env: EvalEnv = { host };
+    // An exported handler that runs the cors middleware (the Next.js API route example): cors handles each request first.
+    if (/\bcors\b/i.test(mod.text)) {
+      for (const h of exportedHandlers(mod, env)) {
+        const uses = corsUses(h.fn, h.mod, env);
+        if (!uses.length) continue;
+        const reg: Registration[] = uses.map((u) => ({ method: 'use' as const, path: undefined, pathNode: undefined, handlers: [u.node], call: u.call, mod: h.mod }));
+        scan.byReceiver.set(`${mod.path}:${rangeOf(h.fn)[0]}`, { reg, kind: 'app', node: h.fn, name: 'handler' });
+      }
+    }
     const add = (recv: AstNode, reg: Registration) => {
       const v = evaluate(recv, mod, env);
       const k = receiverKey(mod, v, unwrap(recv));
