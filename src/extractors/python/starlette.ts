@@ -199,8 +199,16 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
     if (callee.t === 'ext' && MIDDLEWARE_QNAME.test(callee.qname)) {
       const cls = args.positional[0] ? ev.eval(args.positional[0], scope) : undefined;
       if (!cls || !isCorsClass(cls)) return;
-      const app = constructorAppOf(ctx, mod, n, scope);
       const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
+      const route = enclosingRoute(ctx, mod, n, scope);
+      if (route) {
+        const routeApp: AppRef = { id: `${mod.path}#route:${route.node.start}`, span: spanOf(mod, route.node), label: `Route ${route.path}` };
+        addPolicy(ctx, mod, scope, n, rest, routeApp, 'route', route);
+        // The route is what the policy covers: its methods and body decide whether browsers preflight.
+        ctx.apps.get(routeApp.id)?.routes.push({ methods: route.methods.filter((x) => x !== 'OPTIONS'), path: route.path, span: spanOf(mod, route.node), jsonBody: route.jsonBody });
+        return;
+      }
+      const app = constructorAppOf(ctx, mod, n, scope);
       addPolicy(ctx, mod, scope, n, rest, app, 'constructor');
       return;
     }
@@ -295,7 +303,43 @@ function versionNote(v: DepVersion | undefined): string {
   return v.exact ? `Starlette ${v.exact}` : `Starlette >= ${v.min}`;
 }
 
-function addPolicy(ctx: StarletteContext, mod: PyModule, scope: Scope, call: PyNode, args: CallArgs, app: AppRef, form: 'add_middleware' | 'constructor' | 'wrap'): void {
+/**
+ * `Route("/items", create, methods=["POST"], middleware=[Middleware(CORSMiddleware, ...)])`: middleware of one
+ * route. The route checks the method before its middleware runs, so OPTIONS gets 405 unless it lists OPTIONS.
+ */
+function enclosingRoute(ctx: StarletteContext, mod: PyModule, mw: PyNode, scope: Scope): { node: PyNode; path: string; methods: string[]; jsonBody: boolean } | undefined {
+  let found: { node: PyNode; path: string; methods: string[]; jsonBody: boolean } | undefined;
+  walk(mod.root, (n) => {
+    if (found || n.type !== 'call' || n.start > mw.start || n.end < mw.end) return;
+    const f = n.fields.function;
+    const name = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.fields.attribute?.text : undefined;
+    if (name !== 'Route' && name !== 'APIRoute') return;
+    const a = callArgs(n);
+    const kw = a.keywords.get('middleware')?.fields.value;
+    if (!kw || kw.start > mw.start || kw.end < mw.end) return;
+    const path = pathOf(a.positional[0] ? ctx.ev.eval(a.positional[0], scope) : undefined);
+    const m = a.keywords.get('methods');
+    const si = m ? strItems(ctx.ev.eval(m.fields.value, scope)) : undefined;
+    if (path === undefined || (m && (!si || si.unknownSpans.length))) return;
+    const methods = si ? si.items.map((x) => x.v.toUpperCase()) : ['GET'];
+    const endpoint = a.positional[1] ? ctx.ev.eval(a.positional[1], scope) : undefined;
+    const body = endpoint?.t === 'func' ? endpoint.node.fields.body : undefined;
+    const jsonBody = endpoint?.t === 'func' && !!body && methods.some((x) => BODY_METHODS.has(x)) && /\.json\(\s*\)/.test(endpoint.mod.text.slice(body.start, body.end));
+    found = { node: n, path, methods, jsonBody };
+  });
+  return found;
+}
+
+function addPolicy(
+  ctx: StarletteContext,
+  mod: PyModule,
+  scope: Scope,
+  call: PyNode,
+  args: CallArgs,
+  app: AppRef,
+  form: 'add_middleware' | 'constructor' | 'wrap' | 'route',
+  route?: { path: string; methods: string[] },
+): void {
   const { ev } = ctx;
   const callSpan = spanOf(mod, call);
   const versions = versionsFor(ctx.host, mod.path);
@@ -370,7 +414,7 @@ function addPolicy(ctx: StarletteContext, mod: PyModule, scope: Scope, call: PyN
     mechanism: 'starlette-middleware',
     layer: 'app',
     span: callSpan,
-    scope: { level: 'app', label: app.label },
+    scope: route ? { level: 'route', paths: [route.path], methods: route.methods, label: `Route ${route.path}` } : { level: 'app', label: app.label },
     appId: app.id,
     origin,
     credentials,
@@ -380,11 +424,14 @@ function addPolicy(ctx: StarletteContext, mod: PyModule, scope: Scope, call: PyN
     maxAge,
     // Starlette adds `Vary: Origin` whenever the ACAO depends on the request (§2.2).
     varyOrigin: known(true, callSpan, 'CORSMiddleware adds Vary: Origin (§2.2)'),
-    preflight: known({ handled: 'automatic', detail: 'CORSMiddleware answers OPTIONS with Access-Control-Request-Method itself (§2.2)', span: callSpan }, callSpan),
+    preflight:
+      route && !route.methods.includes('OPTIONS')
+        ? known({ handled: 'missing', detail: `the route accepts ${route.methods.join(', ')} only and checks the method before its middleware runs: a preflight (OPTIONS) gets 405 without CORS headers`, span: callSpan }, callSpan)
+        : known({ handled: 'automatic', detail: 'CORSMiddleware answers OPTIONS with Access-Control-Request-Method itself (§2.2)', span: callSpan }, callSpan),
     errorCoverage,
     privateNetwork,
     headerWrites: [],
-    shadowedBy: form === 'wrap' ? [] : shadowing(ctx, mod, scope, call, app, form),
+    shadowedBy: form === 'wrap' || form === 'route' ? [] : shadowing(ctx, mod, scope, call, app, form),
   };
   void versionNote;
   ctx.policies.push(policy);
