@@ -341,7 +341,11 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   // browser's preflight cache is per origin, so Vary does not matter there.
   if (level.kind === 'if' && level.d && ret !== undefined) {
     const m = methodsOf(parseCondition(level.d));
-    if (m && m.size === 1 && m.has('OPTIONS') && varyOrigin.known && !varyOrigin.value) {
+    // A branch chosen through a flag (`set $cors "${cors}O"` under `if ($request_method = OPTIONS)`, then
+    // `if ($cors = "TO") { ...; return 204; }`) that answers 204 with Access-Control-Allow-Methods is the
+    // preflight answer too: an empty 204 is no answer to an actual request.
+    const preflightShaped = !m && ret === 204 && headers.some((h) => h.name === 'access-control-allow-methods');
+    if (((m && m.size === 1 && m.has('OPTIONS')) || preflightShaped) && varyOrigin.known && !varyOrigin.value) {
       varyOrigin = unknown('a preflight-only answer: OPTIONS responses are not cached by HTTP caches', span);
     }
   }
