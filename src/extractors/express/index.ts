@@ -43,6 +43,8 @@ interface Registration {
   mod: JsModule;
   /** A plain Node request handler (`http.createServer(fn)`): it answers every request, OPTIONS included. */
   server?: boolean;
+  /** Made by a function the app was passed to (`require('./startup/cors')(app)`): the call, which fixes its place. */
+  site?: { mod: JsModule; call: AstNode };
 }
 
 function calleePathOf(n: AstNode): string[] | undefined {
@@ -58,10 +60,10 @@ function calleePathOf(n: AstNode): string[] | undefined {
 
 /** Registrations per receiver in a module. Receivers are keyed by the node that created them. */
 interface ModuleScan {
-  byReceiver: Map<string, { reg: Registration[]; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; ports?: number[] }>;
+  byReceiver: Map<string, { reg: Registration[]; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; ports?: number[]; param?: { fn: AstNode; index: number } }>;
 }
 
-function receiverKey(mod: JsModule, v: JsValue, recvNode: AstNode): { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode } | undefined {
+function receiverKey(mod: JsModule, v: JsValue, recvNode: AstNode): { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; param?: { fn: AstNode; index: number } } | undefined {
   if (v.t === 'ext') {
     if (v.name === 'express()') return { key: `${v.mod.path}:${rangeOf(v.node)[0]}`, kind: 'app', node: v.node };
     if (v.name === 'express.Router()' || v.name === 'express.Router.()' || v.name === 'express.default.Router()') {
@@ -83,7 +85,7 @@ function receiverKey(mod: JsModule, v: JsValue, recvNode: AstNode): { key: strin
     if (name && /^(app|server|router|api|apiRouter|[a-z]+Router|[a-z]*App)$/.test(name)) {
       const b = lookup(mod, name, recvNode);
       const anchor = b ? (b.kind === 'param' ? b.node : b.kind === 'var' ? b.id : recvNode) : recvNode;
-      return { key: `${mod.path}:${rangeOf(anchor)[0]}:${name}`, kind: 'unknown', node: anchor };
+      return { key: `${mod.path}:${rangeOf(anchor)[0]}:${name}`, kind: 'unknown', node: anchor, ...(b?.kind === 'param' && b.index >= 0 ? { param: { fn: b.fn, index: b.index } } : {}) };
     }
   }
   return undefined;
@@ -148,7 +150,7 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
       const k = receiverKey(mod, v, unwrap(recv));
       if (!k) return;
       let entry = scan.byReceiver.get(k.key);
-      if (!entry) scan.byReceiver.set(k.key, (entry = { reg: [], kind: k.kind, node: k.node, name: identName(recv) ?? 'app' }));
+      if (!entry) scan.byReceiver.set(k.key, (entry = { reg: [], kind: k.kind, node: k.node, name: identName(recv) ?? 'app', ...(k.param ? { param: k.param } : {}) }));
       entry.reg.push(reg);
     };
     for (const n of mod.calls) {
@@ -724,6 +726,12 @@ function headerReads(mod: JsModule): HeaderRead[] {
   return out;
 }
 
+/** Where a layer sits in the app's own code: the mount of its router, or the call of the function that added it. */
+function placeOf(reg: Registration, mount: Registration | undefined): { mount?: Registration } {
+  const m = mount ?? reg;
+  return m.site ? { mount: { ...m, mod: m.site.mod, call: m.site.call } } : mount ? { mount } : {};
+}
+
 class AppBuilder {
   readonly layers: Layer[] = [];
   readonly modules = new Set<JsModule>();
@@ -751,13 +759,13 @@ class AppBuilder {
             const key = router.key;
             if (!this.visitedRouters.has(key)) {
               this.visitedRouters.add(key);
-              this.addRegistrations(router.regs, mountPrefix ?? '', depth + 1, mount ?? reg);
+              this.addRegistrations(router.regs, mountPrefix ?? '', depth + 1, mount ?? (reg.site ? { ...reg, mod: reg.site.mod, call: reg.site.call } : reg));
             }
             continue;
           }
-          this.layers.push({ reg, path: mountPrefix, prefix: mountPrefix, handler: h.value, handlerNode: h.node, ...(mount ? { mount } : {}) });
+          this.layers.push({ reg, path: mountPrefix, prefix: mountPrefix, handler: h.value, handlerNode: h.node, ...placeOf(reg, mount) });
         } else {
-          this.layers.push({ reg, path: joinPath(prefix, reg.path), prefix: undefined, handler: h.value, handlerNode: h.node, ...(mount ? { mount } : {}) });
+          this.layers.push({ reg, path: joinPath(prefix, reg.path), prefix: undefined, handler: h.value, handlerNode: h.node, ...placeOf(reg, mount) });
         }
       }
     }
@@ -779,7 +787,7 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
   const env: EvalEnv = { host };
   // Registrations of one app may be spread over several modules (`export const app = express()` in one file,
   // `app.use(cors())` in another): group them by the node that created the app.
-  type Group = { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; home: string; regs: Registration[]; ports: number[] };
+  type Group = { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; home: string; regs: Registration[]; ports: number[]; param?: { fn: AstNode; index: number } };
   const groups = new Map<string, Group>();
   const scanned = new Set<string>();
   const addScan = (mod: JsModule) => {
@@ -787,7 +795,7 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
     scanned.add(mod.path);
     for (const [key, entry] of scanModule(mod, host).byReceiver) {
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { key, kind: entry.kind, node: entry.node, name: entry.name, home: key.slice(0, key.indexOf(':')), regs: [], ports: [] }));
+      if (!g) groups.set(key, (g = { key, kind: entry.kind, node: entry.node, name: entry.name, home: key.slice(0, key.indexOf(':')), regs: [], ports: [], ...(entry.param ? { param: entry.param } : {}) }));
       g.regs.push(...entry.reg);
       g.ports.push(...(entry.ports ?? []));
     }
@@ -806,6 +814,7 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
       if (home?.program) addScan(home);
     }
   }
+  linkPassedApps(groups, scanned, host, env);
   let counter = 0;
   const mountedRouters = new Set<string>();
   const build = (g: Group) => {
@@ -840,6 +849,49 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
   if (answeringCors) {
     for (const p of result.policies.slice(appsBefore)) {
       if (p.preflight.known && p.preflight.value.handled === 'missing') p.preflight = unknown(`the router may be mounted below app.use(cors()), which answers preflights`, answeringCors.span);
+    }
+  }
+}
+
+/**
+ * Registrations on an app a function receives (`module.exports = (app) => { app.use(cors()) }`, called as
+ * `require('./startup/cors')(app)`): they belong to each app or router the scanned modules pass to it, placed
+ * where the call is in that app's registrations. A function called with nothing known keeps its own group.
+ */
+function linkPassedApps(groups: Map<string, { kind: string; regs: Registration[]; param?: { fn: AstNode; index: number } }>, scanned: Set<string>, host: ProjectHost, env: EvalEnv): void {
+  const passed = [...groups.entries()].filter(([, g]) => g.kind === 'unknown' && g.param);
+  if (!passed.length) return;
+  const byFn = new Map(passed.map(([key, g]) => [g.param?.fn as AstNode, { key, g }]));
+  const start = (n: AstNode) => rangeOf(n)[0];
+  for (const path of [...scanned]) {
+    const mod = loadModule(host, path);
+    if (!mod) continue;
+    for (const call of mod.calls) {
+      const callee = child(call, 'callee') as AstNode;
+      // Cheap test first: a call of a function value defined elsewhere (an identifier, member or require(...)).
+      const cu = unwrap(callee);
+      if (cu.type !== 'Identifier' && cu.type !== 'MemberExpression' && cu.type !== 'CallExpression') continue;
+      const fv = evaluate(callee, mod, env);
+      if (fv.t !== 'func') continue;
+      const hit = byFn.get(fv.fn);
+      if (!hit) continue;
+      const arg = args(call)[hit.g.param?.index ?? 0];
+      if (!arg) continue;
+      const k = receiverKey(mod, evaluate(arg, mod, env), unwrap(arg));
+      const target = k && k.kind !== 'unknown' ? groups.get(k.key) : undefined;
+      if (!target) continue;
+      const placed = hit.g.regs.map((r) => ({ ...r, site: { mod, call } }));
+      // After the target's registrations made earlier in the calling module.
+      let at = target.regs.length;
+      for (let i = 0; i < target.regs.length; i++) {
+        const r = target.regs[i] as Registration;
+        if ((r.site?.mod ?? r.mod) === mod && start(r.site?.call ?? r.call) > start(call)) {
+          at = i;
+          break;
+        }
+      }
+      target.regs.splice(at, 0, ...placed);
+      groups.delete(hit.key);
     }
   }
 }
