@@ -358,3 +358,15 @@ export function forAnyOrigin(pn: Valued<boolean>, origin: Valued<OriginPolicy>):
   if (origin.value.kind === 'reflect-any' || origin.value.kind === 'wildcard') return pn;
   return known(false, pn.span, 'only sent to the allowed origins');
 }
+
+/**
+ * For a hand-written policy: Access-Control-Allow-Private-Network written only where the CORS check passes for
+ * a fixed origin or a list of exact origins grants it to those only. Anything looser (a pattern, a suffix
+ * test, reflection, or no Access-Control-Allow-Origin of its own, which another layer may send) keeps the value.
+ */
+export function forExactOrigins(pn: Valued<boolean>, origin: Valued<OriginPolicy>): Valued<boolean> {
+  if (!pn.known || !pn.value || !origin.known) return pn;
+  const o = origin.value;
+  const exact = o.kind === 'fixed' || (o.kind === 'allow-list' && o.unknownEntries.length === 0 && o.entries.every((e) => e.type === 'literal'));
+  return exact ? known(false, pn.span, 'only sent to the listed origins') : pn;
+}

@@ -10,7 +10,7 @@ import type { SourceFile } from '../../engine/source.js';
 import {
   known,
   unknown,
-  forAnyOrigin,
+  forExactOrigins,
   type AppModel,
   type CorsPolicy,
   type ExtractResult,
@@ -116,8 +116,8 @@ function corsUses(fn: AstNode, mod: JsModule, env: EvalEnv): { call: AstNode; no
   const out: { call: AstNode; node: AstNode }[] = [];
   const body = child(fn, 'body');
   if (!body) return out;
+  // Nested functions too: `await new Promise((resolve) => cors(req, res, resolve))`.
   walk(body, (x) => {
-    if (isFunction(x) && x !== body) return false;
     if (x.type !== 'CallExpression' || args(x).length < 2) return true;
     for (const n of [child(x, 'callee') as AstNode, ...args(x)]) {
       const v = evaluate(n, mod, env);
@@ -637,8 +637,8 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
     return hv.known && /(^|,)\s*(origin|\*)\s*(,|$)/i.test(hv.value);
   });
   const pna = last('access-control-allow-private-network');
-  // Only origins that pass the CORS check get anything from it (a write inside an allow-list check is one).
-  const privateNetwork: Valued<boolean> = forAnyOrigin(
+  // Only origins that pass the CORS check get anything from it (a write inside a check of exact origins is one).
+  const privateNetwork: Valued<boolean> = forExactOrigins(
     !pna ? known(false, span, 'not set') : ((hv) => (hv.known ? known(hv.value === 'true', hv.span) : unknown(hv.reason, hv.span)))(headerValueOf(pna.value, mod, env, isOrigin)),
     origin,
   );
@@ -968,7 +968,12 @@ function buildPolicies(
         // the app.use() that mounts it.
         if ((prev.mount ?? prev.reg).mod !== (l.mount ?? l.reg).mod) continue;
         if (prev.reg.method === 'use' ? !above(prev.prefix) : !under(prev.path)) continue;
-        const prevHasCors = layers.some((x) => x.reg === prev.reg && x.handler.t === 'ext' && x.handler.name === 'cors()' && layers.indexOf(x) <= layers.indexOf(prev));
+        // The route has CORS of its own: cors() among its handlers, or a cors() layer before it that covers its
+        // path (a router's own `router.use(cors())`).
+        const prevIndex = layers.indexOf(prev);
+        const prevHasCors = layers.some(
+          (x, i) => i <= prevIndex && x.handler.t === 'ext' && x.handler.name === 'cors()' && (x.reg === prev.reg || (x.reg.method === 'use' && useCovers(x.prefix, prev.path))),
+        );
         if (prev.reg.method !== 'use' && prev.reg.method !== 'options' && !prevHasCors) {
           if (shadowedBy.some((s) => s.kind === 'route' && s.span.start === rangeOf(prev.reg.call)[0])) continue;
           shadowedBy.push({

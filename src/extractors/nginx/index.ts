@@ -147,11 +147,16 @@ function errorPageLoss(serving: Level, level: Level): Valued<ErrorCoverage> | un
   const proxied = !!(level.pass ?? serving.pass);
   for (const d of pages) {
     const args = d.args.map((a) => a.value);
+    // `error_page 404 =200 /index.html` (a single-page app's fallback) changes the status: not an error answer.
+    if (args.some((a) => a.startsWith('='))) continue;
     const target = args[args.length - 1] ?? '';
     const codes = args.filter((a) => /^[45]\d\d$/.test(a)).filter((c) => !proxied || intercepts || PROXY_OWN_ERRORS.has(c));
     if (!codes.length || !(target.startsWith('/') || target.startsWith('@'))) continue;
     const to = targetLocation(server, target);
     if (!to || to === serving) return undefined;
+    // A location that proxies or hands the request on (`@backup` → another server) sends headers the model
+    // does not know: not known to be without CORS headers.
+    if (to.pass || to.handoff.length || to.ifs.some((i) => i.pass)) return undefined;
     const eff = effectiveAddHeaders(to);
     if (eff.opaque || to.opaque.length) return undefined;
     if (eff.headers.some((h) => h.name === ACAO && h.statuses === 'all')) continue;
@@ -488,7 +493,10 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   // The access phase runs before any proxy or content handler: a preflight carries no credentials, so
   // auth_basic answers it 401 and `limit_except GET POST { deny all; }` answers it 403.
   const rejecting = accessRejection(serving);
-  if (rejecting && needsPreflight(methods, hdrs) === true) {
+  // An if block that answers (`if ($is_preflight) { ...; return 204; }`) may be the preflight's branch: the
+  // rewrite phase runs before the access phase.
+  const answeringIf = [...(server && serving !== server ? server.ifs : []), ...serving.ifs].some((i) => i.kind === 'if' && answers(i));
+  if (rejecting && !answeringIf && needsPreflight(methods, hdrs) === true) {
     return known({ handled: 'missing', detail: `${rejecting.why}, before anything can answer it (no if ($request_method = OPTIONS) branch returns first)`, span: dSpan(rejecting.d) }, span);
   }
   const pass = level.pass ?? serving.pass;

@@ -4,6 +4,7 @@
  */
 import type { ProjectHost } from '../../engine/host.js';
 import {
+  forExactOrigins,
   known,
   unknown,
   type AppModel,
@@ -578,7 +579,7 @@ function manualHook(
     privateNetwork: (() => {
       const w = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
       if (!w) return known(false, hookSpan);
-      return w.value.known ? known(w.value.value === 'true', w.span) : unknown(w.value.reason, w.span);
+      return forExactOrigins(w.value.known ? known(w.value.value === 'true', w.span) : unknown(w.value.reason, w.span), origin);
     })(),
     shadowedBy: [],
   };
@@ -638,6 +639,7 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
   const bodyText = mod.text.slice(def.start, def.end);
   const handlesOptions = methods.includes('OPTIONS') && /request\.method\s*==\s*["']OPTIONS["']/.test(bodyText);
   const pn = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
+  const viewOrigin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
   ctx.policies.push({
     id: `${mod.path}#${def.start}`,
     kind: 'flask',
@@ -646,14 +648,14 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
     span,
     scope: { level: 'route', paths, methods, label: `view ${def.fields.name?.text ?? ''}` },
     appId: app.id,
-    origin: manualOrigin(ctx.ev, mod, fnScope, writes, span),
+    origin: viewOrigin,
     ...writtenFields(writes, span, false),
     maxAge: maxAgeOf(writes, span),
     preflight: handlesOptions
       ? known({ handled: 'explicit', detail: 'the view answers OPTIONS itself', span }, span)
       : known({ handled: 'missing', detail: "Flask answers OPTIONS automatically without running the view, so the preflight response has none of these headers (§3.4)", span }, span),
     errorCoverage: known({ covers: 'not-unhandled', detail: 'errors raised by the view are answered without these headers' }, span),
-    privateNetwork: !pn ? known(false, span) : pn.value.known ? known(pn.value.value === 'true', pn.span) : unknown(pn.value.reason, pn.span),
+    privateNetwork: !pn ? known(false, span) : forExactOrigins(pn.value.known ? known(pn.value.value === 'true', pn.span) : unknown(pn.value.reason, pn.span), viewOrigin),
     shadowedBy: [],
   });
   if (app.obj) ensureFlaskApp(ctx, app, mod);

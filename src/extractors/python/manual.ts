@@ -101,7 +101,12 @@ export function headerWrites(
   });
   const isHeaders = (obj: PyNode | undefined): boolean =>
     (obj?.type === 'attribute' && obj.fields.attribute?.text === 'headers') || (obj?.type === 'identifier' && headerAliases.has(obj.text ?? ''));
-  const inLoop = (n: PyNode) => loops.some((l) => n.start >= l.start && n.end <= l.end);
+  // Unconditionally inside such a loop: a check inside the loop (`if origin == allowed: h.add(...); break`)
+  // picks one item.
+  const inLoop = (n: PyNode) => {
+    const l = loops.find((x) => n.start >= x.start && n.end <= x.end);
+    return !!l && !guardsOf(n).some((g) => g.cond.start >= l.start && g.cond.end <= l.end);
+  };
   const guardsOf = (target: PyNode): Guard[] => {
     const guards: Guard[] = [];
     const visit = (n: PyNode): boolean => {

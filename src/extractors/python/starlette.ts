@@ -9,6 +9,7 @@
 import type { ProjectHost } from '../../engine/host.js';
 import {
   forAnyOrigin,
+  forExactOrigins,
   known,
   unknown,
   type AppModel,
@@ -140,7 +141,9 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
   const body = def.fields.body;
   const bodyText = body ? mod.text.slice(body.start, body.end) : '';
   // A branch on `request.method == "OPTIONS"` in a CORS middleware answers the preflight itself.
-  const answersOptions = /request\.method\s*(==|in)\s*[(\[]?\s*["']OPTIONS["']|["']OPTIONS["']\s*==\s*request\.method/.test(bodyText);
+  // (`request.method.upper() == "OPTIONS"`, `!= "OPTIONS"` with an else branch: any test of the method against
+  // OPTIONS counts; a pass-through on OPTIONS is then missed, never reported wrongly.)
+  const answersOptions = /request\.method(?:\.upper\(\))?\s*(==|!=|in|not\s+in)\s*[(\[]?\s*["']OPTIONS["']|["']OPTIONS["']\s*(==|!=)\s*request\.method/i.test(bodyText);
   const origin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
   const versions = versionsFor(ctx.host, mod.path);
   const pnWrite = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
@@ -162,7 +165,7 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
       ? known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself', span }, span)
       : known({ handled: 'missing', detail: "the middleware passes OPTIONS to the router, which answers 405 unless an OPTIONS route exists (§2.3)", span }, span),
     errorCoverage: known({ covers: 'not-unhandled', detail: 'HTTP middleware runs inside ServerErrorMiddleware: unhandled exceptions become 500s without these headers (§2.3)' }, span),
-    privateNetwork: !pnWrite ? known(false, span) : pnWrite.value.known ? known(pnWrite.value.value === 'true', pnWrite.span) : unknown(pnWrite.value.reason, pnWrite.span),
+    privateNetwork: !pnWrite ? known(false, span) : forExactOrigins(pnWrite.value.known ? known(pnWrite.value.value === 'true', pnWrite.span) : unknown(pnWrite.value.reason, pnWrite.span), origin),
     shadowedBy: [],
   };
   ctx.policies.push(policy);
@@ -665,7 +668,10 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
     const r = appRef(ctx, expr, s, mod, at);
     return r.id === app.id;
   };
+  // In a helper, only what the helper itself adds after CORSMiddleware; the caller's module is walked above.
+  const within = app.site ? scope.fn?.node : undefined;
   walk(mod.root, (n, fns) => {
+    if (within && (n.end <= within.start || n.start >= within.end)) return;
     // add_middleware calls after the CORS one (add_middleware inserts at 0: last added is outermost), and
     // for the constructor form every add_middleware at all (they wrap the constructor's list).
     if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'add_middleware') {
