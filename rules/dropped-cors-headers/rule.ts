@@ -29,7 +29,13 @@ export const droppedCorsHeaders = defineRule({
     fixable: false,
   },
   checkPolicy(policy, context) {
-    const drops = policy.droppedInherited ?? [];
+    let drops = policy.droppedInherited ?? [];
+    // Proxied to an app of this repository that sends its own CORS headers: nginx's inherited ones not being
+    // sent is what keeps the browser from getting two (duplicate-allow-origin covers the other case).
+    const up = policy.upstream;
+    const appSendsCors =
+      up?.appId !== undefined && !up.hidesOrigin && context.project.policies.some((p) => p.layer === 'app' && p.appId === up.appId && p.origin.known && p.origin.value.kind !== 'none');
+    if (appSendsCors) drops = drops.filter((d) => d.reason !== 'redefined');
     if (drops.length === 0) return;
     // One finding per dropping statement, listing every header it drops.
     const byCause = new Map<string, DroppedHeader[]>();
