@@ -201,6 +201,8 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
     const callee = ev.eval(fn, scope);
     if (callee.t === 'ext' && MIDDLEWARE_QNAME.test(callee.qname)) {
       const cls = args.positional[0] ? ev.eval(args.positional[0], scope) : undefined;
+      // Starlette(middleware=[Middleware(CustomCORS)]): a hand-written class, as with add_middleware.
+      if (cls?.t === 'class' && !enclosingRoute(ctx, mod, n, scope)) classMiddleware(ctx, mod, cls, () => constructorAppOf(ctx, mod, n, scope), spanOf(mod, n));
       if (!cls || !isCorsClass(cls)) return;
       const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
       const route = enclosingRoute(ctx, mod, n, scope);
