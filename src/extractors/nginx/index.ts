@@ -165,6 +165,12 @@ function errorPageLoss(serving: Level, level: Level): Valued<ErrorCoverage> | un
   return undefined;
 }
 
+/** The path of a prefix location (`location /api/`, `location ^~ /static/`); undefined for other kinds. */
+function prefixOf(l: Level): string | undefined {
+  const a = l.d?.args.map((x) => x.value) ?? [];
+  return a.length === 1 ? a[0] : a.length === 2 && a[0] === '^~' ? a[1] : undefined;
+}
+
 function ancestors(level: Level): Level[] {
   const out: Level[] = [];
   for (let l = level.parent; l; l = l.parent) out.push(l);
@@ -183,8 +189,7 @@ function targetLocation(server: Level, target: string): Level | undefined {
   let best: Level | undefined;
   let bestLen = -1;
   for (const l of locs) {
-    const a = argsOf(l);
-    const prefix = a.length === 1 ? a[0] : a[0] === '^~' ? a[1] : undefined;
+    const prefix = prefixOf(l);
     if (prefix !== undefined && uri.startsWith(prefix) && prefix.length > bestLen) {
       best = l;
       bestLen = prefix.length;
@@ -199,9 +204,7 @@ function targetLocation(server: Level, target: string): Level | undefined {
  * `location /v1/`, `^(.*)$`, `^/`), with no `return` before it.
  */
 function movesEveryRequest(serving: Level): boolean {
-  if (serving.kind !== 'location' || !serving.d) return false;
-  const args = serving.d.args.map((a) => a.value);
-  const prefix = args.length === 1 ? args[0] : args.length === 2 && args[0] === '^~' ? args[1] : undefined;
+  const prefix = serving.kind === 'location' ? prefixOf(serving) : undefined;
   if (prefix === undefined || prefix.startsWith('@')) return false;
   for (const s of serving.steps) {
     if ((s as Level).kind) continue;
