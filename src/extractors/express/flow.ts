@@ -5,6 +5,7 @@
  * request Origin are turned into origin-matcher entries for the shared model. The number of paths is bounded;
  * past it, or when the function does something it cannot follow, the answer is "unknown".
  */
+import { entryKey as entryIdentity } from '../../analysis/origins.js';
 import type { OriginEntry, StringTest } from '../../model/index.js';
 import { args, child, childNodes, children, identName, isFunction, memberName, staticString, unwrap, walk, type AstNode } from './ast.js';
 import { evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
@@ -130,7 +131,7 @@ function atomKey(a: Atom): string {
   let k = atomKeys.get(a);
   if (k === undefined) {
     const at = `${a.kind}@${nodeId(a.node)}`;
-    if (a.kind === 'entries') k = `${at}:${JSON.stringify(a.entries.map((e) => (e.type === 'tests' ? e.all.map((t) => [t.op, t.on, t.value, t.caseInsensitive]) : e.type === 'literal' ? [e.value, e.caseInsensitive] : e.type === 'regex' ? [e.pattern, e.flags] : [e.haystack])))}`;
+    if (a.kind === 'entries') k = `${at}:${a.entries.map(entryIdentity).join('|')}`;
     else if (a.kind === 'method') k = `${at}:${a.method}`;
     else if (a.kind === 'const') k = `${at}:${String(a.value)}`;
     else if (a.kind === 'unknown') k = `${at}:${a.reason}`;
