@@ -167,7 +167,7 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
           const key = `${mod.path}:${rangeOf(n)[0]}`;
           const reg: Registration[] = [{ method: 'use', path: undefined, pathNode: undefined, handlers: [handler], call: n, mod, server: true }];
           // `cors(req, res, () => ...)` called by the handler: the cors middleware runs first, for every request.
-          for (const c of corsInvocations(hv.fn, hv.mod, env)) reg.push({ method: 'use', path: undefined, pathNode: undefined, handlers: [c.callee], call: c.call, mod: hv.mod });
+          for (const c of corsUses(hv.fn, hv.mod, env)) reg.push({ method: 'use', path: undefined, pathNode: undefined, handlers: [c.node], call: c.call, mod: hv.mod });
           scan.byReceiver.set(key, { reg, kind: 'app', node: n, name: last === 'onRequest' ? 'function' : 'server' });
         }
         continue;
@@ -225,22 +225,6 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
     for (const e of scan.byReceiver.values()) e.reg.sort((x, y) => rangeOf(x.call)[0] - rangeOf(y.call)[0] || rangeOf(x.call)[1] - rangeOf(y.call)[1]);
     return scan;
   });
-}
-
-/** Calls of a cors middleware made by a request handler itself: `cors(req, res, next)`, not inside nested functions. */
-function corsInvocations(fn: AstNode, mod: JsModule, env: EvalEnv): { call: AstNode; callee: AstNode }[] {
-  const out: { call: AstNode; callee: AstNode }[] = [];
-  const body = child(fn, 'body');
-  if (!body) return out;
-  walk(body, (x) => {
-    if (isFunction(x) && x !== body) return false;
-    if (x.type !== 'CallExpression' || args(x).length < 2) return true;
-    const callee = unwrap(child(x, 'callee') as AstNode);
-    const v = evaluate(callee, mod, env);
-    if (v.t === 'ext' && v.name === 'cors()') out.push({ call: x, callee });
-    return true;
-  });
-  return out;
 }
 
 function routeChainBase(obj: AstNode): { recv: AstNode; pathNode: AstNode | undefined } | undefined {
@@ -960,8 +944,8 @@ function buildPolicies(
     const shadowedBy: ShadowingStep[] = [];
     // Under a mount path (`app.use('/api', authenticate, cors(), router)`), only what runs for that path counts:
     // app-wide middleware, middleware mounted on the path or above it, routes below it.
-    const under = (p: string | undefined) => !l.prefix || (p !== undefined && (p === l.prefix || p.startsWith(l.prefix.endsWith('/') ? l.prefix : l.prefix + '/')));
-    const above = (p: string | undefined) => !l.prefix || p === undefined || p === '/' || p === l.prefix || l.prefix.startsWith(p.endsWith('/') ? p : p + '/');
+    const under = (p: string | undefined) => !l.prefix || (p !== undefined && useCovers(l.prefix, p));
+    const above = (p: string | undefined) => !l.prefix || useCovers(p, l.prefix);
     if (isUse) {
       for (const prev of layers.slice(0, index)) {
         // Registrations in other modules run in an order imports decide; a router's layers take the place of
