@@ -844,6 +844,18 @@ function collectRoutes(ctx: StarletteContext, target: Extract<PyVal, { t: 'call'
 }
 
 const ROUTE_CLASS = /^starlette\.routing\.Route$|^fastapi\.routing\.APIRoute$/;
+const HTTP_METHOD_NAMES = new Set(['get', 'head', 'post', 'put', 'patch', 'delete', 'options']);
+
+/** The methods an HTTPEndpoint subclass defines, with their function nodes. */
+function endpointMethods(cls: Extract<PyVal, { t: 'class' }>): { method: string; node: PyNode }[] {
+  const out: { method: string; node: PyNode }[] = [];
+  for (const c of cls.node.fields.body?.children ?? []) {
+    const def = c.type === 'decorated_definition' ? c.fields.definition : c;
+    const name = def?.type === 'function_definition' ? def.fields.name?.text : undefined;
+    if (def && name && HTTP_METHOD_NAMES.has(name)) out.push({ method: name.toUpperCase(), node: def });
+  }
+  return out;
+}
 const MOUNT_CLASS = /^starlette\.routing\.Mount$/;
 const STARLETTE_ROUTER = /^starlette\.routing\.Router$/;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -867,12 +879,22 @@ function routeList(ctx: StarletteContext, list: PyVal, prefix: string, out: Rout
       const m = a.keywords.get('methods');
       const si = m ? strItems(ev.eval(m.fields.value, s)) : undefined;
       let methods: string[];
+      // An HTTPEndpoint class serves the methods it defines (`async def put(self, request)`).
+      const handlers = endpoint?.t === 'class' ? endpointMethods(endpoint) : undefined;
       if (m) methods = si && !si.unknownSpans.length ? si.items.map((x) => x.v.toUpperCase()) : [];
-      else methods = endpoint?.t === 'func' ? ['GET'] : [];
+      else methods = endpoint?.t === 'func' ? ['GET'] : handlers ? handlers.map((h) => h.method) : [];
       if (!methods.length) continue;
       const fn = endpoint?.t === 'func' ? { mod: endpoint.mod, node: endpoint.node } : undefined;
-      const body = fn?.node.fields.body;
-      const jsonBody = methods.some((x) => BODY_METHODS.has(x)) && !!body && /\.json\(\s*\)/.test(fn.mod.text.slice(body.start, body.end));
+      // The endpoint's code (the function, or the class's body methods) reads a JSON body.
+      const codeMod = fn?.mod ?? (endpoint?.t === 'class' ? endpoint.mod : undefined);
+      const bodies = fn ? [fn.node] : (handlers ?? []).filter((h) => BODY_METHODS.has(h.method)).map((h) => h.node);
+      const jsonBody =
+        methods.some((x) => BODY_METHODS.has(x)) &&
+        !!codeMod &&
+        bodies.some((b) => {
+          const body = b.fields.body;
+          return !!body && /\.json\(\s*\)/.test(codeMod.text.slice(body.start, body.end));
+        });
       out.push({ methods, path: prefix + path, span: spanOf(item.mod, item.node), ...(fn ? { fn } : {}), jsonBody });
     } else if (MOUNT_CLASS.test(item.qname)) {
       const routes = a.keywords.get('routes');
