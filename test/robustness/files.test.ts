@@ -192,6 +192,26 @@ describe('confinement', () => {
   });
 });
 
+/** The directories (root-relative, POSIX) `fs.readdirSync` lists while `run` runs. */
+function listingsDuring(root: string, run: () => void): string[] {
+  const listed: string[] = [];
+  // The host's `node:fs` namespace follows the CommonJS module after syncBuiltinESMExports().
+  const cjsFs = createRequire(import.meta.url)('node:fs') as typeof fs;
+  const real = cjsFs.readdirSync;
+  cjsFs.readdirSync = ((p: fs.PathLike, ...rest: unknown[]) => {
+    listed.push(path.relative(root, String(p)).split(path.sep).join('/'));
+    return (real as (...a: unknown[]) => unknown)(p, ...rest);
+  }) as typeof fs.readdirSync;
+  syncBuiltinESMExports();
+  try {
+    run();
+  } finally {
+    cjsFs.readdirSync = real;
+    syncBuiltinESMExports();
+  }
+  return listed;
+}
+
 describe('existence probes (answered from one listing per directory)', () => {
   it('agree with the file system: present, absent, in a missing directory, a directory, another case', () => {
     const root = tmpDir();
@@ -231,26 +251,14 @@ describe('existence probes (answered from one listing per directory)', () => {
     write(root, 'a/x.js', '1;\n');
     write(root, 'b/y.js', '2;\n');
     const host = new FsProjectHost(root, ['a']);
-    const listed: string[] = [];
-    // The host's `node:fs` namespace follows the CommonJS module after syncBuiltinESMExports().
-    const cjsFs = createRequire(import.meta.url)('node:fs') as typeof fs;
-    const real = cjsFs.readdirSync;
-    cjsFs.readdirSync = ((p: fs.PathLike, ...rest: unknown[]) => {
-      listed.push(String(p));
-      return (real as (...a: unknown[]) => unknown)(p, ...rest);
-    }) as typeof fs.readdirSync;
-    syncBuiltinESMExports();
-    try {
+    const listed = listingsDuring(root, () => {
       expect(host.fileExists('a/x.js')).toBe(true);
       expect(host.fileExists('a/z.js')).toBe(false);
       expect(host.fileExists('b/y.js')).toBe(false);
       expect(host.fileExists('a')).toBe(false);
-    } finally {
-      cjsFs.readdirSync = real;
-      syncBuiltinESMExports();
-    }
+    });
     expect(listed.length).toBeGreaterThan(0);
-    for (const p of listed) expect(path.relative(root, p).startsWith('a'), p).toBe(true);
+    for (const p of listed) expect(p.startsWith('a'), p).toBe(true);
   });
 
   it('answer a path below a missing directory from the listing of its nearest listed ancestor', () => {
@@ -258,24 +266,13 @@ describe('existence probes (answered from one listing per directory)', () => {
     write(root, 'svc/app/main.py', 'x = 1\n');
     write(root, 'svc/fastapi/middleware/cors.py', 'y = 2\n');
     const host = new FsProjectHost(root);
-    const listed: string[] = [];
-    const cjsFs = createRequire(import.meta.url)('node:fs') as typeof fs;
-    const real = cjsFs.readdirSync;
-    cjsFs.readdirSync = ((p: fs.PathLike, ...rest: unknown[]) => {
-      listed.push(path.relative(root, String(p)).split(path.sep).join('/'));
-      return (real as (...a: unknown[]) => unknown)(p, ...rest);
-    }) as typeof fs.readdirSync;
-    syncBuiltinESMExports();
-    try {
+    const listed = listingsDuring(root, () => {
       // Python's resolution probes the package below every ancestor; only the real one exists.
       expect(host.fileExists('svc/app/fastapi/middleware/cors.py')).toBe(false);
       expect(host.fileExists('svc/app/fastapi/middleware/cors/__init__.py')).toBe(false);
       expect(host.fileExists('svc/fastapi/middleware/cors.py')).toBe(true);
       expect(host.fileExists('svc/fastapi/middleware/other.py')).toBe(false);
-    } finally {
-      cjsFs.readdirSync = real;
-      syncBuiltinESMExports();
-    }
+    });
     // svc/app lists no `fastapi`: nothing below it is listed (each listing would be a failing open).
     expect(listed.filter((d) => d.startsWith('svc/app/'))).toEqual([]);
     expect(listed).toContain('svc/fastapi/middleware');

@@ -313,19 +313,7 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       let partial = false;
       for (const p of children(n, 'properties')) {
         if (p.type === 'SpreadElement') {
-          const inner = evaluate(child(p, 'argument') as AstNode, mod, e);
-          if (inner.t === 'object') {
-            for (const [k, v] of inner.props) {
-              props.set(k, v);
-              const kn = inner.keys.get(k);
-              if (kn) keys.set(k, kn);
-            }
-            partial ||= inner.partial;
-          } else if (inner.t !== 'null' && inner.t !== 'undef') {
-            // Unknown spread: earlier keys may be overridden, later keys still win.
-            partial = true;
-            for (const k of [...props.keys()]) props.set(k, unknownValue(p, mod, 'may be overridden by a spread'));
-          }
+          partial = mergeInto(props, keys, evaluate(child(p, 'argument') as AstNode, mod, e), p, mod, 'may be overridden by a spread') || partial;
           continue;
         }
         const key = propertyKey(p);
@@ -455,6 +443,24 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
   }
 }
 
+/**
+ * Copies a source's properties over an object being built (`{ ...src }`, `Object.assign(target, src)`): later
+ * keys win; an unknown source may override every key so far. Returns whether the result is now partial.
+ */
+function mergeInto(props: Map<string, JsValue>, keys: Map<string, AstNode>, src: JsValue, at: AstNode, mod: JsModule, why: string): boolean {
+  if (src.t === 'object') {
+    for (const [k, v] of src.props) {
+      props.set(k, v);
+      const kn = src.keys.get(k);
+      if (kn) keys.set(k, kn);
+    }
+    return src.partial;
+  }
+  if (src.t === 'null' || src.t === 'undef') return false;
+  for (const k of [...props.keys()]) props.set(k, unknownValue(at, mod, why));
+  return true;
+}
+
 function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
   const calleeNode = child(n, 'callee') as AstNode;
   const req = isRequireCall(n);
@@ -471,18 +477,7 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       let partial = false;
       for (const x of a) {
         if (x.type === 'SpreadElement') return unknownValue(n, mod, 'Object.assign of a spread');
-        const v = evaluate(x, mod, env);
-        if (v.t === 'object') {
-          for (const [k, pv] of v.props) {
-            props.set(k, pv);
-            const kn = v.keys.get(k);
-            if (kn) keys.set(k, kn);
-          }
-          partial ||= v.partial;
-        } else if (v.t !== 'null' && v.t !== 'undef') {
-          partial = true;
-          for (const k of [...props.keys()]) props.set(k, unknownValue(x, mod, 'may be overridden by Object.assign'));
-        }
+        partial = mergeInto(props, keys, evaluate(x, mod, env), x, mod, 'may be overridden by Object.assign') || partial;
       }
       return { t: 'object', props, keys, partial, node: n, mod };
     }

@@ -432,6 +432,11 @@ export function headerValue(h: HeaderDirective, ctx: EvalContext): HeaderValue {
 /** Origins an attacker could use: a deny-list that matches none of them does not stop reflection. */
 const ATTACKER_PROBES = ['https://attacker-3f9c2a.net', 'https://q7x1v9z0.attacker-3f9c2a.org', 'http://203.0.113.7:8080'];
 
+/** A deny-list guard that certainly lets the attacker's origins through (it matches none of the probes). */
+function letsAttackersThrough(g: Extract<Guard, { t: 'origin' }>): boolean {
+  return g.unknownSpans.length === 0 && g.entries.every((e) => ATTACKER_PROBES.every((o) => entryMatches(e, o) === false));
+}
+
 /** The Origin policy of an ACAO value, restricted by the guards that hold where it is sent. */
 export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPolicy> {
   const span = v.span;
@@ -440,7 +445,7 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
   // A deny-list (`if ($http_origin ~* "evil\.com") { return 403; }`) that lets origins of the attacker's choosing
   // through leaves reflection reflecting them: it restricts nothing an attacker needs.
   const denyLists = restrict.filter((g): g is Extract<Guard, { t: 'origin' }> => g.t === 'origin' && g.deny === true);
-  const leaky = denyLists.length > 0 && denyLists.every((g) => g.unknownSpans.length === 0 && g.entries.every((e) => ATTACKER_PROBES.every((o) => entryMatches(e, o) === false)));
+  const leaky = denyLists.length > 0 && denyLists.every(letsAttackersThrough);
   if (leaky && originGuards.length === 0 && !restrict.some((g) => g.t === 'unknown') && sym.cases.length === 0 && sym.dflt.t === 'origin') {
     return known({ kind: 'reflect-any' }, span, '$http_origin, after a deny-list check that lets other origins through');
   }
@@ -472,7 +477,7 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
       if (originCases.length === 1 && only && only.guard.negated) {
         return known({ kind: 'allow-list', entries: only.guard.entries, unknownEntries: only.guard.unknownSpans }, span, '$http_origin, emptied when it fails the check');
       }
-      const leaky = originCases.every((c) => !c.guard.negated && c.guard.unknownSpans.length === 0 && c.guard.entries.every((e) => ATTACKER_PROBES.every((o) => entryMatches(e, o) === false)));
+      const leaky = originCases.every((c) => !c.guard.negated && letsAttackersThrough(c.guard));
       if (!leaky) return unknown('$http_origin is emptied by Origin checks the analysis does not combine', span);
     }
     return known({ kind: 'reflect-any' }, span, 'the default of the map/variable is $http_origin');

@@ -162,3 +162,14 @@ export function importedModules(ev: Evaluator, mod: PyModule, limit = 30): PyMod
   }
   return [...out.values()];
 }
+
+/** The name of a parameter node (`x`, `x: int`, `x=1`, `x: int = 1`, `*args`). */
+export function paramName(p: PyNode): string | undefined {
+  return p.type === 'identifier' ? p.text : (p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text);
+}
+
+/** Whether a function's body reads a JSON request body (`await request.json()`). */
+export function readsJsonBody(mod: PyModule, fn: PyNode): boolean {
+  const body = fn.fields.body;
+  return !!body && /\.json\(\s*\)/.test(mod.text.slice(body.start, body.end));
+}

@@ -24,7 +24,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { blameSpan, boolOption, callArgs, evalKw, headerParamName, importedModules, isClientHeader, litSpan, objKey, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
+import { blameSpan, boolOption, callArgs, evalKw, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
@@ -236,7 +236,7 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
 function appOfParameter(ctx: StarletteContext, name: string, scope: Scope, depth: number): AppRef | undefined {
   const def = scope.fn?.node;
   if (!def || def.type !== 'function_definition' || depth > 2 || scope.fn?.index.bindings.has(name)) return undefined;
-  const params = (def.fields.parameters?.children ?? []).map((p) => (p.type === 'identifier' ? p.text : (p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text)));
+  const params = (def.fields.parameters?.children ?? []).map(paramName);
   const index = params.indexOf(name);
   const fname = def.fields.name?.text;
   if (index < 0 || !fname) return undefined;
@@ -328,8 +328,7 @@ function enclosingRoute(ctx: StarletteContext, mod: PyModule, mw: PyNode, scope:
     if (path === undefined || (m && (!si || si.unknownSpans.length))) return;
     const methods = si ? si.items.map((x) => x.v.toUpperCase()) : ['GET'];
     const endpoint = a.positional[1] ? ctx.ev.eval(a.positional[1], scope) : undefined;
-    const body = endpoint?.t === 'func' ? endpoint.node.fields.body : undefined;
-    const jsonBody = endpoint?.t === 'func' && !!body && methods.some((x) => BODY_METHODS.has(x)) && /\.json\(\s*\)/.test(endpoint.mod.text.slice(body.start, body.end));
+    const jsonBody = endpoint?.t === 'func' && methods.some((x) => BODY_METHODS.has(x)) && readsJsonBody(endpoint.mod, endpoint.node);
     found = { node: n, path, methods, jsonBody };
   });
   return found;
@@ -888,13 +887,7 @@ function routeList(ctx: StarletteContext, list: PyVal, prefix: string, out: Rout
       // The endpoint's code (the function, or the class's body methods) reads a JSON body.
       const codeMod = fn?.mod ?? (endpoint?.t === 'class' ? endpoint.mod : undefined);
       const bodies = fn ? [fn.node] : (handlers ?? []).filter((h) => BODY_METHODS.has(h.method)).map((h) => h.node);
-      const jsonBody =
-        methods.some((x) => BODY_METHODS.has(x)) &&
-        !!codeMod &&
-        bodies.some((b) => {
-          const body = b.fields.body;
-          return !!body && /\.json\(\s*\)/.test(codeMod.text.slice(body.start, body.end));
-        });
+      const jsonBody = methods.some((x) => BODY_METHODS.has(x)) && !!codeMod && bodies.some((b) => readsJsonBody(codeMod, b));
       out.push({ methods, path: prefix + path, span: spanOf(item.mod, item.node), ...(fn ? { fn } : {}), jsonBody });
     } else if (MOUNT_CLASS.test(item.qname)) {
       const routes = a.keywords.get('routes');
