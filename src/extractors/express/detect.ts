@@ -5,8 +5,11 @@
 
 export const JS_EXTENSIONS = ['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mts', '.tsx'];
 
+import { matchesInCode } from '../comments.js';
+
 // Files that mention CORS, and the files that create Express apps (their routes and mounts give the prefixes).
-const PREFILTER = /cors|access-control-|\bexpress\s*\(\s*\)/i;
+// Global: every match is tried until one is outside a comment line.
+const PREFILTER = /cors|access-control-|\bexpress\s*\(\s*\)/gi;
 
 const JS_EXTENSION_SET: ReadonlySet<string> = new Set(JS_EXTENSIONS);
 
@@ -46,5 +49,5 @@ function looksMinified(text: string): boolean {
 }
 
 export function expressPrefilter(text: string): boolean {
-  return PREFILTER.test(text) && !looksMinified(text);
+  return matchesInCode(text, PREFILTER, 'js') && !looksMinified(text);
 }

@@ -1,13 +1,15 @@
 /** Which files the Python extractor (FastAPI/Starlette, Flask) takes, decided without loading it. */
+import { matchesInCode } from '../comments.js';
 
 // Files that mention CORS, and files that register an after_request hook defined elsewhere
 // (`app.after_request(add_cors_headers)`): the hook's headers belong to that file's app.
-const PREFILTER = /cors|access-control-|after_(?:app_)?request\(\s*[A-Za-z_]/i;
+// Global: every match is tried until one is outside a comment line.
+const PREFILTER = /cors|access-control-|after_(?:app_)?request\(\s*[A-Za-z_]/gi;
 
 export function acceptsPython(path: string): boolean {
   return path.endsWith('.py');
 }
 
 export function pythonPrefilter(text: string): boolean {
-  return PREFILTER.test(text);
+  return matchesInCode(text, PREFILTER, 'python');
 }
