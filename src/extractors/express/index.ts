@@ -671,10 +671,37 @@ function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; nod
   const out: { value: JsValue; node: AstNode }[] = [];
   for (const h of reg.handlers) {
     const v = evaluate(h, reg.mod, env);
-    if (v.t === 'array') for (const it of v.items) out.push({ value: it, node: it.node });
-    else out.push({ value: v, node: h });
+    if (v.t === 'array') for (const it of v.items) out.push({ value: corsWrapped(it, env) ?? it, node: it.node });
+    else out.push({ value: corsWrapped(v, env) ?? v, node: h });
   }
   return out;
+}
+
+/**
+ * The cors middleware that a middleware only forwards to: `(req, res, next) => cors(options)(req, res, next)`,
+ * or a body that is just `cors(options)(req, res, next);` or `return cors(options)(req, res, next);`. Such a
+ * wrapper sends exactly what that cors() layer sends (it builds the same middleware per request), so it stands
+ * for it. Anything else in the body (a condition, other statements) leaves the wrapper a hand-written middleware.
+ */
+function corsWrapped(v: JsValue, env: EvalEnv): JsValue | undefined {
+  if (v.t !== 'func') return undefined;
+  const params = children(v.fn, 'params');
+  const body = child(v.fn, 'body');
+  if (params.length !== 3 || !body) return undefined;
+  let expr: AstNode | undefined = body;
+  if (body.type === 'BlockStatement') {
+    const stmts = children(body, 'body');
+    const only = stmts.length === 1 ? stmts[0] : undefined;
+    expr = only?.type === 'ExpressionStatement' ? child(only, 'expression') : only?.type === 'ReturnStatement' ? child(only, 'argument') : undefined;
+  }
+  if (!expr) return undefined;
+  const call = unwrap(expr);
+  if (call.type !== 'CallExpression') return undefined;
+  const a = args(call);
+  // The wrapper's own req, res and next, passed on in that order.
+  if (a.length !== 3 || a.some((x, i) => x.type !== 'Identifier' || identName(x) === undefined || identName(x) !== identName(params[i]))) return undefined;
+  const inner = evaluate(child(call, 'callee') as AstNode, v.mod, env);
+  return inner.t === 'ext' && inner.name === 'cors()' ? inner : undefined;
 }
 
 function isJsonParser(v: JsValue): boolean {
