@@ -30,7 +30,7 @@ import { corsFields, isRequestMethodExpr, isRequestOriginExpr, isRequestParamete
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
-import { loadModule, lookup, spanOf, type JsModule } from './modules.js';
+import { enclosingFunction, loadModule, lookup, spanOf, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'options', 'all', 'head']);
@@ -45,6 +45,83 @@ interface Registration {
   server?: boolean;
   /** Made by a function the app was passed to (`require('./startup/cors')(app)`): the call, which fixes its place. */
   site?: { mod: JsModule; call: AstNode };
+  /**
+   * When the registration runs in its module, when that is not where it is written: inside functions of the
+   * module that the module calls once (`function registerRoutes() { app.put(...) }` ... `registerRoutes();`),
+   * the offsets of those calls from the top level down, then its own (compared in that order).
+   */
+  at?: number[];
+}
+
+/** When a registration runs in its module (see Registration.at). */
+function runsAt(r: Registration): number[] {
+  return r.at ?? [rangeOf(r.call)[0]];
+}
+
+/** Orders two run paths (Registration.at): the first offset that differs decides. */
+function compareRuns(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
+}
+
+/**
+ * When the code at `node` runs in its module, as a path of offsets: the top-level call of each function of the
+ * module it sits in, outermost first, then its own offset. It is known when each of those functions is called
+ * exactly once, by a statement of its own (`setup();`, `await setup();`). Undefined otherwise: a function that
+ * is exported, passed on, called twice or from a callback may run at any time, so the written order stands.
+ */
+function runPath(mod: JsModule, node: AstNode, env: EvalEnv, depth = 0): number[] | undefined {
+  const own = rangeOf(node)[0];
+  const fn = enclosingFunction(mod, node);
+  if (!fn) return [own];
+  if (depth >= 4) return undefined;
+  const name = fn.type === 'FunctionDeclaration' ? identName(child(fn, 'id')) : declaredName(fn);
+  if (!name) return undefined;
+  // Every mention of the name must be the one declaration or the one call: otherwise it runs at another time too.
+  if (identifierCounts(mod).get(name) !== 2) return undefined;
+  const calls = mod.calls.filter((c) => {
+    const callee = child(c, 'callee') as AstNode;
+    if (callee.type !== 'Identifier' || identName(callee) !== name) return false;
+    const v = evaluate(callee, mod, env);
+    return v.t === 'func' && v.fn === fn;
+  });
+  if (calls.length !== 1) return undefined;
+  const call = calls[0] as AstNode;
+  // A call that is a statement of its own: a call inside an expression may be deferred or conditional.
+  let up = parentOf(call);
+  if (up?.type === 'AwaitExpression') up = parentOf(up);
+  if (up?.type !== 'ExpressionStatement') return undefined;
+  const outer = runPath(mod, call, env, depth + 1);
+  return outer ? [...outer, own] : undefined;
+}
+
+const identifierCountsOf = new WeakMap<JsModule, Map<string, number>>();
+
+/** How many times each name is mentioned in a module as a binding or a reference (not as a property name). */
+function identifierCounts(mod: JsModule): Map<string, number> {
+  let counts = identifierCountsOf.get(mod);
+  if (counts) return counts;
+  const found = new Map<string, number>();
+  if (mod.program) {
+    walk(mod.program, (n, parent) => {
+      if (n.type !== 'Identifier') return true;
+      const isKey = parent && !parent.computed && ((parent.type === 'MemberExpression' && child(parent, 'property') === n) || ((parent.type === 'Property' || parent.type === 'MethodDefinition' || parent.type === 'PropertyDefinition' || parent.type === 'ClassProperty') && child(parent, 'key') === n && !parent.shorthand));
+      const name = identName(n);
+      if (!isKey && name) found.set(name, (found.get(name) ?? 0) + 1);
+      return true;
+    });
+  }
+  counts = found;
+  identifierCountsOf.set(mod, counts);
+  return counts;
+}
+
+/** The name a function expression is bound to by `const name = function () {}` / `const name = () => {}`. */
+function declaredName(fn: AstNode): string | undefined {
+  const d = parentOf(fn);
+  if (d?.type !== 'VariableDeclarator' || child(d, 'init') !== fn) return undefined;
+  const decl = parentOf(d);
+  return decl?.type === 'VariableDeclaration' && decl.kind === 'const' ? identName(child(d, 'id')) : undefined;
 }
 
 function calleePathOf(n: AstNode): string[] | undefined {
@@ -222,7 +299,15 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
       if (lower !== 'use' && !firstIsPath) continue; // app.get('setting') etc.
       add(obj, { method: lower, path, pathNode: firstIsPath ? first : undefined, handlers: firstIsPath ? a.slice(1) : a, call: n, mod });
     }
-    for (const e of scan.byReceiver.values()) e.reg.sort((x, y) => rangeOf(x.call)[0] - rangeOf(y.call)[0] || rangeOf(x.call)[1] - rangeOf(y.call)[1]);
+    // In the order they run: a registration inside a function the module calls once runs where that call is.
+    for (const e of scan.byReceiver.values()) {
+      for (const r of e.reg) {
+        if (r.mod !== mod || !enclosingFunction(mod, r.call)) continue;
+        const at = runPath(mod, r.call, env);
+        if (at) r.at = at;
+      }
+      e.reg.sort((x, y) => compareRuns(runsAt(x), runsAt(y)) || rangeOf(x.call)[1] - rangeOf(y.call)[1]);
+    }
     return scan;
   });
 }
@@ -825,7 +910,7 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
       if (home?.program) addScan(home);
     }
   }
-  linkPassedApps(groups, scanned, host, env);
+  linkPassedApps(groups, scanned, host, env, addScan);
   let counter = 0;
   const mountedRouters = new Set<string>();
   const build = (g: Group) => {
@@ -869,7 +954,27 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
  * `require('./startup/cors')(app)`): they belong to each app or router the scanned modules pass to it, placed
  * where the call is in that app's registrations. A function called with nothing known keeps its own group.
  */
-function linkPassedApps(groups: Map<string, { kind: string; regs: Registration[]; param?: { fn: AstNode; index: number } }>, scanned: Set<string>, host: ProjectHost, env: EvalEnv): void {
+function linkPassedApps(
+  groups: Map<string, { kind: string; name: string; regs: Registration[]; param?: { fn: AstNode; index: number } }>,
+  scanned: Set<string>,
+  host: ProjectHost,
+  env: EvalEnv,
+  addScan: (mod: JsModule) => void,
+): void {
+  // A function of a module that is not a candidate (it mentions neither CORS nor express()) may receive the app
+  // (`require('./routes')(app)`): its registrations are the app's too, so that module is scanned as well.
+  const appNames = new Set([...groups.values()].filter((g) => g.kind !== 'unknown').map((g) => g.name));
+  for (const path of [...scanned]) {
+    const mod = loadModule(host, path);
+    if (!mod) continue;
+    for (const call of mod.calls) {
+      if (!args(call).some((a) => a.type === 'Identifier' && appNames.has(identName(a) as string))) continue;
+      const cu = unwrap(child(call, 'callee') as AstNode);
+      if (cu.type !== 'Identifier' && cu.type !== 'MemberExpression' && cu.type !== 'CallExpression') continue;
+      const fv = evaluate(cu, mod, env);
+      if (fv.t === 'func' && !scanned.has(fv.mod.path) && fv.mod.program) addScan(fv.mod);
+    }
+  }
   const passed = [...groups.entries()].filter(([, g]) => g.kind === 'unknown' && g.param);
   if (!passed.length) return;
   const byFn = new Map(passed.map(([key, g]) => [g.param?.fn as AstNode, { key, g }]));
@@ -896,7 +1001,7 @@ function linkPassedApps(groups: Map<string, { kind: string; regs: Registration[]
       let at = target.regs.length;
       for (let i = 0; i < target.regs.length; i++) {
         const r = target.regs[i] as Registration;
-        if ((r.site?.mod ?? r.mod) === mod && start(r.site?.call ?? r.call) > start(call)) {
+        if ((r.site?.mod ?? r.mod) === mod && compareRuns(r.site ? (runPath(mod, r.site.call, env) ?? [start(r.site.call)]) : runsAt(r), runPath(mod, call, env) ?? [start(call)]) > 0) {
           at = i;
           break;
         }
