@@ -95,9 +95,11 @@ export type OriginPolicy =
       /**
        * What a refused origin gets, when the framework differs from "no ACAO, other CORS headers still sent":
        * `no-cors` = no CORS header at all and the request goes on as if CORS were off (cors origin callback
-       * answering false, flask-cors). Absent: the framework's usual behaviour.
+       * answering false, flask-cors). `error` = the request fails there (a cors origin callback that answers
+       * `callback(new Error(...))`: Express's error handler sends a 500 without CORS headers, and the middleware and
+       * routes after it never see a refused origin). Absent: the framework's usual behaviour.
        */
-      onRefused?: 'omit-acao' | 'no-cors';
+      onRefused?: 'omit-acao' | 'no-cors' | 'error';
     };
 
 // ─── Methods and headers ──────────────────────────────────────────────────────────────────────────

@@ -84,12 +84,20 @@ export function emitCorsPackage(p: CorsPolicy, res: ResponseBuilder, ex: Exchang
   const d = originOf(p, ex.req.origin, res);
   const span = p.origin.span;
   // §1.2 step 2: a callback that refuses (`cb(null, false)`) sends nothing; an array/RegExp that refuses only omits ACAO.
-  const fromCallback = o?.kind === 'allow-list' && (o.onRefused === 'no-cors' || (o.onRefused === undefined && o.entries.some((e) => e.type === 'tests')));
+  const fromCallback = o?.kind === 'allow-list' && (o.onRefused === 'no-cors' || o.onRefused === 'error' || (o.onRefused === undefined && o.entries.some((e) => e.type === 'tests')));
+  if (d && !d.send && d.refused && o?.kind === 'allow-list' && o.onRefused === 'error') {
+    // `callback(new Error(...))`: cors calls next(err) before setting any header, and Express's default error
+    // handler answers 500 (a custom error handler may choose another status).
+    res.status = 500;
+    return { ends: true };
+  }
   if (d && !d.send && d.refused && fromCallback) return { ends: false };
   if (fromCallback && ex.req.origin === undefined) {
     // The callback is called with `undefined`: whether it answers true (headers without ACAO) or false
     // (no headers) depends on its code (`if (!origin) return callback(null, true)` is common).
     res.markUnknown('what the origin callback answers for a request without Origin');
+    // A callback that refuses with an error may end such a request in the error handler.
+    if (o?.kind === 'allow-list' && o.onRefused === 'error') res.status = null;
     res.set('vary', undefined, span, 'depends on the origin callback');
     res.set('access-control-allow-credentials', undefined, p.credentials.span, 'depends on the origin callback');
     return { ends: false };

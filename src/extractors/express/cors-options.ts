@@ -317,12 +317,22 @@ function originCallback(f: JsValue & { t: 'func' }, env: EvalEnv): Valued<Origin
   if (flow.incomplete) return unknown(`origin callback: ${flow.incomplete}`, span);
   const allowPaths: Path[] = [];
   const fixedValues = new Set<string>();
+  // How the callback refuses: with an error (`callback(new Error('Not allowed by CORS'))`, cors then calls
+  // next(err): a 500 from the error handler, §1.2) or by answering false (the request goes on without CORS).
+  let refusesWithError = false;
+  let refusesQuietly = false;
   for (const e of flow.effects) {
     const a = args(e.call);
     const err = a[0] ? evaluate(a[0], mod, env) : undefined;
-    if (err && err.t !== 'null' && err.t !== 'undef') continue; // callback(err): next(err), no CORS headers
+    if (err && err.t !== 'null' && err.t !== 'undef') {
+      refusesWithError = true;
+      continue; // callback(err): next(err), no CORS headers
+    }
     const valNode = a[1];
-    if (!valNode) continue;
+    if (!valNode) {
+      refusesQuietly = true;
+      continue;
+    }
     if (ctx.isOrigin(valNode)) {
       allowPaths.push(e.path);
       continue;
@@ -330,6 +340,7 @@ function originCallback(f: JsValue & { t: 'func' }, env: EvalEnv): Valued<Origin
     const v = evaluate(valNode, mod, env);
     if (v.t === 'bool') {
       if (v.v) allowPaths.push(e.path);
+      else refusesQuietly = true;
       continue;
     }
     if (v.t === 'str') {
@@ -337,14 +348,19 @@ function originCallback(f: JsValue & { t: 'func' }, env: EvalEnv): Valued<Origin
       fixedValues.add(v.v);
       continue;
     }
-    if (v.t === 'undef' || v.t === 'null') continue;
+    if (v.t === 'undef' || v.t === 'null') {
+      refusesQuietly = true;
+      continue;
+    }
     // callback(null, allowed.includes(origin)): allowed exactly when the expression is true.
+    refusesQuietly = true;
     for (const conj of condition(valNode, ctx)) allowPaths.push([...e.path, ...conj]);
   }
   if (fixedValues.size > 0) return allowPaths.length === 0 && fixedValues.size === 1 ? known({ kind: 'fixed', value: [...fixedValues][0] as string }, span) : unknown('origin callback answers fixed strings', span);
   const set = allowedBy(allowPaths);
   if (set.any) return known({ kind: 'reflect-any' }, span, 'the origin callback accepts every origin');
   if (set.entries.length === 0 && set.unknown.length === 0) return known({ kind: 'none' }, span, 'the origin callback never allows');
-  return known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)), onRefused: 'no-cors' }, span);
+  const onRefused = refusesWithError && !refusesQuietly ? 'error' : 'no-cors';
+  return known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)), onRefused }, span);
 }
 

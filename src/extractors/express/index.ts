@@ -1062,6 +1062,9 @@ function buildPolicies(
   const varyLayers: Layer[] = [];
   // app.use(cors({ credentials: true, ... })) layers: the responses they see carry Access-Control-Allow-Credentials.
   const credentialLayers: Layer[] = [];
+  // app.use(cors({ origin(o, cb) { ... cb(new Error()) } })) layers: a refused origin ends in the error handler,
+  // so what runs after them only ever sees the origins they allow (§1.2).
+  const gateLayers: { layer: Layer; origin: Valued<OriginPolicy> }[] = [];
 
   layers.forEach((l, index) => {
     const isCors = l.handler.t === 'ext' && l.handler.name === 'cors()';
@@ -1146,6 +1149,7 @@ function buildPolicies(
         // cors sets Access-Control-Allow-Credentials on every response it handles, whatever the origin (§1.2).
         if (fields.credentials.known && fields.credentials.value) credentialLayers.push(l);
       }
+      if (l.reg.method === 'use' && o?.kind === 'allow-list' && o.onRefused === 'error') gateLayers.push({ layer: l, origin: fields.origin });
       policies.push({
         id: nextId(),
         kind: 'express',
@@ -1182,6 +1186,11 @@ function buildPolicies(
       const credBy = credentialLayers.find((v) => useCovers(v.prefix, l.path ?? l.prefix));
       if (credBy && base.credentials.known && !base.credentials.value && !base.headerWrites.some((w) => w.name === 'access-control-allow-credentials')) {
         base.credentials = known(true, spanOf(credBy.reg.mod, credBy.reg.call), 'an earlier cors() middleware sends Access-Control-Allow-Credentials: true');
+      }
+      // Reflecting the origin after a cors() that refuses with an error reflects only the origins it allows.
+      const gate = gateLayers.find((g) => useCovers(g.layer.prefix, l.path ?? l.prefix));
+      if (gate?.origin.known && base.origin.known && base.origin.value.kind === 'reflect-any') {
+        base.origin = known(gate.origin.value, gate.origin.span, 'an earlier cors() refuses every other origin with an error, so only the origins it allows reach this middleware');
       }
       builder.modules.add(l.handler.mod);
       let preflight: Valued<PreflightHandling>;
