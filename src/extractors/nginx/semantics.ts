@@ -49,8 +49,9 @@ function computeEffective(level: Level): Effective {
   const parent = effectiveAddHeaders(level.parent);
   const opaque = parent.opaque || level.opaque.length > 0;
   if (level.addHeaders.length === 0) {
-    // `add_header_inherit off` on this level (or inherited) drops the parent's list too.
-    if (inheritMode(level) === 'off' && level.inherit) return { headers: [], owner: level, dropped: [], opaque };
+    // `add_header_inherit off`, on this level or inherited from an outer one (the setting itself is inherited
+    // normally, §4.2): the parent's list is not copied, so the level sends none.
+    if (inheritMode(level) === 'off') return { headers: [], owner: level, dropped: [], opaque };
     return { ...parent, opaque };
   }
   const mode = inheritMode(level);
