@@ -332,6 +332,7 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       }
       return { t: 'object', props, keys, partial, node: n, mod };
     }
+    case 'FunctionDeclaration':
     case 'FunctionExpression':
     case 'ArrowFunctionExpression':
       return { t: 'func', fn: n, node: n, mod };
@@ -548,6 +549,11 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
     return unknownValue(n, mod, 'parseInt()');
   }
   if (fn.t === 'func') {
+    // A wrapper factory that returns a request handler (`const allowCors = (fn) => async (req, res) => {...}`,
+    // `module.exports = allowCors(handler)`): the call is that handler. What it reads from the factory's
+    // parameters stays unknown.
+    const made = returnedFunction(fn.fn);
+    if (made) return { t: 'func', fn: made, node: made, mod: fn.mod };
     // A function that returns a constant expression (`const corsOptions = () => ({...})`).
     const body = child(fn.fn, 'body');
     if (body && body.type !== 'BlockStatement' && children(fn.fn, 'params').length === 0) return evaluate(body, fn.mod, env);
@@ -568,6 +574,20 @@ function safeRegexSplit(s: string, pattern: string, flags: string): string[] | u
   } catch {
     return undefined;
   }
+}
+
+/** The function literal a function returns, when that is all it does (`(fn) => (req, res) => {...}`, `{ return function (req, res) {...} }`). */
+function returnedFunction(fn: AstNode): AstNode | undefined {
+  const body = child(fn, 'body');
+  let out: AstNode | undefined;
+  if (body && body.type !== 'BlockStatement') out = body;
+  else if (body) {
+    const stmts = children(body, 'body');
+    const last = stmts[stmts.length - 1];
+    if (stmts.length === 1 && last?.type === 'ReturnStatement') out = child(last, 'argument');
+  }
+  const u = out ? unwrap(out) : undefined;
+  return u && (u.type === 'ArrowFunctionExpression' || u.type === 'FunctionExpression') ? u : undefined;
 }
 
 function isIdentityArrow(fn: AstNode): boolean {

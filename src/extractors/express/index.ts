@@ -188,6 +188,23 @@ function exportedHandlers(mod: JsModule, env: EvalEnv): (JsValue & { t: 'func' }
   return out;
 }
 
+/**
+ * Whether an exported `(req, res, next)` function is Express middleware rather than a whole request handler: it
+ * calls `next`, so it is meant for app.use() (where the app that uses it gives it its place).
+ */
+function isExpressLike(fn: AstNode): boolean {
+  const next = children(fn, 'params')[2];
+  const name = next ? identName(next) : undefined;
+  if (!name) return false;
+  let calls = false;
+  walk(child(fn, 'body') as AstNode, (n) => {
+    if (calls) return false;
+    if (n.type === 'CallExpression' && identName(child(n, 'callee')) === name) calls = true;
+    return true;
+  });
+  return calls;
+}
+
 /** Where a handler runs a cors middleware: `cors(req, res, next)`, or passes it on (`runMiddleware(req, res, cors)`). */
 function corsUses(fn: AstNode, mod: JsModule, env: EvalEnv): { call: AstNode; node: AstNode }[] {
   const out: { call: AstNode; node: AstNode }[] = [];
@@ -213,13 +230,21 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
     const scan: ModuleScan = { byReceiver: new Map() };
     if (!mod.program) return scan;
     const env: EvalEnv = { host };
-    // An exported handler that runs the cors middleware (the Next.js API route example): cors handles each request first.
-    if (/\bcors\b/i.test(mod.text)) {
+    // An exported request handler (a Next.js API route, a Vercel or Netlify function): it runs the cors middleware
+    // itself (the Next.js example: cors handles each request first), or writes the headers itself, answering
+    // every method, OPTIONS included, like a plain Node handler.
+    const runsCors = /\bcors\b/i.test(mod.text);
+    const writesHeaders = /access-control-/i.test(mod.text);
+    if (runsCors || writesHeaders) {
       for (const h of exportedHandlers(mod, env)) {
-        const uses = corsUses(h.fn, h.mod, env);
-        if (!uses.length) continue;
-        const reg: Registration[] = uses.map((u) => ({ method: 'use' as const, path: undefined, pathNode: undefined, handlers: [u.node], call: u.call, mod: h.mod }));
-        scan.byReceiver.set(`${mod.path}:${rangeOf(h.fn)[0]}`, { reg, kind: 'app', node: h.fn, name: 'handler' });
+        const uses = runsCors ? corsUses(h.fn, h.mod, env) : [];
+        const key = `${mod.path}:${rangeOf(h.fn)[0]}`;
+        if (uses.length) {
+          const reg: Registration[] = uses.map((u) => ({ method: 'use' as const, path: undefined, pathNode: undefined, handlers: [u.node], call: u.call, mod: h.mod }));
+          scan.byReceiver.set(key, { reg, kind: 'app', node: h.fn, name: 'handler' });
+        } else if (writesHeaders && h.mod === mod && !isExpressLike(h.fn)) {
+          scan.byReceiver.set(key, { reg: [{ method: 'use', path: undefined, pathNode: undefined, handlers: [h.node], call: h.fn, mod, server: true }], kind: 'app', node: h.fn, name: 'handler' });
+        }
       }
     }
     const add = (recv: AstNode, reg: Registration) => {
