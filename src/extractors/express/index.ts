@@ -582,17 +582,33 @@ function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysi
     push(undefined, a[0], 'append', 'vary');
     return;
   }
+  // A header object: written in the call, or held in a variable (`const headers = {...}; res.writeHead(200, headers)`).
+  const pushObject = (node: AstNode): boolean => {
+    const u = unwrap(node);
+    if (u.type === 'ObjectExpression') {
+      for (const p of children(u, 'properties')) push(child(p, 'key'), child(p, 'value'), 'set', p.computed ? undefined : (identName(child(p, 'key')) ?? staticString(child(p, 'key'))));
+      return true;
+    }
+    if (u.type !== 'Identifier' && u.type !== 'MemberExpression') return false;
+    const v = evaluate(u, mod, env);
+    // Only a whole object: one with parts not known (a spread, later changes) could write other headers too.
+    if (v.t !== 'object' || v.partial) return false;
+    for (const [k, pv] of v.props) {
+      // The value as written in the object literal (the analysis reads request expressions from the source).
+      const prop = v.keys.get(k);
+      push(prop, prop?.type === 'Property' ? (child(prop, 'value') ?? pv.node) : pv.node, 'set', k);
+    }
+    return true;
+  };
   if (m === 'writeHead') {
-    const headers = a.find((x) => unwrap(x).type === 'ObjectExpression');
-    if (headers) for (const p of children(unwrap(headers), 'properties')) push(child(p, 'key'), child(p, 'value'), 'set', p.computed ? undefined : (identName(child(p, 'key')) ?? staticString(child(p, 'key'))));
+    // writeHead(status[, statusMessage][, headers]): the headers are the last argument after the status.
+    const last = a.length >= 2 ? a[a.length - 1] : undefined;
+    if (last) pushObject(last);
     return;
   }
   const first = a[0];
   if (!first) return;
-  if (unwrap(first).type === 'ObjectExpression' && (m === 'set' || m === 'header')) {
-    for (const p of children(unwrap(first), 'properties')) push(child(p, 'key'), child(p, 'value'), 'set', p.computed ? undefined : (identName(child(p, 'key')) ?? staticString(child(p, 'key'))));
-    return;
-  }
+  if ((m === 'set' || m === 'header') && a.length === 1 && pushObject(first)) return;
   push(first, a[1], m === 'append' ? 'append' : 'set');
 }
 
