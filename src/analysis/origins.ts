@@ -724,7 +724,10 @@ function literalVerdict(entry: OriginEntry & { type: 'literal' }, siblings: read
     const src = new Queries(intended, 0xffff as Char).insecureSource();
     return src ? new RegExp(src) : null;
   });
-  if (re?.test(word)) problems.push({ kind: 'insecure', example: word, detail: INSECURE_DETAIL });
+  // A single-label host (`http://intranet`, resolved through the local DNS search list) names no domain for the
+  // query above, yet its plain-http origin is as easy to impersonate on the network path. Loopback is exempt.
+  const single = /^http:\/\/([a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?::[0-9]{1,5})?$/.exec(word);
+  if (re?.test(word) || (single && single[1] !== 'localhost')) problems.push({ kind: 'insecure', example: word, detail: INSECURE_DETAIL });
   return { entry, problems };
 }
 

@@ -230,6 +230,10 @@ export const CASES: Case[] = [
   lit('https://bücher.de', 'invalid'),
   lit('http://example.com', 'insecure'),
   lit('http://localhost:3000', ''),
+  // A single-label host over plain http (resolved through the DNS search list): as easy to impersonate.
+  lit('http://intranet', 'insecure'),
+  lit('http://intranet:8080', 'insecure'),
+  lit('https://intranet', ''),
   lit('http://127.0.0.1:5173', ''),
   lit('http://app.localhost:3000', ''),
   lit('http://[::1]:3000', ''),
