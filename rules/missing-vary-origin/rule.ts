@@ -15,7 +15,7 @@ export default defineRule({
     const kind = origin.value.kind;
     if (kind !== 'reflect-any' && kind !== 'allow-list') return;
     // A value echoed from the query string or body varies with the URL or body, which caches already key on.
-    if (origin.value.kind === 'reflect-any' && origin.value.from === 'request-parameter') return;
+    if ((origin.value.kind === 'reflect-any' || origin.value.kind === 'allow-list') && origin.value.from === 'request-parameter') return;
     ctx.report({
       message:
         'Access-Control-Allow-Origin depends on the request Origin, but Vary: Origin is not sent: a shared cache can serve ' +

@@ -92,6 +92,8 @@ export type OriginPolicy =
       kind: 'allow-list';
       entries: OriginEntry[];
       unknownEntries: Span[];
+      /** As for reflect-any: the value checked and echoed is a request parameter (`req.query.origin`), not the Origin. */
+      from?: 'request-parameter';
       /**
        * What a refused origin gets, when the framework differs from "no ACAO, other CORS headers still sent":
        * `no-cors` = no CORS header at all and the request goes on as if CORS were off (cors origin callback

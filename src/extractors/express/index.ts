@@ -715,7 +715,11 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
           ? known({ kind: 'reflect-any', from: 'request-parameter' }, spanOf(mod, (echoed[0] as { value: AstNode }).value), 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin')
           : known({ kind: 'reflect-any' }, spanOf(mod, (echoed[0] ?? acao[0])?.value ?? fn));
       }
-      else origin = known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)) }, span);
+      else {
+        const echoed = acao.filter((w) => w.value && isOrigin(unwrap(w.value)));
+        const fromParameter = echoed.length > 0 && echoed.every((w) => isRequestParameterExpr(w.value as AstNode, mod, reqP));
+        origin = known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)), ...(fromParameter ? { from: 'request-parameter' as const } : {}) }, span);
+      }
     } else if (fixed.length > 0) {
       const f = fixed[fixed.length - 1] as { value: string; span: Span; via?: string };
       origin = f.value === '*' ? known({ kind: 'wildcard' }, f.span, f.via) : known({ kind: 'fixed', value: f.value }, f.span, f.via);
