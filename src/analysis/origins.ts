@@ -653,6 +653,17 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     }
     return literalVerdict(entry, siblings, problems);
   }
+  if (entry.type === 'tests') {
+    const never = entry.all.find(schemelessOriginPrefix);
+    if (never) {
+      problems.push({
+        kind: 'invalid',
+        // No suggestion: a prefix test of the origin with the scheme added would let https://domain.com.attacker.net in.
+        detail: `an Origin starts with its scheme (https://...), so a check that it starts with "${never.value}" never passes for a website; compare the whole origin, or the parsed hostname`,
+      });
+      return { entry, problems };
+    }
+  }
   const lang = entryLanguage(entry);
   if (!lang.ok) {
     if (lang.invalid && entry.type === 'regex') {
@@ -705,6 +716,18 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     if (e instanceof BudgetExceeded || e instanceof refa().TooManyNodesError) return { entry, problems, unknown: 'the pattern is too complex to analyse within the budget' };
     return { entry, problems, unknown: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/**
+ * A `startsWith` test of the whole Origin with a value that no http(s) origin starts with (`"domain.com"`): it
+ * fails for every website. (Only a custom-scheme WebView origin could start with it.)
+ */
+function schemelessOriginPrefix(t: StringTest): boolean {
+  if (t.op !== 'startsWith' || t.on !== 'origin') return false;
+  const v = t.caseInsensitive ? t.value.toLowerCase() : t.value;
+  if (v === '' || v.includes('://') || 'https://'.startsWith(v) || 'http://'.startsWith(v) || 'null'.startsWith(v)) return false;
+  // A scheme-like prefix (`chrome-extension:`, `capacitor:`) names an app origin on purpose.
+  return !/^[a-z][a-z0-9+.-]*:/.test(v);
 }
 
 const NULL_DETAIL = 'it accepts the origin "null" that sandboxed iframes and redirected requests send';

@@ -252,6 +252,9 @@ export const CASES: Case[] = [
   tests([t('endsWith', 'hostname', '.example.com')], 'insecure'),
   tests([t('equals', 'hostname', 'example.com')], 'insecure'),
   tests([t('startsWith', 'origin', 'https://example.com')], 'permissive'),
+  // A prefix no http(s) origin has (CodeQL's py cors-bypass test): never passes for a website.
+  tests([t('startsWith', 'origin', 'domain.com')], 'invalid'),
+  tests([t('startsWith', 'origin', 'chrome-extension://abc')], ''),
   tests([t('includes', 'origin', 'example.com')], 'permissive insecure'),
   tests([t('equals', 'origin', 'https://example.com')], ''),
   tests([t('startsWith', 'origin', 'https://'), t('endsWith', 'origin', '.example.com')], ''),
