@@ -242,7 +242,7 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
         if (uses.length) {
           const reg: Registration[] = uses.map((u) => ({ method: 'use' as const, path: undefined, pathNode: undefined, handlers: [u.node], call: u.call, mod: h.mod }));
           scan.byReceiver.set(key, { reg, kind: 'app', node: h.fn, name: 'handler' });
-        } else if (writesHeaders && h.mod === mod && !isExpressLike(h.fn)) {
+        } else if (writesHeaders && h.mod === mod && children(h.fn, 'params').length <= 3 && !isExpressLike(h.fn)) {
           scan.byReceiver.set(key, { reg: [{ method: 'use', path: undefined, pathNode: undefined, handlers: [h.node], call: h.fn, mod, server: true }], kind: 'app', node: h.fn, name: 'handler' });
         }
       }
