@@ -245,6 +245,12 @@ function isAttackerControlled(n: AstNode, mod: JsModule, reqParam: AstNode | und
     const objName = memberName(obj);
     if (obj.type === 'MemberExpression' && (objName === 'query' || objName === 'body' || objName === 'params')) {
       const base = unwrap(child(obj, 'object') as AstNode);
+      // `req.params.x` holds a route parameter: without a `:x` in a path string of this module it is undefined (an
+      // app.use() middleware, a route without that parameter), so nothing the sender chooses is echoed.
+      if (objName === 'params' && isReq(base, mod, reqParam)) {
+        const name = memberName(n);
+        return !name || new RegExp(`(['"\`])[^'"\`\\n]*:${name.replace(/[^\w$]/g, '').replace(/\$/g, '\\$')}(?![\\w$])[^'"\`\\n]*\\1`).test(mod.text);
+      }
       if (isReq(base, mod, reqParam)) return true;
       // url.parse(req.url, true).query.x
       if (objName === 'query' && base.type === 'CallExpression' && memberName(unwrap(child(base, 'callee') as AstNode)) === 'parse') {
