@@ -5,8 +5,8 @@
  */
 import type { ProjectHost } from '../../engine/host.js';
 import type { Span } from '../../model/index.js';
-import { args, child, children, elements, identName, isFunction, memberName, propertyKey, rangeOf, unwrap, type AstNode } from './ast.js';
-import { isRequireCall, loadModule, lookup, resolveSpecifier, spanOf, type Binding, type ExportRef, type JsModule } from './modules.js';
+import { args, child, children, elements, identName, isFunction, memberName, parentOf, propertyKey, rangeOf, staticString, unwrap, type AstNode } from './ast.js';
+import { enclosingFunction, isRequireCall, loadModule, lookup, resolveSpecifier, spanOf, type Binding, type ExportRef, type JsModule } from './modules.js';
 
 interface Base {
   node: AstNode;
@@ -153,7 +153,9 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
         let v = evaluate(b.init, mod, { ...env, active });
         // `list.push(x)`, `opts.origin = x`: data that is modified later is unknown (apps and routers are not data).
         const m = mod.mutated.get(name);
-        if (m && (v.t === 'array' || v.t === 'object')) return unknownValue(at, mod, `${name} is modified at offset ${rangeOf(m)[0]}`);
+        if (m && v.t === 'object') v = completedObject(v, name, b.id, at, mod, { ...env, active }) ?? unknownValue(at, mod, `${name} is modified at offset ${rangeOf(m)[0]}`);
+        else if (m && v.t === 'array') return unknownValue(at, mod, `${name} is modified at offset ${rangeOf(m)[0]}`);
+        if (v.t === 'unknown') return v;
         for (const step of b.path) v = memberOf(v, step, b.id, mod, env);
         return v;
       } finally {
@@ -161,6 +163,38 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
       }
     }
   }
+}
+
+/**
+ * An object completed by plain property assignments that run before the point of use, in the same block and
+ * function as its declaration (`const o = { credentials: true }; o.origin = true; app.use(cors(o))`): its value
+ * there. Undefined when any change of the name is something else (a call, a condition, another function, a
+ * computed key) or comes later, so the value stays unknown.
+ */
+function completedObject(v: JsValue & { t: 'object' }, name: string, id: AstNode, at: AstNode, mod: JsModule, env: EvalEnv): JsValue | undefined {
+  const decl = parentOf(parentOf(id) ?? id);
+  const block = decl ? parentOf(decl) : undefined;
+  if (decl?.type !== 'VariableDeclaration' || !block || (block.type !== 'BlockStatement' && block.type !== 'Program')) return undefined;
+  // The use is in that block (of this module's tree), in the same function: it runs after the statements before it.
+  let up: AstNode | undefined = at;
+  while (up && up !== block) up = parentOf(up);
+  if (!up || enclosingFunction(mod, at) !== enclosingFunction(mod, decl)) return undefined;
+  const useAt = rangeOf(at)[0];
+  const props = new Map(v.props);
+  const keys = new Map(v.keys);
+  for (const m of mod.mutations.get(name) ?? []) {
+    const stmt = parentOf(m);
+    if (m.type !== 'AssignmentExpression' || m.operator !== '=' || stmt?.type !== 'ExpressionStatement' || parentOf(stmt) !== block) return undefined;
+    if (rangeOf(m)[1] > useAt) return undefined;
+    const left = unwrap(child(m, 'left') as AstNode);
+    if (left.type !== 'MemberExpression' || identName(unwrap(child(left, 'object') as AstNode)) !== name) return undefined;
+    const prop = child(left, 'property') as AstNode;
+    const key = left.computed ? staticString(prop) : identName(prop);
+    if (key === undefined) return undefined;
+    props.set(key, evaluate(child(m, 'right') as AstNode, mod, env));
+    keys.set(key, m);
+  }
+  return { ...v, props, keys };
 }
 
 function evaluateIdentifier(name: string, at: AstNode, mod: JsModule, env: EvalEnv): JsValue {

@@ -30,8 +30,10 @@ export interface JsModule {
   parsed: ParsedModule;
   exports: Map<string, ExportRef>;
   starReexports: string[];
-  /** Names that are reassigned or mutated somewhere in the module (values become unknown). */
+  /** Names that are reassigned or mutated somewhere in the module (values become unknown): the last change. */
   mutated: Map<string, AstNode>;
+  /** Every change of each name in `mutated`, in source order. */
+  mutations: Map<string, AstNode[]>;
   /** Names assigned directly (`x = ...`, `x++`): a `let`/`var` value is then unknown. */
   reassigned: Map<string, AstNode>;
   /** Every call expression, in source (pre-)order: what route and CORS scans look at, without another walk. */
@@ -233,6 +235,13 @@ function isModuleExports(n: AstNode): boolean {
   return u.type === 'MemberExpression' && identName(child(u, 'object')) === 'module' && memberName(u) === 'exports';
 }
 
+function noteMutation(mod: JsModule, name: string, n: AstNode): void {
+  mod.mutated.set(name, n);
+  const all = mod.mutations.get(name);
+  if (all) all.push(n);
+  else mod.mutations.set(name, [n]);
+}
+
 export function buildModule(parsed: ParsedModule): JsModule {
   const mod: JsModule = {
     path: parsed.path,
@@ -242,6 +251,7 @@ export function buildModule(parsed: ParsedModule): JsModule {
     exports: new Map(),
     starReexports: [],
     mutated: new Map(),
+    mutations: new Map(),
     reassigned: new Map(),
     calls: [],
     scopeCache: new Map(),
@@ -258,13 +268,13 @@ export function buildModule(parsed: ParsedModule): JsModule {
       const left = child(n, 'left');
       if (left) {
         const base = baseIdentifier(left);
-        if (base && !(left.type === 'MemberExpression' && isModuleExportsChain(left))) mod.mutated.set(base, n);
+        if (base && !(left.type === 'MemberExpression' && isModuleExportsChain(left))) noteMutation(mod, base, n);
         if (left.type === 'Identifier') mod.reassigned.set(left.name as string, n);
       }
     } else if (n.type === 'UpdateExpression') {
       const arg = child(n, 'argument');
       const base = baseIdentifier(arg);
-      if (base) mod.mutated.set(base, n);
+      if (base) noteMutation(mod, base, n);
       if (arg?.type === 'Identifier') mod.reassigned.set(arg.name as string, n);
     } else if (n.type === 'CallExpression') {
       mod.calls.push(n);
@@ -272,11 +282,11 @@ export function buildModule(parsed: ParsedModule): JsModule {
       const name = callee ? memberName(callee) : undefined;
       if (callee && name && /^(push|unshift|splice|pop|shift|add|set|delete|clear|fill|reverse|sort|concat_)$/.test(name)) {
         const base = baseIdentifier(child(callee, 'object'));
-        if (base) mod.mutated.set(base, n);
+        if (base) noteMutation(mod, base, n);
       }
       if (callee && identName(callee) === undefined && memberName(callee) === 'assign' && identName(child(callee, 'object')) === 'Object') {
         const base = baseIdentifier(children(n, 'arguments')[0]);
-        if (base) mod.mutated.set(base, n);
+        if (base) noteMutation(mod, base, n);
       }
     }
   });
