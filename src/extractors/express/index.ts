@@ -503,6 +503,8 @@ interface ManualAnalysis {
   writes: { name: string; value: AstNode | undefined; op: 'set' | 'append'; call: AstNode; path: Path; multiple: boolean }[];
   endsOnOptions: boolean;
   incomplete?: string;
+  /** The request parameters of the helpers whose writes were followed (`setCors(req, res)`): they are the request too. */
+  helperRequests?: AstNode[];
 }
 
 const RES_END = new Set(['send', 'json', 'end', 'sendStatus', 'redirect', 'render', 'sendFile', 'jsonp', 'download']);
@@ -534,15 +536,20 @@ function refersTo(mod: JsModule, node: AstNode, param: AstNode | undefined): boo
   return b?.kind === 'param' && b.node === param;
 }
 
-function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv): ManualAnalysis {
-  // Most route handlers only read the request and send a body: skip following them.
-  const [start, end] = rangeOf(fn);
-  if (!MAY_WRITE.test(mod.text.slice(start, end))) return { writes: [], endsOnOptions: false };
+function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: AstNode | undefined; res: AstNode }, depth = 0): ManualAnalysis {
   // (err, req, res, next) error handlers have four parameters.
   const off = children(fn, 'params').length === 4 ? 1 : 0;
-  const reqP = paramOf(fn, off);
-  const resP = paramOf(fn, off + 1);
+  const reqP = given ? given.req : paramOf(fn, off);
+  const resP = given ? given.res : paramOf(fn, off + 1);
   const isRes = (n: AstNode | undefined) => !!n && (resP ? refersTo(mod, n, resP) : false);
+  // Most route handlers only read the request and send a body: skip following them. A handler that passes the
+  // response on (`setCors(req, res)`) may write through a helper.
+  const [start, end] = rangeOf(fn);
+  const text = mod.text.slice(start, end);
+  const resName = resP ? identName(resP) : undefined;
+  const passesRes = depth < 3 && !!resName && new RegExp(`[(,]\\s*${resName.replace(/\$/g, '\\$')}\\s*[,)]`).test(text);
+  if (!MAY_WRITE.test(text) && !passesRes) return { writes: [], endsOnOptions: false };
+  const helperOf = (call: AstNode) => (passesRes ? writingHelper(call, fn, mod, env, isRes) : undefined);
   const ctx: FlowContext = {
     mod,
     env,
@@ -552,14 +559,48 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv): ManualAnalysis
     interesting: (call) => {
       const callee = unwrap(child(call, 'callee') as AstNode);
       const m = memberName(callee);
-      if (!m || !(RES_WRITE.has(m) || RES_END.has(m))) return false;
-      return isRes(resRoot(callee));
+      if (m && (RES_WRITE.has(m) || RES_END.has(m)) && isRes(resRoot(callee))) return true;
+      return helperOf(call) !== undefined;
     },
   };
   const flow = followFunction(fn, ctx);
   const out: ManualAnalysis = { writes: [], endsOnOptions: false, ...(flow.incomplete ? { incomplete: flow.incomplete } : {}) };
-  for (const e of flow.effects) collectWrite(e, mod, env, out);
+  for (const e of flow.effects) {
+    const helper = helperOf(e.call);
+    if (!helper) {
+      collectWrite(e, mod, env, out);
+      continue;
+    }
+    // The helper's writes happen here, under this call's conditions then its own.
+    const inner = analyzeManual(helper.fn, mod, env, { req: helper.req, res: helper.res }, depth + 1);
+    for (const w of inner.writes) out.writes.push({ ...w, path: [...e.path, ...w.path] });
+    if (inner.endsOnOptions && onlyOnPreflight(e.path)) out.endsOnOptions = true;
+    out.incomplete ??= inner.incomplete;
+    out.helperRequests = [...(out.helperRequests ?? []), ...(helper.req ? [helper.req] : []), ...(inner.helperRequests ?? [])];
+  }
   return out;
+}
+
+/**
+ * A call that hands the response to a function of the same module (`setCors(req, res)`), with the helper's
+ * parameters that receive the response and the request. Helpers in other modules are not followed: the
+ * header values would be positioned in another file than the policy.
+ */
+function writingHelper(call: AstNode, self: AstNode, mod: JsModule, env: EvalEnv, isRes: (n: AstNode | undefined) => boolean): { fn: AstNode; res: AstNode; req: AstNode | undefined } | undefined {
+  const a = args(call);
+  const resAt = a.findIndex((x) => isRes(unwrap(x)));
+  if (resAt < 0) return undefined;
+  const callee = unwrap(child(call, 'callee') as AstNode);
+  if (callee.type !== 'Identifier') return undefined;
+  const v = evaluate(callee, mod, env);
+  if (v.t !== 'func' || v.mod !== mod || v.fn === self) return undefined;
+  const params = children(v.fn, 'params');
+  const res = params[resAt];
+  if (!res || res.type !== 'Identifier') return undefined;
+  // The request, when it is passed too: the helper's parameter at that place.
+  const reqAt = a.findIndex((x, i) => i !== resAt && x.type === 'Identifier' && /^req(uest)?$/.test(identName(x) ?? ''));
+  const req = reqAt >= 0 && params[reqAt]?.type === 'Identifier' ? params[reqAt] : undefined;
+  return { fn: v.fn, res, req };
 }
 
 function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysis): void {
@@ -653,7 +694,9 @@ function headerValueOf(node: AstNode | undefined, mod: JsModule, env: EvalEnv, r
 /** The policy fields of a hand-written middleware, from its header writes. */
 function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEnv): Omit<CorsPolicy, 'id' | 'scope' | 'preflight' | 'errorCoverage' | 'shadowedBy' | 'appId'> | undefined {
   const reqP = paramOf(fn, children(fn, 'params').length === 4 ? 1 : 0);
-  const isOrigin = (n: AstNode) => isRequestOriginExpr(n, mod, reqP);
+  // The request as the handler names it, and as the helpers it passed the response to name it.
+  const reqs = [reqP, ...(a.helperRequests ?? [])];
+  const isOrigin = (n: AstNode) => reqs.some((r) => isRequestOriginExpr(n, mod, r));
   const acWrites = a.writes.filter((w) => w.name.startsWith('access-control-'));
   if (acWrites.length === 0) return undefined;
   const span = spanOf(mod, fn);
@@ -661,8 +704,8 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
     mod,
     env,
     isOrigin,
-    isMethod: (n) => isRequestMethodExpr(n, mod, reqP),
-    isChosen: (n) => isSenderChosenExpr(n, mod, reqP),
+    isMethod: (n) => reqs.some((r) => isRequestMethodExpr(n, mod, r)),
+    isChosen: (n) => reqs.some((r) => isSenderChosenExpr(n, mod, r)),
     interesting: () => false,
   };
 
