@@ -145,8 +145,9 @@ const HSTS_PRELOADED_TLDS: ReadonlySet<string> = new Set(['app', 'dev', 'page', 
 const LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
 const PORT = '(?::[1-9][0-9]{0,4})?';
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const LOOPBACK_HOST = `(?:[a-z0-9-]+\\.)*localhost|127(?:\\.[0-9]{1,3}){3}|\\[::1\\]`;
-const PRIVATE_HOST = `10(?:\\.[0-9]{1,3}){3}|192\\.168(?:\\.[0-9]{1,3}){2}|172\\.(?:1[6-9]|2[0-9]|3[01])(?:\\.[0-9]{1,3}){2}|0\\.0\\.0\\.0`;
+// 0.0.0.0 is the local machine too: a page at http://0.0.0.0:3000 is served by this machine, as on 127.0.0.1.
+const LOOPBACK_HOST = `(?:[a-z0-9-]+\\.)*localhost|127(?:\\.[0-9]{1,3}){3}|\\[::1\\]|0\\.0\\.0\\.0`;
+const PRIVATE_HOST = `10(?:\\.[0-9]{1,3}){3}|192\\.168(?:\\.[0-9]{1,3}){2}|172\\.(?:1[6-9]|2[0-9]|3[01])(?:\\.[0-9]{1,3}){2}`;
 
 /** Every http(s) origin whose host is dot-separated non-empty labels: a superset of `web()`, far smaller. */
 const PLAIN_WEB = `^https?:\\/\\/(?:[a-z0-9-]+\\.)*[a-z0-9-]+(?::[0-9]+)?$`;
@@ -260,7 +261,7 @@ export class Queries {
   private insecureDomains(): string[] {
     // Loopback is exempt: it never leaves the machine. So are hosts under a TLD on the browsers' HSTS preload list
     // (.app, .dev, ...): a browser upgrades them to https before any request, so no page has such an http origin.
-    return this.domains.filter((d) => !/^127\.|(?:^|\.)localhost$/.test(d) && !HSTS_PRELOADED_TLDS.has(d.slice(d.lastIndexOf('.') + 1)));
+    return this.domains.filter((d) => !/^127\.|^0\.0\.0\.0$|(?:^|\.)localhost$/.test(d) && !HSTS_PRELOADED_TLDS.has(d.slice(d.lastIndexOf('.') + 1)));
   }
 
   /** The regex of plain-http origins of the intended non-loopback hosts; undefined when there are none. */

@@ -235,6 +235,9 @@ export const CASES: Case[] = [
   lit('http://intranet:8080', 'insecure'),
   lit('https://intranet', ''),
   lit('http://127.0.0.1:5173', ''),
+  // 0.0.0.0 is the local machine, like loopback.
+  lit('http://0.0.0.0:8000', ''),
+  ngx(re`^http://0\.0\.0\.0(:\d+)?$`, ''),
   lit('http://app.localhost:3000', ''),
   lit('http://[::1]:3000', ''),
   lit('null', 'null'),
