@@ -76,6 +76,18 @@ describe('nginx parser', () => {
     ]);
   });
 
+  it('a directive that takes any number of arguments takes the next line as nginx does (no error); a block after it is split', () => {
+    // nginx 1.22 starts with this: try_files gets five arguments and the include never happens.
+    const text = 'location / {\n  try_files $uri $uri/ =404\n  include snippets/cors.conf;\n}\n';
+    const r = parseNginx(text);
+    expect(r.errors).toEqual([]);
+    expect(r.directives[0]!.block!.map((d) => [d.name, ...d.args.map((a) => a.value)])).toEqual([['try_files', '$uri', '$uri/', '=404', 'include', 'snippets/cors.conf']]);
+    // `index` then a block on the next line: the `;` was forgotten (nginx rejects it).
+    const b = parseNginx('server {\n  index index.html\n  location / { return 204; }\n}\n');
+    expect(b.errors.map((e) => e.message)).toEqual(['missing ";" after "index" directive']);
+    expect(b.directives[0]!.block!.map((d) => d.name)).toEqual(['index', 'location']);
+  });
+
   it('reports a missing ";" before "}"', () => {
     const r = parseNginx('server { listen 80 }');
     expect(r.errors.map((e) => e.message)).toEqual(['missing ";" after "listen" directive']);

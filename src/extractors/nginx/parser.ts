@@ -15,8 +15,10 @@
  *   word and `{% ... %}` / `{# ... #}` are skipped like comments.
  *
  * Errors never throw: they are collected with their position and parsing goes on (a missing `;` before a
- * line that starts with a known directive is split there; an unterminated block ends at the end of file;
- * a stray `}` is ignored).
+ * line that starts with a known directive is split there when nginx rejects it too: the directive already has
+ * all the arguments it takes, or a `{` follows; a directive that takes any number, like `try_files`, takes the
+ * next line's words as arguments, as nginx does; an unterminated block ends at the end of file; a stray `}`
+ * is ignored).
  */
 
 export interface Arg {
@@ -67,6 +69,42 @@ export interface ParseOptions {
   /** The root-relative path stored on every directive. */
   file?: string;
 }
+
+/**
+ * The most arguments nginx accepts for directives whose count is fixed (NGX_CONF_TAKE1/12/2/23 in the modules'
+ * command tables). A directive that already has them cannot take the next line's words: nginx rejects the
+ * configuration there. Directives that take any number (`try_files`, `index`, `server_name`, `more_set_headers`)
+ * are not listed: nginx reads the next line's words as more arguments and starts.
+ */
+const MAX_ARGS: ReadonlyMap<string, number> = new Map([
+  ['add_header', 3],
+  ['add_trailer', 3],
+  ['proxy_pass', 1],
+  ['proxy_set_header', 2],
+  ['proxy_hide_header', 1],
+  ['proxy_pass_header', 1],
+  ['proxy_redirect', 2],
+  ['proxy_http_version', 1],
+  ['proxy_read_timeout', 1],
+  ['fastcgi_pass', 1],
+  ['uwsgi_pass', 1],
+  ['grpc_pass', 1],
+  ['return', 2],
+  ['rewrite', 3],
+  ['set', 2],
+  ['root', 1],
+  ['alias', 1],
+  ['include', 1],
+  ['expires', 2],
+  ['default_type', 1],
+  ['client_max_body_size', 1],
+  ['gzip', 1],
+  ['charset', 1],
+  ['add_header_inherit', 1],
+]);
+
+/** Directives that open a block: a `{` after their words is expected. */
+const BLOCK_NAMES: ReadonlySet<string> = new Set(['http', 'server', 'location', 'if', 'map', 'upstream', 'events', 'types', 'limit_except', 'geo', 'split_clients', 'match', 'stream', 'mail']);
 
 /** Directives that appear at the start of a line often enough to recover from a missing `;`. */
 const RECOVERY_NAMES: ReadonlySet<string> = new Set([
@@ -398,8 +436,22 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseResul
   const root: Directive[] = [];
   const stack: Frame[] = [{ list: root }];
   let words: Token[] = [];
+  // Where a known directive name started a new line inside a directive that may take more arguments: nginx
+  // reads it as arguments, unless a `{` follows (then the `;` was forgotten and nginx rejects the file).
+  let splitAt: number | undefined;
+
+  /** Ends the directive before `splitAt` with a missing-`;` error; the words from there start the next one. */
+  const splitPending = (): void => {
+    const tail = words.slice(splitAt);
+    words = words.slice(0, splitAt);
+    const prev = words[words.length - 1] as Token;
+    errors.push({ message: `missing ";" after "${(words[0] as Token).value}" directive`, start: prev.end, end: prev.end });
+    finish(prev.end);
+    words = tail;
+  };
 
   const finish = (end: number, block?: { at: number }): Directive | undefined => {
+    splitAt = undefined;
     if (words.length === 0) return undefined;
     const [nameTok, ...rest] = words as [Token, ...Token[]];
     const d: Directive = {
@@ -424,14 +476,20 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseResul
       // Recovery for a missing `;`: a known directive name at the start of a new line, after a directive
       // that already has arguments, most likely starts a new directive.
       if (words.length >= 2 && tok.lineStart && tok.quote === '' && RECOVERY_NAMES.has(tok.value)) {
-        const prev = words[words.length - 1] as Token;
-        errors.push({ message: `missing ";" after "${(words[0] as Token).value}" directive`, start: prev.end, end: prev.end });
-        finish(prev.end);
+        const max = MAX_ARGS.get((words[0] as Token).value.toLowerCase());
+        if (max !== undefined && words.length - 1 >= max) {
+          const prev = words[words.length - 1] as Token;
+          errors.push({ message: `missing ";" after "${(words[0] as Token).value}" directive`, start: prev.end, end: prev.end });
+          finish(prev.end);
+        } else splitAt ??= words.length;
       }
       words.push(tok);
       continue;
     }
     if (tok.kind === ';') {
+      // `add_header A b` then `add_header C d;`: more arguments than the directive takes, so nginx rejects it.
+      const max = words.length ? MAX_ARGS.get((words[0] as Token).value.toLowerCase()) : undefined;
+      if (splitAt !== undefined && max !== undefined && words.length - 1 > max) splitPending();
       if (words.length === 0) {
         errors.push({ message: 'unexpected ";"', start: tok.start, end: tok.end });
         continue;
@@ -440,6 +498,8 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseResul
       continue;
     }
     if (tok.kind === '{') {
+      // `index index.html` then `location / {` on the next line: the `;` was forgotten before the block.
+      if (splitAt !== undefined && !BLOCK_NAMES.has((words[0] as Token).value.toLowerCase())) splitPending();
       if (words.length === 0) {
         errors.push({ message: 'unexpected "{" (a block needs a directive name)', start: tok.start, end: tok.end });
         // Parse the block anyway, as an anonymous directive, so its content is still checked.
