@@ -270,8 +270,13 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
       if (laterEff.opaque) continue;
       const theirs = new Set(laterEff.headers.map((h) => h.name));
       const by: HeaderDirective = later.addHeaders[0] ?? headDirective(later);
+      // Both blocks match only on the methods the later one allows: on preflights only, Expose-Headers is not
+      // used; never on preflights, the preflight-only headers are not.
+      const laterMethods = later.d ? methodsOf(parseCondition(later.d)) : undefined;
       for (const h of level.addHeaders) {
         if (!isCorsHeader(h.name) || theirs.has(h.name)) continue;
+        if (laterMethods && !laterMethods.has('OPTIONS') && PREFLIGHT_ONLY.has(h.name)) continue;
+        if (laterMethods && laterMethods.size === 1 && laterMethods.has('OPTIONS') && h.name === 'access-control-expose-headers') continue;
         dropped.push({ header: h, by, at: later, reason: 'later-if' });
       }
     }
