@@ -13,7 +13,7 @@
  */
 import type { OriginEntry, OriginPolicy, Span, Token, TokenList, Valued } from '../../model/index.js';
 import { known, unknown } from '../../model/index.js';
-import { entriesOverlap, entryMatches } from '../../analysis/origins.js';
+import { entriesOverlap, entryKey, entryMatches } from '../../analysis/origins.js';
 import { argSpan, dSpan, spanOf, type HeaderDirective, type Level, type MapDef, type Tree } from './levels.js';
 import type { Arg, Directive } from './parser.js';
 import { constant, dependsOnOrigin, splitVariables, truthy, type Atom, type Guard, type SymValue } from './values.js';
@@ -465,6 +465,15 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
     if (s === '') return known({ kind: 'none' }, span, 'empty value: nginx sends no header');
     if (s === '*') return known({ kind: 'wildcard' }, span);
     return known({ kind: 'fixed', value: s }, span);
+  }
+  if (originGuards.length === 1 && sym.dflt.t === 'lit' && sym.dflt.v === '') {
+    // `set $o ""; if ($http_origin ~* re) { set $o $http_origin; set $cors true; }` then `if ($cors) { add_header
+    // ACAO $o; }`: the value is the Origin under the same check that guards the header, empty otherwise.
+    const g = originGuards[0] as Extract<Guard, { t: 'origin' }>;
+    const key = g.entries.map(entryKey).join('\u0000');
+    const sameCheck = (c: (typeof sym.cases)[number]) =>
+      (c.atom.t === 'lit' && c.atom.v === '') || (c.atom.t === 'origin' && c.guard.t === 'origin' && !c.guard.negated && c.guard.entries.map(entryKey).join('\u0000') === key);
+    if (key && sym.cases.every(sameCheck)) return known({ kind: 'allow-list', entries: g.entries, unknownEntries: g.unknownSpans }, span, '$http_origin, kept when it passes the same check');
   }
   if (originGuards.length) return unknown('a conditional Origin value inside an Origin check', span);
   // Cases (map / if + set): reflect when a guard matches.
