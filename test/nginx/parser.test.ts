@@ -86,6 +86,10 @@ describe('nginx parser', () => {
     const b = parseNginx('server {\n  index index.html\n  location / { return 204; }\n}\n');
     expect(b.errors.map((e) => e.message)).toEqual(['missing ";" after "index" directive']);
     expect(b.directives[0]!.block!.map((d) => d.name)).toEqual(['index', 'location']);
+    // A `//` note is no directive: nginx rejects the line, so the next directive is recovered as before.
+    const c = parseNginx("location / {\n  add_header A b; // note\n  add_header C d;\n}\n");
+    expect(c.errors.map((e) => e.message)).toEqual(['missing ";" after "//" directive']);
+    expect(c.directives[0]!.block!.map((d) => d.name)).toEqual(['add_header', '//', 'add_header']);
   });
 
   it('reports a missing ";" before "}"', () => {

@@ -304,7 +304,9 @@ export function isRequestMethodExpr(node: AstNode, mod: JsModule, reqParam: AstN
  * An origin callback `(origin, callback) => ...` (§1.2 step 1-2): classify what it allows.
  * `callback(null, true)` / `callback(null, origin)` reflect; `callback(null, false)` / `callback(err)` deny.
  */
-function originCallback(f: JsValue & { t: 'func' }, env: EvalEnv): Valued<OriginPolicy> {
+function originCallback(f: JsValue & { t: 'func' }, outer: EvalEnv): Valued<OriginPolicy> {
+  // A callback made by a factory (`origin: allowSubdomains(['example.com'])`) reads the factory's arguments.
+  const env: EvalEnv = f.bound ? { ...outer, params: new Map([...(outer.params ?? []), ...f.bound]) } : outer;
   const fn = f.fn;
   const mod = f.mod;
   const span = spanOf(mod, fn);

@@ -24,7 +24,8 @@ export type JsValue =
   | (Base & { t: 'regex'; pattern: string; flags: string })
   | (Base & { t: 'array'; items: JsValue[] })
   | (Base & { t: 'object'; props: Map<string, JsValue>; keys: Map<string, AstNode>; partial: boolean })
-  | (Base & { t: 'func'; fn: AstNode })
+  /** `bound`: the values of the enclosing factory's parameters, when the function was returned by a known call. */
+  | (Base & { t: 'func'; fn: AstNode; bound?: Map<AstNode, JsValue> })
   /** A well-known external: the `cors` factory, `express`, `express.Router`, the request origin... */
   | (Base & { t: 'ext'; name: string })
   /** A module namespace (`import * as x`, `require('./x')`). */
@@ -587,7 +588,15 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
     // `module.exports = allowCors(handler)`): the call is that handler. What it reads from the factory's
     // parameters stays unknown.
     const made = returnedFunction(fn.fn);
-    if (made) return { t: 'func', fn: made, node: made, mod: fn.mod };
+    if (made) {
+      // The factory's arguments, for what the handler reads from its parameters (`mk(['a.com'])` → `domains`).
+      const bound = new Map<AstNode, JsValue>(fn.bound ?? []);
+      children(fn.fn, 'params').forEach((p, i) => {
+        const arg = a[i];
+        if (p.type === 'Identifier' && arg && arg.type !== 'SpreadElement') bound.set(p, evaluate(arg, mod, env));
+      });
+      return { t: 'func', fn: made, node: made, mod: fn.mod, bound };
+    }
     // A function that returns a constant expression (`const corsOptions = () => ({...})`).
     const body = child(fn.fn, 'body');
     if (body && body.type !== 'BlockStatement' && children(fn.fn, 'params').length === 0) return evaluate(body, fn.mod, env);
@@ -610,7 +619,10 @@ function safeRegexSplit(s: string, pattern: string, flags: string): string[] | u
   }
 }
 
-/** The function literal a function returns, when that is all it does (`(fn) => (req, res) => {...}`, `{ return function (req, res) {...} }`). */
+/**
+ * The function literal a function returns, when that is all it does (`(fn) => (req, res) => {...}`,
+ * `{ return function (req, res) {...} }`), possibly after argument checks that throw and `const` declarations.
+ */
 function returnedFunction(fn: AstNode): AstNode | undefined {
   const body = child(fn, 'body');
   let out: AstNode | undefined;
@@ -618,7 +630,9 @@ function returnedFunction(fn: AstNode): AstNode | undefined {
   else if (body) {
     const stmts = children(body, 'body');
     const last = stmts[stmts.length - 1];
-    if (stmts.length === 1 && last?.type === 'ReturnStatement') out = child(last, 'argument');
+    const throwsOnly = (n: AstNode | undefined): boolean => !!n && (n.type === 'ThrowStatement' || (n.type === 'BlockStatement' && children(n, 'body').length === 1 && throwsOnly(children(n, 'body')[0])));
+    const before = stmts.slice(0, -1).every((st) => (st.type === 'IfStatement' && !child(st, 'alternate') && throwsOnly(child(st, 'consequent'))) || (st.type === 'VariableDeclaration' && st.kind === 'const'));
+    if (last?.type === 'ReturnStatement' && before) out = child(last, 'argument');
   }
   const u = out ? unwrap(out) : undefined;
   return u && (u.type === 'ArrowFunctionExpression' || u.type === 'FunctionExpression') ? u : undefined;

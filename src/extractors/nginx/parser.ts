@@ -476,7 +476,10 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseResul
       // Recovery for a missing `;`: a known directive name at the start of a new line, after a directive
       // that already has arguments, most likely starts a new directive.
       if (words.length >= 2 && tok.lineStart && tok.quote === '' && RECOVERY_NAMES.has(tok.value)) {
-        const max = MAX_ARGS.get((words[0] as Token).value.toLowerCase());
+        // A first word that is no directive name (a comment without `#`, `// note`) makes nginx reject the line
+        // whatever follows: recover at once, as for a directive that has all its arguments.
+        const name = (words[0] as Token).value;
+        const max = /^[a-z_][a-z0-9_]*$/i.test(name) ? MAX_ARGS.get(name.toLowerCase()) : 0;
         if (max !== undefined && words.length - 1 >= max) {
           const prev = words[words.length - 1] as Token;
           errors.push({ message: `missing ";" after "${(words[0] as Token).value}" directive`, start: prev.end, end: prev.end });
