@@ -547,7 +547,10 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
   const [start, end] = rangeOf(fn);
   const text = mod.text.slice(start, end);
   const resName = resP ? identName(resP) : undefined;
-  const passesRes = depth < 3 && !!resName && new RegExp(`[(,]\\s*${resName.replace(/\$/g, '\\$')}\\s*[,)]`).test(text);
+  // The response passed as an argument in the body (the parameter list itself does not count).
+  const body = child(fn, 'body');
+  const bodyText = body ? mod.text.slice(rangeOf(body)[0], rangeOf(body)[1]) : '';
+  const passesRes = depth < 3 && !!resName && new RegExp(`[(,]\\s*${resName.replace(/\$/g, '\\$')}\\s*[,)]`).test(bodyText);
   if (!MAY_WRITE.test(text) && !passesRes) return { writes: [], endsOnOptions: false };
   const helperOf = (call: AstNode) => (passesRes ? writingHelper(call, fn, mod, env, isRes) : undefined);
   const ctx: FlowContext = {
