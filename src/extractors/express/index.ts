@@ -552,7 +552,8 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
   const bodyText = body ? mod.text.slice(rangeOf(body)[0], rangeOf(body)[1]) : '';
   const passesRes = depth < 3 && !!resName && new RegExp(`[(,]\\s*${resName.replace(/\$/g, '\\$')}\\s*[,)]`).test(bodyText);
   if (!MAY_WRITE.test(text) && !passesRes) return { writes: [], endsOnOptions: false };
-  const helperOf = (call: AstNode) => (passesRes ? writingHelper(call, fn, mod, env, isRes) : undefined);
+  const isReqArg = (n: AstNode | undefined) => !!n && (reqP ? refersTo(mod, n, reqP) : false);
+  const helperOf = (call: AstNode) => (passesRes ? writingHelper(call, fn, mod, env, isRes, isReqArg) : undefined);
   const ctx: FlowContext = {
     mod,
     env,
@@ -589,7 +590,14 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
  * parameters that receive the response and the request. Helpers in other modules are not followed: the
  * header values would be positioned in another file than the policy.
  */
-function writingHelper(call: AstNode, self: AstNode, mod: JsModule, env: EvalEnv, isRes: (n: AstNode | undefined) => boolean): { fn: AstNode; res: AstNode; req: AstNode | undefined } | undefined {
+function writingHelper(
+  call: AstNode,
+  self: AstNode,
+  mod: JsModule,
+  env: EvalEnv,
+  isRes: (n: AstNode | undefined) => boolean,
+  isReq: (n: AstNode | undefined) => boolean,
+): { fn: AstNode; res: AstNode; req: AstNode | undefined } | undefined {
   const a = args(call);
   const resAt = a.findIndex((x) => isRes(unwrap(x)));
   if (resAt < 0) return undefined;
@@ -601,7 +609,7 @@ function writingHelper(call: AstNode, self: AstNode, mod: JsModule, env: EvalEnv
   const res = params[resAt];
   if (!res || res.type !== 'Identifier') return undefined;
   // The request, when it is passed too: the helper's parameter at that place.
-  const reqAt = a.findIndex((x, i) => i !== resAt && x.type === 'Identifier' && /^req(uest)?$/.test(identName(x) ?? ''));
+  const reqAt = a.findIndex((x, i) => i !== resAt && isReq(unwrap(x)));
   const req = reqAt >= 0 && params[reqAt]?.type === 'Identifier' ? params[reqAt] : undefined;
   return { fn: v.fn, res, req };
 }
