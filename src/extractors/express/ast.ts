@@ -149,6 +149,19 @@ export function isFunction(n: AstNode): boolean {
   return n.type === 'FunctionExpression' || n.type === 'ArrowFunctionExpression' || n.type === 'FunctionDeclaration';
 }
 
+/**
+ * The one expression a function's body consists of: an arrow's expression body, or a block holding only
+ * `return <expr>;` (or, with `statement`, only `<expr>;`). Undefined for anything longer.
+ */
+export function soleExpression(fn: AstNode, opts: { statement?: boolean } = {}): AstNode | undefined {
+  const body = child(fn, 'body');
+  if (!body || body.type !== 'BlockStatement') return body;
+  const stmts = children(body, 'body');
+  const only = stmts.length === 1 ? stmts[0] : undefined;
+  if (only?.type === 'ReturnStatement') return child(only, 'argument');
+  return opts.statement && only?.type === 'ExpressionStatement' ? child(only, 'expression') : undefined;
+}
+
 /** The static string of a Literal/TemplateLiteral without expressions, else undefined. */
 export function staticString(n: AstNode | undefined): string | undefined {
   if (!n) return undefined;

@@ -5,7 +5,7 @@
  */
 import type { ProjectHost } from '../../engine/host.js';
 import type { Span } from '../../model/index.js';
-import { args, child, children, elements, identName, isFunction, memberName, parentOf, propertyKey, rangeOf, staticString, unwrap, type AstNode } from './ast.js';
+import { args, child, children, elements, identName, isFunction, memberName, parentOf, propertyKey, rangeOf, soleExpression, staticString, unwrap, type AstNode } from './ast.js';
 import { enclosingFunction, isRequireCall, loadModule, lookup, resolveSpecifier, spanOf, type Binding, type ExportRef, type JsModule } from './modules.js';
 
 interface Base {
@@ -598,13 +598,8 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       return { t: 'func', fn: made, node: made, mod: fn.mod, bound };
     }
     // A function that returns a constant expression (`const corsOptions = () => ({...})`).
-    const body = child(fn.fn, 'body');
-    if (body && body.type !== 'BlockStatement' && children(fn.fn, 'params').length === 0) return evaluate(body, fn.mod, env);
-    if (body?.type === 'BlockStatement' && children(fn.fn, 'params').length === 0) {
-      const stmts = children(body, 'body');
-      const last = stmts[stmts.length - 1];
-      if (stmts.length === 1 && last?.type === 'ReturnStatement' && child(last, 'argument')) return evaluate(child(last, 'argument') as AstNode, fn.mod, env);
-    }
+    const constant = children(fn.fn, 'params').length === 0 ? soleExpression(fn.fn) : undefined;
+    if (constant) return evaluate(constant, fn.mod, env);
   }
   return unknownValue(n, mod, 'computed at runtime');
 }
@@ -625,9 +620,8 @@ function safeRegexSplit(s: string, pattern: string, flags: string): string[] | u
  */
 function returnedFunction(fn: AstNode): AstNode | undefined {
   const body = child(fn, 'body');
-  let out: AstNode | undefined;
-  if (body && body.type !== 'BlockStatement') out = body;
-  else if (body) {
+  let out = soleExpression(fn);
+  if (!out && body?.type === 'BlockStatement') {
     const stmts = children(body, 'body');
     const last = stmts[stmts.length - 1];
     const throwsOnly = (n: AstNode | undefined): boolean => !!n && (n.type === 'ThrowStatement' || (n.type === 'BlockStatement' && children(n, 'body').length === 1 && throwsOnly(children(n, 'body')[0])));
@@ -650,11 +644,7 @@ function mapTrivial(fn: AstNode, arr: JsValue & { t: 'array' }): JsValue[] | und
   if (identName(fn) === 'String') return arr.items;
   if (!isFunction(fn)) return undefined;
   const p = identName(children(fn, 'params')[0]);
-  let body = child(fn, 'body');
-  if (body?.type === 'BlockStatement') {
-    const stmts = children(body, 'body');
-    body = stmts.length === 1 && stmts[0]?.type === 'ReturnStatement' ? child(stmts[0], 'argument') : undefined;
-  }
+  const body = soleExpression(fn);
   if (!p || !body) return undefined;
   const b = unwrap(body);
   if (identName(b) === p) return arr.items;

@@ -25,7 +25,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { args, child, children, identName, isFunction, memberName, rangeOf, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
+import { args, child, children, identName, isFunction, memberName, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
@@ -870,14 +870,7 @@ function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; nod
 function corsWrapped(v: JsValue, env: EvalEnv): JsValue | undefined {
   if (v.t !== 'func') return undefined;
   const params = children(v.fn, 'params');
-  const body = child(v.fn, 'body');
-  if (params.length !== 3 || !body) return undefined;
-  let expr: AstNode | undefined = body;
-  if (body.type === 'BlockStatement') {
-    const stmts = children(body, 'body');
-    const only = stmts.length === 1 ? stmts[0] : undefined;
-    expr = only?.type === 'ExpressionStatement' ? child(only, 'expression') : only?.type === 'ReturnStatement' ? child(only, 'argument') : undefined;
-  }
+  const expr = params.length === 3 ? soleExpression(v.fn, { statement: true }) : undefined;
   if (!expr) return undefined;
   const call = unwrap(expr);
   if (call.type !== 'CallExpression') return undefined;
@@ -1068,10 +1061,8 @@ function linkPassedApps(
     if (!mod) continue;
     for (const call of mod.calls) {
       if (!args(call).some((a) => a.type === 'Identifier' && appNames.has(identName(a) as string))) continue;
-      const cu = unwrap(child(call, 'callee') as AstNode);
-      if (cu.type !== 'Identifier' && cu.type !== 'MemberExpression' && cu.type !== 'CallExpression') continue;
-      const fv = evaluate(cu, mod, env);
-      if (fv.t === 'func' && !scanned.has(fv.mod.path) && fv.mod.program) addScan(fv.mod);
+      const fv = calledFunction(call, mod, env);
+      if (fv && !scanned.has(fv.mod.path) && fv.mod.program) addScan(fv.mod);
     }
   }
   const passed = [...groups.entries()].filter(([, g]) => g.kind === 'unknown' && g.param);
@@ -1082,12 +1073,8 @@ function linkPassedApps(
     const mod = loadModule(host, path);
     if (!mod) continue;
     for (const call of mod.calls) {
-      const callee = child(call, 'callee') as AstNode;
-      // Cheap test first: a call of a function value defined elsewhere (an identifier, member or require(...)).
-      const cu = unwrap(callee);
-      if (cu.type !== 'Identifier' && cu.type !== 'MemberExpression' && cu.type !== 'CallExpression') continue;
-      const fv = evaluate(callee, mod, env);
-      if (fv.t !== 'func') continue;
+      const fv = calledFunction(call, mod, env);
+      if (!fv) continue;
       const hit = byFn.get(fv.fn);
       if (!hit) continue;
       const arg = args(call)[hit.g.param?.index ?? 0];
@@ -1109,6 +1096,15 @@ function linkPassedApps(
       groups.delete(hit.key);
     }
   }
+}
+
+/** The function a call calls, when its callee is a name, a member or a call (`require('./x')(app)`). */
+function calledFunction(call: AstNode, mod: JsModule, env: EvalEnv): (JsValue & { t: 'func' }) | undefined {
+  // Cheap test first: most calls are of other shapes, and need no evaluation.
+  const cu = unwrap(child(call, 'callee') as AstNode);
+  if (cu.type !== 'Identifier' && cu.type !== 'MemberExpression' && cu.type !== 'CallExpression') return undefined;
+  const fv = evaluate(cu, mod, env);
+  return fv.t === 'func' ? fv : undefined;
 }
 
 function buildPolicies(
