@@ -224,7 +224,7 @@ export class Queries {
   }
 
   /** Attacker-ownable web origins the entry accepts outside the intended sites and the named shared suffixes. */
-  foreign(lang: DFA): DFA | undefined {
+  foreign(lang: DFA): Meet | undefined {
     const parts = [lang, remember(webCache, `${this.maxCharacter}|plain-web`, () => dfaOf(PLAIN_WEB, this.maxCharacter))];
     if (this.domains.length) parts.push(this.notIntended());
     if (this.suffixes.length) {
@@ -240,7 +240,7 @@ export class Queries {
   }
 
   /** Subdomains of the named public/shared suffixes that the entry accepts and that are not intended sites. */
-  suffixed(lang: DFA): DFA | undefined {
+  suffixed(lang: DFA): Meet | undefined {
     if (!this.suffixes.length) return undefined;
     this.suffixD ??= dfaOf(`^https?:\\/\\/(?:[a-z0-9-]+\\.)+(?:${alt(this.suffixes)})(?::[0-9]+)?$`, this.maxCharacter);
     const parts = [lang, this.suffixD, this.web()];
@@ -271,7 +271,7 @@ export class Queries {
   }
 
   /** Plain-http origins of the intended non-loopback hosts that the entry accepts; undefined when there are none. */
-  insecure(lang: DFA): DFA | undefined {
+  insecure(lang: DFA): Meet | undefined {
     const hosts = this.insecureDomains();
     if (!hosts.length) return undefined;
     if (hosts.length === this.domains.length) {
@@ -437,15 +437,45 @@ function complemented(d: DFA): DFA {
   return d;
 }
 
-/** The intersection of the automata (left to right), or undefined when it is empty. */
-function productOf(dfas: readonly DFA[]): DFA | undefined {
-  if (emptyIntersection(dfas) === true) return undefined;
+/**
+ * The intersection of automata, known to be non-empty, whose product is built only when asked: a word is tested
+ * on each member (what the product would answer), so a counterexample found among the readable templates costs no
+ * product at all.
+ */
+class Meet {
+  private built?: DFA;
+  constructor(
+    private readonly parts: readonly DFA[],
+    built?: DFA,
+  ) {
+    this.built = built;
+  }
+  test(word: Char[]): boolean {
+    return this.built ? this.built.test(word) : this.parts.every((d) => d.test(word));
+  }
+  /** The product automaton (left to right, as `productOf` built it before). */
+  product(): DFA {
+    if (!this.built) {
+      let p = this.parts[0] as DFA;
+      for (const d of this.parts.slice(1)) p = product(p, d);
+      this.built = p;
+    }
+    return this.built;
+  }
+}
+
+/** The intersection of the automata, or undefined when it is empty. */
+function productOf(dfas: readonly DFA[]): Meet | undefined {
+  const empty = emptyIntersection(dfas);
+  if (empty === true) return undefined;
+  if (empty === false) return new Meet(dfas);
+  // Over the walk's budget: the products are built now (they report the budget themselves).
   let p = dfas[0] as DFA;
   for (const d of dfas.slice(1)) {
     p = product(p, d);
     if (p.isEmpty) return undefined;
   }
-  return p;
+  return new Meet(dfas, p);
 }
 
 /**
@@ -554,12 +584,14 @@ function templates(samples: Parsed[], intended: Intended, kind: 'foreign' | 'suf
 }
 
 /** A readable word of `p` (the entry's language intersected with a query), or undefined when it is empty. */
-function findExample(p: DFA | undefined, samples: Parsed[], intended: Intended, kind: 'foreign' | 'suffixed' | 'insecure', deadline: Deadline): string | undefined {
+function findExample(meet: Meet | undefined, samples: Parsed[], intended: Intended, kind: 'foreign' | 'suffixed' | 'insecure', deadline: Deadline): string | undefined {
   deadline.check();
-  if (!p || p.isEmpty) return undefined;
+  if (!meet) return undefined;
   for (const t of templates(samples, intended, kind)) {
-    if (p.test(frame(t) as Char[])) return t;
+    if (meet.test(frame(t) as Char[])) return t;
   }
+  const p = meet.product();
+  if (p.isEmpty) return undefined;
   const w = shortestWord(p, deadline);
   // The shortest word can be the site the pattern was written for (`myapp.vercel.app` for `myapp.*\.vercel\.app`):
   // an attacker's variant of its first label shows the problem better when the pattern takes it too.
