@@ -261,6 +261,12 @@ export interface CorsPolicy {
   headerWrites: HeaderWrite[];
   /** Steps that run before this policy and answer some requests without it. */
   shadowedBy: ShadowingStep[];
+  /**
+   * flask-cors pre-empted by an after_request hook that always sets `Access-Control-Allow-Origin` (`origin` is
+   * then `none`): the configured origins, which still take part in error responses, where flask-cors's exception
+   * wrapper runs before the hooks (cors-semantics.md §3.4). For simulation only; rules judge `origin`.
+   */
+  preemptedOrigin?: Valued<OriginPolicy>;
   /** For a proxy layer: the app it forwards to, when it is in the same repository. */
   upstream?: { appId?: string; span: Span; label: string; hidesOrigin: boolean };
   /**

@@ -91,7 +91,17 @@ function appLayer(app: AppModel | undefined, policies: CorsPolicy[], ex: Exchang
   }
   ps = ps.sort(orderBySpan);
   // Flask runs after_request hooks in reverse registration order (§3.4).
-  if (kind === 'flask') ps = ps.reverse();
+  if (kind === 'flask') {
+    ps = ps.reverse();
+    // An HTTP error raised while dispatching (routing's 404/405) is answered by handle_user_exception, which
+    // flask-cors wraps (intercept_exceptions, the default): its headers go on before any after_request hook
+    // runs, with the configured origins even where a hook pre-empts it otherwise (§3.4). An unhandled exception
+    // is not: handle_exception runs the hooks itself before the wrapper sees its 500 (checked on Flask 3.1 with flask-cors 6.0).
+    if (!ex.throws && (res.status === 404 || res.status === 405)) {
+      const wrapped = ps.filter((p) => p.mechanism === 'flask-cors' && p.errorCoverage.known && p.errorCoverage.value.covers === 'all');
+      ps = [...wrapped.map((p) => (p.preemptedOrigin ? { ...p, origin: p.preemptedOrigin } : p)), ...ps.filter((p) => !wrapped.includes(p))];
+    }
+  }
   const used: CorsPolicy[] = [];
   const exApp: Exchange = app ? { ...ex, app } : ex;
   for (const p of ps) {

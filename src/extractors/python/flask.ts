@@ -593,26 +593,46 @@ function manualHook(
   for (const c of corsPolicies) {
     // Registration order is only known when both run in the same scope (module level or one factory).
     if (c.app.id !== app.id || !setsAcao || c.fnStart !== (h.scope.fn?.node.start ?? -1) || c.call.start < 0) continue;
+    const label = h.def.fields.name?.text ?? 'after_request';
     if (c.call.start < h.deco.start) {
-      // The hook runs before flask-cors; when it always sets ACAO, flask-cors skips every response (§3.4).
+      // A hook registered after CORS(app) runs first (hooks run in reverse order); flask-cors then skips the
+      // responses that already carry ACAO, so the hook's own policy is what the browser sees (§3.4). When it
+      // always sets ACAO, flask-cors skips every response, preflights included: the configuration never applies.
       if (writes.some((w) => w.name === 'access-control-allow-origin' && w.guards.length === 0)) {
-        c.policy.origin = known({ kind: 'none' }, hookSpan, `flask-cors skips every response: ${h.def.fields.name?.text ?? 'an after_request hook'} sets Access-Control-Allow-Origin first (§3.4)`);
+        const configured = c.policy.origin;
+        c.policy.preemptedOrigin = configured;
+        c.policy.origin = known({ kind: 'none' }, hookSpan, `flask-cors skips every response: ${label} sets Access-Control-Allow-Origin first (§3.4)`);
+        // Reported when CORS(app) named specific sites that the hook's header replaces (a hook that sends the same
+        // single origin, or a CORS(app) that allowed every origin anyway, loses nothing a browser would notice).
+        const restricted = configured.known && (configured.value.kind === 'allow-list' || (configured.value.kind === 'fixed' && configured.value.value !== '*'));
+        const single = (o: typeof origin): string | undefined => {
+          if (!o.known) return undefined;
+          const v = o.value;
+          if (v.kind === 'fixed') return v.value;
+          if (v.kind === 'allow-list' && v.unknownEntries.length === 0 && v.entries.length === 1 && v.entries[0]?.type === 'literal') return v.entries[0].value;
+          return undefined;
+        };
+        const same = single(configured) !== undefined && single(configured) === single(origin);
+        if (restricted && !same) {
+          c.policy.shadowedBy.push({
+            kind: 'after-request',
+            span: hookSpan,
+            label,
+            effect: 'is an after_request hook registered after CORS(app): Flask runs it first (hooks run in reverse order) and it always sets Access-Control-Allow-Origin, so flask-cors skips every response and the origins configured here never apply (§3.4)',
+          });
+        }
       }
       continue;
     }
-    // A hook registered after CORS(app) runs first; flask-cors then skips responses that already carry
-    // ACAO, so the hook's own policy is what the browser sees (no overwrite, no duplicate).
-    const before = true;
+    // A hook registered before CORS(app) runs after flask-cors and overwrites or duplicates its headers.
     const step: ShadowingStep = {
       kind: 'after-request',
       span: hookSpan,
-      label: h.def.fields.name?.text ?? 'after_request',
-      effect: before
-        ? 'is an after_request hook registered before CORS(app), so Flask runs it after flask-cors (hooks run in reverse order) and it overwrites or duplicates the CORS headers (§3.4)'
-        : 'is an after_request hook that sets Access-Control-Allow-Origin before flask-cors runs, so flask-cors skips those responses (§3.4)',
+      label,
+      effect: 'is an after_request hook registered before CORS(app), so Flask runs it after flask-cors (hooks run in reverse order) and it overwrites or duplicates the CORS headers (§3.4)',
     };
     c.policy.shadowedBy.push(step);
-    if (before && writes.some((w) => w.name === 'access-control-allow-origin' && w.op === 'append')) {
+    if (writes.some((w) => w.name === 'access-control-allow-origin' && w.op === 'append')) {
       // flask-cors has already set its ACAO line when this hook appends another one (§3.4).
       const acao: ManualWrite = { name: 'access-control-allow-origin', value: unknown('set by flask-cors', c.policy.span), op: 'set', statuses: 'all', span: c.policy.span, guards: [] };
       const { reflectsOrigin: _r, guards: _g, ...w } = acao;
