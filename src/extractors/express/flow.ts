@@ -675,6 +675,8 @@ class Walker {
       case 'ThrowStatement':
         return [];
       case 'IfStatement': {
+        // Calls in the test happen first, on every path (`if (applyCors(req, res)) return;`).
+        this.expression(child(s, 'test') as AstNode, paths);
         const c = condition(child(s, 'test') as AstNode, this.ctx);
         const thenOut = this.statement(child(s, 'consequent') as AstNode, this.fork(paths, c), depth + 1);
         const alt = child(s, 'alternate');

@@ -205,6 +205,28 @@ function isExpressLike(fn: AstNode): boolean {
   return calls;
 }
 
+/**
+ * Whether a handler hands its response to a function of another module that writes CORS headers
+ * (`setCorsHeaders(req, res)` imported from `lib/cors`): its headers are then the handler's.
+ */
+function passesResponseToWriter(fn: AstNode, mod: JsModule, env: EvalEnv): boolean {
+  const res = paramOf(fn, 1);
+  const name = res ? identName(res) : undefined;
+  const body = child(fn, 'body');
+  if (!name || !body) return false;
+  let found = false;
+  walk(body, (n) => {
+    if (found) return false;
+    if (n.type !== 'CallExpression' || !args(n).some((a) => identName(unwrap(a)) === name)) return true;
+    const callee = unwrap(child(n, 'callee') as AstNode);
+    if (callee.type !== 'Identifier') return true;
+    const v = evaluate(callee, mod, env);
+    if (v.t === 'func' && v.mod !== mod && /access-control-/i.test(v.mod.text)) found = true;
+    return !found;
+  });
+  return found;
+}
+
 /** Where a handler runs a cors middleware: `cors(req, res, next)`, or passes it on (`runMiddleware(req, res, cors)`). */
 function corsUses(fn: AstNode, mod: JsModule, env: EvalEnv): { call: AstNode; node: AstNode }[] {
   const out: { call: AstNode; node: AstNode }[] = [];
@@ -242,7 +264,7 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
         if (uses.length) {
           const reg: Registration[] = uses.map((u) => ({ method: 'use' as const, path: undefined, pathNode: undefined, handlers: [u.node], call: u.call, mod: h.mod }));
           scan.byReceiver.set(key, { reg, kind: 'app', node: h.fn, name: 'handler' });
-        } else if (writesHeaders && h.mod === mod && children(h.fn, 'params').length <= 3 && !isExpressLike(h.fn)) {
+        } else if ((writesHeaders || passesResponseToWriter(h.fn, mod, env)) && h.mod === mod && children(h.fn, 'params').length <= 3 && !isExpressLike(h.fn)) {
           scan.byReceiver.set(key, { reg: [{ method: 'use', path: undefined, pathNode: undefined, handlers: [h.node], call: h.fn, mod, server: true }], kind: 'app', node: h.fn, name: 'handler' });
         }
       }
@@ -500,12 +522,19 @@ function useCovers(prefix: string | undefined, path: string | undefined): boolea
 // ─── Hand-written headers ──────────────────────────────────────────────────────────────────────────
 
 interface ManualAnalysis {
-  writes: { name: string; value: AstNode | undefined; op: 'set' | 'append'; call: AstNode; path: Path; multiple: boolean }[];
+  /** Header writes, each with the module it is written in (a helper's may be another than the handler's). */
+  writes: { name: string; value: AstNode | undefined; op: 'set' | 'append'; call: AstNode; path: Path; multiple: boolean; mod: JsModule }[];
   endsOnOptions: boolean;
   incomplete?: string;
   /** The request parameters of the helpers whose writes were followed (`setCors(req, res)`): they are the request too. */
   helperRequests?: AstNode[];
 }
+
+/**
+ * The module of the nodes of each helper whose writes were followed (a helper may be imported from another
+ * module than the handler's). A node belongs to one module, so one map serves every analysis.
+ */
+const helperNodeModule = new WeakMap<AstNode, JsModule>();
 
 const RES_END = new Set(['send', 'json', 'end', 'sendStatus', 'redirect', 'render', 'sendFile', 'jsonp', 'download']);
 const RES_WRITE = new Set(['setHeader', 'header', 'set', 'append', 'writeHead', 'vary']);
@@ -576,8 +605,9 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
       continue;
     }
     // The helper's writes happen here, under this call's conditions then its own.
-    const inner = analyzeManual(helper.fn, mod, env, { req: helper.req, res: helper.res }, depth + 1);
+    const inner = analyzeManual(helper.fn, helper.mod, env, { req: helper.req, res: helper.res }, depth + 1);
     for (const w of inner.writes) out.writes.push({ ...w, path: [...e.path, ...w.path] });
+    if (!helperNodeModule.has(helper.fn)) walk(helper.fn, (n) => void helperNodeModule.set(n, helper.mod));
     if (inner.endsOnOptions && onlyOnPreflight(e.path)) out.endsOnOptions = true;
     out.incomplete ??= inner.incomplete;
     out.helperRequests = [...(out.helperRequests ?? []), ...(helper.req ? [helper.req] : []), ...(inner.helperRequests ?? [])];
@@ -586,9 +616,8 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
 }
 
 /**
- * A call that hands the response to a function of the same module (`setCors(req, res)`), with the helper's
- * parameters that receive the response and the request. Helpers in other modules are not followed: the
- * header values would be positioned in another file than the policy.
+ * A call that hands the response to a function (`setCors(req, res)`), in this module or imported from another
+ * one, with the helper's module and its parameters that receive the response and the request.
  */
 function writingHelper(
   call: AstNode,
@@ -597,21 +626,21 @@ function writingHelper(
   env: EvalEnv,
   isRes: (n: AstNode | undefined) => boolean,
   isReq: (n: AstNode | undefined) => boolean,
-): { fn: AstNode; res: AstNode; req: AstNode | undefined } | undefined {
+): { fn: AstNode; mod: JsModule; res: AstNode; req: AstNode | undefined } | undefined {
   const a = args(call);
   const resAt = a.findIndex((x) => isRes(unwrap(x)));
   if (resAt < 0) return undefined;
   const callee = unwrap(child(call, 'callee') as AstNode);
   if (callee.type !== 'Identifier') return undefined;
   const v = evaluate(callee, mod, env);
-  if (v.t !== 'func' || v.mod !== mod || v.fn === self) return undefined;
+  if (v.t !== 'func' || v.fn === self) return undefined;
   const params = children(v.fn, 'params');
   const res = params[resAt];
   if (!res || res.type !== 'Identifier') return undefined;
   // The request, when it is passed too: the helper's parameter at that place.
   const reqAt = a.findIndex((x, i) => i !== resAt && isReq(unwrap(x)));
   const req = reqAt >= 0 && params[reqAt]?.type === 'Identifier' ? params[reqAt] : undefined;
-  return { fn: v.fn, res, req };
+  return { fn: v.fn, mod: v.mod, res, req };
 }
 
 function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysis): void {
@@ -628,7 +657,7 @@ function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysi
     if (n === undefined) return;
     // An array sends one header line per element (Node's setHeader/appendHeader): two or more lines.
     const multiple = !!valueNode && manyLines(valueNode, mod, env);
-    out.writes.push({ name: n.toLowerCase(), value: valueNode, op, call: e.call, path: e.path, multiple });
+    out.writes.push({ name: n.toLowerCase(), value: valueNode, op, call: e.call, path: e.path, multiple, mod });
   };
   if (m === 'vary') {
     push(undefined, a[0], 'append', 'vary');
@@ -707,18 +736,22 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
   const reqP = paramOf(fn, children(fn, 'params').length === 4 ? 1 : 0);
   // The request as the handler names it, and as the helpers it passed the response to name it.
   const reqs = [reqP, ...(a.helperRequests ?? [])];
-  const isOrigin = (n: AstNode) => reqs.some((r) => isRequestOriginExpr(n, mod, r));
+  // Each node is read in its own module: the handler's, or that of a helper it passed the response to.
+  const modOf = (n: AstNode) => helperNodeModule.get(n) ?? mod;
+  const at = (n: AstNode) => spanOf(modOf(n), n);
+  const isOrigin = (n: AstNode) => reqs.some((r) => isRequestOriginExpr(n, modOf(n), r));
   const acWrites = a.writes.filter((w) => w.name.startsWith('access-control-'));
   if (acWrites.length === 0) return undefined;
   const span = spanOf(mod, fn);
-  const ctx: FlowContext = {
-    mod,
+  const ctxFor = (m: JsModule): FlowContext => ({
+    mod: m,
     env,
     isOrigin,
-    isMethod: (n) => reqs.some((r) => isRequestMethodExpr(n, mod, r)),
-    isChosen: (n) => reqs.some((r) => isSenderChosenExpr(n, mod, r)),
+    isMethod: (n) => reqs.some((r) => isRequestMethodExpr(n, m, r)),
+    isChosen: (n) => reqs.some((r) => isSenderChosenExpr(n, m, r)),
     interesting: () => false,
-  };
+  });
+  const valueOf = (n: AstNode | undefined) => headerValueOf(n, n ? modOf(n) : mod, env, isOrigin);
 
   // Origin: reflect under the path conditions, or fixed values.
   const acao = a.writes.filter((w) => w.name === 'access-control-allow-origin');
@@ -736,11 +769,11 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         preflightWrites++;
         continue;
       }
-      const vn = w.value ? conditionalInit(unwrap(w.value), mod) : undefined;
+      const vn = w.value ? conditionalInit(unwrap(w.value), w.mod) : undefined;
       if (!vn) continue;
       const branches: { node: AstNode; path: Path }[] = [];
       if (vn.type === 'ConditionalExpression') {
-        const c = condition(child(vn, 'test') as AstNode, ctx);
+        const c = condition(child(vn, 'test') as AstNode, ctxFor(w.mod));
         for (const conj of c) branches.push({ node: child(vn, 'consequent') as AstNode, path: [...w.path, ...conj] });
         // The else branch: the negation, as one path with each literal flipped is not exact; keep it conservative.
         branches.push({ node: child(vn, 'alternate') as AstNode, path: [...w.path, ...c.flatMap((conj) => conj.map((l) => ({ atom: l.atom, positive: !l.positive })).slice(0, 1))] });
@@ -750,7 +783,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
           reflectPaths.push(b.path);
           continue;
         }
-        const hv = headerValueOf(b.node, mod, env, isOrigin);
+        const hv = valueOf(b.node);
         if (hv.known) {
           if (hv.value !== '' && hv.value !== 'undefined') fixed.push({ value: hv.value, span: hv.span, ...(hv.via ? { via: hv.via } : {}) });
         } else unknownReason ??= { reason: hv.reason, span: hv.span };
@@ -764,15 +797,15 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
       if (set.any) {
         const echoed = acao.filter((w) => w.value && isOrigin(unwrap(w.value)));
         // req.query.origin echoed: every site names itself, but the response varies with the URL, not the Origin.
-        const fromParameter = echoed.length > 0 && echoed.every((w) => isRequestParameterExpr(w.value as AstNode, mod, reqP));
+        const fromParameter = echoed.length > 0 && echoed.every((w) => reqs.some((r) => isRequestParameterExpr(w.value as AstNode, w.mod, r)));
         origin = fromParameter
-          ? known({ kind: 'reflect-any', from: 'request-parameter' }, spanOf(mod, (echoed[0] as { value: AstNode }).value), 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin')
-          : known({ kind: 'reflect-any' }, spanOf(mod, (echoed[0] ?? acao[0])?.value ?? fn));
+          ? known({ kind: 'reflect-any', from: 'request-parameter' }, at((echoed[0] as { value: AstNode }).value), 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin')
+          : known({ kind: 'reflect-any' }, at((echoed[0] ?? acao[0])?.value ?? fn));
       }
       else {
         const echoed = acao.filter((w) => w.value && isOrigin(unwrap(w.value)));
-        const fromParameter = echoed.length > 0 && echoed.every((w) => isRequestParameterExpr(w.value as AstNode, mod, reqP));
-        origin = known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)), ...(fromParameter ? { from: 'request-parameter' as const } : {}) }, span);
+        const fromParameter = echoed.length > 0 && echoed.every((w) => reqs.some((r) => isRequestParameterExpr(w.value as AstNode, w.mod, r)));
+        origin = known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map(at), ...(fromParameter ? { from: 'request-parameter' as const } : {}) }, span);
       }
     } else if (fixed.length > 0) {
       const f = fixed[fixed.length - 1] as { value: string; span: Span; via?: string };
@@ -788,36 +821,36 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
   let credentials: Valued<boolean>;
   if (!acac) credentials = known(false, span, 'not set');
   else {
-    const hv = headerValueOf(acac.value, mod, env, isOrigin);
+    const hv = valueOf(acac.value);
     credentials = hv.known ? known(hv.value === 'true', hv.span, hv.via) : unknown(hv.reason, hv.span);
   }
   const tokens = (name: string): Valued<TokenList> => {
     const w = last(name);
     if (!w) return known({ kind: 'none' }, span, 'not set');
-    if (!w.value) return unknown('no value', spanOf(mod, w.call));
-    return tokenList(evaluate(w.value, mod, env), name);
+    if (!w.value) return unknown('no value', spanOf(w.mod, w.call));
+    return tokenList(evaluate(w.value, w.mod, env), name);
   };
   const maxW = last('access-control-max-age');
-  const maxAge: Valued<string | null> = !maxW ? known(null, span, 'not set') : ((hv) => (hv.known ? known(hv.value, hv.span, hv.via) : unknown(hv.reason, hv.span)))(headerValueOf(maxW.value, mod, env, isOrigin));
+  const maxAge: Valued<string | null> = !maxW ? known(null, span, 'not set') : ((hv) => (hv.known ? known(hv.value, hv.span, hv.via) : unknown(hv.reason, hv.span)))(valueOf(maxW.value));
   const varyOrigin = a.writes.some((w) => {
     if (w.name !== 'vary' || !w.value) return false;
-    const hv = headerValueOf(w.value, mod, env, isOrigin);
+    const hv = valueOf(w.value);
     return hv.known && /(^|,)\s*(origin|\*)\s*(,|$)/i.test(hv.value);
   });
   const pna = last('access-control-allow-private-network');
   // Only origins that pass the CORS check get anything from it (a write inside a check of exact origins is one).
   const privateNetwork: Valued<boolean> = forExactOrigins(
-    !pna ? known(false, span, 'not set') : ((hv) => (hv.known ? known(hv.value === 'true', hv.span) : unknown(hv.reason, hv.span)))(headerValueOf(pna.value, mod, env, isOrigin)),
+    !pna ? known(false, span, 'not set') : ((hv) => (hv.known ? known(hv.value === 'true', hv.span) : unknown(hv.reason, hv.span)))(valueOf(pna.value)),
     origin,
   );
   const headerWrites: HeaderWrite[] = a.writes
     .filter((w) => w.name.startsWith('access-control-') || w.name === 'vary')
     .map((w) => ({
       name: w.name,
-      value: headerValueOf(w.value, mod, env, isOrigin),
+      value: valueOf(w.value),
       op: w.op,
       statuses: 'all' as const,
-      span: spanOf(mod, w.call),
+      span: spanOf(w.mod, w.call),
       ...(w.multiple ? { multiple: true } : {}),
     }));
   return {
