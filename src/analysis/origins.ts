@@ -602,6 +602,11 @@ function findExample(meet: Meet | undefined, samples: Parsed[], intended: Intend
       const c = `${o.scheme}://${[label, ...rest].join('.')}${o.port}`;
       if (p.test(frame(c) as Char[])) return c;
     }
+    // A pattern that fixes the first label only (`^https://(cdn|static)\.`): that label on the attacker's domain.
+    if (rest.length > 0) {
+      const c = `${o.scheme}://${first}.attacker.net${o.port}`;
+      if (p.test(frame(c) as Char[])) return c;
+    }
   }
   return w;
 }
@@ -641,7 +646,7 @@ export function bypassClass(example: string, intended: Intended): string {
     if (new RegExp(`(^|\\.)${dx}$`).test(p.host) && !p.host.endsWith(d)) return 'an unescaped "." matches any character';
     if (p.host.replace(/x/g, '.').endsWith(d)) return 'an unescaped "." matches any character';
   }
-  if (intended.domains.size === 0 && intended.suffixes.size === 0) return 'it names no specific site, so it accepts any origin';
+  if (intended.domains.size === 0 && intended.suffixes.size === 0) return 'it names no specific domain, so hosts under any domain match';
   return 'it accepts origins outside the intended sites';
 }
 

@@ -350,6 +350,39 @@ export function emptyResult(): ExtractResult {
 // ─── Safelists from the Fetch standard (cors-semantics.md §5.3) ─────────────────────────────────
 
 export const SIMPLE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);
+/**
+ * Forbidden request-header names (Fetch "forbidden request-header"): a page cannot set them, the browser does,
+ * so they never make a request preflighted.
+ */
+const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
+  'accept-charset',
+  'accept-encoding',
+  'access-control-request-headers',
+  'access-control-request-method',
+  'connection',
+  'content-length',
+  'cookie',
+  'cookie2',
+  'date',
+  'dnt',
+  'expect',
+  'host',
+  'keep-alive',
+  'origin',
+  'referer',
+  'set-cookie',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'via',
+]);
+
+export function isForbiddenRequestHeader(name: string): boolean {
+  const n = name.toLowerCase();
+  return FORBIDDEN_REQUEST_HEADERS.has(n) || n.startsWith('proxy-') || n.startsWith('sec-');
+}
+
 export const SAFELISTED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'accept',
   'accept-language',

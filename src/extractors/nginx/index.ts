@@ -8,6 +8,7 @@ import type { Extractor } from '../../engine/extractor.js';
 import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
 import {
+  forExactOrigins,
   known,
   SIMPLE_METHODS,
   unknown,
@@ -335,7 +336,9 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   const maxAge: Valued<string | null> = !maxV ? known(null, span) : maxV.text === undefined ? unknown('the value depends on the request', maxV.span) : known(maxV.text, maxV.span);
 
   const pnaV = valueOf(find('access-control-allow-private-network'));
-  const privateNetwork: Valued<boolean> = !pnaV ? known(false, span) : pnaV.text === undefined ? unknown('request-dependent value', pnaV.span) : known(pnaV.text === 'true', pnaV.span);
+  // Granted to the origins that get Access-Control-Allow-Origin: only to those when that is a fixed origin or an
+  // exact list (a map of literal origins), as for hand-written Express and Flask headers.
+  const privateNetwork: Valued<boolean> = forExactOrigins(!pnaV ? known(false, span) : pnaV.text === undefined ? unknown('request-dependent value', pnaV.span) : known(pnaV.text === 'true', pnaV.span), origin);
 
   let varyOrigin: Valued<boolean> = known(false, span);
   for (const h of headers.filter((x) => x.name === 'vary')) {

@@ -317,7 +317,8 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
     const keySpan = spanOf(e.d.file, e.key.start, e.key.end);
     let guard: Guard;
     if (!onOrigin) guard = { t: 'other' };
-    else if (m.hostnames || e.key.placeholder) guard = { t: 'origin', entries: [], unknownSpans: [keySpan], negated: false };
+    // `hostnames` changes how plain keys match (`*.example.com`, `.example.com` masks); `~` keys stay regexes.
+    else if ((m.hostnames && e.kind !== 'regex') || e.key.placeholder) guard = { t: 'origin', entries: [], unknownSpans: [keySpan], negated: false };
     else if (e.kind === 'regex') guard = { t: 'origin', entries: [regexEntry(e.pattern, e.caseInsensitive, keySpan)], unknownSpans: [], negated: false };
     else guard = { t: 'origin', entries: [{ type: 'literal', value: e.pattern, caseInsensitive: true, span: keySpan }], unknownSpans: [], negated: false };
     let atom = single(e.d, e.value);
