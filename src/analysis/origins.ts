@@ -730,7 +730,10 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     const samples = [sample ? splitOrigin(sample) : undefined].filter((p): p is Parsed => p !== undefined);
     const foreign = findExample(q.foreign(nfa), samples, intended, 'foreign', deadline);
     if (foreign) problems.push({ kind: 'permissive', example: foreign, detail: bypassClass(foreign, intended) });
-    const suffixed = q.suffixed(nfa);
+    // An entry that already accepts sites on any domain is not also reported for the shared suffixes only its
+    // siblings name (`^https://app\.example\.com` beside `\.vercel\.app$`: its own bypass says more). A suffix it
+    // names itself (`https://.*\.run\.app`, unanchored) is a second problem, which anchoring does not fix.
+    const suffixed = foreign && intendedOf(entry, []).suffixes.size === 0 ? undefined : q.suffixed(nfa);
     if (suffixed) {
       const sfx = findExample(suffixed, samples, intended, 'suffixed', deadline);
       if (sfx) {

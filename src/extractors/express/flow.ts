@@ -53,6 +53,11 @@ export interface FlowContext {
   interesting(call: AstNode): boolean;
   /** Is this expression a part of the request its sender chooses freely (path, URL, query, body)? */
   isChosen?(node: AstNode): boolean;
+  /**
+   * May this interesting call happen later, inside a callback (`db.find(q, (err, rows) => res.json(rows))`),
+   * without hiding what the function does? It is then recorded where the callback is passed.
+   */
+  deferrable?(call: AstNode): boolean;
 }
 
 const MAX_PATHS = 96;
@@ -624,13 +629,20 @@ class Walker {
         continue;
       }
       if (isFunction(cur) && cur !== n) {
-        // A callback of interest called from a nested function (a promise, a DB lookup): cannot follow.
+        // A call of interest inside a nested function (a promise, a DB lookup) runs at a time the analysis does
+        // not follow: unless it is one that may come later (the response sent from the callback), the function
+        // is not understood.
         let nested = false;
+        const later: AstNode[] = [];
         walk(cur, (x) => {
-          if (x.type === 'CallExpression' && this.ctx.interesting(x)) nested = true;
+          if (x.type === 'CallExpression' && this.ctx.interesting(x)) {
+            if (this.ctx.deferrable?.(x)) later.push(x);
+            else nested = true;
+          }
           return !nested;
         });
         if (nested) this.incomplete ??= 'the response is produced inside a nested callback';
+        else calls.push(...later);
         continue;
       }
       stack.push([cur, true]);

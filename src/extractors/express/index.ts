@@ -176,7 +176,9 @@ function exportedHandlers(mod: JsModule, env: EvalEnv): (JsValue & { t: 'func' }
   const out: (JsValue & { t: 'func' })[] = [];
   const take = (n: AstNode | undefined) => {
     const v: JsValue | undefined = n && isFunction(unwrap(n)) ? { t: 'func', fn: unwrap(n), node: n, mod } : n ? evaluate(n, mod, env) : undefined;
-    if (v?.t === 'func' && children(v.fn, 'params').length >= 2 && !out.some((o) => o.fn === v.fn)) out.push(v);
+    // `node` is the exported expression of this module, which evaluates to the function (made by a wrapper of
+    // another module, for `export default allowCors(handler)`).
+    if (v?.t === 'func' && n && children(v.fn, 'params').length >= 2 && !out.some((o) => o.fn === v.fn)) out.push({ ...v, node: n });
   };
   for (const s of children(mod.program as AstNode, 'body')) {
     if (s.type === 'ExportDefaultDeclaration') take(child(s, 'declaration'));
@@ -255,17 +257,20 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
     // An exported request handler (a Next.js API route, a Vercel or Netlify function): it runs the cors middleware
     // itself (the Next.js example: cors handles each request first), or writes the headers itself, answering
     // every method, OPTIONS included, like a plain Node handler.
+    // The handler may come from a wrapper of another module (`export default allowCors(handler)`), so any
+    // module that mentions CORS is looked at (the prefilter's test).
     const runsCors = /\bcors\b/i.test(mod.text);
-    const writesHeaders = /access-control-/i.test(mod.text);
-    if (runsCors || writesHeaders) {
+    if (/cors|access-control-/i.test(mod.text)) {
       for (const h of exportedHandlers(mod, env)) {
         const uses = runsCors ? corsUses(h.fn, h.mod, env) : [];
         const key = `${mod.path}:${rangeOf(h.fn)[0]}`;
         if (uses.length) {
           const reg: Registration[] = uses.map((u) => ({ method: 'use' as const, path: undefined, pathNode: undefined, handlers: [u.node], call: u.call, mod: h.mod }));
           scan.byReceiver.set(key, { reg, kind: 'app', node: h.fn, name: 'handler' });
-        } else if ((writesHeaders || passesResponseToWriter(h.fn, mod, env)) && h.mod === mod && children(h.fn, 'params').length <= 3 && !isExpressLike(h.fn)) {
-          scan.byReceiver.set(key, { reg: [{ method: 'use', path: undefined, pathNode: undefined, handlers: [h.node], call: h.fn, mod, server: true }], kind: 'app', node: h.fn, name: 'handler' });
+        } else if ((/access-control-/i.test(h.mod.text) || passesResponseToWriter(h.fn, h.mod, env)) && children(h.fn, 'params').length <= 3 && !isExpressLike(h.fn)) {
+          // The registration is this module's (the export); the function may be another module's.
+          const call = h.mod === mod ? h.fn : h.node;
+          scan.byReceiver.set(key, { reg: [{ method: 'use', path: undefined, pathNode: undefined, handlers: [h.node], call, mod, server: true }], kind: 'app', node: h.fn, name: 'handler' });
         }
       }
     }
@@ -595,6 +600,13 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
       if (m && (RES_WRITE.has(m) || RES_END.has(m)) && isRes(resRoot(callee))) return true;
       return helperOf(call) !== undefined;
     },
+    // Sending the response, or setting headers other than CORS ones, from a callback: the CORS headers set
+    // before are on that response all the same.
+    deferrable: (call) => {
+      const m = memberName(unwrap(child(call, 'callee') as AstNode));
+      if (!m || helperOf(call) !== undefined) return false;
+      return RES_END.has(m) || writesOtherHeaders(call, mod, env);
+    },
   };
   const flow = followFunction(fn, ctx);
   const out: ManualAnalysis = { writes: [], endsOnOptions: false, ...(flow.incomplete ? { incomplete: flow.incomplete } : {}) };
@@ -641,6 +653,26 @@ function writingHelper(
   const reqAt = a.findIndex((x, i) => i !== resAt && isReq(unwrap(x)));
   const req = reqAt >= 0 && params[reqAt]?.type === 'Identifier' ? params[reqAt] : undefined;
   return { fn: v.fn, mod: v.mod, res, req };
+}
+
+/** Whether a header write certainly names only headers that are neither CORS headers nor Vary. */
+function writesOtherHeaders(call: AstNode, mod: JsModule, env: EvalEnv): boolean {
+  const probe: ManualAnalysis = { writes: [], endsOnOptions: false };
+  const named = (n: AstNode | undefined) => {
+    const v = n ? evaluate(n, mod, env) : undefined;
+    return v?.t === 'str';
+  };
+  const m = memberName(unwrap(child(call, 'callee') as AstNode));
+  const a = args(call);
+  // Every name must be known: an object literal of static keys (writeHead/set/header), or a string name.
+  const objectArg = m === 'writeHead' ? (a.length >= 2 ? a[a.length - 1] : undefined) : a.length === 1 ? a[0] : undefined;
+  if (m === 'writeHead' && !objectArg) return true;
+  if (objectArg) {
+    const o = unwrap(objectArg);
+    if (o.type !== 'ObjectExpression' || children(o, 'properties').some((p) => p.type !== 'Property' || p.computed)) return false;
+  } else if (!named(a[0])) return false;
+  collectWrite({ kind: 'call', call, path: [] }, mod, env, probe);
+  return probe.writes.every((w) => !w.name.startsWith('access-control-') && w.name !== 'vary');
 }
 
 function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysis): void {
