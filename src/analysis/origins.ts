@@ -569,6 +569,8 @@ function templates(samples: Parsed[], intended: Intended, kind: 'foreign' | 'suf
   }
   for (const d of [...domains, ...intended.suffixes]) {
     out.push(`https://${d}.attacker.net`, `https://attacker${d}`, `https://attacker-${d}`, `https://evil${d}`);
+    // A host under a named suffix, continued (`https://.*\.lovable\.app` without `$`).
+    if (intended.suffixes.has(d)) out.push(`https://app.${d}.attacker.net`);
     for (const p of samples) out.push(`${p.scheme}://attacker${d}${p.port}`, `${p.scheme}://${d}.attacker.net${p.port}`);
   }
   for (const p of samples) {
