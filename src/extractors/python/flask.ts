@@ -160,14 +160,26 @@ function kwOptions(ev: Evaluator, mod: PyModule, call: PyNode, scope: Scope, sou
   return { opts };
 }
 
-/** `app.config` CORS_* keys (§3.1: defaults ← app.config ← CORS kwargs ← init_app kwargs ← resource). */
-function configOptions(ctx: FlaskContext, app: AppInfo): { opts: Options; opaque?: Span } {
+/**
+ * `app.config` CORS_* keys (§3.1: defaults ← app.config ← CORS kwargs ← init_app kwargs ← resource). With
+ * `readAt` (the `CORS(app)` / `init_app(app)` call, which reads the config then), a write after that call in the
+ * same function body comes too late and is left out.
+ */
+function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule; node: PyNode }): { opts: Options; opaque?: Span } {
   const { ev, host } = ctx;
   const opts: Options = new Map();
   let opaque: Span | undefined;
   if (!app.obj) return { opts };
   const mod = app.obj.mod;
   const key = app.id;
+  // The function body the reading call is in (null: module level), found by the walk below.
+  let readFn: PyNode | null | undefined;
+  if (readAt && readAt.mod === mod) {
+    walk(mod.root, (n, fns) => {
+      if (readFn === undefined && n.start === readAt.node.start && n.end === readAt.node.end && n.type === readAt.node.type) readFn = fns[fns.length - 1] ?? null;
+    });
+  }
+  const tooLate = (n: PyNode, fns: PyNode[]) => readFn !== undefined && readAt !== undefined && n.start > readAt.node.end && (fns[fns.length - 1] ?? null) === readFn;
   const isApp = (expr: PyNode | undefined, s: Scope) => !!expr && objKey(ev.eval(expr, s)) === key;
   const setFromObject = (v: PyVal, span: Span) => {
     for (const name of OPTION_NAMES) {
@@ -190,6 +202,7 @@ function configOptions(ctx: FlaskContext, app: AppInfo): { opts: Options; opaque
   walk(mod.root, (n, fns) => {
     // app.config["CORS_X"] = v
     if (n.type === 'assignment' && n.fields.left?.type === 'subscript') {
+      if (tooLate(n, fns)) return;
       const sub = n.fields.left;
       const obj = sub.fields.value;
       if (obj?.type !== 'attribute' || obj.fields.attribute?.text !== 'config') return;
@@ -201,7 +214,7 @@ function configOptions(ctx: FlaskContext, app: AppInfo): { opts: Options; opaque
       if (OPTION_NAMES.includes(name)) opts.set(name, { v: ev.eval(n.fields.right, s), span: spanOf(mod, n), source: `app.config["${k.v}"]` });
       return;
     }
-    if (n.type !== 'call' || n.fields.function?.type !== 'attribute') return;
+    if (n.type !== 'call' || n.fields.function?.type !== 'attribute' || tooLate(n, fns)) return;
     const f = n.fields.function;
     const meth = f.fields.attribute?.text ?? '';
     const cfg = f.fields.object;
@@ -284,7 +297,7 @@ function extension(
       return [];
     }
   }
-  const cfg = configOptions(ctx, app);
+  const cfg = configOptions(ctx, app, { mod, node: anchor });
   const merged: Options = new Map(cfg.opts);
   let splat: Span | undefined;
   for (const l of layers) {

@@ -634,6 +634,20 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
   return why;
 }
 
+/**
+ * TrustedHostMiddleware lets every request through when `allowed_hosts` holds "*" (its default, None, means
+ * ["*"]): it then never answers, so it does not stand in front of CORS (starlette/middleware/trustedhost.py).
+ */
+function letsEveryHostThrough(cls: PyVal, text: string, call: PyNode, mod: PyModule, ev: StarletteContext['ev'], scope: Scope): boolean {
+  const name = cls.t === 'ext' ? (cls.qname.split('.').pop() as string) : cls.t === 'class' ? cls.name : text;
+  if (name !== 'TrustedHostMiddleware' || cls.t === 'class') return false;
+  const kw = callArgs(call).keywords.get('allowed_hosts');
+  if (!kw) return true;
+  const v = ev.eval(kw.fields.value, scope);
+  if (v.t === 'none') return true;
+  return v.t === 'seq' && v.items.some((i) => i.t === 'str' && i.v === '*');
+}
+
 function classifyMiddleware(ctx: StarletteContext, cls: PyVal, text: string): MiddlewareUse['shortCircuits'] {
   if (cls.t === 'class') {
     const body = cls.node.fields.body;
@@ -684,7 +698,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
       const cls = ev.eval(a, s);
       if (isCorsClass(cls)) return;
       const text = mod.text.slice(a.start, a.end);
-      const sc = classifyMiddleware(ctx, cls, text);
+      const sc = letsEveryHostThrough(cls, text, n, mod, ev, s) ? undefined : classifyMiddleware(ctx, cls, text);
       if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `is added after CORSMiddleware, so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
     }
     // app.middleware("http")(func): the decorator applied by hand.
@@ -730,7 +744,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
         if (!a) continue;
         const cls = ev.eval(a, { mod: item.mod });
         const text = item.mod.text.slice(a.start, a.end);
-        const sc = classifyMiddleware(ctx, cls, text);
+        const sc = letsEveryHostThrough(cls, text, item.node, item.mod, ev, { mod: item.mod }) ? undefined : classifyMiddleware(ctx, cls, text);
         if (sc) out.push({ kind: sc.kind, span: item.span, label: text, effect: `comes before CORSMiddleware in middleware=[...], so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
       }
     }
