@@ -22,7 +22,9 @@ export function scopeAt(host: ProjectHost, mod: PyModule, fns: PyNode[]): Scope 
   if (!fn || !fn.fields.body) return { mod };
   const body = fn.fields.body;
   const index = host.memo(`python:fnindex:${mod.path}:${fn.start}`, () => indexBlock(body));
-  return { mod, fn: { node: fn, index } };
+  // The enclosing functions' bodies come before the module's names (closures).
+  const outer = fns.length > 1 ? scopeAt(host, mod, fns.slice(0, -1)) : undefined;
+  return outer && outer.fn ? { mod, fn: { node: fn, index }, outer } : { mod, fn: { node: fn, index } };
 }
 
 export interface CallArgs {

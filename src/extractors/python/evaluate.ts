@@ -41,6 +41,8 @@ export interface Scope {
   locals?: Map<string, PyVal>;
   /** The function whose body is searched before the module (app factories: `def create_app():`). */
   fn?: { node: PyNode; index: BlockIndex };
+  /** The scope of the function around `fn`, searched next (a hook defined inside `create_app()` reads its locals). */
+  outer?: Scope;
   /** Class body names (class attributes referring to each other). */
   cls?: { node: PyNode; index: BlockIndex };
 }
@@ -319,6 +321,8 @@ export class Evaluator {
       if (b && b.length) return this.fromBindings(name, b, scope.fn.index, scope, span);
       const param = this.parameter(scope.fn.node, name, scope);
       if (param) return param;
+      // Enclosing functions next, then the module (Python's LEGB order).
+      if (scope.outer) return this.lookup(name, at, scope.outer);
     }
     if (scope.cls) {
       const b = scope.cls.index.bindings.get(name);

@@ -566,7 +566,9 @@ function manualHook(
   const { ev } = ctx;
   // The function's own module (for its body) and the registering one (for the app).
   const defMod = h.defMod ?? mod;
-  const fnScope = scopeAt(ctx.host, defMod, [h.def]);
+  // Defined where it is registered (inside `create_app()`): the factory's locals are visible to it.
+  const own = scopeAt(ctx.host, defMod, [h.def]);
+  const fnScope = defMod === mod && h.scope.fn ? { ...own, outer: h.scope } : own;
   const writes = headerWrites(ev, defMod, h.def, fnScope, 'flask');
   if (writes.length === 0) return;
   const app = appInfo(ev, h.receiver, h.scope, mod);
@@ -661,7 +663,8 @@ function manualHook(
 function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: PyNode, scope: Scope): void {
   const routes = routeDecorators(ctx.ev, mod, decorated, scope);
   if (routes.length === 0) return;
-  const fnScope = scopeAt(ctx.host, mod, [def]);
+  const own = scopeAt(ctx.host, mod, [def]);
+  const fnScope = scope.fn ? { ...own, outer: scope } : own;
   const writes = headerWrites(ctx.ev, mod, def, fnScope, 'flask', true);
   if (!writes.some((w) => w.name.startsWith('access-control-'))) return;
   const r0 = routes[0] as (typeof routes)[number];

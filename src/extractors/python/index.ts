@@ -30,11 +30,21 @@ function pydanticMajor(host: ProjectHost, file: string, text: string): number | 
 
 /**
  * Route-level hand-written headers do not reach preflights by themselves, but an app-wide policy of the
- * same app (CORSMiddleware §2.2, flask-cors or an after_request hook §3.4) answers them.
+ * same app (CORSMiddleware §2.2, flask-cors or an after_request hook §3.4) answers them. So does a
+ * CORSMiddleware for an HTTP middleware that writes headers and passes OPTIONS on: wherever it sits in the
+ * stack, CORSMiddleware answers the preflight before the router's 405 (§2.2).
  */
 function coverRoutePreflights(policies: CorsPolicy[]): void {
   for (const p of policies) {
-    if (p.scope.level !== 'route' || !p.preflight.known || p.preflight.value.handled !== 'missing' || !p.appId) continue;
+    if (!p.preflight.known || p.preflight.value.handled !== 'missing' || !p.appId) continue;
+    if (p.scope.level !== 'route') {
+      if (p.mechanism !== 'fastapi-manual') continue;
+      const cors = policies.find((q) => q.appId === p.appId && q.mechanism === 'starlette-middleware' && q.origin.known && q.origin.value.kind !== 'none');
+      // Not 'explicit': the middleware does not end the preflight itself, CORSMiddleware answers it and the
+      // middleware's writes then go on that answer (simulation runs both).
+      if (cors) p.preflight = known({ handled: 'router-auto', detail: `preflights are answered by ${cors.scope.label}`, span: cors.span }, cors.span);
+      continue;
+    }
     const other = policies.find((q) => q !== p && q.appId === p.appId && q.scope.level !== 'route' && q.preflight.known && q.preflight.value.handled !== 'missing' && q.origin.known && q.origin.value.kind !== 'none');
     if (other) p.preflight = known({ handled: other.preflight.known ? other.preflight.value.handled : 'automatic', detail: `preflights are answered by ${other.scope.label}`, span: other.span }, other.span);
   }
