@@ -12,7 +12,8 @@ import { evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsVa
 import { lookup, spanOf, type JsModule } from './modules.js';
 
 export type Atom =
-  | { kind: 'entries'; entries: OriginEntry[]; node: AstNode }
+  /** `partly`: membership in a list with elements not known too (they are more finitely many origins). */
+  | { kind: 'entries'; entries: OriginEntry[]; node: AstNode; partly?: AstNode[] }
   | { kind: 'no-origin'; node: AstNode }
   | { kind: 'method'; method: string; node: AstNode }
   | { kind: 'const'; value: boolean; node: AstNode }
@@ -155,15 +156,24 @@ function regexEntry(v: JsValue & { t: 'regex' }): OriginEntry {
 }
 
 /** Origin entries from a list value (strings and regexes). */
-function entriesOfList(v: JsValue): { entries: OriginEntry[]; unknown?: string } {
+/**
+ * The entries of a list compared element by element. `unknownItems`: the elements whose value is not known
+ * (`process.env.FRONTEND_URL`), each a finite part of the list still.
+ */
+function entriesOfList(v: JsValue): { entries: OriginEntry[]; unknown?: string; unknownItems: JsValue[] } {
   const items = v.t === 'array' ? v.items : [v];
   const entries: OriginEntry[] = [];
+  const unknownItems: JsValue[] = [];
+  let unknown: string | undefined;
   for (const it of items) {
     if (it.t === 'str') entries.push({ type: 'literal', value: it.v, caseInsensitive: false, span: valueSpan(it), ...verbatimSpan(it) });
     else if (it.t === 'regex') entries.push(regexEntry(it));
-    else return { entries, unknown: it.t === 'unknown' ? it.reason : `list element is ${it.t}` };
+    else {
+      unknown ??= it.t === 'unknown' ? it.reason : `list element is ${it.t}`;
+      unknownItems.push(it);
+    }
   }
-  return { entries };
+  return unknown === undefined ? { entries, unknownItems } : { entries, unknown, unknownItems };
 }
 
 function ev(node: AstNode, ctx: FlowContext): JsValue {
@@ -427,8 +437,17 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
           if (method === 'has' || s.on !== 'origin' || s.ci) return lit({ kind: 'unknown', reason: `string.${method}()`, node: call, aboutOrigin: true });
           return lit({ kind: 'entries', entries: [{ type: 'substring', haystack: list.v, span: valueSpan(list) }], node: call });
         }
-        const { entries, unknown } = entriesOfList(list);
-        if (unknown !== undefined) return lit({ kind: 'unknown', reason: unknown, node: call, aboutOrigin: true, finite: true });
+        // The request's own Origin in the list (`[req.headers.origin, ...].includes(origin)`): always a member.
+        if (s.on === 'origin' && list.t === 'array' && list.items.some((it) => it.node !== undefined && ctx.isOrigin(it.node))) return lit({ kind: 'const', value: true, node: call });
+        const { entries, unknown, unknownItems } = entriesOfList(list);
+        if (unknown !== undefined) {
+          // Known literals beside elements not known (an env variable): those literals are accepted, plus at most
+          // one origin per other element (includes/indexOf/has compare with ===). Only for an exact,
+          // case-sensitive comparison of the whole Origin.
+          const exact = s.on === 'origin' && !s.ci && list.t === 'array' && entries.length > 0;
+          if (exact) return lit({ kind: 'entries', entries, node: call, partly: unknownItems.map((it) => it.node ?? call) });
+          return lit({ kind: 'unknown', reason: unknown, node: call, aboutOrigin: true, finite: true });
+        }
         if (s.on !== 'origin' || s.ci) {
           const tests: OriginEntry[] = entries.flatMap((e) =>
             e.type === 'literal' ? [{ type: 'tests' as const, all: [{ op: 'equals' as const, on: s.on, value: e.value, caseInsensitive: s.ci, span: e.span }], span: e.span }] : [],
@@ -776,7 +795,14 @@ export function allowedBy(paths: Path[]): AllowedSet {
       continue;
     }
     if (positives.length === 1) {
-      out.entries.push(...(positives[0] as { entries: OriginEntry[] }).entries);
+      const only = positives[0] as Atom & { kind: 'entries' };
+      out.entries.push(...only.entries);
+      if (only.partly) out.unknown.push(...only.partly);
+      continue;
+    }
+    // A conjunction with a partly known list: not decided.
+    if (positives.some((a) => a.partly)) {
+      out.unknown.push((positives[0] as Atom).node);
       continue;
     }
     // Several positive tests on one path: a conjunction. String tests combine into one entry; otherwise the
