@@ -355,6 +355,9 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
       }
       if (op === 'in' && v.t === 'str') return { kind: 'entries', entries: [{ type: 'substring', haystack: v.v, span: v.span }], unknownEntries: [], list: true, span: v.span };
       if (op === '==' && v.t === 'str') return { kind: 'entries', entries: [{ type: 'literal', value: v.v, caseInsensitive: false, span: v.span, ...litSpan(v) }], unknownEntries: [], list: true, span: v.span };
+      // `origin in ALLOWED` with ALLOWED not known (settings read at run time): which origins pass is not known,
+      // but the header still depends on the request Origin (so Vary: Origin is due); nothing else is claimed.
+      if (op === 'in' && v.t === 'unknown') return { kind: 'entries', entries: [], unknownEntries: [spanOf(mod, r)], list: true, span: spanOf(mod, r), via: v.reason };
       return { kind: 'unknown', reason: v.t === 'unknown' ? v.reason : `origin ${op} a ${v.t} value` };
     }
     if (isOrigin(r) && (op === 'in' || op === 'not in')) {
