@@ -505,7 +505,7 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
       const params = children(fv.fn, 'params');
       const idx = a.findIndex((x) => originSubject(x, ctx));
       const p = params[idx];
-      if (body && p && identName(p)) {
+      if (p && identName(p)) {
         const inner: FlowContext = {
           ...ctx,
           mod: fv.mod,
@@ -515,12 +515,71 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
             return fv.mod === ctx.mod && ctx.isOrigin(x);
           },
         };
-        return condition(body, inner, 1);
+        if (body) return condition(body, inner, 1);
+        const chain = guardedReturns(fv.fn, inner);
+        if (chain) return chain;
       }
     }
     return lit({ kind: 'unknown', reason: 'origin checked by a function cors-lint cannot read', node: call, aboutOrigin: true });
   }
   return undefined;
+}
+
+/** The expression of `return x;`, alone or as the only statement of a block. */
+function soleReturn(n: AstNode | undefined): AstNode | undefined {
+  if (!n) return undefined;
+  if (n.type === 'ReturnStatement') return child(n, 'argument');
+  if (n.type === 'BlockStatement') {
+    const b = children(n, 'body');
+    return b.length === 1 ? soleReturn(b[0]) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * A predicate written as guard clauses (`if (!origin) return true; if (A) return x; return y;`): what it returns,
+ * as a condition. Undefined for any other statement (a helper the analysis cannot read stays unknown).
+ */
+function guardedReturns(fn: AstNode, ctx: FlowContext): Cond | undefined {
+  const body = child(fn, 'body');
+  if (!body || body.type !== 'BlockStatement') return undefined;
+  const stmts = children(body, 'body');
+  if (stmts.length === 0 || stmts.length > 8) return undefined;
+  const chain: { test: AstNode; value: AstNode }[] = [];
+  let last: AstNode | undefined;
+  for (let i = 0; i < stmts.length; i++) {
+    const st = stmts[i] as AstNode;
+    const final = i === stmts.length - 1;
+    if (st.type === 'IfStatement') {
+      const test = child(st, 'test') as AstNode;
+      const then = soleReturn(child(st, 'consequent'));
+      const alt = child(st, 'alternate');
+      if (!then) return undefined;
+      chain.push({ test, value: then });
+      if (alt) {
+        if (!final) return undefined;
+        last = soleReturn(alt);
+        if (!last) return undefined;
+      }
+      continue;
+    }
+    if (st.type === 'ReturnStatement' && final) {
+      last = child(st, 'argument');
+      if (!last) return undefined;
+      continue;
+    }
+    return undefined;
+  }
+  if (!last) return undefined;
+  let out: Cond = FALSE;
+  let before: Cond = TRUE;
+  for (const c of chain) {
+    const t = condition(c.test, ctx, 1);
+    out = [...out, ...and(and(before, t), condition(c.value, ctx, 1))];
+    before = and(before, not(t, c.test));
+  }
+  out = [...out, ...and(before, condition(last, ctx, 1))];
+  return simplify(out).slice(0, MAX_PATHS + 1);
 }
 
 function returnedExpression(fn: AstNode): AstNode | undefined {
