@@ -135,6 +135,33 @@ function calleePathOf(n: AstNode): string[] | undefined {
   return undefined;
 }
 
+/**
+ * Firebase v2 `onRequest([options,] handler)` imported from firebase-functions (`firebase-functions/v2/https`,
+ * `firebase-functions/https`). With a `cors` option Firebase runs the cors package itself, which is not modelled:
+ * such a call (or options not known) is left alone.
+ */
+function firebaseV2OnRequest(call: AstNode, mod: JsModule): boolean {
+  const callee = unwrap(child(call, 'callee') as AstNode);
+  const name = callee.type === 'Identifier' ? (callee.name as string) : undefined;
+  const b = name ? lookup(mod, name, callee) : undefined;
+  const FROM = /^firebase-functions(\/v2)?\/https$/;
+  // `import { onRequest } from '...'` or `const { onRequest } = require('...')`.
+  const imported = b?.kind === 'import' && b.imported === 'onRequest' && FROM.test(b.source);
+  const init = b?.kind === 'var' && b.init ? unwrap(b.init) : undefined;
+  const required =
+    b?.kind === 'var' && b.path.length === 1 && b.path[0] === 'onRequest' && init?.type === 'CallExpression' && identName(child(init, 'callee')) === 'require' && FROM.test(staticString(args(init)[0]) ?? '');
+  if (!imported && !required) return false;
+  const a = args(call);
+  if (a.length === 1) return true;
+  const opts = a.length === 2 ? unwrap(a[0] as AstNode) : undefined;
+  return !!opts && opts.type === 'ObjectExpression' && children(opts, 'properties').every((p) => p.type === 'Property' && !p.computed && propertyKeyName(p) !== 'cors');
+}
+
+function propertyKeyName(p: AstNode): string | undefined {
+  const k = child(p, 'key');
+  return identName(k) ?? staticString(k);
+}
+
 /** Registrations per receiver in a module. Receivers are keyed by the node that created them. */
 interface ModuleScan {
   byReceiver: Map<string, { reg: Registration[]; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; ports?: number[]; param?: { fn: AstNode; index: number } }>;
@@ -288,7 +315,7 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
       const cpath = calleePathOf(callee);
       // Firebase HTTPS functions (`functions.https.onRequest((req, res) => ...)`) are request handlers too.
       const last = cpath?.[cpath.length - 1];
-      if (cpath && (last === 'createServer' || (last === 'onRequest' && cpath.length > 1 && cpath[cpath.length - 2] === 'https'))) {
+      if (cpath && (last === 'createServer' || (last === 'onRequest' && cpath.length > 1 && cpath[cpath.length - 2] === 'https') || firebaseV2OnRequest(n, mod))) {
         const a = args(n);
         const handler = a[a.length - 1];
         const hv = handler ? evaluate(handler, mod, env) : undefined;
