@@ -184,15 +184,18 @@ function completedObject(v: JsValue & { t: 'object' }, name: string, id: AstNode
   const props = new Map(v.props);
   const keys = new Map(v.keys);
   for (const m of mod.mutations.get(name) ?? []) {
-    const stmt = parentOf(m);
-    if (m.type !== 'AssignmentExpression' || m.operator !== '=' || stmt?.type !== 'ExpressionStatement' || parentOf(stmt) !== block) return undefined;
+    if (m.type !== 'AssignmentExpression' || m.operator !== '=') return undefined;
     if (rangeOf(m)[1] > useAt) return undefined;
     const left = unwrap(child(m, 'left') as AstNode);
     if (left.type !== 'MemberExpression' || identName(unwrap(child(left, 'object') as AstNode)) !== name) return undefined;
     const prop = child(left, 'property') as AstNode;
     const key = left.computed ? staticString(prop) : identName(prop);
     if (key === undefined) return undefined;
-    props.set(key, evaluate(child(m, 'right') as AstNode, mod, env));
+    const stmt = parentOf(m);
+    const straight = stmt?.type === 'ExpressionStatement' && parentOf(stmt) === block;
+    // An assignment under a condition (`if (prod) config.uri = ...; else ...`) or in a function leaves that key
+    // not known; the other keys keep their values.
+    props.set(key, straight ? evaluate(child(m, 'right') as AstNode, mod, env) : unknownValue(m, mod, `${name}.${key} is assigned under a condition`));
     keys.set(key, m);
   }
   return { ...v, props, keys };
