@@ -262,9 +262,11 @@ export interface CorsPolicy {
   /** Steps that run before this policy and answer some requests without it. */
   shadowedBy: ShadowingStep[];
   /**
-   * flask-cors pre-empted by an after_request hook that always sets `Access-Control-Allow-Origin` (`origin` is
-   * then `none`): the configured origins, which still take part in error responses, where flask-cors's exception
-   * wrapper runs before the hooks (cors-semantics.md §3.4). For simulation only; rules judge `origin`.
+   * Framework middleware whose `Access-Control-Allow-Origin` another layer always decides (`origin` is then
+   * `none`): the configured origins, which still decide the rest of its answer. flask-cors pre-empted by an
+   * after_request hook (its exception wrapper still runs first on routing errors, cors-semantics.md §3.4);
+   * CORSMiddleware inside an HTTP middleware that overwrites the header (§2.3). For simulation and preflight
+   * coverage only; rules judge `origin`.
    */
   preemptedOrigin?: Valued<OriginPolicy>;
   /** For a proxy layer: the app it forwards to, when it is in the same repository. */

@@ -60,7 +60,8 @@ function emitPolicy(p: CorsPolicy, res: ResponseBuilder, ex: Exchange): boolean 
     case 'cors-package':
       return emitCorsPackage(p, res, ex).ends;
     case 'starlette-middleware':
-      return emitStarlette(p, res, ex).ends;
+      // Overwritten by an outer middleware: it still answers with its configured origins first.
+      return emitStarlette(p.preemptedOrigin ? { ...p, origin: p.preemptedOrigin } : p, res, ex).ends;
     case 'flask-cors':
       return emitFlaskCors(p, res, ex).ends;
     default: {
@@ -104,9 +105,20 @@ function appLayer(app: AppModel | undefined, policies: CorsPolicy[], ex: Exchang
   }
   const used: CorsPolicy[] = [];
   const exApp: Exchange = app ? { ...ex, app } : ex;
-  for (const p of ps) {
+  for (let i = 0; i < ps.length; i++) {
+    const p = ps[i] as CorsPolicy;
     used.push(p);
-    if (emitPolicy(p, res, exApp)) break;
+    if (!emitPolicy(p, res, exApp)) continue;
+    // Starlette: CORSMiddleware answered (a preflight); HTTP middleware added after it runs outside it and still
+    // writes its headers on that answer on the way out (§2.3).
+    if (kind === 'fastapi' && p.mechanism === 'starlette-middleware') {
+      for (const q of ps.slice(i + 1)) {
+        if (q.mechanism !== 'fastapi-manual' || (q.preflight.known && q.preflight.value.handled === 'explicit') || covered(q, res, exApp) === false) continue;
+        used.push(q);
+        emitWrites(q, res, exApp);
+      }
+    }
+    break;
   }
   return { res, used };
 }

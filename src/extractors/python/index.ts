@@ -39,7 +39,11 @@ function coverRoutePreflights(policies: CorsPolicy[]): void {
     if (!p.preflight.known || p.preflight.value.handled !== 'missing' || !p.appId) continue;
     if (p.scope.level !== 'route') {
       if (p.mechanism !== 'fastapi-manual') continue;
-      const cors = policies.find((q) => q.appId === p.appId && q.mechanism === 'starlette-middleware' && q.origin.known && q.origin.value.kind !== 'none');
+      const answers = (q: CorsPolicy) => {
+        const o = q.preemptedOrigin ?? q.origin;
+        return o.known && o.value.kind !== 'none';
+      };
+      const cors = policies.find((q) => q.appId === p.appId && q.mechanism === 'starlette-middleware' && answers(q));
       // Not 'explicit': the middleware does not end the preflight itself, CORSMiddleware answers it and the
       // middleware's writes then go on that answer (simulation runs both).
       if (cors) p.preflight = known({ handled: 'router-auto', detail: `preflights are answered by ${cors.scope.label}`, span: cors.span }, cors.span);

@@ -170,6 +170,21 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
   };
   ctx.policies.push(policy);
   ensureApp(ctx, app, mod, versions);
+  // Registered after add_middleware(CORSMiddleware), this middleware runs outside it (§2.3): when it always sets
+  // Access-Control-Allow-Origin it replaces CORSMiddleware's on every response, preflights included, and the
+  // browser sees its value next to CORSMiddleware's other headers (its Allow-Credentials among them).
+  const acaoAlways = writes.some((w) => w.name === 'access-control-allow-origin' && w.op === 'set' && w.guards.length === 0);
+  if (acaoAlways && span.file === mod.path) {
+    for (const q of ctx.policies) {
+      if (q.mechanism !== 'starlette-middleware' || q.appId !== app.id || q.span.file !== span.file || q.span.start >= span.start) continue;
+      if (!/\.add_middleware\s*\(/.test(mod.text.slice(q.span.start, q.span.end))) continue;
+      q.preemptedOrigin = q.origin;
+      q.origin = known({ kind: 'none' }, span, `${label} runs outside CORSMiddleware and replaces its Access-Control-Allow-Origin on every response`);
+      if (!writes.some((w) => w.name === 'access-control-allow-credentials') && q.credentials.known && q.credentials.value) {
+        policy.credentials = known(true, q.credentials.span, 'CORSMiddleware, inside this middleware, sends Access-Control-Allow-Credentials: true');
+      }
+    }
+  }
   // An OPTIONS route answers preflights: then the manual headers do reach them.
   const model = ctx.apps.get(app.id);
   if (!answersOptions && model?.routes.some((r) => r.methods.includes('OPTIONS'))) {
@@ -628,6 +643,13 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
       const t = mod.text.slice(e.start, e.end);
       if (/call_next/.test(t)) return;
       if (e.type === 'identifier' && assignedFromCallNext.has(e.text ?? '')) return;
+      // Its own response with an Access-Control-Allow-Origin (`return Response(status_code=204, headers={...})`,
+      // or a response whose ACAO it sets first): that answer carries CORS headers.
+      if (/access-control-allow-origin/i.test(t)) return;
+      if (e.type === 'identifier') {
+        const name = (e.text ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        if (new RegExp(`\\b${name}\\.headers\\s*\\[\\s*["']access-control-allow-origin`, 'i').test(mod.text.slice(body.start, body.end))) return;
+      }
       why = `it can return its own response (${t.length > 40 ? t.slice(0, 40) + '...' : t})`;
     }
   });
