@@ -1247,6 +1247,8 @@ function buildPolicies(
 
   // app.use(cors(...)) layers that add Vary: Origin to every response they see (any origin option but '*').
   const varyLayers: Layer[] = [];
+  /** Earlier app.use(cors(...)) layers that send CORS headers: they are on every response after them, errors too. */
+  const corsLayers: Layer[] = [];
   // app.use(cors({ credentials: true, ... })) layers: the responses they see carry Access-Control-Allow-Credentials.
   const credentialLayers: Layer[] = [];
   // app.use(cors({ origin(o, cb) { ... cb(new Error()) } })) layers: a refused origin ends in the error handler,
@@ -1331,6 +1333,7 @@ function buildPolicies(
       }
       // (An origin callback that refuses skips cors altogether: those responses get no Vary, §1.2.)
       const o = fields.origin.known ? fields.origin.value : undefined;
+      if (l.reg.method === 'use' && o && o.kind !== 'none') corsLayers.push(l);
       if (l.reg.method === 'use' && o && (o.kind === 'reflect-any' || o.kind === 'fixed' || (o.kind === 'allow-list' && o.onRefused !== 'no-cors'))) {
         varyLayers.push(l);
         // cors sets Access-Control-Allow-Credentials on every response it handles, whatever the origin (§1.2).
@@ -1395,10 +1398,14 @@ function buildPolicies(
         scope,
         appId: app.id,
         preflight,
-        // An OPTIONS route only answers preflights, which have no error responses of their own to cover.
+        // An OPTIONS route only answers preflights, which have no error responses of their own to cover. An
+        // earlier app.use(cors()) puts its headers on the errors produced before the handler (as for Flask routes
+        // under an app-wide policy).
         errorCoverage: isUse || l.reg.method === 'options'
           ? known({ covers: 'all' }, base.span)
-          : known(
+          : corsLayers.some((v) => useCovers(v.prefix, l.path ?? l.prefix))
+            ? known({ covers: 'all', detail: 'an earlier cors() middleware sets CORS headers on the responses produced before this handler' }, base.span)
+            : known(
               { covers: 'not-unhandled', detail: 'the headers are set inside a route handler, so responses produced before it (404s, body-parser and auth errors) carry none' },
               (base.headerWrites.find((w) => w.name === 'access-control-allow-origin') ?? base).span,
             ),
