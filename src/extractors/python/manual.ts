@@ -107,26 +107,7 @@ export function headerWrites(
     const l = loops.find((x) => n.start >= x.start && n.end <= x.end);
     return !!l && !guardsOf(n).some((g) => g.cond.start >= l.start && g.cond.end <= l.end);
   };
-  const guardsOf = (target: PyNode): Guard[] => {
-    const guards: Guard[] = [];
-    const visit = (n: PyNode): boolean => {
-      if (n === target) return true;
-      if (n.start > target.start || n.end < target.end) return false;
-      for (let i = 0; i < n.children.length; i++) {
-        const c = n.children[i] as PyNode;
-        if (!visit(c)) continue;
-        if (n.type === 'if_statement') guards.push(...branchGuards(n, c, originVars));
-        else if (n.type === 'block') {
-          // `if origin not in ALLOWED: return response` before the write: it runs only when the test fails.
-          for (const st of n.children.slice(0, i)) if (exitsEarly(st)) guards.push({ cond: st.fields.condition as PyNode, negated: true, early: true, originVars });
-        }
-        return true;
-      }
-      return false;
-    };
-    visit(body);
-    return guards;
-  };
+  const guardsOf = (target: PyNode): Guard[] => guardsWithin(body, target, originVars);
   const valueOf = (v: PyNode | undefined): { value: Valued<string>; reflects?: 'header' | 'parameter' } => {
     const span = v ? spanOf(mod, v) : spanOf(mod, fn);
     if (!v) return { value: unknown('no value', span) };
@@ -266,6 +247,56 @@ export function manualOrigin(ev: Evaluator, mod: PyModule, scope: Scope, writes:
   return known({ kind: 'fixed', value: w.value.value }, w.value.span, w.value.via);
 }
 
+/** The conditions under which `target` runs inside `body`: enclosing `if` branches and earlier `if ...: return`. */
+function guardsWithin(body: PyNode, target: PyNode, originVars: ReadonlySet<string>): Guard[] {
+  const guards: Guard[] = [];
+  const visit = (n: PyNode): boolean => {
+    if (n === target) return true;
+    if (n.start > target.start || n.end < target.end) return false;
+    for (let i = 0; i < n.children.length; i++) {
+      const c = n.children[i] as PyNode;
+      if (!visit(c)) continue;
+      if (n.type === 'if_statement') guards.push(...branchGuards(n, c, originVars));
+      else if (n.type === 'block') {
+        // `if origin not in ALLOWED: return response` before the write: it runs only when the test fails.
+        for (const st of n.children.slice(0, i)) if (exitsEarly(st)) guards.push({ cond: st.fields.condition as PyNode, negated: true, early: true, originVars });
+      }
+      return true;
+    }
+    return false;
+  };
+  visit(body);
+  return guards;
+}
+
+/**
+ * A flag set by the origin check (`allowed = False` first, then `allowed = True` under tests of the origin, read
+ * later as `if allowed:`): it holds when one of those tests did. Undefined for any other use of the name.
+ */
+function flagMeaning(ev: Evaluator, mod: PyModule, scope: Scope, flag: PyNode, originVars: ReadonlySet<string>, depth: number): Meaning | undefined {
+  const fn = scope.fn?.node;
+  const body = fn?.fields.body;
+  const name = flag.text;
+  if (!body || !name) return undefined;
+  const assigns: PyNode[] = [];
+  let other = false;
+  walk(body, (n) => {
+    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.left.text === name) assigns.push(n);
+    else if ((n.type === 'augmented_assignment' || n.type === 'named_expression' || n.type === 'for_statement' || n.type === 'global_statement' || n.type === 'nonlocal_statement') && mod.text.slice(n.start, n.end).includes(name)) {
+      // Another way of binding the name (or one that may be): not a plain flag.
+      const target = n.type === 'for_statement' ? n.fields.left : n.type === 'augmented_assignment' || n.type === 'named_expression' ? (n.fields.left ?? n.fields.name) : n;
+      if (target && new RegExp(`\\b${name}\\b`).test(mod.text.slice(target.start, target.end))) other = true;
+    }
+  });
+  if (other || assigns.length < 2 || assigns.some((a) => a.start > flag.start)) return undefined;
+  const literal = (a: PyNode) => (a.fields.right?.type === 'true' ? true : a.fields.right?.type === 'false' ? false : undefined);
+  const [first, ...rest] = assigns as [PyNode, ...PyNode[]];
+  if (literal(first) !== false || guardsWithin(body, first, originVars).length > 0) return undefined;
+  if (rest.some((a) => literal(a) !== true)) return undefined;
+  const ways = rest.map((a) => conjunction(guardsWithin(body, a, originVars).map((g) => guardMeaning(ev, mod, scope, g.cond, g.negated, g.originVars, depth + 1))));
+  return disjunction(ways);
+}
+
 /** The branch conditions that hold in the `if` statement's child `c` (its consequence, an `elif` or the `else`). */
 function branchGuards(n: PyNode, c: PyNode, originVars: ReadonlySet<string>): Guard[] {
   const cond = n.fields.condition;
@@ -324,6 +355,11 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
   };
   // `if origin:` holds for every request that has an Origin; `if not origin:` only for those without one.
   if (isOrigin(cond)) return negated ? { kind: 'other' } : { kind: 'presence' };
+  // `if allowed:` where the flag was set by tests of the origin.
+  if (cond.type === 'identifier' && !negated && depth < 6) {
+    const m = flagMeaning(ev, mod, scope, cond, originVars, depth);
+    if (m) return m;
+  }
   const span = spanOf(mod, cond);
   if (cond.type === 'comparison_operator' && cond.children.length === 2) {
     const [l, r] = cond.children as [PyNode, PyNode];
