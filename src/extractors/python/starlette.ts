@@ -634,6 +634,16 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
       assignedFromCallNext.add(n.fields.left.text ?? '');
     }
   });
+  // A pure ASGI middleware answers by sending a response itself: `await response(scope, receive, send)` with a
+  // Response it built, or `await send({"type": "http.response.start", ...})`. Passing the request on
+  // (`await self.app(scope, receive, send)`) does not count.
+  const bodyText = mod.text.slice(body.start, body.end);
+  const called = /await\s+([A-Za-z_]\w*)\s*\(\s*scope\s*,\s*receive\s*,\s*send\s*\)/.exec(bodyText);
+  const sent =
+    /await\s+[\w.]*Response\([^()]*\)\s*\(\s*scope\s*,\s*receive\s*,\s*send\s*\)/.exec(bodyText) ??
+    (called && new RegExp(`\\b${called[1]}\\s*=\\s*[\\w.]*Response\\(`).test(bodyText) ? called : null) ??
+    /await\s+send\s*\(\s*\{[^}]*["']http\.response\.start["']/.exec(bodyText);
+  if (sent && !/access-control-allow-origin/i.test(bodyText)) return `it can send its own response (${sent[0].length > 40 ? sent[0].slice(0, 40) + '...' : sent[0]})`;
   walk(body, (n) => {
     if (why) return;
     if (n.type === 'raise_statement') why = 'it raises an exception';
