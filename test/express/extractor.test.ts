@@ -64,6 +64,18 @@ app.use(cors({ origin: ['https://a.com', /b\\.com/, '*'] }));`,
     expect(typeof third !== 'string' && third.kind === 'allow-list' && third.unknownEntries.length).toBe(1);
   });
 
+  it('env: a callback that accepts every origin only when a variable is unset says so', async () => {
+    const ps = await policies({
+      's.js':
+        head +
+        `const allowed = process.env.CORS_ORIGIN ? process.env.CORS_ORIGIN.split(',') : null;\n` +
+        `app.use(cors({ origin: (o, cb) => { if (!allowed) return cb(null, true); cb(null, allowed.includes(o)); } }));\n` +
+        `app.use(cors({ origin: (o, cb) => cb(null, true) }));`,
+    });
+    expect(ps[0]?.origin).toMatchObject({ known: true, value: { kind: 'reflect-any' }, via: 'the origin callback accepts every origin: the default when $CORS_ORIGIN is unset' });
+    expect(ps[1]?.origin).toMatchObject({ known: true, value: { kind: 'reflect-any' }, via: 'the origin callback accepts every origin' });
+  });
+
   it('spread and options in variables; a mutated list is unknown', async () => {
     const ps = await policies({
       's.js':

@@ -366,7 +366,7 @@ function originCallback(f: JsValue & { t: 'func' }, outer: EvalEnv): Valued<Orig
   }
   if (fixedValues.size > 0) return allowPaths.length === 0 && fixedValues.size === 1 ? known({ kind: 'fixed', value: [...fixedValues][0] as string }, span) : unknown('origin callback answers fixed strings', span);
   const set = allowedBy(allowPaths);
-  if (set.any) return known({ kind: 'reflect-any' }, span, 'the origin callback accepts every origin');
+  if (set.any) return known({ kind: 'reflect-any' }, span, `the origin callback accepts every origin${set.anyVia ? `: ${set.anyVia}` : ''}`);
   if (set.entries.length === 0 && set.unknown.length === 0) return known({ kind: 'none' }, span, 'the origin callback never allows');
   const onRefused = refusesWithError && !refusesQuietly ? 'error' : 'no-cors';
   return known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)), onRefused }, span);

@@ -16,7 +16,8 @@ export type Atom =
   | { kind: 'entries'; entries: OriginEntry[]; node: AstNode; partly?: AstNode[] }
   | { kind: 'no-origin'; node: AstNode }
   | { kind: 'method'; method: string; node: AstNode }
-  | { kind: 'const'; value: boolean; node: AstNode }
+  /** `via`: how the value was decided (an environment variable's default when it is unset). */
+  | { kind: 'const'; value: boolean; node: AstNode; via?: string }
   /**
    * `finite`: holds for at most a finite set of origins (membership in a list, set or string whose contents are not
    * all known), so its negation still accepts every other origin. `chosen`: decided by a part of the request the
@@ -368,10 +369,11 @@ function atomOf(n: AstNode, ctx: FlowContext): { cond: Cond } {
   }
   // A condition that does not involve the origin: a constant, or an unknown runtime condition.
   const v = ev(n, ctx);
-  if (v.t === 'bool') return { cond: lit({ kind: 'const', value: v.v, node: n }) };
+  const via = v.via ? { via: v.via } : {};
+  if (v.t === 'bool') return { cond: lit({ kind: 'const', value: v.v, node: n, ...via }) };
   if (v.t === 'str' || v.t === 'num' || v.t === 'null' || v.t === 'undef') {
     const truthy = v.t === 'str' ? v.v !== '' : v.t === 'num' ? v.v !== 0 : false;
-    return { cond: lit({ kind: 'const', value: truthy, node: n }) };
+    return { cond: lit({ kind: 'const', value: truthy, node: n, ...via }) };
   }
   const aboutOrigin = mentionsOrigin(n, ctx);
   // (Not when configuration takes part too: `req.query.debug && process.env.DEBUG`.)
@@ -827,6 +829,8 @@ export function followFunction(fn: AstNode, ctx: FlowContext): FlowResult {
 export interface AllowedSet {
   /** Every origin (except, perhaps, a block list) is accepted on some path. */
   any: boolean;
+  /** How a constant on that path was decided (an environment variable's default when it is unset). */
+  anyVia?: string;
   entries: OriginEntry[];
   /** Paths whose accepted origins cannot be decided. */
   unknown: AstNode[];
@@ -850,7 +854,11 @@ export function allowedBy(paths: Path[]): AllowedSet {
     const unknownPos = p.find((l) => l.atom.kind === 'unknown' && !l.atom.chosen && (l.positive || (l.atom.aboutOrigin && !l.atom.finite)));
     if (positives.length === 0) {
       if (unknownPos) out.unknown.push(unknownPos.atom.node);
-      else out.any = true;
+      else {
+        out.any = true;
+        const decided = p.find((l) => l.atom.kind === 'const' && l.atom.via);
+        if (decided && !out.anyVia) out.anyVia = (decided.atom as { via: string }).via;
+      }
       continue;
     }
     if (positives.length === 1) {
