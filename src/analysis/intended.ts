@@ -15,7 +15,21 @@ const { parse: parseHost } = requireCjs('tldts') as typeof Tldts;
  * (checked against tldts 7: the others, e.g. github.io, vercel.app, netlify.app, pages.dev, herokuapp.com,
  * ngrok.io, web.app, firebaseapp.com, azurewebsites.net, onrender.com, fly.dev, are in its private section).
  */
-export const EXTRA_SHARED_SUFFIXES: readonly string[] = ['codepen.io', 'cdpn.io', 'jsfiddle.net', 'codesandbox.io', 'stackblitz.io', 'glitch.me', 'railway.app', 'loca.lt'];
+export const EXTRA_SHARED_SUFFIXES: readonly string[] = [
+  'codepen.io',
+  'cdpn.io',
+  'jsfiddle.net',
+  'codesandbox.io',
+  'stackblitz.io',
+  'glitch.me',
+  'railway.app',
+  'loca.lt',
+  // Cloud development environments and tunnels: anyone can open one and serve a page under it
+  // (GitHub Codespaces forwarded ports `<name>-3000.app.github.dev`, Gitpod workspaces, Azure dev tunnels).
+  'app.github.dev',
+  'gitpod.io',
+  'devtunnels.ms',
+];
 
 export interface Intended {
   /** Registrable domains (and non-public hosts such as `corp.internal`) whose subdomains are trusted. */
@@ -81,7 +95,8 @@ function addHost(host: string, into: Intended): void {
   }
   const info = parseHost(host, { allowPrivateDomains: true });
   if (info.domain) {
-    const extra = EXTRA_SHARED_SUFFIXES.find((s) => info.domain === s);
+    // Also a suffix longer than the registrable domain (`app.github.dev` under `github.dev`).
+    const extra = EXTRA_SHARED_SUFFIXES.find((s) => info.domain === s || host.endsWith('.' + s));
     if (extra) into.suffixes.add(extra);
     else into.domains.add(info.domain);
   } else if (info.publicSuffix && (info.isIcann || info.isPrivate)) {

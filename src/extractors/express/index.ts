@@ -1254,6 +1254,9 @@ function buildPolicies(
   // app.use(cors({ origin(o, cb) { ... cb(new Error()) } })) layers: a refused origin ends in the error handler,
   // so what runs after them only ever sees the origins they allow (§1.2).
   const gateLayers: { layer: Layer; origin: Valued<OriginPolicy> }[] = [];
+  // Where each layer's policy sits, for what a later layer adds to the responses that pass through it.
+  const varyAt: { index: number; layer: Layer }[] = [];
+  const manualAt: { index: number; layer: Layer; policy: CorsPolicy; passesOn: boolean }[] = [];
 
   layers.forEach((l, index) => {
     const isCors = l.handler.t === 'ext' && l.handler.name === 'cors()';
@@ -1336,6 +1339,7 @@ function buildPolicies(
       if (l.reg.method === 'use' && o && o.kind !== 'none') corsLayers.push(l);
       if (l.reg.method === 'use' && o && (o.kind === 'reflect-any' || o.kind === 'fixed' || (o.kind === 'allow-list' && o.onRefused !== 'no-cors'))) {
         varyLayers.push(l);
+        varyAt.push({ index, layer: l });
         // cors sets Access-Control-Allow-Credentials on every response it handles, whatever the origin (§1.2).
         if (fields.credentials.known && fields.credentials.value) credentialLayers.push(l);
       }
@@ -1411,8 +1415,16 @@ function buildPolicies(
             ),
         shadowedBy,
       });
+      if (isUse && l.handler.t === 'func') manualAt.push({ index, layer: l, policy: policies[policies.length - 1] as CorsPolicy, passesOn: isExpressLike(l.handler.fn) });
     }
   });
+  // A middleware that passes every request on (`next()`) to a later app.use(cors({ origin: [...] })): cors adds
+  // Vary: Origin to those responses too (§1.2), wherever it sits after it.
+  for (const m of manualAt) {
+    if (!m.passesOn || !m.policy.varyOrigin.known || m.policy.varyOrigin.value) continue;
+    const later = varyAt.find((v) => v.index > m.index && useCovers(v.layer.prefix, m.layer.path ?? m.layer.prefix));
+    if (later) m.policy.varyOrigin = known(true, spanOf(later.layer.reg.mod, later.layer.reg.call), 'a later cors() middleware adds Vary: Origin to the responses this one passes on');
+  }
   // app.use((req, res, next) => { res.header('Access-Control-Allow-Credentials', 'true'); next() }) with
   // app.use(cors()): cors sends `*` and leaves the credentials header, so credentialed requests fail (§1.2).
   for (const c of policies) {

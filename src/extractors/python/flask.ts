@@ -45,7 +45,11 @@ export interface FlaskContext {
 }
 
 export function mentionsFlask(text: string): boolean {
-  return /flask/i.test(text);
+  // A module that only registers hooks on an app it is given (`def init_hooks(app): app.after_request(add_cors)`)
+  // may never name Flask.
+  // A Quart app (its own extension, quart_cors) is not modelled.
+  if (/^\s*(?:from|import)\s+quart\b/m.test(text) && !/^\s*(?:from|import)\s+flask\b/m.test(text)) return false;
+  return /flask|\.after_(?:app_)?request\b/i.test(text);
 }
 
 interface Opt {
@@ -181,6 +185,9 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
   }
   const tooLate = (n: PyNode, fns: PyNode[]) => readFn !== undefined && readAt !== undefined && n.start > readAt.node.end && (fns[fns.length - 1] ?? null) === readFn;
   const isApp = (expr: PyNode | undefined, s: Scope) => !!expr && objKey(ev.eval(expr, s)) === key;
+  // A receiver that is not known (a helper's `app` parameter: `def load_config(app): app.config[...] = ...`) may
+  // be this app: its CORS settings are then not known.
+  const maybeApp = (expr: PyNode | undefined, s: Scope) => !!expr && ev.eval(expr, s).t === 'unknown';
   const setFromObject = (v: PyVal, span: Span) => {
     for (const name of OPTION_NAMES) {
       const cfg = `CORS_${name.toUpperCase()}`;
@@ -207,20 +214,36 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
       const obj = sub.fields.value;
       if (obj?.type !== 'attribute' || obj.fields.attribute?.text !== 'config') return;
       const s = scopeAt(host, mod, fns);
-      if (!isApp(obj.fields.object, s)) return;
       const k = ev.eval(sub.fields.subscript, s);
+      if (!isApp(obj.fields.object, s)) {
+        if (maybeApp(obj.fields.object, s) && (k.t !== 'str' || k.v.startsWith('CORS_'))) opaque ??= spanOf(mod, n);
+        return;
+      }
       if (k.t !== 'str' || !k.v.startsWith('CORS_')) return;
       const name = k.v.slice(5).toLowerCase();
       if (OPTION_NAMES.includes(name)) opts.set(name, { v: ev.eval(n.fields.right, s), span: spanOf(mod, n), source: `app.config["${k.v}"]` });
       return;
     }
-    if (n.type !== 'call' || n.fields.function?.type !== 'attribute' || tooLate(n, fns)) return;
+    if (n.type !== 'call' || tooLate(n, fns)) return;
+    // The app handed to a function that writes some app's config (`load_config(app)`, in this module or another).
+    if (n.fields.function?.type === 'identifier' || n.fields.function?.type === 'attribute') {
+      const s0 = scopeAt(host, mod, fns);
+      const args0 = callArgs(n);
+      if ([...args0.positional, ...[...args0.keywords.values()].map((k) => k.fields.value)].some((x) => x && isApp(x, s0))) {
+        const fv = ev.eval(n.fields.function, s0);
+        if (fv.t === 'func' && /\.config\s*(\[|\.(update|from_\w+|setdefault)\b)/.test(fv.mod.text.slice(fv.node.start, fv.node.end))) opaque ??= spanOf(mod, n);
+      }
+    }
+    if (n.fields.function?.type !== 'attribute') return;
     const f = n.fields.function;
     const meth = f.fields.attribute?.text ?? '';
     const cfg = f.fields.object;
     if (cfg?.type !== 'attribute' || cfg.fields.attribute?.text !== 'config') return;
     const s = scopeAt(host, mod, fns);
-    if (!isApp(cfg.fields.object, s)) return;
+    if (!isApp(cfg.fields.object, s)) {
+      if (maybeApp(cfg.fields.object, s) && /^(update|from_\w+|setdefault)$/.test(meth)) opaque ??= spanOf(mod, n);
+      return;
+    }
     const a = callArgs(n);
     if (meth === 'from_object') {
       const arg = a.positional[0];
