@@ -1527,6 +1527,10 @@ function optionObjectsFor(node: AstNode, mod: JsModule, fn: AstNode, env: EvalEn
   const name = identName(n);
   if (name) {
     const b = lookup(mod, name, n);
+    // `const corsOptions = cond ? { origin: true } : { origin: false }; callback(null, corsOptions)`.
+    if (b?.kind === 'var' && b.declKind === 'const' && b.init && b.path.length === 0 && unwrap(b.init).type === 'ConditionalExpression') {
+      return optionObjectsFor(b.init, mod, fn, env, ctx);
+    }
     if (b?.kind === 'var' && (b.declKind !== 'const' || !b.init) && mod.mutated.has(name)) {
       // Follow `name = {...}` assignments inside the delegate, with their path conditions.
       return assignmentsIn(fn, name, mod, env, ctx);
