@@ -615,10 +615,15 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
   if (!MAY_WRITE.test(text) && !passesRes) return { writes: [], endsOnOptions: false };
   const isReqArg = (n: AstNode | undefined) => !!n && (reqP ? refersTo(mod, n, reqP) : false);
   const helperOf = (call: AstNode) => (passesRes ? writingHelper(call, fn, mod, env, isRes, isReqArg) : undefined);
+  // A request parameter the sender chooses is "the origin" of a condition only when it is also what the
+  // middleware writes into Access-Control-Allow-Origin (`if (list.includes(req.query.origin)) res.header(..., req.query.origin)`).
+  // When the written value is the Origin header, `if (req.query.mode === 'include')` is a condition the sender
+  // meets at will, not an origin test.
+  const paramsAreOrigin = echoesParameter(fn, mod, env, reqP, isRes);
   const ctx: FlowContext = {
     mod,
     env,
-    isOrigin: (n) => isRequestOriginExpr(n, mod, reqP),
+    isOrigin: (n) => isRequestOriginExpr(n, mod, reqP) && (paramsAreOrigin || !isRequestParameterExpr(n, mod, reqP)),
     isMethod: (n) => isRequestMethodExpr(n, mod, reqP),
     isChosen: (n) => isSenderChosenExpr(n, mod, reqP),
     interesting: (call) => {
@@ -652,6 +657,35 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
     out.helperRequests = [...(out.helperRequests ?? []), ...(helper.req ? [helper.req] : []), ...(inner.helperRequests ?? [])];
   }
   return out;
+}
+
+/**
+ * Whether some Access-Control-Allow-Origin write of the function echoes a request parameter, or whether that
+ * cannot be told (a computed header name, a header object): true then, as before.
+ */
+function echoesParameter(fn: AstNode, mod: JsModule, env: EvalEnv, reqP: AstNode | undefined, isRes: (n: AstNode | undefined) => boolean): boolean {
+  const body = child(fn, 'body');
+  if (!body) return true;
+  let found = 0;
+  let echoes = false;
+  walk(body, (n) => {
+    if (echoes || n.type !== 'CallExpression') return !echoes;
+    const callee = unwrap(child(n, 'callee') as AstNode);
+    const m = memberName(callee);
+    if (!m || !RES_WRITE.has(m) || !isRes(resRoot(callee))) return true;
+    const a = args(n);
+    const name = a[0] ? evaluate(a[0], mod, env) : undefined;
+    if (name?.t !== 'str') {
+      // A header object or a computed name: not told apart here.
+      if (m !== 'vary') echoes = true;
+      return !echoes;
+    }
+    if (name.v.toLowerCase() !== 'access-control-allow-origin') return true;
+    found++;
+    if (a[1] && isRequestParameterExpr(a[1], mod, reqP)) echoes = true;
+    return !echoes;
+  });
+  return echoes || found === 0;
 }
 
 /**
