@@ -281,7 +281,7 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
     const scan: ModuleScan = { byReceiver: new Map() };
     if (!mod.program) return scan;
     const env: EvalEnv = { host };
-    // An exported request handler (a Next.js API route, a Vercel or Netlify function): it runs the cors middleware
+    // An exported request handler (a Next.js API route, a Vercel function: `(req, res)`; Lambda-style `(event) => ({ headers })` handlers are not modelled): it runs the cors middleware
     // itself (the Next.js example: cors handles each request first), or writes the headers itself, answering
     // every method, OPTIONS included, like a plain Node handler.
     // The handler may come from a wrapper of another module (`export default allowCors(handler)`), so any
