@@ -440,7 +440,7 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
           return lit({ kind: 'entries', entries: [{ type: 'substring', haystack: list.v, span: valueSpan(list) }], node: call });
         }
         // The request's own Origin in the list (`[req.headers.origin, ...].includes(origin)`): always a member.
-        if (s.on === 'origin' && list.t === 'array' && list.items.some((it) => it.node !== undefined && ctx.isOrigin(it.node))) return lit({ kind: 'const', value: true, node: call });
+        if (s.on === 'origin' && list.t === 'array' && sourceElements(obj, ctx).some((e) => ctx.isOrigin(e))) return lit({ kind: 'const', value: true, node: call });
         const { entries, unknown, unknownItems } = entriesOfList(list);
         if (unknown !== undefined) {
           // Known literals beside elements not known (an env variable): those literals are accepted, plus at most
@@ -525,6 +525,26 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
     return lit({ kind: 'unknown', reason: 'origin checked by a function cors-lint cannot read', node: call, aboutOrigin: true });
   }
   return undefined;
+}
+
+/**
+ * The elements of the array literal a list expression comes from (`const list = [a, b].filter(Boolean)`), as
+ * written: evaluation keeps no node for an element that is not known.
+ */
+function sourceElements(node: AstNode, ctx: FlowContext, depth = 0): AstNode[] {
+  const n = unwrap(node);
+  if (depth > 4) return [];
+  if (n.type === 'ArrayExpression') return children(n, 'elements').filter((e) => e.type !== 'SpreadElement');
+  if (n.type === 'CallExpression') {
+    const callee = unwrap(child(n, 'callee') as AstNode);
+    if (callee.type === 'MemberExpression' && memberName(callee) === 'filter') return sourceElements(child(callee, 'object') as AstNode, ctx, depth + 1);
+    return [];
+  }
+  const name = identName(n);
+  if (!name) return [];
+  const b = lookup(ctx.mod, name, n);
+  if (b?.kind !== 'var' || !b.init || b.path.length !== 0 || (b.declKind !== 'const' && ctx.mod.mutated.has(name))) return [];
+  return sourceElements(b.init, ctx, depth + 1);
 }
 
 /** The expression of `return x;`, alone or as the only statement of a block. */
