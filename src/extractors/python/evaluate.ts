@@ -55,7 +55,13 @@ export function unknownVal(reason: string, span: Span): PyVal {
   return { t: 'unknown', reason, span };
 }
 
-export function isTruthy(v: PyVal): boolean | undefined {
+export /** The name of the environment variable an unknown value is, when read without a default (`os.getenv("X")`). */
+function unsetVariable(v: PyVal): string | undefined {
+  if (v.t !== 'unknown') return undefined;
+  return /^environment variable (\S+) \(no default\)$/.exec(v.reason)?.[1];
+}
+
+function isTruthy(v: PyVal): boolean | undefined {
   switch (v.t) {
     case 'str':
       return v.v !== '';
@@ -227,8 +233,11 @@ export class Evaluator {
       case 'boolean_operator': {
         const l = this.eval(n.fields.left, scope);
         const lt = isTruthy(l);
-        if (lt === undefined) return unknownVal(`depends on ${l.t === 'unknown' ? l.reason : 'a runtime value'}`, span);
         const isOr = (n.op ?? '').includes('or');
+        // `os.getenv("X") or "*"`: the right side when the variable is unset (as `process.env.X || '*'` in JS).
+        const unsetL = unsetVariable(l);
+        if (lt === undefined && isOr && unsetL) return withVia(this.eval(n.fields.right, scope), `default of $${unsetL} when unset`);
+        if (lt === undefined) return unknownVal(`depends on ${l.t === 'unknown' ? l.reason : 'a runtime value'}`, span);
         if (isOr ? lt : !lt) return l;
         return this.eval(n.fields.right, scope);
       }
@@ -246,6 +255,9 @@ export class Evaluator {
         const [a, c, b] = n.children.filter((x) => x.type !== 'comment');
         const cond = this.eval(c, scope);
         const t = isTruthy(cond);
+        // `os.getenv("X").split(",") if os.getenv("X") else ["*"]`: the else branch when the variable is unset.
+        const unset = unsetVariable(cond);
+        if (t === undefined && unset) return withVia(this.eval(b, scope), `default of $${unset} when unset`);
         if (t === undefined) {
           return unknownVal(`chosen at run time (${cond.t === 'unknown' ? cond.reason : 'condition'})`, span);
         }
@@ -604,7 +616,8 @@ export class Evaluator {
     const keyNode = n.fields.subscript;
     if (obj.t === 'ext' && /(^|\.)os\.environ$|^os\.environ$/.test(obj.qname)) {
       const k = this.eval(keyNode, scope);
-      return unknownVal(k.t === 'str' ? `environment variable ${k.v} (no default)` : 'environment variable', span);
+      // os.environ["X"] raises KeyError when X is unset: the value is the variable's (there is no "unset" case).
+      return unknownVal(k.t === 'str' ? `environment variable ${k.v} (required)` : 'environment variable', span);
     }
     if (obj.t === 'unknown') return obj;
     const key = this.eval(keyNode, scope);
@@ -742,7 +755,8 @@ export class Evaluator {
     const name = this.eval(positional[0], scope);
     const vname = name.t === 'str' ? name.v : '?';
     const def = keywords.get('default') ?? positional[2];
-    if (!def) return unknownVal(`environment variable ${vname} (no default)`, span);
+    // decouple's config("X") without a default raises when X is unset: there is no "unset" value.
+    if (!def) return unknownVal(`environment variable ${vname} (required)`, span);
     let v = withVia(this.eval(def, scope), `default of $${vname} when unset`);
     const cast = keywords.get('cast') ?? positional[1];
     const castText = cast ? scope.mod.text.slice(cast.start, cast.end) : '';
@@ -906,8 +920,9 @@ export class Evaluator {
     }
     if (op === '*' && l.t === 'num' && r.t === 'num') return { t: 'num', v: l.v * r.v, span };
     if (op === '|' && l.t === 'seq' && r.t === 'seq' && l.kind === 'set') return { t: 'seq', kind: 'set', items: [...l.items, ...r.items], span };
-    if (l.t === 'unknown') return l;
-    if (r.t === 'unknown') return r;
+    // A value computed from an unknown one is not that value (an unset variable's "unset" does not carry over).
+    if (l.t === 'unknown') return unknownVal(`a value computed from ${l.reason}`, l.span);
+    if (r.t === 'unknown') return unknownVal(`a value computed from ${r.reason}`, r.span);
     return unknownVal(`operator ${op}`, span);
   }
 
@@ -918,8 +933,9 @@ export class Evaluator {
     const l = this.eval(operands[0], scope);
     const r = this.eval(operands[1], scope);
     const op = (n.op ?? '').trim();
-    if (l.t === 'unknown') return l;
-    if (r.t === 'unknown') return r;
+    // Not the operand itself: `os.getenv("MODE") != "prod"` holds when MODE is unset.
+    if (l.t === 'unknown') return unknownVal(`a comparison with ${l.reason}`, l.span);
+    if (r.t === 'unknown') return unknownVal(`a comparison with ${r.reason}`, r.span);
     if (op === '==' || op === '!=') {
       if ((l.t === 'str' || l.t === 'num' || l.t === 'bool' || l.t === 'none') && (r.t === 'str' || r.t === 'num' || r.t === 'bool' || r.t === 'none')) {
         const eq = sameValue(l, r);
