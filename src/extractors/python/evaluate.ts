@@ -364,6 +364,15 @@ export class Evaluator {
     const idx = this.index(mod);
     const b = idx.bindings.get(name);
     if (b && b.length) return this.fromBindings(name, b, idx, { mod }, span);
+    // `from .middlewares import *`: a public name of a module of the project (external packages' names stay
+    // unknown here: `from fastapi import *` is not followed).
+    if (!name.startsWith('_')) {
+      for (const st of idx.starImports) {
+        const p = resolveModulePath(this.host, mod.path, st.module, st.level);
+        const m = p ? this.moduleByPath(p) : undefined;
+        if (m && m !== mod && this.index(m).bindings.has(name)) return this.importFrom(mod, st.module, st.level, name, span);
+      }
+    }
     if (BUILTINS.has(name)) return { t: 'ext', qname: `builtins.${name}`, span };
     if (mod.path.endsWith('__init__.py')) {
       // `from . import sub` inside a package resolves to the submodule.

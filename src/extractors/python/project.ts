@@ -96,6 +96,8 @@ export interface BlockIndex {
   mutations: Map<string, Mutation[]>;
   /** Statements in source order, flattened through if/try/with blocks (for scanning calls). */
   statements: PyNode[];
+  /** `from m import *`: modules whose public names this block binds too (looked up when no binding has the name). */
+  starImports: { module: string; level: number }[];
 }
 
 const COMPOUND_BODIES: Record<string, boolean> = {
@@ -122,7 +124,7 @@ function dottedText(n: PyNode | undefined): string {
 
 /** Indexes the names bound in a block (module/class/function body); nested defs are not entered. */
 export function indexBlock(block: PyNode): BlockIndex {
-  const idx: BlockIndex = { bindings: new Map(), mutations: new Map(), statements: [] };
+  const idx: BlockIndex = { bindings: new Map(), mutations: new Map(), statements: [], starImports: [] };
   const bind = (name: string, b: Binding) => {
     let list = idx.bindings.get(name);
     if (!list) idx.bindings.set(name, (list = []));
@@ -184,6 +186,7 @@ export function indexBlock(block: PyNode): BlockIndex {
         } else module = dottedText(modNode);
         for (const c of stmt.children) {
           if (c === modNode) continue;
+          if (c.type === 'wildcard_import') idx.starImports.push({ module, level });
           if (c.type === 'dotted_name') {
             const n = dottedText(c);
             bind(n, { kind: 'import-from', module, level, name: n, stmt, conditional });
