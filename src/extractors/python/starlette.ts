@@ -680,6 +680,19 @@ function letsEveryHostThrough(cls: PyVal, text: string, call: PyNode, mod: PyMod
   return v.t === 'seq' && v.items.some((i) => i.t === 'str' && i.v === '*');
 }
 
+/** Methods of the same class that `fn` returns the result of (`return await self.handle(request, call_next)`). */
+function delegatedMethods(mod: PyModule, fn: PyNode, classIndex: ReturnType<typeof indexBlock>): PyNode[] {
+  const body = fn.fields.body;
+  if (!body) return [];
+  const out: PyNode[] = [];
+  for (const m of mod.text.slice(body.start, body.end).matchAll(/return\s+(?:await\s+)?self\.(\w+)\s*\(/g)) {
+    const b = classIndex.bindings.get(m[1] as string);
+    const last = b?.[b.length - 1];
+    if (last && last.kind === 'def' && last.node !== fn && !out.includes(last.node)) out.push(last.node);
+  }
+  return out;
+}
+
 function classifyMiddleware(ctx: StarletteContext, cls: PyVal, text: string): MiddlewareUse['shortCircuits'] {
   if (cls.t === 'class') {
     const body = cls.node.fields.body;
@@ -689,7 +702,10 @@ function classifyMiddleware(ctx: StarletteContext, cls: PyVal, text: string): Mi
         const b = idx.bindings.get(m);
         const last = b?.[b.length - 1];
         if (last && last.kind === 'def') {
-          const why = shortCircuitFunction(cls.mod, last.node);
+          // The method itself, or a method of the class it returns through (`return await self.handle(request,
+          // call_next)` where `handle` builds a 401).
+          const methods = [last.node, ...delegatedMethods(cls.mod, last.node, idx)];
+          const why = methods.map((fn) => shortCircuitFunction(cls.mod, fn)).find((w) => w !== undefined);
           if (why) return { kind: /auth/i.test(cls.name) ? 'auth' : 'middleware', why };
           return undefined;
         }
