@@ -298,22 +298,30 @@ function appRef(ctx: StarletteContext, expr: PyNode | undefined, scope: Scope, m
 /** The FastAPI(middleware=[...]) call a Middleware(CORSMiddleware) belongs to. */
 function constructorAppOf(ctx: StarletteContext, mod: PyModule, mw: PyNode, scope: Scope): AppRef & { listPos?: { list: PyVal; index: number } } {
   let found: (AppRef & { listPos?: { list: PyVal; index: number } }) | undefined;
-  walk(mod.root, (n, fns) => {
-    if (found || n.type !== 'call') return;
-    const fn = n.fields.function;
-    if (!fn || !/(FastAPI|Starlette)$/.test(mod.text.slice(fn.start, fn.end))) return;
-    const kw = callArgs(n).keywords.get('middleware');
-    const value = kw?.fields.value;
-    if (!value) return;
-    const s = scopeAt(ctx.host, mod, fns);
-    const list = ctx.ev.eval(value, s);
-    const inside = value.start <= mw.start && mw.end <= value.end;
-    const idx = list.t === 'seq' ? list.items.findIndex((i) => i.span.file === mod.path && i.span.start === mw.start) : -1;
-    if (inside || idx >= 0) {
-      const obj = ctx.ev.eval(n, s);
-      if (obj.t === 'call') found = { id: `${mod.path}#${n.start}`, obj, span: spanOf(mod, n), label: `${obj.qname.split('.').pop()}() in ${mod.path}`, ...(list.t === 'seq' && idx >= 0 ? { listPos: { list, index: idx } } : {}) };
-    }
-  });
+  // In this module, or (for a `Middleware(...)` object defined in a module of its own and imported) in another
+  // candidate module whose FastAPI(middleware=[...]) list holds it.
+  const search = (m: PyModule) =>
+    walk(m.root, (n, fns) => {
+      if (found || n.type !== 'call') return;
+      const fn = n.fields.function;
+      if (!fn || !/(FastAPI|Starlette)$/.test(m.text.slice(fn.start, fn.end))) return;
+      const kw = callArgs(n).keywords.get('middleware');
+      const value = kw?.fields.value;
+      if (!value) return;
+      const s = scopeAt(ctx.host, m, fns);
+      const list = ctx.ev.eval(value, s);
+      const inside = m === mod && value.start <= mw.start && mw.end <= value.end;
+      const idx = list.t === 'seq' ? list.items.findIndex((i) => i.span.file === mod.path && i.span.start === mw.start) : -1;
+      if (inside || idx >= 0) {
+        const obj = ctx.ev.eval(n, s);
+        if (obj.t === 'call') found = { id: `${m.path}#${n.start}`, obj, span: spanOf(m, n), label: `${obj.qname.split('.').pop()}() in ${m.path}`, ...(list.t === 'seq' && idx >= 0 ? { listPos: { list, index: idx } } : {}) };
+      }
+    });
+  search(mod);
+  for (const m of ctx.modules ?? []) {
+    if (found) break;
+    if (m !== mod && /middleware\s*=/.test(m.text)) search(m);
+  }
   void scope;
   return found ?? { id: `${mod.path}#app:unknown`, span: spanOf(mod, mw), label: `app in ${mod.path}` };
 }
