@@ -757,6 +757,21 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
       const sc = letsEveryHostThrough(cls, text, n, mod, ev, s) ? undefined : classifyMiddleware(ctx, cls, text);
       if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `is added after CORSMiddleware, so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
     }
+    // `app = ApiKeyMiddleware(app)` after CORS was added: a middleware class wrapping the whole app runs outside
+    // everything the app holds, CORSMiddleware included (an ASGI app passed to a middleware's constructor).
+    if (n.type === 'assignment' && n.fields.right?.type === 'call' && n.start > corsCall.start) {
+      const call = n.fields.right;
+      const s = scopeAt(host, mod, fns);
+      const a = callArgs(call);
+      const wrapped = a.keywords.get('app')?.fields.value ?? a.positional[0];
+      const fnNode = call.fields.function;
+      if (wrapped && fnNode && sameApp(wrapped, s, call.start)) {
+        const cls = ev.eval(fnNode, s);
+        const text = mod.text.slice(fnNode.start, fnNode.end);
+        const sc = cls.t === 'class' && !isCorsClass(cls) ? classifyMiddleware(ctx, cls, text) : undefined;
+        if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `wraps the app after CORSMiddleware was added, so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+      }
+    }
     // app.middleware("http")(func): the decorator applied by hand.
     if (n.type === 'call' && n.fields.function?.type === 'call') {
       const inner = n.fields.function;
