@@ -25,7 +25,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { args, child, children, identName, isFunction, memberName, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
+import { args, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
@@ -154,12 +154,7 @@ function firebaseV2OnRequest(call: AstNode, mod: JsModule): boolean {
   const a = args(call);
   if (a.length === 1) return true;
   const opts = a.length === 2 ? unwrap(a[0] as AstNode) : undefined;
-  return !!opts && opts.type === 'ObjectExpression' && children(opts, 'properties').every((p) => p.type === 'Property' && !p.computed && propertyKeyName(p) !== 'cors');
-}
-
-function propertyKeyName(p: AstNode): string | undefined {
-  const k = child(p, 'key');
-  return identName(k) ?? staticString(k);
+  return !!opts && opts.type === 'ObjectExpression' && children(opts, 'properties').every((p) => p.type === 'Property' && !p.computed && propertyKey(p) !== 'cors');
 }
 
 /** Registrations per receiver in a module. Receivers are keyed by the node that created them. */

@@ -27,6 +27,16 @@ export function scopeAt(host: ProjectHost, mod: PyModule, fns: PyNode[]): Scope 
   return outer && outer.fn ? { mod, fn: { node: fn, index }, outer } : { mod, fn: { node: fn, index } };
 }
 
+/**
+ * The scope of a function defined inside `enclosing` (a hook or view written in `create_app()`): its own body,
+ * then the enclosing function's names (closures), then the module. Only when `enclosing` is a function scope of
+ * the same module.
+ */
+export function nestedScope(host: ProjectHost, mod: PyModule, def: PyNode, enclosing: Scope): Scope {
+  const own = scopeAt(host, mod, [def]);
+  return enclosing.mod === mod && enclosing.fn ? { ...own, outer: enclosing } : own;
+}
+
 export interface CallArgs {
   positional: PyNode[];
   /** keyword name → the keyword_argument node (its `value` field is the expression). */

@@ -18,7 +18,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { callArgs, importedModules, litSpan, isClientHeader, objKey, reasonOf, scopeAt, strItems, walk } from './common.js';
+import { callArgs, importedModules, litSpan, isClientHeader, nestedScope, objKey, reasonOf, scopeAt, strItems, walk } from './common.js';
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
@@ -590,8 +590,7 @@ function manualHook(
   // The function's own module (for its body) and the registering one (for the app).
   const defMod = h.defMod ?? mod;
   // Defined where it is registered (inside `create_app()`): the factory's locals are visible to it.
-  const own = scopeAt(ctx.host, defMod, [h.def]);
-  const fnScope = defMod === mod && h.scope.fn ? { ...own, outer: h.scope } : own;
+  const fnScope = nestedScope(ctx.host, defMod, h.def, h.scope);
   const writes = headerWrites(ev, defMod, h.def, fnScope, 'flask');
   if (writes.length === 0) return;
   const app = appInfo(ev, h.receiver, h.scope, mod);
@@ -686,8 +685,7 @@ function manualHook(
 function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: PyNode, scope: Scope): void {
   const routes = routeDecorators(ctx.ev, mod, decorated, scope);
   if (routes.length === 0) return;
-  const own = scopeAt(ctx.host, mod, [def]);
-  const fnScope = scope.fn ? { ...own, outer: scope } : own;
+  const fnScope = nestedScope(ctx.host, mod, def, scope);
   const writes = headerWrites(ctx.ev, mod, def, fnScope, 'flask', true);
   if (!writes.some((w) => w.name.startsWith('access-control-'))) return;
   const r0 = routes[0] as (typeof routes)[number];
