@@ -13,6 +13,15 @@ export default defineRule({
     const { errorCoverage, origin } = policy;
     if (!errorCoverage.known || errorCoverage.value.covers === 'all') return;
     if (!origin.known || origin.value.kind === 'none') return;
+    // The unhandled errors a middleware does not see are answered by an error handler of the same app that
+    // writes CORS headers on all of them (FastAPI `@app.exception_handler(Exception)`, which runs outside
+    // CORSMiddleware, §2.3): the browser sees those headers, judged as that handler's own policy.
+    if (errorCoverage.value.covers === 'not-unhandled' && policy.scope.level === 'app' && policy.appId) {
+      const handled = ctx.project.policies.some(
+        (q) => q !== policy && q.appId === policy.appId && q.scope.errorsOnly && q.errorCoverage.known && q.errorCoverage.value.covers === 'all' && q.origin.known && q.origin.value.kind !== 'none',
+      );
+      if (handled) return;
+    }
     const what = errorCoverage.value.covers === 'success-only' ? 'only successful and redirect responses carry the CORS headers' : 'some error responses are sent without CORS headers';
     // Where the source can say "every status" (nginx `always`), that is the safe fix: one edit per CORS header.
     const edits = policy.headerWrites.filter((w) => w.statuses === 'success' && w.name.startsWith('access-control-') && w.allStatusesEdit).map((w) => w.allStatusesEdit as Edit);

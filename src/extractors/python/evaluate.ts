@@ -261,7 +261,8 @@ export class Evaluator {
         if (t === undefined) {
           return unknownVal(`chosen at run time (${cond.t === 'unknown' ? cond.reason : 'condition'})`, span);
         }
-        return this.eval(t ? a : b, scope);
+        // A test decided by an env default (`origins != ["*"]` with ORIGINS unset) holds only then.
+        return withVia(this.eval(t ? a : b, scope), cond.via);
       }
       case 'comparison_operator':
         return this.evalComparison(n, scope);
@@ -946,9 +947,11 @@ export class Evaluator {
     if (l.t === 'unknown') return unknownVal(`a comparison with ${l.reason}`, l.span);
     if (r.t === 'unknown') return unknownVal(`a comparison with ${r.reason}`, r.span);
     if (op === '==' || op === '!=') {
-      if ((l.t === 'str' || l.t === 'num' || l.t === 'bool' || l.t === 'none') && (r.t === 'str' || r.t === 'num' || r.t === 'bool' || r.t === 'none')) {
-        const eq = sameValue(l, r);
-        return { t: 'bool', v: op === '==' ? eq : !eq, span };
+      // `origins != ["*"]`: lists, tuples and sets of known items compare as Python compares them.
+      const eq = valueEquals(l, r);
+      if (eq !== undefined) {
+        const via = l.via ?? r.via;
+        return { t: 'bool', v: op === '==' ? eq : !eq, span, ...(via ? { via } : {}) };
       }
     }
     if (op === 'in' || op === 'not in') {
@@ -964,6 +967,30 @@ export class Evaluator {
 const STR_METHODS = new Set(['split', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'replace']);
 
 const BUILTINS = new Set(['str', 'list', 'tuple', 'set', 'frozenset', 'sorted', 'int', 'float', 'bool', 'dict', 'len', 'isinstance', 'print']);
+
+const isScalar = (v: PyVal): boolean => v.t === 'str' || v.t === 'num' || v.t === 'bool' || v.t === 'none';
+
+/**
+ * Python `==` on known values: scalars, and lists/tuples/sets of them (a list never equals a tuple; a set ignores
+ * order). Undefined when it depends on something not known.
+ */
+function valueEquals(a: PyVal, b: PyVal): boolean | undefined {
+  if (isScalar(a) && isScalar(b)) return sameValue(a, b);
+  if (a.t !== 'seq' || b.t !== 'seq') return undefined;
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'set') {
+    if (![...a.items, ...b.items].every(isScalar)) return undefined;
+    return a.items.every((x) => b.items.some((y) => sameValue(x, y))) && b.items.every((y) => a.items.some((x) => sameValue(x, y)));
+  }
+  if (a.items.length !== b.items.length) return false;
+  let all: boolean | undefined = true;
+  for (let i = 0; i < a.items.length; i++) {
+    const e = valueEquals(a.items[i] as PyVal, b.items[i] as PyVal);
+    if (e === false) return false;
+    if (e === undefined) all = undefined;
+  }
+  return all;
+}
 
 export function sameValue(a: PyVal, b: PyVal): boolean {
   if (a.t !== b.t) {

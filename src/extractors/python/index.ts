@@ -55,6 +55,22 @@ function coverRoutePreflights(policies: CorsPolicy[]): void {
 }
 
 /**
+ * A Starlette route that answers OPTIONS only (`@app.options("/{path:path}")` writing CORS headers) behind an
+ * app's CORSMiddleware never answers a browser: CORSMiddleware answers every preflight itself, before routing
+ * (§2.2), and a script's own OPTIONS request is preflighted first, so it reaches the route only from an origin
+ * CORSMiddleware allows, whose Access-Control-Allow-Origin CORSMiddleware then sets. Checked on Starlette: a
+ * preflight from a foreign origin gets 400 without the route's headers.
+ */
+function dropPreemptedOptionsRoutes(policies: CorsPolicy[]): void {
+  const corsApps = new Set(policies.filter((q) => q.mechanism === 'starlette-middleware' && q.scope.level === 'app' && q.appId).map((q) => q.appId));
+  for (let i = policies.length - 1; i >= 0; i--) {
+    const p = policies[i] as CorsPolicy;
+    const methods = p.scope.methods ?? [];
+    if (p.mechanism === 'fastapi-manual' && p.scope.level === 'route' && methods.length > 0 && methods.every((m) => m === 'OPTIONS') && corsApps.has(p.appId)) policies.splice(i, 1);
+  }
+}
+
+/**
  * A route's own CORS headers do not reach its error responses, but an app-wide policy whose headers do (flask-cors
  * adds them in after_request, which also runs for 500s, §3.4) still answers those errors with CORS headers.
  */
@@ -109,6 +125,7 @@ export const pythonExtractor: Extractor = {
       if (mentionsStarletteCors(file.text)) extractStarlette({ host, ev, policies: result.policies, apps, modules }, mod);
       if (mentionsFlask(file.text)) extractFlask({ host, ev, policies: result.policies, apps }, mod);
     }
+    dropPreemptedOptionsRoutes(result.policies);
     coverRoutePreflights(result.policies);
     coverRouteErrors(result.policies);
     finishRoutes(apps);

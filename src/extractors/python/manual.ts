@@ -15,7 +15,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { callArgs, litSpan, walk } from './common.js';
+import { callArgs, litSpan, scopeAt, walk } from './common.js';
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import type { PyNode } from './parser.js';
 import type { PyModule } from './project.js';
@@ -71,6 +71,11 @@ export function headerWrites(
   framework: 'flask' | 'fastapi',
   /** Also read headers given when the response is built (views and route handlers, not hooks or middleware). */
   responseArgs = false,
+  /**
+   * `fn` is a helper that builds and returns a header mapping (`def cors_headers(request): h = {...}; ...;
+   * return h`): the name it returns, read as a headers object. Depth of helper calls followed so far.
+   */
+  built?: { name: string; depth: number },
 ): ManualWrite[] {
   const body = fn.fields.body;
   if (!body) return [];
@@ -99,6 +104,7 @@ export function headerWrites(
       if (it.t === 'seq' && it.items.length >= 2) loops.push({ start: n.fields.body.start, end: n.fields.body.end });
     }
   });
+  if (built) headerAliases.add(built.name);
   const isHeaders = (obj: PyNode | undefined): boolean =>
     (obj?.type === 'attribute' && obj.fields.attribute?.text === 'headers') || (obj?.type === 'identifier' && headerAliases.has(obj.text ?? ''));
   // Unconditionally inside such a loop: a check inside the loop (`if origin == allowed: h.add(...); break`)
@@ -150,6 +156,43 @@ export function headerWrites(
       out.push({ name: k.v.toLowerCase(), value, op: 'set', statuses: 'all', span: spanOf(mod, p.at), ...(reflects ? { reflectsOrigin: reflects } : {}), guards: guardsOf(where) });
     }
   };
+  /**
+   * `headers=cors_headers(request)` (or `h = cors_headers(request)` then `headers=h`): a function of the project
+   * that returns the mapping it builds. Its writes count, under its own conditions and those of the call site.
+   */
+  const helperWrites = (h: PyNode, where: PyNode): void => {
+    let call: PyNode | undefined = h;
+    if (h.type === 'identifier') {
+      const defs: PyNode[] = [];
+      walk(body, (x) => {
+        if (x.type === 'assignment' && x.fields.left?.type === 'identifier' && x.fields.left.text === h.text && x.fields.right) defs.push(x.fields.right);
+      });
+      call = defs.length === 1 ? defs[0] : undefined;
+    }
+    if (call?.type !== 'call' || (built?.depth ?? 0) >= 2) return;
+    const f = ev.eval(call.fields.function, scope);
+    if (f.t !== 'func' || !f.node.fields.body) return;
+    const returned = new Set<string>();
+    let other = false;
+    walk(f.node.fields.body, (x) => {
+      if (x.type !== 'return_statement') return;
+      const r = x.children[0];
+      if (r?.type === 'identifier') returned.add(r.text ?? '');
+      else other = true;
+      return false;
+    });
+    const name = [...returned][0];
+    if (returned.size !== 1 || other || name === undefined) return;
+    const site = guardsOf(where);
+    const inner = headerWrites(ev, f.mod, f.node, scopeAt(ev.host, f.mod, [f.node]), framework, false, { name, depth: (built?.depth ?? 0) + 1 });
+    for (const w of inner) out.push({ ...w, guards: [...w.guards, ...site] });
+  };
+  // The helper's own mapping: `h = {"Access-Control-Allow-Origin": ...}` before the writes on `h`.
+  if (built) {
+    walk(body, (n) => {
+      if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.left.text === built.name) addPairs(headerPairs(n.fields.right), n);
+    });
+  }
   walk(body, (n) => {
     if (responseArgs) {
       // Flask: `return body, 200, {"Access-Control-Allow-Origin": "*"}` / `return body, headers`.
@@ -164,7 +207,11 @@ export function headerWrites(
         if (name && /^(make_response|[A-Za-z]*Response)$/.test(name)) {
           const a = callArgs(n);
           const kw = a.keywords.get('headers')?.fields.value;
-          if (kw) addPairs(headerPairs(kw), n);
+          if (kw) {
+            const pairs = headerPairs(kw);
+            if (pairs) addPairs(pairs, n);
+            else helperWrites(kw, n);
+          }
           else if (name === 'make_response') {
             const only = a.positional.length === 1 ? a.positional[0] : undefined;
             const items = only?.type === 'tuple' ? only.children : a.positional;
