@@ -27,7 +27,7 @@ export default defineRule({
     const first = steps[0] as (typeof steps)[number];
     const more = steps.length > 1 ? ` (and ${steps.length - 1} more)` : '';
     ctx.report({
-      message: `The CORS handling here runs after ${first.label}${more}, which ${first.effect}. ${HOW_TO_FIX[policy.mechanism] ?? 'Make CORS run first.'}`,
+      message: `The CORS handling here runs after ${first.label}${more}, which ${first.effect}. ${first.fix ?? HOW_TO_FIX[policy.mechanism] ?? 'Make CORS run first.'}`,
       span: policy.span,
       related: steps.map((s) => ({ span: s.span, message: `${s.label} ${s.effect}` })),
     });

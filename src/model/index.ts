@@ -217,6 +217,8 @@ export interface ShadowingStep {
   label: string;
   /** What happens to CORS because of it. */
   effect: string;
+  /** How to make CORS run first here, when the mechanism's usual advice does not apply. */
+  fix?: string;
 }
 
 // ─── Policy and app ───────────────────────────────────────────────────────────────────────────────

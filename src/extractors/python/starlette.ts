@@ -458,7 +458,7 @@ function addPolicy(
     errorCoverage,
     privateNetwork,
     headerWrites: [],
-    shadowedBy: form === 'wrap' || form === 'route' ? [] : shadowing(ctx, mod, scope, call, app, form),
+    shadowedBy: form === 'route' ? [] : shadowing(ctx, mod, scope, call, app, form),
   };
   void versionNote;
   ctx.policies.push(policy);
@@ -730,7 +730,7 @@ function classifyMiddleware(ctx: StarletteContext, cls: PyVal, text: string): Mi
 }
 
 /** Middleware that runs outside (before) this CORSMiddleware on the same app. */
-function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef, form: 'add_middleware' | 'constructor'): ShadowingStep[] {
+function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef, form: 'add_middleware' | 'constructor' | 'wrap'): ShadowingStep[] {
   // Added by a helper (`setup_cors(app)`): what the caller adds to the app after that call wraps it too.
   const out: ShadowingStep[] = app.site && form === 'add_middleware' ? shadowing(ctx, app.site.mod, app.site.scope, app.site.call, { ...app, site: undefined }, form) : [];
   const { ev, host } = ctx;
@@ -741,8 +741,20 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
   };
   // In a helper, only what the helper itself adds after CORSMiddleware; the caller's module is walked above.
   const within = app.site ? scope.fn?.node : undefined;
+  // The wrapping form (`app = CORSMiddleware(app, ...)`): the names bound to the CORS-wrapped app, in the same
+  // function, and those bound to what wraps it in turn (`app = JwtMiddleware(app)` runs outside CORS).
+  const wrappedNames = new Set<string>();
+  const corsFn = scope.fn?.node;
+  if (form === 'wrap') {
+    walk(mod.root, (n) => {
+      if (n.type === 'assignment' && n.fields.right?.start === corsCall.start && n.fields.left?.type === 'identifier') wrappedNames.add(n.fields.left.text ?? '');
+    });
+  }
+  const wrapsCors = (expr: PyNode, fns: PyNode[]) => form === 'wrap' && expr.type === 'identifier' && wrappedNames.has(expr.text ?? '') && fns.at(-1) === corsFn;
   walk(mod.root, (n, fns) => {
     if (within && (n.end <= within.start || n.start >= within.end)) return;
+    // Wrapping form: what is added to the inner app runs inside CORSMiddleware; only outer wraps count.
+    if (form === 'wrap' && n.type !== 'assignment') return;
     // add_middleware calls after the CORS one (add_middleware inserts at 0: last added is outermost), and
     // for the constructor form every add_middleware at all (they wrap the constructor's list).
     if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'add_middleware') {
@@ -765,11 +777,22 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
       const a = callArgs(call);
       const wrapped = a.keywords.get('app')?.fields.value ?? a.positional[0];
       const fnNode = call.fields.function;
-      if (wrapped && fnNode && sameApp(wrapped, s, call.start)) {
+      const outerWrap = wrapped !== undefined && wrapsCors(wrapped, fns);
+      if (wrapped && fnNode && (outerWrap || (form !== 'wrap' && sameApp(wrapped, s, call.start)))) {
+        if (outerWrap && n.fields.left?.type === 'identifier') wrappedNames.add(n.fields.left.text ?? '');
         const cls = ev.eval(fnNode, s);
         const text = mod.text.slice(fnNode.start, fnNode.end);
         const sc = cls.t === 'class' && !isCorsClass(cls) ? classifyMiddleware(ctx, cls, text) : undefined;
-        if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `wraps the app after CORSMiddleware was added, so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+        const where = outerWrap ? 'wraps the app after CORSMiddleware wrapped it' : 'wraps the app after CORSMiddleware was added';
+        if (sc) {
+          out.push({
+            kind: sc.kind,
+            span: spanOf(mod, n),
+            label: text,
+            effect: `${where}, so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)`,
+            ...(outerWrap ? { fix: 'Wrap the app in CORSMiddleware last, after the other middleware, so that it is the outermost.' } : {}),
+          });
+        }
       }
     }
     // app.middleware("http")(func): the decorator applied by hand.
