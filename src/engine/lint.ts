@@ -137,7 +137,8 @@ function userFacing(message: string): string {
   return message
     .replace(/\s*\(§\d+(?:\.\d+)*(?:,\s*§\d+(?:\.\d+)*)*\)/g, '')
     .replace(/,?\s*§\d+(?:\.\d+)*/g, '')
-    .replace(/\(\s*\)/g, '');
+    // What is left of "(§2.3)" after the above; never a call's "()" ("cors()", "CORS(app)").
+    .replace(/(?<![\w$)\]])\(\s*\)/g, '');
 }
 
 /** Runs the rules over a model and turns findings into diagnostics. */

@@ -1006,6 +1006,19 @@ function isJsonParser(v: JsValue): boolean {
   return v.t === 'ext' && /^(express|body-parser)\.json\(\)$/.test(v.name);
 }
 
+/**
+ * An auth middleware that lets preflights through (`if (req.method === 'OPTIONS') return next()`) but answers
+ * other requests without credentials itself: the statuses it sends before a later CORS layer runs.
+ */
+function authBeforeCors(v: JsValue): { label: string; statuses: number[] } | undefined {
+  if (v.t !== 'func') return undefined;
+  const [s, e] = rangeOf(v.fn);
+  const text = v.mod.text.slice(s, e);
+  if (!/authorization/i.test(text) || !(/OPTIONS/.test(text) || /['"`]options['"`]/i.test(text))) return undefined;
+  const statuses = [...new Set([...text.matchAll(/\b(40[13])\b/g)].map((m) => Number(m[1])))].sort();
+  return statuses.length ? { label: 'an auth middleware', statuses } : undefined;
+}
+
 function isAuthMiddleware(v: JsValue): string | undefined {
   if (v.t === 'ext') {
     if (/^passport\.authenticate\(\)$/.test(v.name)) return 'passport.authenticate()';
@@ -1015,7 +1028,9 @@ function isAuthMiddleware(v: JsValue): string | undefined {
   if (v.t === 'func') {
     const [s, e] = rangeOf(v.fn);
     const text = v.mod.text.slice(s, e);
-    if (/authorization/i.test(text) && /\b40[13]\b/.test(text) && !/OPTIONS/.test(text)) return 'an auth middleware';
+    // A middleware that lets preflights through (`req.method === 'OPTIONS'`, also compared in lower case:
+    // `req.method.toLowerCase() == "options"`) does not answer them.
+    if (/authorization/i.test(text) && /\b40[13]\b/.test(text) && !/OPTIONS/.test(text) && !/['"`]options['"`]/i.test(text)) return 'an auth middleware';
   }
   return undefined;
 }
@@ -1298,6 +1313,9 @@ function buildPolicies(
 
     // Steps before an app-wide CORS layer that answer first (cors-semantics §1.4).
     const shadowedBy: ShadowingStep[] = [];
+    // An auth middleware before it that passes preflights on but answers 401/403 itself: those responses
+    // leave without the CORS headers (the browser shows a CORS error instead of the status).
+    let answeredBefore: { label: string; statuses: number[]; span: Span } | undefined;
     // Under a mount path (`app.use('/api', authenticate, cors(), router)`), only what runs for that path counts:
     // app-wide middleware, middleware mounted on the path or above it, routes below it.
     const under = (p: string | undefined) => !l.prefix || (p !== undefined && useCovers(l.prefix, p));
@@ -1331,6 +1349,9 @@ function buildPolicies(
               label: auth,
               effect: 'rejects preflight requests (they carry no credentials) before the CORS middleware answers them',
             });
+          } else {
+            const early = authBeforeCors(prev.handler);
+            if (early && !answeredBefore) answeredBefore = { ...early, span: spanOf(prev.reg.mod, prev.handlerNode) };
           }
         }
       }
@@ -1391,7 +1412,9 @@ function buildPolicies(
         varyOrigin: known(true, span, 'the cors package adds Vary: Origin'),
         preflight,
         // Headers are set before next(), so Express's error handler keeps them (§1.3).
-        errorCoverage: known({ covers: 'all' }, span),
+        errorCoverage: answeredBefore
+          ? known({ covers: 'except-statuses', statuses: answeredBefore.statuses, detail: `${answeredBefore.label} registered before cors() answers ${answeredBefore.statuses.join('/')} itself` }, answeredBefore.span)
+          : known({ covers: 'all' }, span),
         privateNetwork: known(false, span),
         headerWrites: [],
         shadowedBy,
