@@ -439,7 +439,8 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       if ((op === '===' || op === '!==' || op === '==' || op === '!=') && l.t !== 'unknown' && r.t !== 'unknown') {
         const ls = toStr(l);
         const rs = toStr(r);
-        if (ls !== undefined && rs !== undefined && l.t === r.t) return { t: 'bool', v: (ls === rs) === (op === '===' || op === '=='), node: n, mod };
+        // `(process.env.ORIGINS ?? '*') === '*'` holds because the variable is unset: the result keeps that note.
+        if (ls !== undefined && rs !== undefined && l.t === r.t) return withVia({ t: 'bool', v: (ls === rs) === (op === '===' || op === '=='), node: n, mod }, l.via ?? r.via);
       }
       return unknownValue(n, mod, 'binary expression');
     }
@@ -600,8 +601,9 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       });
       return { t: 'func', fn: made, node: made, mod: fn.mod, bound };
     }
-    // A function that returns a constant expression (`const corsOptions = () => ({...})`).
-    const constant = children(fn.fn, 'params').length === 0 ? soleExpression(fn.fn) : undefined;
+    // A function that returns a constant expression (`const corsOptions = () => ({...})`), possibly built
+    // from `const` declarations before the return (`function make() { const origin = ...; return cors({ origin }) }`).
+    const constant = children(fn.fn, 'params').length === 0 ? returnedExpression(fn.fn) : undefined;
     if (constant) return evaluate(constant, fn.mod, env);
   }
   return unknownValue(n, mod, 'computed at runtime');
@@ -622,17 +624,24 @@ function safeRegexSplit(s: string, pattern: string, flags: string): string[] | u
  * `{ return function (req, res) {...} }`), possibly after argument checks that throw and `const` declarations.
  */
 function returnedFunction(fn: AstNode): AstNode | undefined {
-  const body = child(fn, 'body');
-  let out = soleExpression(fn);
-  if (!out && body?.type === 'BlockStatement') {
-    const stmts = children(body, 'body');
-    const last = stmts[stmts.length - 1];
-    const throwsOnly = (n: AstNode | undefined): boolean => !!n && (n.type === 'ThrowStatement' || (n.type === 'BlockStatement' && children(n, 'body').length === 1 && throwsOnly(children(n, 'body')[0])));
-    const before = stmts.slice(0, -1).every((st) => (st.type === 'IfStatement' && !child(st, 'alternate') && throwsOnly(child(st, 'consequent'))) || (st.type === 'VariableDeclaration' && st.kind === 'const'));
-    if (last?.type === 'ReturnStatement' && before) out = child(last, 'argument');
-  }
+  const out = returnedExpression(fn);
   const u = out ? unwrap(out) : undefined;
   return u && (u.type === 'ArrowFunctionExpression' || u.type === 'FunctionExpression') ? u : undefined;
+}
+
+/**
+ * What a function returns when that is all it does, possibly after argument checks that throw and `const`
+ * declarations (which the returned expression reads where it stands): `{ const origin = ...; return cors({ origin }) }`.
+ */
+function returnedExpression(fn: AstNode): AstNode | undefined {
+  const body = child(fn, 'body');
+  const out = soleExpression(fn);
+  if (out || body?.type !== 'BlockStatement') return out;
+  const stmts = children(body, 'body');
+  const last = stmts[stmts.length - 1];
+  const throwsOnly = (n: AstNode | undefined): boolean => !!n && (n.type === 'ThrowStatement' || (n.type === 'BlockStatement' && children(n, 'body').length === 1 && throwsOnly(children(n, 'body')[0])));
+  const before = stmts.slice(0, -1).every((st) => (st.type === 'IfStatement' && !child(st, 'alternate') && throwsOnly(child(st, 'consequent'))) || (st.type === 'VariableDeclaration' && st.kind === 'const'));
+  return last?.type === 'ReturnStatement' && before ? child(last, 'argument') : undefined;
 }
 
 function isIdentityArrow(fn: AstNode): boolean {
