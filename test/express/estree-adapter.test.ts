@@ -637,6 +637,14 @@ describe('babelToEstree: edited and broken sources', () => {
 });
 
 describe('babelToEstree: deep input and the comparison itself', () => {
+  it('a name declared twice is a scope error, not a parse error: the tree is kept and nothing is reported', () => {
+    const m = parseModule('dup.ts', "import { A } from 'next';\nimport { A } from 'next';\napp.use(cors());\n");
+    expect(m.errors).toEqual([]);
+    expect((m.program as AstNode & { body: unknown[] }).body).toHaveLength(3);
+    // A real syntax error still is one.
+    expect(parseModule('bad.ts', 'const = 1;\n').errors.map((e) => e.message)).toEqual([expect.stringMatching(/^Parsing error: /)]);
+  });
+
   it('converts trees nested tens of thousands deep without recursion', () => {
     const N = 50_000;
     const members = `x = a${'.b'.repeat(N)};`;

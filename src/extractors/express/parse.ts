@@ -65,7 +65,9 @@ export function parseModule(path: string, text: string): ParsedModule {
     const file = babelParse(text, parserOptions(path));
     const errors: ParseProblem[] = ((file.errors ?? []) as BabelError[])
       // Babel reports some valid-but-unusual TS/JS as recoverable errors; keep only real syntax errors.
-      .filter((e) => !/^(Duplicate|Unexpected reserved word|Binding|Legacy octal|Deleting local|'with' in strict)/.test(e.message))
+      // A name declared twice ("Identifier 'x' has already been declared") is a scope error the TypeScript
+      // checker reports, not a syntax error: the tree is whole.
+      .filter((e) => !/^(Duplicate|Unexpected reserved word|Binding|Legacy octal|Deleting local|'with' in strict|Identifier '[^']*' has already been declared)/.test(e.message))
       .map((e) => ({ file: path, message: `Parsing error: ${stripLoc(e.message)}`, start: e.pos ?? 0, end: e.pos ?? 0 }));
     // Babel returns File { program: Program }; the adapter converts the program in place (no recursion).
     const program = babelToEstree(file.program as unknown as AstNode, text);
