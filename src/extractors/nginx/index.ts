@@ -291,6 +291,15 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     else if (methods && methods.size === 1) dropped = dropped.filter((x) => x.header.name !== 'access-control-expose-headers');
   }
 
+  // Drops that change nothing a browser does: without Access-Control-Max-Age it caches the preflight for 5 s
+  // instead (every request still succeeds), and an Access-Control-Allow-Credentials other than "true" fails a
+  // credentialed request exactly as no header does (§5.1).
+  dropped = dropped.filter((x) => {
+    if (x.header.name === 'access-control-max-age') return false;
+    const v = x.header.value;
+    return !(x.header.name === 'access-control-allow-credentials' && v && !v.placeholder && !v.value.includes('$') && v.value !== 'true');
+  });
+
   const hasCors = headers.some((h) => isCorsHeader(h.name));
   if (!hasCors && dropped.length === 0) return undefined;
 
