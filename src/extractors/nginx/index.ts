@@ -679,7 +679,8 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
     }
     runTree(r);
     for (const f of reached) {
-      if (!SITES.test(f)) continue;
+      // The copies were set aside unanalysed: their twins in sites-available are still to run.
+      if (!SITES.test(f) || copies.has(f)) continue;
       const lf = loadFile(host, f);
       if (lf) reachedSites.add(norm(lf.text));
     }
