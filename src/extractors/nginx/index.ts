@@ -589,6 +589,20 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
     const lf = loadFile(host, f.path, f);
     if (lf) loaded.set(f.path, lf);
   }
+  // An http-level CORS add_header at the top of a conf.d file reaches the servers of its siblings, which need not
+  // mention CORS themselves (see siblingsOf below): they are analysed too.
+  for (const lf of [...loaded.values()]) {
+    const slash = lf.path.lastIndexOf('/');
+    const dir = slash < 0 ? '' : lf.path.slice(0, slash);
+    if (!SHARED_HTTP_DIR.test(dir) || lf.directives.some((d) => d.name === 'server')) continue;
+    if (!lf.directives.some((d) => d.name === 'add_header' && isCorsHeader((d.args[0]?.value ?? '').toLowerCase()))) continue;
+    for (const name of host.listDir(dir)) {
+      const p = `${dir}/${name}`;
+      if (loaded.has(p) || (dir.endsWith('conf.d') && !name.endsWith('.conf'))) continue;
+      const sib = loadFile(host, p);
+      if (sib && sib.directives.some((d) => d.name === 'server')) loaded.set(p, sib);
+    }
+  }
   // Roots: files no other candidate includes.
   const included = new Set<string>();
   for (const lf of loaded.values()) {
@@ -617,30 +631,36 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
   const reached = new Set<string>(copies);
   const problemKeys = new Set<string>();
   // conf.d/*.conf (the docker image layout) and sites-enabled/* are included together into one http block by
-  // the stock nginx.conf, which is often not in the repository: a map in one of them is defined for all.
-  const sharedMaps = new Map<string, Map<string, MapDef>>();
-  const mapsOfSiblings = (root: LoadedFile): Map<string, MapDef> | undefined => {
+  // the stock nginx.conf, which is often not in the repository: a map in one of them is defined for all, and an
+  // add_header at the top of one (outside any server) is an http-level header every server inherits.
+  const sharedHttp = new Map<string, { maps: Map<string, MapDef>; headers: HeaderDirective[] }>();
+  const siblingsOf = (root: LoadedFile): { maps?: Map<string, MapDef>; headers: HeaderDirective[] } => {
     const slash = root.path.lastIndexOf('/');
     const dir = slash < 0 ? '' : root.path.slice(0, slash);
-    if (!SHARED_HTTP_DIR.test(dir)) return undefined;
-    let maps = sharedMaps.get(dir);
-    if (!maps) {
-      maps = new Map();
+    if (!SHARED_HTTP_DIR.test(dir)) return { headers: [] };
+    let shared = sharedHttp.get(dir);
+    if (!shared) {
+      shared = { maps: new Map(), headers: [] };
       for (const name of host.listDir(dir)) {
         const p = `${dir}/${name}`;
-        if (p === root.path || (dir.endsWith('conf.d') && !name.endsWith('.conf')) || included.has(p)) continue;
+        if ((dir.endsWith('conf.d') && !name.endsWith('.conf')) || included.has(p)) continue;
         const lf = loadFile(host, p);
-        if (!lf || !lf.directives.some((d) => d.name === 'map')) continue;
-        for (const [k, v] of buildTree(host, lf).maps) maps.set(k, v);
+        if (!lf || !lf.directives.some((d) => d.name === 'map' || d.name === 'add_header')) continue;
+        const t = buildTree(host, lf);
+        for (const [k, v] of t.maps) shared.maps.set(k, v);
+        if (t.root.kind === 'http') shared.headers.push(...t.root.addHeaders);
       }
-      sharedMaps.set(dir, maps);
+      sharedHttp.set(dir, shared);
     }
-    const own = new Map([...maps].filter(([, m]) => m.d.file !== root.path));
-    return own.size ? own : undefined;
+    const maps = new Map([...shared.maps].filter(([, m]) => m.d.file !== root.path));
+    return { ...(maps.size ? { maps } : {}), headers: shared.headers.filter((h) => h.d.file !== root.path) };
   };
   const runTree = (root: LoadedFile) => {
     reportErrors(root);
-    const tree = buildTree(host, root, mapsOfSiblings(root));
+    const siblings = siblingsOf(root);
+    const tree = buildTree(host, root, siblings.maps);
+    // Same http block: the siblings' http-level add_header directives and this file's own are one list.
+    if (siblings.headers.length && tree.root.kind === 'http') tree.root.addHeaders = [...siblings.headers, ...tree.root.addHeaders];
     for (const f of tree.files) {
       reached.add(f);
       const lf = loadFile(host, f);
