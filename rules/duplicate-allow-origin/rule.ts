@@ -2,7 +2,8 @@ import type { CorsPolicy } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
 
 function acaoWrites(p: CorsPolicy) {
-  return p.headerWrites.filter((w) => w.name === 'access-control-allow-origin');
+  // A write made only for requests without an Origin never meets one made for CORS requests.
+  return p.headerWrites.filter((w) => w.name === 'access-control-allow-origin' && !w.onlyWithoutOrigin);
 }
 
 export default defineRule({

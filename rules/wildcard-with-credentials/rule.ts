@@ -19,6 +19,9 @@ export default defineRule({
       ['Access-Control-Expose-Headers', policy.exposeHeaders, 'no response header beyond the safelisted ones is readable'],
     ];
     for (const [header, field, consequence] of fields) {
+      // Allow-Headers and Allow-Methods are read on preflight answers only: on a policy that answers errors
+      // only (an exception handler's headers), they are never used.
+      if (policy.scope.errorsOnly && header !== 'Access-Control-Expose-Headers') continue;
       // A list holding "*" (Starlette/flask-cors expose_headers=["*"]) is sent literally too.
       const star = field.known && (field.value.kind === 'wildcard' || (field.value.kind === 'list' && field.value.items.some((t) => t.value === '*')));
       if (!field.known || !star) continue;

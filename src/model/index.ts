@@ -159,6 +159,11 @@ export interface HeaderWrite {
    * after `if origin not in ALLOWED: return`): sent exactly when Access-Control-Allow-Origin is.
    */
   whenOriginAllowed?: boolean;
+  /**
+   * Written only for requests without an Origin header (`else:` of `if origin:`): never on a CORS response, so it
+   * says nothing about the policy; a simulated request without an Origin gets it.
+   */
+  onlyWithoutOrigin?: boolean;
 }
 
 // ─── Scope, preflight, coverage ───────────────────────────────────────────────────────────────────

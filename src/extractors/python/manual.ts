@@ -38,6 +38,8 @@ export interface Guard {
   early?: boolean;
   /** The local names bound to the request Origin in the function. */
   originVars: ReadonlySet<string>;
+  /** Where `cond` is, when not in the function the writes are read for (a helper in another module). */
+  at?: { mod: PyModule; scope: Scope };
 }
 
 /** Is this expression the request's Origin (`request.headers.get("Origin")`, `request.origin`...)? */
@@ -184,8 +186,16 @@ export function headerWrites(
     const name = [...returned][0];
     if (returned.size !== 1 || other || name === undefined) return;
     const site = guardsOf(where);
-    const inner = headerWrites(ev, f.mod, f.node, scopeAt(ev.host, f.mod, [f.node]), framework, false, { name, depth: (built?.depth ?? 0) + 1 });
-    for (const w of inner) out.push({ ...w, guards: [...w.guards, ...site] });
+    const at = { mod: f.mod, scope: scopeAt(ev.host, f.mod, [f.node]) };
+    const inner = headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name, depth: (built?.depth ?? 0) + 1 });
+    for (const w of inner) {
+      const own = w.guards.map((g) => ({ at, ...g }));
+      // Called from several places (`return JSONResponse(..., headers=h)` on two branches): the write runs on
+      // each of them, so only the helper's own conditions hold.
+      const seen = out.find((o) => o.span.file === w.span.file && o.span.start === w.span.start && o.name === w.name);
+      if (seen) seen.guards = own;
+      else out.push({ ...w, guards: [...own, ...site] });
+    }
   };
   // The helper's own mapping: `h = {"Access-Control-Allow-Origin": ...}` before the writes on `h`.
   if (built) {
@@ -263,12 +273,46 @@ export function headerWrites(
       out.push({ name: key.v.toLowerCase(), value, op, statuses: 'all', span: spanOf(mod, n), ...(reflects ? { reflectsOrigin: reflects } : {}), ...(multiple ? { multiple } : {}), guards: guardsOf(n) });
     }
   });
+  for (const w of out) {
+    if (w.guards.some((g) => onlyWithoutOrigin(g.at?.mod ?? mod, g))) w.onlyWithoutOrigin = true;
+    else delete w.onlyWithoutOrigin;
+  }
   return out;
 }
 
 /** The ACAO the writes produce. */
+/**
+ * A condition that holds only for requests without an Origin header (`if not origin:`, the `else` of `if origin:`,
+ * `origin is None`): no CORS request, since browsers send Origin on every cross-origin request.
+ */
+function onlyWithoutOrigin(mod: PyModule, g: Guard): boolean {
+  let cond: PyNode | undefined = g.cond;
+  let negated = g.negated;
+  for (;;) {
+    if (cond?.type === 'parenthesized_expression' && cond.children.length === 1) cond = cond.children[0];
+    else if (cond?.type === 'not_operator') {
+      cond = cond.fields.argument;
+      negated = !negated;
+    } else break;
+  }
+  if (!cond) return false;
+  const isOrigin = (n: PyNode | undefined) => isOriginExpr(mod, n, g.originVars as Set<string>);
+  if (isOrigin(cond)) return negated;
+  if (cond.type === 'comparison_operator' && cond.children.length === 2 && isOrigin(cond.children[0])) {
+    const op = (cond.op ?? '').replace(/\s+/g, ' ').trim();
+    const r = cond.children[1] as PyNode;
+    const empty = r.type === 'none' || (r.type === 'string' && /^[rbuRBU]*(""|'')$/.test(mod.text.slice(r.start, r.end)));
+    if (!empty) return false;
+    if (op === 'is' || op === '==') return !negated;
+    if (op === 'is not' || op === '!=') return negated;
+  }
+  return false;
+}
+
 export function manualOrigin(ev: Evaluator, mod: PyModule, scope: Scope, writes: ManualWrite[], fallback: Span): Valued<OriginPolicy> {
-  const acao = writes.filter((w) => w.name === 'access-control-allow-origin');
+  // A write that runs only without an Origin (`else: headers["Access-Control-Allow-Origin"] = "*"`) is not what
+  // a cross-origin request gets.
+  const acao = writes.filter((w) => w.name === 'access-control-allow-origin' && !w.onlyWithoutOrigin);
   if (acao.length === 0) return known({ kind: 'none' }, fallback, 'no Access-Control-Allow-Origin is written');
   const w = acao[acao.length - 1] as ManualWrite;
   if (w.reflectsOrigin) {
@@ -276,7 +320,7 @@ export function manualOrigin(ev: Evaluator, mod: PyModule, scope: Scope, writes:
     // ALLOWED: return`) turn reflection into an allow-list; a guard that only checks an Origin is present does not.
     const m = conjunction(
       w.guards.map((g) => {
-        const gm = guardMeaning(ev, mod, scope, g.cond, g.negated, g.originVars);
+        const gm = guardMeaning(ev, g.at?.mod ?? mod, g.at?.scope ?? scope, g.cond, g.negated, g.originVars);
         // An early return on something else (`if request.path.startswith("/static"): return resp`) leaves every
         // origin to the write on the other requests.
         return g.early && gm.kind === 'other' ? { kind: 'presence' as const } : gm;
@@ -558,6 +602,9 @@ export function writtenFields(
   span: Span,
   varyFromValues: boolean,
 ): Pick<CorsPolicy, 'credentials' | 'allowMethods' | 'allowHeaders' | 'exposeHeaders' | 'varyOrigin' | 'headerWrites'> {
+  const all = writes;
+  // What a CORS request gets: not the writes made only for requests without an Origin.
+  writes = writes.filter((w) => !w.onlyWithoutOrigin);
   const vary = writes.filter((w) => w.name === 'vary');
   const varySpan = vary[0]?.span ?? span;
   let varyOrigin: Valued<boolean>;
@@ -570,7 +617,7 @@ export function writtenFields(
     allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
     exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
     varyOrigin,
-    headerWrites: withOriginGuards(writes).map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
+    headerWrites: withOriginGuards(all).map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
   };
 }
 
@@ -589,7 +636,7 @@ function mentionsOrigin(n: PyNode, vars: ReadonlySet<string>): boolean {
 
 /** Marks the writes made under exactly the origin checks of the Access-Control-Allow-Origin write (HeaderWrite.whenOriginAllowed). */
 function withOriginGuards(writes: ManualWrite[]): ManualWrite[] {
-  const acao = writes.filter((w) => w.name === 'access-control-allow-origin').pop();
+  const acao = writes.filter((w) => w.name === 'access-control-allow-origin' && !w.onlyWithoutOrigin).pop();
   const acaoGuards = acao ? originGuards(acao) : new Set<string>();
   if (!acao || acaoGuards.size === 0) return writes;
   return writes.map((w) => {

@@ -493,6 +493,16 @@ function exceptionHandlerHeaders(ctx: StarletteContext, mod: PyModule, decorated
   // A handler for Exception (or 500) answers every unhandled error; one for a narrower class only those.
   const caught = callArgs(c).positional[0];
   const catchesAll = caught !== undefined && /^(Exception|500|BaseException)$/.test(mod.text.slice(caught.start, caught.end).trim());
+  // Handlers that take their headers from one helper write the same headers: one policy for all of them
+  // (else each would repeat the same finding at the helper's lines).
+  const spansOf = (ws: { span: Span }[]) => ws.map((w) => `${w.span.file}:${w.span.start}`).join('|');
+  const twin = ctx.policies.find((q) => q.mechanism === 'fastapi-manual' && q.scope.errorsOnly && q.appId === app.id && spansOf(q.headerWrites) === spansOf(writes));
+  if (twin) {
+    twin.scope.label = `${twin.scope.label}, ${name}`;
+    if (twin.origin.known) twin.origin.via = twin.origin.via?.replace(/on the error responses (.*) builds?$/, (_m, names: string) => `on the error responses ${names.replace(' and ', ', ')} and ${name} build`);
+    if (catchesAll) twin.errorCoverage = known({ covers: 'all', detail: `${twin.scope.label.replace(/^exception handlers? /, '')} write these headers on the error responses they build` }, span);
+    return;
+  }
   const origin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
   if (origin.known) origin.via = `${origin.via ? `${origin.via}, ` : ''}on the error responses ${name} builds`;
   ctx.policies.push({
