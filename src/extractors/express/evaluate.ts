@@ -22,7 +22,8 @@ export type JsValue =
   | (Base & { t: 'null' })
   | (Base & { t: 'undef' })
   | (Base & { t: 'regex'; pattern: string; flags: string })
-  | (Base & { t: 'array'; items: JsValue[] })
+  /** `maybeFewer`: some items may be absent (a `.filter(Boolean)` over values not known): `length` is not known. */
+  | (Base & { t: 'array'; items: JsValue[]; maybeFewer?: boolean })
   | (Base & { t: 'object'; props: Map<string, JsValue>; keys: Map<string, AstNode>; partial: boolean })
   /** `bound`: the values of the enclosing factory's parameters, when the function was returned by a known call. */
   | (Base & { t: 'func'; fn: AstNode; bound?: Map<AstNode, JsValue> })
@@ -223,9 +224,9 @@ export function memberOf(v: JsValue, step: string | number, node: AstNode, mod: 
       return { t: 'undef', node, mod };
     }
     case 'array': {
-      if (step === 'length') return { t: 'num', v: v.items.length, node, mod };
+      if (step === 'length') return v.maybeFewer ? unknownValue(node, mod, 'the number of items is not known') : { t: 'num', v: v.items.length, node, mod };
       const i = typeof step === 'number' ? step : /^\d+$/.test(step) ? Number(step) : NaN;
-      if (Number.isInteger(i)) return v.items[i] ?? { t: 'undef', node, mod };
+      if (Number.isInteger(i)) return v.maybeFewer ? unknownValue(node, mod, 'items before it may be absent') : (v.items[i] ?? { t: 'undef', node, mod });
       return unknownValue(node, mod, `array member ${String(step)}`);
     }
     case 'ns':
@@ -330,6 +331,7 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       return evaluateIdentifier(n.name as string, n, mod, e);
     case 'ArrayExpression': {
       const items: JsValue[] = [];
+      let maybeFewer = false;
       for (const el of elements(n)) {
         if (!el) {
           items.push({ t: 'undef', node: n, mod });
@@ -337,13 +339,15 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
         }
         if (el.type === 'SpreadElement') {
           const inner = evaluate(child(el, 'argument') as AstNode, mod, e);
-          if (inner.t === 'array') items.push(...inner.items.map((it) => withVia(it, inner.via)));
-          else items.push(unknownValue(el, mod, inner.t === 'unknown' ? inner.reason : 'spread of a non-array'));
+          if (inner.t === 'array') {
+            items.push(...inner.items.map((it) => withVia(it, inner.via)));
+            if (inner.maybeFewer) maybeFewer = true;
+          } else items.push(unknownValue(el, mod, inner.t === 'unknown' ? inner.reason : 'spread of a non-array'));
           continue;
         }
         items.push(evaluate(el, mod, e));
       }
-      return { t: 'array', items, node: n, mod };
+      return { t: 'array', items, node: n, mod, ...(maybeFewer ? { maybeFewer } : {}) };
     }
     case 'ObjectExpression': {
       const props = new Map<string, JsValue>();
@@ -466,7 +470,13 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       }
       if (identName(child(n, 'callee')) === 'Set' && callee.t === 'unknown') {
         const inner = a[0] ? evaluate(a[0], mod, e) : { t: 'array' as const, items: [], node: n, mod };
-        if (inner.t === 'array') return { ...inner, node: n, mod };
+        if (inner.t === 'array') {
+          // Equal items collapse into one: values not known may be equal to others.
+          const seen = new Set<string>();
+          const items = inner.items.filter((it) => (it.t === 'str' ? !seen.has(it.v) && !!seen.add(it.v) : true));
+          const maybeFewer = inner.maybeFewer || items.some((it) => it.t !== 'str');
+          return { ...inner, items, node: n, mod, ...(maybeFewer ? { maybeFewer } : {}) };
+        }
       }
       return unknownValue(n, mod, 'constructed at runtime');
     }
@@ -542,7 +552,9 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       }
       if (method === 'filter' && fnNode) {
         if (identName(fnNode) === 'Boolean' || isIdentityArrow(fnNode)) {
-          return { t: 'array', items: obj.items.filter((it) => truthiness(it) !== false), node: n, mod, ...(obj.via ? { via: obj.via } : {}) };
+          const kept = obj.items.filter((it) => truthiness(it) !== false);
+          const maybeFewer = obj.maybeFewer || kept.some((it) => truthiness(it) === undefined);
+          return { t: 'array', items: kept, node: n, mod, ...(obj.via ? { via: obj.via } : {}), ...(maybeFewer ? { maybeFewer } : {}) };
         }
         return unknownValue(n, mod, 'filtered at runtime');
       }
