@@ -182,6 +182,17 @@ export function resolveInclude(host: ProjectHost, arg: string, from: string, roo
       if (files.length) return { files, unresolved: false, dynamic: false };
     }
   }
+  // The official docker image renders templates/*.template into conf.d/ when it starts (envsubst): a conf.d
+  // include that matches nothing in the repository reads the templates that become its files.
+  for (const tail of tails) {
+    const m = /^(.*?)(?:^|\/)conf\.d\/([^/]+)$/.exec(tail);
+    if (!m) continue;
+    const templates = `${m[1] ? `${m[1]}/` : ''}templates/${m[2]}.template`;
+    for (const b of bases) {
+      const files = candidatesFor(host, b ? `${b}/${templates}` : templates);
+      if (files.length) return { files, unresolved: false, dynamic: false };
+    }
+  }
   // A glob that matches nothing is not an error in nginx; a stock file is known to hold no headers.
   return { files: [], unresolved: !stock, dynamic: false };
 }
