@@ -19,6 +19,10 @@ export function originProblems(policy: CorsPolicy, kind: ProblemKind): EntryProb
   if (!origin.known) return [];
   const value = origin.value;
   if (value.kind !== 'allow-list' && value.kind !== 'fixed') return [];
+  // Every other origin gets `*`: without credentials each site reads these responses anyway, so what an entry
+  // lets in adds nothing. With credentials (or maybe) the entries are the only origins that read with the user's
+  // cookies.
+  if (value.kind === 'allow-list' && value.onRefused === 'wildcard' && policy.credentials.known && !policy.credentials.value) return [];
   const out: EntryProblem[] = [];
   for (const v of analyzeOriginPolicy(value, origin.span)) {
     for (const p of v.problems) {

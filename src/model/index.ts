@@ -99,9 +99,11 @@ export type OriginPolicy =
        * `no-cors` = no CORS header at all and the request goes on as if CORS were off (cors origin callback
        * answering false, flask-cors). `error` = the request fails there (a cors origin callback that answers
        * `callback(new Error(...))`: Express's error handler sends a 500 without CORS headers, and the middleware and
-       * routes after it never see a refused origin). Absent: the framework's usual behaviour.
+       * routes after it never see a refused origin). `wildcard` = a refused origin (and a request without one)
+       * gets `*` (an nginx map whose default is "*"): every site reads what needs no credentials. Absent: the
+       * framework's usual behaviour.
        */
-      onRefused?: 'omit-acao' | 'no-cors' | 'error';
+      onRefused?: 'omit-acao' | 'no-cors' | 'error' | 'wildcard';
     };
 
 // ─── Methods and headers ──────────────────────────────────────────────────────────────────────────

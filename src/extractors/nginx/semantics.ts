@@ -495,9 +495,13 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
   }
   const entries: OriginEntry[] = [];
   const unknownEntries: Span[] = [];
+  // `default "*"` with the Origin reflected for some: those origins get their own back, every other one `*`
+  // (checked on nginx 1.22: an unlisted origin got `*`, a listed one itself and the credentials header).
+  const starDefault = sym.dflt.t === 'lit' && sym.dflt.v === '*';
   for (const c of sym.cases) {
     if (c.atom.t === 'lit') {
       if (c.atom.v === '') continue;
+      if (c.atom.v === '*' && starDefault) continue;
       if (c.atom.v === '*') return unknown('the value is "*" for some origins and something else for others', span);
       entries.push({ type: 'literal', value: c.atom.v, caseInsensitive: false, span: c.atom.span });
       continue;
@@ -517,9 +521,12 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
     unknownEntries.push(...c.guard.unknownSpans);
   }
   if (sym.dflt.t === 'unknown') unknownEntries.push(sym.dflt.span);
-  else if (sym.dflt.t === 'lit' && sym.dflt.v !== '') {
-    if (sym.dflt.v === '*') return unknown('the value is "*" for some origins and reflected for others', span);
+  else if (sym.dflt.t === 'lit' && sym.dflt.v !== '' && !starDefault) {
     entries.push({ type: 'literal', value: sym.dflt.v, caseInsensitive: false, span: sym.dflt.span });
+  }
+  if (starDefault) {
+    if (entries.length === 0 && unknownEntries.length === 0) return known({ kind: 'wildcard' }, sym.dflt.span);
+    return known({ kind: 'allow-list', entries, unknownEntries, onRefused: 'wildcard' }, span);
   }
   if (entries.length === 0 && unknownEntries.length === 0) return known({ kind: 'none' }, span, 'every case is empty');
   return known({ kind: 'allow-list', entries, unknownEntries }, span);
