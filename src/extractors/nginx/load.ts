@@ -182,14 +182,16 @@ export function resolveInclude(host: ProjectHost, arg: string, from: string, roo
       if (files.length) return { files, unresolved: false, dynamic: false };
     }
   }
-  // The official docker image renders templates/*.template into conf.d/ when it starts (envsubst): a conf.d
-  // include that matches nothing in the repository reads the templates that become its files.
+  // Directories filled when the server is deployed, from files the repository keeps elsewhere: the official
+  // docker image renders templates/*.template into conf.d/ when it starts (envsubst), and Debian's sites-enabled/
+  // holds links to sites-available/ made at deploy time. An include that matches nothing reads those files.
   for (const tail of tails) {
-    const m = /^(.*?)(?:^|\/)conf\.d\/([^/]+)$/.exec(tail);
+    const m = /^(.*?)(?:^|\/)(conf\.d|sites-enabled)\/([^/]+)$/.exec(tail);
     if (!m) continue;
-    const templates = `${m[1] ? `${m[1]}/` : ''}templates/${m[2]}.template`;
+    const dir = m[1] ? `${m[1]}/` : '';
+    const source = m[2] === 'conf.d' ? `${dir}templates/${m[3]}.template` : `${dir}sites-available/${m[3]}`;
     for (const b of bases) {
-      const files = candidatesFor(host, b ? `${b}/${templates}` : templates);
+      const files = candidatesFor(host, b ? `${b}/${source}` : source);
       if (files.length) return { files, unresolved: false, dynamic: false };
     }
   }
