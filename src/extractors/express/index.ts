@@ -1320,7 +1320,10 @@ function buildPolicies(
     // app-wide middleware, middleware mounted on the path or above it, routes below it.
     const under = (p: string | undefined) => !l.prefix || (p !== undefined && useCovers(l.prefix, p));
     const above = (p: string | undefined) => !l.prefix || useCovers(p, l.prefix);
-    if (isUse) {
+    // An error handler (`(err, req, res, next) => ...`) runs only after next(err): that routes answer before it
+    // is how it is meant to run, not an order problem.
+    const errorHandler = l.handler.t === 'func' && children(l.handler.fn, 'params').length === 4;
+    if (isUse && !errorHandler) {
       for (const prev of layers.slice(0, index)) {
         // Registrations in other modules run in an order imports decide; a router's layers take the place of
         // the app.use() that mounts it.
@@ -1329,9 +1332,10 @@ function buildPolicies(
         // The route has CORS of its own: cors() among its handlers, or a cors() layer before it that covers its
         // path (a router's own `router.use(cors())`).
         const prevIndex = layers.indexOf(prev);
-        const prevHasCors = layers.some(
-          (x, i) => i <= prevIndex && x.handler.t === 'ext' && x.handler.name === 'cors()' && (x.reg === prev.reg || (x.reg.method === 'use' && useCovers(x.prefix, prev.path))),
-        );
+        const prevHasCors =
+          layers.some((x, i) => i <= prevIndex && x.handler.t === 'ext' && x.handler.name === 'cors()' && (x.reg === prev.reg || (x.reg.method === 'use' && useCovers(x.prefix, prev.path)))) ||
+          // A hand-written CORS middleware before it that passes every request on covers it too.
+          manualAt.some((m) => m.index < prevIndex && m.passesOn && m.layer.reg.method === 'use' && useCovers(m.layer.prefix, prev.path) && m.policy.origin.known && m.policy.origin.value.kind !== 'none');
         if (prev.reg.method !== 'use' && prev.reg.method !== 'options' && !prevHasCors) {
           if (shadowedBy.some((s) => s.kind === 'route' && s.span.start === rangeOf(prev.reg.call)[0])) continue;
           shadowedBy.push({
