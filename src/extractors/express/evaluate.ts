@@ -251,7 +251,7 @@ export function envName(v: JsValue): string | undefined {
   return v.t === 'ext' && v.name.startsWith('env:') ? v.name.slice(4).split('.')[0] : undefined;
 }
 
-function truthiness(v: JsValue): boolean | undefined {
+export function truthiness(v: JsValue): boolean | undefined {
   switch (v.t) {
     case 'str':
       return v.v !== '';
@@ -440,6 +440,12 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
         const num = op === '*' ? a * b : op === '-' ? a - b : op === '/' ? a / b : op === '%' ? a % b : op === '**' ? a ** b : undefined;
         if (num !== undefined) return { t: 'num', v: num, node: n, mod };
       }
+      if (op === 'instanceof' && l.t !== 'unknown') {
+        // `o instanceof RegExp` / `Array` / `String` for a known value (a string literal is not a String object).
+        const cls = identName(child(n, 'right'));
+        const of: Record<string, boolean> = { RegExp: l.t === 'regex', Array: l.t === 'array', String: false };
+        if (cls && cls in of && (l.t === 'str' || l.t === 'regex' || l.t === 'array' || l.t === 'num' || l.t === 'bool')) return { t: 'bool', v: of[cls] as boolean, node: n, mod };
+      }
       if ((op === '===' || op === '!==' || op === '==' || op === '!=') && l.t !== 'unknown' && r.t !== 'unknown') {
         const ls = toStr(l);
         const rs = toStr(r);
@@ -457,6 +463,11 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       }
       if (op === '-' && arg.t === 'num') return { t: 'num', v: -arg.v, node: n, mod };
       if (op === 'void') return { t: 'undef', node: n, mod };
+      if (op === 'typeof') {
+        // `typeof o === 'string'` over a list of strings and RegExps picks the test per item.
+        const type = ({ str: 'string', num: 'number', bool: 'boolean', undef: 'undefined', null: 'object', regex: 'object', array: 'object', object: 'object', func: 'function' } as Record<string, string>)[arg.t];
+        return type ? { t: 'str', v: type, node: n, mod } : unknownValue(n, mod, 'typeof');
+      }
       return unknownValue(n, mod, 'unary');
     }
     case 'NewExpression': {

@@ -8,7 +8,7 @@
 import { entryKey as entryIdentity } from '../../analysis/origins.js';
 import type { OriginEntry, StringTest } from '../../model/index.js';
 import { args, child, childNodes, children, identName, isFunction, memberName, staticString, unwrap, walk, type AstNode } from './ast.js';
-import { evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
+import { evaluate, patternSpan, truthiness, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { lookup, spanOf, type JsModule } from './modules.js';
 
 export type Atom =
@@ -268,6 +268,14 @@ export function condition(node: AstNode, ctx: FlowContext, depth = 0): Cond {
     if (n.operator === '||') return simplify([...l, ...r]).slice(0, MAX_PATHS + 1);
   }
   if (n.type === 'UnaryExpression' && n.operator === '!') return not(condition(child(n, 'argument') as AstNode, ctx, depth + 1), n);
+  // `o instanceof RegExp ? o.test(origin) : o === origin`: a test that does not depend on the origin picks a branch.
+  if (n.type === 'ConditionalExpression') {
+    const test = child(n, 'test') as AstNode;
+    const t = mentions(test, ctx.isOrigin, true) ? undefined : truthiness(ev(test, ctx));
+    if (t !== undefined) return condition(child(n, t ? 'consequent' : 'alternate') as AstNode, ctx, depth + 1);
+    const c = condition(test, ctx, depth + 1);
+    return simplify([...and(c, condition(child(n, 'consequent') as AstNode, ctx, depth + 1)), ...and(not(c, test), condition(child(n, 'alternate') as AstNode, ctx, depth + 1))]).slice(0, MAX_PATHS + 1);
+  }
   // const ok = /\.example\.com$/.test(origin); if (ok) ...: the test the constant holds.
   const name = identName(n);
   if (name && !ctx.isOrigin(n)) {
