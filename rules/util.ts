@@ -21,7 +21,7 @@ export function routesInScope(policy: CorsPolicy, app: AppModel | undefined): Ro
   return app.routes.filter((r) => {
     if (r.pathError || r.methods.includes('USE')) return false;
     if (scope.methods && !r.methods.some((m) => scope.methods?.includes(m) || m === 'ALL')) return false;
-    if (scope.paths && !scope.paths.some((p) => pathMatches(p, r.path))) return false;
+    if (scope.paths && !scope.paths.some((p) => (scope.exact ? p === r.path : pathMatches(p, r.path)))) return false;
     return true;
   });
 }

@@ -181,6 +181,8 @@ export interface Scope {
   label: string;
   /** The policy's headers reach error responses only (an exception handler's), never successful ones. */
   errorsOnly?: boolean;
+  /** `paths` are exactly the routes covered (a decorated view's own routes), not prefixes of them. */
+  exact?: boolean;
 }
 
 export interface PreflightHandling {

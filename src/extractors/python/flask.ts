@@ -538,6 +538,27 @@ function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWil
 
 // ─── @cross_origin (§3.5) ─────────────────────────────────────────────────────────────────────────
 
+/** The route decorators of each @cross_origin view, to scope its policy to the view's registered routes. */
+const viewRoutes = new WeakMap<CorsPolicy, Span[]>();
+
+/**
+ * A @cross_origin view covers exactly its own routes, with the url_prefix of its blueprint: once the apps' routes
+ * are known, its scope becomes those full paths and their methods (the rule string alone, `""` or `/<id>` in a
+ * blueprint, matched other routes of the app).
+ */
+export function finishViewScopes(policies: CorsPolicy[], apps: Map<string, AppModel>): void {
+  for (const p of policies) {
+    const decos = viewRoutes.get(p);
+    const app = p.appId ? apps.get(p.appId) : undefined;
+    if (!decos || !app) continue;
+    const own = app.routes.filter((r) => decos.some((d) => d.file === r.span.file && d.start === r.span.start));
+    if (own.length === 0) continue;
+    p.scope.paths = [...new Set(own.map((r) => r.path))];
+    p.scope.methods = [...new Set(own.flatMap((r) => r.methods))];
+    p.scope.exact = true;
+  }
+}
+
 function crossOrigin(ctx: FlaskContext, mod: PyModule, scope: Scope, decorated: PyNode, deco: PyNode, call: PyNode, decos: PyNode[]): void {
   const { ev, host } = ctx;
   const idx = decos.indexOf(deco);
@@ -575,6 +596,7 @@ function crossOrigin(ctx: FlaskContext, mod: PyModule, scope: Scope, decorated: 
     decorator: true,
   });
   ctx.policies.push(policy);
+  viewRoutes.set(policy, above.map((d) => spanOf(mod, d)));
   if (app) ensureFlaskApp(ctx, app, mod);
 }
 

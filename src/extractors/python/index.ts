@@ -7,7 +7,7 @@ import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
 import { known, unknown, type AppModel, type CorsPolicy, type ExtractResult } from '../../model/index.js';
 import { Evaluator } from './evaluate.js';
-import { extractFlask, mentionsFlask } from './flask.js';
+import { extractFlask, finishViewScopes, mentionsFlask } from './flask.js';
 import { compareVersions, versionsFor } from './manifest.js';
 import { acceptsPython, pythonPrefilter } from './detect.js';
 import { initPythonParser } from './parser.js';
@@ -128,6 +128,7 @@ export const pythonExtractor: Extractor = {
     dropPreemptedOptionsRoutes(result.policies);
     coverRoutePreflights(result.policies);
     coverRouteErrors(result.policies);
+    finishViewScopes(result.policies, apps);
     finishRoutes(apps);
     result.apps.push(...apps.values());
     return result;
