@@ -12,7 +12,11 @@ export default defineRule({
   checkPolicy(policy, ctx) {
     const { errorCoverage, origin } = policy;
     if (!errorCoverage.known || errorCoverage.value.covers === 'all') return;
-    if (!origin.known || origin.value.kind === 'none') return;
+    if (origin.known && origin.value.kind === 'none') return;
+    // Hand-written headers whose value is not known may be no CORS at all; a framework's CORS middleware configured
+    // with origins from settings sends CORS headers to the origins it allows, and its error responses lack them
+    // whatever those origins are.
+    if (!origin.known && policy.mechanism !== 'starlette-middleware' && policy.mechanism !== 'flask-cors') return;
     // The unhandled errors a middleware does not see are answered by an error handler of the same app that
     // writes CORS headers on all of them (FastAPI `@app.exception_handler(Exception)`, which runs outside
     // CORSMiddleware, §2.3): the browser sees those headers, judged as that handler's own policy.

@@ -594,9 +594,11 @@ function originPolicy(
   let allowAll: { span: Span; via?: string } | undefined;
   if (origins) {
     const v = origins.v;
-    // Unknown origins with a known regex: the regex's origins are accepted whatever the list holds.
-    if (v.t === 'unknown' && !(regex && (regex.v.t === 'str' || regex.v.t === 'regex'))) return unknown(`allow_origins: ${v.reason}`, v.span);
-    if (v.t === 'unknown') unknownEntries.push(v.span);
+    // Unknown origins with a known regex: the regex's origins are accepted whatever the list holds. A value that
+    // is not a string or a list (the result of a call that cannot be followed) is as unknown.
+    const opaque = v.t !== 'str' && v.t !== 'seq';
+    if (opaque && !(regex && (regex.v.t === 'str' || regex.v.t === 'regex'))) return unknown(`allow_origins: ${v.t === 'unknown' ? v.reason : reasonOf(v)}`, v.span);
+    if (opaque) unknownEntries.push(v.span);
     if (v.t === 'str') {
       // `origin in "<string>"`: a substring test; `"*" in s` makes it allow-all (§2.1).
       if (v.v.includes('*')) allowAll = { span: v.span, ...(v.via ? { via: v.via } : {}) };
@@ -609,7 +611,7 @@ function originPolicy(
         } else if (i.t === 'unknown') unknownEntries.push(i.span);
         else unknownEntries.push(i.span);
       }
-    } else if (v.t !== 'unknown') return unknown(`allow_origins: ${reasonOf(v)}`, v.span);
+    }
   }
   if (regex && regex.v.t !== 'none') {
     const r = regex.v;
