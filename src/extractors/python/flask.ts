@@ -88,6 +88,7 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
   const extensionCalls: { call: PyNode; scope: Scope }[] = [];
   const initAppCalls: { call: PyNode; scope: Scope; ext: Extract<PyVal, { t: 'call' }> }[] = [];
   const hooks: { deco: PyNode; def: PyNode; scope: Scope; receiver: PyNode | undefined; defMod?: PyModule }[] = [];
+  const beforeHooks: { at: PyNode; def: PyNode; defMod: PyModule; scope: Scope; receiver: PyNode | undefined }[] = [];
   walk(mod.root, (n, fns) => {
     if (n.type === 'call') {
       const fn = n.fields.function;
@@ -116,6 +117,7 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
         const target = e?.type === 'call' ? e.fields.function : e;
         const dt = target ? mod.text.slice(target.start, target.end) : '';
         if (/(^|\.)(after_request|after_app_request)$/.test(dt) && target?.type === 'attribute') hooks.push({ deco: d, def, scope, receiver: target.fields.object });
+        if (/(^|\.)before_request$/.test(dt) && target?.type === 'attribute') beforeHooks.push({ at: d, def, defMod: mod, scope, receiver: target.fields.object });
         if (/(^|\.)cross_origin$/.test(dt) && e?.type === 'call') {
           const callee = ev.eval(e.fields.function, scope);
           if (callee.t === 'ext' && CROSS_ORIGIN_QNAME.test(callee.qname)) crossOrigin(ctx, mod, scope, n, d, e, decos);
@@ -134,15 +136,51 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
   walk(mod.root, (n, fns) => {
     if (n.type !== 'call' || n.fields.function?.type !== 'attribute') return;
     const meth = n.fields.function.fields.attribute?.text;
-    if (meth !== 'after_request' && meth !== 'after_app_request') return;
+    if (meth !== 'after_request' && meth !== 'after_app_request' && meth !== 'before_request') return;
     const arg = callArgs(n).positional[0];
     if (arg?.type !== 'identifier') return;
     const scope = scopeAt(host, mod, fns);
     const fn = ev.eval(arg, scope);
+    if (meth === 'before_request') {
+      if (fn.t === 'func') beforeHooks.push({ at: n, def: fn.node, defMod: fn.mod, scope, receiver: n.fields.function.fields.object });
+      return;
+    }
     // The hook may be defined in another module (`from hooks import add_cors; app.after_request(add_cors)`).
     if (fn.t === 'func') hooks.push({ deco: n, def: fn.node, scope, receiver: n.fields.function.fields.object, ...(fn.mod.path !== mod.path ? { defMod: fn.mod } : {}) });
   });
   for (const h of hooks) manualHook(ctx, mod, h, corsPolicies);
+  for (const h of beforeHooks) authBeforeCors(ctx, mod, h, corsPolicies);
+}
+
+/**
+ * A `before_request` hook that rejects requests without credentials (`abort(401)` when there is no Authorization
+ * header) rejects preflights too: they never carry credentials. flask-cors adds its headers to that 401, but a
+ * preflight needs an ok status, so the browser blocks every request that needs one (checked on Flask 3.1 +
+ * flask-cors 6: the preflight got 401). A hook that lets OPTIONS through is left alone.
+ */
+function authBeforeCors(
+  ctx: FlaskContext,
+  mod: PyModule,
+  h: { at: PyNode; def: PyNode; defMod: PyModule; scope: Scope; receiver: PyNode | undefined },
+  corsPolicies: { policy: CorsPolicy; app: AppInfo }[],
+): void {
+  const text = h.defMod.text.slice(h.def.start, h.def.end);
+  if (!/authorization|verify_jwt_in_request\(/i.test(text) || /OPTIONS|['"]options['"]/i.test(text)) return;
+  const statuses = [...new Set([...text.matchAll(/\b(?:abort\(\s*|,\s*|status(?:_code)?\s*=\s*)(40[13])\b/g)].map((m) => m[1]))];
+  if (statuses.length === 0 && !/verify_jwt_in_request\(/.test(text)) return;
+  const app = appInfo(ctx.ev, h.receiver, h.scope, mod);
+  if (app.isBlueprint) return;
+  const name = h.def.fields.name?.text ?? 'before_request hook';
+  for (const c of corsPolicies) {
+    if (c.app.id !== app.id || c.policy.scope.level !== 'app') continue;
+    c.policy.shadowedBy.push({
+      kind: 'auth',
+      span: spanOf(mod, h.at),
+      label: `the before_request hook ${name}`,
+      effect: `answers ${statuses.length ? statuses.join('/') : '401'} to requests without credentials, preflights included (they never carry them): a preflight needs an ok status, so the browser blocks every request that needs one`,
+      fix: 'Let preflights through first in the hook: if request.method == "OPTIONS": return',
+    });
+  }
 }
 
 // ─── Options ──────────────────────────────────────────────────────────────────────────────────────
