@@ -210,7 +210,7 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
       // The binding of the name at this call (`app = FastAPI()` may be rebound to another app later).
       const app = appRef(ctx, fn.fields.object, scope, mod, n.start);
       const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
-      addPolicy(ctx, mod, scope, n, rest, app, 'add_middleware');
+      addPolicy(ctx, mod, app.site ? withSiteArguments(ctx, scope, app.site) : scope, n, rest, app, 'add_middleware');
       return;
     }
     const callee = ev.eval(fn, scope);
@@ -273,6 +273,24 @@ function appOfParameter(ctx: StarletteContext, name: string, scope: Scope, depth
     });
   }
   return sites.length === 1 && sites[0]?.obj ? sites[0] : undefined;
+}
+
+/**
+ * The helper's scope with its parameters bound to the arguments of its one call (`add_cors(app, ["*"])` makes
+ * `origins` that list), for the options it passes on. Parameters without an argument keep their defaults.
+ */
+function withSiteArguments(ctx: StarletteContext, scope: Scope, site: { mod: PyModule; call: PyNode; scope: Scope }): Scope {
+  const def = scope.fn?.node;
+  if (!def || def.type !== 'function_definition') return scope;
+  const params = (def.fields.parameters?.children ?? []).map(paramName);
+  const a = callArgs(site.call);
+  const locals = new Map(scope.locals ?? []);
+  params.forEach((name, i) => {
+    if (!name || scope.fn?.index.bindings.has(name)) return;
+    const arg = a.keywords.get(name)?.fields.value ?? a.positional[i];
+    if (arg) locals.set(name, ctx.ev.eval(arg, site.scope));
+  });
+  return { ...scope, locals };
 }
 
 function appRef(ctx: StarletteContext, expr: PyNode | undefined, scope: Scope, mod: PyModule, before?: number, depth = 0): AppRef {
