@@ -217,6 +217,14 @@ export function isRequestOriginExpr(node: AstNode, mod: JsModule, reqParam: AstN
       // request.headers.get('origin') (fetch-style)
       const o = unwrap(obj);
       if (o.type === 'MemberExpression' && memberName(o) === 'headers' && isReq(child(o, 'object') as AstNode, mod, reqParam)) return true;
+      // const h = new Headers(request.headers); h.get('origin') (Next.js middleware)
+      if (o.type === 'Identifier' && depth < 4) {
+        const b = lookup(mod, o.name as string, o);
+        const init = b?.kind === 'var' && b.init && b.path.length === 0 ? unwrap(b.init) : undefined;
+        const src = init?.type === 'NewExpression' && identName(child(init, 'callee')) === 'Headers' ? args(init)[0] : undefined;
+        const u = src ? unwrap(src) : undefined;
+        if (u?.type === 'MemberExpression' && memberName(u) === 'headers' && isReq(child(u, 'object') as AstNode, mod, reqParam)) return true;
+      }
     }
   }
   return false;
@@ -292,7 +300,8 @@ export function isSenderChosenExpr(node: AstNode, mod: JsModule, reqParam: AstNo
   const n = unwrap(node);
   if (n.type !== 'MemberExpression') return false;
   const name = memberName(n);
-  return (name === 'path' || name === 'url' || name === 'originalUrl' || name === 'baseUrl' || name === 'query' || name === 'params' || name === 'body') && isReq(child(n, 'object') as AstNode, mod, reqParam);
+  // Next.js: `req.nextUrl.pathname`.
+  return (name === 'path' || name === 'url' || name === 'originalUrl' || name === 'baseUrl' || name === 'query' || name === 'params' || name === 'body' || name === 'nextUrl') && isReq(child(n, 'object') as AstNode, mod, reqParam);
 }
 
 export function isRequestMethodExpr(node: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {

@@ -194,6 +194,8 @@ function receiverKey(mod: JsModule, v: JsValue, recvNode: AstNode): { key: strin
  * Request handlers the module exports (`export default function handler(req, res)`, `module.exports = fn`):
  * Next.js API routes and serverless functions, which run the cors middleware themselves.
  */
+const NEXT_MIDDLEWARE = /(^|\/)(src\/)?middleware\.(ts|js|mjs)$/;
+
 function exportedHandlers(mod: JsModule, env: EvalEnv): (JsValue & { t: 'func' })[] {
   const out: (JsValue & { t: 'func' })[] = [];
   const take = (n: AstNode | undefined) => {
@@ -202,6 +204,15 @@ function exportedHandlers(mod: JsModule, env: EvalEnv): (JsValue & { t: 'func' }
     // another module, for `export default allowCors(handler)`).
     if (v?.t === 'func' && n && children(v.fn, 'params').length >= 2 && !out.some((o) => o.fn === v.fn)) out.push({ ...v, node: n });
   };
+  // Next.js middleware (`middleware.ts` at the root or in src/): `export function middleware(request)` or its
+  // default export, run before every matched route; it builds the response it returns.
+  if (NEXT_MIDDLEWARE.test(mod.path)) {
+    for (const s of children(mod.program as AstNode, 'body')) {
+      const d = s.type === 'ExportNamedDeclaration' || s.type === 'ExportDefaultDeclaration' ? child(s, 'declaration') : undefined;
+      const fnName = d && d.type === 'FunctionDeclaration' ? identName(child(d, 'id')) : undefined;
+      if (d && isFunction(d) && (s.type === 'ExportDefaultDeclaration' || fnName === 'middleware') && !out.some((o) => o.fn === d)) out.push({ t: 'func', fn: d, node: d, mod });
+    }
+  }
   for (const s of children(mod.program as AstNode, 'body')) {
     if (s.type === 'ExportDefaultDeclaration') take(child(s, 'declaration'));
     if (s.type === 'ExpressionStatement') {
@@ -585,6 +596,25 @@ function paramOf(fn: AstNode, i: number): AstNode | undefined {
   return u.type === 'AssignmentPattern' ? child(u, 'left') : u;
 }
 
+/**
+ * A name bound, inside `fn`, to a response the code builds: `NextResponse.next()` / `.json()` / `.rewrite()`,
+ * `new NextResponse(...)`, `new Response(...)` (web-standard handlers). Its `headers.set(...)` are header writes.
+ */
+function isBuiltResponse(mod: JsModule, node: AstNode, fn: AstNode): boolean {
+  const name = identName(node);
+  if (!name) return false;
+  const b = lookup(mod, name, node);
+  if (b?.kind !== 'var' || !b.init || b.path.length !== 0) return false;
+  const [s, e] = rangeOf(fn);
+  const [is] = rangeOf(b.init);
+  if (is < s || is > e) return false;
+  const init = unwrap(b.init);
+  const callee = init.type === 'CallExpression' || init.type === 'NewExpression' ? unwrap(child(init, 'callee') as AstNode) : undefined;
+  if (!callee) return false;
+  if (init.type === 'NewExpression') return identName(callee) === 'NextResponse' || identName(callee) === 'Response';
+  return callee.type === 'MemberExpression' && identName(child(callee, 'object')) === 'NextResponse' && ['next', 'json', 'rewrite', 'redirect'].includes(memberName(callee) ?? '');
+}
+
 function refersTo(mod: JsModule, node: AstNode, param: AstNode | undefined): boolean {
   const name = identName(node);
   if (!name || !param || identName(param) !== name) return false;
@@ -597,7 +627,9 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
   const off = children(fn, 'params').length === 4 ? 1 : 0;
   const reqP = given ? given.req : paramOf(fn, off);
   const resP = given ? given.res : paramOf(fn, off + 1);
-  const isRes = (n: AstNode | undefined) => !!n && (resP ? refersTo(mod, n, resP) : false);
+  // A handler without a response parameter (Next.js middleware and App Router handlers) builds its response:
+  // `const res = NextResponse.next(); res.headers.set(...)`.
+  const isRes = (n: AstNode | undefined) => !!n && (resP ? refersTo(mod, n, resP) : isBuiltResponse(mod, n, fn));
   // Most route handlers only read the request and send a body: skip following them. A handler that passes the
   // response on (`setCors(req, res)`) may write through a helper.
   const [start, end] = rangeOf(fn);
