@@ -581,7 +581,7 @@ const viewRoutes = new WeakMap<CorsPolicy, Span[]>();
 
 /**
  * A @cross_origin view covers exactly its own routes, with the url_prefix of its blueprint: once the apps' routes
- * are known, its scope becomes those full paths and their methods (the rule string alone, `""` or `/<id>` in a
+ * are known, its scope becomes those full paths (the rule string alone, `""` or `/<id>` in a
  * blueprint, matched other routes of the app).
  */
 export function finishViewScopes(policies: CorsPolicy[], apps: Map<string, AppModel>): void {
@@ -591,8 +591,8 @@ export function finishViewScopes(policies: CorsPolicy[], apps: Map<string, AppMo
     if (!decos || !app) continue;
     const own = app.routes.filter((r) => decos.some((d) => d.file === r.span.file && d.start === r.span.start));
     if (own.length === 0) continue;
+    // Only the paths: Flask answers OPTIONS (and HEAD) on them too, through the same view (§3.5).
     p.scope.paths = [...new Set(own.map((r) => r.path))];
-    p.scope.methods = [...new Set(own.flatMap((r) => r.methods))];
     p.scope.exact = true;
   }
 }
