@@ -77,6 +77,11 @@ function isTruthy(v: PyVal): boolean | undefined {
       return v.entries.length > 0;
     case 'unknown':
       return undefined;
+    // A name from outside the project (`settings.debug` of a module that is not here) or what an outside callable
+    // returned may be anything, False and None included.
+    case 'ext':
+    case 'call':
+      return undefined;
     default:
       return true;
   }
