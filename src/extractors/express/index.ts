@@ -1325,6 +1325,8 @@ function buildPolicies(
   const varyLayers: Layer[] = [];
   /** Earlier app.use(cors(...)) layers that send CORS headers: they are on every response after them, errors too. */
   const corsLayers: Layer[] = [];
+  /** Earlier app.use(cors(...)) layers that answer every OPTIONS request themselves: an OPTIONS route after them never runs. */
+  const endsOptions: Layer[] = [];
   // app.use(cors({ credentials: true, ... })) layers: the responses they see carry Access-Control-Allow-Credentials.
   const credentialLayers: Layer[] = [];
   // app.use(cors({ origin(o, cb) { ... cb(new Error()) } })) layers: a refused origin ends in the error handler,
@@ -1423,6 +1425,9 @@ function buildPolicies(
       // (An origin callback that refuses skips cors altogether: those responses get no Vary, §1.2.)
       const o = fields.origin.known ? fields.origin.value : undefined;
       if (l.reg.method === 'use' && o && o.kind !== 'none') corsLayers.push(l);
+      // cors() ends every OPTIONS request it handles (§1.1), unless preflightContinue, or an origin callback that
+      // refuses with `false` (it then calls next() without headers).
+      if (l.reg.method === 'use' && o && fields.preflightContinue.known && !fields.preflightContinue.value && !(o.kind === 'allow-list' && o.onRefused === 'no-cors')) endsOptions.push(l);
       if (l.reg.method === 'use' && o && (o.kind === 'reflect-any' || o.kind === 'fixed' || (o.kind === 'allow-list' && o.onRefused !== 'no-cors'))) {
         varyLayers.push(l);
         varyAt.push({ index, layer: l });
@@ -1458,6 +1463,7 @@ function buildPolicies(
       return;
     }
     if (l.handler.t === 'func') {
+      if (l.reg.method === 'options' && endsOptions.some((v) => useCovers(v.prefix, l.path))) return;
       const analysis = analyzeManual(l.handler.fn, l.handler.mod, env);
       const base = manualPolicy(analysis, l.handler.fn, l.handler.mod, env);
       if (!base) return;
