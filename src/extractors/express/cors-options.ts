@@ -201,6 +201,11 @@ export function isRequestOriginExpr(node: AstNode, mod: JsModule, reqParam: AstN
     // req.headers.origin || '' / ?? '*' : the origin when present.
     return isRequestOriginExpr(child(n, 'left') as AstNode, mod, reqParam, originParam, depth + 1);
   }
+  if (n.type === 'ConditionalExpression' && depth < 4) {
+    // req.headers.origin ? req.headers.origin : 'x' : the origin when present, as with ||.
+    const test = child(n, 'test') as AstNode;
+    return isRequestOriginExpr(test, mod, reqParam, originParam, depth + 1) && isRequestOriginExpr(child(n, 'consequent') as AstNode, mod, reqParam, originParam, depth + 1);
+  }
   if (isAttackerControlled(n, mod, reqParam)) return true;
   if (n.type === 'MemberExpression' && (memberName(n) ?? '').toLowerCase() === 'origin') {
     const obj = unwrap(child(n, 'object') as AstNode);

@@ -132,6 +132,11 @@ function calleePathOf(n: AstNode): string[] | undefined {
     const base = calleePathOf(child(u, 'object') as AstNode);
     return name && base ? [...base, name] : undefined;
   }
+  // Firebase v1 options: `functions.region('eu').https.onRequest`, `functions.runWith({...}).https.onRequest`.
+  if (u.type === 'CallExpression') {
+    const c = unwrap(child(u, 'callee') as AstNode);
+    if (c.type === 'MemberExpression' && ['region', 'runWith'].includes(memberName(c) ?? '')) return calleePathOf(child(c, 'object') as AstNode);
+  }
   return undefined;
 }
 

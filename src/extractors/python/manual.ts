@@ -50,7 +50,8 @@ export function isOriginExpr(mod: PyModule, n: PyNode | undefined, originVars: S
   // `origin or ""`: the origin whenever there is one.
   if (n.type === 'boolean_operator' && (n.op ?? '').trim() === 'or') return isOriginExpr(mod, n.fields.left, originVars);
   if (n.type === 'parenthesized_expression' && n.children.length === 1) return isOriginExpr(mod, n.children[0], originVars);
-  return /^request\.(origin|headers\.get\(["']origin["'](,[^)]*)?\)|headers\[["']origin["']\]|environ\.get\(["']HTTP_ORIGIN["'](,[^)]*)?\)|environ\[["']HTTP_ORIGIN["']\])$/i.test(t) || isRequesterValue(t);
+  // `flask.request...` when the module imports flask itself.
+  return /^(?:flask\.)?request\.(origin|headers\.get\(["']origin["'](,[^)]*)?\)|headers\[["']origin["']\]|environ\.get\(["']HTTP_ORIGIN["'](,[^)]*)?\)|environ\[["']HTTP_ORIGIN["']\])$/i.test(t) || isRequesterValue(t.replace(/^flask\./, ''));
 }
 
 /**
