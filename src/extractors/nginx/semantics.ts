@@ -297,6 +297,34 @@ function conjunction(a: Guard, b: Guard): Guard {
 const mapValues = new WeakMap<MapDef, SymValue>();
 
 /** A map's value does not depend on where it is used (its values are constants or $http_origin): memoised. */
+/**
+ * The body of a pattern's first group when the pattern starts with it (`^(...)`), the group is captured, has no
+ * quantifier, and nothing after it must match a character (`$`, or nothing): then group 1 is the whole match.
+ */
+function leadingGroup(pattern: string): string | undefined {
+  if (!pattern.startsWith('^(') || pattern.startsWith('^(?')) return undefined;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 1; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) {
+      const rest = pattern.slice(i + 1);
+      return rest === '' || rest === '$' ? pattern.slice(2, i) : undefined;
+    }
+  }
+  return undefined;
+}
+
 function mapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span): SymValue {
   let v = mapValues.get(m);
   if (!v) mapValues.set(m, (v = computeMapValue(m, ctx, depth, use)));
@@ -323,7 +351,17 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
     else guard = { t: 'origin', entries: [{ type: 'literal', value: e.pattern, caseInsensitive: true, span: keySpan }], unknownSpans: [], negated: false };
     let atom = single(e.d, e.value);
     // A regex capture ($1) is a part of the Origin: not a plain reflection, not a constant.
-    if (atom.t === 'unknown' && /\$[0-9]/.test(e.value.value)) atom = { t: 'unknown', reason: 'a regex capture of the map key', span: argSpan(e.d, e.value) };
+    if (atom.t === 'unknown' && /\$[0-9]/.test(e.value.value)) {
+      atom = { t: 'unknown', reason: 'a regex capture of the map key', span: argSpan(e.d, e.value) };
+      // `"~^(https?://[\w]+\.example\.com)" $1`: the browser accepts the echoed capture only when it is the whole
+      // Origin, so the origins let through are those the captured part matches from end to end (checked on nginx
+      // 1.22: https://a.openxexample.com came back whole; https://localhost.evil.net came back as https://localhost).
+      const inner = onOrigin && e.kind === 'regex' && e.value.value === '$1' ? leadingGroup(e.pattern) : undefined;
+      if (inner !== undefined) {
+        atom = { t: 'origin', span: argSpan(e.d, e.value) };
+        guard = { t: 'origin', entries: [regexEntry(`^(?:${inner})$`, e.caseInsensitive, keySpan)], unknownSpans: [], negated: false };
+      }
+    }
     return { guard, atom };
   });
   const dflt: Atom = m.dflt ? single(m.dfltD ?? m.d, m.dflt) : { t: 'lit', v: '', span: mSpan };
