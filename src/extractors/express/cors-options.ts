@@ -3,9 +3,9 @@
  * cors-semantics.md §1.1 (options and defaults) and §1.2 (origin resolution).
  */
 import { known, unknown, type OriginPolicy, type Token, type TokenList, type Valued } from '../../model/index.js';
-import { args, child, children, identName, memberName, unwrap, type AstNode } from './ast.js';
+import { args, child, children, identName, memberName, rangeOf, unwrap, type AstNode } from './ast.js';
 import { envName, evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
-import { allowedBy, condition, followFunction, type FlowContext, type Path } from './flow.js';
+import { allowedBy, branchPaths, condition, followFunction, type FlowContext, type Path } from './flow.js';
 import { lookup, spanOf, type JsModule } from './modules.js';
 
 export const CORS_DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
@@ -345,6 +345,25 @@ function originCallback(f: JsValue & { t: 'func' }, outer: EvalEnv): Valued<Orig
   let refusesQuietly = false;
   for (const e of flow.effects) {
     const a = args(e.call);
+    // `callback(isAllowed(o) ? null : new Error('...'), isAllowed(o))`: no error on one branch of the test, and
+    // the same test as the answer there.
+    const e0 = a[0] ? unwrap(a[0]) : undefined;
+    if (e0?.type === 'ConditionalExpression') {
+      const nullish = (n: AstNode | undefined) => {
+        const v = n ? evaluate(n, mod, env) : undefined;
+        return v?.t === 'null' || v?.t === 'undef';
+      };
+      const test = child(e0, 'test') as AstNode;
+      const okWhen = nullish(child(e0, 'consequent')) ? true : nullish(child(e0, 'alternate')) ? false : undefined;
+      const textOf = (n: AstNode) => mod.text.slice(rangeOf(n)[0], rangeOf(n)[1]).replace(/\s+/g, '');
+      const answer = a[1] ? evaluate(a[1], mod, env) : undefined;
+      const allows = a[1] !== undefined && ((okWhen && textOf(a[1]) === textOf(test)) || (answer?.t === 'bool' && answer.v) || ctx.isOrigin(a[1]));
+      if (okWhen !== undefined && allows) {
+        refusesWithError = true;
+        allowPaths.push(...branchPaths([e.path], test, okWhen, ctx));
+        continue;
+      }
+    }
     const err = a[0] ? evaluate(a[0], mod, env) : undefined;
     if (err && err.t !== 'null' && err.t !== 'undef') {
       refusesWithError = true;
