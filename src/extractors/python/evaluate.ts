@@ -807,15 +807,35 @@ export class Evaluator {
       return unknownVal(`${fn.name}() is not a simple function`, span);
     }
     const fnIndex = this.host.memo(`python:fnindex:${fn.mod.path}:${fn.node.start}`, () => indexBlock(body));
+    // Early returns (`v = os.getenv("ORIGINS", ""); if v: return v.split(","); return ["https://a.example"]`):
+    // an `if` without elif/else whose body is one `return`.
+    const earlyReturn = (st: PyNode): { cond: PyNode; value: PyNode | undefined } | undefined => {
+      if (st.type !== 'if_statement' || st.children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause')) return undefined;
+      const cons = st.fields.consequence;
+      const inner = cons?.children.filter((c) => c.type !== 'comment') ?? [];
+      const cond = st.fields.condition;
+      return cond && inner.length === 1 && inner[0]?.type === 'return_statement' ? { cond, value: inner[0].children[0] } : undefined;
+    };
     for (const s of stmts.slice(0, -1)) {
-      if (s.type !== 'expression_statement' || s.children[0]?.type !== 'assignment') return unknownVal(`${fn.name}() is not a simple function`, span);
+      if ((s.type !== 'expression_statement' || s.children[0]?.type !== 'assignment') && !earlyReturn(s)) return unknownVal(`${fn.name}() is not a simple function`, span);
     }
     this.active.add(key);
     try {
       const scope: Scope = { mod: fn.mod, locals, fn: { node: fn.node, index: fnIndex } };
+      // An early return not taken because of an env default: what follows holds only then.
+      let via: string | undefined;
+      for (const s of stmts.slice(0, -1)) {
+        const early = earlyReturn(s);
+        if (!early) continue;
+        const c = this.eval(early.cond, scope);
+        const t = isTruthy(c);
+        if (t === undefined) return unknownVal(`${fn.name}() returns early under a condition not known (${c.t === 'unknown' ? c.reason : 'condition'})`, span);
+        if (t) return early.value ? withVia(this.eval(early.value, scope), via ?? c.via) : { t: 'none', span };
+        via ??= c.via;
+      }
       const expr = ret.children[0];
       if (!expr) return { t: 'none', span };
-      return this.eval(expr, scope);
+      return withVia(this.eval(expr, scope), via);
     } finally {
       this.active.delete(key);
     }
