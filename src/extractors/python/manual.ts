@@ -15,7 +15,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { callArgs, litSpan, scopeAt, walk } from './common.js';
+import { callArgs, litSpan, paramName, scopeAt, walk } from './common.js';
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import type { PyNode } from './parser.js';
 import type { PyModule } from './project.js';
@@ -107,7 +107,7 @@ export function headerWrites(
       if (it.t === 'seq' && it.items.length >= 2) loops.push({ start: n.fields.body.start, end: n.fields.body.end });
     }
   });
-  if (built) headerAliases.add(built.name);
+  if (built?.name) headerAliases.add(built.name);
   const isHeaders = (obj: PyNode | undefined): boolean =>
     (obj?.type === 'attribute' && obj.fields.attribute?.text === 'headers') || (obj?.type === 'identifier' && headerAliases.has(obj.text ?? ''));
   // Unconditionally inside such a loop: a check inside the loop (`if origin == allowed: h.add(...); break`)
@@ -198,13 +198,28 @@ export function headerWrites(
       else out.push({ ...w, guards: [...own, ...site] });
     }
   };
+  const mutatingHelper = (call: PyNode): void => {
+    const f = ev.eval(call.fields.function, scope);
+    if (f.t !== 'func' || f.node === fn || !f.node.fields.body) return;
+    const a = callArgs(call);
+    const params = (f.node.fields.parameters?.children ?? []).map(paramName);
+    const fBody = f.mod.text.slice(f.node.fields.body.start, f.node.fields.body.end);
+    const writes = a.positional.some((x, i) => x.type === 'identifier' && params[i] !== undefined && new RegExp(`\\b${params[i]}\\.headers\\b`).test(fBody));
+    if (!writes) return;
+    const site = guardsOf(call);
+    const at = { mod: f.mod, scope: scopeAt(ev.host, f.mod, [f.node]) };
+    const inner = headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name: '', depth: (built?.depth ?? 0) + 1 });
+    for (const w of inner) out.push({ ...w, guards: [...w.guards.map((g) => ({ at, ...g })), ...site] });
+  };
   // The helper's own mapping: `h = {"Access-Control-Allow-Origin": ...}` before the writes on `h`.
-  if (built) {
+  if (built?.name) {
     walk(body, (n) => {
       if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.left.text === built.name) addPairs(headerPairs(n.fields.right), n);
     });
   }
   walk(body, (n) => {
+    // `return set_headers(resp)`: a function of the project handed the response writes its headers.
+    if (n.type === 'call' && n.fields.function?.type === 'identifier' && (built?.depth ?? 0) < 2) mutatingHelper(n);
     if (responseArgs) {
       // Flask: `return body, 200, {"Access-Control-Allow-Origin": "*"}` / `return body, headers`.
       if (framework === 'flask' && n.type === 'return_statement') {
