@@ -1634,10 +1634,69 @@ function optionObjectsFor(node: AstNode, mod: JsModule, fn: AstNode, env: EvalEn
       // Follow `name = {...}` assignments inside the delegate, with their path conditions.
       return assignmentsIn(fn, name, mod, env, ctx);
     }
+    if (b?.kind === 'var' && b.init && b.path.length === 0) {
+      const members = memberAssignmentsIn(fn, name, b.init, mod, env, ctx);
+      if (members) return members;
+    }
   }
   const v = evaluate(n, mod, env);
   if (v.t === 'object') return [{ value: v, path: [] }];
   return undefined;
+}
+
+/**
+ * `const corsOptions = { origin: false }; if (allowed) corsOptions.origin = true;`: the object as it leaves the
+ * delegate on each path. Each member assignment under one `if` gives the object with that member set on the
+ * paths of its branch; the object without the conditional ones is what the other paths see. Undefined when there
+ * is no member assignment, or the assignments are not of that simple kind.
+ */
+function memberAssignmentsIn(fn: AstNode, name: string, init: AstNode, mod: JsModule, env: EvalEnv, ctx: FlowContext): { value: JsValue; path: Path }[] | undefined {
+  const base = evaluate(init, mod, env);
+  if (base.t !== 'object') return undefined;
+  const found: { prop: string; value: JsValue; test?: AstNode; inThen?: boolean }[] = [];
+  let ok = true;
+  walk(child(fn, 'body') as AstNode, (n) => {
+    if (!ok) return false;
+    if (n.type !== 'AssignmentExpression' || n.operator !== '=') return true;
+    const left = unwrap(child(n, 'left') as AstNode);
+    if (left.type !== 'MemberExpression' || identName(child(left, 'object')) !== name) return true;
+    const prop = memberName(left);
+    if (!prop) {
+      ok = false;
+      return false;
+    }
+    const ifs: { test: AstNode; inThen: boolean }[] = [];
+    let cur: AstNode | undefined = n;
+    let parent = parentOf(cur);
+    while (parent && parent !== fn) {
+      if (isFunction(parent)) {
+        ok = false;
+        return false;
+      }
+      if (parent.type === 'IfStatement' && child(parent, 'test') !== cur) ifs.push({ test: child(parent, 'test') as AstNode, inThen: child(parent, 'consequent') === cur });
+      cur = parent;
+      parent = parentOf(cur);
+    }
+    if (ifs.length > 1) ok = false;
+    found.push({ prop, value: evaluate(child(n, 'right') as AstNode, mod, env), ...(ifs[0] ? { test: ifs[0].test, inThen: ifs[0].inThen } : {}) });
+    return true;
+  });
+  const conditional = found.filter((f) => f.test);
+  if (!ok || found.length === 0 || conditional.length > 3) return undefined;
+  const withProps = (o: JsValue & { t: 'object' }, fs: typeof found): JsValue => {
+    const props = new Map(o.props);
+    for (const f of fs) props.set(f.prop, f.value);
+    return { ...o, props };
+  };
+  const always = withProps(base, found.filter((f) => !f.test)) as JsValue & { t: 'object' };
+  const out: { value: JsValue; path: Path }[] = [];
+  let elsePaths: Path[] = [[]];
+  for (const f of conditional) {
+    for (const path of branchPaths([[]], f.test as AstNode, f.inThen as boolean, ctx)) out.push({ value: withProps(always, [f]), path });
+    elsePaths = branchPaths(elsePaths, f.test as AstNode, !f.inThen, ctx);
+  }
+  for (const path of elsePaths) out.push({ value: always, path });
+  return out;
 }
 
 function assignmentsIn(fn: AstNode, name: string, mod: JsModule, env: EvalEnv, ctx: FlowContext): { value: JsValue; path: Path }[] | undefined {
