@@ -25,6 +25,8 @@ export interface ManualWrite extends HeaderWrite {
   reflectsOrigin?: 'header' | 'parameter';
   /** The conditions on the path to the write (all hold when it runs). */
   guards: Guard[];
+  /** For a write made by a helper: where the function being read calls it. */
+  site?: Span;
 }
 
 /**
@@ -191,6 +193,7 @@ export function headerWrites(
     const inner = headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name, depth: (built?.depth ?? 0) + 1 });
     for (const w of inner) {
       const own = w.guards.map((g) => ({ at, ...g }));
+      w.site ??= spanOf(mod, where);
       // Called from several places (`return JSONResponse(..., headers=h)` on two branches): the write runs on
       // each of them, so only the helper's own conditions hold.
       const seen = out.find((o) => o.span.file === w.span.file && o.span.start === w.span.start && o.name === w.name);
@@ -209,7 +212,7 @@ export function headerWrites(
     const site = guardsOf(call);
     const at = { mod: f.mod, scope: scopeAt(ev.host, f.mod, [f.node]) };
     const inner = headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name: '', depth: (built?.depth ?? 0) + 1 });
-    for (const w of inner) out.push({ ...w, guards: [...w.guards.map((g) => ({ at, ...g })), ...site] });
+    for (const w of inner) out.push({ ...w, site: w.site ?? spanOf(mod, call), guards: [...w.guards.map((g) => ({ at, ...g })), ...site] });
   };
   // The helper's own mapping: `h = {"Access-Control-Allow-Origin": ...}` before the writes on `h`.
   if (built?.name) {
@@ -633,7 +636,7 @@ export function writtenFields(
     allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
     exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
     varyOrigin,
-    headerWrites: withOriginGuards(all).map(({ reflectsOrigin: _r, guards: _g, ...w }) => w),
+    headerWrites: withOriginGuards(all).map(({ reflectsOrigin: _r, guards: _g, site: _s, ...w }) => w),
   };
 }
 

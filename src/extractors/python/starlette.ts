@@ -147,13 +147,23 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
   const origin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
   const versions = versionsFor(ctx.host, mod.path);
   const pnWrite = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
+  // Headers written only in `except` clauses (the middleware catches what call_next raised and answers with a 500
+  // of its own): a policy of those error responses only.
+  const excepts: { start: number; end: number }[] = [];
+  if (body) walk(body, (n) => void (n.type === 'except_clause' && excepts.push({ start: n.start, end: n.end })));
+  const acWrites = writes.filter((w) => w.name.startsWith('access-control-'));
+  const errorsOnly = excepts.length > 0 && acWrites.every((w) => {
+    const at = w.site ?? w.span;
+    return at.file === mod.path && excepts.some((e) => at.start >= e.start && at.end <= e.end);
+  });
+  if (errorsOnly && origin.known) origin.via = `${origin.via ? `${origin.via}, ` : ''}on the error responses ${label} builds when the app raises`;
   const policy: CorsPolicy = {
     id: `${mod.path}#${def.start}`,
     kind: 'fastapi',
     mechanism: 'fastapi-manual',
     layer: 'app',
     span,
-    scope: { level: 'app', label: `${label} (${app.label})` },
+    scope: { level: 'app', label: `${label} (${app.label})`, ...(errorsOnly ? { errorsOnly } : {}) },
     appId: app.id,
     origin,
     ...writtenFields(writes, span, true),
@@ -161,10 +171,14 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
       const w = writes.filter((x) => x.name === 'access-control-max-age').pop();
       return !w ? known(null, span) : w.value.known ? known(w.value.value, w.value.span, w.value.via) : unknown(w.value.reason, w.value.span);
     })(),
-    preflight: answersOptions
-      ? known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself', span }, span)
-      : known({ handled: 'missing', detail: "the middleware passes OPTIONS to the router, which answers 405 unless an OPTIONS route exists (§2.3)", span }, span),
-    errorCoverage: known({ covers: 'not-unhandled', detail: 'HTTP middleware runs inside ServerErrorMiddleware: unhandled exceptions become 500s without these headers (§2.3)' }, span),
+    preflight: errorsOnly
+      ? unknown('the middleware writes these headers on the error responses it builds only', span)
+      : answersOptions
+        ? known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself', span }, span)
+        : known({ handled: 'missing', detail: "the middleware passes OPTIONS to the router, which answers 405 unless an OPTIONS route exists (§2.3)", span }, span),
+    errorCoverage: errorsOnly
+      ? known({ covers: 'all', detail: 'the middleware catches the exceptions and answers them with these headers' }, span)
+      : known({ covers: 'not-unhandled', detail: 'HTTP middleware runs inside ServerErrorMiddleware: unhandled exceptions become 500s without these headers (§2.3)' }, span),
     privateNetwork: !pnWrite ? known(false, span) : forExactOrigins(pnWrite.value.known ? known(pnWrite.value.value === 'true', pnWrite.span) : unknown(pnWrite.value.reason, pnWrite.span), origin),
     shadowedBy: [],
   };
@@ -662,6 +676,15 @@ function originPolicy(
 
 // ─── Middleware order (§2.3) ─────────────────────────────────────────────────────────────────────
 
+/** A function defined at the top level of the module. */
+function moduleFunction(mod: PyModule, name: string): PyNode | undefined {
+  for (const c of mod.root.children) {
+    const d = c.type === 'decorated_definition' ? c.fields.definition : c;
+    if (d?.type === 'function_definition' && d.fields.name?.text === name) return d;
+  }
+  return undefined;
+}
+
 function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
   const body = fn.fields.body;
   if (!body) return undefined;
@@ -697,6 +720,11 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
       if (e.type === 'identifier') {
         const name = (e.text ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
         if (new RegExp(`\\b${name}\\.headers\\s*\\[\\s*["']access-control-allow-origin`, 'i').test(mod.text.slice(body.start, body.end))) return;
+        // ... or that it hands to a function of the module that sets it (`add_cors_headers(request, response)`).
+        for (const m of bodyText.matchAll(new RegExp(`\\b([A-Za-z_]\\w*)\\s*\\([^()]*\\b${name}\\b[^()]*\\)`, 'g'))) {
+          const def = moduleFunction(mod, m[1] as string);
+          if (def && /access-control-allow-origin/i.test(mod.text.slice(def.start, def.end))) return;
+        }
       }
       why = `it can return its own response (${t.length > 40 ? t.slice(0, 40) + '...' : t})`;
     }
