@@ -188,31 +188,31 @@ export function headerWrites(
     });
     const name = [...returned][0];
     if (returned.size !== 1 || other || name === undefined) return;
-    const site = guardsOf(where);
-    const at = { mod: f.mod, scope: scopeAt(ev.host, f.mod, [f.node]) };
-    const inner = headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name, depth: (built?.depth ?? 0) + 1 });
-    for (const w of inner) {
-      const own = w.guards.map((g) => ({ at, ...g }));
-      w.site ??= spanOf(mod, where);
-      // Called from several places (`return JSONResponse(..., headers=h)` on two branches): the write runs on
-      // each of them, so only the helper's own conditions hold.
-      const seen = out.find((o) => o.span.file === w.span.file && o.span.start === w.span.start && o.name === w.name);
-      if (seen) seen.guards = own;
-      else out.push({ ...w, guards: [...own, ...site] });
-    }
+    inline(f, where, name);
   };
+  /** `return set_headers(resp)`: a function of the project handed the response writes its headers. */
   const mutatingHelper = (call: PyNode): void => {
     const f = ev.eval(call.fields.function, scope);
     if (f.t !== 'func' || f.node === fn || !f.node.fields.body) return;
     const a = callArgs(call);
     const params = (f.node.fields.parameters?.children ?? []).map(paramName);
     const fBody = f.mod.text.slice(f.node.fields.body.start, f.node.fields.body.end);
-    const writes = a.positional.some((x, i) => x.type === 'identifier' && params[i] !== undefined && new RegExp(`\\b${params[i]}\\.headers\\b`).test(fBody));
-    if (!writes) return;
-    const site = guardsOf(call);
+    if (a.positional.some((x, i) => x.type === 'identifier' && params[i] !== undefined && new RegExp(`\\b${params[i]}\\.headers\\b`).test(fBody))) inline(f, call, '');
+  };
+  /**
+   * A helper's writes, made here: under its own conditions (read in its module) and those of the call. Called from
+   * several places (`return JSONResponse(..., headers=h)` on two branches), a write runs on each of them, so only
+   * the helper's own conditions hold.
+   */
+  const inline = (f: Extract<PyVal, { t: 'func' }>, where: PyNode, builtName: string): void => {
+    const site = guardsOf(where);
     const at = { mod: f.mod, scope: scopeAt(ev.host, f.mod, [f.node]) };
-    const inner = headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name: '', depth: (built?.depth ?? 0) + 1 });
-    for (const w of inner) out.push({ ...w, site: w.site ?? spanOf(mod, call), guards: [...w.guards.map((g) => ({ at, ...g })), ...site] });
+    for (const w of headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name: builtName, depth: (built?.depth ?? 0) + 1 })) {
+      const own = w.guards.map((g) => ({ at, ...g }));
+      const seen = out.find((o) => o.span.file === w.span.file && o.span.start === w.span.start && o.name === w.name);
+      if (seen) seen.guards = own;
+      else out.push({ ...w, site: w.site ?? spanOf(mod, where), guards: [...own, ...site] });
+    }
   };
   // The helper's own mapping: `h = {"Access-Control-Allow-Origin": ...}` before the writes on `h`.
   if (built?.name) {
