@@ -968,8 +968,11 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
     !pna ? known(false, span, 'not set') : ((hv) => (hv.known ? known(hv.value === 'true', hv.span) : unknown(hv.reason, hv.span)))(valueOf(pna.value)),
     origin,
   );
+  // A write is recorded once per path that reaches it (`if (origin && !list.includes(origin)) return` before it
+  // gives two); on a request it runs once, so each call counts once.
   const headerWrites: HeaderWrite[] = a.writes
     .filter((w) => w.name.startsWith('access-control-') || w.name === 'vary')
+    .filter((w, i, all) => all.findIndex((x) => x.call === w.call && x.name === w.name) === i)
     .map((w) => ({
       name: w.name,
       value: valueOf(w.value),
