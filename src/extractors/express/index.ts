@@ -229,6 +229,27 @@ function exportedHandlers(mod: JsModule, env: EvalEnv): (JsValue & { t: 'func' }
 }
 
 /**
+ * An app-wide `use` layer (no mount path) whose function never passes a request on normally: it has no `next`
+ * parameter, or it calls `next` only with an error. Every request ends there or in the error handlers.
+ */
+function endsEveryRequest(l: Layer): boolean {
+  // A whole request handler (http.createServer, an exported API route) is the server itself, not a layer before others.
+  if (l.reg.server || l.reg.method !== 'use' || (l.prefix !== undefined && l.prefix !== '/') || l.handler.t !== 'func') return false;
+  const params = children(l.handler.fn, 'params');
+  if (params.length === 4) return false;
+  const next = params[2] ? identName(params[2]) : undefined;
+  if (!next) return params.length <= 2;
+  let passes = false;
+  walk(child(l.handler.fn, 'body') as AstNode, (n) => {
+    if (passes) return false;
+    // `next()` or `next` handed on (`somethingAsync().then(next)`): it may pass the request on.
+    if (identName(n) === next && !(parentOf(n)?.type === 'CallExpression' && child(parentOf(n) as AstNode, 'callee') === n && args(parentOf(n) as AstNode).length > 0)) passes = true;
+    return true;
+  });
+  return !passes;
+}
+
+/**
  * Whether an exported `(req, res, next)` function is Express middleware rather than a whole request handler: it
  * calls `next`, so it is meant for app.use() (where the app that uses it gives it its place).
  */
@@ -1345,6 +1366,10 @@ function buildPolicies(
   const manualAt: { index: number; layer: Layer; policy: CorsPolicy; passesOn: boolean }[] = [];
 
   layers.forEach((l, index) => {
+    // After a middleware that takes every request and never passes it on (a 404 handler, `next(createError(404))`),
+    // the layers of the same module never run, error handlers aside.
+    const isErrorHandler = l.handler.t === 'func' && children(l.handler.fn, 'params').length === 4;
+    if (!isErrorHandler && layers.slice(0, index).some((p) => (p.mount ?? p.reg).mod === (l.mount ?? l.reg).mod && endsEveryRequest(p))) return;
     const isCors = l.handler.t === 'ext' && l.handler.name === 'cors()';
     // `app.all('*', (req, res, next) => ...)` runs for every request like app.use (the classic tutorial shape).
     const allPaths = l.reg.method === 'all' && (l.reg.path === undefined || WILDCARD_PATHS.has(l.reg.path));
