@@ -36,7 +36,7 @@ import {
   headerValue,
   hidesHeader,
   isCorsHeader,
-  isOptionsCondition,
+  isOptionsBranch,
   methodsOf,
   originPolicy,
   parseCondition,
@@ -394,7 +394,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
           );
   } else errorCoverage = known({ covers: 'all' }, span);
 
-  const preflight = preflightFor(unit, headers, allowMethods, allowHeaders, eff.opaque, span);
+  const preflight = preflightFor(unit, headers, allowMethods, allowHeaders, eff.opaque, span, ctx);
 
   const headerWrites: HeaderWrite[] = headers.map((h) => {
     const v = valueOf(h) as HeaderValue;
@@ -413,7 +413,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   // The upstream's ACAO does not reach the browser when hidden, or cleared/replaced by headers-more.
   const hide = hidesHeader(level, ACAO);
   const moreTouchesAcao = effectiveMore(level).some((h) => h.name === ACAO && h.op !== 'append');
-  const scope: Scope = scopeOf(serving, level);
+  const scope: Scope = scopeOf(serving, level, ctx);
   const droppedInherited: DroppedHeader[] = dropped.map((x) => ({
     header: x.header.name,
     span: dSpan(x.header.d),
@@ -454,11 +454,11 @@ function conditionGuardFor(level: Level, ctx: EvalContext) {
   return g.t === 'other' ? undefined : g;
 }
 
-function scopeOf(serving: Level, level: Level): Scope {
+function scopeOf(serving: Level, level: Level, ctx: EvalContext): Scope {
   const lvl: Scope['level'] = serving.kind === 'server' ? 'server' : serving.kind === 'http' ? 'http' : 'location';
   const scope: Scope = { level: lvl, label: level.label };
   if (serving.kind === 'location' && serving.d) scope.paths = [serving.d.args.map((a) => a.value).join(' ')];
-  if (level.kind === 'if' && level.d && isOptionsCondition(parseCondition(level.d))) scope.methods = ['OPTIONS'];
+  if (level.kind === 'if' && level.d && isOptionsBranch(parseCondition(level.d), ctx)) scope.methods = ['OPTIONS'];
   return scope;
 }
 
@@ -472,7 +472,7 @@ function needsPreflight(methods: Valued<TokenList>, hdrs: Valued<TokenList>): bo
   return false;
 }
 
-function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<TokenList>, hdrs: Valued<TokenList>, opaque: boolean, span: Span): Valued<PreflightHandling> {
+function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<TokenList>, hdrs: Valued<TokenList>, opaque: boolean, span: Span, ctx: EvalContext): Valued<PreflightHandling> {
   const { serving, level } = unit;
   const answers = (l: Level) => {
     const code = returnCode(l.steps);
@@ -483,7 +483,7 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
     return eff || effectiveMore(l).some((h) => h.name === ACAO && h.op !== 'clear');
   };
   if (serving.kind === 'snippet') return unknown('the including context is not in the repository', span);
-  if (level.kind === 'if' && level.d && isOptionsCondition(parseCondition(level.d))) {
+  if (level.kind === 'if' && level.d && isOptionsBranch(parseCondition(level.d), ctx)) {
     if (answers(level)) {
       return headers.some((h) => h.name === ACAO)
         ? known({ handled: 'explicit', detail: 'this if block answers OPTIONS', span: dSpan(level.d), status: returnCode(level.steps) as number }, dSpan(level.d))
@@ -494,7 +494,7 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   const server = nearest(serving, 'server');
   // Server-level ifs run in the server rewrite phase, before the location's.
   const branches = [...(server && serving !== server ? server.ifs : []), ...serving.ifs].filter(
-    (i) => i.kind === 'if' && i.d && isOptionsCondition(parseCondition(i.d)) && answers(i),
+    (i) => i.kind === 'if' && i.d && isOptionsBranch(parseCondition(i.d), ctx) && answers(i),
   );
   if (branches.length) {
     const b = branches[0] as Level;

@@ -141,6 +141,23 @@ export function isOptionsCondition(c: Condition): boolean {
   return false;
 }
 
+/**
+ * An `if` that holds on preflights only: a test of `$request_method` against OPTIONS, or of a flag set under
+ * such a test (enable-cors.org's `set $cors "${cors}options"` under `if ($request_method = OPTIONS)`, then
+ * `if ($cors = "trueoptions")`): the value compared is reached only on that branch. Checked on nginx 1.22: the
+ * flag's branch answers the preflight with its headers.
+ */
+export function isOptionsBranch(c: Condition, ctx: EvalContext): boolean {
+  if (isOptionsCondition(c)) return true;
+  if (!c.variable || c.variable === 'request_method' || c.op !== '=' || !c.value || c.value.placeholder) return false;
+  const want = c.value.value;
+  const sym = variableValue(c.variable, ctx, c.d);
+  if (sym.dflt.t !== 'lit' || sym.dflt.v === want) return false;
+  const hits = sym.cases.filter((x) => x.atom.t === 'lit' && x.atom.v === want);
+  if (hits.length === 0 || sym.cases.some((x) => x.atom.t !== 'lit')) return false;
+  return hits.every((x) => x.guard.t === 'other' && x.guard.method !== undefined && isOptionsCondition({ variable: 'request_method', op: x.guard.method.op, value: { value: x.guard.method.value } as Arg, d: c.d }));
+}
+
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
 
 /** The request methods a `$request_method` condition accepts, or undefined when it cannot be told. */
