@@ -185,7 +185,8 @@ export class Evaluator {
         return this.evalString(n, scope);
       case 'concatenated_string': {
         let s = '';
-        for (const c of n.children) {
+        // Comments between the pieces (`("https://a"  # prod\n "|https://b")`) are not part of the value.
+        for (const c of n.children.filter((x) => x.type !== 'comment')) {
           const v = this.eval(c, scope);
           if (v.t !== 'str') return v.t === 'unknown' ? v : unknownVal('not a string', span);
           s += v.v;
@@ -204,7 +205,7 @@ export class Evaluator {
       case 'none':
         return { t: 'none', span };
       case 'parenthesized_expression':
-        return this.eval(n.children[0], scope);
+        return this.eval(n.children.find((c) => c.type !== 'comment'), scope);
       case 'list':
       case 'tuple':
       case 'set':

@@ -452,6 +452,8 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
   if (cond.type === 'boolean_operator') {
     const op = (cond.op ?? '').trim();
     const parts = [recur(cond.fields.left, negated), recur(cond.fields.right, negated)];
+    // `request.path == "/health" or request.path == "/ping"`: conditions none of which is about the origin.
+    if (parts.every((p) => p.kind === 'other')) return { kind: 'other' };
     // De Morgan: a negated `and` is an `or` of the negations, and the reverse.
     return (op === 'and') !== negated ? conjunction(parts) : disjunction(parts);
   }
