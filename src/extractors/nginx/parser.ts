@@ -226,6 +226,11 @@ class Tokenizer {
         this.pos++;
       } else if (c === 35 /* # */) {
         while (this.pos < t.length && t.charCodeAt(this.pos) !== 10) this.pos++;
+      } else if (c === 36 /* $ */ && t[this.pos + 1] === '{' && this.lastNewline && /^\$\{[A-Za-z_][A-Za-z0-9_]*\}[ \t\r]*(?:\n|$)/.test(t.slice(this.pos, this.pos + 200))) {
+        // An envsubst placeholder alone on its line (`${SSL_CERT_LINE}`) stands for whole directives, or nothing,
+        // filled in when the container starts: skipped like a comment (as a directive name it would swallow the
+        // next block).
+        while (this.pos < t.length && t.charCodeAt(this.pos) !== 10) this.pos++;
       } else if (this.template && c === 123 && t[this.pos + 1] === '{' && this.lastNewline && this.aloneOnLine()) {
         // A template statement alone on its line (`{{- if .Values.cors }}`, `{{ end }}`): skipped like a comment.
         const endAt = t.indexOf('}}', this.pos + 2);
