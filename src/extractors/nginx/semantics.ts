@@ -154,7 +154,9 @@ export function isOptionsBranch(c: Condition, ctx: EvalContext): boolean {
   const sym = variableValue(c.variable, ctx, c.d);
   if (sym.dflt.t !== 'lit' || sym.dflt.v === want) return false;
   const hits = sym.cases.filter((x) => x.atom.t === 'lit' && x.atom.v === want);
-  if (hits.length === 0 || sym.cases.some((x) => x.atom.t !== 'lit')) return false;
+  // A flag that also records an Origin check (`set $cors T` under an Origin test, then `${cors}O`) picks between
+  // the answers for allowed and refused origins: not modelled here.
+  if (hits.length === 0 || sym.cases.some((x) => x.atom.t !== 'lit' || x.guard.t !== 'other')) return false;
   return hits.every((x) => x.guard.t === 'other' && x.guard.method !== undefined && isOptionsCondition({ variable: 'request_method', op: x.guard.method.op, value: { value: x.guard.method.value } as Arg, d: c.d }));
 }
 
