@@ -222,11 +222,11 @@ export function isRequestOriginExpr(node: AstNode, mod: JsModule, reqParam: AstN
       // request.headers.get('origin') (fetch-style)
       const o = unwrap(obj);
       if (o.type === 'MemberExpression' && memberName(o) === 'headers' && isReq(child(o, 'object') as AstNode, mod, reqParam)) return true;
-      // const h = new Headers(request.headers); h.get('origin') (Next.js middleware)
+      // const h = new Headers(request.headers) or const h = request.headers; h.get('origin') (Next.js middleware)
       if (o.type === 'Identifier' && depth < 4) {
         const b = lookup(mod, o.name as string, o);
         const init = b?.kind === 'var' && b.init && b.path.length === 0 ? unwrap(b.init) : undefined;
-        const src = init?.type === 'NewExpression' && identName(child(init, 'callee')) === 'Headers' ? args(init)[0] : undefined;
+        const src = init?.type === 'NewExpression' && identName(child(init, 'callee')) === 'Headers' ? args(init)[0] : init;
         const u = src ? unwrap(src) : undefined;
         if (u?.type === 'MemberExpression' && memberName(u) === 'headers' && isReq(child(u, 'object') as AstNode, mod, reqParam)) return true;
       }
