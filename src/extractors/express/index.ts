@@ -228,6 +228,11 @@ function exportedHandlers(mod: JsModule, env: EvalEnv): (JsValue & { t: 'func' }
   return out;
 }
 
+/** An Express error handler, `(err, req, res, next) => ...`: it runs only after `next(err)`. */
+function isErrorHandler(v: JsValue): boolean {
+  return v.t === 'func' && children(v.fn, 'params').length === 4;
+}
+
 /**
  * An app-wide `use` layer (no mount path) whose function never passes a request on normally: it has no `next`
  * parameter, or it calls `next` only with an error. Every request ends there or in the error handlers.
@@ -235,8 +240,8 @@ function exportedHandlers(mod: JsModule, env: EvalEnv): (JsValue & { t: 'func' }
 function endsEveryRequest(l: Layer): boolean {
   // A whole request handler (http.createServer, an exported API route) is the server itself, not a layer before others.
   if (l.reg.server || l.reg.method !== 'use' || (l.prefix !== undefined && l.prefix !== '/') || l.handler.t !== 'func') return false;
+  if (isErrorHandler(l.handler)) return false;
   const params = children(l.handler.fn, 'params');
-  if (params.length === 4) return false;
   const next = params[2] ? identName(params[2]) : undefined;
   if (!next) return params.length <= 2;
   let passes = false;
@@ -1068,32 +1073,22 @@ function isJsonParser(v: JsValue): boolean {
 }
 
 /**
- * An auth middleware that lets preflights through (`if (req.method === 'OPTIONS') return next()`) but answers
- * other requests without credentials itself: the statuses it sends before a later CORS layer runs.
+ * An auth middleware: a known one (passport, express-jwt), or a function that reads Authorization and answers
+ * 401/403. `passesPreflights`: it lets OPTIONS through (`if (req.method === 'OPTIONS') return next()`, also
+ * compared in lower case), so it answers only the other requests, with `statuses`, before a later CORS layer runs.
  */
-function authBeforeCors(v: JsValue): { label: string; statuses: number[] } | undefined {
+function authMiddleware(v: JsValue): { label: string; passesPreflights: boolean; statuses: number[] } | undefined {
+  if (v.t === 'ext') {
+    if (/^passport\.authenticate\(\)$/.test(v.name)) return { label: 'passport.authenticate()', passesPreflights: false, statuses: [401] };
+    if (/^express-jwt(\.expressjwt)?\(\)$/.test(v.name)) return { label: 'express-jwt', passesPreflights: false, statuses: [401] };
+    return undefined;
+  }
   if (v.t !== 'func') return undefined;
   const [s, e] = rangeOf(v.fn);
   const text = v.mod.text.slice(s, e);
-  if (!/authorization/i.test(text) || !(/OPTIONS/.test(text) || /['"`]options['"`]/i.test(text))) return undefined;
   const statuses = [...new Set([...text.matchAll(/\b(40[13])\b/g)].map((m) => Number(m[1])))].sort();
-  return statuses.length ? { label: 'an auth middleware', statuses } : undefined;
-}
-
-function isAuthMiddleware(v: JsValue): string | undefined {
-  if (v.t === 'ext') {
-    if (/^passport\.authenticate\(\)$/.test(v.name)) return 'passport.authenticate()';
-    if (/^express-jwt(\.expressjwt)?\(\)$/.test(v.name)) return 'express-jwt';
-    return undefined;
-  }
-  if (v.t === 'func') {
-    const [s, e] = rangeOf(v.fn);
-    const text = v.mod.text.slice(s, e);
-    // A middleware that lets preflights through (`req.method === 'OPTIONS'`, also compared in lower case:
-    // `req.method.toLowerCase() == "options"`) does not answer them.
-    if (/authorization/i.test(text) && /\b40[13]\b/.test(text) && !/OPTIONS/.test(text) && !/['"`]options['"`]/i.test(text)) return 'an auth middleware';
-  }
-  return undefined;
+  if (!/authorization/i.test(text) || statuses.length === 0) return undefined;
+  return { label: 'an auth middleware', passesPreflights: /OPTIONS/.test(text) || /['"`]options['"`]/i.test(text), statuses };
 }
 
 const HEADER_READ =
@@ -1368,8 +1363,8 @@ function buildPolicies(
   layers.forEach((l, index) => {
     // After a middleware that takes every request and never passes it on (a 404 handler, `next(createError(404))`),
     // the layers of the same module never run, error handlers aside.
-    const isErrorHandler = l.handler.t === 'func' && children(l.handler.fn, 'params').length === 4;
-    if (!isErrorHandler && layers.slice(0, index).some((p) => (p.mount ?? p.reg).mod === (l.mount ?? l.reg).mod && endsEveryRequest(p))) return;
+    const errorHandler = isErrorHandler(l.handler);
+    if (!errorHandler && layers.slice(0, index).some((p) => (p.mount ?? p.reg).mod === (l.mount ?? l.reg).mod && endsEveryRequest(p))) return;
     const isCors = l.handler.t === 'ext' && l.handler.name === 'cors()';
     // `app.all('*', (req, res, next) => ...)` runs for every request like app.use (the classic tutorial shape).
     const allPaths = l.reg.method === 'all' && (l.reg.path === undefined || WILDCARD_PATHS.has(l.reg.path));
@@ -1387,9 +1382,8 @@ function buildPolicies(
     // app-wide middleware, middleware mounted on the path or above it, routes below it.
     const under = (p: string | undefined) => !l.prefix || (p !== undefined && useCovers(l.prefix, p));
     const above = (p: string | undefined) => !l.prefix || useCovers(p, l.prefix);
-    // An error handler (`(err, req, res, next) => ...`) runs only after next(err): that routes answer before it
-    // is how it is meant to run, not an order problem.
-    const errorHandler = l.handler.t === 'func' && children(l.handler.fn, 'params').length === 4;
+    // An error handler runs only after next(err): that routes answer before it is how it is meant to run, not an
+    // order problem.
     if (isUse && !errorHandler) {
       for (const prev of layers.slice(0, index)) {
         // Registrations in other modules run in an order imports decide; a router's layers take the place of
@@ -1412,18 +1406,15 @@ function buildPolicies(
             effect: 'answers before the CORS middleware runs, so its responses carry no CORS headers',
           });
         } else if (prev.reg.method === 'use') {
-          const auth = isAuthMiddleware(prev.handler);
-          if (auth) {
+          const auth = authMiddleware(prev.handler);
+          if (auth && !auth.passesPreflights) {
             shadowedBy.push({
               kind: 'auth',
               span: spanOf(prev.reg.mod, prev.handlerNode),
-              label: auth,
+              label: auth.label,
               effect: 'rejects preflight requests (they carry no credentials) before the CORS middleware answers them',
             });
-          } else {
-            const early = authBeforeCors(prev.handler);
-            if (early && !answeredBefore) answeredBefore = { ...early, span: spanOf(prev.reg.mod, prev.handlerNode) };
-          }
+          } else if (auth && !answeredBefore) answeredBefore = { label: auth.label, statuses: auth.statuses, span: spanOf(prev.reg.mod, prev.handlerNode) };
         }
       }
     }
@@ -1693,19 +1684,8 @@ function memberAssignmentsIn(fn: AstNode, name: string, init: AstNode, mod: JsMo
       ok = false;
       return false;
     }
-    const ifs: { test: AstNode; inThen: boolean }[] = [];
-    let cur: AstNode | undefined = n;
-    let parent = parentOf(cur);
-    while (parent && parent !== fn) {
-      if (isFunction(parent)) {
-        ok = false;
-        return false;
-      }
-      if (parent.type === 'IfStatement' && child(parent, 'test') !== cur) ifs.push({ test: child(parent, 'test') as AstNode, inThen: child(parent, 'consequent') === cur });
-      cur = parent;
-      parent = parentOf(cur);
-    }
-    if (ifs.length > 1) ok = false;
+    const { ifs, inFunction } = enclosingIfs(n, fn);
+    if (inFunction || ifs.length > 1) ok = false;
     found.push({ prop, value: evaluate(child(n, 'right') as AstNode, mod, env), ...(ifs[0] ? { test: ifs[0].test, inThen: ifs[0].inThen } : {}) });
     return true;
   });
@@ -1727,6 +1707,21 @@ function memberAssignmentsIn(fn: AstNode, name: string, init: AstNode, mod: JsMo
   return out;
 }
 
+/** The `if` statements between `n` and `fn`, innermost first, with the branch `n` is in; whether a nested function lies between. */
+function enclosingIfs(n: AstNode, fn: AstNode): { ifs: { test: AstNode; inThen: boolean }[]; inFunction: boolean } {
+  const ifs: { test: AstNode; inThen: boolean }[] = [];
+  let inFunction = false;
+  let cur = n;
+  let parent = parentOf(cur);
+  while (parent && parent !== fn) {
+    if (isFunction(parent)) inFunction = true;
+    if (parent.type === 'IfStatement' && child(parent, 'test') !== cur) ifs.push({ test: child(parent, 'test') as AstNode, inThen: child(parent, 'consequent') === cur });
+    cur = parent;
+    parent = parentOf(cur);
+  }
+  return { ifs, inFunction };
+}
+
 function assignmentsIn(fn: AstNode, name: string, mod: JsModule, env: EvalEnv, ctx: FlowContext): { value: JsValue; path: Path }[] | undefined {
   const out: { value: JsValue; path: Path }[] = [];
   let ok = true;
@@ -1740,18 +1735,12 @@ function assignmentsIn(fn: AstNode, name: string, mod: JsModule, env: EvalEnv, c
     }
     // `if (a && b) x = ... else x = ...`: the else branch runs on two paths, ¬a and ¬b.
     let paths: Path[] = [[]];
-    let cur: AstNode | undefined = n;
-    let parent = parentOf(cur);
-    while (parent && parent !== fn) {
-      if (parent.type === 'IfStatement' && child(parent, 'test') !== cur) {
-        paths = branchPaths(paths, child(parent, 'test') as AstNode, child(parent, 'consequent') === cur, ctx);
-        if (paths.length > 16) {
-          ok = false;
-          return;
-        }
+    for (const i of enclosingIfs(n, fn).ifs) {
+      paths = branchPaths(paths, i.test, i.inThen, ctx);
+      if (paths.length > 16) {
+        ok = false;
+        return;
       }
-      cur = parent;
-      parent = parentOf(cur);
     }
     for (const path of paths) out.push({ value: v, path });
   });
