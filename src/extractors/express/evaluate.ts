@@ -5,7 +5,7 @@
  */
 import type { ProjectHost } from '../../engine/host.js';
 import type { Span } from '../../model/index.js';
-import { args, child, children, elements, identName, isFunction, memberName, parentOf, propertyKey, rangeOf, soleExpression, staticString, unwrap, type AstNode } from './ast.js';
+import { args, child, children, elements, identName, isFunction, memberName, parentOf, propertyKey, rangeOf, soleExpression, staticString, unwrap, walk, type AstNode } from './ast.js';
 import { enclosingFunction, isRequireCall, loadModule, lookup, resolveSpecifier, spanOf, type Binding, type ExportRef, type JsModule } from './modules.js';
 
 interface Base {
@@ -382,6 +382,11 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       const obj = child(n, 'object');
       if (!obj) return unknownValue(n, mod, 'member');
       const name = memberName(n);
+      if (name !== undefined && unwrap(obj).type === 'ThisExpression') {
+        // `this.corsOptions` in a class: its one definition (a field initializer or the one `this.x = ...`).
+        const def = thisFieldDefinition(n, name);
+        return def ? evaluate(def, mod, e) : unknownValue(n, mod, `this.${name} is not assigned once in its class`);
+      }
       const base = evaluate(obj, mod, e);
       if (name === undefined) {
         const prop = child(n, 'property');
@@ -695,3 +700,80 @@ function mapTrivial(fn: AstNode, arr: JsValue & { t: 'array' }): JsValue[] | und
   return undefined;
 }
 
+/**
+ * The class whose instance `this` is at `node`: `this` inside a method, the constructor, an instance field's
+ * initializer, or arrow functions within them. Undefined in a plain function (its own `this`), a static
+ * member (`this` is the class) or outside a class.
+ */
+function instanceClass(node: AstNode): AstNode | undefined {
+  let cur: AstNode | undefined = node;
+  let prev: AstNode | undefined;
+  while (cur) {
+    if (cur.type === 'FunctionExpression' || cur.type === 'FunctionDeclaration') {
+      const holder = parentOf(cur);
+      if (!holder || holder.type !== 'MethodDefinition' || holder.static || child(holder, 'value') !== cur) return undefined;
+    } else if ((cur.type === 'ClassProperty' || cur.type === 'PropertyDefinition') && prev === child(cur, 'value')) {
+      if (cur.static) return undefined;
+    } else if (cur.type === 'StaticBlock') return undefined;
+    else if (cur.type === 'ClassBody') return parentOf(cur);
+    prev = cur;
+    cur = parentOf(cur);
+  }
+  return undefined;
+}
+
+/** Per class: every definition of each `this.<name>` (field initializers and assignments; undefined for one not statically known). */
+const classFields = new WeakMap<AstNode, Map<string, (AstNode | undefined)[]>>();
+
+function fieldsOf(cls: AstNode): Map<string, (AstNode | undefined)[]> {
+  let fields = classFields.get(cls);
+  if (fields) return fields;
+  const out = new Map<string, (AstNode | undefined)[]>();
+  fields = out;
+  const add = (name: string, value: AstNode | undefined) => {
+    const list = out.get(name);
+    if (list) list.push(value);
+    else out.set(name, [value]);
+  };
+  const body = child(cls, 'body');
+  for (const m of body ? children(body, 'body') : []) {
+    if ((m.type === 'ClassProperty' || m.type === 'PropertyDefinition') && !m.static && !m.computed) {
+      const key = propertyKey(m);
+      const value = child(m, 'value');
+      // A field declared without a value (`private opts: CorsOptions;`) defines nothing by itself.
+      if (key !== undefined && value) add(key, value);
+    }
+    if (m.type === 'MethodDefinition' && m.kind === 'constructor') {
+      const fn = child(m, 'value');
+      // `constructor(private opts: CorsOptions)`: set from the caller's argument.
+      for (const p of fn ? children(fn, 'params') : []) {
+        if (p.type !== 'TSParameterProperty') continue;
+        const param = unwrap(child(p, 'parameter') ?? p);
+        const id = param.type === 'AssignmentPattern' ? child(param, 'left') : param;
+        const name = identName(id);
+        if (name) add(name, undefined);
+      }
+    }
+  }
+  // Writes to `this.<name>` wherever `this` is this class's instance (not in nested plain functions or classes).
+  walk(cls, (n) => {
+    if (n !== cls && (n.type === 'ClassDeclaration' || n.type === 'ClassExpression')) return false;
+    if ((n.type === 'FunctionExpression' || n.type === 'FunctionDeclaration') && parentOf(n)?.type !== 'MethodDefinition') return false;
+    const target = n.type === 'AssignmentExpression' ? child(n, 'left') : n.type === 'UpdateExpression' ? child(n, 'argument') : undefined;
+    if (target && target.type === 'MemberExpression' && unwrap(child(target, 'object') as AstNode).type === 'ThisExpression') {
+      const name = memberName(target);
+      if (name !== undefined) add(name, n.type === 'AssignmentExpression' && n.operator === '=' ? child(n, 'right') : undefined);
+    }
+    return undefined;
+  });
+  classFields.set(cls, out);
+  return fields;
+}
+
+/** The one expression `this.<name>` is set to in its class, when there is exactly one and it is known. */
+function thisFieldDefinition(node: AstNode, name: string): AstNode | undefined {
+  const cls = instanceClass(node);
+  if (!cls) return undefined;
+  const defs = fieldsOf(cls).get(name);
+  return defs && defs.length === 1 ? defs[0] : undefined;
+}
