@@ -1,4 +1,5 @@
 import { defineRule, type Edit } from '../../src/engine/rule.js';
+import { allowsNoOrigin } from '../../src/model/index.js';
 
 export default defineRule({
   meta: {
@@ -12,7 +13,7 @@ export default defineRule({
   checkPolicy(policy, ctx) {
     const { errorCoverage, origin } = policy;
     if (!errorCoverage.known || errorCoverage.value.covers === 'all') return;
-    if (origin.known && origin.value.kind === 'none') return;
+    if (origin.known && allowsNoOrigin(origin.value)) return;
     // Hand-written headers whose value is not known may be no CORS at all; a framework's CORS middleware configured
     // with origins from settings sends CORS headers to the origins it allows, and its error responses lack them
     // whatever those origins are.
@@ -22,7 +23,7 @@ export default defineRule({
     // CORSMiddleware, §2.3): the browser sees those headers, judged as that handler's own policy.
     if (errorCoverage.value.covers === 'not-unhandled' && policy.scope.level === 'app' && policy.appId) {
       const handled = ctx.project.policies.some(
-        (q) => q !== policy && q.appId === policy.appId && q.scope.errorsOnly && q.errorCoverage.known && q.errorCoverage.value.covers === 'all' && q.origin.known && q.origin.value.kind !== 'none',
+        (q) => q !== policy && q.appId === policy.appId && q.scope.errorsOnly && q.errorCoverage.known && q.errorCoverage.value.covers === 'all' && q.origin.known && !allowsNoOrigin(q.origin.value),
       );
       if (handled) return;
     }

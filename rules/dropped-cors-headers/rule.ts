@@ -5,7 +5,7 @@
  * `policy.droppedInherited`; this rule only reports them.
  */
 import { defineRule } from '../../src/engine/rule.js';
-import type { DroppedHeader } from '../../src/model/index.js';
+import { allowsNoOrigin, type DroppedHeader } from '../../src/model/index.js';
 
 const DISPLAY: Record<string, string> = {
   'access-control-allow-origin': 'Access-Control-Allow-Origin',
@@ -34,7 +34,7 @@ export const droppedCorsHeaders = defineRule({
     // sent is what keeps the browser from getting two (duplicate-allow-origin covers the other case).
     const up = policy.upstream;
     const appSendsCors =
-      up?.appId !== undefined && !up.hidesOrigin && context.project.policies.some((p) => p.layer === 'app' && p.appId === up.appId && p.origin.known && p.origin.value.kind !== 'none');
+      up?.appId !== undefined && !up.hidesOrigin && context.project.policies.some((p) => p.layer === 'app' && p.appId === up.appId && p.origin.known && !allowsNoOrigin(p.origin.value));
     if (appSendsCors) drops = drops.filter((d) => d.reason !== 'redefined');
     if (drops.length === 0) return;
     // One finding per dropping statement, listing every header it drops.

@@ -1,4 +1,4 @@
-import type { CorsPolicy } from '../../src/model/index.js';
+import { allowsNoOrigin, type CorsPolicy } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
 
 function acaoWrites(p: CorsPolicy) {
@@ -44,7 +44,7 @@ export default defineRule({
       if (proxy.layer !== 'proxy' || !proxy.upstream?.appId || proxy.upstream.hidesOrigin) continue;
       const proxyAcao = acaoWrites(proxy)[0];
       if (!proxyAcao) continue;
-      const appPolicy = (byApp.get(proxy.upstream.appId) ?? []).find((p) => p.origin.known && p.origin.value.kind !== 'none');
+      const appPolicy = (byApp.get(proxy.upstream.appId) ?? []).find((p) => p.origin.known && !allowsNoOrigin(p.origin.value));
       if (!appPolicy) continue;
       ctx.report({
         message: `This proxy adds Access-Control-Allow-Origin on top of the upstream app (${proxy.upstream.label}), which already sends it: the browser gets two values and rejects the response. Remove one, or add proxy_hide_header Access-Control-Allow-Origin.`,

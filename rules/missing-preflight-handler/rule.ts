@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { isForbiddenRequestHeader, SIMPLE_METHODS } from '../../src/model/index.js';
+import { allowsNoOrigin, isForbiddenRequestHeader, SIMPLE_METHODS } from '../../src/model/index.js';
 import { isSafelistedHeader, preflightReason, routesInScope } from '../util.js';
 
 export default defineRule({
@@ -14,7 +14,7 @@ export default defineRule({
   checkPolicy(policy, ctx) {
     const { preflight, origin } = policy;
     if (!preflight.known || preflight.value.handled !== 'missing') return;
-    if (!origin.known || origin.value.kind === 'none') return;
+    if (!origin.known || allowsNoOrigin(origin.value)) return;
     // Only requests that are preflighted need an OPTIONS answer (cors-semantics §5.3): routes with non-simple
     // methods or JSON bodies, or a policy that allows non-safelisted methods or headers.
     let why: string | undefined;

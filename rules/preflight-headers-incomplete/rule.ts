@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
+import { allowsNoOrigin } from '../../src/model/index.js';
 import { isSafelistedHeader, REQUIRED_HEADER, viaNote } from '../util.js';
 
 
@@ -14,7 +15,7 @@ export default defineRule({
   checkPolicy(policy, ctx) {
     const { allowHeaders, origin } = policy;
     if (!allowHeaders.known || allowHeaders.value.kind !== 'list') return;
-    if (!origin.known || origin.value.kind === 'none') return;
+    if (!origin.known || allowsNoOrigin(origin.value)) return;
     const allowed = new Set(allowHeaders.value.items.map((t) => t.value.toLowerCase()));
     const app = ctx.appOf(policy);
     const missing = new Map<string, import('../../src/model/index.js').Span>();

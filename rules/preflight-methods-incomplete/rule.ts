@@ -1,5 +1,5 @@
 import type { Span } from '../../src/model/index.js';
-import { SIMPLE_METHODS } from '../../src/model/index.js';
+import { allowsNoOrigin, SIMPLE_METHODS } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { preflightReason, REQUIRED_HEADER, routesInScope, viaNote } from '../util.js';
 
@@ -15,7 +15,7 @@ export default defineRule({
   checkPolicy(policy, ctx) {
     const { allowMethods, origin } = policy;
     if (!allowMethods.known || allowMethods.value.kind !== 'list') return;
-    if (!origin.known || origin.value.kind === 'none') return;
+    if (!origin.known || allowsNoOrigin(origin.value)) return;
     const { items, serverChecked } = allowMethods.value;
     const listed = items.map((t) => t.value);
     const upper = new Set(listed.map((m) => m.toUpperCase()));

@@ -405,6 +405,15 @@ export const SAFELISTED_REQUEST_HEADERS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Whether the policy lets no origin read anything: no ACAO at all (`none`), or an allow-list known to be empty
+ * (Starlette's default `allow_origins=()`, cors `origin: []`) that sends nothing else to refused origins.
+ */
+export function allowsNoOrigin(o: OriginPolicy): boolean {
+  if (o.kind === 'none') return true;
+  return o.kind === 'allow-list' && o.entries.length === 0 && o.unknownEntries.length === 0 && o.onRefused !== 'wildcard';
+}
+
+/**
  * Access-Control-Allow-Private-Network only grants access together with a passing CORS check: `true` counts
  * when every origin passes (reflection or *), not when only the allowed origins get the CORS headers.
  */

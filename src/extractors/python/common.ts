@@ -59,6 +59,20 @@ export function callArgs(call: PyNode): CallArgs {
   return { positional, keywords, splat };
 }
 
+/**
+ * A call's first parameter, passed by position or by its keyword (`add_middleware(middleware_class=X)`,
+ * `Middleware(cls=X)`), and the arguments left for the rest of the signature.
+ */
+export function firstParam(args: CallArgs, keyword: string): { node: PyNode | undefined; rest: CallArgs } {
+  const positional = args.positional[0];
+  if (positional) return { node: positional, rest: { ...args, positional: args.positional.slice(1) } };
+  const kw = args.keywords.get(keyword);
+  if (!kw) return { node: undefined, rest: args };
+  const keywords = new Map(args.keywords);
+  keywords.delete(keyword);
+  return { node: kw.fields.value, rest: { ...args, keywords } };
+}
+
 /** The span to blame for an option: the `name=value` argument when the value is written there, else where the value comes from. */
 export function blameSpan(mod: PyModule, kw: PyNode | undefined, v: PyVal, fallback: Span): Span {
   if (!kw) return v.span.file === mod.path && v.span.start === 0 && v.span.end === 0 ? fallback : v.span;

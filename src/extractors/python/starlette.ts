@@ -24,7 +24,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { blameSpan, boolOption, callArgs, evalKw, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
+import { blameSpan, boolOption, callArgs, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
@@ -218,22 +218,24 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
     const scope = scopeAt(host, mod, fns);
     const args = callArgs(n);
     if (fn.type === 'attribute' && fn.fields.attribute?.text === 'add_middleware') {
-      const cls = args.positional[0] ? ev.eval(args.positional[0], scope) : undefined;
+      const first = firstParam(args, 'middleware_class');
+      const cls = first.node ? ev.eval(first.node, scope) : undefined;
       if (cls?.t === 'class') classMiddleware(ctx, mod, cls, () => appRef(ctx, fn.fields.object, scope, mod, n.start), spanOf(mod, n));
       if (!cls || !isCorsClass(cls)) return;
       // The binding of the name at this call (`app = FastAPI()` may be rebound to another app later).
       const app = appRef(ctx, fn.fields.object, scope, mod, n.start);
-      const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
+      const rest = first.rest;
       addPolicy(ctx, mod, app.site ? withSiteArguments(ctx, scope, app.site) : scope, n, rest, app, 'add_middleware');
       return;
     }
     const callee = ev.eval(fn, scope);
     if (callee.t === 'ext' && MIDDLEWARE_QNAME.test(callee.qname)) {
-      const cls = args.positional[0] ? ev.eval(args.positional[0], scope) : undefined;
+      const first = firstParam(args, 'cls');
+      const cls = first.node ? ev.eval(first.node, scope) : undefined;
       // Starlette(middleware=[Middleware(CustomCORS)]): a hand-written class, as with add_middleware.
       if (cls?.t === 'class' && !enclosingRoute(ctx, mod, n, scope)) classMiddleware(ctx, mod, cls, () => constructorAppOf(ctx, mod, n, scope), spanOf(mod, n));
       if (!cls || !isCorsClass(cls)) return;
-      const rest: CallArgs = { ...args, positional: args.positional.slice(1) };
+      const rest = first.rest;
       const route = enclosingRoute(ctx, mod, n, scope);
       if (route) {
         const routeApp: AppRef = { id: `${mod.path}#route:${route.node.start}`, span: spanOf(mod, route.node), label: `Route ${route.path}` };
@@ -623,7 +625,7 @@ function originPolicy(
   if (splat) return splat;
   const entries: OriginEntry[] = [];
   const unknownEntries: Span[] = [];
-  let allowAll: { span: Span; via?: string } | undefined;
+  let allowAll: { span: Span; via?: string; label?: string } | undefined;
   if (origins) {
     const v = origins.v;
     // Unknown origins with a known regex: the regex's origins are accepted whatever the list holds. A value that
@@ -633,7 +635,11 @@ function originPolicy(
     if (opaque) unknownEntries.push(v.span);
     if (v.t === 'str') {
       // `origin in "<string>"`: a substring test; `"*" in s` makes it allow-all (§2.1).
-      if (v.v.includes('*')) allowAll = { span: v.span, ...(v.via ? { via: v.via } : {}) };
+      if (v.v.includes('*')) {
+        const how = v.v === '*' ? undefined : `allow_origins is the string ${JSON.stringify(v.v)}, not a list: "*" in it is a substring test, true here, so every origin is allowed`;
+        const via = [how, v.via].filter(Boolean).join('; ');
+        allowAll = { span: v.span, ...(via ? { via } : {}), ...(how ? { label: 'allow_origins=' + JSON.stringify(v.v) } : {}) };
+      }
       else entries.push({ type: 'substring', haystack: v.v, span: v.span });
     } else if (v.t === 'seq') {
       for (const i of v.items) {
@@ -653,6 +659,9 @@ function originPolicy(
       entries.push({ type: 'regex', pattern: r.t === 'str' ? r.v : r.pattern, flags: r.t === 'regex' ? r.flags : '', flavor: 'python', mode: old ? 'match' : 'fullmatch', span: r.span, ...litSpan(r) });
     } else if (r.t === 'unknown') {
       if (!allowAll) return unknown(`allow_origin_regex: ${r.reason}`, r.span);
+    } else if (!allowAll) {
+      // A list or a number: re.compile() raises when the middleware stack is built, and every request fails.
+      return unknown(`allow_origin_regex is ${reasonOf(r)}, not a string`, r.span);
     }
   }
   if (allowAll) {
@@ -664,7 +673,7 @@ function originPolicy(
       const how = pre015
         ? 'Starlette before 0.15 reflects the request Origin on requests that carry cookies (§2.2)'
         : 'Starlette reflects the request Origin (§2.2)';
-      return known({ kind: 'reflect-any' }, allowAll.span, `allow_origins=["*"] with allow_credentials=True: ${how}${allowAll.via ? `; ${allowAll.via}` : ''}`);
+      return known({ kind: 'reflect-any' }, allowAll.span, `${allowAll.label ?? 'allow_origins=["*"]'} with allow_credentials=True: ${how}${allowAll.via ? `; ${allowAll.via}` : ''}`);
     }
     return known({ kind: 'wildcard' }, allowAll.span, allowAll.via);
   }
@@ -819,7 +828,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
       if (form === 'add_middleware' && n.start <= corsCall.start) return;
       const s = scopeAt(host, mod, fns);
       if (!sameApp(n.fields.function.fields.object, s, n.start)) return;
-      const a = callArgs(n).positional[0];
+      const a = firstParam(callArgs(n), 'middleware_class').node;
       if (!a) return;
       const cls = ev.eval(a, s);
       if (isCorsClass(cls)) return;
@@ -892,7 +901,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
     if (c.listPos && c.listPos.list.t === 'seq') {
       for (const item of c.listPos.list.items.slice(0, c.listPos.index)) {
         if (item.t !== 'call' || item.node.fields.function === undefined) continue;
-        const a = callArgs(item.node).positional[0];
+        const a = firstParam(callArgs(item.node), 'cls').node;
         if (!a) continue;
         const cls = ev.eval(a, { mod: item.mod });
         const text = item.mod.text.slice(a.start, a.end);
