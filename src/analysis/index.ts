@@ -19,6 +19,9 @@ export function preloadAnalysis(): void {
   refa();
 }
 
+/** Spaces and tabs at either end of a header value. */
+const HTTP_WS_EDGES = /^[ \t]+|[ \t]+$/g;
+
 /**
  * Verdicts for the entries of an allow-list, or for the single value of a `fixed` policy (as a literal
  * compared exactly by the browser, placed on `span`). Other policy kinds have no entries: `[]`.
@@ -29,8 +32,10 @@ export function analyzeOriginPolicy(policy: OriginPolicy, span?: Span): EntryVer
   let out: EntryVerdict[] = [];
   if (policy.kind === 'allow-list') {
     out = policy.entries.map((e) => analyzeEntry(e, policy.entries));
-  } else if (policy.kind === 'fixed' && policy.value !== '*') {
-    const entry: OriginEntry = { type: 'literal', value: policy.value, caseInsensitive: false, span: span ?? { file: '', start: 0, end: 0 } };
+  } else if (policy.kind === 'fixed' && policy.value.replace(HTTP_WS_EDGES, '') !== '*') {
+    // A header value reaches the browser without the spaces and tabs around it (Fetch: header value
+    // normalization), so `cors({ origin: ' https://a.com' })` sends what it means; in a list the space breaks the match.
+    const entry: OriginEntry = { type: 'literal', value: policy.value.replace(HTTP_WS_EDGES, ''), caseInsensitive: false, span: span ?? { file: '', start: 0, end: 0 } };
     out = [analyzeEntry(entry, [])];
   }
   policyCache.set(policy, out);

@@ -2,6 +2,14 @@
 import type { Span } from '../model/index.js';
 import type { HeaderLine, SimResponse } from './types.js';
 
+/**
+ * A header value as every HTTP client reads it: without the spaces and tabs around it (Fetch's header value
+ * normalization; Node, Werkzeug and nginx send them as written).
+ */
+function normalized(value: string | undefined): string | undefined {
+  return value?.replace(/^[ \t]+|[ \t]+$/g, '');
+}
+
 export class ResponseBuilder {
   lines: HeaderLine[] = [];
   status: number | null;
@@ -26,7 +34,7 @@ export class ResponseBuilder {
   set(name: string, value: string | undefined, span?: Span, reason?: string): void {
     const n = name.toLowerCase();
     const i = this.lines.findIndex((l) => l.name === n);
-    const line: HeaderLine = { name: n, value, ...(span ? { span } : {}), ...(reason ? { reason } : {}) };
+    const line: HeaderLine = { name: n, value: normalized(value), ...(span ? { span } : {}), ...(reason ? { reason } : {}) };
     this.lines = this.lines.filter((l) => l.name !== n);
     if (i >= 0) this.lines.splice(Math.min(i, this.lines.length), 0, line);
     else this.lines.push(line);
@@ -34,7 +42,7 @@ export class ResponseBuilder {
 
   /** Adds one more line (nginx `add_header`, `res.append`, Werkzeug `headers.add`). */
   append(name: string, value: string | undefined, span?: Span, reason?: string, maybe = false): void {
-    this.lines.push({ name: name.toLowerCase(), value, ...(span ? { span } : {}), ...(reason ? { reason } : {}), ...(maybe ? { maybe } : {}) });
+    this.lines.push({ name: name.toLowerCase(), value: normalized(value), ...(span ? { span } : {}), ...(reason ? { reason } : {}), ...(maybe ? { maybe } : {}) });
   }
 
   remove(name: string): void {

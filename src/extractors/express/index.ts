@@ -164,7 +164,11 @@ function firebaseV2OnRequest(call: AstNode, mod: JsModule): boolean {
 
 /** Registrations per receiver in a module. Receivers are keyed by the node that created them. */
 interface ModuleScan {
-  byReceiver: Map<string, { reg: Registration[]; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; ports?: number[]; param?: { fn: AstNode; index: number } }>;
+  /**
+   * `inOrder`: the registrations are already in the order they run (a request handler first, then the cors
+   * middleware it calls, wherever their source sits), not to be sorted by position.
+   */
+  byReceiver: Map<string, { reg: Registration[]; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; ports?: number[]; param?: { fn: AstNode; index: number }; inOrder?: boolean }>;
 }
 
 function receiverKey(mod: JsModule, v: JsValue, recvNode: AstNode): { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; param?: { fn: AstNode; index: number } } | undefined {
@@ -361,7 +365,7 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
           const reg: Registration[] = [{ method: 'use', path: undefined, pathNode: undefined, handlers: [handler], call: n, mod, server: true }];
           // `cors(req, res, () => ...)` called by the handler: the cors middleware runs first, for every request.
           for (const c of corsUses(hv.fn, hv.mod, env)) reg.push({ method: 'use', path: undefined, pathNode: undefined, handlers: [c.node], call: c.call, mod: hv.mod });
-          scan.byReceiver.set(key, { reg, kind: 'app', node: n, name: last === 'onRequest' ? 'function' : 'server' });
+          scan.byReceiver.set(key, { reg, kind: 'app', node: n, name: last === 'onRequest' ? 'function' : 'server', inOrder: true });
         }
         continue;
       }
@@ -417,6 +421,7 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
     }
     // In the order they run: a registration inside a function the module calls once runs where that call is.
     for (const e of scan.byReceiver.values()) {
+      if (e.inOrder) continue;
       for (const r of e.reg) {
         if (r.mod !== mod || !enclosingFunction(mod, r.call)) continue;
         const at = runPath(mod, r.call, env);
