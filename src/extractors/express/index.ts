@@ -1437,6 +1437,15 @@ function buildPolicies(
         } else fields = corsFields(ov, call, l.handler.mod, env);
       } else fields = corsFields(undefined, call, l.handler.mod, env);
       const span = spanOf(l.handler.mod, call);
+      // A second cors() under an earlier one with credentials: its Access-Control-Allow-Credentials: true stays on
+      // the response, which now carries this layer's Access-Control-Allow-Origin (a default cors() after a listed
+      // one sends * with credentials; audit 11 case 04).
+      // (An OPTIONS route after a cors() that ends every OPTIONS request never runs.)
+      const credBy = credentialLayers.find((v) => v !== l && useCovers(v.prefix, l.path ?? l.prefix));
+      const neverRuns = l.reg.method === 'options' && endsOptions.some((v) => useCovers(v.prefix, l.path));
+      if (credBy && !neverRuns && fields.credentials.known && !fields.credentials.value) {
+        fields = { ...fields, credentials: known(true, spanOf(credBy.reg.mod, credBy.reg.call), 'an earlier cors() middleware sends Access-Control-Allow-Credentials: true') };
+      }
       let preflight: Valued<PreflightHandling>;
       const status = fields.successStatus !== undefined ? { status: fields.successStatus } : {};
       if (fields.preflightContinue.known && fields.preflightContinue.value) {
