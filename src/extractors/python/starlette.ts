@@ -465,9 +465,12 @@ function addPolicy(
   const privateNetwork = forAnyOrigin(boolOption(mod, pn?.kw, pn?.v, false, callSpan, dflt('allow_private_network=False')), origin);
 
   // ── error coverage (§2.3)
+  const catcher = form === 'add_middleware' ? innerCatchAll(ctx, mod, scope, call, app) : undefined;
   const errorCoverage = form === 'wrap'
     ? known({ covers: 'all' as const, detail: 'CORSMiddleware wraps the whole app, ServerErrorMiddleware included (§2.3)' }, callSpan)
-    : known({ covers: 'not-unhandled' as const, detail: 'unhandled exceptions become 500 responses built by ServerErrorMiddleware, outside CORSMiddleware (§2.3)' }, callSpan);
+    : catcher
+      ? known({ covers: 'all' as const, detail: `${catcher} runs inside CORSMiddleware and turns every exception into a response, which gets the CORS headers` }, callSpan)
+      : known({ covers: 'not-unhandled' as const, detail: 'unhandled exceptions become 500 responses built by ServerErrorMiddleware, outside CORSMiddleware (§2.3)' }, callSpan);
 
   const policy: CorsPolicy = {
     id: `${mod.path}#${call.start}`,
@@ -723,6 +726,16 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
       const t = mod.text.slice(e.start, e.end);
       if (/call_next/.test(t)) return;
       if (e.type === 'identifier' && assignedFromCallNext.has(e.text ?? '')) return;
+      // `return add_cors(response, origin)`: the app's response handed to a function of the module that sets
+      // CORS headers on it or gives it back (audit 11 case 10).
+      if (e.type === 'call' && e.fields.function?.type === 'identifier') {
+        const passed = callArgs(e).positional.findIndex((a) => a.type === 'identifier' && assignedFromCallNext.has(a.text ?? ''));
+        const def = passed >= 0 ? moduleFunction(mod, e.fields.function.text ?? '') : undefined;
+        const param = def?.fields.parameters?.children.filter((c) => c.type === 'identifier' || c.type === 'typed_parameter' || c.type === 'default_parameter' || c.type === 'typed_default_parameter')[passed];
+        const paramName = param ? (param.type === 'identifier' ? param.text : (param.fields.name ?? param.children.find((c) => c.type === 'identifier'))?.text) : undefined;
+        const defText = def ? mod.text.slice(def.start, def.end) : '';
+        if (def && (/access-control-allow-origin/i.test(defText) || (paramName && new RegExp(`\\breturn\\s+${paramName}\\s*$`, 'm').test(defText)))) return;
+      }
       // Its own response with an Access-Control-Allow-Origin (`return Response(status_code=204, headers={...})`,
       // or a response whose ACAO it sets first): that answer carries CORS headers.
       if (/access-control-allow-origin/i.test(t)) return;
@@ -796,6 +809,74 @@ function classifyMiddleware(ctx: StarletteContext, cls: PyVal, text: string): Mi
   return undefined;
 }
 
+/**
+ * Whether a dispatch function answers every exception itself: `try: ... call_next ... except Exception:` (or
+ * `BaseException`, or a bare `except:`) with a `return` in the handler.
+ */
+function catchesEveryException(mod: PyModule, fn: PyNode): boolean {
+  let found = false;
+  walk(fn, (n) => {
+    if (found || n.type !== 'try_statement') return;
+    const body = n.fields.body;
+    if (!body || !/\bcall_next\b/.test(mod.text.slice(body.start, body.end))) return;
+    for (const c of n.children) {
+      if (c.type !== 'except_clause') continue;
+      const head = mod.text.slice(c.start, c.end).split(':')[0] ?? '';
+      if (!/^except\s*(\(?\s*(Exception|BaseException)\b.*)?$/.test(head.trim())) continue;
+      let returns = false;
+      walk(c, (x) => {
+        if (x.type === 'return_statement') returns = true;
+      });
+      if (returns) found = true;
+    }
+  });
+  return found;
+}
+
+/**
+ * A middleware registered before this CORSMiddleware on the same app (so it runs inside it) that turns every
+ * exception into a response of its own: those 500s pass through CORSMiddleware and get its headers. Its label,
+ * or undefined.
+ */
+function innerCatchAll(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef): string | undefined {
+  const { ev, host } = ctx;
+  let label: string | undefined;
+  const within = app.site || app.id.startsWith(`${mod.path}#app:`) ? scope.fn?.node : undefined;
+  walk(mod.root, (n, fns) => {
+    if (label || n.start >= corsCall.start) return;
+    if (within && (n.end <= within.start || n.start >= within.end)) return;
+    if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'add_middleware') {
+      const s = scopeAt(host, mod, fns);
+      if (appRef(ctx, n.fields.function.fields.object, s, mod, n.start).id !== app.id) return;
+      const args = callArgs(n);
+      const first = firstParam(args, 'middleware_class').node;
+      const cls = first ? ev.eval(first, s) : undefined;
+      const dispatchArg = args.keywords.get('dispatch')?.fields.value;
+      const fv = dispatchArg ? ev.eval(dispatchArg, s) : undefined;
+      if (fv?.t === 'func' && fv.node.type === 'function_definition' && catchesEveryException(fv.mod, fv.node)) label = fv.node.fields.name?.text ?? 'dispatch';
+      if (cls?.t !== 'class') return;
+      const body = cls.node.fields.body;
+      const dispatch = body?.children
+        .map((c) => (c.type === 'decorated_definition' ? c.fields.definition : c))
+        .find((c) => c?.type === 'function_definition' && c.fields.name?.text === 'dispatch');
+      if (dispatch && catchesEveryException(cls.mod, dispatch)) label = cls.name;
+    }
+    // `@app.middleware("http")` is add_middleware(BaseHTTPMiddleware, dispatch=func).
+    if (n.type === 'decorated_definition') {
+      const def = n.fields.definition;
+      if (!def || def.type !== 'function_definition') return;
+      for (const d of n.children) {
+        const c = d.type === 'decorator' ? d.children[0] : undefined;
+        if (c?.type !== 'call' || c.fields.function?.type !== 'attribute' || c.fields.function.fields.attribute?.text !== 'middleware') continue;
+        const s = scopeAt(host, mod, fns);
+        if (appRef(ctx, c.fields.function.fields.object, s, mod, n.start).id !== app.id) continue;
+        if (catchesEveryException(mod, def)) label = def.fields.name?.text ?? 'middleware';
+      }
+    }
+  });
+  return label;
+}
+
 /** Middleware that runs outside (before) this CORSMiddleware on the same app. */
 function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef, form: 'add_middleware' | 'constructor' | 'wrap'): ShadowingStep[] {
   // Added by a helper (`setup_cors(app)`): what the caller adds to the app after that call wraps it too.
@@ -807,7 +888,10 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
     return r.id === app.id;
   };
   // In a helper, only what the helper itself adds after CORSMiddleware; the caller's module is walked above.
-  const within = app.site ? scope.fn?.node : undefined;
+  // An app known only by its name inside a function (a parameter whose callers are not known, as in
+  // `setup[env](app)`): other functions of the module with a parameter of the same name may never run, or run
+  // on another app, so only that function counts.
+  const within = app.site || app.id.startsWith(`${mod.path}#app:`) ? scope.fn?.node : undefined;
   // The wrapping form (`app = CORSMiddleware(app, ...)`): the names bound to the CORS-wrapped app, in the same
   // function, and those bound to what wraps it in turn (`app = JwtMiddleware(app)` runs outside CORS).
   const wrappedNames = new Set<string>();
