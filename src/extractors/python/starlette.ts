@@ -912,10 +912,20 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
       if (form === 'add_middleware' && n.start <= corsCall.start) return;
       const s = scopeAt(host, mod, fns);
       if (!sameApp(n.fields.function.fields.object, s, n.start)) return;
-      const a = firstParam(callArgs(n), 'middleware_class').node;
+      const margs = callArgs(n);
+      const a = firstParam(margs, 'middleware_class').node;
       if (!a) return;
       const cls = ev.eval(a, s);
       if (isCorsClass(cls)) return;
+      // `add_middleware(BaseHTTPMiddleware, dispatch=auth)`: what `@app.middleware("http")` builds.
+      const dispatchArg = margs.keywords.get('dispatch')?.fields.value;
+      const dv = dispatchArg ? ev.eval(dispatchArg, s) : undefined;
+      if (dv?.t === 'func' && dv.node.type === 'function_definition') {
+        const why = shortCircuitFunction(dv.mod, dv.node);
+        const name = dv.node.fields.name?.text ?? 'dispatch';
+        if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, n), label: name, effect: `is an HTTP middleware added after CORSMiddleware, so it runs outside it: when ${why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+        return;
+      }
       const text = mod.text.slice(a.start, a.end);
       const sc = letsEveryHostThrough(cls, text, n, mod, ev, s) ? undefined : classifyMiddleware(ctx, cls, text);
       if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `is added after CORSMiddleware, so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
