@@ -149,7 +149,8 @@ function errorPageLoss(serving: Level, level: Level): Valued<ErrorCoverage> | un
   for (const d of pages) {
     const args = d.args.map((a) => a.value);
     // `error_page 404 =200 /index.html` (a single-page app's fallback) changes the status: not an error answer.
-    if (args.some((a) => a.startsWith('='))) continue;
+    // A bare `=` keeps the status the target answers with (audit 11 case 03): still the error's answer.
+    if (args.some((a) => /^=\d/.test(a))) continue;
     const target = args[args.length - 1] ?? '';
     const codes = args.filter((a) => /^[45]\d\d$/.test(a)).filter((c) => !proxied || intercepts || PROXY_OWN_ERRORS.has(c));
     if (!codes.length || !(target.startsWith('/') || target.startsWith('@'))) continue;
