@@ -275,6 +275,12 @@ export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): v
         ctx.tree.maps.set(def.output, def);
         break;
       }
+      case 'geo': {
+        if (!d.block || d.args.length < 1 || d.args.length > 2) break;
+        const def = buildGeo(d, ctx);
+        ctx.tree.maps.set(def.output, def);
+        break;
+      }
       case 'error_page':
         level.handoff.push(d);
         break;
@@ -336,6 +342,29 @@ function buildMap(d: Directive, ctx: BuildContext): MapDef {
     }
   }
   def.entries = [...strings, ...regexes];
+  return def;
+}
+
+/**
+ * `geo [$address] $var { default V; 10.0.0.0/8 W; ... }`: a value chosen by the client's address, which the
+ * configuration cannot know. Kept as a map on the address with no entries the Origin can select: with only a
+ * `default` the value is that constant; with address entries it is not known (incomplete).
+ */
+function buildGeo(d: Directive, ctx: BuildContext): MapDef {
+  const outArg = d.args[d.args.length - 1] as Arg;
+  const source: Arg = d.args.length === 2 ? (d.args[0] as Arg) : { value: '$remote_addr', start: outArg.start, end: outArg.start, quote: '', placeholder: false };
+  const output = outArg.value.replace(/^\$\{?|\}$/g, '').toLowerCase();
+  const def: MapDef = { d, source, output, entries: [], hostnames: false, incomplete: false, envTemplate: isEnvTemplate(ctx, d.file) };
+  for (const e of expand(d.block ?? [], ctx, undefined, () => (def.incomplete = true))) {
+    // Flags of the block itself, not address entries.
+    if (['ranges', 'proxy_recursive'].includes(e.name) && e.args.length === 0) continue;
+    if (e.name === 'default' && e.args.length === 1) {
+      def.dflt = e.args[0] as Arg;
+      def.dfltD = e;
+      continue;
+    }
+    def.incomplete = true;
+  }
   return def;
 }
 
