@@ -4,6 +4,7 @@
  * Locations that share the same effective configuration (inherited from the same level, same preflight
  * answer and upstream) are merged into one policy whose scope lists them.
  */
+import { entryKey } from '../../analysis/origins.js';
 import type { Extractor } from '../../engine/extractor.js';
 import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
@@ -306,10 +307,8 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
 
   const ctx: EvalContext = { tree, steps: stepsFor(serving), envTemplate: level.envTemplate };
   const restrict = rejectGuards(ctx);
-  if (level.kind === 'if') {
-    const g = conditionGuardFor(level, ctx);
-    if (g) restrict.push(g);
-  }
+  const ifGuard = level.kind === 'if' ? conditionGuardFor(level, ctx) : undefined;
+  if (ifGuard) restrict.push(ifGuard);
   const span = level.d ? dSpan(level.d) : { file: [...tree.files][0] as string, start: 0, end: 0 };
   const find = (name: string) => headers.find((h) => h.name === name);
   const values = new Map<HeaderDirective, HeaderValue>();
@@ -397,6 +396,11 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
 
   const preflight = preflightFor(unit, headers, allowMethods, allowHeaders, eff.opaque, span, ctx);
 
+  // An `if` on the Origin that holds exactly for the origins the allow-list echoes: every header of the block is
+  // sent with Access-Control-Allow-Origin only (for any other origin the block does not apply).
+  const entryKeys = (es: Parameters<typeof entryKey>[0][]) => es.map(entryKey).sort().join('\u0000');
+  const onlyAllowed =
+    ifGuard?.t === 'origin' && !ifGuard.negated && ifGuard.unknownSpans.length === 0 && origin.known && origin.value.kind === 'allow-list' && ifGuard.entries.length > 0 && entryKeys(ifGuard.entries) === entryKeys(origin.value.entries);
   const headerWrites: HeaderWrite[] = headers.map((h) => {
     const v = valueOf(h) as HeaderValue;
     const value: Valued<string> =
@@ -407,7 +411,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
       h.source === 'add_header' && h.statuses === 'success' && h.d.args.length === 2 && lastArg
         ? { allStatusesEdit: { span: { file: h.d.file, start: lastArg.end, end: lastArg.end }, text: ' always' } }
         : {};
-    return { name: h.name, value, op: h.op === 'append' ? 'append' : 'set', statuses: h.statuses, span: dSpan(h.d), ...allStatusesEdit };
+    return { name: h.name, value, op: h.op === 'append' ? 'append' : 'set', statuses: h.statuses, span: dSpan(h.d), ...allStatusesEdit, ...(onlyAllowed ? { whenOriginAllowed: true } : {}) };
   });
 
   const pass = level.pass ?? serving.pass;

@@ -234,7 +234,11 @@ export function conditionGuard(c: Condition, ctx: EvalContext, depth = 0): Guard
   const v = variableValue(c.variable, ctx, c.d, depth + 1);
   if (!dependsOnOrigin(v)) return { t: 'other' };
   // A condition on an Origin-derived variable: which cases make it hold?
-  const holds = (a: Atom): boolean | undefined => {
+  const holds = (a: Atom, guard?: Guard): boolean | undefined => {
+    // The echoed Origin of a case chosen by an Origin test (`"~^https://a\.com$" $http_origin;`) is that origin:
+    // never empty, so `!= ""` holds and `= ""` does not.
+    if (a.t === 'origin' && guard?.t === 'origin' && !guard.negated && c.value?.value === '' && (c.op === '!=' || c.op === '=')) return c.op === '!=';
+    if (a.t === 'origin' && guard?.t === 'origin' && !guard.negated && !c.op) return true;
     if (a.t !== 'lit') return undefined;
     if (!c.op) return truthy(a.v);
     if (c.op === '=') return a.v === c.value?.value;
@@ -242,7 +246,7 @@ export function conditionGuard(c: Condition, ctx: EvalContext, depth = 0): Guard
     return undefined;
   };
   const dflt = holds(v.dflt);
-  if (dflt === true && v.cases.every((k) => holds(k.atom) === false && k.guard.t === 'origin' && !k.guard.negated)) {
+  if (dflt === true && v.cases.every((k) => holds(k.atom, k.guard) === false && k.guard.t === 'origin' && !k.guard.negated)) {
     // Holds for every origin except the listed ones (`if ($cors_ok = 0)` with a map that sets 1 for allowed origins).
     const entries = v.cases.flatMap((k) => (k.guard.t === 'origin' ? k.guard.entries : []));
     const unknownSpans = v.cases.flatMap((k) => (k.guard.t === 'origin' ? k.guard.unknownSpans : []));
@@ -252,7 +256,7 @@ export function conditionGuard(c: Condition, ctx: EvalContext, depth = 0): Guard
   const entries: OriginEntry[] = [];
   const unknownSpans: Span[] = [];
   for (const k of v.cases) {
-    const h = holds(k.atom);
+    const h = holds(k.atom, k.guard);
     if (h === false) continue;
     if (h === undefined) unknownSpans.push(k.atom.span);
     if (k.guard.t === 'origin' && !k.guard.negated) {
@@ -532,6 +536,15 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
     const sameCheck = (c: (typeof sym.cases)[number]) =>
       (c.atom.t === 'lit' && c.atom.v === '') || (c.atom.t === 'origin' && c.guard.t === 'origin' && !c.guard.negated && c.guard.entries.map(entryKey).join('\u0000') === key);
     if (key && sym.cases.every(sameCheck)) return known({ kind: 'allow-list', entries: g.entries, unknownEntries: g.unknownSpans }, span, '$http_origin, kept when it passes the same check');
+    // `map $http_origin $cors { default ""; "~^https://a" $http_origin; "~^https://b" $http_origin; }` then
+    // `if ($cors != "") { add_header ACAO $cors; }`: the guard is the union of the echoing entries, so under it
+    // the value is the Origin one of them matched (audit 11 case 10).
+    const echoed = sym.cases.filter((c) => c.atom.t === 'origin');
+    const union = new Set(echoed.flatMap((c) => (c.guard.t === 'origin' ? c.guard.entries.map(entryKey) : [])));
+    const echoesOnly = sym.cases.every((c) => (c.atom.t === 'lit' && c.atom.v === '') || (c.atom.t === 'origin' && c.guard.t === 'origin' && !c.guard.negated && c.guard.unknownSpans.length === 0));
+    if (echoed.length && echoesOnly && union.size === g.entries.length && g.entries.every((e) => union.has(entryKey(e)))) {
+      return known({ kind: 'allow-list', entries: g.entries, unknownEntries: g.unknownSpans }, span, '$http_origin, echoed by the map entries the if checks for');
+    }
   }
   if (originGuards.length) return unknown('a conditional Origin value inside an Origin check', span);
   // Cases (map / if + set): reflect when a guard matches.
