@@ -23,7 +23,15 @@ export default defineRule({
     // CORSMiddleware, §2.3): the browser sees those headers, judged as that handler's own policy.
     if (errorCoverage.value.covers === 'not-unhandled' && policy.scope.level === 'app' && policy.appId) {
       const handled = ctx.project.policies.some(
-        (q) => q !== policy && q.appId === policy.appId && q.scope.errorsOnly && q.errorCoverage.known && q.errorCoverage.value.covers === 'all' && q.origin.known && !allowsNoOrigin(q.origin.value),
+        (q) =>
+          q !== policy &&
+          q.appId === policy.appId &&
+          // An exception handler's policy, or an HTTP middleware that catches every exception and answers it with these headers.
+          (q.scope.errorsOnly || q.mechanism === 'fastapi-manual') &&
+          q.errorCoverage.known &&
+          q.errorCoverage.value.covers === 'all' &&
+          // (Its origin check not known: whether those answers miss headers an allowed origin needs is not known either.)
+          !(q.origin.known && allowsNoOrigin(q.origin.value)),
       );
       if (handled) return;
     }

@@ -204,14 +204,21 @@ export function headerWrites(
    * several places (`return JSONResponse(..., headers=h)` on two branches), a write runs on each of them, so only
    * the helper's own conditions hold.
    */
+  const excepts: { start: number; end: number }[] = [];
+  walk(body, (n) => void (n.type === 'except_clause' && excepts.push({ start: n.start, end: n.end })));
+  const inExcept = (at: { start: number; end: number }) => excepts.some((e) => at.start >= e.start && at.end <= e.end);
   const inline = (f: Extract<PyVal, { t: 'func' }>, where: PyNode, builtName: string): void => {
     const site = guardsOf(where);
     const at = { mod: f.mod, scope: scopeAt(ev.host, f.mod, [f.node]) };
     for (const w of headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name: builtName, depth: (built?.depth ?? 0) + 1 })) {
       const own = w.guards.map((g) => ({ at, ...g }));
       const seen = out.find((o) => o.span.file === w.span.file && o.span.start === w.span.start && o.name === w.name);
-      if (seen) seen.guards = own;
-      else out.push({ ...w, site: w.site ?? spanOf(mod, where), guards: [...own, ...site] });
+      if (seen) {
+        seen.guards = own;
+        // Made on an error path and on the normal one (`except: return helper(err_resp)` ... `return helper(resp)`):
+        // the normal call is where it counts (not a write of the error responses only).
+        if (seen.site && seen.site.file === mod.path && inExcept(seen.site) && !inExcept(where)) seen.site = spanOf(mod, where);
+      } else out.push({ ...w, site: w.site ?? spanOf(mod, where), guards: [...own, ...site] });
     }
   };
   // The helper's own mapping: `h = {"Access-Control-Allow-Origin": ...}` before the writes on `h`.

@@ -176,7 +176,7 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
       : answersOptions
         ? known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself', span }, span)
         : known({ handled: 'missing', detail: "the middleware passes OPTIONS to the router, which answers 405 unless an OPTIONS route exists (§2.3)", span }, span),
-    errorCoverage: errorsOnly
+    errorCoverage: errorsOnly || (catchesEveryException(mod, def) && exceptAnswersWithCors(mod, def))
       ? known({ covers: 'all', detail: 'the middleware catches the exceptions and answers them with these headers' }, span)
       : known({ covers: 'not-unhandled', detail: 'HTTP middleware runs inside ServerErrorMiddleware: unhandled exceptions become 500s without these headers (§2.3)' }, span),
     privateNetwork: !pnWrite ? known(false, span) : forExactOrigins(pnWrite.value.known ? known(pnWrite.value.value === 'true', pnWrite.span) : unknown(pnWrite.value.reason, pnWrite.span), origin),
@@ -728,9 +728,12 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
       if (e.type === 'identifier' && assignedFromCallNext.has(e.text ?? '')) return;
       // `return add_cors(response, origin)`: the app's response handed to a function of the module that sets
       // CORS headers on it or gives it back (audit 11 case 10).
+      // `return add_cors(JSONResponse(..., status_code=500), origin)`: its own answer, with the CORS headers.
       if (e.type === 'call' && e.fields.function?.type === 'identifier') {
+        const helper = moduleFunction(mod, e.fields.function.text ?? '');
+        if (helper && /access-control-allow-origin/i.test(mod.text.slice(helper.start, helper.end))) return;
         const passed = callArgs(e).positional.findIndex((a) => a.type === 'identifier' && assignedFromCallNext.has(a.text ?? ''));
-        const def = passed >= 0 ? moduleFunction(mod, e.fields.function.text ?? '') : undefined;
+        const def = passed >= 0 ? helper : undefined;
         const param = def?.fields.parameters?.children.filter((c) => c.type === 'identifier' || c.type === 'typed_parameter' || c.type === 'default_parameter' || c.type === 'typed_default_parameter')[passed];
         const paramName = param ? (param.type === 'identifier' ? param.text : (param.fields.name ?? param.children.find((c) => c.type === 'identifier'))?.text) : undefined;
         const defText = def ? mod.text.slice(def.start, def.end) : '';
@@ -807,6 +810,21 @@ function classifyMiddleware(ctx: StarletteContext, cls: PyVal, text: string): Mi
   if (SHORT_CIRCUIT.test(name)) return { kind: /auth/i.test(name) ? 'auth' : 'middleware', why: 'it can answer requests itself (redirects, 400/401/429)' };
   void ctx;
   return undefined;
+}
+
+/** Whether the function's `except` clauses write Access-Control-Allow-Origin, themselves or through a helper of the module. */
+function exceptAnswersWithCors(mod: PyModule, fn: PyNode): boolean {
+  let found = false;
+  walk(fn, (n) => {
+    if (found || n.type !== 'except_clause') return;
+    const text = mod.text.slice(n.start, n.end);
+    if (/access-control-allow-origin/i.test(text)) found = true;
+    for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+      const def = moduleFunction(mod, m[1] as string);
+      if (def && def !== fn && /access-control-allow-origin/i.test(mod.text.slice(def.start, def.end))) found = true;
+    }
+  });
+  return found;
 }
 
 /**
