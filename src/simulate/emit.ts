@@ -380,7 +380,13 @@ export function emitWrites(p: CorsPolicy, res: ResponseBuilder, ex: Exchange, wr
     }
     let value: string | undefined;
     let reason: string | undefined;
-    if (w.value.known) value = w.value.value;
+    if (w.value.known && w.name === 'access-control-allow-origin' && p.origin.known && p.origin.value.kind === 'allow-list') {
+      // A literal written under the policy's origin checks (`if origin == "https://a.com": h[ACAO] = "https://a.com"`):
+      // not for an origin they refuse.
+      const d = originDecision();
+      if (d && !d.send) continue;
+      value = w.value.value;
+    } else if (w.value.known) value = w.value.value;
     else if (w.name === 'access-control-allow-origin') {
       const d = originDecision();
       if (d === undefined) reason = 'origin not known';

@@ -718,6 +718,27 @@ function manualHook(
             effect: 'is an after_request hook registered after CORS(app): Flask runs it first (hooks run in reverse order) and it always sets Access-Control-Allow-Origin, so flask-cors skips every response and the origins configured here never apply (§3.4)',
           });
         }
+      } else if (c.policy.credentials.known && c.policy.credentials.value && !writes.some((w) => w.name === 'access-control-allow-credentials')) {
+        // It sets ACAO for some origins only: flask-cors skips those responses, so an origin both allow gets the
+        // hook's ACAO without the Access-Control-Allow-Credentials flask-cors was configured to send (audit 11 case 11).
+        const literals = (o: typeof origin): Set<string> | undefined => {
+          if (!o.known) return undefined;
+          const v = o.value;
+          if (v.kind === 'fixed') return new Set([v.value]);
+          if (v.kind === 'allow-list' && v.entries.every((e) => e.type === 'literal')) return new Set(v.entries.map((e) => (e.type === 'literal' ? e.value : '')));
+          return undefined;
+        };
+        const mine = literals(origin);
+        const theirs = literals(c.policy.origin);
+        const shared = mine && theirs ? [...mine].filter((o) => theirs.has(o)) : [];
+        if (shared.length) {
+          c.policy.shadowedBy.push({
+            kind: 'after-request',
+            span: hookSpan,
+            label,
+            effect: `is an after_request hook registered after CORS(app): Flask runs it first (hooks run in reverse order) and it sets Access-Control-Allow-Origin for ${shared[0]}, so flask-cors skips those responses and they go without the Access-Control-Allow-Credentials: true configured here: credentialed requests from that origin fail (§3.4)`,
+          });
+        }
       }
       continue;
     }

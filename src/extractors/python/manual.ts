@@ -361,6 +361,15 @@ export function manualOrigin(ev: Evaluator, mod: PyModule, scope: Scope, writes:
   }
   if (!w.value.known) return unknown(w.value.reason, w.value.span);
   if (w.value.value === '*') return known({ kind: 'wildcard' }, w.value.span, w.value.via);
+  // `if origin == "https://a.com": h[ACAO] = "https://a.com"`: sent to that origin only, which is what an
+  // allow-list of it does (other origins get no header).
+  if (w.guards.length) {
+    const m = conjunction(w.guards.map((g) => guardMeaning(ev, g.at?.mod ?? mod, g.at?.scope ?? scope, g.cond, g.negated, g.originVars)));
+    const value = w.value.value;
+    if (m.kind === 'entries' && m.unknownEntries.length === 0 && m.entries.length === 1 && m.entries[0]?.type === 'literal' && m.entries[0].value === value) {
+      return known({ kind: 'allow-list', entries: m.entries, unknownEntries: [] }, m.span, m.via);
+    }
+  }
   return known({ kind: 'fixed', value: w.value.value }, w.value.span, w.value.via);
 }
 
