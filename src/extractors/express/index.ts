@@ -1096,6 +1096,17 @@ function authMiddleware(v: JsValue): { label: string; passesPreflights: boolean;
   return { label: 'an auth middleware', passesPreflights: /OPTIONS/.test(text) || /['"`]options['"`]/i.test(text), statuses };
 }
 
+/** express-jwt, or passport.authenticate('jwt' | 'bearer' | 'oauth-bearer'): middleware that requires an Authorization header. */
+function bearerMiddleware(v: JsValue, node: AstNode): boolean {
+  if (v.t !== 'ext') return false;
+  if (/^express-jwt(\.expressjwt)?\(\)$/.test(v.name)) return true;
+  if (v.name !== 'passport.authenticate()') return false;
+  const call = unwrap(node);
+  const first = call.type === 'CallExpression' ? args(call)[0] : undefined;
+  const strategy = first ? staticString(first) : undefined;
+  return strategy !== undefined && /^(jwt|bearer|oauth-bearer|oauth2-jwt-bearer)$/.test(strategy);
+}
+
 const HEADER_READ =
   /\b(?:req|request)\.(?:headers\.([A-Za-z_][\w]*)|headers\[\s*['"]([^'"]+)['"]\s*\]|(?:get|header)\(\s*['"]([^'"]+)['"]\s*\))|\{\s*(authorization)\s*[,}][^=]*=\s*(?:req|request)\.headers\b|@Headers\(\s*['"]([^'"]+)['"]\s*\)/g;
 const NOT_CLIENT_SET = new Set(['origin', 'host', 'cookie', 'referer', 'user-agent', 'content-length', 'connection', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'accept-encoding', 'if-none-match', 'if-modified-since', 'forwarded', 'via']);
@@ -1221,6 +1232,10 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
     const policies = buildPolicies(builder, app, g.kind, version.major, env, () => `${g.home}#${counter++}`);
     if (g.kind === 'router' && policies.length === 0) return;
     for (const m of builder.modules) app.readsHeaders.push(...headerReads(m));
+    // Token middleware reads the Authorization header itself (express-jwt; passport's jwt and bearer strategies).
+    for (const l of builder.layers) {
+      if (bearerMiddleware(l.handler, l.handlerNode)) app.readsHeaders.push({ name: 'authorization', span: spanOf(l.reg.mod, l.handlerNode) });
+    }
     result.apps.push(app);
     result.policies.push(...policies);
   };
