@@ -654,7 +654,50 @@ function safeRegexSplit(s: string, pattern: string, flags: string): string[] | u
 function returnedFunction(fn: AstNode): AstNode | undefined {
   const out = returnedExpression(fn);
   const u = out ? unwrap(out) : undefined;
-  return u && (u.type === 'ArrowFunctionExpression' || u.type === 'FunctionExpression') ? u : undefined;
+  if (u && (u.type === 'ArrowFunctionExpression' || u.type === 'FunctionExpression')) return u;
+  return returnedLocalFunction(fn);
+}
+
+/**
+ * `{ let mw = function (req, res, next) {...}; mw.unless = unless; return mw; }` (audit 11 case 01): the function
+ * a local name is bound to once, returned by name, when the body only declares things, sets properties on it and
+ * checks arguments.
+ */
+function returnedLocalFunction(fn: AstNode): AstNode | undefined {
+  const body = child(fn, 'body');
+  if (body?.type !== 'BlockStatement') return undefined;
+  const stmts = children(body, 'body');
+  const last = stmts[stmts.length - 1];
+  const name = last?.type === 'ReturnStatement' ? identName(child(last, 'argument')) : undefined;
+  if (!name) return undefined;
+  let made: AstNode | undefined;
+  for (const st of stmts.slice(0, -1)) {
+    if (st.type === 'FunctionDeclaration' && identName(child(st, 'id')) === name) {
+      if (made) return undefined;
+      made = st;
+      continue;
+    }
+    if (st.type === 'VariableDeclaration') {
+      for (const d of children(st, 'declarations')) {
+        if (identName(child(d, 'id')) !== name) continue;
+        const init = child(d, 'init');
+        const u = init ? unwrap(init) : undefined;
+        if (made || !u || (u.type !== 'ArrowFunctionExpression' && u.type !== 'FunctionExpression')) return undefined;
+        made = u;
+      }
+      continue;
+    }
+    if (st.type === 'ExpressionStatement') {
+      // Properties set on it (`mw.unless = ...`); any other write to the name makes it unknown.
+      const e = unwrap(child(st, 'expression') as AstNode);
+      const target = e.type === 'AssignmentExpression' ? unwrap(child(e, 'left') as AstNode) : undefined;
+      if (target?.type === 'MemberExpression' && identName(child(target, 'object')) === name) continue;
+      return undefined;
+    }
+    if (st.type === 'IfStatement' && !child(st, 'alternate') && child(st, 'consequent')?.type === 'ThrowStatement') continue;
+    return undefined;
+  }
+  return made;
 }
 
 /**
