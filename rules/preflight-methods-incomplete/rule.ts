@@ -3,6 +3,9 @@ import { allowsNoOrigin, SIMPLE_METHODS } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { preflightReason, REQUIRED_HEADER, routesInScope, viaNote } from '../util.js';
 
+/** Headers written by the application's own code (not a CORS library, whose defaults are modelled as lists). */
+const HAND_WRITTEN: ReadonlySet<string> = new Set(['express-manual', 'fastapi-manual', 'flask-manual']);
+
 export default defineRule({
   meta: {
     id: 'preflight-methods-incomplete',
@@ -14,9 +17,18 @@ export default defineRule({
   },
   checkPolicy(policy, ctx) {
     const { allowMethods, origin } = policy;
-    if (!allowMethods.known || allowMethods.value.kind !== 'list') return;
+    if (!allowMethods.known) return;
     if (!origin.known || allowsNoOrigin(origin.value)) return;
-    const { items, serverChecked } = allowMethods.value;
+    // Hand-written headers without Access-Control-Allow-Methods on the preflight answer: the browser then allows
+    // only the safelisted methods (§5.4), when nothing else of the app adds the header (audit 11 case 01).
+    const noneSent =
+      allowMethods.value.kind === 'none' &&
+      HAND_WRITTEN.has(policy.mechanism) &&
+      policy.preflight.known &&
+      policy.preflight.value.handled !== 'missing' &&
+      !ctx.project.policies.some((q) => q !== policy && q.appId === policy.appId && !(q.allowMethods.known && q.allowMethods.value.kind === 'none'));
+    if (allowMethods.value.kind !== 'list' && !noneSent) return;
+    const { items, serverChecked } = allowMethods.value.kind === 'list' ? allowMethods.value : { items: [], serverChecked: false };
     const listed = items.map((t) => t.value);
     const upper = new Set(listed.map((m) => m.toUpperCase()));
     const app = ctx.appOf(policy);
@@ -47,7 +59,7 @@ export default defineRule({
       : "so the browser's preflight fails and those requests are blocked";
     ctx.report({
       message:
-        `The allowed methods are ${listed.join(', ')}${viaNote(allowMethods)}, but the app serves ${names} ` +
+        `${listed.length ? `The allowed methods are ${listed.join(', ')}${viaNote(allowMethods)}` : 'No Access-Control-Allow-Methods is sent on the preflight answer (the browser then allows only GET, HEAD and POST)'}, but the app serves ${names} ` +
         `(e.g. ${first[0]} ${first[1].path}: ${first[1].reason}), ${consequence}.`,
       span: allowMethods.span,
       related: [...missing.entries()].map(([m, r]) => ({ span: r.span, message: `${m} ${r.path} needs a preflight` })),
