@@ -167,7 +167,8 @@ function proxyLayer(model: ProjectModel, proxies: CorsPolicy[], ex: Exchange, pa
   const plain = level.filter((p) => !p.scope.methods || p.scope.methods.length === 0);
   const ifHit = conditional.filter((p) => (p.scope.methods ?? []).map((m) => m.toUpperCase()).includes(ex.method));
   const active = ifHit.length ? [ifHit[ifHit.length - 1] as CorsPolicy] : plain;
-  const answering = active.find((p) => p.preflight.known && p.preflight.value.handled === 'explicit' && ex.method === 'OPTIONS');
+  // (An OPTIONS branch that refuses every preflight, `return 403`, is a preflight answer with its status too.)
+  const answering = active.find((p) => p.preflight.known && ex.method === 'OPTIONS' && (p.preflight.value.handled === 'explicit' || (p.preflight.value.handled === 'missing' && p.preflight.value.status !== undefined)));
   let used: CorsPolicy[] = [...active];
   const upstream = active.find((p) => p.upstream)?.upstream;
   if (answering) {

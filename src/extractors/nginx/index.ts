@@ -269,6 +269,10 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     const mine = parseCondition(level.d as Directive);
     for (const later of ifs.slice(ifs.indexOf(level) + 1)) {
       if (exclusive(mine, parseCondition(later.d as Directive))) continue;
+      // A later block that refuses the request (`return 403;`) answers with its own error: what it lacks there is
+      // the error response's concern, not headers dropped from an answer (audit 12 case 02).
+      const refusal = returnCode(later.steps);
+      if (refusal !== undefined && refusal >= 400) continue;
       const laterEff = effectiveAddHeaders(later);
       if (laterEff.opaque) continue;
       const theirs = new Set(laterEff.headers.map((h) => h.name));
@@ -488,12 +492,20 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
     return eff || effectiveMore(l).some((h) => h.name === ACAO && h.op !== 'clear');
   };
   if (serving.kind === 'snippet') return unknown('the including context is not in the repository', span);
+  // `return 418` with `error_page 418 = @cors_preflight`: the status hands the request to another location (the
+  // named-location preflight idiom), not a refusal.
+  const handedOff = (code: number) => {
+    for (let l: Level | undefined = serving; l; l = l.parent) if (l.handoff.some((d) => d.name === 'error_page' && d.args.some((a) => a.value === String(code)))) return true;
+    return false;
+  };
   if (level.kind === 'if' && level.d && isOptionsBranch(parseCondition(level.d), ctx)) {
     if (answers(level)) {
       return headers.some((h) => h.name === ACAO)
         ? known({ handled: 'explicit', detail: 'this if block answers OPTIONS', span: dSpan(level.d), status: returnCode(level.steps) as number }, dSpan(level.d))
         : known({ handled: 'missing', detail: 'the OPTIONS branch answers without Access-Control-Allow-Origin', span: dSpan(level.d) }, dSpan(level.d));
     }
+    const refused = returnCode(level.steps);
+    if (refused !== undefined && refused >= 400 && !handedOff(refused)) return known({ handled: 'missing', detail: `the OPTIONS branch answers ${refused}: a preflight needs a 2xx status`, span: dSpan(level.d), status: refused }, dSpan(level.d));
     return unknown('the OPTIONS branch does not return: the request goes on', span);
   }
   const server = nearest(serving, 'server');
@@ -508,6 +520,18 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
     return sendsAcao(b)
       ? known({ handled: 'explicit', detail: 'an if ($request_method = OPTIONS) block answers preflights', span: s, status: returnCode(b.steps) as number }, s)
       : known({ handled: 'missing', detail: 'the OPTIONS branch answers without Access-Control-Allow-Origin', span: s }, s);
+  }
+  // `if ($request_method = OPTIONS) { return 403; }`: every preflight is refused before anything else answers it
+  // (audit 12 case 02).
+  const refusing = [...(server && serving !== server ? server.ifs : []), ...serving.ifs].find((i) => {
+    const code = returnCode(i.steps);
+    // (`^(OPTIONS|TRACE|DELETE)$` refuses OPTIONS among others.)
+    return i.kind === 'if' && i.d && (isOptionsBranch(parseCondition(i.d), ctx) || methodsOf(parseCondition(i.d))?.has('OPTIONS') === true) && code !== undefined && code >= 400 && !handedOff(code);
+  });
+  if (refusing && needsPreflight(methods, hdrs) === true) {
+    const s = dSpan(refusing.d as Directive);
+    const code = returnCode(refusing.steps) as number;
+    return known({ handled: 'missing', detail: `the OPTIONS branch answers ${code}: a preflight needs a 2xx status`, span: s, status: code }, s);
   }
   const ret = returnCode(serving.steps);
   if (ret !== undefined && ret >= 200 && ret < 300) return known({ handled: 'explicit', detail: `return ${ret} answers every method, OPTIONS included`, status: ret }, span);
