@@ -436,6 +436,16 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
       if (mode === 'bool' && method === 'indexOf' && a.length === 1) return not(lit(stringTest('startsWith', subj.on, v, subj.ci, call, ctx)), call);
       return lit({ kind: 'unknown', reason: `origin.${method ?? '?'}()`, node: call, aboutOrigin: true });
     }
+    // `ALLOWED.includes('*')` on a known list: decided here (`ALLOWED.includes('*') || ALLOWED.includes(origin)`
+    // with the default `['*']` lets every origin through; audit 12 case 03).
+    if (a0 && a.length === 1 && mode === 'bool' && (method === 'includes' || method === 'has') && !mentionsOrigin(a0, ctx)) {
+      const list = ev(obj, ctx);
+      const item = ev(a0, ctx);
+      if (list.t === 'array' && !list.maybeFewer && item.t === 'str' && list.items.every((it) => it.t === 'str' || it.t === 'regex')) {
+        const via = list.via ?? item.via;
+        return lit({ kind: 'const', value: list.items.some((it) => it.t === 'str' && it.v === item.v), node: call, ...(via ? { via } : {}) });
+      }
+    }
     if (a0 && originSubject(a0, ctx)) {
       const s = originSubject(a0, ctx) as { on: StringTest['on']; ci: boolean };
       const list = ev(obj, ctx);
