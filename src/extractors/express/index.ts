@@ -12,6 +12,7 @@ import {
   unknown,
   forExactOrigins,
   type AppModel,
+  allowsNoOrigin,
   type CorsPolicy,
   type ExtractResult,
   type HeaderRead,
@@ -1517,6 +1518,9 @@ function buildPolicies(
     }
     if (l.handler.t === 'func') {
       if (l.reg.method === 'options' && endsOptions.some((v) => useCovers(v.prefix, l.path))) return;
+      /** An earlier app.use() hand-written middleware of the same path that passes every request on. */
+      const earlierManual = (ok: (m: (typeof manualAt)[number]) => boolean) =>
+        manualAt.find((m) => m.index < index && m.passesOn && m.layer.reg.method === 'use' && useCovers(m.layer.prefix, l.path ?? l.prefix) && ok(m));
       const analysis = analyzeManual(l.handler.fn, l.handler.mod, env);
       const base = manualPolicy(analysis, l.handler.fn, l.handler.mod, env);
       if (!base) return;
@@ -1527,6 +1531,11 @@ function buildPolicies(
       const credBy = credentialLayers.find((v) => useCovers(v.prefix, l.path ?? l.prefix));
       if (credBy && base.credentials.known && !base.credentials.value && !base.headerWrites.some((w) => w.name === 'access-control-allow-credentials')) {
         base.credentials = known(true, spanOf(credBy.reg.mod, credBy.reg.call), 'an earlier cors() middleware sends Access-Control-Allow-Credentials: true');
+      }
+      // ... or an earlier hand-written middleware that sends it on every response it passes on (audit 12 case 13).
+      const manualCred = earlierManual((m) => m.policy.credentials.known && m.policy.credentials.value && m.policy.headerWrites.some((w) => w.name === 'access-control-allow-credentials' && w.op === 'set'));
+      if (manualCred && base.credentials.known && !base.credentials.value && !base.headerWrites.some((w) => w.name === 'access-control-allow-credentials')) {
+        base.credentials = known(true, manualCred.policy.credentials.span, 'an earlier middleware sends Access-Control-Allow-Credentials: true');
       }
       // Reflecting the origin after a cors() that refuses with an error reflects only the origins it allows.
       const gate = gateLayers.find((g) => useCovers(g.layer.prefix, l.path ?? l.prefix));
@@ -1556,7 +1565,9 @@ function buildPolicies(
           ? known({ covers: 'all' }, base.span)
           : corsLayers.some((v) => useCovers(v.prefix, l.path ?? l.prefix))
             ? known({ covers: 'all', detail: 'an earlier cors() middleware sets CORS headers on the responses produced before this handler' }, base.span)
-            : known(
+            : earlierManual((m) => m.policy.origin.known && !allowsNoOrigin(m.policy.origin.value))
+              ? known({ covers: 'all', detail: 'an earlier middleware sets CORS headers on the responses produced before this handler' }, base.span)
+              : known(
               { covers: 'not-unhandled', detail: 'the headers are set inside a route handler, so responses produced before it (404s, body-parser and auth errors) carry none' },
               (base.headerWrites.find((w) => w.name === 'access-control-allow-origin') ?? base).span,
             ),
