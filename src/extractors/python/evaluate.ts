@@ -403,6 +403,8 @@ export class Evaluator {
         const vals = bindings.map((b) => this.fromBinding(name, b, scope, span));
         const first = vals[0] as PyVal;
         if (vals.every((v) => sameValue(v, first))) return first;
+        const decided = this.decideBranches(name, bindings, idx, scope, span);
+        if (decided) return decided;
         return unknownVal(`${name} is assigned differently in several branches`, span);
       }
       const v = this.fromBinding(name, last, scope, span);
@@ -410,6 +412,32 @@ export class Evaluator {
     } finally {
       this.active.delete(key);
     }
+  }
+
+  /**
+   * `_rx = None` then `if ENV == "development": _rx = r"..."` at the same level: the value after the `if` when its
+   * condition is known (an env default decides it, and the result says so). Only plain `if` blocks directly in
+   * the block, assignments directly in their body.
+   */
+  private decideBranches(name: string, bindings: Binding[], idx: BlockIndex, scope: Scope, span: Span): PyVal | undefined {
+    let current: PyVal | undefined;
+    let via: string | undefined;
+    for (const b of bindings) {
+      if (!b.conditional) {
+        current = this.fromBinding(name, b, scope, span);
+        continue;
+      }
+      const owner = idx.statements.find((st) => st.start <= b.stmt.start && b.stmt.end <= st.end);
+      if (!owner || owner.type !== 'if_statement' || owner.children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause')) return undefined;
+      const body = owner.fields.consequence;
+      if (!body || !body.children.includes(b.stmt)) return undefined;
+      const cond = owner.fields.condition ? this.eval(owner.fields.condition, scope) : undefined;
+      const t = cond ? isTruthy(cond) : undefined;
+      if (t === undefined) return undefined;
+      via ??= cond?.via;
+      if (t) current = this.fromBinding(name, b, scope, span);
+    }
+    return current ? withVia(current, via) : undefined;
   }
 
   private applyMutations(name: string, v: PyVal, idx: BlockIndex, scope: Scope, binding: Binding): PyVal {
