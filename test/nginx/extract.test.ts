@@ -395,12 +395,16 @@ describe('files and includes', () => {
     expect(acceptsNginx('deploy/proxy', server)).toBe(true);
     expect(acceptsNginx('etc/logrotate.conf', '/var/log/nginx/*.log {\n  daily\n}\n')).toBe(false);
     expect(acceptsNginx('README.md', server)).toBe(false);
+    // A site file named after its domain anywhere, when it opens with a block (audit 12 case 09).
+    expect(acceptsNginx('backend/api.example.com', '# api\n\nserver {\n  listen 80;\n}\n')).toBe(true);
+    expect(acceptsNginx('prisma/schema.prisma', 'datasource db {\n  provider = "postgresql"\n}\n')).toBe(false);
+    expect(acceptsNginx('notes/api.example.com', 'Some notes.\nserver {\n}\n')).toBe(false);
   });
 
   it('decides on the path alone only when no content could change the answer (the file is then never opened)', () => {
     const heads = ['server {\n  listen 80;\n}\n', 'add_header Access-Control-Allow-Origin *;', 'location / { }', '[program:app]\n', '{"a": 1}', '# nginx\nhttp {\n}\n', ''];
     const dirs = ['', 'nginx/', 'deploy/nginx/', 'conf.d/', 'etc/sites-available/', 'etc/sites-enabled/', 'snippets/', 'k8s/', 'src/', 'templates/'];
-    const names = ['nginx.conf', 'default', 'api.conf', 'api.conf.template', 'site.conf.j2', 'x.nginx', 'values.yaml', 'compose.yml', 'Dockerfile', 'README.md', 'logo.png', 'data.json', 'app.js', 'main.py', '.hidden', 'proxy', 'cors.inc', 'jail.conf', 'notes.txt', 'x.vhost'];
+    const names = ['nginx.conf', 'default', 'api.conf', 'api.conf.template', 'site.conf.j2', 'x.nginx', 'values.yaml', 'compose.yml', 'Dockerfile', 'README.md', 'logo.png', 'data.json', 'app.js', 'main.py', '.hidden', 'proxy', 'cors.inc', 'jail.conf', 'notes.txt', 'x.vhost', 'api.example.com', 'schema.prisma'];
     let rejected = 0;
     for (const d of dirs) {
       for (const n of names) {

@@ -26,6 +26,8 @@ const NGINX_SHAPE =
 
 /** A block header or header directive at the start of a line. */
 const STRONG_SHAPE = /^[ \t]*(server|http|location[ \t]+[^{;\n]+|upstream[ \t]+\S+|map[ \t]+\$\S+[ \t]+\$\S+)[ \t]*\{|^[ \t]*(add_header|more_set_headers)[ \t]+\S+/m;
+/** A file that starts (after comments and blank lines) with a server, upstream or map block. */
+const LEADING_BLOCK = /^(?:\s*#[^\n]*\n|\s*\n)*[ \t]*(server|upstream[ \t]+\S+|map[ \t]+\$\S+[ \t]+\$\S+)[ \t]*\{/;
 /** Well-known extension-less files that are never nginx configuration. */
 const NOT_NGINX_NAMES = /^(Dockerfile|Containerfile|Makefile|GNUmakefile|Jenkinsfile|Vagrantfile|Procfile|Caddyfile|Gemfile|Rakefile|Brewfile|Justfile|Tiltfile|LICEN[CS]E|COPYING|README|CHANGELOG|CODEOWNERS|AUTHORS|NOTICE|VERSION)([.-].*)?$/i;
 
@@ -67,6 +69,9 @@ export function acceptsNginx(path: string, head: string): boolean {
   // server block, or a README-like file, does not).
   if (NOT_NGINX_NAMES.test(plainBase)) return false;
   if (CONF_LIKE_EXT.test(plainBase) || TEMPLATE_EXT.test(base) || !plainBase.includes('.')) return STRONG_SHAPE.test(head) && !FOREIGN.test(head);
+  // A site file named after its domain outside an nginx directory (`backend/api.example.com`, audit 12 case 09):
+  // only when it opens with a server, upstream or map block.
+  if (DOMAIN_NAME.test(plainBase)) return LEADING_BLOCK.test(head) && !FOREIGN.test(head);
   return false;
 }
 
@@ -82,7 +87,7 @@ export function mayAcceptNginx(path: string): boolean {
   if (CONF_LIKE_EXT.test(plainBase) && NGINX_DIR.test(path)) return true;
   if (NGINX_DIR.test(path) && DOMAIN_NAME.test(plainBase)) return true;
   if (NOT_NGINX_NAMES.test(plainBase)) return false;
-  return CONF_LIKE_EXT.test(plainBase) || TEMPLATE_EXT.test(base) || !plainBase.includes('.');
+  return CONF_LIKE_EXT.test(plainBase) || TEMPLATE_EXT.test(base) || !plainBase.includes('.') || DOMAIN_NAME.test(plainBase);
 }
 
 /**
