@@ -166,6 +166,8 @@ export interface HeaderWrite {
    * says nothing about the policy; a simulated request without an Origin gets it.
    */
   onlyWithoutOrigin?: boolean;
+  /** Written only when the request is an OPTIONS one (`if request.method == "OPTIONS":`): on preflight answers only. */
+  onlyOnPreflight?: boolean;
 }
 
 // ─── Scope, preflight, coverage ───────────────────────────────────────────────────────────────────

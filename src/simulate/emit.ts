@@ -361,6 +361,7 @@ export function emitWrites(p: CorsPolicy, res: ResponseBuilder, ex: Exchange, wr
   };
   for (const w of writes) {
     if (w.onlyWithoutOrigin && ex.req.origin !== undefined) continue;
+    if (w.onlyOnPreflight && ex.method !== 'OPTIONS') continue;
     let maybe = false;
     if (w.whenOriginAllowed && w.name !== 'access-control-allow-origin') {
       // Sent with Access-Control-Allow-Origin only: not for an origin the checks refuse.

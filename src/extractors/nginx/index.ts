@@ -300,8 +300,13 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   // Drops that change nothing a browser does: without Access-Control-Max-Age it caches the preflight for 5 s
   // instead (every request still succeeds), and an Access-Control-Allow-Credentials other than "true" fails a
   // credentialed request exactly as no header does (§5.1).
+  // Nor does Access-Control-Allow-Credentials where the level's own ACAO is a literal `*`: a credentialed request
+  // fails on the `*` either way, and one without credentials passes either way (audit 13 case 09).
+  const ownAcao = headers.find((h) => h.name === ACAO);
+  const starHere = !!ownAcao?.value && !ownAcao.value.placeholder && ownAcao.value.value.trim() === '*';
   dropped = dropped.filter((x) => {
     if (x.header.name === 'access-control-max-age') return false;
+    if (x.header.name === 'access-control-allow-credentials' && starHere) return false;
     const v = x.header.value;
     return !(x.header.name === 'access-control-allow-credentials' && v && !v.placeholder && !v.value.includes('$') && v.value !== 'true');
   });

@@ -302,8 +302,16 @@ export function headerWrites(
   for (const w of out) {
     if (w.guards.some((g) => onlyWithoutOrigin(g.at?.mod ?? mod, g))) w.onlyWithoutOrigin = true;
     else delete w.onlyWithoutOrigin;
+    if (w.guards.some((g) => isPreflightTest(g.at?.mod ?? mod, g))) w.onlyOnPreflight = true;
   }
   return out;
+}
+
+/** `request.method == "OPTIONS"` (not negated): the write runs for preflights only. */
+function isPreflightTest(mod: PyModule, g: Guard): boolean {
+  if (g.negated) return false;
+  const text = mod.text.slice(g.cond.start, g.cond.end);
+  return /^\s*(?:flask\.)?request\.method(?:\.upper\(\))?\s*==\s*["']OPTIONS["']\s*$|^\s*["']OPTIONS["']\s*==\s*(?:flask\.)?request\.method\s*$/.test(text);
 }
 
 /** The ACAO the writes produce. */
@@ -687,6 +695,8 @@ export function writeCredentials(writes: ManualWrite[], fallback: Span): Valued<
   const ws = writes.filter((w) => w.name === 'access-control-allow-credentials');
   const w = ws[ws.length - 1];
   if (!w) return known(false, fallback, 'no Access-Control-Allow-Credentials is written');
+  // Sent on preflight answers only: the responses a page reads go without it (audit 13 case 12).
+  if (w.onlyOnPreflight && ws.every((x) => x.onlyOnPreflight)) return known(false, w.span, 'Access-Control-Allow-Credentials is written on OPTIONS answers only');
   if (!w.value.known) return unknown(w.value.reason, w.value.span);
   // Only the exact string `true` enables credentials in the browser (§5.1).
   return known(w.value.value === 'true', w.value.span, w.value.via);
