@@ -525,13 +525,15 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
       const params = children(fv.fn, 'params');
       const idx = a.findIndex((x) => originSubject(x, ctx));
       const p = params[idx];
-      if (p && identName(p)) {
+      // `(origin = '') => ...`: a default only for a missing argument; the origin passed is what is tested.
+      const pid = p?.type === 'AssignmentPattern' ? child(p, 'left') : p;
+      if (p && pid && identName(pid)) {
         const inner: FlowContext = {
           ...ctx,
           mod: fv.mod,
           isOrigin: (x) => {
             const name = identName(x);
-            if (name) { const pb = lookup(fv.mod, name, x); if (pb?.kind === 'param' && pb.node === p) return true; }
+            if (name) { const pb = lookup(fv.mod, name, x); if (pb?.kind === 'param' && (pb.node === p || pb.node === pid)) return true; }
             return fv.mod === ctx.mod && ctx.isOrigin(x);
           },
         };
