@@ -603,6 +603,8 @@ interface ManualAnalysis {
   incomplete?: string;
   /** The request parameters of the helpers whose writes were followed (`setCors(req, res)`): they are the request too. */
   helperRequests?: AstNode[];
+  /** The helpers' parameters the request Origin was passed to (`applyCors(res, req.headers.origin)`). */
+  helperOrigins?: AstNode[];
 }
 
 /**
@@ -659,7 +661,7 @@ function refersTo(mod: JsModule, node: AstNode, param: AstNode | undefined): boo
   return b?.kind === 'param' && b.node === param;
 }
 
-function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: AstNode | undefined; res: AstNode }, depth = 0): ManualAnalysis {
+function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: AstNode | undefined; res: AstNode; origin?: AstNode | undefined }, depth = 0): ManualAnalysis {
   // (err, req, res, next) error handlers have four parameters.
   const off = children(fn, 'params').length === 4 ? 1 : 0;
   const reqP = given ? given.req : paramOf(fn, off);
@@ -678,7 +680,8 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
   const passesRes = depth < 3 && !!resName && new RegExp(`[(,]\\s*${resName.replace(/\$/g, '\\$')}\\s*[,)]`).test(bodyText);
   if (!MAY_WRITE.test(text) && !passesRes) return { writes: [], endsOnOptions: false };
   const isReqArg = (n: AstNode | undefined) => !!n && (reqP ? refersTo(mod, n, reqP) : false);
-  const helperOf = (call: AstNode) => (passesRes ? writingHelper(call, fn, mod, env, isRes, isReqArg) : undefined);
+  const originP = given?.origin;
+  const helperOf = (call: AstNode) => (passesRes ? writingHelper(call, fn, mod, env, isRes, isReqArg, (n) => ctx.isOrigin(n)) : undefined);
   // A request parameter the sender chooses is "the origin" of a condition only when it is also what the
   // middleware writes into Access-Control-Allow-Origin (`if (list.includes(req.query.origin)) res.header(..., req.query.origin)`).
   // When the written value is the Origin header, `if (req.query.mode === 'include')` is a condition the sender
@@ -687,7 +690,7 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
   const ctx: FlowContext = {
     mod,
     env,
-    isOrigin: (n) => isRequestOriginExpr(n, mod, reqP) && (paramsAreOrigin || !isRequestParameterExpr(n, mod, reqP)),
+    isOrigin: (n) => (isRequestOriginExpr(n, mod, reqP) && (paramsAreOrigin || !isRequestParameterExpr(n, mod, reqP))) || (!!originP && refersTo(mod, unwrap(n), originP)),
     isMethod: (n) => isRequestMethodExpr(n, mod, reqP),
     isChosen: (n) => isSenderChosenExpr(n, mod, reqP),
     interesting: (call) => {
@@ -713,12 +716,13 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
       continue;
     }
     // The helper's writes happen here, under this call's conditions then its own.
-    const inner = analyzeManual(helper.fn, helper.mod, env, { req: helper.req, res: helper.res }, depth + 1);
+    const inner = analyzeManual(helper.fn, helper.mod, env, { req: helper.req, res: helper.res, origin: helper.origin }, depth + 1);
     for (const w of inner.writes) out.writes.push({ ...w, path: [...e.path, ...w.path] });
     if (!helperNodeModule.has(helper.fn)) walk(helper.fn, (n) => void helperNodeModule.set(n, helper.mod));
     if (inner.endsOnOptions && onlyOnPreflight(e.path)) out.endsOnOptions = true;
     out.incomplete ??= inner.incomplete;
     out.helperRequests = [...(out.helperRequests ?? []), ...(helper.req ? [helper.req] : []), ...(inner.helperRequests ?? [])];
+    if (helper.origin || inner.helperOrigins) out.helperOrigins = [...(out.helperOrigins ?? []), ...(helper.origin ? [helper.origin] : []), ...(inner.helperOrigins ?? [])];
   }
   return out;
 }
@@ -763,7 +767,8 @@ function writingHelper(
   env: EvalEnv,
   isRes: (n: AstNode | undefined) => boolean,
   isReq: (n: AstNode | undefined) => boolean,
-): { fn: AstNode; mod: JsModule; res: AstNode; req: AstNode | undefined } | undefined {
+  isOriginArg: (n: AstNode) => boolean = () => false,
+): { fn: AstNode; mod: JsModule; res: AstNode; req: AstNode | undefined; origin: AstNode | undefined } | undefined {
   const a = args(call);
   const resAt = a.findIndex((x) => isRes(unwrap(x)));
   if (resAt < 0) return undefined;
@@ -777,7 +782,11 @@ function writingHelper(
   // The request, when it is passed too: the helper's parameter at that place.
   const reqAt = a.findIndex((x, i) => i !== resAt && isReq(unwrap(x)));
   const req = reqAt >= 0 && params[reqAt]?.type === 'Identifier' ? params[reqAt] : undefined;
-  return { fn: v.fn, mod: v.mod, res, req };
+  // The request Origin passed as an argument (`applyCors(res, req.headers.origin)`): the parameter at that place.
+  const originAt = a.findIndex((x, i) => i !== resAt && i !== reqAt && x.type !== 'SpreadElement' && isOriginArg(x));
+  const op = originAt >= 0 ? params[originAt] : undefined;
+  const origin = op?.type === 'Identifier' ? op : op?.type === 'AssignmentPattern' && child(op, 'left')?.type === 'Identifier' ? child(op, 'left') : undefined;
+  return { fn: v.fn, mod: v.mod, res, req, origin };
 }
 
 /** Whether a header write certainly names only headers that are neither CORS headers nor Vary. */
@@ -896,7 +905,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
   // Each node is read in its own module: the handler's, or that of a helper it passed the response to.
   const modOf = (n: AstNode) => helperNodeModule.get(n) ?? mod;
   const at = (n: AstNode) => spanOf(modOf(n), n);
-  const isOrigin = (n: AstNode) => reqs.some((r) => isRequestOriginExpr(n, modOf(n), r));
+  const isOrigin = (n: AstNode) => reqs.some((r) => isRequestOriginExpr(n, modOf(n), r)) || (a.helperOrigins ?? []).some((p) => refersTo(modOf(n), unwrap(n), p));
   const acWrites = a.writes.filter((w) => w.name.startsWith('access-control-'));
   if (acWrites.length === 0) return undefined;
   const span = spanOf(mod, fn);
@@ -1002,6 +1011,15 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
   );
   // A write is recorded once per path that reaches it (`if (origin && !list.includes(origin)) return` before it
   // gives two); on a request it runs once, so each call counts once.
+  // Writes made under exactly the origin checks of the one Access-Control-Allow-Origin write: sent with it only.
+  const originKeys = (path: Path) =>
+    path
+      .filter((l) => l.atom.kind === 'entries' || l.atom.kind === 'no-origin' || (l.atom.kind === 'unknown' && l.atom.aboutOrigin))
+      .map((l) => `${rangeOf(l.atom.node)[0]}:${l.positive}`)
+      .sort()
+      .join(',');
+  const acaoCalls = new Set(acao.map((w) => w.call));
+  const acaoKey = acaoCalls.size === 1 && origin.known && origin.value.kind === 'allow-list' ? originKeys((acao[0] as (typeof acao)[number]).path) : '';
   const headerWrites: HeaderWrite[] = a.writes
     .filter((w) => w.name.startsWith('access-control-') || w.name === 'vary')
     .filter((w, i, all) => all.findIndex((x) => x.call === w.call && x.name === w.name) === i)
@@ -1012,6 +1030,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
       statuses: 'all' as const,
       span: spanOf(w.mod, w.call),
       ...(w.multiple ? { multiple: true } : {}),
+      ...(acaoKey && w.name !== 'access-control-allow-origin' && a.writes.filter((x) => x.call === w.call).every((x) => originKeys(x.path) === acaoKey) ? { whenOriginAllowed: true } : {}),
     }));
   return {
     kind: 'express',
