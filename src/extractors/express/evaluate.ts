@@ -382,6 +382,12 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       const obj = child(n, 'object');
       if (!obj) return unknownValue(n, mod, 'member');
       const name = memberName(n);
+      if (name !== undefined) {
+        // `Cors.useCors()`: a static method (or field) of a class of the project (audit 13 case 10).
+        const cls = classOf(unwrap(obj), mod, env);
+        const member = cls ? staticMember(cls.node, name) : undefined;
+        if (cls && member) return member.type === 'FunctionExpression' || member.type === 'ArrowFunctionExpression' ? { t: 'func', fn: member, node: member, mod: cls.mod } : evaluate(member, cls.mod, e);
+      }
       if (name !== undefined && unwrap(obj).type === 'ThisExpression') {
         // `this.corsOptions` in a class: its one definition (a field initializer or the one `this.x = ...`).
         const def = thisFieldDefinition(n, name);
@@ -533,7 +539,9 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
   if (req !== undefined) return importValue(req, 'default', n, mod, env);
   const a = args(n);
   const callee = unwrap(calleeNode);
-  if (callee.type === 'MemberExpression') {
+  // `Cors.useCors()`: a static method of a class of the project is called like a function (below).
+  const staticCall = callee.type === 'MemberExpression' && memberName(callee) !== undefined && classOf(unwrap(child(callee, 'object') as AstNode), mod, env) !== undefined;
+  if (callee.type === 'MemberExpression' && !staticCall) {
     const method = memberName(callee);
     const objNode = child(callee, 'object') as AstNode;
     // Object.assign({}, defaults, { origin: true }): the sources' properties in order, like object spread.
@@ -819,4 +827,33 @@ function thisFieldDefinition(node: AstNode, name: string): AstNode | undefined {
   if (!cls) return undefined;
   const defs = fieldsOf(cls).get(name);
   return defs && defs.length === 1 ? defs[0] : undefined;
+}
+
+/** The class a name refers to: declared in the module, or imported from a module of the project. */
+function classOf(n: AstNode, mod: JsModule, env: EvalEnv, depth = 0): { node: AstNode; mod: JsModule } | undefined {
+  if (n.type !== 'Identifier' || depth > 3) return undefined;
+  const b = lookup(mod, n.name as string, n);
+  if (b?.kind === 'class') return { node: b.node, mod };
+  if (b?.kind !== 'import') return undefined;
+  const resolved = resolveSpecifier(env.host, mod.path, b.source);
+  const target = resolved ? loadModule(env.host, resolved) : undefined;
+  const ref = target?.exports.get(b.imported);
+  if (!target || !ref) return undefined;
+  if (ref.kind === 'local' && (ref.node.type === 'ClassDeclaration')) return { node: ref.node, mod: target };
+  if (ref.kind === 'local') {
+    const tb = lookup(target, ref.name, ref.node);
+    return tb?.kind === 'class' ? { node: tb.node, mod: target } : undefined;
+  }
+  return undefined;
+}
+
+/** A static method's function or a static field's value, by name. */
+function staticMember(cls: AstNode, name: string): AstNode | undefined {
+  const body = child(cls, 'body');
+  for (const m of body ? children(body, 'body') : []) {
+    if (!m.static || m.computed || propertyKey(m) !== name) continue;
+    if (m.type === 'MethodDefinition' && m.kind === 'method') return child(m, 'value');
+    if (m.type === 'ClassProperty' || m.type === 'PropertyDefinition') return child(m, 'value');
+  }
+  return undefined;
 }
