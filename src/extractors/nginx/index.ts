@@ -559,7 +559,14 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   const passInIf = serving.ifs.find((i) => i.pass)?.pass;
   if (passInIf) return unknown(`proxied to ${passInIf.args[0]?.value ?? 'an upstream'} inside an if block, which may answer OPTIONS`, dSpan(passInIf));
   if (serving.ifs.some((i) => i.kind === 'limit_except') || serving.locations.length) return unknown('the location has nested handling', span);
-  const handoff = serving.handoff[0] ?? nearest(serving, 'server')?.handoff.find((d) => d.name === 'error_page');
+  // An exact location for one static file (`location = /favicon.ico`, an error page's `= /50x.html`): no API
+  // request, so no preflight, is ever sent there.
+  const exact = serving.kind === 'location' && serving.d ? serving.d.args.map((x) => x.value).join(' ') : '';
+  if (/^=\s*\S*\.(ico|txt|html?|png|jpe?g|gif|svg|webp|css|js|map|xml|json|woff2?|ttf|pdf)$/i.test(exact)) return unknown('a location for one static file: no preflight is sent there', span);
+  // Static content answers OPTIONS with 405: an error_page only hands that answer on when it lists 405
+  // (audit 13 case 05: `error_page 404 =301 /` leaves preflights with the 405).
+  const takes405 = (d: Directive) => d.name !== 'error_page' || d.args.some((x) => x.value === '405');
+  const handoff = serving.handoff.find(takes405) ?? nearest(serving, 'server')?.handoff.find((d) => d.name === 'error_page' && takes405(d));
   if (handoff) return unknown(`${handoff.name} may hand OPTIONS requests to other handling`, dSpan(handoff));
   const need = needsPreflight(methods, hdrs);
   if (need !== true) return unknown(need === false ? 'only simple requests are allowed, no preflight is expected' : 'the allowed methods/headers are not known', span);
