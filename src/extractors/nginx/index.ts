@@ -388,8 +388,20 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   if (fixedSuccess) errorCoverage = known({ covers: 'all', detail: `this level always answers with return ${ret}` }, span);
   else if (redirected) errorCoverage = redirected;
   else if (acao && acaoV) {
+    // With credentials, the error answers need Access-Control-Allow-Credentials too (audit 13 case 03).
+    const acacD = find('access-control-allow-credentials');
+    // (Under a literal `*` a credentialed request fails anyway.)
+    const credLost = acao.statuses === 'all' && credentials.known && credentials.value && acacD && acacD.statuses !== 'all' && acaoV.text?.trim() !== '*';
     errorCoverage =
-      acao.statuses === 'all'
+      credLost && acacD
+        ? known(
+            {
+              covers: 'success-only',
+              detail: `add_header Access-Control-Allow-Credentials has no "always": 4xx/5xx errors carry Access-Control-Allow-Origin without it, so a credentialed request sees a CORS error`,
+            },
+            dSpan(acacD.d),
+          )
+        : acao.statuses === 'all'
         ? known({ covers: 'all' }, dSpan(acao.d))
         : known(
             {
