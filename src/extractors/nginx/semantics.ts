@@ -539,9 +539,12 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
     // `map $http_origin $cors { default ""; "~^https://a" $http_origin; "~^https://b" $http_origin; }` then
     // `if ($cors != "") { add_header ACAO $cors; }`: the guard is the union of the echoing entries, so under it
     // the value is the Origin one of them matched (audit 11 case 10).
-    const echoed = sym.cases.filter((c) => c.atom.t === 'origin');
+    // A literal value equal to the one origin its key matches (`"https://a.com" "https://a.com";`) is that echo too.
+    const sameLiteral = (c: (typeof sym.cases)[number]) =>
+      c.atom.t === 'lit' && c.atom.v !== '' && c.guard.t === 'origin' && !c.guard.negated && c.guard.entries.length === 1 && c.guard.entries[0]?.type === 'literal' && c.guard.entries[0].value === c.atom.v;
+    const echoed = sym.cases.filter((c) => c.atom.t === 'origin' || sameLiteral(c));
     const union = new Set(echoed.flatMap((c) => (c.guard.t === 'origin' ? c.guard.entries.map(entryKey) : [])));
-    const echoesOnly = sym.cases.every((c) => (c.atom.t === 'lit' && c.atom.v === '') || (c.atom.t === 'origin' && c.guard.t === 'origin' && !c.guard.negated && c.guard.unknownSpans.length === 0));
+    const echoesOnly = sym.cases.every((c) => (c.atom.t === 'lit' && c.atom.v === '') || sameLiteral(c) || (c.atom.t === 'origin' && c.guard.t === 'origin' && !c.guard.negated && c.guard.unknownSpans.length === 0));
     if (echoed.length && echoesOnly && union.size === g.entries.length && g.entries.every((e) => union.has(entryKey(e)))) {
       return known({ kind: 'allow-list', entries: g.entries, unknownEntries: g.unknownSpans }, span, '$http_origin, echoed by the map entries the if checks for');
     }
