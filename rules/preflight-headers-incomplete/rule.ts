@@ -16,6 +16,8 @@ export default defineRule({
     const { allowHeaders, origin } = policy;
     if (!allowHeaders.known || allowHeaders.value.kind !== 'list') return;
     if (!origin.known || allowsNoOrigin(origin.value)) return;
+    // Its list never reaches a preflight when another policy answers them first.
+    if (policy.preflight.known && policy.preflight.value.elsewhere) return;
     const allowed = new Set(allowHeaders.value.items.map((t) => t.value.toLowerCase()));
     const app = ctx.appOf(policy);
     const missing = new Map<string, import('../../src/model/index.js').Span>();

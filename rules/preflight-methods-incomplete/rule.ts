@@ -19,6 +19,8 @@ export default defineRule({
     const { allowMethods, origin } = policy;
     if (!allowMethods.known) return;
     if (!origin.known || allowsNoOrigin(origin.value)) return;
+    // Its list never reaches a preflight when another policy answers them first.
+    if (policy.preflight.known && policy.preflight.value.elsewhere) return;
     // Hand-written headers without Access-Control-Allow-Methods on the preflight answer: the browser then allows
     // only the safelisted methods (§5.4), when nothing else of the app adds the header (audit 11 case 01).
     const noneSent =

@@ -22,6 +22,8 @@ export default defineRule({
       // Allow-Headers and Allow-Methods are read on preflight answers only: on a policy that answers errors
       // only (an exception handler's headers), they are never used.
       if (policy.scope.errorsOnly && header !== 'Access-Control-Expose-Headers') continue;
+      // ... nor where another policy answers the preflights first.
+      if (policy.preflight.known && policy.preflight.value.elsewhere && header !== 'Access-Control-Expose-Headers') continue;
       // A list holding "*" (Starlette/flask-cors expose_headers=["*"]) is sent literally too.
       const star = field.known && (field.value.kind === 'wildcard' || (field.value.kind === 'list' && field.value.items.some((t) => t.value === '*')));
       if (!field.known || !star) continue;

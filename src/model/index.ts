@@ -204,6 +204,11 @@ export interface PreflightHandling {
    * (cors `optionsSuccessStatus`, nginx `return 204`, `res.sendStatus(200)`). Absent: the framework default.
    */
   status?: number;
+  /**
+   * Another policy answers the preflights this one would see, before its headers are set (a hand-written
+   * middleware after an app-wide cors()): its Allow-Methods/Allow-Headers never reach a preflight.
+   */
+  elsewhere?: boolean;
 }
 
 /** Which responses carry the CORS headers. */

@@ -1131,13 +1131,14 @@ const HEADER_READ =
   /\b(?:req|request)\.(?:headers\.([A-Za-z_][\w]*)|headers\[\s*['"]([^'"]+)['"]\s*\]|(?:get|header)\(\s*['"]([^'"]+)['"]\s*\))|\{\s*(authorization)\s*[,}][^=]*=\s*(?:req|request)\.headers\b|@Headers\(\s*['"]([^'"]+)['"]\s*\)/g;
 const NOT_CLIENT_SET = new Set(['origin', 'host', 'cookie', 'referer', 'user-agent', 'content-length', 'connection', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'accept-encoding', 'if-none-match', 'if-modified-since', 'forwarded', 'via']);
 
-function headerReads(mod: JsModule): HeaderRead[] {
+function headerReads(mod: JsModule, within?: AstNode): HeaderRead[] {
   const out: HeaderRead[] = [];
-  for (const m of mod.text.matchAll(HEADER_READ)) {
+  const [from, to] = within ? rangeOf(within) : [0, mod.text.length];
+  for (const m of mod.text.slice(from, to).matchAll(HEADER_READ)) {
     const raw = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? '').toLowerCase();
     const name = raw === 'authorization' || raw.includes('-') || raw.startsWith('x') ? raw : raw.replace(/_/g, '-');
     if (!name || NOT_CLIENT_SET.has(name) || name.startsWith('access-control-') || name.startsWith('sec-')) continue;
-    out.push({ name, span: { file: mod.path, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length } });
+    out.push({ name, span: { file: mod.path, start: from + (m.index ?? 0), end: from + (m.index ?? 0) + m[0].length } });
   }
   return out;
 }
@@ -1252,6 +1253,14 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
     const policies = buildPolicies(builder, app, g.kind, version.major, env, () => `${g.home}#${counter++}`);
     if (g.kind === 'router' && policies.length === 0) return;
     for (const m of builder.modules) app.readsHeaders.push(...headerReads(m));
+    // Middleware and handlers the app registers from other modules (`app.get('/x', auth.ensureUser, ...)`): the
+    // headers they read, in those functions only (audit 12 case 16).
+    const seenFns = new Set<AstNode>();
+    for (const l of builder.layers) {
+      if (l.handler.t !== 'func' || builder.modules.has(l.handler.mod) || seenFns.has(l.handler.fn)) continue;
+      seenFns.add(l.handler.fn);
+      app.readsHeaders.push(...headerReads(l.handler.mod, l.handler.fn));
+    }
     // Token middleware reads the Authorization header itself (express-jwt; passport's jwt and bearer strategies).
     for (const l of builder.layers) {
       if (bearerMiddleware(l.handler, l.handlerNode)) app.readsHeaders.push({ name: 'authorization', span: spanOf(l.reg.mod, l.handlerNode) });
@@ -1563,7 +1572,16 @@ function buildPolicies(
       }
       builder.modules.add(l.handler.mod);
       let preflight: Valued<PreflightHandling>;
-      if (analysis.endsOnOptions) preflight = known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself' }, base.span);
+      const endedBy = endsOptions.find((v) => useCovers(v.prefix, l.path ?? l.prefix));
+      if (endedBy) {
+        // An earlier app-wide cors() ends every OPTIONS request (§1.1): this middleware never sees a preflight
+        // (audit 14 case 09).
+        preflight = known({ handled: 'automatic', detail: 'an earlier cors() answers every OPTIONS request', span: spanOf(endedBy.reg.mod, endedBy.reg.call), elsewhere: true }, base.span);
+      } else if (isErrorHandler(l.handler)) {
+        // An error handler sees only requests that failed: what answers preflights is before it.
+        preflight = known({ handled: 'automatic', detail: 'an error handler answers only requests that failed', elsewhere: true }, base.span);
+      }
+      else if (analysis.endsOnOptions) preflight = known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself' }, base.span);
       else if (l.reg.server) preflight = known({ handled: 'explicit', detail: 'the request handler answers every method itself' }, base.span);
       else if (isUse) preflight = known({ handled: 'router-auto', detail: "headers set before next() stay on the router's automatic OPTIONS answer" }, base.span);
       else if (l.reg.method === 'options' || l.reg.method === 'all') preflight = known({ handled: 'explicit' }, base.span);
