@@ -517,6 +517,8 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   };
   if (level.kind === 'if' && level.d && isOptionsBranch(parseCondition(level.d), ctx)) {
     if (answers(level)) {
+      // Headers from an include that is not in the repository may be the Access-Control-Allow-Origin (audit 14 case 01).
+      if (!headers.some((h) => h.name === ACAO) && opaque) return unknown('an include that is not in the repository may add the CORS headers of the OPTIONS answer', dSpan(level.d));
       return headers.some((h) => h.name === ACAO)
         ? known({ handled: 'explicit', detail: 'this if block answers OPTIONS', span: dSpan(level.d), status: returnCode(level.steps) as number }, dSpan(level.d))
         : known({ handled: 'missing', detail: 'the OPTIONS branch answers without Access-Control-Allow-Origin', span: dSpan(level.d) }, dSpan(level.d));
@@ -534,6 +536,7 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
     const b = branches[0] as Level;
     const s = dSpan(b.d as Directive);
     if (!sendsAcao(b) && needsPreflight(methods, hdrs) !== true) return unknown('the OPTIONS branch sends no CORS headers, but only simple requests are allowed', s);
+    if (!sendsAcao(b) && effectiveAddHeaders(b).opaque) return unknown('an include that is not in the repository may add the CORS headers of the OPTIONS answer', s);
     return sendsAcao(b)
       ? known({ handled: 'explicit', detail: 'an if ($request_method = OPTIONS) block answers preflights', span: s, status: returnCode(b.steps) as number }, s)
       : known({ handled: 'missing', detail: 'the OPTIONS branch answers without Access-Control-Allow-Origin', span: s }, s);
