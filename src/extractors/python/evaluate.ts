@@ -443,6 +443,20 @@ export class Evaluator {
   private applyMutations(name: string, v: PyVal, idx: BlockIndex, scope: Scope, binding: Binding): PyVal {
     const muts = (idx.mutations.get(name) ?? []).filter((m) => m.stmt.start > binding.stmt.start);
     if (muts.length === 0) return v;
+    if (v.t === 'dict') {
+      // `d["k"] = v` at the same level sets the key; under a condition, or any other change, its value is not known.
+      const entries = [...v.entries];
+      for (const m of muts) {
+        if (m.op !== 'setitem' || !m.key) return unknownVal(`${name} is modified at run time`, spanOf(scope.mod, m.stmt));
+        const k = this.eval(m.key, scope);
+        if (k.t !== 'str') return unknownVal(`${name} gets a key not known statically`, spanOf(scope.mod, m.stmt));
+        const value = m.conditional || !m.value ? unknownVal(`${name}["${k.v}"] is set under a condition`, spanOf(scope.mod, m.stmt)) : this.eval(m.value, scope);
+        const at = entries.findIndex((e) => e.key.t === 'str' && e.key.v === k.v);
+        if (at >= 0) entries[at] = { key: k, value };
+        else entries.push({ key: k, value });
+      }
+      return { ...v, entries };
+    }
     if (v.t !== 'seq') return muts.some((m) => m.op === 'iadd') && v.t === 'str' ? unknownVal(`${name} is modified`, v.span) : v;
     let items = [...v.items];
     for (const m of muts) {

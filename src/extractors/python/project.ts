@@ -85,10 +85,14 @@ export type Binding =
   | { kind: 'other'; stmt: PyNode; conditional: boolean; reason: string };
 
 export interface Mutation {
-  /** `x += [...]`, `x.append(v)`, `x.extend([...])`. */
-  op: 'iadd' | 'append' | 'extend' | 'other';
+  /** `x += [...]`, `x.append(v)`, `x.extend([...])`, `x["k"] = v`. */
+  op: 'iadd' | 'append' | 'extend' | 'setitem' | 'other';
   value?: PyNode;
+  /** For `setitem`: the subscript. */
+  key?: PyNode;
   stmt: PyNode;
+  /** Made inside an `if`, a loop or another compound statement of the block. */
+  conditional?: boolean;
 }
 
 export interface BlockIndex {
@@ -154,6 +158,9 @@ export function indexBlock(block: PyNode): BlockIndex {
               if (t.type === 'identifier' && t.text) {
                 if (value) bind(t.text, { kind: 'assign', target: t, value, type: cur?.fields.type, stmt, conditional });
                 else if (cur?.fields.type) bind(t.text, { kind: 'annotated', target: t, type: cur.fields.type, stmt, conditional });
+              } else if (t.type === 'subscript' && t.fields.value?.type === 'identifier' && t.fields.value.text) {
+                // `kwargs["allow_origins"] = [...]`: the dict bound to the name changes.
+                mutate(t.fields.value.text, { op: 'setitem', key: t.fields.subscript, value, stmt, conditional });
               } else if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern') {
                 for (const c of t.children) if (c.type === 'identifier' && c.text) bind(c.text, { kind: 'other', stmt, conditional, reason: 'assigned by unpacking' });
               }
