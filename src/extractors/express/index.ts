@@ -76,6 +76,8 @@ function runPath(mod: JsModule, node: AstNode, env: EvalEnv, depth = 0): number[
   const fn = enclosingFunction(mod, node);
   if (!fn) return [own];
   if (depth >= 4) return undefined;
+  const method = parentOf(fn);
+  if (method?.type === 'MethodDefinition' && child(method, 'value') === fn) return methodRunPath(mod, method, own, env, depth);
   const name = fn.type === 'FunctionDeclaration' ? identName(child(fn, 'id')) : declaredName(fn);
   if (!name) return undefined;
   // Every mention of the name must be the one declaration or the one call: otherwise it runs at another time too.
@@ -89,6 +91,32 @@ function runPath(mod: JsModule, node: AstNode, env: EvalEnv, depth = 0): number[
   if (calls.length !== 1) return undefined;
   const call = calls[0] as AstNode;
   // A call that is a statement of its own: a call inside an expression may be deferred or conditional.
+  let up = parentOf(call);
+  if (up?.type === 'AwaitExpression') up = parentOf(up);
+  if (up?.type !== 'ExpressionStatement') return undefined;
+  const outer = runPath(mod, call, env, depth + 1);
+  return outer ? [...outer, own] : undefined;
+}
+
+/**
+ * runPath inside a class (`constructor() { this.middlewares(); this.routes(); }`, the common class-based server):
+ * the constructor's code runs in its written order; a method runs where the one `this.method()` statement of the
+ * class calls it, when nothing else in the class mentions it.
+ */
+function methodRunPath(mod: JsModule, method: AstNode, own: number, env: EvalEnv, depth: number): number[] | undefined {
+  if (method.static) return undefined;
+  if (method.kind === 'constructor') return [rangeOf(method)[0], own];
+  const name = method.kind === 'method' && !method.computed ? propertyKey(method) : undefined;
+  const cls = parentOf(parentOf(method) as AstNode);
+  if (!name || !cls) return undefined;
+  const mentions: AstNode[] = [];
+  walk(cls, (n) => {
+    if (n.type === 'MemberExpression' && unwrap(child(n, 'object') as AstNode).type === 'ThisExpression' && memberName(n) === name) mentions.push(n);
+    return true;
+  });
+  const only = mentions.length === 1 ? mentions[0] : undefined;
+  const call = only ? parentOf(only) : undefined;
+  if (!call || call.type !== 'CallExpression' || child(call, 'callee') !== only) return undefined;
   let up = parentOf(call);
   if (up?.type === 'AwaitExpression') up = parentOf(up);
   if (up?.type !== 'ExpressionStatement') return undefined;
