@@ -117,6 +117,13 @@ function manualMiddleware(ctx: StarletteContext, mod: PyModule, n: PyNode, fns: 
   manualPolicy(ctx, mod, def, fnScope, () => appRef(ctx, (c.fields.function as PyNode).fields.object, scope, mod), spanOf(mod, deco), `HTTP middleware ${def.fields.name?.text ?? ''}`);
 }
 
+/** The `dispatch` method a BaseHTTPMiddleware subclass defines. */
+function dispatchMethod(cls: Extract<PyVal, { t: 'class' }>): PyNode | undefined {
+  return cls.node.fields.body?.children
+    .map((c) => (c.type === 'decorated_definition' ? c.fields.definition : c))
+    .find((c): c is PyNode => c?.type === 'function_definition' && c.fields.name?.text === 'dispatch');
+}
+
 /**
  * `app.add_middleware(CustomCORS)` where the class is a BaseHTTPMiddleware whose `dispatch(self, request,
  * call_next)` writes the headers by hand: the same user middleware as an `@app.middleware("http")` function
@@ -124,10 +131,7 @@ function manualMiddleware(ctx: StarletteContext, mod: PyModule, n: PyNode, fns: 
  */
 function classMiddleware(ctx: StarletteContext, mod: PyModule, cls: PyVal, app: () => AppRef, span: Span): void {
   if (cls.t !== 'class') return;
-  const body = cls.node.fields.body;
-  const dispatch = body?.children
-    .map((c) => (c.type === 'decorated_definition' ? c.fields.definition : c))
-    .find((c) => c?.type === 'function_definition' && c.fields.name?.text === 'dispatch');
+  const dispatch = dispatchMethod(cls);
   if (!dispatch) return;
   const fnScope = scopeAt(ctx.host, cls.mod, [dispatch]);
   manualPolicy(ctx, cls.mod, dispatch, fnScope, app, span, `HTTP middleware ${cls.name}`);
@@ -859,7 +863,7 @@ function catchesEveryException(mod: PyModule, fn: PyNode): boolean {
 function innerCatchAll(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef): string | undefined {
   const { ev, host } = ctx;
   let label: string | undefined;
-  const within = app.site || app.id.startsWith(`${mod.path}#app:`) ? scope.fn?.node : undefined;
+  const within = helperBody(mod, scope, app);
   walk(mod.root, (n, fns) => {
     if (label || n.start >= corsCall.start) return;
     if (within && (n.end <= within.start || n.start >= within.end)) return;
@@ -873,10 +877,7 @@ function innerCatchAll(ctx: StarletteContext, mod: PyModule, scope: Scope, corsC
       const fv = dispatchArg ? ev.eval(dispatchArg, s) : undefined;
       if (fv?.t === 'func' && fv.node.type === 'function_definition' && catchesEveryException(fv.mod, fv.node)) label = fv.node.fields.name?.text ?? 'dispatch';
       if (cls?.t !== 'class') return;
-      const body = cls.node.fields.body;
-      const dispatch = body?.children
-        .map((c) => (c.type === 'decorated_definition' ? c.fields.definition : c))
-        .find((c) => c?.type === 'function_definition' && c.fields.name?.text === 'dispatch');
+      const dispatch = dispatchMethod(cls);
       if (dispatch && catchesEveryException(cls.mod, dispatch)) label = cls.name;
     }
     // `@app.middleware("http")` is add_middleware(BaseHTTPMiddleware, dispatch=func).
@@ -895,6 +896,16 @@ function innerCatchAll(ctx: StarletteContext, mod: PyModule, scope: Scope, corsC
   return label;
 }
 
+/**
+ * The function whose middleware calls count for `app`, when not the whole module: in a helper, only what the
+ * helper itself adds (the caller's module is walked apart); for an app known only by its name inside a function
+ * (a parameter whose callers are not known, as in `setup[env](app)`), only that function, since other functions
+ * with a parameter of the same name may never run, or run on another app.
+ */
+function helperBody(mod: PyModule, scope: Scope, app: AppRef): PyNode | undefined {
+  return app.site || app.id.startsWith(`${mod.path}#app:`) ? scope.fn?.node : undefined;
+}
+
 /** Middleware that runs outside (before) this CORSMiddleware on the same app. */
 function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef, form: 'add_middleware' | 'constructor' | 'wrap'): ShadowingStep[] {
   // Added by a helper (`setup_cors(app)`): what the caller adds to the app after that call wraps it too.
@@ -905,11 +916,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
     const r = appRef(ctx, expr, s, mod, at);
     return r.id === app.id;
   };
-  // In a helper, only what the helper itself adds after CORSMiddleware; the caller's module is walked above.
-  // An app known only by its name inside a function (a parameter whose callers are not known, as in
-  // `setup[env](app)`): other functions of the module with a parameter of the same name may never run, or run
-  // on another app, so only that function counts.
-  const within = app.site || app.id.startsWith(`${mod.path}#app:`) ? scope.fn?.node : undefined;
+  const within = helperBody(mod, scope, app);
   // The wrapping form (`app = CORSMiddleware(app, ...)`): the names bound to the CORS-wrapped app, in the same
   // function, and those bound to what wraps it in turn (`app = JwtMiddleware(app)` runs outside CORS).
   const wrappedNames = new Set<string>();
