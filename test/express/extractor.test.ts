@@ -64,6 +64,13 @@ app.use(cors({ origin: ['https://a.com', /b\\.com/, '*'] }));`,
     expect(typeof third !== 'string' && third.kind === 'allow-list' && third.unknownEntries.length).toBe(1);
   });
 
+  it('env: a choice made on a value derived from a default says so (audit 11 case 11)', async () => {
+    const ps = await policies({
+      's.js': head + `const origins = (process.env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);\napp.use(cors({ origin: origins.length ? origins : true, credentials: true }));`,
+    });
+    expect(ps[0]?.origin).toMatchObject({ known: true, value: { kind: 'reflect-any' }, via: 'the default when $CORS_ORIGINS is unset' });
+  });
+
   it('env: a callback that accepts every origin only when a variable is unset says so', async () => {
     const ps = await policies({
       's.js':

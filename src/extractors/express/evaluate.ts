@@ -224,7 +224,7 @@ export function memberOf(v: JsValue, step: string | number, node: AstNode, mod: 
       return { t: 'undef', node, mod };
     }
     case 'array': {
-      if (step === 'length') return v.maybeFewer ? unknownValue(node, mod, 'the number of items is not known') : { t: 'num', v: v.items.length, node, mod };
+      if (step === 'length') return v.maybeFewer ? unknownValue(node, mod, 'the number of items is not known') : withVia({ t: 'num', v: v.items.length, node, mod }, v.via);
       const i = typeof step === 'number' ? step : /^\d+$/.test(step) ? Number(step) : NaN;
       if (Number.isInteger(i)) return v.maybeFewer ? unknownValue(node, mod, 'items before it may be absent') : (v.items[i] ?? { t: 'undef', node, mod });
       return unknownValue(node, mod, `array member ${String(step)}`);
@@ -432,7 +432,8 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       }
       const t = truthiness(test);
       if (t === undefined) return unknownValue(n, mod, 'depends on a runtime condition');
-      return evaluate(child(n, t ? 'consequent' : 'alternate') as AstNode, mod, e);
+      // A test decided by an env default (`origins.length ? origins : true` with $CORS_ORIGINS unset) holds only then.
+      return withVia(evaluate(child(n, t ? 'consequent' : 'alternate') as AstNode, mod, e), test.via);
     }
     case 'BinaryExpression': {
       const op = n.operator as string;
