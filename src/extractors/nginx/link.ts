@@ -16,6 +16,8 @@ interface Service {
   /** Root-relative directory of the build context, when the service is built from the repository. */
   dir?: string;
   ports: number[];
+  /** Bind mounts of files of the repository: root-relative source, container path. */
+  mounts: { source: string; target: string }[];
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
@@ -67,7 +69,31 @@ function readCompose(host: ProjectHost, rel: string, base: string): Service[] {
       if (m) ports.push(Number(m[1]));
     }
     if (Array.isArray(s.expose)) for (const p of s.expose) if (/^\d+$/.test(String(p))) ports.push(Number(p));
-    out.push({ names, ...(dir !== undefined ? { dir } : {}), ports });
+    const mounts: Service['mounts'] = [];
+    for (const v of Array.isArray(s.volumes) ? s.volumes : []) {
+      // `./nginx/cors.conf:/etc/nginx/conf.d/cors.conf:ro`, or `{ type: bind, source, target }`.
+      const long = asRecord(v);
+      const [source, target] = long ? [long.source, long.target] : typeof v === 'string' ? v.split(':') : [];
+      if (typeof source !== 'string' || typeof target !== 'string' || !/^\.\.?(\/|$)/.test(source) || !target.startsWith('/')) continue;
+      const joined = path.posix.normalize(path.posix.join(base || '.', source));
+      if (!joined.startsWith('..')) mounts.push({ source: joined === '.' ? '' : joined.replace(/\/$/, ''), target: target.replace(/\/$/, '') });
+    }
+    out.push({ names, ...(dir !== undefined ? { dir } : {}), ports, mounts });
+  }
+  return out;
+}
+
+/**
+ * Where an absolute path of the container is in the repository, through the bind mounts of the compose files
+ * next to `from` and in its ancestors (`./nginx/cors.conf:/etc/nginx/conf.d/cors.conf`): root-relative paths.
+ */
+export function composeMountedPaths(host: ProjectHost, from: string, absolute: string): string[] {
+  const out: string[] = [];
+  for (const s of composeServices(host, from)) {
+    for (const m of s.mounts) {
+      if (absolute === m.target) out.push(m.source);
+      else if (absolute.startsWith(`${m.target}/`)) out.push(path.posix.join(m.source, absolute.slice(m.target.length + 1)));
+    }
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { requireCjs } from '../../engine/cjs.js';
 import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
 import { isTemplatePath, isYamlPath } from './detect.js';
+import { composeMountedPaths } from './link.js';
 import { isTemplateText, parseNginx, type Directive, type ParseError } from './parser.js';
 
 const picomatch = requireCjs('picomatch') as typeof Picomatch;
@@ -179,6 +180,13 @@ export function resolveInclude(host: ProjectHost, arg: string, from: string, roo
   for (const tail of tails) {
     for (const b of bases) {
       const files = candidatesFor(host, b ? `${b}/${tail}` : tail);
+      if (files.length) return { files, unresolved: false, dynamic: false };
+    }
+  }
+  // A file docker-compose mounts at that path (`./nginx/cors.conf:/etc/nginx/conf.d/cors.conf`, audit 14 case 01).
+  if (arg.startsWith('/')) {
+    for (const p of composeMountedPaths(host, from, arg)) {
+      const files = candidatesFor(host, p);
       if (files.length) return { files, unresolved: false, dynamic: false };
     }
   }
