@@ -204,9 +204,7 @@ export function headerWrites(
    * several places (`return JSONResponse(..., headers=h)` on two branches), a write runs on each of them, so only
    * the helper's own conditions hold.
    */
-  const excepts: { start: number; end: number }[] = [];
-  walk(body, (n) => void (n.type === 'except_clause' && excepts.push({ start: n.start, end: n.end })));
-  const inExcept = (at: { start: number; end: number }) => excepts.some((e) => at.start >= e.start && at.end <= e.end);
+  const inExcept = exceptClauses(body);
   const inline = (f: Extract<PyVal, { t: 'func' }>, where: PyNode, builtName: string): void => {
     const site = guardsOf(where);
     const at = { mod: f.mod, scope: scopeAt(ev.host, f.mod, [f.node]) };
@@ -305,6 +303,13 @@ export function headerWrites(
     if (w.guards.some((g) => isPreflightTest(g.at?.mod ?? mod, g))) w.onlyOnPreflight = true;
   }
   return out;
+}
+
+/** A test of whether a range lies inside one of the `except` clauses of `body`. */
+export function exceptClauses(body: PyNode | undefined): (at: { start: number; end: number }) => boolean {
+  const excepts: { start: number; end: number }[] = [];
+  if (body) walk(body, (n) => void (n.type === 'except_clause' && excepts.push({ start: n.start, end: n.end })));
+  return (at) => excepts.some((e) => at.start >= e.start && at.end <= e.end);
 }
 
 /** `request.method == "OPTIONS"` (not negated): the write runs for preflights only. */

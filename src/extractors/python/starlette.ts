@@ -29,7 +29,7 @@ import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
 import { indexBlock, type PyModule } from './project.js';
-import { headerWrites, manualOrigin, routeDecorators, writtenFields } from './manual.js';
+import { exceptClauses, headerWrites, manualOrigin, routeDecorators, writtenFields } from './manual.js';
 
 const CORS_QNAME = /^(fastapi|starlette)(\.middleware)?(\.cors)?\.CORSMiddleware$/;
 const MIDDLEWARE_QNAME = /^(fastapi|starlette)(\.middleware)?\.Middleware$/;
@@ -153,12 +153,11 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
   const pnWrite = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
   // Headers written only in `except` clauses (the middleware catches what call_next raised and answers with a 500
   // of its own): a policy of those error responses only.
-  const excepts: { start: number; end: number }[] = [];
-  if (body) walk(body, (n) => void (n.type === 'except_clause' && excepts.push({ start: n.start, end: n.end })));
+  const inExcept = exceptClauses(body);
   const acWrites = writes.filter((w) => w.name.startsWith('access-control-'));
-  const errorsOnly = excepts.length > 0 && acWrites.every((w) => {
+  const errorsOnly = acWrites.every((w) => {
     const at = w.site ?? w.span;
-    return at.file === mod.path && excepts.some((e) => at.start >= e.start && at.end <= e.end);
+    return at.file === mod.path && inExcept(at);
   });
   if (errorsOnly && origin.known) origin.via = `${origin.via ? `${origin.via}, ` : ''}on the error responses ${label} builds when the app raises`;
   const policy: CorsPolicy = {
@@ -735,7 +734,7 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
       // `return add_cors(JSONResponse(..., status_code=500), origin)`: its own answer, with the CORS headers.
       if (e.type === 'call' && e.fields.function?.type === 'identifier') {
         const helper = moduleFunction(mod, e.fields.function.text ?? '');
-        if (helper && /access-control-allow-origin/i.test(mod.text.slice(helper.start, helper.end))) return;
+        if (helper && setsAcao(mod, helper)) return;
         const passed = callArgs(e).positional.findIndex((a) => a.type === 'identifier' && assignedFromCallNext.has(a.text ?? ''));
         const def = passed >= 0 ? helper : undefined;
         const param = def?.fields.parameters?.children.filter((c) => c.type === 'identifier' || c.type === 'typed_parameter' || c.type === 'default_parameter' || c.type === 'typed_default_parameter')[passed];
@@ -752,7 +751,7 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
         // ... or that it hands to a function of the module that sets it (`add_cors_headers(request, response)`).
         for (const m of bodyText.matchAll(new RegExp(`\\b([A-Za-z_]\\w*)\\s*\\([^()]*\\b${name}\\b[^()]*\\)`, 'g'))) {
           const def = moduleFunction(mod, m[1] as string);
-          if (def && /access-control-allow-origin/i.test(mod.text.slice(def.start, def.end))) return;
+          if (def && setsAcao(mod, def)) return;
         }
       }
       why = `it can return its own response (${t.length > 40 ? t.slice(0, 40) + '...' : t})`;
@@ -816,6 +815,11 @@ function classifyMiddleware(ctx: StarletteContext, cls: PyVal, text: string): Mi
   return undefined;
 }
 
+/** Whether a function of the module writes Access-Control-Allow-Origin (a header helper). */
+function setsAcao(mod: PyModule, def: PyNode): boolean {
+  return /access-control-allow-origin/i.test(mod.text.slice(def.start, def.end));
+}
+
 /** Whether the function's `except` clauses write Access-Control-Allow-Origin, themselves or through a helper of the module. */
 function exceptAnswersWithCors(mod: PyModule, fn: PyNode): boolean {
   let found = false;
@@ -825,7 +829,7 @@ function exceptAnswersWithCors(mod: PyModule, fn: PyNode): boolean {
     if (/access-control-allow-origin/i.test(text)) found = true;
     for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
       const def = moduleFunction(mod, m[1] as string);
-      if (def && def !== fn && /access-control-allow-origin/i.test(mod.text.slice(def.start, def.end))) found = true;
+      if (def && def !== fn && setsAcao(mod, def)) found = true;
     }
   });
   return found;
