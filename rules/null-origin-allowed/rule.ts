@@ -15,7 +15,15 @@ export default defineRule({
   checkPolicy(policy, ctx) {
     for (const { entry, span, fixed } of originProblems(policy, 'null')) {
       const creds = withCredentials(policy);
-      const how = fixed ? ' is sent as Access-Control-Allow-Origin: null' : entry.type === 'literal' ? '' : ' also accepts the origin "null"';
+      const o = policy.origin.known ? policy.origin.value : undefined;
+      const instead = o?.kind === 'allow-list' && entry.type === 'literal' && o.refusedValue === entry.value;
+      const how = fixed
+        ? ' is sent as Access-Control-Allow-Origin: null'
+        : instead
+          ? ' is sent as Access-Control-Allow-Origin to every origin the check refuses'
+          : entry.type === 'literal'
+            ? ''
+            : ' also accepts the origin "null"';
       ctx.report({
         message:
           `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)}${how}: any website can send Origin: null from a sandboxed iframe ` +

@@ -104,6 +104,11 @@ export type OriginPolicy =
        * framework's usual behaviour.
        */
       onRefused?: 'omit-acao' | 'no-cors' | 'error' | 'wildcard';
+      /**
+       * A fixed value sent instead of the Origin when the check fails (`allowed ? origin : 'null'`), to refused
+       * origins and to requests without one. The origin equal to it can read too, so it is also among `entries`.
+       */
+      refusedValue?: string;
     };
 
 // ─── Methods and headers ──────────────────────────────────────────────────────────────────────────

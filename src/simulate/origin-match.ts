@@ -115,7 +115,8 @@ export function decideOrigin(policy: OriginPolicy, origin: string | undefined): 
       return origin === undefined ? { send: false, refused: false } : { send: true, value: origin, reflected: true };
     case 'allow-list': {
       const star = policy.onRefused === 'wildcard';
-      if (origin === undefined) return star ? { send: true, value: '*', reflected: false } : { send: false, refused: false };
+      const instead = star ? '*' : policy.refusedValue;
+      if (origin === undefined) return instead !== undefined ? { send: true, value: instead, reflected: false } : { send: false, refused: false };
       let undecided = false;
       for (const e of policy.entries) {
         const m = entryMatches(e, origin);
@@ -124,7 +125,7 @@ export function decideOrigin(policy: OriginPolicy, origin: string | undefined): 
       }
       if (undecided) return { unknown: `cannot decide whether an origin pattern accepts ${origin}` };
       if (policy.unknownEntries.length > 0) return { unknown: `the allow-list has entries whose value is not known statically` };
-      return star ? { send: true, value: '*', reflected: false } : { send: false, refused: true };
+      return instead !== undefined ? { send: true, value: instead, reflected: false } : { send: false, refused: true };
     }
   }
 }

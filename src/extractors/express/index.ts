@@ -17,6 +17,7 @@ import {
   type ExtractResult,
   type HeaderRead,
   type HeaderWrite,
+  type OriginEntry,
   type OriginPolicy,
   type PreflightHandling,
   type Route,
@@ -954,7 +955,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
   else if (acao.length === 0) origin = unknown('Access-Control-Allow-Origin is not set here', span);
   else {
     const reflectPaths: Path[] = [];
-    const fixed: { value: string; span: Span; via?: string }[] = [];
+    const fixed: { value: string; span: Span; via?: string; instead?: boolean }[] = [];
     let unknownReason: { reason: string; span: Span } | undefined;
     // A write under `if (req.method === 'OPTIONS')` reaches preflight responses only, never the responses scripts read.
     let preflightWrites = 0;
@@ -972,6 +973,8 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         // The else branch: the negation, as one path with each literal flipped is not exact; keep it conservative.
         branches.push({ node: child(vn, 'alternate') as AstNode, path: [...w.path, ...c.flatMap((conj) => conj.map((l) => ({ atom: l.atom, positive: !l.positive })).slice(0, 1))] });
       } else branches.push({ node: vn, path: w.path });
+      // `cond ? origin : 'null'`: the fixed branch is what fails the check gets instead of its Origin.
+      const instead = vn.type === 'ConditionalExpression' && isOrigin(child(vn, 'consequent') as AstNode);
       for (const b of branches) {
         if (isOrigin(b.node)) {
           reflectPaths.push(b.path);
@@ -979,7 +982,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         }
         const hv = valueOf(b.node);
         if (hv.known) {
-          if (hv.value !== '' && hv.value !== 'undefined') fixed.push({ value: hv.value, span: hv.span, ...(hv.via ? { via: hv.via } : {}) });
+          if (hv.value !== '' && hv.value !== 'undefined') fixed.push({ value: hv.value, span: hv.span, ...(hv.via ? { via: hv.via } : {}), ...(instead && b.node === child(vn, 'alternate') ? { instead } : {}) });
         } else unknownReason ??= { reason: hv.reason, span: hv.span };
       }
     }
@@ -999,7 +1002,22 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
       else {
         const echoed = acao.filter((w) => w.value && isOrigin(unwrap(w.value)));
         const fromParameter = echoed.length > 0 && echoed.every((w) => reqs.some((r) => isRequestParameterExpr(w.value as AstNode, w.mod, r)));
-        origin = known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map(at), ...(fromParameter ? { from: 'request-parameter' as const } : {}) }, span);
+        // A fixed value sent beside the echo (`allowed ? origin : 'null'`, audit-13 case 07) is one more origin
+        // that can read: the requester whose Origin is exactly that value (`null`: any sandboxed iframe). A `*`
+        // there is left out: whether it reaches refused origins or only requests without one is not decided here.
+        const literals: OriginEntry[] = fixed.filter((f) => f.value.trim() !== '*').map((f) => ({ type: 'literal', value: f.value, caseInsensitive: false, span: f.span }));
+        // Sent to every refused origin when it is the one fixed value, the other side of `check ? origin : value`.
+        const refusedValue = fixed.length === 1 && literals.length === 1 && fixed[0]?.instead ? fixed[0].value : undefined;
+        origin = known(
+          {
+            kind: 'allow-list',
+            entries: [...set.entries, ...literals],
+            unknownEntries: set.unknown.map(at),
+            ...(fromParameter ? { from: 'request-parameter' as const } : {}),
+            ...(refusedValue !== undefined ? { refusedValue } : {}),
+          },
+          span,
+        );
       }
     } else if (fixed.length > 0) {
       const f = fixed[fixed.length - 1] as { value: string; span: Span; via?: string };

@@ -602,7 +602,9 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
     return known({ kind: 'allow-list', entries, unknownEntries, onRefused: 'wildcard' }, span);
   }
   if (entries.length === 0 && unknownEntries.length === 0) return known({ kind: 'none' }, span, 'every case is empty');
-  return known({ kind: 'allow-list', entries, unknownEntries }, span);
+  // A literal default (`default "null";`) is what every origin no case matches gets, and requests without one.
+  const refusedValue = sym.dflt.t === 'lit' && sym.dflt.v !== '' ? sym.dflt.v : undefined;
+  return known({ kind: 'allow-list', entries, unknownEntries, ...(refusedValue !== undefined ? { refusedValue } : {}) }, span);
 }
 
 /** A token list header value (Allow-Methods, Allow-Headers, Expose-Headers). */

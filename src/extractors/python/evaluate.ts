@@ -1025,7 +1025,11 @@ export class Evaluator {
     if (op === 'in' || op === 'not in') {
       let found: boolean | undefined;
       if (r.t === 'str' && l.t === 'str') found = r.v.includes(l.v);
-      else if (r.t === 'seq') found = r.items.some((i) => sameValue(i, l));
+      // Only scalars are compared: a run-time value (`request.origin`, an `ext`) may equal any item.
+      else if (r.t === 'seq' && isScalar(l)) {
+        if (r.items.some((i) => sameValue(i, l))) found = true;
+        else if (r.items.every(isScalar)) found = false;
+      }
       if (found !== undefined) return { t: 'bool', v: op === 'in' ? found : !found, span };
     }
     return unknownVal(`comparison ${op}`, span);

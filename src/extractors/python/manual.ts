@@ -27,6 +27,11 @@ export interface ManualWrite extends HeaderWrite {
   guards: Guard[];
   /** For a write made by a helper: where the function being read calls it. */
   site?: Span;
+  /**
+   * `origin if check else "null"`: the write reflects under `check` (among `guards`) and sends this value
+   * when the check fails.
+   */
+  otherwise?: Valued<string>;
 }
 
 /**
@@ -119,9 +124,21 @@ export function headerWrites(
     return !!l && !guardsOf(n).some((g) => g.cond.start >= l.start && g.cond.end <= l.end);
   };
   const guardsOf = (target: PyNode): Guard[] => guardsWithin(body, target, originVars);
-  const valueOf = (v: PyNode | undefined): { value: Valued<string>; reflects?: 'header' | 'parameter' } => {
+  type WriteValue = { value: Valued<string>; reflects?: 'header' | 'parameter'; guard?: Guard; otherwise?: Valued<string> };
+  const valueOf = (v: PyNode | undefined): WriteValue => {
     const span = v ? spanOf(mod, v) : spanOf(mod, fn);
     if (!v) return { value: unknown('no value', span) };
+    if (v.type === 'conditional_expression') {
+      // `origin if origin in ALLOWED else "null"` (or the other way round): a reflection under the test, and a
+      // value sent to what fails it.
+      const [a, c, b] = v.children.filter((x) => x.type !== 'comment');
+      const echoA = isOriginExpr(mod, a, originVars);
+      const echoB = isOriginExpr(mod, b, originVars);
+      if (c && echoA !== echoB) {
+        const r = valueOf(echoA ? a : b);
+        return { ...r, guard: { cond: c, negated: echoB, originVars }, otherwise: valueOf(echoA ? b : a).value };
+      }
+    }
     if (isOriginExpr(mod, v, originVars)) {
       const param = (v.type === 'identifier' && paramVars.has(v.text ?? '')) || isRequesterValue(mod.text.slice(v.start, v.end).replace(/\s+/g, ''));
       return { value: unknown('the request Origin', span), reflects: param ? 'parameter' : 'header' };
@@ -139,6 +156,13 @@ export function headerWrites(
     }
     return { value: unknown(val.t === 'unknown' ? val.reason : `a ${val.t} value`, val.span) };
   };
+  /** The value fields of a write, with the conditional's test added to the guards of the path. */
+  const written = (r: WriteValue, guards: Guard[]): Pick<ManualWrite, 'value' | 'reflectsOrigin' | 'guards' | 'otherwise'> => ({
+    value: r.value,
+    ...(r.reflects ? { reflectsOrigin: r.reflects } : {}),
+    guards: r.guard ? [...guards, r.guard] : guards,
+    ...(r.otherwise ? { otherwise: r.otherwise } : {}),
+  });
   /** The pairs of a header mapping: a dict literal, a list of 2-tuples, or a local name bound once to one. */
   const headerPairs = (h: PyNode | undefined, depth = 0): { key: PyNode; value: PyNode | undefined; at: PyNode }[] | undefined => {
     if (!h) return undefined;
@@ -157,8 +181,8 @@ export function headerWrites(
     for (const p of pairs ?? []) {
       const k = ev.eval(p.key, scope);
       if (k.t !== 'str' || !CORS_HEADER.test(k.v)) continue;
-      const { value, reflects } = valueOf(p.value);
-      out.push({ name: k.v.toLowerCase(), value, op: 'set', statuses: 'all', span: spanOf(mod, p.at), ...(reflects ? { reflectsOrigin: reflects } : {}), guards: guardsOf(where) });
+      const r = valueOf(p.value);
+      out.push({ name: k.v.toLowerCase(), op: 'set', statuses: 'all', span: spanOf(mod, p.at), ...written(r, guardsOf(where)) });
     }
   };
   /**
@@ -261,8 +285,8 @@ export function headerWrites(
       if (!isHeaders(obj)) return;
       const key = ev.eval(sub.fields.subscript, scope);
       if (key.t !== 'str' || !CORS_HEADER.test(key.v)) return;
-      const { value, reflects } = valueOf(n.fields.right);
-      out.push({ name: key.v.toLowerCase(), value, op: 'set', statuses: 'all', span: spanOf(mod, n), ...(reflects ? { reflectsOrigin: reflects } : {}), guards: guardsOf(n) });
+      const r = valueOf(n.fields.right);
+      out.push({ name: key.v.toLowerCase(), op: 'set', statuses: 'all', span: spanOf(mod, n), ...written(r, guardsOf(n)) });
       return;
     }
     // resp.headers.add("Name", value) / .set / .setdefault / .append (Starlette MutableHeaders.append)
@@ -281,20 +305,20 @@ export function headerWrites(
             if (p.type !== 'pair') continue;
             const k = ev.eval(p.fields.key, scope);
             if (k.t !== 'str' || !CORS_HEADER.test(k.v)) continue;
-            const { value, reflects } = valueOf(p.fields.value);
+            const r = valueOf(p.fields.value);
             // Werkzeug `update` replaces, `extend` appends (§3.4).
-            out.push({ name: k.v.toLowerCase(), value, op: meth === 'extend' ? 'append' : 'set', statuses: 'all', span: spanOf(mod, p), ...(reflects ? { reflectsOrigin: reflects } : {}), guards: guardsOf(n) });
+            out.push({ name: k.v.toLowerCase(), op: meth === 'extend' ? 'append' : 'set', statuses: 'all', span: spanOf(mod, p), ...written(r, guardsOf(n)) });
           }
         }
         return;
       }
       const key = a.positional[0] ? ev.eval(a.positional[0], scope) : undefined;
       if (key?.t !== 'str' || !CORS_HEADER.test(key.v)) return;
-      const { value, reflects } = valueOf(a.positional[1]);
+      const r = valueOf(a.positional[1]);
       const op = meth === 'add' || meth === 'append' || meth === 'add_header' ? 'append' : 'set';
       // Added once per item of a list of two or more: several header lines.
       const multiple = op === 'append' && inLoop(n);
-      out.push({ name: key.v.toLowerCase(), value, op, statuses: 'all', span: spanOf(mod, n), ...(reflects ? { reflectsOrigin: reflects } : {}), ...(multiple ? { multiple } : {}), guards: guardsOf(n) });
+      out.push({ name: key.v.toLowerCase(), op, statuses: 'all', span: spanOf(mod, n), ...(multiple ? { multiple } : {}), ...written(r, guardsOf(n)) });
     }
   });
   for (const w of out) {
@@ -365,7 +389,15 @@ export function manualOrigin(ev: Evaluator, mod: PyModule, scope: Scope, writes:
         return g.early && gm.kind === 'other' ? { kind: 'presence' as const } : gm;
       }),
     );
-    if (m.kind === 'entries') return known({ kind: 'allow-list', entries: m.entries, unknownEntries: m.unknownEntries }, m.span, m.via);
+    if (m.kind === 'entries') {
+      // `origin if origin in ALLOWED else "null"`: what fails the check gets that value instead. The origin equal to
+      // it can read too (`null`: any sandboxed iframe); `*` is what every refused origin gets.
+      const o = w.otherwise;
+      if (!o?.known || o.value.trim() === '') return known({ kind: 'allow-list', entries: m.entries, unknownEntries: [...m.unknownEntries, ...(o && !o.known ? [o.span] : [])] }, m.span, m.via);
+      if (o.value.trim() === '*') return known({ kind: 'allow-list', entries: m.entries, unknownEntries: m.unknownEntries, onRefused: 'wildcard' }, m.span, m.via);
+      const extra: OriginEntry = { type: 'literal', value: o.value, caseInsensitive: false, span: o.span };
+      return known({ kind: 'allow-list', entries: [...m.entries, extra], unknownEntries: m.unknownEntries, refusedValue: o.value }, m.span, m.via);
+    }
     if (m.kind === 'presence') {
       if (w.reflectsOrigin === 'parameter') return known({ kind: 'reflect-any', from: 'request-parameter' }, w.span, 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin');
       return known({ kind: 'reflect-any' }, w.span, w.guards.length > 0 ? 'the request Origin is copied into Access-Control-Allow-Origin whenever it is present' : 'the request Origin is copied into Access-Control-Allow-Origin');
@@ -667,7 +699,7 @@ export function writtenFields(
     allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
     exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
     varyOrigin,
-    headerWrites: withOriginGuards(all).map(({ reflectsOrigin: _r, guards: _g, site: _s, ...w }) => w),
+    headerWrites: withOriginGuards(all).map(({ reflectsOrigin: _r, guards: _g, site: _s, otherwise: _o, ...w }) => w),
   };
 }
 
