@@ -381,6 +381,23 @@ export function entriesOverlap(a: OriginEntry, b: OriginEntry): boolean | undefi
   }
 }
 
+/**
+ * Whether every string `inner` matches is matched by `outer` too (both patterns, applied to any string: an nginx
+ * regex location on the URI). Undefined when either cannot be analysed.
+ */
+export function patternIncludes(outer: OriginEntry, inner: OriginEntry): boolean | undefined {
+  const lo = entryLanguage(outer);
+  const li = entryLanguage(inner);
+  if (!lo.ok || !li.ok || lo.maxCharacter !== li.maxCharacter) return undefined;
+  try {
+    const framed = remember(webCache, `${lo.maxCharacter}|framed`, () => framedWords(lo.maxCharacter));
+    const empty = emptyIntersection([li.dfa, complemented(lo.dfa.copy()), framed]);
+    return empty;
+  } catch {
+    return undefined;
+  }
+}
+
 export function queriesFor(intended: Intended, maxCharacter: Char): Queries {
   return remember(queryCache, `${maxCharacter}|${intendedKey(intended)}`, () => new Queries(intended, maxCharacter));
 }

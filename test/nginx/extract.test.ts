@@ -180,6 +180,57 @@ ${srv(`
   });
 });
 
+describe('credentials from a variable, and locations that answer nothing', () => {
+  it('Allow-Credentials "true" set under the same Origin check as the echoed origin is known true (audit 15)', () => {
+    const body = (cred: string) =>
+      srv(`
+  set $cors_origin "";
+  set $cors_cred "";
+  if ($http_origin ~* "^https://(app|admin)\\.example\\.com$") {
+    set $cors_origin $http_origin;
+    ${cred}
+  }
+  add_header Access-Control-Allow-Origin $cors_origin always;
+  add_header Access-Control-Allow-Credentials $cors_cred always;
+  location /api { proxy_pass http://127.0.0.1:9000; }`);
+    const same = policy(extract({ 'a.conf': body('set $cors_cred "true";') }), 'location /api');
+    expect(same.credentials).toMatchObject({ known: true, value: true });
+    // Never set to anything but "": the header is never sent.
+    const never = policy(extract({ 'a.conf': body('') }), 'location /api');
+    expect(never.credentials).toMatchObject({ known: true, value: false });
+    // Set under a different condition (the method): which requests get it is not decided here.
+    const other = srv(`
+  set $cors_cred "";
+  if ($request_method = GET) { set $cors_cred "true"; }
+  add_header Access-Control-Allow-Origin $http_origin always;
+  add_header Access-Control-Allow-Credentials $cors_cred always;
+  location /api { proxy_pass http://127.0.0.1:9000; }`);
+    expect(policy(extract({ 'a.conf': other }), 'location /api').credentials).toMatchObject({ known: false });
+  });
+
+  it('a named location nothing names answers nothing; a named one does', () => {
+    const loc = (name: string) => `  location ${name} {\n    add_header Access-Control-Allow-Origin "https://a.example.com" always;\n    return 204;\n  }`;
+    const unnamed = extract({ 'a.conf': srv(`  location / { proxy_pass http://127.0.0.1:9000; }\n${loc('@cors')}`) });
+    expect(unnamed.policies.map((p) => p.scope.label).filter((l) => l.includes('@cors'))).toEqual([]);
+    const named = extract({ 'a.conf': srv(`  location / { error_page 405 = @cors; proxy_pass http://127.0.0.1:9000; }\n${loc('@cors')}`) });
+    expect(named.policies.map((p) => p.scope.label).filter((l) => l.includes('@cors'))).toHaveLength(1);
+    // A server body analysed on its own keeps it: its includer may name it.
+    const body = extract({ 'snippets/cors.conf': loc('@cors') });
+    expect(body.policies.map((p) => p.scope.label)).toEqual(['location @cors']);
+  });
+
+  it('a regex location after one that matches every URI it matches is never chosen', () => {
+    const loc = (m: string, re: string) => `  location ${m} ${re} {\n    add_header Access-Control-Allow-Origin "https://a.example.com" always;\n  }`;
+    const labels = (conf: string) => extract({ 'a.conf': srv(conf) }).policies.map((p) => p.scope.label);
+    // `~*` (any case) before `~`: the later one is shadowed.
+    expect(labels(`${loc('~*', '\\.(js|css)$')}\n${loc('~', '^/.*\\.(js)$')}`).filter((l) => l.includes('^/.*'))).toEqual([]);
+    // Case-sensitive before case-insensitive: /A.JS reaches the second.
+    expect(labels(`${loc('~', '\\.(js|css)$')}\n${loc('~*', '\\.js$')}`).filter((l) => l.includes('\\.js$'))).toHaveLength(1);
+    // Order matters: the narrower one first shadows nothing.
+    expect(labels(`${loc('~', '^/.*\\.(js)$')}\n${loc('~*', '\\.(js|css)$')}`)).toHaveLength(2);
+  });
+});
+
 describe('headers, inheritance and coverage', () => {
   it('records header writes with statuses and the exact credentials/methods/vary values', () => {
     const f = {

@@ -6,14 +6,16 @@
  * those (`*.conf.template`, `*.conf.tpl`, `*.conf.j2`). By content: any config-like file whose text has the
  * nginx shape (`server {`, `location ... {`, `add_header ...;`). Not every `.conf` is nginx: INI files
  * (supervisord, fail2ban, systemd), Apache (`<VirtualHost>`) and others are rejected by their content.
- * YAML files (docker-compose, Helm values, Kubernetes ConfigMaps) are accepted when they embed an nginx block.
+ * YAML files (docker-compose, Helm values, Kubernetes ConfigMaps, Elastic Beanstalk `.ebextensions/*.config`) are
+ * accepted when they embed an nginx block.
  */
 
 const NGINX_DIR = /(^|\/)(nginx[^/]*|conf\.d|sites-(available|enabled)|snippets|http\.d|vhosts?\.d|vhosts|servers)\//i;
 const SITES_DIR = /(^|\/)sites-(available|enabled)\//i;
 const TEMPLATE_EXT = /\.(template|tpl|tmpl|j2|jinja2?|erb|gotmpl)$/i;
 const CONF_LIKE_EXT = /\.(conf|nginx|nginxconf|vhost|inc|site|locations?)$/i;
-const YAML_EXT = /\.ya?ml$/i;
+/** YAML, and Elastic Beanstalk's `.ebextensions/*.config` (YAML whose `files:` entries embed nginx configuration). */
+const YAML_EXT = /\.ya?ml$|(^|\/)\.ebextensions\/[^/]+\.config$/i;
 /** A file named after the site it serves (`vhost.d/api.example.io`, `nginx/web.staging.app`, nginx-proxy's convention). */
 const DOMAIN_NAME = /^(?:[a-z0-9-]+\.)+[a-z]{2,24}$/i;
 const NEVER = /\.(js|mjs|cjs|ts|tsx|jsx|py|rb|go|rs|java|kt|php|md|markdown|rst|txt|json|toml|ini|cfg|html?|css|scss|lock|sh|bash|ps1|bat|xml|svg|png|jpe?g|gif|ico|gz|zip|tar|pem|crt|key|csv|log)$/i;

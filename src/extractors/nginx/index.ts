@@ -4,7 +4,7 @@
  * Locations that share the same effective configuration (inherited from the same level, same preflight
  * answer and upstream) are merged into one policy whose scope lists them.
  */
-import { entryKey } from '../../analysis/origins.js';
+import { entryKey, escapeRegex, patternIncludes } from '../../analysis/origins.js';
 import type { Extractor } from '../../engine/extractor.js';
 import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
@@ -18,6 +18,7 @@ import {
   type ErrorCoverage,
   type ExtractResult,
   type HeaderWrite,
+  type OriginEntry,
   type PreflightHandling,
   type Scope,
   type Span,
@@ -43,6 +44,7 @@ import {
   parseCondition,
   rejectGuards,
   tokenList,
+  variableCredentials,
   type EvalContext,
   type HeaderValue,
 } from './semantics.js';
@@ -336,7 +338,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   const credentials: Valued<boolean> = !acac
     ? known(false, span)
     : acac.text === undefined
-      ? unknown('the value of Access-Control-Allow-Credentials depends on the request', acac.span)
+      ? variableCredentials(acac, acaoV)
       : known(acac.text === 'true', acac.span);
 
   const fileText = (s: Span | undefined) => (s ? text(s.file) : undefined);
@@ -734,6 +736,11 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
     for (const serving of servingLevels(tree.root)) {
       // A location whose every request is rewritten elsewhere (`rewrite ^/v1/(.*)$ /$1 last;`) answers none:
       // its own add_header never reaches a response (the target location's configuration applies).
+      // A named location nothing names (`location @cors { ... }` without `error_page`/`try_files ... @cors`)
+      // answers no request at all (audit-15 nginx case 03).
+      if (unreferencedNamedLocation(tree, serving, textOf)) continue;
+      // A regex location after one that matches every URI it matches is never chosen (case 06).
+      if (shadowedRegexLocation(serving)) continue;
       const units: Unit[] = movesEveryRequest(serving) ? [] : [{ serving, level: serving }];
       for (const i of serving.ifs) if (i.addHeaders.length || i.more.length) units.push({ serving, level: i });
       for (const u of units) {
@@ -775,3 +782,42 @@ export const nginxExtractor: Extractor = {
   extract: extractNginx,
   link: linkNginx,
 };
+
+/**
+ * A `location @name` that no directive of its configuration names: only `error_page`, `try_files` and the like
+ * reach a named location, so it answers nothing. Decided on the text of the configuration's files (a mention in a
+ * comment keeps it); never for a server body or snippet analysed on its own, whose includer may name it.
+ */
+function unreferencedNamedLocation(tree: Tree, l: Level, textOf: (file: string) => string | undefined): boolean {
+  const name = l.kind === 'location' ? l.d?.args[0]?.value : undefined;
+  // Named locations belong to a server: only a tree that holds its server block holds every mention.
+  if (!name?.startsWith('@') || name.length < 2 || (tree.root.kind !== 'main' && tree.root.kind !== 'http')) return false;
+  const mention = new RegExp(`${escapeRegex(name)}(?![\\w-])`, 'g');
+  let mentions = 0;
+  for (const f of tree.files) mentions += textOf(f)?.match(mention)?.length ?? 0;
+  return mentions <= 1;
+}
+
+/** The URI pattern of a regex location (`location ~ re` / `location ~* re`) as a PCRE search. */
+function locationPattern(l: Level): OriginEntry | undefined {
+  const [mod, re] = l.kind === 'location' ? (l.d?.args ?? []) : [];
+  if (!l.d || !re || (mod?.value !== '~' && mod?.value !== '~*')) return undefined;
+  return { type: 'regex', pattern: re.value, flags: mod.value === '~*' ? 'i' : '', flavor: 'pcre', mode: 'search', span: dSpan(l.d) };
+}
+
+/**
+ * nginx checks the regex locations of a level in the order they appear and takes the first that matches (the
+ * `location` directive's documentation; checked on nginx 1.22, audit 15): one whose every URI an earlier sibling
+ * matches too is never chosen. A pattern that cannot be analysed shadows nothing.
+ */
+function shadowedRegexLocation(l: Level): boolean {
+  const mine = locationPattern(l);
+  const siblings = l.parent?.locations ?? [];
+  if (!mine) return false;
+  for (const s of siblings) {
+    if (s === l) return false;
+    const theirs = locationPattern(s);
+    if (theirs && patternIncludes(theirs, mine) === true) return true;
+  }
+  return false;
+}

@@ -607,6 +607,25 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
   return known({ kind: 'allow-list', entries, unknownEntries, ...(refusedValue !== undefined ? { refusedValue } : {}) }, span);
 }
 
+/**
+ * Access-Control-Allow-Credentials from a variable: `set $cred ""; if ($http_origin ~* re) { set $o $http_origin;
+ * set $cred "true"; }` (audit-15 nginx case 05). Its value is "true" under the same Origin check that lets the
+ * Origin into ACAO, and empty (no header, §4.1) otherwise: the allowed origins get credentials. Any other shape
+ * stays unknown.
+ */
+export function variableCredentials(acac: HeaderValue, acao: HeaderValue | undefined): Valued<boolean> {
+  const { sym, span } = acac;
+  const why: Valued<boolean> = unknown('the value of Access-Control-Allow-Credentials depends on the request', span);
+  const lit = (a: Atom) => (a.t === 'lit' ? a.v.trim() : undefined);
+  if (lit(sym.dflt) !== '' || !sym.cases.every((c) => lit(c.atom) === '' || lit(c.atom) === 'true')) return why;
+  const sets = sym.cases.filter((c) => lit(c.atom) === 'true');
+  if (sets.length === 0) return known(false, span, 'the variable is empty whenever it is set');
+  const keyOf = (g: Guard) => (g.t === 'origin' && !g.negated && g.unknownSpans.length === 0 ? g.entries.map(entryKey).join('\u0000') : undefined);
+  const echoed = new Set((acao?.sym.cases ?? []).filter((c) => c.atom.t === 'origin').map((c) => keyOf(c.guard)));
+  if (!sets.every((c) => keyOf(c.guard) !== undefined && echoed.has(keyOf(c.guard)))) return why;
+  return known(true, sets[0]?.atom.span ?? span, '"true" under the same Origin check as the allowed origin');
+}
+
 /** A token list header value (Allow-Methods, Allow-Headers, Expose-Headers). */
 export function tokenList(h: HeaderDirective | undefined, v: HeaderValue | undefined, text: string | undefined, fallback: Span): Valued<TokenList> {
   if (!h || !v) return known({ kind: 'none' }, fallback);
