@@ -223,16 +223,53 @@ function stringTest(op: StringTest['op'], on: StringTest['on'], v: JsValue, case
   return { kind: 'entries', entries: [{ type: 'tests', all: [{ op, on, value: v.v, caseInsensitive, span: valueSpan(v) }], span }], node };
 }
 
+/**
+ * A JS pattern that is a plain string with optional `^` / `$` anchors (`\.pages\.dev$`, `^app\.example\.com$`):
+ * `RegExp.test` of it is exactly `endsWith` / `equals` / `startsWith` / `includes` of that string. Anything else
+ * (classes, quantifiers, groups, stateful flags) is not.
+ */
+export function literalPatternTest(pattern: string, flags: string): { op: StringTest['op']; value: string; ci: boolean } | undefined {
+  if (!/^[imsu]*$/.test(flags) || flags.includes('m')) return undefined;
+  let body = pattern;
+  const start = body.startsWith('^');
+  if (start) body = body.slice(1);
+  const end = body.endsWith('$') && !/(^|[^\\])(\\\\)*\\\$$/.test(body);
+  if (end) body = body.slice(0, -1);
+  let value = '';
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] as string;
+    if (c === '\\') {
+      const n = body[i + 1];
+      // Only escaped punctuation is itself (`\.`, `\-`, `\/`); `\d`, `\b`, `\x41`... are not literal here.
+      if (n === undefined || !/[\^$\\.*+?()[\]{}|\/-]/.test(n)) return undefined;
+      value += n;
+      i++;
+      continue;
+    }
+    if (/[\^$.*+?()[\]{}|]/.test(c)) return undefined;
+    value += c;
+  }
+  if (value === '') return undefined;
+  const op = start && end ? 'equals' : start ? 'startsWith' : end ? 'endsWith' : 'includes';
+  return { op, value, ci: flags.includes('i') };
+}
+
 /** Which part of the origin an expression is: the origin itself, a URL part, or a lower-cased origin. */
-function originSubject(node: AstNode, ctx: FlowContext): { on: StringTest['on']; ci: boolean } | undefined {
+function originSubject(node: AstNode, ctx: FlowContext, depth = 0): { on: StringTest['on']; ci: boolean } | undefined {
   const u = unwrap(node);
   if (ctx.isOrigin(u)) return { on: 'origin', ci: false };
   const part = urlPartOfOrigin(u, ctx) ?? destructuredUrlPart(u, ctx);
   if (part) return { on: part === 'origin' ? 'origin' : part, ci: false };
+  // A name bound once to one of these (`const hostname = new URL(origin).hostname`, `const host = url.hostname`).
+  const name = identName(u);
+  if (name && depth < 4) {
+    const b = lookup(ctx.mod, name, u);
+    if (b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !ctx.mod.mutated.has(name))) return originSubject(b.init, ctx, depth + 1);
+  }
   if (u.type === 'CallExpression') {
     const c = unwrap(child(u, 'callee') as AstNode);
     if (c.type === 'MemberExpression' && memberName(c) === 'toLowerCase' && args(u).length === 0) {
-      const inner = originSubject(child(c, 'object') as AstNode, ctx);
+      const inner = originSubject(child(c, 'object') as AstNode, ctx, depth + 1);
       if (inner) return { on: inner.on, ci: true };
     }
   }
@@ -494,6 +531,12 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
       if (mode === 'bool' && (method === 'test' || method === 'exec')) {
         const re = ev(obj, ctx);
         if (re.t === 'regex' && s.on === 'origin') return lit({ kind: 'entries', entries: [regexEntry(re)], node: call });
+        // `/\.pages\.dev$/.test(new URL(origin).hostname)`: a literal pattern on a part is a string test of it.
+        const asTest = re.t === 'regex' ? literalPatternTest(re.pattern, re.flags) : undefined;
+        if (asTest) {
+          const span = valueSpan(re);
+          return lit({ kind: 'entries', entries: [{ type: 'tests', all: [{ op: asTest.op, on: s.on, value: asTest.value, caseInsensitive: s.ci || asTest.ci, span }], span }], node: call });
+        }
         return lit({ kind: 'unknown', reason: re.t === 'unknown' ? re.reason : 'test()', node: call, aboutOrigin: true });
       }
     }
