@@ -146,7 +146,12 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
     case 'import':
       return importValue(b.source, b.imported, b.node, mod, env);
     case 'var': {
-      if (b.declKind !== 'const' && mod.reassigned.has(name)) return unknownValue(at, mod, `${name} is reassigned`);
+      if (b.declKind !== 'const' && mod.reassigned.has(name)) {
+        const last = b.path.length === 0 ? lastStraightAssignment(name, b.id, at, mod) : undefined;
+        if (!last) return unknownValue(at, mod, `${name} is reassigned`);
+        if (last === b.id) return bindingValue({ ...b, declKind: 'const' }, name, at, mod, env);
+        return evaluate(child(last, 'right') as AstNode, mod, env);
+      }
       if (!b.init) return b.declKind === 'const' ? unknownValue(at, mod, `${name} has no initialiser`) : unknownValue(at, mod, `${name} is assigned later`);
       const active = env.active ?? new Set<AstNode>();
       if (active.has(b.id)) return unknownValue(at, mod, `${name} refers to itself`);
@@ -165,6 +170,30 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
       }
     }
   }
+}
+
+/**
+ * `let o = {}; o = { origin: true, credentials: true }; app.use(cors(o))`: the value a `let` holds at a use when every
+ * change of it is a plain `o = ...` statement of the block that declares it, and the use is in that block (same
+ * function), so the statements run in order before it. The last assignment before the use (the declaration's id
+ * when there is none); undefined for anything else (a condition, a loop, another function, a member change).
+ */
+function lastStraightAssignment(name: string, id: AstNode, at: AstNode, mod: JsModule): AstNode | undefined {
+  const decl = parentOf(parentOf(id) ?? id);
+  const block = decl ? parentOf(decl) : undefined;
+  if (decl?.type !== 'VariableDeclaration' || !block || (block.type !== 'BlockStatement' && block.type !== 'Program')) return undefined;
+  let up: AstNode | undefined = at;
+  while (up && up !== block) up = parentOf(up);
+  if (!up || enclosingFunction(mod, at) !== enclosingFunction(mod, decl)) return undefined;
+  const useAt = rangeOf(at)[0];
+  let last: AstNode = id;
+  for (const m of mod.mutations.get(name) ?? []) {
+    if (m.type !== 'AssignmentExpression' || m.operator !== '=' || unwrap(child(m, 'left') as AstNode).type !== 'Identifier') return undefined;
+    const stmt = parentOf(m);
+    if (stmt?.type !== 'ExpressionStatement' || parentOf(stmt) !== block) return undefined;
+    if (rangeOf(m)[1] <= useAt && rangeOf(m)[0] > rangeOf(last)[0]) last = m;
+  }
+  return last;
 }
 
 /**
