@@ -1177,7 +1177,7 @@ const HEADER_READ =
   /\b(?:req|request)\.(?:headers\.([A-Za-z_][\w]*)|headers\[\s*['"]([^'"]+)['"]\s*\]|(?:get|header)\(\s*['"]([^'"]+)['"]\s*\))|\{\s*(authorization)\s*[,}][^=]*=\s*(?:req|request)\.headers\b|@Headers\(\s*['"]([^'"]+)['"]\s*\)/g;
 const NOT_CLIENT_SET = new Set(['origin', 'host', 'cookie', 'referer', 'user-agent', 'content-length', 'connection', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'accept-encoding', 'if-none-match', 'if-modified-since', 'forwarded', 'via']);
 
-function headerReads(mod: JsModule, within?: AstNode): HeaderRead[] {
+function headerReads(mod: { path: string; text: string }, within?: AstNode): HeaderRead[] {
   const out: HeaderRead[] = [];
   const [from, to] = within ? rangeOf(within) : [0, mod.text.length];
   for (const m of mod.text.slice(from, to).matchAll(HEADER_READ)) {
@@ -1187,6 +1187,64 @@ function headerReads(mod: JsModule, within?: AstNode): HeaderRead[] {
     out.push({ name, span: { file: mod.path, start: from + (m.index ?? 0), end: from + (m.index ?? 0) + m[0].length } });
   }
   return out;
+}
+
+/** Nest files by convention: controllers (routes), and guards, strategies, middleware and interceptors (header reads). */
+const NEST_FILE = /\.(controller|guard|strategy|middleware|interceptor)\.[cm]?[jt]s$/;
+const NEST_SKIP_DIR = /^(node_modules|dist|build|coverage|test|tests|__tests__|\..*)$/;
+const NEST_ROUTE = /@(Get|Post|Put|Patch|Delete|Options|Head|All)\(\s*(?:['"`]([^'"`]*)['"`])?/g;
+/** Passport's JWT extraction from the Authorization header (`ExtractJwt.fromAuthHeaderAsBearerToken()`). */
+const NEST_BEARER = /\bExtractJwt\.fromAuth(?:HeaderAsBearerToken|HeaderWithScheme)\b/g;
+
+/**
+ * The controllers, guards and strategies of the Nest application whose bootstrap file is `main` (audit-15 case
+ * 11): Nest finds them through its module graph, which is not followed here, so the files are found by Nest's
+ * naming convention under the bootstrap file's directory (at most a few hundred, read as text, not parsed).
+ * Their routes (`@Patch(':id')` under `@Controller('customer')`) and the request headers they read
+ * (`@Headers('authorization')`, `request.headers.authorization`, passport-jwt's bearer extraction).
+ */
+function nestSources(host: ProjectHost, main: string): { routes: Route[]; reads: HeaderRead[] } {
+  return host.memo(`js:nest-sources:${main}`, () => {
+    const routes: Route[] = [];
+    const reads: HeaderRead[] = [];
+    const slash = main.lastIndexOf('/');
+    const dirs = [slash < 0 ? '' : main.slice(0, slash)];
+    let budget = 2000;
+    while (dirs.length && budget > 0) {
+      const dir = dirs.shift() as string;
+      for (const name of host.listDir(dir)) {
+        if (--budget <= 0) break;
+        const rel = dir ? `${dir}/${name}` : name;
+        if (!name.includes('.')) {
+          if (!NEST_SKIP_DIR.test(name)) dirs.push(rel);
+          continue;
+        }
+        if (!NEST_FILE.test(name) || /\.(spec|test)\./.test(name)) continue;
+        const file = host.readFile(rel);
+        if (!file) continue;
+        reads.push(...headerReads(file));
+        for (const m of file.text.matchAll(NEST_BEARER)) reads.push({ name: 'authorization', span: { file: rel, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length } });
+        // `@Headers() headers: Record<string, string>` then `headers.authorization` / `headers['x-api-key']`.
+        for (const p of new Set([...file.text.matchAll(/@Headers\(\s*\)\s*(\w+)/g)].map((m) => m[1] as string))) {
+          for (const m of file.text.matchAll(new RegExp(`\\b${p}(?:\\??\\.([A-Za-z_]\\w*)(?![\\w$]|\\s*\\()|\\[\\s*['"]([^'"]+)['"]\\s*\\])`, 'g'))) {
+            const name = (m[1] ?? m[2] ?? '').toLowerCase();
+            if (!name || NOT_CLIENT_SET.has(name) || name.startsWith('access-control-') || name.startsWith('sec-')) continue;
+            reads.push({ name, span: { file: rel, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length } });
+          }
+        }
+        const ctl = /@Controller\(\s*(?:['"`]([^'"`]*)['"`]|\{[^}]*\bpath\s*:\s*['"`]([^'"`]*)['"`])?/.exec(file.text);
+        if (!ctl) continue;
+        const prefix = (ctl[1] ?? ctl[2] ?? '').replace(/^\/+|\/+$/g, '');
+        for (const m of file.text.matchAll(NEST_ROUTE)) {
+          const sub = (m[2] ?? '').replace(/^\/+/, '');
+          const path = '/' + [prefix, sub].filter(Boolean).join('/');
+          const at = m.index ?? 0;
+          routes.push({ methods: [(m[1] as string).toUpperCase()], path, span: { file: rel, start: at, end: at + m[0].length } });
+        }
+      }
+    }
+    return { routes, reads };
+  });
 }
 
 /** Where a layer sits in the app's own code: the mount of its router, or the call of the function that added it. */
@@ -1899,7 +1957,8 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
       const appId = `express:nest:${f.path}:${rangeOf(call)[0]}`;
       const ov = optionsValue ?? (options ? evaluate(options, mod, env) : undefined);
       const fields = ov?.t === 'func' ? delegateFields(ov, call, mod, env) : corsFields(ov, call, mod, env);
-      result.apps.push({ id: appId, kind: 'express', span, label: 'NestJS app', framework: { name: 'nestjs' }, routes: [], readsHeaders: headerReads(mod) });
+      const sources = nestSources(host, f.path);
+      result.apps.push({ id: appId, kind: 'express', span, label: 'NestJS app', framework: { name: 'nestjs' }, routes: sources.routes, readsHeaders: [...headerReads(mod), ...sources.reads] });
       result.policies.push({
         id: `${f.path}#nest${i}`,
         kind: 'express',
