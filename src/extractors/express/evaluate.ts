@@ -28,7 +28,11 @@ export type JsValue =
   /** `bound`: the values of the enclosing factory's parameters, when the function was returned by a known call. */
   | (Base & { t: 'func'; fn: AstNode; bound?: Map<AstNode, JsValue> })
   /** A well-known external: the `cors` factory, `express`, `express.Router`, the request origin... */
-  | (Base & { t: 'ext'; name: string })
+  /**
+   * A value from a known package. `corsOptions`: a cors() layer a framework builds from an options object it was
+   * given (Apollo Server's `cors:` option): that node is the options, not the call's first argument.
+   */
+  | (Base & { t: 'ext'; name: string; corsOptions?: AstNode | null })
   /** A module namespace (`import * as x`, `require('./x')`). */
   | (Base & { t: 'ns'; target: JsModule })
   | (Base & { t: 'unknown'; reason: string });

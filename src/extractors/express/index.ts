@@ -53,6 +53,11 @@ interface Registration {
    * the offsets of those calls from the top level down, then its own (compared in that order).
    */
   at?: number[];
+  /**
+   * A cors() layer that Apollo Server adds from its `cors` option (`server.applyMiddleware({ app, cors })`): the
+   * option's node, or null for the defaults. The registration has no handler of its own.
+   */
+  apolloCors?: AstNode | null;
 }
 
 /** When a registration runs in its module (see Registration.at). */
@@ -327,6 +332,57 @@ function passesResponseToWriter(fn: AstNode, mod: JsModule, env: EvalEnv): boole
   return found;
 }
 
+/**
+ * Apollo Server 2/3 on Express: `server.applyMiddleware({ app, path, cors })` mounts, on `path` (default
+ * `/graphql`), `cors()` for `cors: true` or no option, `cors(options)` for an object or delegate, and nothing for
+ * `cors: false` (apollo-server-express's getMiddleware, read in its source). Only with the options written as an
+ * object literal holding `app`; anything else is not followed.
+ */
+function apolloRegistration(call: AstNode, mod: JsModule, env: EvalEnv): { app: AstNode; reg: Registration } | undefined {
+  const opts = args(call)[0] ? unwrap(args(call)[0] as AstNode) : undefined;
+  if (opts?.type !== 'ObjectExpression' || !/apollo-server/.test(mod.text)) return undefined;
+  const props = new Map<string, AstNode>();
+  for (const p of children(opts, 'properties')) {
+    if (p.type !== 'Property' || p.computed) return undefined;
+    const k = propertyKey(p);
+    const v = child(p, 'value');
+    if (k && v) props.set(k, v);
+  }
+  const app = props.get('app');
+  if (!app) return undefined;
+  const corsNode = props.get('cors');
+  const cv = corsNode ? evaluate(corsNode, mod, env) : undefined;
+  if (cv?.t === 'bool' && !cv.v) return undefined;
+  const pathNode = props.get('path');
+  const path = pathNode ? staticString(pathNode) : '/graphql';
+  if (path === undefined) return undefined;
+  const options = !corsNode || cv?.t === 'bool' ? null : corsNode;
+  return { app, reg: { method: 'use', path, pathNode, handlers: [], call, mod, apolloCors: options } };
+}
+
+/**
+ * `new ApolloServer({ cors, ... })` of the standalone `apollo-server` package (2/3): its `listen()` mounts on `/`
+ * `cors(options)`, `cors()` for `cors: true`, nothing for `cors: false`, and `cors({ origin: '*' })` without the
+ * option (apollo-server's listen, read in its source; that last one is left out: it sends `*` and nothing more).
+ */
+function apolloStandalone(n: AstNode, mod: JsModule, env: EvalEnv): Registration | undefined {
+  const callee = unwrap(child(n, 'callee') as AstNode);
+  const name = identName(callee);
+  if (!name) return undefined;
+  const b = lookup(mod, name, callee);
+  const fromStandalone =
+    (b?.kind === 'import' && b.source === 'apollo-server' && b.imported === 'ApolloServer') ||
+    (b?.kind === 'var' && b.path.length === 1 && b.path[0] === 'ApolloServer' && !!b.init && /^require\(\s*['"]apollo-server['"]\s*\)$/.test(mod.text.slice(...rangeOf(unwrap(b.init)))));
+  const opts = args(n)[0] ? unwrap(args(n)[0] as AstNode) : undefined;
+  if (!fromStandalone || opts?.type !== 'ObjectExpression') return undefined;
+  const prop = children(opts, 'properties').find((p) => p.type === 'Property' && !p.computed && propertyKey(p) === 'cors');
+  const corsNode = prop ? child(prop, 'value') : undefined;
+  if (!corsNode) return undefined;
+  const cv = evaluate(corsNode, mod, env);
+  if (cv.t === 'bool' && !cv.v) return undefined;
+  return { method: 'use', path: undefined, pathNode: undefined, handlers: [], call: n, mod, apolloCors: cv.t === 'bool' ? null : corsNode };
+}
+
 /** Where a handler runs a cors middleware: `cors(req, res, next)`, or passes it on (`runMiddleware(req, res, cors)`). */
 function corsUses(fn: AstNode, mod: JsModule, env: EvalEnv): { call: AstNode; node: AstNode }[] {
   const out: { call: AstNode; node: AstNode }[] = [];
@@ -380,6 +436,14 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
       if (!entry) scan.byReceiver.set(k.key, (entry = { reg: [], kind: k.kind, node: k.node, name: identName(recv) ?? 'app', ...(k.param ? { param: k.param } : {}) }));
       entry.reg.push(reg);
     };
+    // Apollo Server 2/3 standalone (`apollo-server`): `listen()` builds an Express app with its `cors` option.
+    if (/apollo-server['"]/.test(mod.text) && mod.program) {
+      walk(mod.program, (x) => {
+        const reg = x.type === 'NewExpression' ? apolloStandalone(x, mod, env) : undefined;
+        if (reg) scan.byReceiver.set(`${mod.path}:apollo:${rangeOf(x)[0]}`, { reg: [reg], kind: 'app', node: x, name: 'ApolloServer' });
+        return true;
+      });
+    }
     for (const n of mod.calls) {
       const callee = unwrap(child(n, 'callee') as AstNode);
       // Plain Node servers: http.createServer((req, res) => ...) handles every request itself.
@@ -423,6 +487,11 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
           if (!entry) scan.byReceiver.set(k.key, (entry = { reg: [], kind: k.kind, node: k.node, name: identName(child(callee, 'object')) ?? 'app' }));
           (entry.ports ??= []).push(port);
         }
+        continue;
+      }
+      if (lower === 'applymiddleware') {
+        const apollo = apolloRegistration(n, mod, env);
+        if (apollo) add(apollo.app, apollo.reg);
         continue;
       }
       if (lower !== 'use' && !ROUTE_METHODS.has(lower)) continue;
@@ -1111,6 +1180,7 @@ interface Layer {
 
 function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; node: AstNode }[] {
   const out: { value: JsValue; node: AstNode }[] = [];
+  if (reg.apolloCors !== undefined) return [{ value: { t: 'ext', name: 'cors()', node: reg.call, mod: reg.mod, corsOptions: reg.apolloCors }, node: reg.apolloCors ?? reg.call }];
   for (const h of reg.handlers) {
     const v = evaluate(h, reg.mod, env);
     if (v.t === 'array') for (const it of v.items) out.push({ value: corsWrapped(it, env) ?? it, node: it.node });
@@ -1575,7 +1645,7 @@ function buildPolicies(
     if (isCors) {
       const call = l.handler.node;
       const a = args(call);
-      const optionsNode = a[0];
+      const optionsNode = l.handler.t === 'ext' && l.handler.corsOptions !== undefined ? (l.handler.corsOptions ?? undefined) : a[0];
       let fields;
       if (optionsNode) {
         const ov = evaluate(optionsNode, l.handler.mod, env);
