@@ -51,6 +51,15 @@ export function isYamlPath(path: string): boolean {
   return YAML_EXT.test(path);
 }
 
+/**
+ * A docker-compose file: compose replaces `${VAR}` in it from the environment before any container sees the text,
+ * so there `${VAR}` is a placeholder. Kubernetes ConfigMaps, Helm values and ingress annotations are not
+ * substituted: their `${cors}` is nginx's braced variable (audit 16 case 10).
+ */
+export function isComposePath(path: string): boolean {
+  return /(^|\/)(docker-)?compose([.-][\w.-]+)?\.ya?ml$/i.test(path);
+}
+
 /** True when the text has the nginx shape and nothing that makes it another format. */
 export function looksLikeNginx(text: string): boolean {
   return NGINX_SHAPE.test(text) && !FOREIGN.test(text);

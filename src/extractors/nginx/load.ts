@@ -16,7 +16,7 @@ import type Picomatch from 'picomatch';
 import { requireCjs } from '../../engine/cjs.js';
 import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
-import { isTemplatePath, isYamlPath } from './detect.js';
+import { isComposePath, isTemplatePath, isYamlPath } from './detect.js';
 import { composeMountedPaths } from './link.js';
 import { isTemplateText, parseNginx, type Directive, type ParseError } from './parser.js';
 
@@ -43,7 +43,7 @@ export function loadText(file: SourceFile): LoadedFile {
     directives: r.directives,
     // Blocks embedded in YAML may be fragments or templates: their syntax errors are not reported.
     errors: isYamlPath(file.path) ? [] : r.errors,
-    envTemplate: isTemplatePath(file.path) || isYamlPath(file.path),
+    envTemplate: isTemplatePath(file.path) || isComposePath(file.path),
   };
 }
 
