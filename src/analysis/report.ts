@@ -24,9 +24,13 @@ export function originProblems(policy: CorsPolicy, kind: ProblemKind): EntryProb
   // cookies.
   if (value.kind === 'allow-list' && value.onRefused === 'wildcard' && policy.credentials.known && !policy.credentials.value) return [];
   const out: EntryProblem[] = [];
+  // A `*` entry beside a check the analysis could not follow (`ALLOWED.includes(o) || PATTERNS.some((p) =>
+  // p.test(o))`, PATTERNS made from the `*` entries): that check may be what reads it as a wildcard (audit 16).
+  const globsElsewhere = value.kind === 'allow-list' && value.opaqueChecks === true;
   for (const v of analyzeOriginPolicy(value, origin.span)) {
     for (const p of v.problems) {
       if (p.kind !== kind) continue;
+      if (globsElsewhere && (p.code === 'glob' || p.code === 'wildcard-in-list')) continue;
       out.push({ entry: v.entry, span: value.kind === 'fixed' ? origin.span : v.entry.span, problem: p, fixed: value.kind === 'fixed' });
     }
   }

@@ -109,6 +109,12 @@ export type OriginPolicy =
        * origins and to requests without one. The origin equal to it can read too, so it is also among `entries`.
        */
       refusedValue?: string;
+      /**
+       * Some unknown entries are checks of hand-written code the analysis could not read (`PATTERNS.some((p) =>
+       * p.test(origin))`), not list items: such a check may give the known entries a meaning of its own (a `*`
+       * entry turned into a pattern).
+       */
+      opaqueChecks?: boolean;
     };
 
 // ─── Methods and headers ──────────────────────────────────────────────────────────────────────────

@@ -402,6 +402,6 @@ function originCallback(f: JsValue & { t: 'func' }, outer: EvalEnv): Valued<Orig
   if (set.any) return known({ kind: 'reflect-any' }, span, `the origin callback accepts every origin${set.anyVia ? `: ${set.anyVia}` : ''}`);
   if (set.entries.length === 0 && set.unknown.length === 0) return known({ kind: 'none' }, span, 'the origin callback never allows');
   const onRefused = refusesWithError && !refusesQuietly ? 'error' : 'no-cors';
-  return known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)), onRefused }, span);
+  return known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)), onRefused, ...(set.unknown.length ? { opaqueChecks: true } : {}) }, span);
 }
 

@@ -1082,6 +1082,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
             kind: 'allow-list',
             entries: [...set.entries, ...literals],
             unknownEntries: set.unknown.map(at),
+            ...(set.unknown.length ? { opaqueChecks: true } : {}),
             ...(fromParameter ? { from: 'request-parameter' as const } : {}),
             ...(refusedValue !== undefined ? { refusedValue } : {}),
           },
@@ -1879,7 +1880,7 @@ function delegateFields(f: JsValue & { t: 'func' }, call: AstNode, mod: JsModule
   const set = allowedBy(allowPaths);
   const origin: Valued<OriginPolicy> = set.any
     ? known({ kind: 'reflect-any' }, span, echoesOrigin ? "the options delegate sets origin to the request's Origin" : 'the options delegate enables { origin: true } for every origin')
-    : known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(f.mod, n)), onRefused: 'no-cors' }, span);
+    : known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(f.mod, n)), onRefused: 'no-cors', ...(set.unknown.length ? { opaqueChecks: true } : {}) }, span);
   return { ...chosen, origin };
 }
 
