@@ -1,5 +1,6 @@
 import { defineRule, type Edit } from '../../src/engine/rule.js';
-import { allowsNoOrigin } from '../../src/model/index.js';
+import { entryKey, entryMatches } from '../../src/analysis/origins.js';
+import { allowsNoOrigin, type OriginPolicy, type Valued } from '../../src/model/index.js';
 
 export default defineRule({
   meta: {
@@ -35,6 +36,21 @@ export default defineRule({
       );
       if (handled) return;
     }
+    // A route's own headers are missing from the errors it raises, but an app-wide CORS layer of the same app (an
+    // HTTP middleware that writes them, CORSMiddleware) adds its headers to those error responses too: what it
+    // misses (unhandled 500s) is reported at that layer (audit 16 case 10, checked with the Starlette test client).
+    if (errorCoverage.value.covers === 'not-unhandled' && policy.scope.level === 'route' && policy.appId) {
+      const wrapped = ctx.project.policies.some(
+        (q) =>
+          q !== policy &&
+          q.appId === policy.appId &&
+          q.scope.level === 'app' &&
+          !q.scope.errorsOnly &&
+          (q.mechanism === 'fastapi-manual' || q.mechanism === 'starlette-middleware') &&
+          coversOrigins(q.origin, origin),
+      );
+      if (wrapped) return;
+    }
     const what = errorCoverage.value.covers === 'success-only' ? 'only successful and redirect responses carry the CORS headers' : 'some error responses are sent without CORS headers';
     // Where the source can say "every status" (nginx `always`), that is the safe fix: one edit per CORS header.
     const edits = policy.headerWrites.filter((w) => w.statuses === 'success' && w.name.startsWith('access-control-') && w.allStatusesEdit).map((w) => w.allStatusesEdit as Edit);
@@ -45,3 +61,17 @@ export default defineRule({
     });
   },
 });
+
+/** Whether every origin `inner` sends ACAO to gets ACAO from `outer` too (decided on known values only). */
+function coversOrigins(outer: Valued<OriginPolicy>, inner: Valued<OriginPolicy>): boolean {
+  if (!outer.known || !inner.known || allowsNoOrigin(outer.value)) return false;
+  const o = outer.value;
+  const i = inner.value;
+  if (o.kind === 'wildcard' || o.kind === 'reflect-any') return true;
+  if (i.kind === 'fixed') return (o.kind === 'fixed' && o.value === i.value) || (o.kind === 'allow-list' && o.entries.some((e) => entryMatches(e, i.value) === true));
+  if (i.kind === 'allow-list' && o.kind === 'allow-list' && i.unknownEntries.length === 0) {
+    const keys = new Set(o.entries.map(entryKey));
+    return i.entries.every((e) => keys.has(entryKey(e)));
+  }
+  return false;
+}
