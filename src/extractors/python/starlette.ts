@@ -222,7 +222,8 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
     const args = callArgs(n);
     if (fn.type === 'attribute' && fn.fields.attribute?.text === 'add_middleware') {
       const first = firstParam(args, 'middleware_class');
-      const cls = first.node ? ev.eval(first.node, scope) : undefined;
+      // `add_middleware(**{"middleware_class": CORSMiddleware, "allow_origins": [...]})` (audit 16 case 01).
+      const cls = first.node ? ev.eval(first.node, scope) : splatEntries(ev, args, scope)?.get('middleware_class');
       if (cls?.t === 'class') classMiddleware(ctx, mod, cls, () => appRef(ctx, fn.fields.object, scope, mod, n.start), spanOf(mod, n));
       if (!cls || !isCorsClass(cls)) return;
       // The binding of the name at this call (`app = FastAPI()` may be rebound to another app later).
