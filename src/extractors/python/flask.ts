@@ -2,6 +2,7 @@
  * Flask: flask-cors (`CORS(app, ...)`, `CORS()` + `init_app`, `resources`, `@cross_origin`, `app.config`
  * `CORS_*` keys) per cors-semantics.md §3, and hand-written `after_request` headers (§3.4).
  */
+import { posix } from 'node:path';
 import type { ProjectHost } from '../../engine/host.js';
 import {
   forExactOrigins,
@@ -304,7 +305,17 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
         if (d.t === 'dict') setFromObject(d, spanOf(mod, n));
         else opaque = spanOf(mod, n);
       }
-    } else if (meth === 'from_pyfile' || meth === 'from_envvar' || meth === 'from_prefixed_env' || meth === 'from_file') {
+    } else if (meth === 'from_pyfile') {
+      // `from_pyfile("default_config.py")`: a file relative to the app's root path, the directory of the module
+      // that creates it (audit 16 case 06). Not with instance_relative_config (the instance folder), and not
+      // a name that is not a literal or not in the project.
+      const f = a.positional[0] ? ev.eval(a.positional[0], s) : undefined;
+      const dir = mod.path.includes('/') ? mod.path.slice(0, mod.path.lastIndexOf('/')) : '';
+      const rel = f?.t === 'str' && !f.v.startsWith('/') && !/instance_relative_config\s*=\s*True/.test(mod.text) ? posix.normalize(dir ? `${dir}/${f.v}` : f.v) : undefined;
+      const target = rel && !rel.startsWith('..') ? ev.moduleByPath(rel) : undefined;
+      if (target) setFromObject({ t: 'module', mod: target, span: spanOf(mod, n) }, spanOf(mod, n));
+      else opaque = spanOf(mod, n);
+    } else if (meth === 'from_envvar' || meth === 'from_prefixed_env' || meth === 'from_file') {
       opaque = spanOf(mod, n);
     }
   });

@@ -1,0 +1,2 @@
+CORS_ORIGINS = ["https://app.example.com"]
+CORS_SUPPORTS_CREDENTIALS = True
