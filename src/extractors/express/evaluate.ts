@@ -445,6 +445,9 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
         const right = evaluate(child(n, 'right') as AstNode, mod, e);
         return right.t === 'unknown' ? right : withVia(right, `the default when $${leftEnv} is unset`);
       }
+      // `origins && origins.length`: with the variable unset this is `origins` itself (undefined, falsy), so it stays
+      // derived from the variable (audit 16 case 01).
+      if (leftEnv !== undefined && op === '&&') return left;
       if (op === '??') {
         if (left.t === 'null' || left.t === 'undef') return evaluate(child(n, 'right') as AstNode, mod, e);
         return left.t === 'unknown' ? left : left;
@@ -485,6 +488,9 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
         const num = op === '*' ? a * b : op === '-' ? a - b : op === '/' ? a / b : op === '%' ? a % b : op === '**' ? a ** b : undefined;
         if (num !== undefined) return { t: 'num', v: num, node: n, mod };
       }
+      // `origins?.length > 0` with $X unset compares undefined, which is false for every relational operator: the
+      // test stays derived from the variable (false when it is unset).
+      if ((op === '>' || op === '>=' || op === '<' || op === '<=') && envName(l) !== undefined && r.t === 'num') return l;
       if (op === 'instanceof' && l.t !== 'unknown') {
         // `o instanceof RegExp` / `Array` / `String` for a known value (a string literal is not a String object).
         const cls = identName(child(n, 'right'));
