@@ -749,6 +749,36 @@ function someAtom(call: AstNode, fn: AstNode, list: JsValue, ctx: FlowContext): 
   return out;
 }
 
+/**
+ * `list.find((o) => o === origin) || fallback` and `list.filter((o) => o === origin)[0] || fallback` (audit 16
+ * case 08): the item found equals the Origin, so this is `list.includes(origin) ? origin : fallback`. The test
+ * as a condition, the node that is the Origin (inside the callback) and the fallback; undefined for other shapes.
+ */
+export function equalitySelection(node: AstNode, ctx: FlowContext): { test: Lit[][]; origin: AstNode; fallback: AstNode } | undefined {
+  const n = unwrap(node);
+  if (n.type !== 'LogicalExpression' || (n.operator !== '||' && n.operator !== '??')) return undefined;
+  let sel = unwrap(child(n, 'left') as AstNode);
+  const fallback = child(n, 'right') as AstNode;
+  // filter(...)[0]
+  if (sel.type === 'MemberExpression' && sel.computed && (child(sel, 'property') as AstNode | undefined)?.value === 0) sel = unwrap(child(sel, 'object') as AstNode);
+  else if (sel.type === 'MemberExpression') return undefined;
+  if (sel.type !== 'CallExpression') return undefined;
+  const callee = unwrap(child(sel, 'callee') as AstNode);
+  const method = callee.type === 'MemberExpression' ? memberName(callee) : undefined;
+  const fn = args(sel)[0] ? unwrap(args(sel)[0] as AstNode) : undefined;
+  if ((method !== 'find' && method !== 'filter') || !fn || !isFunction(fn) || args(sel).length !== 1) return undefined;
+  if (method === 'filter' && unwrap(child(n, 'left') as AstNode) === sel) return undefined;
+  const p = identName(children(fn, 'params')[0]);
+  const body = returnedExpression(fn);
+  if (!p || !body || body.type !== 'BinaryExpression' || !['===', '=='].includes(body.operator as string)) return undefined;
+  const [l, r] = [unwrap(child(body, 'left') as AstNode), unwrap(child(body, 'right') as AstNode)];
+  const origin = identName(l) === p && ctx.isOrigin(r) ? r : identName(r) === p && ctx.isOrigin(l) ? l : undefined;
+  if (!origin) return undefined;
+  const list = ev(child(callee, 'object') as AstNode, ctx);
+  if (list.t !== 'array' || !list.items.every((i) => i.t === 'str' && i.v !== '')) return undefined;
+  return { test: someAtom(sel, fn, list, ctx), origin, fallback };
+}
+
 // ─── Paths through statements ──────────────────────────────────────────────────────────────────────
 
 class Walker {

@@ -30,7 +30,7 @@ import {
 import { args, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
-import { allowedBy, branchPaths, condition, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
+import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { enclosingFunction, loadModule, lookup, spanOf, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
@@ -979,7 +979,8 @@ function conditionalInit(n: AstNode, mod: JsModule): AstNode {
   const b = lookup(mod, name, n);
   if (b?.kind !== 'var' || !b.init || b.path.length !== 0 || (b.declKind !== 'const' && mod.mutated.has(name))) return n;
   const init = unwrap(b.init);
-  return init.type === 'ConditionalExpression' ? init : n;
+  // `const o = cond ? origin : x`, and `const o = list.find((v) => v === origin) || x` (see equalitySelection).
+  return init.type === 'ConditionalExpression' || (init.type === 'LogicalExpression' && (init.operator === '||' || init.operator === '??')) ? init : n;
 }
 
 function headerValueOf(node: AstNode | undefined, mod: JsModule, env: EvalEnv, reqCheck: (n: AstNode) => boolean): Valued<string> {
@@ -1036,14 +1037,19 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
       const vn = w.value ? conditionalInit(unwrap(w.value), w.mod) : undefined;
       if (!vn) continue;
       const branches: { node: AstNode; path: Path }[] = [];
-      if (vn.type === 'ConditionalExpression') {
+      const selected = equalitySelection(vn, ctxFor(w.mod));
+      if (selected) {
+        for (const conj of selected.test) branches.push({ node: selected.origin, path: [...w.path, ...conj] });
+        branches.push({ node: selected.fallback, path: [...w.path, ...selected.test.flatMap((conj) => conj.map((l) => ({ atom: l.atom, positive: !l.positive })).slice(0, 1))] });
+      } else if (vn.type === 'ConditionalExpression') {
         const c = condition(child(vn, 'test') as AstNode, ctxFor(w.mod));
         for (const conj of c) branches.push({ node: child(vn, 'consequent') as AstNode, path: [...w.path, ...conj] });
         // The else branch: the negation, as one path with each literal flipped is not exact; keep it conservative.
         branches.push({ node: child(vn, 'alternate') as AstNode, path: [...w.path, ...c.flatMap((conj) => conj.map((l) => ({ atom: l.atom, positive: !l.positive })).slice(0, 1))] });
       } else branches.push({ node: vn, path: w.path });
       // `cond ? origin : 'null'`: the fixed branch is what fails the check gets instead of its Origin.
-      const instead = vn.type === 'ConditionalExpression' && isOrigin(child(vn, 'consequent') as AstNode);
+      const instead = (vn.type === 'ConditionalExpression' && isOrigin(child(vn, 'consequent') as AstNode)) || !!selected;
+      const insteadNode = selected ? selected.fallback : vn.type === 'ConditionalExpression' ? child(vn, 'alternate') : undefined;
       for (const b of branches) {
         if (isOrigin(b.node)) {
           reflectPaths.push(b.path);
@@ -1051,7 +1057,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         }
         const hv = valueOf(b.node);
         if (hv.known) {
-          if (hv.value !== '' && hv.value !== 'undefined') fixed.push({ value: hv.value, span: hv.span, ...(hv.via ? { via: hv.via } : {}), ...(instead && b.node === child(vn, 'alternate') ? { instead } : {}) });
+          if (hv.value !== '' && hv.value !== 'undefined') fixed.push({ value: hv.value, span: hv.span, ...(hv.via ? { via: hv.via } : {}), ...(instead && b.node === insteadNode ? { instead } : {}) });
         } else unknownReason ??= { reason: hv.reason, span: hv.span };
       }
     }
@@ -1077,7 +1083,11 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         const literals: OriginEntry[] = fixed.filter((f) => f.value.trim() !== '*').map((f) => ({ type: 'literal', value: f.value, caseInsensitive: false, span: f.span }));
         // Sent to every refused origin when it is the one fixed value, the other side of `check ? origin : value`.
         const refusedValue = fixed.length === 1 && literals.length === 1 && fixed[0]?.instead ? fixed[0].value : undefined;
-        origin = known(
+        const all = [...set.entries, ...literals];
+        // `['https://a.example'].find((o) => o === origin) || 'https://a.example'`: the same value for every origin.
+        if (refusedValue !== undefined && set.unknown.length === 0 && all.every((e) => e.type === 'literal' && e.value === refusedValue)) {
+          origin = known({ kind: 'fixed', value: refusedValue }, (fixed[0] as { span: Span }).span);
+        } else origin = known(
           {
             kind: 'allow-list',
             entries: [...set.entries, ...literals],
