@@ -13,12 +13,12 @@ export default defineRule({
   checkPolicy(policy, ctx) {
     const { credentials } = policy;
     if (!credentials.known || !credentials.value) return;
-    const fields: [string, Valued<TokenList>, string][] = [
-      ['Access-Control-Allow-Headers', policy.allowHeaders, 'no request header beyond the safelisted ones is allowed'],
-      ['Access-Control-Allow-Methods', policy.allowMethods, 'no method beyond GET, HEAD and POST is allowed'],
-      ['Access-Control-Expose-Headers', policy.exposeHeaders, 'no response header beyond the safelisted ones is readable'],
+    const fields: [string, Valued<TokenList>, string, string][] = [
+      ['Access-Control-Allow-Headers', policy.allowHeaders, 'no request header beyond the safelisted ones is allowed', 'request headers'],
+      ['Access-Control-Allow-Methods', policy.allowMethods, 'no method beyond GET, HEAD and POST is allowed', 'methods'],
+      ['Access-Control-Expose-Headers', policy.exposeHeaders, 'no response header beyond the safelisted ones is readable', 'response headers'],
     ];
-    for (const [header, field, consequence] of fields) {
+    for (const [header, field, consequence, what] of fields) {
       // Allow-Headers and Allow-Methods are read on preflight answers only: on a policy that answers errors
       // only (an exception handler's headers), they are never used.
       if (policy.scope.errorsOnly && header !== 'Access-Control-Expose-Headers') continue;
@@ -27,8 +27,13 @@ export default defineRule({
       // A list holding "*" (Starlette/flask-cors expose_headers=["*"]) is sent literally too.
       const star = field.known && (field.value.kind === 'wildcard' || (field.value.kind === 'list' && field.value.items.some((t) => t.value === '*')));
       if (!field.known || !star) continue;
+      // `Authorization, Content-Type, *`: the names listed still work; only the `*` means nothing (audit 17).
+      const others = field.value.kind === 'list' ? field.value.items.filter((t) => t.value !== '*').map((t) => t.value) : [];
+      const message = others.length
+        ? `Credentials are allowed, so browsers read the * in ${header} as a literal name: it adds no ${what} to the listed ${others.join(', ')}. List the names.`
+        : `${header} is *, but credentials are allowed: for credentialed requests browsers read * as a literal name, so ${consequence}. List the names.`;
       ctx.report({
-        message: `${header} is *, but credentials are allowed: for credentialed requests browsers read * as a literal name, so ${consequence}. List the names.`,
+        message,
         span: field.span,
         related: [{ span: credentials.span, message: 'credentials are allowed here' }],
       });
