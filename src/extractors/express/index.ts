@@ -340,7 +340,7 @@ function passesResponseToWriter(fn: AstNode, mod: JsModule, env: EvalEnv): boole
  */
 function apolloRegistration(call: AstNode, mod: JsModule, env: EvalEnv): { app: AstNode; reg: Registration } | undefined {
   const opts = args(call)[0] ? unwrap(args(call)[0] as AstNode) : undefined;
-  if (opts?.type !== 'ObjectExpression' || !/apollo-server/.test(mod.text)) return undefined;
+  if (opts?.type !== 'ObjectExpression') return undefined;
   const props = new Map<string, AstNode>();
   for (const p of children(opts, 'properties')) {
     if (p.type !== 'Property' || p.computed) return undefined;
@@ -349,8 +349,10 @@ function apolloRegistration(call: AstNode, mod: JsModule, env: EvalEnv): { app: 
     if (k && v) props.set(k, v);
   }
   const app = props.get('app');
-  if (!app) return undefined;
   const corsNode = props.get('cors');
+  // `{ app, cors }` is Apollo's signature; without a cors option, only where the module names Apollo (the server
+  // itself is often made in another module: audit 17 case 02).
+  if (!app || (!corsNode && !/apollo-server/.test(mod.text))) return undefined;
   const cv = corsNode ? evaluate(corsNode, mod, env) : undefined;
   if (cv?.t === 'bool' && !cv.v) return undefined;
   const pathNode = props.get('path');
