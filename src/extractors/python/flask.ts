@@ -204,6 +204,32 @@ function kwOptions(ev: Evaluator, mod: PyModule, call: PyNode, scope: Scope, sou
 }
 
 /**
+ * An option read back from the app's config by the code itself: `origins=app.config.get("CORS_ORIGINS", "*")`
+ * (audit 17 case 05). Its value is the config's when the CORS_* key is set, the default when the config is fully
+ * known and does not set it; undefined (the option stays as evaluated) otherwise.
+ */
+function configRead(ev: Evaluator, o: Opt, cfg: { opts: Options; opaque?: Span }, app: AppInfo, mod: PyModule, scope: Scope): Opt | undefined {
+  if (o.v.t !== 'unknown' || o.span.file !== mod.path) return undefined;
+  // The keyword argument that set the option, and its value.
+  let node: PyNode | undefined;
+  walk(mod.root, (n) => {
+    if (!node && n.type === 'keyword_argument' && n.start === o.span.start && n.end === o.span.end) node = n.fields.value;
+  });
+  if (node?.type !== 'call') return undefined;
+  const fn = node?.fields.function;
+  if (!node || fn?.type !== 'attribute' || fn.fields.attribute?.text !== 'get') return undefined;
+  const recv = fn.fields.object;
+  if (recv?.type !== 'attribute' || recv.fields.attribute?.text !== 'config' || objKey(ev.eval(recv.fields.object, scope)) !== app.id) return undefined;
+  const [k, d] = callArgs(node).positional;
+  const key = k ? ev.eval(k, scope) : undefined;
+  if (key?.t !== 'str' || !key.v.startsWith('CORS_') || !OPTION_NAMES.includes(key.v.slice(5).toLowerCase())) return undefined;
+  const set = cfg.opts.get(key.v.slice(5).toLowerCase());
+  if (set) return { ...set, source: o.source };
+  if (cfg.opaque || !d) return undefined;
+  return { v: ev.eval(d, scope), span: o.span, source: `${o.source} (the default of app.config.get("${key.v}"), not set in the config)` };
+}
+
+/**
  * `app.config` CORS_* keys (§3.1: defaults ← app.config ← CORS kwargs ← init_app kwargs ← resource). With
  * `readAt` (the `CORS(app)` / `init_app(app)` call, which reads the config then), a write after that call in the
  * same function body comes too late and is left out.
@@ -373,7 +399,7 @@ function extension(
   const merged: Options = new Map(cfg.opts);
   let splat: Span | undefined;
   for (const l of layers) {
-    for (const [k, v] of l.opts) merged.set(k, v);
+    for (const [k, v] of l.opts) merged.set(k, configRead(ev, v, cfg, app, mod, scope) ?? v);
     if (l.splat) splat = l.splat;
   }
   const version = flaskCorsVersion(host, mod.path);
