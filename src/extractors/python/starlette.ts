@@ -1003,7 +1003,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
       const inner = n.fields.function;
       const f = inner.fields.function;
       const arg = callArgs(n).positional[0];
-      if (f?.type === 'attribute' && f.fields.attribute?.text === 'middleware' && arg?.type === 'identifier') {
+      if (f?.type === 'attribute' && f.fields.attribute?.text === 'middleware' && (arg?.type === 'identifier' || arg?.type === 'attribute')) {
         if (form === 'add_middleware' && n.start <= corsCall.start) return;
         const s = scopeAt(host, mod, fns);
         if (!sameApp(f.fields.object, s, n.start)) return;
