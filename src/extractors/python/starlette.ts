@@ -1296,10 +1296,25 @@ function headersRead(ctx: StarletteContext, mods: PyModule[], routes: RouteWithF
       }
     });
   }
-  // Header() parameters of route functions.
-  for (const r of routes) {
-    if (!r.fn) continue;
-    const { mod, node } = r.fn;
+  // Header() parameters of route functions, and of the functions they depend on (`Depends(get_token_header)`,
+  // in a parameter or in `dependencies=[...]`: audit 17).
+  const fnsWithParams: { mod: PyModule; node: PyNode }[] = routes.flatMap((r) => (r.fn ? [r.fn] : []));
+  const withParams = new Set(fnsWithParams.map((f) => `${f.mod.path}#${f.node.start}`));
+  for (const m of all.values()) {
+    walk(m.root, (n, fns) => {
+      const f = n.type === 'call' ? n.fields.function : undefined;
+      if (!f || !/Depends$/.test(m.text.slice(f.start, f.end))) return;
+      const s = scopeAt(ctx.host, m, fns);
+      const callee = ctx.ev.eval(f, s);
+      const dep = callArgs(n).positional[0] ?? callArgs(n).keywords.get('dependency')?.fields.value;
+      if (callee.t !== 'ext' || !/^fastapi\b/.test(callee.qname) || !dep) return;
+      const fv = ctx.ev.eval(dep, s);
+      if (fv.t !== 'func' || fv.node.type !== 'function_definition' || withParams.has(`${fv.mod.path}#${fv.node.start}`)) return;
+      withParams.add(`${fv.mod.path}#${fv.node.start}`);
+      fnsWithParams.push({ mod: fv.mod, node: fv.node });
+    });
+  }
+  for (const { mod, node } of fnsWithParams) {
     for (const p of node.fields.parameters?.children ?? []) {
       const name = p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text;
       if (!name) continue;
