@@ -510,7 +510,7 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
     const eff = effectiveAddHeaders(l).headers.some((h) => h.name === ACAO);
     return eff || effectiveMore(l).some((h) => h.name === ACAO && h.op !== 'clear');
   };
-  if (serving.kind === 'snippet') return unknown('the including context is not in the repository', span);
+  if (serving.kind === 'snippet' || serving.kind === 'http') return unknown('the including context is not in the repository', span);
   // `return 418` with `error_page 418 = @cors_preflight`: the status hands the request to another location (the
   // named-location preflight idiom), not a refusal.
   const handedOff = (code: number) => {
@@ -713,6 +713,15 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
     const maps = new Map([...shared.maps].filter(([, m]) => m.d.file !== root.path));
     return { ...(maps.size ? { maps } : {}), headers: shared.headers.filter((h) => h.d.file !== root.path) };
   };
+  const serverDirs = new Set([...loaded.values()].filter((lf) => lf.directives.some((d) => d.name === 'server')).map((lf) => lf.path.slice(0, Math.max(0, lf.path.lastIndexOf('/')))));
+  const httpLevelAlone = (tree: Tree, path: string) => {
+    const r = tree.root;
+    if (r.kind !== 'http' || r.servers.length || r.locations.length || !r.addHeaders.some((h) => isCorsHeader(h.name))) return false;
+    // `set`, `if`, `return` are not allowed at http level: such a file is a fragment meant for elsewhere.
+    if (r.steps.length || r.ifs.length) return false;
+    const dir = path.slice(0, Math.max(0, path.lastIndexOf('/')));
+    return !(SHARED_HTTP_DIR.test(dir) && serverDirs.has(dir));
+  };
   const runTree = (root: LoadedFile) => {
     reportErrors(root);
     const siblings = siblingsOf(root);
@@ -733,7 +742,12 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
     }
     const textOf = (file: string) => loadFile(host, file)?.text;
     const built: { policy: CorsPolicy; owner?: Level; serving: Level }[] = [];
-    for (const serving of servingLevels(tree.root)) {
+    const servings = servingLevels(tree.root);
+    // An http-level file (a map and the add_header that uses it) with no server of the repository to inherit its
+    // headers: the servers are in a configuration the repository does not hold, so the file is judged on its own,
+    // like a snippet (audit 17 case 08).
+    if (httpLevelAlone(tree, root.path)) servings.push(tree.root);
+    for (const serving of servings) {
       // A location whose every request is rewritten elsewhere (`rewrite ^/v1/(.*)$ /$1 last;`) answers none:
       // its own add_header never reaches a response (the target location's configuration applies).
       // A named location nothing names (`location @cors { ... }` without `error_page`/`try_files ... @cors`)
