@@ -873,7 +873,8 @@ function writingHelper(
   const resAt = a.findIndex((x) => isRes(unwrap(x)));
   if (resAt < 0) return undefined;
   const callee = unwrap(child(call, 'callee') as AstNode);
-  if (callee.type !== 'Identifier') return undefined;
+  // `setCors(res)`, and `general.setResHeader(res)` through a module object (audit 18 case 01).
+  if (callee.type !== 'Identifier' && !(callee.type === 'MemberExpression' && !callee.computed && identName(unwrap(child(callee, 'object') as AstNode)))) return undefined;
   const v = evaluate(callee, mod, env);
   if (v.t !== 'func' || v.fn === self) return undefined;
   const params = children(v.fn, 'params');
