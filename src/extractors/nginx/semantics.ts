@@ -154,10 +154,20 @@ export function isOptionsBranch(c: Condition, ctx: EvalContext): boolean {
   const sym = variableValue(c.variable, ctx, c.d);
   if (sym.dflt.t !== 'lit' || sym.dflt.v === want) return false;
   const hits = sym.cases.filter((x) => x.atom.t === 'lit' && x.atom.v === want);
-  // A flag that also records an Origin check (`set $cors T` under an Origin test, then `${cors}O`) picks between
-  // the answers for allowed and refused origins: not modelled here.
-  if (hits.length === 0 || sym.cases.some((x) => x.atom.t !== 'lit' || x.guard.t !== 'other')) return false;
-  return hits.every((x) => x.guard.t === 'other' && x.guard.method !== undefined && isOptionsCondition({ variable: 'request_method', op: x.guard.method.op, value: { value: x.guard.method.value } as Arg, d: c.d }));
+  // A flag that also records an Origin check (`set $cors '1'` under an Origin test, then `'${cors}o'` under OPTIONS,
+  // `if ($cors = '1o')`): the branch answers the preflights of the allowed origins (audit 18 case 01, checked on
+  // nginx 1.22); the Origin test only narrows it.
+  if (hits.length === 0 || sym.cases.some((x) => x.atom.t !== 'lit' || x.guard.t === 'unknown' || (x.guard.t === 'origin' && x.guard.negated))) return false;
+  // With such a flag, a value set without the Origin test (`'O'`) is what the refused origins' preflights get: the
+  // cases are tried in order, so the allowed ones took the Origin-tested value first.
+  const originFlag = sym.cases.some((x) => x.guard.t === 'origin');
+  return hits.every(
+    (x) =>
+      x.guard.t !== 'unknown' &&
+      (!originFlag || x.guard.t === 'origin') &&
+      x.guard.method !== undefined &&
+      isOptionsCondition({ variable: 'request_method', op: x.guard.method.op, value: { value: x.guard.method.value } as Arg, d: c.d }),
+  );
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'CONNECT', 'TRACE'];
@@ -232,7 +242,6 @@ export function conditionGuard(c: Condition, ctx: EvalContext, depth = 0): Guard
     return { t: 'origin', entries: [regexEntry(value.value, ci, span)], unknownSpans: [], negated: c.op.startsWith('!') };
   }
   const v = variableValue(c.variable, ctx, c.d, depth + 1);
-  if (!dependsOnOrigin(v)) return { t: 'other' };
   // A condition on an Origin-derived variable: which cases make it hold?
   const holds = (a: Atom, guard?: Guard): boolean | undefined => {
     // The echoed Origin of a case chosen by an Origin test (`"~^https://a\.com$" $http_origin;`) is that origin:
@@ -245,6 +254,13 @@ export function conditionGuard(c: Condition, ctx: EvalContext, depth = 0): Guard
     if (c.op === '!=') return a.v !== c.value?.value;
     return undefined;
   };
+  if (!dependsOnOrigin(v)) {
+    // Never true on the values this path sets (`set $cors ''` here, `set $cors '1'` under an Origin check in a
+    // location that rewrites to this one): the value comes from elsewhere, so what the branch checks is not known
+    // (audit 18 case 01, checked on nginx 1.22).
+    if (holds(v.dflt) === false && v.cases.every((k) => holds(k.atom) === false)) return { t: 'unknown', reason: `$${c.variable} is never set to a value that makes this hold here` };
+    return { t: 'other' };
+  }
   const dflt = holds(v.dflt);
   if (dflt === true && v.cases.every((k) => holds(k.atom, k.guard) === false && k.guard.t === 'origin' && !k.guard.negated)) {
     // Holds for every origin except the listed ones (`if ($cors_ok = 0)` with a map that sets 1 for allowed origins).
@@ -310,8 +326,9 @@ function atomOfArg(d: Directive, a: Arg, ctx: EvalContext, depth: number): SymVa
 
 /** Both guards hold. Only the Origin part matters for the analysis; two Origin tests cannot be intersected here. */
 function conjunction(a: Guard, b: Guard): Guard {
-  if (a.t === 'other') return b;
-  if (b.t === 'other') return a;
+  // An Origin test and a method test: the Origin test, remembering the method.
+  if (a.t === 'other') return b.t === 'origin' && a.method && !b.method ? { ...b, method: a.method } : b;
+  if (b.t === 'other') return a.t === 'origin' && b.method && !a.method ? { ...a, method: b.method } : a;
   if (a.t === 'unknown') return a;
   if (b.t === 'unknown') return b;
   return { t: 'unknown', reason: 'two Origin tests must both hold' };

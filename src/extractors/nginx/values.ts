@@ -18,7 +18,15 @@ export type Atom =
 
 export type Guard =
   /** Holds when the Origin matches one of the entries (or, negated, none of them). */
-  | { t: 'origin'; entries: OriginEntry[]; unknownSpans: Span[]; negated: boolean; deny?: boolean }
+  | {
+      t: 'origin';
+      entries: OriginEntry[];
+      unknownSpans: Span[];
+      negated: boolean;
+      deny?: boolean;
+      /** Also a method test (a flag set under both: `set $cors '1'` under an Origin test, `'${cors}o'` under OPTIONS). */
+      method?: { op: string; value: string };
+    }
   /** A condition that does not depend on the Origin (method, host, file tests...). */
   | { t: 'other'; method?: { op: string; value: string } }
   /** A condition on the Origin that cannot be analysed. */
