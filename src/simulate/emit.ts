@@ -386,6 +386,8 @@ export function emitWrites(p: CorsPolicy, res: ResponseBuilder, ex: Exchange, wr
       // not for an origin they refuse.
       const d = originDecision();
       if (d && !d.send) continue;
+      // The value written for what fails the check (`else: h[ACAO] = "https://a.com"`): not when the origin passed it.
+      if (d?.reflected && p.origin.value.refusedValue === w.value.value) continue;
       value = w.value.value;
     } else if (w.value.known) value = w.value.value;
     else if (w.name === 'access-control-allow-origin') {

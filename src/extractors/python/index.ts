@@ -13,7 +13,7 @@ import { acceptsPython, pythonPrefilter } from './detect.js';
 import { initPythonParser } from './parser.js';
 import { moduleOf } from './project.js';
 import { flaskCorsResourceMatches } from '../../simulate/scope.js';
-import { extractStarlette, finishRoutes, mentionsStarletteCors } from './starlette.js';
+import { extractStarlette, finishRoutes, finishVary, mentionsStarletteCors } from './starlette.js';
 
 
 /** pydantic major version: manifests first, then the import style (`from pydantic import BaseSettings` is 1.x). */
@@ -130,6 +130,7 @@ export const pythonExtractor: Extractor = {
     coverRouteErrors(result.policies);
     finishViewScopes(result.policies, apps);
     finishRoutes(apps);
+    finishVary(result.policies);
     result.apps.push(...apps.values());
     return result;
   },

@@ -377,7 +377,11 @@ export function manualOrigin(ev: Evaluator, mod: PyModule, scope: Scope, writes:
   // a cross-origin request gets.
   const acao = writes.filter((w) => w.name === 'access-control-allow-origin' && !w.onlyWithoutOrigin);
   if (acao.length === 0) return known({ kind: 'none' }, fallback, 'no Access-Control-Allow-Origin is written');
-  const w = acao[acao.length - 1] as ManualWrite;
+  let w = acao[acao.length - 1] as ManualWrite;
+  // `if origin in ALLOWED: h[ACAO] = origin` / `else: h[ACAO] = "http://localhost:3000"`: the echo under its test,
+  // and the fixed value for what fails it (audit 18 case 12).
+  const echo = !w.reflectsOrigin && w.value.known ? acao.slice(0, -1).reverse().find((x) => x.reflectsOrigin === 'header' && excludes(x, w)) : undefined;
+  if (echo && w.value.known) w = { ...echo, otherwise: w.value };
   if (w.reflectsOrigin) {
     // Guards on the origin (`if origin in ALLOWED:`, `if origin.endswith(...)`, an earlier `if origin not in
     // ALLOWED: return`) turn reflection into an allow-list; a guard that only checks an Origin is present does not.
@@ -699,7 +703,7 @@ export function writtenFields(
     allowHeaders: writeTokens(writes, 'access-control-allow-headers', false) ?? known({ kind: 'none' }, span),
     exposeHeaders: writeTokens(writes, 'access-control-expose-headers', false) ?? known({ kind: 'none' }, span),
     varyOrigin,
-    headerWrites: withOriginGuards(all).map(({ reflectsOrigin: _r, guards: _g, site: _s, otherwise: _o, ...w }) => w),
+    headerWrites: exclusiveAppends(withOriginGuards(all)).map(({ reflectsOrigin: _r, guards: _g, site: _s, otherwise: _o, ...w }) => w),
   };
 }
 
@@ -717,6 +721,28 @@ function mentionsOrigin(n: PyNode, vars: ReadonlySet<string>): boolean {
 }
 
 /** Marks the writes made under exactly the origin checks of the Access-Control-Allow-Origin write (HeaderWrite.whenOriginAllowed). */
+/** Two writes in branches that exclude each other: one runs under a condition the other runs under the negation of. */
+function excludes(a: ManualWrite, b: ManualWrite): boolean {
+  return a.guards.some((g) => !g.early && b.guards.some((h) => !h.early && h.cond === g.cond && h.negated !== g.negated));
+}
+
+/**
+ * `if origin in ALLOWED: headers.add(ACAO, origin)` / `else: headers.add(ACAO, "http://localhost:3000")`: appends of
+ * one header in branches that exclude each other (one tests a condition the other negates) never meet on a
+ * response. When every append of a header is so, each response carries one line, as with `set` (audit 18 case 12,
+ * checked with the Flask test client).
+ */
+function exclusiveAppends(writes: ManualWrite[]): ManualWrite[] {
+  const out = [...writes];
+  for (const name of new Set(writes.map((w) => w.name))) {
+    const same = writes.filter((w) => w.name === name);
+    if (same.length < 2 || !same.every((w) => w.op === 'append' && !w.multiple)) continue;
+    if (!same.every((w, i) => same.every((v, j) => i === j || excludes(w, v)))) continue;
+    for (const w of same) out[out.indexOf(w)] = { ...w, op: 'set' };
+  }
+  return out;
+}
+
 function withOriginGuards(writes: ManualWrite[]): ManualWrite[] {
   const acao = writes.filter((w) => w.name === 'access-control-allow-origin' && !w.onlyWithoutOrigin).pop();
   const acaoGuards = acao ? originGuards(acao) : new Set<string>();

@@ -186,6 +186,7 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
     shadowedBy: [],
   };
   ctx.policies.push(policy);
+  if (!errorsOnly && onlyPassesOn(mod, def)) passesOn.add(policy);
   ensureApp(ctx, app, mod, versions);
   // Registered after add_middleware(CORSMiddleware), this middleware runs outside it (§2.3): when it always sets
   // Access-Control-Allow-Origin it replaces CORSMiddleware's on every response, preflights included, and the
@@ -1327,6 +1328,42 @@ function headersRead(ctx: StarletteContext, mods: PyModule[], routes: RouteWithF
     }
   }
   return out;
+}
+
+/** Every `return` of the middleware gives back what call_next returned (directly or through a name bound to it). */
+function onlyPassesOn(mod: PyModule, fn: PyNode): boolean {
+  const body = fn.fields.body;
+  if (!body) return false;
+  const fromCallNext = new Set<string>();
+  let ok = true;
+  walk(body, (n) => {
+    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.right && /\bcall_next\b/.test(mod.text.slice(n.fields.right.start, n.fields.right.end))) fromCallNext.add(n.fields.left.text ?? '');
+  });
+  walk(body, (n) => {
+    if (!ok || n.type !== 'return_statement') return;
+    const e = n.children[0];
+    if (!e) return void (ok = false);
+    if (/^await\s+call_next\s*\(/.test(mod.text.slice(e.start, e.end))) return;
+    if (e.type === 'identifier' && fromCallNext.has(e.text ?? '')) return;
+    ok = false;
+  });
+  return ok;
+}
+
+/** HTTP middleware policies whose every response is the app's (call_next's), never one they build themselves. */
+const passesOn = new WeakSet<CorsPolicy>();
+
+/**
+ * Vary: Origin from the app's CORSMiddleware: Starlette adds it to every response it sees, and a middleware that
+ * only passes the app's responses on (inside or outside CORSMiddleware) sends those (audit 10 case 13, checked
+ * with Starlette 1.7; its own answers, a 401 it builds, would not have it).
+ */
+export function finishVary(policies: CorsPolicy[]): void {
+  for (const p of policies) {
+    if (!passesOn.has(p) || !p.varyOrigin.known || p.varyOrigin.value) continue;
+    const cors = policies.find((q) => q.appId === p.appId && q.mechanism === 'starlette-middleware' && q.scope.level === 'app' && q.varyOrigin.known && q.varyOrigin.value);
+    if (cors) p.varyOrigin = known(true, cors.span, "the app's CORSMiddleware adds Vary: Origin to every response");
+  }
 }
 
 export function finishRoutes(apps: Map<string, AppModel>): void {
