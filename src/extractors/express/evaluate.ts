@@ -679,8 +679,16 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
     }
     // A function that returns a constant expression (`const corsOptions = () => ({...})`), possibly built
     // from `const` declarations before the return (`function make() { const origin = ...; return cors({ origin }) }`).
-    const constant = children(fn.fn, 'params').length === 0 ? returnedExpression(fn.fn) : undefined;
-    if (constant) return evaluate(constant, fn.mod, env);
+    const params = children(fn.fn, 'params');
+    const constant = params.every((p) => p.type === 'Identifier') ? returnedExpression(fn.fn) : undefined;
+    if (constant && params.length === 0) return evaluate(constant, fn.mod, env);
+    // With parameters (`corsOptions(config)`, audit 18 case 03): evaluated with each bound to its argument's
+    // value, a missing argument to undefined.
+    if (constant && a.every((x) => x.type !== 'SpreadElement')) {
+      const bound = new Map<AstNode, JsValue>(env.params ?? []);
+      params.forEach((p, i) => bound.set(p, a[i] ? evaluate(a[i] as AstNode, mod, env) : { t: 'undef', node: n, mod }));
+      return evaluate(constant, fn.mod, { ...env, params: bound });
+    }
   }
   return unknownValue(n, mod, 'computed at runtime');
 }
