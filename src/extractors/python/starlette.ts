@@ -504,6 +504,7 @@ function addPolicy(
   };
   void versionNote;
   ctx.policies.push(policy);
+  if (form === 'add_middleware') addedByAddMiddleware.add(policy);
   ensureApp(ctx, app, mod, versions);
 }
 
@@ -841,6 +842,12 @@ function exceptAnswersWithCors(mod: PyModule, fn: PyNode): boolean {
     if (found || n.type !== 'except_clause') return;
     const text = mod.text.slice(n.start, n.end);
     if (/access-control-allow-origin/i.test(text)) found = true;
+    // `except Exception: response = JSONResponse(...)`, then `response.headers["Access-Control-Allow-Origin"] = ...`
+    // after the try, on whichever response it holds (audit 19 case 03).
+    for (const m of text.matchAll(/^\s*([A-Za-z_]\w*)\s*=(?!=)/gm)) {
+      const rest = mod.text.slice(n.end, fn.end);
+      if (new RegExp(`\\b${m[1]}\\.headers\\s*\\[\\s*["']access-control-allow-origin["']`, 'i').test(rest)) found = true;
+    }
     for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
       const def = moduleFunction(mod, m[1] as string);
       if (def && def !== fn && setsAcao(mod, def)) found = true;
@@ -866,6 +873,10 @@ function catchesEveryException(mod: PyModule, fn: PyNode): boolean {
       let returns = false;
       walk(c, (x) => {
         if (x.type === 'return_statement') returns = true;
+        // `except Exception: response = JSONResponse(status_code=500, ...)`, that name returned after the try
+        // (audit 19 case 03).
+        const name = x.type === 'assignment' && x.fields.left?.type === 'identifier' ? x.fields.left.text : undefined;
+        if (name && new RegExp(`\\breturn\\s+${name}\\s*$`, 'm').test(mod.text.slice(n.end, fn.end))) returns = true;
       });
       if (returns) found = true;
     }
@@ -1350,6 +1361,9 @@ function onlyPassesOn(mod: PyModule, fn: PyNode): boolean {
   return ok;
 }
 
+/** CORSMiddleware policies added with `app.add_middleware(...)` (not in a `middleware=[...]` list). */
+const addedByAddMiddleware = new WeakSet<CorsPolicy>();
+
 /** HTTP middleware policies whose every response is the app's (call_next's), never one they build themselves. */
 const passesOn = new WeakSet<CorsPolicy>();
 
@@ -1360,6 +1374,12 @@ const passesOn = new WeakSet<CorsPolicy>();
  */
 export function finishVary(policies: CorsPolicy[]): void {
   for (const p of policies) {
+    // Registered before add_middleware(CORSMiddleware) in the same file, the HTTP middleware runs inside it: the
+    // preflights never reach it, CORSMiddleware answers them (audit 19 case 03, checked with Starlette 1.7).
+    if (p.mechanism === 'fastapi-manual' && p.scope.level === 'app' && !p.scope.errorsOnly && p.appId) {
+      const outer = policies.find((q) => q.mechanism === 'starlette-middleware' && q.appId === p.appId && q.scope.level === 'app' && q.span.file === p.span.file && q.span.start > p.span.start && addedByAddMiddleware.has(q));
+      if (outer) p.preflight = known({ handled: 'automatic', detail: 'CORSMiddleware, outside this middleware, answers every preflight', span: outer.span, elsewhere: true }, p.span);
+    }
     if (!passesOn.has(p) || !p.varyOrigin.known || p.varyOrigin.value) continue;
     const cors = policies.find((q) => q.appId === p.appId && q.mechanism === 'starlette-middleware' && q.scope.level === 'app' && q.varyOrigin.known && q.varyOrigin.value);
     if (cors) p.varyOrigin = known(true, cors.span, "the app's CORSMiddleware adds Vary: Origin to every response");
