@@ -1261,13 +1261,18 @@ const HEADER_READ =
   /\b(?:req|request)\.(?:headers\.([A-Za-z_][\w]*)|headers\[\s*['"]([^'"]+)['"]\s*\]|(?:get|header)\(\s*['"]([^'"]+)['"]\s*\))|\{\s*(authorization)\s*[,}][^=]*=\s*(?:req|request)\.headers\b|@Headers\(\s*['"]([^'"]+)['"]\s*\)/g;
 const NOT_CLIENT_SET = new Set(['origin', 'host', 'cookie', 'referer', 'user-agent', 'content-length', 'connection', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'accept-encoding', 'if-none-match', 'if-modified-since', 'forwarded', 'via']);
 
+/** A request header a client script sets itself (not one the browser or a proxy sets, not a CORS or Sec- header). */
+function clientSetHeader(name: string): boolean {
+  return !!name && !NOT_CLIENT_SET.has(name) && !name.startsWith('access-control-') && !name.startsWith('sec-');
+}
+
 function headerReads(mod: { path: string; text: string }, within?: AstNode): HeaderRead[] {
   const out: HeaderRead[] = [];
   const [from, to] = within ? rangeOf(within) : [0, mod.text.length];
   for (const m of mod.text.slice(from, to).matchAll(HEADER_READ)) {
     const raw = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? '').toLowerCase();
     const name = raw === 'authorization' || raw.includes('-') || raw.startsWith('x') ? raw : raw.replace(/_/g, '-');
-    if (!name || NOT_CLIENT_SET.has(name) || name.startsWith('access-control-') || name.startsWith('sec-')) continue;
+    if (!clientSetHeader(name)) continue;
     out.push({ name, span: { file: mod.path, start: from + (m.index ?? 0), end: from + (m.index ?? 0) + m[0].length } });
   }
   return out;
@@ -1312,7 +1317,7 @@ function nestSources(host: ProjectHost, main: string): { routes: Route[]; reads:
         for (const p of new Set([...file.text.matchAll(/@Headers\(\s*\)\s*(\w+)/g)].map((m) => m[1] as string))) {
           for (const m of file.text.matchAll(new RegExp(`\\b${p}(?:\\??\\.([A-Za-z_]\\w*)(?![\\w$]|\\s*\\()|\\[\\s*['"]([^'"]+)['"]\\s*\\])`, 'g'))) {
             const name = (m[1] ?? m[2] ?? '').toLowerCase();
-            if (!name || NOT_CLIENT_SET.has(name) || name.startsWith('access-control-') || name.startsWith('sec-')) continue;
+            if (!clientSetHeader(name)) continue;
             reads.push({ name, span: { file: rel, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length } });
           }
         }

@@ -703,16 +703,25 @@ function moduleFunction(mod: PyModule, name: string): PyNode | undefined {
   return undefined;
 }
 
+/** Local names assigned (`name = ...`) a value whose text matches `source` (`await call_next(request)`). */
+function namesAssigned(mod: PyModule, body: PyNode, source: RegExp): Set<string> {
+  const out = new Set<string>();
+  walk(body, (n) => {
+    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.right && source.test(mod.text.slice(n.fields.right.start, n.fields.right.end))) out.add(n.fields.left.text ?? '');
+  });
+  return out;
+}
+
+/** Whether `text` writes `<name>.headers["Access-Control-Allow-Origin"]` (`name` already regex-escaped or a plain identifier). */
+function setsAcaoOn(text: string, name: string): boolean {
+  return new RegExp(`\\b${name}\\.headers\\s*\\[\\s*["']access-control-allow-origin`, 'i').test(text);
+}
+
 function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
   const body = fn.fields.body;
   if (!body) return undefined;
   let why: string | undefined;
-  const assignedFromCallNext = new Set<string>();
-  walk(body, (n) => {
-    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.right && /call_next|await\s+\w+\(/.test(mod.text.slice(n.fields.right.start, n.fields.right.end))) {
-      assignedFromCallNext.add(n.fields.left.text ?? '');
-    }
-  });
+  const assignedFromCallNext = namesAssigned(mod, body, /call_next|await\s+\w+\(/);
   // A pure ASGI middleware answers by sending a response itself: `await response(scope, receive, send)` with a
   // Response it built, or `await send({"type": "http.response.start", ...})`. Passing the request on
   // (`await self.app(scope, receive, send)`) does not count.
@@ -762,7 +771,7 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
       if (/access-control-allow-origin/i.test(t)) return;
       if (e.type === 'identifier') {
         const name = (e.text ?? '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-        if (new RegExp(`\\b${name}\\.headers\\s*\\[\\s*["']access-control-allow-origin`, 'i').test(mod.text.slice(body.start, body.end))) return;
+        if (setsAcaoOn(mod.text.slice(body.start, body.end), name)) return;
         // ... or that it hands to a function of the module that sets it (`add_cors_headers(request, response)`).
         for (const m of bodyText.matchAll(new RegExp(`\\b([A-Za-z_]\\w*)\\s*\\([^()]*\\b${name}\\b[^()]*\\)`, 'g'))) {
           const def = moduleFunction(mod, m[1] as string);
@@ -846,7 +855,7 @@ function exceptAnswersWithCors(mod: PyModule, fn: PyNode): boolean {
     // after the try, on whichever response it holds (audit 19 case 03).
     for (const m of text.matchAll(/^\s*([A-Za-z_]\w*)\s*=(?!=)/gm)) {
       const rest = mod.text.slice(n.end, fn.end);
-      if (new RegExp(`\\b${m[1]}\\.headers\\s*\\[\\s*["']access-control-allow-origin["']`, 'i').test(rest)) found = true;
+      if (setsAcaoOn(rest, m[1] as string)) found = true;
     }
     for (const m of text.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
       const def = moduleFunction(mod, m[1] as string);
@@ -1345,11 +1354,8 @@ function headersRead(ctx: StarletteContext, mods: PyModule[], routes: RouteWithF
 function onlyPassesOn(mod: PyModule, fn: PyNode): boolean {
   const body = fn.fields.body;
   if (!body) return false;
-  const fromCallNext = new Set<string>();
+  const fromCallNext = namesAssigned(mod, body, /\bcall_next\b/);
   let ok = true;
-  walk(body, (n) => {
-    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.right && /\bcall_next\b/.test(mod.text.slice(n.fields.right.start, n.fields.right.end))) fromCallNext.add(n.fields.left.text ?? '');
-  });
   walk(body, (n) => {
     if (!ok || n.type !== 'return_statement') return;
     const e = n.children[0];
