@@ -4,6 +4,7 @@
  */
 import type { OriginEntry, OriginPolicy, ProjectModel, Span } from '../model/index.js';
 import { acceptsEveryOrigin, analyzeEntry, describeEntry, type EntryVerdict } from './origins.js';
+import { preloadSuffixes } from './intended.js';
 import { refa } from './refa.js';
 
 export { acceptsEveryOrigin, analyzeEntry, bypassClass, clearAnalysisCaches, describeEntry, entryLanguage, entryMatches } from './origins.js';
@@ -14,9 +15,10 @@ export { LIMITS } from './regex.js';
 
 const policyCache = new WeakMap<OriginPolicy, EntryVerdict[]>();
 
-/** Loads the automata library now (it is otherwise loaded by the first pattern analysed). */
+/** Loads the automata library and the public suffix list now (otherwise loaded by the first pattern analysed). */
 export function preloadAnalysis(): void {
   refa();
+  preloadSuffixes();
 }
 
 /** Spaces and tabs at either end of a header value. */

@@ -8,7 +8,15 @@ import { requireCjs } from '../engine/cjs.js';
 import type { OriginEntry } from '../model/index.js';
 import { translate } from './regex.js';
 
-const { parse: parseHost } = requireCjs('tldts') as typeof Tldts;
+/** tldts, loaded on the first host name (its suffix list costs 30-70 ms to load; literal-only projects never need it). */
+let tldts: typeof Tldts | undefined;
+const loadTldts = (): typeof Tldts => (tldts ??= requireCjs('tldts') as typeof Tldts);
+const parseHost: typeof Tldts.parse = (host, options) => loadTldts().parse(host, options);
+
+/** Loads the public suffix list now (the engine does it while git lists a large repository). */
+export function preloadSuffixes(): void {
+  loadTldts();
+}
 
 /**
  * Shared-hosting domains where anyone can get a subdomain but that the Public Suffix List does not list

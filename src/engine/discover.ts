@@ -7,7 +7,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fdir } from 'fdir';
+import type * as Fdir from 'fdir';
 import type IgnoreFactory from 'ignore';
 import type { Ignore } from 'ignore';
 import { requireCjs } from './cjs.js';
@@ -101,6 +101,8 @@ function walkList(root: string, startAbs: string): string[] {
     }
     return false;
   };
+  // Loaded here: a git checkout (the usual case) never walks.
+  const { fdir } = requireCjs('fdir') as typeof Fdir;
   const files = new fdir()
     .withFullPaths()
     .exclude((name, dirPath) => {
