@@ -471,8 +471,11 @@ function addPolicy(
 
   // ── error coverage (§2.3)
   const catcher = form === 'add_middleware' ? innerCatchAll(ctx, mod, scope, call, app) : undefined;
+  ensureApp(ctx, app, mod, versions);
   const errorCoverage = form === 'wrap'
     ? known({ covers: 'all' as const, detail: 'CORSMiddleware wraps the whole app, ServerErrorMiddleware included (§2.3)' }, callSpan)
+    : form === 'add_middleware' && onlyMountedApps(ctx, app)
+      ? known({ covers: 'all' as const, detail: 'every route is in a mounted sub-application, whose own ServerErrorMiddleware answers its exceptions inside CORSMiddleware' }, callSpan)
     : catcher
       ? known({ covers: 'all' as const, detail: `${catcher} runs inside CORSMiddleware and turns every exception into a response, which gets the CORS headers` }, callSpan)
       : known({ covers: 'not-unhandled' as const, detail: 'unhandled exceptions become 500 responses built by ServerErrorMiddleware, outside CORSMiddleware (§2.3)' }, callSpan);
@@ -1149,11 +1152,18 @@ function collectRoutes(ctx: StarletteContext, target: Extract<PyVal, { t: 'call'
     }
     if (n.type === 'call' && n.fields.function?.type === 'attribute') {
       const meth = n.fields.function.fields.attribute?.text;
-      if (meth !== 'include_router' && meth !== 'add_api_route') return;
+      if (meth !== 'include_router' && meth !== 'add_api_route' && meth !== 'mount') return;
       const s = scopeAt(host, mod, fns);
       if (!isTarget(n.fields.function.fields.object, s)) return;
       const a = callArgs(n);
-      if (meth === 'include_router') {
+      if (meth === 'mount') {
+        // app.mount("/api", api): the sub-application's routes are served under the prefix, inside this app's middleware.
+        const pathArg = a.positional[0] ?? a.keywords.get('path')?.fields.value;
+        const subArg = a.positional[1] ?? a.keywords.get('app')?.fields.value;
+        const p = pathArg ? pathOf(ev.eval(pathArg, s)) : undefined;
+        const sub = subArg ? ev.eval(subArg, s) : undefined;
+        if (p !== undefined && sub) mountRoutes(ctx, sub, base + p, out, modules, seen);
+      } else if (meth === 'include_router') {
         const r = a.positional[0] ? ev.eval(a.positional[0], s) : a.keywords.get('router') ? ev.eval(a.keywords.get('router')?.fields.value, s) : undefined;
         const px = a.keywords.get('prefix');
         const pre = px ? pathOf(ev.eval(px.fields.value, s)) ?? '' : '';
@@ -1225,9 +1235,32 @@ function routeList(ctx: StarletteContext, list: PyVal, prefix: string, out: Rout
       const routes = a.keywords.get('routes');
       if (routes) routeList(ctx, ev.eval(routes.fields.value, s), prefix + path, out, modules, seen, depth + 1);
       const sub = arg(1, 'app') ? ev.eval(arg(1, 'app'), s) : undefined;
-      if (sub?.t === 'call' && (APP_QNAME.test(sub.qname) || ROUTER_QNAME.test(sub.qname) || STARLETTE_ROUTER.test(sub.qname))) collectRoutes(ctx, sub, prefix + path, out, modules, seen);
+      if (sub) mountRoutes(ctx, sub, prefix + path, out, modules, seen);
     }
   }
+}
+
+/**
+ * Routes of applications mounted inside another (`app.mount(path, sub)`, `Mount(path, app=sub)`). A FastAPI or
+ * Starlette sub-application has its own ServerErrorMiddleware: an unhandled exception in one of its routes is
+ * answered with a 500 there, inside the mounting app's middleware (checked with the Starlette 1.7 test client:
+ * the 500 carries the outer CORSMiddleware's headers).
+ */
+const FROM_MOUNTED_APP = new WeakSet<Route>();
+
+function mountRoutes(ctx: StarletteContext, sub: PyVal, prefix: string, out: RouteWithFn[], modules: Map<string, PyModule>, seen: Set<string>): void {
+  if (sub.t !== 'call') return;
+  const isApp = APP_QNAME.test(sub.qname);
+  if (!isApp && !ROUTER_QNAME.test(sub.qname) && !STARLETTE_ROUTER.test(sub.qname)) return;
+  const before = out.length;
+  collectRoutes(ctx, sub, prefix, out, modules, seen);
+  if (isApp) for (const r of out.slice(before)) FROM_MOUNTED_APP.add(r);
+}
+
+/** Whether every route of the app is in a mounted sub-application (so its unhandled exceptions become 500s inside this app's middleware). */
+function onlyMountedApps(ctx: StarletteContext, app: AppRef): boolean {
+  const routes = ctx.apps.get(app.id)?.routes ?? [];
+  return routes.length > 0 && routes.every((r) => FROM_MOUNTED_APP.has(r));
 }
 
 const NON_BODY_DEFAULTS = /^(fastapi\.)?(params\.)?(Query|Path|Header|Cookie|Depends|Security|Form|File|UploadFile)\b/;
