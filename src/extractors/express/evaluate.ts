@@ -200,6 +200,39 @@ function lastStraightAssignment(name: string, id: AstNode, at: AstNode, mod: JsM
   return last;
 }
 
+/** Whether two evaluated values are the same data (strings, numbers, lists, plain objects, patterns, the same function). */
+export function sameValue(a: JsValue, b: JsValue, depth = 0): boolean {
+  if (depth > 8 || a.t !== b.t) return false;
+  switch (a.t) {
+    case 'str':
+    case 'num':
+    case 'bool':
+      return a.v === (b as typeof a).v;
+    case 'null':
+    case 'undef':
+      return true;
+    case 'regex':
+      return a.pattern === (b as typeof a).pattern && a.flags === (b as typeof a).flags;
+    case 'array': {
+      const o = b as typeof a;
+      return !a.maybeFewer && !o.maybeFewer && a.items.length === o.items.length && a.items.every((x, i) => sameValue(x, o.items[i] as JsValue, depth + 1));
+    }
+    case 'object': {
+      const o = b as typeof a;
+      if (a.partial || o.partial || a.props.size !== o.props.size) return false;
+      for (const [k, v] of a.props) {
+        const w = o.props.get(k);
+        if (!w || !sameValue(v, w, depth + 1)) return false;
+      }
+      return true;
+    }
+    case 'func':
+      return a.fn === (b as typeof a).fn && !a.bound && !(b as typeof a).bound;
+    default:
+      return false;
+  }
+}
+
 /**
  * An object completed by plain property assignments that run before the point of use, in the same block and
  * function as its declaration (`const o = { credentials: true }; o.origin = true; app.use(cors(o))`): its value
@@ -467,7 +500,13 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
         return alt.t === 'unknown' ? alt : withVia(alt, `the default when $${testEnv} is unset`);
       }
       const t = truthiness(test);
-      if (t === undefined) return unknownValue(n, mod, 'depends on a runtime condition');
+      if (t === undefined) {
+        // `cors(isProd ? prodOptions : devOptions)` where both are the same options (`prodOptions = { ...devOptions }`):
+        // whichever way the condition goes, the value is that one (audit 20 case 02).
+        const yes = evaluate(child(n, 'consequent') as AstNode, mod, e);
+        if (yes.t !== 'unknown' && sameValue(yes, evaluate(child(n, 'alternate') as AstNode, mod, e))) return yes;
+        return unknownValue(n, mod, 'depends on a runtime condition');
+      }
       // A test decided by an env default (`origins.length ? origins : true` with $CORS_ORIGINS unset) holds only then.
       return withVia(evaluate(child(n, t ? 'consequent' : 'alternate') as AstNode, mod, e), test.via);
     }
