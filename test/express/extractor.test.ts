@@ -199,6 +199,26 @@ describe('modules', () => {
     expect(ps[0]?.credentials).toMatchObject({ known: true, value: true, span: expect.objectContaining({ file: 'src/config/cors.ts' }) });
   });
 
+  it('reads allow-lists from JSON files (require with or without the extension, import, a nested key)', async () => {
+    // Audit 20: the list was read from ./list.json and stayed unknown. Checked with Express 5 + cors 2.8: both
+    // http://evil.example and null were allowed.
+    const list = `[\n  "https://a.example",\n  "http://evil.example",\n  "null"\n]\n`;
+    const server = (load: string) =>
+      `const express = require('express');\nconst cors = require('cors');\n${load}\nconst app = express();\napp.use(cors({ origin: (o, cb) => cb(null, !o || list.indexOf(o) !== -1) }));`;
+    for (const load of [`const list = require('./list.json');`, `const list = require('./list');`]) {
+      const out = await lintMemory({ 'server.js': server(load), 'list.json': list });
+      expect(keys(out.diagnostics)).toEqual(['list.json:3 cors/insecure-origin', 'list.json:4 cors/null-origin-allowed']);
+    }
+    const ps = await policies({
+      'src/app.ts': `import express from 'express';\nimport cors from 'cors';\nimport config from '../config.json' with { type: 'json' };\nconst app = express();\napp.use(cors({ origin: config.cors.origins, credentials: true }));`,
+      'config.json': `{ "cors": { "origins": ["https://a.example", "https://b.example"] } }`,
+    });
+    expect(origin(ps[0])).toMatchObject({ kind: 'allow-list', entries: [expect.objectContaining({ value: 'https://a.example', span: expect.objectContaining({ file: 'config.json' }) }), expect.objectContaining({ value: 'https://b.example' })] });
+    // Not JSON: the value stays unknown, nothing is reported.
+    const bad = await lintMemory({ 'server.js': server(`const list = require('./list.json');`), 'list.json': `["null",` });
+    expect(keys(bad.diagnostics)).toEqual([]);
+  });
+
   it('follows middleware and routers in other modules', async () => {
     const out = await lintMemory({
       'app.js': `const express = require('express');\nconst app = express();\napp.use(require('./middleware/cors'));\napp.use('/api', require('./routes/api'));`,

@@ -9,7 +9,7 @@ import { perFile, type ProjectHost } from '../../engine/host.js';
 import type { Span } from '../../model/index.js';
 import { child, children, identName, isFunction, memberName, propertyKey, rangeOf, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { isJsPath } from './detect.js';
-import { parseModule, type ParsedModule } from './parse.js';
+import { parseJson, parseModule, type ParsedModule } from './parse.js';
 
 export type Binding =
   | { kind: 'var'; declKind: string; id: AstNode; init: AstNode | undefined; /** destructuring path from init */ path: (string | number)[]; decl: AstNode }
@@ -385,8 +385,21 @@ export function loadModule(host: ProjectHost, path: string): JsModule | undefine
     const file = host.readFile(path);
     if (!file) return undefined;
     // The tree, parents, exports and scopes depend on this file's text only.
-    return perFile(host, 'js:module', file, () => buildModule(parseModule(file.path, file.text)));
+    return perFile(host, 'js:module', file, () => (isJsonPath(path) ? buildJsonModule(parseJson(file.path, file.text)) : buildModule(parseModule(file.path, file.text))));
   });
+}
+
+function isJsonPath(path: string): boolean {
+  return path.toLowerCase().endsWith('.json');
+}
+
+/** A JSON file as a module: its value is the default export (`require`, `import x from './x.json'`), its keys the named ones. */
+function buildJsonModule(parsed: ParsedModule): JsModule {
+  const mod = buildModule(parsed);
+  const statement = parsed.program ? (parsed.program.body as AstNode[] | undefined)?.[0] : undefined;
+  const value = statement ? child(statement, 'expression') : undefined;
+  if (value) mod.exports.set('default', { kind: 'expr', node: value });
+  return mod;
 }
 
 export { isJsPath };
@@ -395,7 +408,7 @@ const RESOLVE_EXTS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.ct
 
 function tryFile(host: ProjectHost, base: string): string | undefined {
   if (base === '' || base.startsWith('..')) return undefined;
-  if (isJsPath(base) && host.fileExists(base)) return base;
+  if ((isJsPath(base) || isJsonPath(base)) && host.fileExists(base)) return base;
   // `./x.js` written for a `./x.ts` source (TypeScript ESM style).
   const m = /\.(m|c)?js$/.exec(base);
   if (m) {
@@ -404,6 +417,8 @@ function tryFile(host: ProjectHost, base: string): string | undefined {
   }
   for (const e of RESOLVE_EXTS) if (host.fileExists(base + e)) return base + e;
   for (const e of RESOLVE_EXTS) if (host.fileExists(`${base}/index${e}`)) return `${base}/index${e}`;
+  // Node's require (and bundlers) also try `.json` after the script extensions: require('./origins').
+  if (host.fileExists(`${base}.json`)) return `${base}.json`;
   return undefined;
 }
 

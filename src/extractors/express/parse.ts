@@ -82,6 +82,22 @@ export function parseModule(path: string, text: string): ParsedModule {
   }
 }
 
+/**
+ * Parses a JSON file (`require('./origins.json')`, `import list from './list.json'`) as one expression, in the
+ * same ESTree form and offsets as code: `program` holds it as its only statement. Invalid JSON gives no tree.
+ */
+export function parseJson(path: string, text: string): ParsedModule {
+  try {
+    const expression = loadBabel().parseExpression(text, { sourceType: 'script', startIndex: 0, errorRecovery: false }) as unknown as AstNode;
+    const program = { type: 'Program', start: 0, end: text.length, loc: expression.loc, sourceType: 'script', body: [{ type: 'ExpressionStatement', start: expression.start, end: expression.end, loc: expression.loc, expression }], directives: [] } as unknown as AstNode;
+    return { path, text, program: babelToEstree(program, text), errors: [] };
+  } catch (err) {
+    const e = err as BabelError;
+    const pos = typeof e.pos === 'number' ? e.pos : 0;
+    return { path, text, program: undefined, errors: [{ file: path, message: `Parsing error: ${stripLoc(e.message ?? String(err))}`, start: pos, end: pos }] };
+  }
+}
+
 function stripLoc(message: string): string {
   return message.replace(/\s*\(\d+:\d+\)\s*$/, '');
 }
