@@ -6,6 +6,7 @@ import type { ProjectHost } from '../../engine/host.js';
 import type { ParseProblem, Span } from '../../model/index.js';
 import { loadFile, resolveInclude, type LoadedFile } from './load.js';
 import type { Arg, Directive } from './parser.js';
+import { splitVariables } from './values.js';
 
 export type LevelKind = 'main' | 'http' | 'server' | 'location' | 'if' | 'snippet' | 'limit_except';
 
@@ -325,7 +326,9 @@ function buildMap(d: Directive, ctx: BuildContext): MapDef {
       continue;
     }
     // The name token of a map entry is its key.
-    const keyArg: Arg = { value: key, start: e.nameStart, end: e.nameEnd, quote: '', placeholder: false };
+    // A key holding a template placeholder (`"~^https://{{ .Values.domain }}$"`, `${DOMAIN}` in an envsubst template)
+    // is only known once rendered.
+    const keyArg: Arg = { value: key, start: e.nameStart, end: e.nameEnd, quote: '', placeholder: splitVariables(key, def.envTemplate).placeholder };
     const raw = ctx.texts.get(e.file)?.text.slice(e.nameStart, e.nameEnd) ?? key;
     if (raw.startsWith('"') || raw.startsWith("'")) keyArg.quote = raw[0] as '"' | "'";
     if (key === 'default' && keyArg.quote === '') {

@@ -181,12 +181,41 @@ class Tokenizer {
     private readonly errors: ParseError[],
   ) {}
 
+  /**
+   * Where the Go-template action opening at `from` (`{{`) closes (the offset of its `}}`), or -1. Strings inside
+   * the action (`{{ .Values.domain | replace "." "\\." }}`) and a comment action's text do not close it.
+   */
+  actionEnd(from: number): number {
+    const t = this.text;
+    let i = from + 2;
+    if (/^-?\s*\/\*/.test(t.slice(i, i + 4))) {
+      const close = t.indexOf('*/', t.indexOf('/*', i) + 2);
+      if (close < 0) return -1;
+      i = close + 2;
+    }
+    while (i < t.length) {
+      const ch = t[i];
+      if (ch === '}' && t[i + 1] === '}') return i;
+      if (ch === '"' || ch === '`') {
+        // A Go string or raw string inside the action.
+        let j = i + 1;
+        while (j < t.length && t[j] !== ch && t[j] !== '\n') j += ch === '"' && t[j] === '\\' ? 2 : 1;
+        if (t[j] !== ch) return t.indexOf('}}', i);
+        i = j + 1;
+        continue;
+      }
+      i++;
+    }
+    return -1;
+  }
+
   private aloneOnLine(): boolean {
     const t = this.text;
-    const endAt = t.indexOf('}}', this.pos + 2);
+    const endAt = this.actionEnd(this.pos);
     if (endAt < 0) return false;
     const nl = t.indexOf('\n', this.pos);
-    if (nl >= 0 && nl < endAt) return false;
+    // A comment (`{{/* ... */}}`, as Helm's _helpers.tpl opens each definition with) may span lines.
+    if (nl >= 0 && nl < endAt && !/^\{\{-?\s*\/\*/.test(t.slice(this.pos, this.pos + 8))) return false;
     const lineEnd = t.indexOf('\n', endAt);
     return t.slice(endAt + 2, lineEnd < 0 ? t.length : lineEnd).trim() === '';
   }
@@ -233,7 +262,7 @@ class Tokenizer {
         while (this.pos < t.length && t.charCodeAt(this.pos) !== 10) this.pos++;
       } else if (this.template && c === 123 && t[this.pos + 1] === '{' && this.lastNewline && this.aloneOnLine()) {
         // A template statement alone on its line (`{{- if .Values.cors }}`, `{{ end }}`): skipped like a comment.
-        const endAt = t.indexOf('}}', this.pos + 2);
+        const endAt = this.actionEnd(this.pos);
         const stmt = t.slice(this.pos + 2, endAt < 0 ? t.length : endAt);
         this.pos = endAt < 0 ? t.length : endAt + 2;
         if (/^-?\s*else\b/.test(stmt)) this.skipElse('go');
@@ -287,7 +316,17 @@ class Tokenizer {
         break;
       }
       if (ch === '$' && t[i + 1] === '{') placeholder = true;
-      if (this.template && ch === '{' && t[i + 1] === '{') placeholder = true;
+      if (this.template && ch === '{' && t[i + 1] === '{') {
+        // A template action inside the string is rendered before nginx reads it: its own quotes do not end the string.
+        const endAt = this.actionEnd(i);
+        if (endAt >= 0) {
+          placeholder = true;
+          value += t.slice(i, endAt + 2);
+          i = endAt + 2;
+          continue;
+        }
+        placeholder = true;
+      }
       value += ch;
       i++;
     }
@@ -327,7 +366,7 @@ class Tokenizer {
       const ch = t[i] as string;
       const code = t.charCodeAt(i);
       if (this.template && ch === '{' && t[i + 1] === '{') {
-        const endAt = t.indexOf('}}', i + 2);
+        const endAt = this.actionEnd(i);
         const stop = endAt < 0 ? t.length : endAt + 2;
         value += t.slice(i, stop);
         placeholder = true;
