@@ -387,7 +387,32 @@ export function buildTree(host: ProjectHost, root: LoadedFile, shared?: Readonly
   return tree;
 }
 
-/** Every level that can serve a request: locations (and nested ones), servers without locations, snippets. */
+/**
+ * Whether a server answers every request in its own rewrite phase, before any location is chosen: a `return` at
+ * server level that every request reaches (no `break`, no `rewrite ... last|break` before it, in an `if` or not).
+ * Its locations then answer nothing (audit 20, checked with nginx 1.22: `return 301 https://$host$request_uri;`
+ * beside `location /` gives a bare 301 to every request, OPTIONS included).
+ */
+export function serverEndsEveryRequest(server: Level): boolean {
+  if (server.opaque.length) return false;
+  const movesOn = (d: Directive) => d.name === 'break' || (d.name === 'rewrite' && (d.args[2]?.value === 'last' || d.args[2]?.value === 'break'));
+  for (const s of server.steps) {
+    if ((s as Level).kind) {
+      const branch = s as Level;
+      if (branch.opaque.length || branch.steps.some((x) => !(x as Level).kind && movesOn(x as Directive))) return false;
+      continue;
+    }
+    const d = s as Directive;
+    if (d.name === 'return') return true;
+    if (movesOn(d)) return false;
+  }
+  return false;
+}
+
+/**
+ * Every level that can serve a request: locations (and nested ones), servers without locations, snippets. A server
+ * that answers every request itself serves them all: its locations serve none.
+ */
 export function servingLevels(root: Level): Level[] {
   const out: Level[] = [];
   const visitLocation = (l: Level) => {
@@ -395,8 +420,9 @@ export function servingLevels(root: Level): Level[] {
     for (const n of l.locations) visitLocation(n);
   };
   const visitServer = (s: Level) => {
-    if (s.locations.length === 0) out.push(s);
-    for (const l of s.locations) visitLocation(l);
+    const ends = serverEndsEveryRequest(s);
+    if (s.locations.length === 0 || ends) out.push(s);
+    if (!ends) for (const l of s.locations) visitLocation(l);
   };
   const visit = (l: Level) => {
     if (l.kind === 'server') visitServer(l);
