@@ -747,8 +747,14 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
       return { entry, problems };
     }
     const samples = [sample ? splitOrigin(sample) : undefined].filter((p): p is Parsed => p !== undefined);
-    const foreign = findExample(q.foreign(nfa), samples, intended, 'foreign', deadline);
-    if (foreign) problems.push({ kind: 'permissive', example: foreign, detail: bypassClass(foreign, intended) });
+    // The example and its explanation name the entry's own sites first: a sibling's host (`http://127.0.0.1:3000`
+    // beside `https://.*\.vercel\.app`) says nothing about this pattern (audit 20).
+    const own = intendedOf(entry, []);
+    const naming: Intended = { domains: new Set([...own.domains, ...intended.domains]), suffixes: new Set([...own.suffixes, ...intended.suffixes]), tlds: intended.tlds };
+    const ownHosts = [...own.domains, ...own.suffixes];
+    const ownSamples = ownHosts.length ? samples.filter((p) => ownHosts.some((d) => p.host === d || p.host.endsWith('.' + d))) : samples;
+    const foreign = findExample(q.foreign(nfa), ownSamples, naming, 'foreign', deadline);
+    if (foreign) problems.push({ kind: 'permissive', example: foreign, detail: bypassClass(foreign, naming) });
     // An entry that already accepts sites on any domain is not also reported for the shared suffixes only its
     // siblings name (`^https://app\.example\.com` beside `\.vercel\.app$`: its own bypass says more). A suffix it
     // names itself (`https://.*\.run\.app`, unanchored) is a second problem, which anchoring does not fix.
@@ -762,20 +768,26 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
       }
     }
     const insecure = q.insecure(nfa);
-    if (insecure) {
-      const ins = findExample(insecure, samples, intended, 'insecure', deadline);
-      if (ins) problems.push({ kind: 'insecure', example: ins, detail: INSECURE_DETAIL });
-    } else if (!foreign && !suffixed && q.insecureSource() === undefined) {
-      // No intended host to name (`http://192\.168\.\d+\.\d+:3000`): any plain-http origin it accepts, except
-      // loopback and HSTS-preloaded TLDs, is one a network attacker can impersonate.
-      const ins = findExample(productOf([nfa, q.plainHttp()]), samples, intended, 'insecure', deadline);
-      if (ins) problems.push({ kind: 'insecure', example: ins, detail: INSECURE_DETAIL });
+    const ins = insecure ? findExample(insecure, samples, intended, 'insecure', deadline) : undefined;
+    if (ins) problems.push({ kind: 'insecure', example: ins, detail: INSECURE_DETAIL });
+    else if (!foreign && !suffixed && (q.insecureSource() === undefined || namesNoHost(entry))) {
+      // No intended host of its own to name (`http://192\.168\.\d+\.\d+:3000`, also beside entries that name
+      // hosts, audit 20): any plain-http origin it accepts, except loopback and HSTS-preloaded TLDs, is one a
+      // network attacker can impersonate.
+      const plain = findExample(productOf([nfa, q.plainHttp()]), samples, intended, 'insecure', deadline);
+      if (plain) problems.push({ kind: 'insecure', example: plain, detail: INSECURE_DETAIL });
     }
     return { entry, problems };
   } catch (e) {
     if (e instanceof BudgetExceeded || e instanceof refa().TooManyNodesError) return { entry, problems, unknown: 'the pattern is too complex to analyse within the budget' };
     return { entry, problems, unknown: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
   }
+}
+
+/** Whether a matcher names no host of its own (an address range, `.*`): the hosts it is meant for come from its siblings only. */
+function namesNoHost(entry: OriginEntry): boolean {
+  const own = intendedOf(entry, []);
+  return own.domains.size === 0 && own.suffixes.size === 0;
 }
 
 /**
