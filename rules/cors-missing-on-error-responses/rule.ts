@@ -36,6 +36,16 @@ export default defineRule({
       );
       if (handled) return;
     }
+    // An application mounted inside another (`app.mount("/v1", v1)`) answers its unhandled exceptions with a 500 of
+    // its own ServerErrorMiddleware, which passes out through the mounting app's CORS layer: when that layer allows
+    // the same origins, the 500 carries its headers (checked with the Starlette 1.7 test client).
+    if (errorCoverage.value.covers === 'not-unhandled' && policy.scope.level === 'app' && policy.appId) {
+      const parents = new Set(ctx.project.apps.filter((a) => a.mounts?.includes(policy.appId as string)).map((a) => a.id));
+      const outer = parents.size > 0 && ctx.project.policies.some(
+        (q) => q.appId !== undefined && parents.has(q.appId) && q.scope.level === 'app' && !q.scope.errorsOnly && (q.mechanism === 'fastapi-manual' || q.mechanism === 'starlette-middleware') && coversOrigins(q.origin, origin),
+      );
+      if (outer) return;
+    }
     // A route's own headers are missing from the errors it raises, but an app-wide CORS layer of the same app (an
     // HTTP middleware that writes them, CORSMiddleware) adds its headers to those error responses too: what it
     // misses (unhandled 500s) is reported at that layer (audit 16 case 10, checked with the Starlette test client).

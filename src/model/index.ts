@@ -354,6 +354,8 @@ export interface AppModel {
   readsHeaders: HeaderRead[];
   /** For nginx servers: the ports they listen on; for apps: the ports they bind, when known. */
   ports?: number[];
+  /** Ids of the applications mounted inside this one (Starlette/FastAPI `mount`): their responses pass through its middleware. */
+  mounts?: string[];
 }
 
 export interface ParseProblem {

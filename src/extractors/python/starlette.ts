@@ -1092,6 +1092,8 @@ function ensureApp(ctx: StarletteContext, app: AppRef, mod: PyModule, versions: 
   if (!app.obj) return;
   const modules = new Map<string, PyModule>();
   collectRoutes(ctx, app.obj, '', model.routes, modules, new Set());
+  const mounts = MOUNTED_APPS.get(model.routes);
+  if (mounts) model.mounts = mounts;
   modules.set(mod.path, mod);
   modules.set(app.obj.mod.path, app.obj.mod);
   model.readsHeaders = headersRead(ctx, [...modules.values()], model.routes);
@@ -1247,6 +1249,8 @@ function routeList(ctx: StarletteContext, list: PyVal, prefix: string, out: Rout
  * the 500 carries the outer CORSMiddleware's headers).
  */
 const FROM_MOUNTED_APP = new WeakSet<Route>();
+/** The ids of the applications mounted into an app, by that app's route list (the list `collectRoutes` fills). */
+const MOUNTED_APPS = new WeakMap<Route[], string[]>();
 
 function mountRoutes(ctx: StarletteContext, sub: PyVal, prefix: string, out: RouteWithFn[], modules: Map<string, PyModule>, seen: Set<string>): void {
   if (sub.t !== 'call') return;
@@ -1254,7 +1258,11 @@ function mountRoutes(ctx: StarletteContext, sub: PyVal, prefix: string, out: Rou
   if (!isApp && !ROUTER_QNAME.test(sub.qname) && !STARLETTE_ROUTER.test(sub.qname)) return;
   const before = out.length;
   collectRoutes(ctx, sub, prefix, out, modules, seen);
-  if (isApp) for (const r of out.slice(before)) FROM_MOUNTED_APP.add(r);
+  if (!isApp) return;
+  for (const r of out.slice(before)) FROM_MOUNTED_APP.add(r);
+  const ids = MOUNTED_APPS.get(out) ?? [];
+  ids.push(`${sub.mod.path}#${sub.node.start}`);
+  MOUNTED_APPS.set(out, ids);
 }
 
 /** Whether every route of the app is in a mounted sub-application (so its unhandled exceptions become 500s inside this app's middleware). */
