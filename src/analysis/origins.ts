@@ -147,7 +147,20 @@ const PORT = '(?::[1-9][0-9]{0,4})?';
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 // 0.0.0.0 is the local machine too: a page at http://0.0.0.0:3000 is served by this machine, as on 127.0.0.1.
 const LOOPBACK_HOST = `(?:[a-z0-9-]+\\.)*localhost|127(?:\\.[0-9]{1,3}){3}|\\[::1\\]|0\\.0\\.0\\.0`;
-const PRIVATE_HOST = `10(?:\\.[0-9]{1,3}){3}|192\\.168(?:\\.[0-9]{1,3}){2}|172\\.(?:1[6-9]|2[0-9]|3[01])(?:\\.[0-9]{1,3}){2}`;
+// Private (RFC 1918) and other addresses nobody can serve a public page from: shared CGNAT space (100.64/10),
+// link-local (169.254/16), IETF protocol assignments (192.0.0/24), benchmarking (198.18/15) and the documentation
+// ranges. A pattern that accepts them is not one an attacker can register a host under (audit 21: 192.0.0.x).
+const PRIVATE_HOST = [
+  `10(?:\\.[0-9]{1,3}){3}`,
+  `192\\.168(?:\\.[0-9]{1,3}){2}`,
+  `172\\.(?:1[6-9]|2[0-9]|3[01])(?:\\.[0-9]{1,3}){2}`,
+  `100\\.(?:6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])(?:\\.[0-9]{1,3}){2}`,
+  `169\\.254(?:\\.[0-9]{1,3}){2}`,
+  `192\\.0\\.[02](?:\\.[0-9]{1,3})`,
+  `198\\.1[89](?:\\.[0-9]{1,3}){2}`,
+  `198\\.51\\.100(?:\\.[0-9]{1,3})`,
+  `203\\.0\\.113(?:\\.[0-9]{1,3})`,
+].join('|');
 
 /** Every http(s) origin whose host is dot-separated non-empty labels: a superset of `web()`, far smaller. */
 const PLAIN_WEB = `^https?:\\/\\/(?:[a-z0-9-]+\\.)*[a-z0-9-]+(?::[0-9]+)?$`;

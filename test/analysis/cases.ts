@@ -88,6 +88,9 @@ export const CASES: Case[] = [
   js(re`^https:\/\/127\.0\.0\.1:\d+$`, ''),
   // A private-network address over plain http: anyone on that network can serve it (as for the literal below).
   js(re`^http:\/\/192\.168\.1\.\d+:3000$`, 'insecure'),
+  // Non-routable ranges (IETF assignments, link-local, CGNAT, documentation): nobody serves a public page there (audit 21).
+  js(re`^https?:\/\/(localhost|192\.0\.0\.\d+)(:\d+)?$`, 'insecure'),
+  js(re`^https?:\/\/(169\.254\.\d+\.\d+|100\.64\.\d+\.\d+)$`, 'insecure'),
   js(re`^https:\/\/(www\.)?example\.com(\/.*)?$`, ''),
   js(re`^https?:\/\/(localhost|127\.0\.0\.1)(:\d+)?$`, ''),
   js(re`^https:\/\/[a-z0-9]+\.example\.com\.br$`, ''),
