@@ -272,8 +272,22 @@ function originSubject(node: AstNode, ctx: FlowContext, depth = 0): { on: String
       const inner = originSubject(child(c, 'object') as AstNode, ctx, depth + 1);
       if (inner) return { on: inner.on, ci: true };
     }
+    // Normalisations that leave every serialized Origin as it is (it has no surrounding spaces and no trailing
+    // slash): `origin.trim()`, `origin.replace(/\/$/, '')` (audit 21 case 07).
+    if (c.type === 'MemberExpression' && identityOnOrigins(memberName(c), args(u))) {
+      const inner = originSubject(child(c, 'object') as AstNode, ctx, depth + 1);
+      if (inner?.on === 'origin') return inner;
+    }
   }
   return undefined;
+}
+
+function identityOnOrigins(method: string | undefined, callArgs: AstNode[]): boolean {
+  if ((method === 'trim' || method === 'trimEnd' || method === 'trimStart') && callArgs.length === 0) return true;
+  if (method !== 'replace' && method !== 'replaceAll') return false;
+  const [pattern, replacement] = callArgs.map((a) => unwrap(a));
+  const regex = pattern?.type === 'Literal' ? (pattern.regex as { pattern: string } | undefined) : undefined;
+  return !!regex && /^(\\\/|\/)[+*]?\$$/.test(regex.pattern) && staticString(replacement) === '';
 }
 
 function mentionsOrigin(node: AstNode, ctx: FlowContext): boolean {
