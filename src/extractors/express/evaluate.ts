@@ -719,13 +719,21 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
     // A function that returns a constant expression (`const corsOptions = () => ({...})`), possibly built
     // from `const` declarations before the return (`function make() { const origin = ...; return cors({ origin }) }`).
     const params = children(fn.fn, 'params');
-    const constant = params.every((p) => p.type === 'Identifier') ? returnedExpression(fn.fn) : undefined;
+    const constant = returnedExpression(fn.fn);
     if (constant && params.length === 0) return evaluate(constant, fn.mod, env);
     // With parameters (`corsOptions(config)`, audit 18 case 03): evaluated with each bound to its argument's
-    // value, a missing argument to undefined.
+    // value, a missing argument to undefined or to the parameter's default (`makeCors(opts = {})`, audit 21 case
+    // 11). Names destructured from a parameter (`({ origins }) => ...`) stay unknown where they are read.
     if (constant && a.every((x) => x.type !== 'SpreadElement')) {
       const bound = new Map<AstNode, JsValue>(env.params ?? []);
-      params.forEach((p, i) => bound.set(p, a[i] ? evaluate(a[i] as AstNode, mod, env) : { t: 'undef', node: n, mod }));
+      params.forEach((p, i) => {
+        const given = a[i] ? evaluate(a[i] as AstNode, mod, env) : ({ t: 'undef', node: n, mod } as JsValue);
+        if (p.type === 'Identifier') bound.set(p, given);
+        else if (p.type === 'AssignmentPattern' && child(p, 'left')?.type === 'Identifier') {
+          const dflt = child(p, 'right');
+          bound.set(child(p, 'left') as AstNode, given.t === 'undef' && dflt ? evaluate(dflt, fn.mod, { ...env, params: bound }) : given);
+        }
+      });
       return evaluate(constant, fn.mod, { ...env, params: bound });
     }
   }
