@@ -242,6 +242,9 @@ export function conditionGuard(c: Condition, ctx: EvalContext, depth = 0): Guard
     return { t: 'origin', entries: [regexEntry(value.value, ci, span)], unknownSpans: [], negated: c.op.startsWith('!') };
   }
   const v = variableValue(c.variable, ctx, c.d, depth + 1);
+  // A variable no analysed file defines (a map in a file the repository does not hold): it may be an Origin check
+  // (`if ($is_origin_allowed = 0) { return 403; }`), so what the branch checks is not known (audit 21).
+  if (v.cases.length === 0 && v.dflt.t === 'unknown' && v.dflt.reason.endsWith(NOT_DEFINED)) return { t: 'unknown', reason: v.dflt.reason };
   // A condition on an Origin-derived variable: which cases make it hold?
   const holds = (a: Atom, guard?: Guard): boolean | undefined => {
     // The echoed Origin of a case chosen by an Origin test (`"~^https://a\.com$" $http_origin;`) is that origin:
@@ -464,8 +467,10 @@ export function variableValue(name: string, ctx: EvalContext, at: Directive, dep
   }
   if (value) return value;
   const builtin = /^(http_|arg_|cookie_|sent_http_|upstream_)/.test(name) || ['host', 'scheme', 'request_uri', 'uri', 'remote_addr', 'server_name'].includes(name);
-  return constant({ t: 'unknown', reason: builtin ? `$${name} is request data` : `$${name} is not defined in the analysed files`, span });
+  return constant({ t: 'unknown', reason: builtin ? `$${name} is request data` : `$${name}${NOT_DEFINED}`, span });
 }
+
+const NOT_DEFINED = ' is not defined in the analysed files';
 
 /** Origin guards that hold for every request reaching the response: `if (origin not allowed) { return 403; }`. */
 export function rejectGuards(ctx: EvalContext): Guard[] {
@@ -477,6 +482,8 @@ export function rejectGuards(ctx: EvalContext): Guard[] {
     const code = Number(ret?.args[0]?.value);
     if (!ret || !(code >= 400 && code < 500)) continue;
     const g = conditionGuard(parseCondition(s.d as Directive), { ...ctx, steps: ctx.steps.slice(0, ctx.steps.indexOf(s)) });
+    // `if ($http_origin = "") { return 403; }` refuses requests without an Origin: no browser origin is refused (audit 21).
+    if (g.t === 'origin' && !g.negated && g.unknownSpans.length === 0 && g.entries.length === 1 && g.entries[0]?.type === 'literal' && g.entries[0].value === '') continue;
     if (g.t === 'origin' && g.negated) out.push({ ...g, negated: false });
     // Rejecting the origins that match (a deny-list): what is left is no allow-list; see originPolicy.
     else if (g.t === 'origin') out.push({ ...g, negated: true, deny: true });
