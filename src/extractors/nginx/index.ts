@@ -539,8 +539,11 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
     const s = dSpan(b.d as Directive);
     if (!sendsAcao(b) && needsPreflight(methods, hdrs) !== true) return unknown('the OPTIONS branch sends no CORS headers, but only simple requests are allowed', s);
     if (!sendsAcao(b) && effectiveAddHeaders(b).opaque) return unknown('an include that is not in the repository may add the CORS headers of the OPTIONS answer', s);
+    // A branch with add_header of its own answers with those only (it inherits none of this level's): this level's
+    // Allow-Headers and Allow-Methods never reach a preflight (audit 21 case 08, checked with nginx 1.22).
+    const ownAnswer = b.addHeaders.length > 0 && b.more.length === 0 && effectiveMore(level).length === 0 && level !== b;
     return sendsAcao(b)
-      ? known({ handled: 'explicit', detail: 'an if ($request_method = OPTIONS) block answers preflights', span: s, status: returnCode(b.steps) as number }, s)
+      ? known({ handled: 'explicit', detail: 'an if ($request_method = OPTIONS) block answers preflights', span: s, status: returnCode(b.steps) as number, ...(ownAnswer ? { elsewhere: true } : {}) }, s)
       : known({ handled: 'missing', detail: 'the OPTIONS branch answers without Access-Control-Allow-Origin', span: s }, s);
   }
   // `if ($request_method = OPTIONS) { return 403; }`: every preflight is refused before anything else answers it
