@@ -385,6 +385,11 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
       varyOrigin = unknown('a preflight-only answer: OPTIONS responses are not cached by HTTP caches', span);
     }
   }
+  // So is a named location that answers 204 with Access-Control-Allow-Methods (`error_page 418 = @cors_preflight`
+  // from the OPTIONS branches, audit 21 case 10, checked with nginx 1.22).
+  if (level === serving && level.kind === 'location' && prefixOf(level)?.startsWith('@') && ret === 204 && headers.some((h) => h.name === 'access-control-allow-methods') && varyOrigin.known && !varyOrigin.value) {
+    varyOrigin = unknown('a preflight-only answer: OPTIONS responses are not cached by HTTP caches', span);
+  }
   let errorCoverage: Valued<ErrorCoverage>;
   const redirected = acao && acaoV && acao.statuses === 'all' && !fixedSuccess ? errorPageLoss(serving, level) : undefined;
   if (fixedSuccess) errorCoverage = known({ covers: 'all', detail: `this level always answers with return ${ret}` }, span);
