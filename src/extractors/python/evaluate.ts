@@ -440,6 +440,15 @@ export class Evaluator {
     return current ? withVia(current, via) : undefined;
   }
 
+  /** Whether the plain `if` (no elif/else) whose body holds `stmt` directly is known to run it. */
+  private holdsAround(stmt: PyNode, idx: BlockIndex, scope: Scope): boolean | undefined {
+    const owner = idx.statements.find((st) => st.start <= stmt.start && stmt.end <= st.end);
+    if (!owner || owner.type !== 'if_statement' || owner.children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause')) return undefined;
+    if (!owner.fields.consequence?.children.includes(stmt)) return undefined;
+    const cond = owner.fields.condition ? this.eval(owner.fields.condition, scope) : undefined;
+    return cond ? isTruthy(cond) : undefined;
+  }
+
   private applyMutations(name: string, v: PyVal, idx: BlockIndex, scope: Scope, binding: Binding): PyVal {
     const muts = (idx.mutations.get(name) ?? []).filter((m) => m.stmt.start > binding.stmt.start);
     if (muts.length === 0) return v;
@@ -460,6 +469,17 @@ export class Evaluator {
     if (v.t !== 'seq') return muts.some((m) => m.op === 'iadd') && v.t === 'str' ? unknownVal(`${name} is modified`, v.span) : v;
     let items = [...v.items];
     for (const m of muts) {
+      if (m.conditional) {
+        // `if EXTRA: origins.append(EXTRA)` (audit 21 case 12): applied when its `if` is known to hold, skipped when
+        // known not to (an env default of ""), an item not known otherwise.
+        const t = this.holdsAround(m.stmt, idx, scope);
+        if (t === false) continue;
+        if (t === undefined) {
+          if (m.op !== 'append' && m.op !== 'extend' && m.op !== 'iadd') return unknownVal(`${name} is modified at run time`, spanOf(scope.mod, m.stmt));
+          items.push(unknownVal(`${name} gets an item under a condition`, spanOf(scope.mod, m.stmt)));
+          continue;
+        }
+      }
       if (m.op === 'append' && m.value) items.push(this.eval(m.value, scope));
       else if ((m.op === 'extend' || m.op === 'iadd') && m.value) {
         const e = this.eval(m.value, scope);

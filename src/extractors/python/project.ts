@@ -167,15 +167,15 @@ export function indexBlock(block: PyNode): BlockIndex {
             }
           } else if (e.type === 'augmented_assignment') {
             const l = e.fields.left;
-            if (l?.type === 'identifier' && l.text) mutate(l.text, { op: e.op === '+=' ? 'iadd' : 'other', value: e.fields.right, stmt });
+            if (l?.type === 'identifier' && l.text) mutate(l.text, { op: e.op === '+=' ? 'iadd' : 'other', value: e.fields.right, stmt, conditional });
           } else if (e.type === 'call') {
             const fn = e.fields.function;
             if (fn?.type === 'attribute' && fn.fields.object?.type === 'identifier') {
               const name = fn.fields.object.text ?? '';
               const meth = fn.fields.attribute?.text ?? '';
               const arg = e.fields.arguments?.children[0];
-              if (meth === 'append' || meth === 'extend') mutate(name, { op: meth, value: arg, stmt });
-              else if (meth === 'insert' || meth === 'remove' || meth === 'clear' || meth === 'pop' || meth === 'update' || meth === 'add') mutate(name, { op: 'other', stmt });
+              if (meth === 'append' || meth === 'extend') mutate(name, { op: meth, value: arg, stmt, conditional });
+              else if (meth === 'insert' || meth === 'remove' || meth === 'clear' || meth === 'pop' || meth === 'update' || meth === 'add') mutate(name, { op: 'other', stmt, conditional });
             }
           }
         }
