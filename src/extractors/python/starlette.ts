@@ -91,7 +91,8 @@ function isCorsClass(v: PyVal): boolean {
 }
 
 export function mentionsStarletteCors(text: string): boolean {
-  return text.includes('CORSMiddleware') || (/fastapi|starlette/.test(text) && /access-control-/i.test(text));
+  // `app.add_middleware(**cors_config)` with the class in a mapping imported from elsewhere (audit 21 case 06).
+  return text.includes('CORSMiddleware') || (/fastapi|starlette/.test(text) && /access-control-/i.test(text)) || /\.add_middleware\(\s*\*\*/.test(text);
 }
 
 /**
