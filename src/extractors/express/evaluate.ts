@@ -652,6 +652,9 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       if (method === 'map' && fnNode) {
         const mapped = mapTrivial(fnNode, obj);
         if (mapped) return { t: 'array', items: mapped, node: n, mod, ...(obj.via ? { via: obj.via } : {}) };
+        // Any other mapper keeps the length: `testers = origins.map((o) => ...)` is empty when the list is, which a
+        // later `testers.length === 0` test reads (audit 21 case 04).
+        if (isFunction(fnNode)) return { t: 'array', items: obj.items.map((it) => unknownValue(it.node, it.mod, 'mapped')), node: n, mod, ...(obj.via ? { via: obj.via } : {}), ...(obj.maybeFewer ? { maybeFewer: true } : {}) };
       }
       if (method === 'filter' && fnNode) {
         if (identName(fnNode) === 'Boolean' || isIdentityArrow(fnNode)) {
