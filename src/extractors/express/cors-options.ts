@@ -146,6 +146,9 @@ export function originOf(o: JsValue, mod: JsModule, env: EvalEnv): Valued<Origin
       const entries: OriginPolicy & { kind: 'allow-list' } = { kind: 'allow-list', entries: [], unknownEntries: [] };
       for (const it of o.items) {
         // Strings by ===, RegExps by test(); '*' in an array is a literal, not a wildcard (§1.2).
+        // The "" that splitting an unset variable's empty default leaves (`(process.env.URLS || '').split(',')`)
+        // matches no origin and was never written as one (audit 21).
+        if (it.t === 'str' && it.v === '' && it.via) continue;
         if (it.t === 'str') entries.entries.push({ type: 'literal', value: it.v, caseInsensitive: false, span: valueSpan(it), ...verbatimSpan(it) });
         else if (it.t === 'regex') entries.entries.push({ type: 'regex', pattern: it.pattern, flags: it.flags, flavor: 'js', mode: 'search', span: valueSpan(it), ...patternSpan(it) });
         else if (it.t === 'array') {

@@ -167,6 +167,8 @@ function entriesOfList(v: JsValue): { entries: OriginEntry[]; unknown?: string; 
   const unknownItems: JsValue[] = [];
   let unknown: string | undefined;
   for (const it of items) {
+    // The "" left by splitting an unset variable's empty default: never written as an origin (audit 21).
+    if (it.t === 'str' && it.v === '' && it.via) continue;
     if (it.t === 'str') entries.push({ type: 'literal', value: it.v, caseInsensitive: false, span: valueSpan(it), ...verbatimSpan(it) });
     else if (it.t === 'regex') entries.push(regexEntry(it));
     else {
