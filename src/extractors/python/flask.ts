@@ -519,13 +519,12 @@ function buildPolicy(ctx: FlaskContext, mod: PyModule, opts: Options, callSpan: 
   else maxAge = unknown(`max_age: ${reasonOf(ma.v)}`, ma.v.span);
 
   const vary = boolOpt('vary_header', true);
-  const intercept = boolOpt('intercept_exceptions', true);
+  // Error responses get the headers whatever intercept_exceptions says: the extension's after_request hook also runs
+  // on the 500 that Flask's handle_exception builds (finalize_request, §3.4). Checked with flask-cors 6.0 (audit 22
+  // case 04, and the oracle app flask-intercept-false): intercept_exceptions=False changes nothing a browser sees.
   let errorCoverage: CorsPolicy['errorCoverage'];
   if (extra.decorator) errorCoverage = known({ covers: 'not-unhandled', detail: 'exceptions raised by the view propagate past @cross_origin (§3.5)' }, callSpan);
-  else if (!intercept.known) errorCoverage = unknown(intercept.reason, intercept.span);
-  else errorCoverage = intercept.value
-    ? known({ covers: 'all', detail: 'intercept_exceptions=True: error responses get CORS headers (§3.4)' }, intercept.span)
-    : known({ covers: 'not-unhandled', detail: 'intercept_exceptions=False (§3.4)' }, intercept.span);
+  else errorCoverage = known({ covers: 'all', detail: "flask-cors' after_request hook runs on error responses too (§3.4)" }, callSpan);
 
   // Private network (§3.6, CVE-2024-6221): always sent from 3.1.01 to 4.0.1; default True in 4.0.x; False from 5.0.
   let privateNetwork: Valued<boolean>;
