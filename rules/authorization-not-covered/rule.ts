@@ -12,6 +12,10 @@ export default defineRule({
   checkPolicy(policy, ctx) {
     const { allowHeaders } = policy;
     if (!allowHeaders.known || allowHeaders.value.kind !== 'wildcard') return;
+    // Allow-Headers is read on preflight answers only: not on a policy that answers errors only (an exception
+    // handler's headers), nor where another policy answers the preflights first (audit 22 case 12).
+    if (policy.scope.errorsOnly) return;
+    if (policy.preflight.known && policy.preflight.value.elsewhere) return;
     const app = ctx.appOf(policy);
     const read = app?.readsHeaders.find((h) => h.name === 'authorization');
     if (!read) return;
