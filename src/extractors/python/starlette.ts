@@ -552,7 +552,7 @@ function exceptionHandlerHeaders(ctx: StarletteContext, mod: PyModule, decorated
   }
   const origin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
   if (origin.known) origin.via = `${origin.via ? `${origin.via}, ` : ''}on the error responses ${name} builds`;
-  ctx.policies.push({
+  const policy: CorsPolicy = {
     id: `${mod.path}#${def.start}`,
     kind: 'fastapi',
     mechanism: 'fastapi-manual',
@@ -569,7 +569,11 @@ function exceptionHandlerHeaders(ctx: StarletteContext, mod: PyModule, decorated
       : unknown(`${name} answers only the errors it is registered for`, span),
     privateNetwork: known(false, span),
     shadowedBy: [],
-  });
+  };
+  ctx.policies.push(policy);
+  // A handler for a narrower class runs in ExceptionMiddleware, inside CORSMiddleware: its responses pass out
+  // through it and get its Vary: Origin (audit 22 case 12, checked with Starlette 1.7).
+  if (!catchesAll) passesOn.add(policy);
   ensureApp(ctx, app, mod, versionsFor(ctx.host, mod.path));
 }
 
