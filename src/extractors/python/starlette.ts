@@ -547,7 +547,11 @@ function exceptionHandlerHeaders(ctx: StarletteContext, mod: PyModule, decorated
   if (twin) {
     twin.scope.label = `${twin.scope.label}, ${name}`;
     if (twin.origin.known) twin.origin.via = twin.origin.via?.replace(/on the error responses (.*) builds?$/, (_m, names: string) => `on the error responses ${names.replace(' and ', ', ')} and ${name} build`);
-    if (catchesAll) twin.errorCoverage = known({ covers: 'all', detail: `${twin.scope.label.replace(/^exception handlers? /, '')} write these headers on the error responses they build` }, span);
+    if (catchesAll) {
+      twin.errorCoverage = known({ covers: 'all', detail: `${twin.scope.label.replace(/^exception handlers? /, '')} write these headers on the error responses they build` }, span);
+      // Its 500s are built outside CORSMiddleware: they get no Vary from it.
+      passesOn.delete(twin);
+    }
     return;
   }
   const origin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
