@@ -1,5 +1,5 @@
 /** Helpers shared by rule modules: wording and model queries that several rules need. */
-import type { AppModel, CorsPolicy, Route, Valued } from '../src/model/index.js';
+import type { AppModel, CorsPolicy, OriginPolicy, Route, Span, Valued } from '../src/model/index.js';
 import { SAFELISTED_REQUEST_HEADERS, SIMPLE_METHODS } from '../src/model/index.js';
 
 /** " (the default when $X is unset)" etc., for messages about values that are not written literally. */
@@ -43,4 +43,10 @@ export function isSafelistedHeader(name: string): boolean {
 
 export function location(span: { file: string }, text = ''): string {
   return text ? `${span.file} (${text})` : span.file;
+}
+
+/** Related locations for the other places that echo the Origin, when a policy echoes it at several. */
+export function echoSites(origin: Valued<OriginPolicy>): { span: Span; message: string }[] {
+  if (!origin.known || origin.value.kind !== 'reflect-any') return [];
+  return (origin.value.sites ?? []).map((span) => ({ span, message: 'the Origin is echoed here too' }));
 }

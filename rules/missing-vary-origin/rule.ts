@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
+import { echoSites } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -21,6 +22,7 @@ export default defineRule({
         'Access-Control-Allow-Origin depends on the request Origin, but Vary: Origin is not sent: a shared cache can serve ' +
         "one origin's response (or a response without CORS headers) to another origin. Add Vary: Origin.",
       span: origin.span,
+      related: echoSites(origin),
     });
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { viaNote } from '../util.js';
+import { echoSites, viaNote } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -19,7 +19,7 @@ export default defineRule({
         `This CORS policy ${origin.value.from === 'request-parameter' ? 'accepts any origin the requester names' : 'reflects any request Origin'}${viaNote(origin)} and allows credentials: ` +
         `any website can make requests with the user's cookies and read the responses.`,
       span: origin.span,
-      related: [{ span: credentials.span, message: 'credentials are allowed here' }],
+      related: [{ span: credentials.span, message: 'credentials are allowed here' }, ...echoSites(origin)],
     });
   },
 });

@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { viaNote } from '../util.js';
+import { echoSites, viaNote } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -19,6 +19,7 @@ export default defineRule({
         `This CORS policy ${origin.value.kind === 'reflect-any' && origin.value.from === 'request-parameter' ? 'accepts any origin the requester names' : 'echoes back any request Origin'}${viaNote(origin)}: every website can read these responses ` +
         `(like *, but hidden). If that is intended, send * explicitly; otherwise list the allowed origins.`,
       span: origin.span,
+      related: echoSites(origin),
     });
   },
 });

@@ -81,6 +81,8 @@ export type OriginPolicy =
        * the Origin header (every site can still name itself), but the response varies with the URL, not the Origin.
        */
       from?: 'request-parameter';
+      /** Other places that echo it, when several do (each branch of a hand-written middleware): fixing one leaves the rest. */
+      sites?: Span[];
     }
   /** The same string whatever the request Origin (cors `origin: 'https://a.com'`, nginx literal). */
   | { kind: 'fixed'; value: string }

@@ -219,6 +219,16 @@ describe('modules', () => {
     expect(keys(bad.diagnostics)).toEqual([]);
   });
 
+  it('lists every place that echoes the Origin with the reflection finding', async () => {
+    // Audit 22 case 09: two branches of one middleware echo it; fixing the reported line alone left the other open.
+    const out = await lintMemory({
+      'app.js': `const express = require('express');\nconst app = express();\napp.use((req, res, next) => {\n  if (req.originalUrl.includes('proxy')) {\n    res.header('Access-Control-Allow-Origin', req.get('origin') || '*');\n    res.header('Access-Control-Allow-Credentials', 'true');\n    return next();\n  }\n  res.header('Access-Control-Allow-Origin', req.get('origin') || '*');\n  res.header('Access-Control-Allow-Credentials', 'true');\n  next();\n});`,
+    });
+    const d = out.diagnostics.find((x) => x.ruleId === 'cors/reflected-origin-with-credentials');
+    expect(d?.line).toBe(5);
+    expect(d?.related?.map((r) => `${r.line} ${r.message}`)).toContain('9 the Origin is echoed here too');
+  });
+
   it('follows middleware and routers in other modules', async () => {
     const out = await lintMemory({
       'app.js': `const express = require('express');\nconst app = express();\napp.use(require('./middleware/cors'));\napp.use('/api', require('./routes/api'));`,

@@ -1073,9 +1073,12 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         const echoed = acao.filter((w) => w.value && isOrigin(unwrap(w.value)));
         // req.query.origin echoed: every site names itself, but the response varies with the URL, not the Origin.
         const fromParameter = echoed.length > 0 && echoed.every((w) => reqs.some((r) => isRequestParameterExpr(w.value as AstNode, w.mod, r)));
+        // Every other place that echoes it (audit 22 case 09: two branches of one middleware), for the report.
+        const sites = echoed.slice(1).map((w) => at(w.value as AstNode));
+        const more = sites.length ? { sites } : {};
         origin = fromParameter
-          ? known({ kind: 'reflect-any', from: 'request-parameter' }, at((echoed[0] as { value: AstNode }).value), 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin')
-          : known({ kind: 'reflect-any' }, at((echoed[0] ?? acao[0])?.value ?? fn));
+          ? known({ kind: 'reflect-any', from: 'request-parameter', ...more }, at((echoed[0] as { value: AstNode }).value), 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin')
+          : known({ kind: 'reflect-any', ...more }, at((echoed[0] ?? acao[0])?.value ?? fn));
       }
       else {
         const echoed = acao.filter((w) => w.value && isOrigin(unwrap(w.value)));
