@@ -61,7 +61,7 @@ function unsetVariable(v: PyVal): string | undefined {
   return /^environment variable (\S+) \(no default\)$/.exec(v.reason)?.[1];
 }
 
-function isTruthy(v: PyVal): boolean | undefined {
+export function isTruthy(v: PyVal): boolean | undefined {
   switch (v.t) {
     case 'str':
       return v.v !== '';

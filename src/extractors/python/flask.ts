@@ -20,7 +20,7 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { callArgs, importedModules, litSpan, isClientHeader, nestedScope, objKey, reasonOf, scopeAt, strItems, walk } from './common.js';
-import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
+import { isTruthy, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
 import { headerWrites, manualOrigin, routeDecorators, writtenFields, type ManualWrite } from './manual.js';
@@ -127,7 +127,9 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
     }
   });
   const corsPolicies: { policy: CorsPolicy; call: PyNode; app: AppInfo; fnStart: number }[] = [];
+  const dead = deadRanges(ctx, mod);
   for (const { call, scope } of extensionCalls) {
+    if (dead.some(([from, to]) => call.start >= from && call.end <= to)) continue;
     for (const r of extension(ctx, mod, scope, call)) corsPolicies.push({ ...r, fnStart: scope.fn?.node.start ?? -1 });
   }
   for (const { call, scope, ext } of initAppCalls) {
@@ -151,6 +153,31 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
   });
   for (const h of hooks) manualHook(ctx, mod, h, corsPolicies);
   for (const h of beforeHooks) authBeforeCors(ctx, mod, h, corsPolicies);
+}
+
+/**
+ * Code that never runs while the app serves (audit 23): the branch of an `if` its known condition rules out
+ * (`if origins == '*': CORS(app, fixed) else: CORS(app, origins=...)` with `origins` defaulting to '*'), and the
+ * statements after a blocking `app.run()` / `socketio.run(app)` in the same block (they run once the server stops;
+ * `asyncio.run(...)` returns, so it is not one).
+ */
+function deadRanges(ctx: FlaskContext, mod: PyModule): [number, number][] {
+  const out: [number, number][] = [];
+  walk(mod.root, (n, fns) => {
+    if (n.type === 'if_statement' && n.fields.condition) {
+      const t = isTruthy(ctx.ev.eval(n.fields.condition, scopeAt(ctx.host, mod, fns)));
+      if (t === undefined) return;
+      const branches = n.children.filter((c) => c.type === 'elif_clause' || c.type === 'else_clause');
+      if (t) for (const b of branches) out.push([b.start, b.end]);
+      else if (n.fields.consequence) out.push([n.fields.consequence.start, n.fields.consequence.end]);
+    }
+    if (n.type === 'block' || n.type === 'module') {
+      const at = n.children.findIndex((st) => st.type === 'expression_statement' && /^(?!(?:asyncio|trio|anyio|subprocess)\.)[A-Za-z_][\w.]*\.run\(/.test(mod.text.slice(st.start, st.end)));
+      const after = at >= 0 ? n.children[at + 1] : undefined;
+      if (after) out.push([after.start, n.end]);
+    }
+  });
+  return out;
 }
 
 /**
