@@ -427,11 +427,7 @@ export class Evaluator {
         current = this.fromBinding(name, b, scope, span);
         continue;
       }
-      const owner = idx.statements.find((st) => st.start <= b.stmt.start && b.stmt.end <= st.end);
-      if (!owner || owner.type !== 'if_statement' || owner.children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause')) return undefined;
-      const body = owner.fields.consequence;
-      if (!body || !body.children.includes(b.stmt)) return undefined;
-      const cond = owner.fields.condition ? this.eval(owner.fields.condition, scope) : undefined;
+      const cond = this.plainIfCondition(b.stmt, idx, scope);
       const t = cond ? isTruthy(cond) : undefined;
       if (t === undefined) return undefined;
       via ??= cond?.via;
@@ -440,12 +436,17 @@ export class Evaluator {
     return current ? withVia(current, via) : undefined;
   }
 
-  /** Whether the plain `if` (no elif/else) whose body holds `stmt` directly is known to run it. */
-  private holdsAround(stmt: PyNode, idx: BlockIndex, scope: Scope): boolean | undefined {
+  /** The value of the condition of the plain `if` (no elif/else) whose body holds `stmt` directly, if it is one. */
+  private plainIfCondition(stmt: PyNode, idx: BlockIndex, scope: Scope): PyVal | undefined {
     const owner = idx.statements.find((st) => st.start <= stmt.start && stmt.end <= st.end);
     if (!owner || owner.type !== 'if_statement' || owner.children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause')) return undefined;
     if (!owner.fields.consequence?.children.includes(stmt)) return undefined;
-    const cond = owner.fields.condition ? this.eval(owner.fields.condition, scope) : undefined;
+    return owner.fields.condition ? this.eval(owner.fields.condition, scope) : undefined;
+  }
+
+  /** Whether the plain `if` whose body holds `stmt` directly is known to run it. */
+  private holdsAround(stmt: PyNode, idx: BlockIndex, scope: Scope): boolean | undefined {
+    const cond = this.plainIfCondition(stmt, idx, scope);
     return cond ? isTruthy(cond) : undefined;
   }
 
