@@ -28,7 +28,8 @@ export type PyVal =
   | (Base & { t: 'module'; mod: PyModule })
   | (Base & { t: 'class'; mod: PyModule; node: PyNode; name: string; decorators: PyNode[] })
   | (Base & { t: 'func'; mod: PyModule; node: PyNode; name: string; decorators: PyNode[] })
-  | (Base & { t: 'instance'; cls: ClassVal })
+  /** `bare`: made by calling the class without arguments (its fields are their defaults). */
+  | (Base & { t: 'instance'; cls: ClassVal; bare?: boolean })
   /** The result of calling an external callable (`FastAPI()`, `APIRouter()`, `CORS()`), identified by its call. */
   | (Base & { t: 'call'; qname: string; node: PyNode; mod: PyModule })
   | (Base & { t: 'regex'; pattern: string; flags: string; lit?: number });
@@ -605,6 +606,31 @@ export class Evaluator {
     return undefined;
   }
 
+  /** The fields of a pydantic model class and its project bases, with their defaults; undefined when not a model. */
+  private modelFields(cls: ClassVal, span: Span): PyVal | undefined {
+    if (!this.derivesFrom(cls, ['BaseModel', 'BaseSettings'])) return undefined;
+    const names: string[] = [];
+    const collect = (c: ClassVal, depth: number): boolean => {
+      if (depth > 5) return false;
+      for (const b of this.bases(c)) if (b.t === 'class' && !collect(b, depth + 1)) return false;
+      const body = c.node.fields.body;
+      if (!body) return true;
+      for (const st of body.children) {
+        const e = st.type === 'expression_statement' ? st.children[0] : undefined;
+        if (e?.type !== 'assignment') continue;
+        const name = e.fields.left?.type === 'identifier' ? e.fields.left.text : undefined;
+        const type = e.fields.type ? c.mod.text.slice(e.fields.type.start, e.fields.type.end) : '';
+        if (!name || name.startsWith('_') || name === 'model_config' || /ClassVar/.test(type)) continue;
+        // A field without an annotation is not a pydantic field (pydantic 2 rejects it): give up.
+        if (!e.fields.type) return false;
+        if (!names.includes(name)) names.push(name);
+      }
+      return true;
+    };
+    if (!collect(cls, 0)) return undefined;
+    return { t: 'dict', entries: names.map((k) => ({ key: { t: 'str', v: k, span } as PyVal, value: this.classAttr(cls, k, span, undefined) })), span };
+  }
+
   classAttr(cls: ClassVal, attr: string, span: Span, self: PyVal | undefined, seen = new Set<string>()): PyVal {
     const key = `${cls.mod.path}:${cls.node.start}`;
     if (seen.has(key)) return unknownVal(`${attr} not found`, span);
@@ -817,7 +843,7 @@ export class Evaluator {
     }
     if (callee.t === 'call' && /starlette\.config\.Config$/.test(callee.qname)) return this.configCall(n, scope, span);
     if (callee.t === 'class') {
-      return { t: 'instance', cls: callee, span };
+      return { t: 'instance', cls: callee, span, ...(positional.length === 0 && keywords.size === 0 ? { bare: true } : {}) };
     }
     if (callee.t === 'func') {
       const argVals = positional.map((a) => this.eval(a, scope));
@@ -908,6 +934,11 @@ export class Evaluator {
   /** Methods of known values (str, list, dict, regex); undefined when not a known method call. */
   private method(recv: PyVal, meth: string, n: PyNode, scope: Scope, span: Span): PyVal | undefined {
     const { positional } = this.args(n);
+    // `CorsSettings().dict()` / `.model_dump()` of a pydantic model made without arguments: its fields' defaults
+    // (audit 24 case 10: `add_middleware(CORSMiddleware, **CorsSettings().dict())`).
+    if (recv.t === 'instance' && recv.bare && (meth === 'dict' || meth === 'model_dump') && positional.length === 0 && this.args(n).keywords.size === 0) {
+      return this.modelFields(recv.cls, span) ?? unknownVal(`${recv.cls.name}.${meth}()`, span);
+    }
     if (recv.t === 'ext' && (recv.qname === 'os.environ' || recv.qname.endsWith('.environ'))) return undefined;
     if (recv.t === 'unknown' && STR_METHODS.has(meth)) return recv;
     if (recv.t === 'str') {
