@@ -448,6 +448,9 @@ describe('files and includes', () => {
     expect(acceptsNginx('README.md', server)).toBe(false);
     // A site file named after its domain anywhere, when it opens with a block (audit 12 case 09).
     expect(acceptsNginx('backend/api.example.com', '# api\n\nserver {\n  listen 80;\n}\n')).toBe(true);
+    // ... also after http-level directives only nginx has (audit 24 case 11).
+    expect(acceptsNginx('backend/api.example.com', 'proxy_cache_path /var/cache/nginx keys_zone=api:10m;\n\nmap $http_origin $o {\n  default "";\n}\n')).toBe(true);
+    expect(acceptsNginx('backend/api.example.com', 'cache_path = /tmp;\nserver {\n}\n')).toBe(false);
     expect(acceptsNginx('prisma/schema.prisma', 'datasource db {\n  provider = "postgresql"\n}\n')).toBe(false);
     expect(acceptsNginx('notes/api.example.com', 'Some notes.\nserver {\n}\n')).toBe(false);
   });

@@ -28,8 +28,12 @@ const NGINX_SHAPE =
 
 /** A block header or header directive at the start of a line. */
 const STRONG_SHAPE = /^[ \t]*(server|http|location[ \t]+[^{;\n]+|upstream[ \t]+\S+|map[ \t]+\$\S+[ \t]+\$\S+)[ \t]*\{|^[ \t]*(add_header|more_set_headers)[ \t]+\S+/m;
-/** A file that starts (after comments and blank lines) with a server, upstream or map block. */
-const LEADING_BLOCK = /^(?:\s*#[^\n]*\n|\s*\n)*[ \t]*(server|upstream[ \t]+\S+|map[ \t]+\$\S+[ \t]+\$\S+)[ \t]*\{/;
+/**
+ * A file that starts (after comments, blank lines and http-level directives only nginx has, such as
+ * `proxy_cache_path` or `limit_req_zone`, audit 24) with a server, upstream or map block.
+ */
+const LEADING_BLOCK =
+  /^(?:\s*#[^\n]*\n|\s*\n|[ \t]*(?:proxy_cache_path|fastcgi_cache_path|limit_req_zone|limit_conn_zone|log_format|ssl_session_cache)[ \t][^\n{}]*;[ \t]*\n)*[ \t]*(server|upstream[ \t]+\S+|map[ \t]+\$\S+[ \t]+\$\S+)[ \t]*\{/;
 /** Well-known extension-less files that are never nginx configuration. */
 const NOT_NGINX_NAMES = /^(Dockerfile|Containerfile|Makefile|GNUmakefile|Jenkinsfile|Vagrantfile|Procfile|Caddyfile|Gemfile|Rakefile|Brewfile|Justfile|Tiltfile|LICEN[CS]E|COPYING|README|CHANGELOG|CODEOWNERS|AUTHORS|NOTICE|VERSION)([.-].*)?$/i;
 
