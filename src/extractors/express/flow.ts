@@ -751,14 +751,17 @@ function isBooleanExpr(node: AstNode): boolean {
 function someAtom(call: AstNode, fn: AstNode, list: JsValue, ctx: FlowContext): Cond {
   const p = children(fn, 'params')[0];
   const body = returnedExpression(fn);
-  if (!p || !identName(p) || !body) return lit({ kind: 'unknown', reason: 'callback', node: call, aboutOrigin: true });
+  if (!p || !identName(p) || (!body && child(fn, 'body')?.type !== 'BlockStatement')) return lit({ kind: 'unknown', reason: 'callback', node: call, aboutOrigin: true });
   if (list.t !== 'array') return lit({ kind: 'unknown', reason: list.t === 'unknown' ? list.reason : 'not a list', node: call, aboutOrigin: true });
-  // Evaluate the predicate once per list element, with the parameter bound to the element.
+  // Evaluate the predicate once per list element, with the parameter bound to the element. A block body of guard
+  // clauses (`if (typeof o === 'string') { return origin === o; } return o.test(origin);`, audit 25 case 04) is
+  // read as its chain of returns.
   const out: Cond = [];
   for (const item of list.items) {
     const env: EvalEnv = { ...ctx.env, params: new Map(ctx.env.params ?? []) };
     env.params?.set(p, item);
-    const c = condition(body, { ...ctx, env }, 1);
+    const c = body ? condition(body, { ...ctx, env }, 1) : guardedReturns(fn, { ...ctx, env });
+    if (!c) return lit({ kind: 'unknown', reason: 'callback', node: call, aboutOrigin: true });
     out.push(...c);
     if (out.length > MAX_PATHS) return lit({ kind: 'unknown', reason: 'list too long', node: call, aboutOrigin: true });
   }
