@@ -593,7 +593,9 @@ function templates(samples: Parsed[], intended: Intended, kind: 'foreign' | 'suf
     for (const d of domains) out.push(`http://api.${d}`, `http://app.${d}`);
     return out;
   }
-  if (domains.length === 0) out.push('https://attacker.net', 'https://attacker.com', 'https://localhost.attacker.net', 'http://localhost.attacker.net');
+  // A plain attacker host first: `localhost.attacker.net` only for patterns that need it (`^https?://localhost`
+  // unanchored), whose explanation then names localhost (audit 25: `^http://.*$` was said to continue after it).
+  if (domains.length === 0) out.push('https://attacker.net', 'https://attacker.com', 'http://attacker.net', 'https://localhost.attacker.net', 'http://localhost.attacker.net');
   for (const p of samples) {
     out.push(`https://${p.host}.attacker.net`, `${p.scheme}://${p.host}.attacker.net${p.port}`);
   }

@@ -31,3 +31,14 @@ describe('entries beside siblings', () => {
     expect(analyzeEntry(pcre('^https://192\\.168\\.[0-9]+\\.[0-9]+$'), [pcre('^https://([a-z0-9-]+\\.)*example\\.cn$')]).problems).toEqual([]);
   });
 });
+
+describe('explanations of permissive patterns that name no domain', () => {
+  it('does not say the host continues after localhost unless the pattern names it', () => {
+    const any = analyzeEntry(pcre('^http://.*$'), []).problems.find((p) => p.kind === 'permissive');
+    expect(any?.example).toBe('http://attacker.net');
+    expect(any?.detail).toContain('names no specific domain');
+    const local = analyzeEntry(pcre('^https?://localhost'), []).problems.find((p) => p.kind === 'permissive');
+    expect(local?.example).toMatch(/^https?:\/\/localhost\.attacker\.net$/);
+    expect(local?.detail).toContain('after "localhost"');
+  });
+});
