@@ -38,6 +38,7 @@ import {
   headerValue,
   hidesHeader,
   isCorsHeader,
+  isIfLevel,
   isOptionsBranch,
   methodsOf,
   originPolicy,
@@ -226,6 +227,58 @@ function movesEveryRequest(serving: Level): boolean {
   return false;
 }
 
+/**
+ * Whether an `if ($v = "value")` on a user variable can never hold (audit 19 case 05, audit 26 case 07: enable-cors.org's
+ * `if ($cors = "trueget")` copied above the `set $cors ...` lines). Checked with nginx 1.22: a variable read before any
+ * `set` is empty, and the `set`s of this location and server (`set $cors "true"`, `set $cors "${cors}get"`) only
+ * build values from their own literals. Decided only when nothing else can give the variable a value: no map or geo,
+ * no internal redirect (rewrite, try_files, error_page) that runs these steps again or brings a request from another
+ * location that sets it, and every `set` of it a literal or the variable followed by a literal.
+ */
+function neverHolds(level: Level, serving: Level, tree: Tree): boolean {
+  if (level.kind !== 'if' || !level.d) return false;
+  const c = parseCondition(level.d);
+  const name = c.variable;
+  if (!name || c.op !== '=' || !c.value || c.value.placeholder || tree.maps.has(name) || /^(http_|arg_|cookie_|sent_http_|upstream_)/.test(name)) return false;
+  const chain = [serving, ...ancestors(serving)];
+  // (`rewrite ... break|redirect|permanent` does not search the locations again; no flag or `last` does.)
+  const redirects = (x: Directive) => /^(try_files|error_page|echo_exec)$/.test(x.name) || (x.name === 'rewrite' && !/^(break|redirect|permanent)$/.test(x.args[2]?.value ?? ''));
+  if (chain.some((l) => l.handoff.length || l.opaque.length || [...(l.d?.block ?? []), ...l.ifs.flatMap((i) => i.d?.block ?? [])].some(redirects))) return false;
+  const steps = stepsFor(serving);
+  const at = steps.indexOf(level);
+  if (at < 0) return false;
+  const setName = (d: Directive) => (d.name === 'set' ? (d.args[0]?.value ?? '').replace(/^\$\{?|\}$/g, '').toLowerCase() : undefined);
+  const setsOf = (xs: (Directive | Level)[]) => xs.flatMap((x) => (isIfLevel(x) ? x.steps.filter((y): y is Directive => !isIfLevel(y)) : [x])).filter((d) => setName(d) === name);
+  const mine = setsOf(steps);
+  // Set before this `if` (it may hold), or nowhere here (a value from outside the analysed steps).
+  if (mine.length === 0 || setsOf(steps.slice(0, at)).length > 0) return false;
+  // A `set` in another location matters only when a request can move from there to here (an internal redirect).
+  let setsAnywhere = 0;
+  let movesSomewhere = false;
+  const visit = (l: Level) => {
+    setsAnywhere += setsOf(l.steps).length;
+    if (l.handoff.length || [...(l.d?.block ?? []), ...l.ifs.flatMap((i) => i.d?.block ?? [])].some(redirects)) movesSomewhere = true;
+    for (const x of [...l.servers, ...l.locations]) visit(x);
+  };
+  visit(tree.root);
+  if (setsAnywhere !== setsOf(steps).length && movesSomewhere) return false;
+  // Every value: "" at first, then a literal (reset) or the value followed by a literal (append).
+  const resets = [''];
+  const appends: string[] = [];
+  for (const d of mine) {
+    const v = d.args[1]?.value ?? '';
+    const m = new RegExp(`^\\$\\{?${name}\\}?(.*)$`, 'i').exec(v);
+    const tail = m ? (m[1] as string) : v;
+    if (tail.includes('$')) return false;
+    if (m) appends.push(tail);
+    else resets.push(v);
+  }
+  // Can the tested value be written as a reset followed by appends?
+  const target = c.value.value;
+  const reach = (rest: string, depth: number): boolean => rest === '' || (depth < 8 && appends.some((a) => a !== '' && rest.startsWith(a) && reach(rest.slice(a.length), depth + 1)));
+  return !resets.some((r) => target.startsWith(r) && reach(target.slice(r.length), 0));
+}
+
 /** A pseudo header entry that stands for an `if (...)` head, when a drop is caused by an `if` without add_header. */
 function headDirective(level: Level): HeaderDirective {
   const d = level.d as Directive;
@@ -270,7 +323,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     const ifs = serving.ifs.filter((i) => i.kind === 'if');
     const mine = parseCondition(level.d as Directive);
     for (const later of ifs.slice(ifs.indexOf(level) + 1)) {
-      if (exclusive(mine, parseCondition(later.d as Directive))) continue;
+      if (exclusive(mine, parseCondition(later.d as Directive)) || neverHolds(later, serving, tree)) continue;
       // A later block that refuses the request (`return 403;`) answers with its own error: what it lacks there is
       // the error response's concern, not headers dropped from an answer (audit 12 case 02).
       const refusal = returnCode(later.steps);
@@ -764,7 +817,7 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
       // A regex location after one that matches every URI it matches is never chosen (case 06).
       if (shadowedRegexLocation(serving)) continue;
       const units: Unit[] = movesEveryRequest(serving) ? [] : [{ serving, level: serving }];
-      for (const i of serving.ifs) if (i.addHeaders.length || i.more.length) units.push({ serving, level: i });
+      for (const i of serving.ifs) if ((i.addHeaders.length || i.more.length) && !neverHolds(i, serving, tree)) units.push({ serving, level: i });
       for (const u of units) {
         const p = buildPolicy(tree, u, textOf);
         if (p) built.push({ policy: p, owner: u.level === u.serving ? effectiveAddHeaders(u.level).owner : undefined, serving: u.serving });

@@ -98,7 +98,7 @@ export interface EvalContext {
   envTemplate: boolean;
 }
 
-function isIfLevel(s: Directive | Level): s is Level {
+export function isIfLevel(s: Directive | Level): s is Level {
   return (s as Level).kind === 'if';
 }
 
