@@ -14,6 +14,9 @@ export default defineRule({
     const { origin, credentials } = policy;
     if (!origin.known || !credentials.known) return;
     if (origin.value.kind !== 'reflect-any' || credentials.value) return;
+    // Echoed on preflight answers only (nginx `if ($request_method = OPTIONS) { ...; return 204; }`): they carry no
+    // data to read, and without credentials any site can send the actual request anyway (audit 26 case 06).
+    if (policy.scope.methods?.length === 1 && policy.scope.methods[0] === 'OPTIONS') return;
     ctx.report({
       message:
         `This CORS policy ${origin.value.kind === 'reflect-any' && origin.value.from === 'request-parameter' ? 'accepts any origin the requester names' : 'echoes back any request Origin'}${viaNote(origin)}: every website can read these responses ` +
