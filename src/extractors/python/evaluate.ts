@@ -645,6 +645,8 @@ export class Evaluator {
         // A property (pydantic computed fields too): evaluate its return expression with `self` bound.
         const isProp = b.decorators.some((d) => /\b(property|computed_field|cached_property)\b/.test(cls.mod.text.slice(d.start, d.end)));
         if (isProp && self) return this.callFunction({ t: 'func', mod: cls.mod, node: b.node, name: attr, decorators: b.decorators, span: spanOf(cls.mod, b.node) }, [self], new Map(), span);
+        // A static method is a plain function read through its class (`app.after_request(Cors.add_headers)`).
+        if (b.decorators.some((d) => /^@\s*staticmethod\s*$/.test(cls.mod.text.slice(d.start, d.end)))) return { t: 'func', mod: cls.mod, node: b.node, name: attr, decorators: b.decorators, span: spanOf(cls.mod, b.node) };
         return unknownVal(`${attr} is a method`, span);
       }
       if (b.kind === 'assign' || b.kind === 'annotated') {

@@ -141,7 +141,8 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
     const meth = n.fields.function.fields.attribute?.text;
     if (meth !== 'after_request' && meth !== 'after_app_request' && meth !== 'before_request') return;
     const arg = callArgs(n).positional[0];
-    if (arg?.type !== 'identifier') return;
+    // A function by name, or an attribute (`hooks.add_cors`, a static method `Cors.add_headers`, audit 26).
+    if (arg?.type !== 'identifier' && arg?.type !== 'attribute') return;
     const scope = scopeAt(host, mod, fns);
     const fn = ev.eval(arg, scope);
     if (meth === 'before_request') {
