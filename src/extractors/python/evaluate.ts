@@ -972,8 +972,32 @@ export class Evaluator {
           if (a0?.t !== 'str') return unknownVal(meth, span);
           return { t: 'bool', v: meth === 'startswith' ? recv.v.startsWith(a0.v) : recv.v.endsWith(a0.v), span };
         }
-        case 'format':
-          return unknownVal('str.format()', span);
+        case 'format': {
+          // Positional `{}` / `{0}` fields with known string arguments (`'app.config.{}'.format(name.title())`,
+          // audit 26 case 01); anything else (keywords, format specs, attributes) is not known.
+          const args = positional.map((a) => this.eval(a, scope));
+          if (this.args(n).keywords.size > 0 || !args.every((a) => a.t === 'str')) return unknownVal('str.format()', span);
+          let next = 0;
+          let bad = false;
+          const out = recv.v.replace(/\{\{|\}\}|\{(\d*)\}|\{[^}]*\}/g, (m, idx: string | undefined) => {
+            if (m === '{{') return '{';
+            if (m === '}}') return '}';
+            if (idx === undefined) {
+              bad = true;
+              return m;
+            }
+            const a = args[idx === '' ? next++ : Number(idx)];
+            if (a?.t !== 'str') bad = true;
+            return a?.t === 'str' ? a.v : m;
+          });
+          return bad ? unknownVal('str.format()', span) : { t: 'str', v: out, span };
+        }
+        case 'title':
+        case 'capitalize': {
+          if (positional.length) return undefined;
+          const v = meth === 'title' ? recv.v.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_m, p: string, c: string) => p + c.toUpperCase()) : recv.v.charAt(0).toUpperCase() + recv.v.slice(1).toLowerCase();
+          return { ...recv, v, lit: v === recv.v ? recv.lit : undefined };
+        }
         case 'join': {
           const items = a0;
           if (items?.t !== 'seq' || !items.items.every((i) => i.t === 'str')) return unknownVal('join of unknown items', span);
