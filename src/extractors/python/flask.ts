@@ -243,6 +243,15 @@ function configRead(ev: Evaluator, o: Opt, cfg: { opts: Options; opaque?: Span }
   walk(mod.root, (n) => {
     if (!node && n.type === 'keyword_argument' && n.start === o.span.start && n.end === o.span.end) node = n.fields.value;
   });
+  // `app.config["CORS_ORIGINS"]` (audit 27): the config's value when it sets the key (a missing key raises KeyError).
+  if (node?.type === 'subscript') {
+    const recv = node.fields.value;
+    if (recv?.type !== 'attribute' || recv.fields.attribute?.text !== 'config' || objKey(ev.eval(recv.fields.object, scope)) !== app.id) return undefined;
+    const key = node.fields.subscript ? ev.eval(node.fields.subscript, scope) : undefined;
+    if (key?.t !== 'str' || !key.v.startsWith('CORS_') || !OPTION_NAMES.includes(key.v.slice(5).toLowerCase())) return undefined;
+    const set = cfg.opts.get(key.v.slice(5).toLowerCase());
+    return set ? { ...set, source: o.source } : undefined;
+  }
   if (node?.type !== 'call') return undefined;
   const fn = node?.fields.function;
   if (!node || fn?.type !== 'attribute' || fn.fields.attribute?.text !== 'get') return undefined;
