@@ -1590,6 +1590,10 @@ function buildPolicies(
     return undefined;
   };
 
+  /** An OPTIONS route whose handler is cors() and whose path covers every path a `use` layer sees. */
+  const optionsCorsFor = (use: Layer): Layer | undefined =>
+    layers.find((x) => x !== use && x.reg.method === 'options' && x.handler.t === 'ext' && x.handler.name === 'cors()' && x.path !== undefined && pathCovers(x.path, `${use.prefix && use.prefix !== '/' ? use.prefix : ''}/__any__`));
+
   // app.use(cors(...)) layers that add Vary: Origin to every response they see (any origin option but '*').
   const varyLayers: Layer[] = [];
   /** Earlier app.use(cors(...)) layers that send CORS headers: they are on every response after them, errors too. */
@@ -1779,6 +1783,13 @@ function buildPolicies(
       }
       else if (analysis.endsOnOptions) preflight = known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself' }, base.span);
       else if (l.reg.server) preflight = known({ handled: 'explicit', detail: 'the request handler answers every method itself' }, base.span);
+      else if (isUse && optionsCorsFor(l)) {
+        // `router.options('*', cors(...))` answers every preflight this middleware sees, before or after it, and
+        // sets Allow-Methods and Allow-Headers itself (the requested headers when none are configured): this
+        // middleware's never reach a preflight (audit 12 case 11).
+        const by = optionsCorsFor(l) as Layer;
+        preflight = known({ handled: 'automatic', detail: 'an OPTIONS route with cors() answers every preflight', span: spanOf(by.reg.mod, by.reg.call), elsewhere: true }, base.span);
+      }
       else if (isUse) preflight = known({ handled: 'router-auto', detail: "headers set before next() stay on the router's automatic OPTIONS answer" }, base.span);
       else if (l.reg.method === 'options' || l.reg.method === 'all') preflight = known({ handled: 'explicit' }, base.span);
       else {
