@@ -50,3 +50,12 @@ export function echoSites(origin: Valued<OriginPolicy>): { span: Span; message: 
   if (!origin.known || origin.value.kind !== 'reflect-any') return [];
   return (origin.value.sites ?? []).map((span) => ({ span, message: 'the Origin is echoed here too' }));
 }
+
+/**
+ * Whether another layer answers this policy's preflights first (an earlier `app.use(cors())`, an OPTIONS route with
+ * cors(), an nginx OPTIONS branch with headers of its own): its preflight-only headers (Allow-Methods,
+ * Allow-Headers, Allow-Private-Network) never reach one.
+ */
+export function preflightsAnsweredElsewhere(policy: CorsPolicy): boolean {
+  return policy.preflight.known && !!policy.preflight.value.elsewhere;
+}

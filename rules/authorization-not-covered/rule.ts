@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
+import { preflightsAnsweredElsewhere } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -15,7 +16,7 @@ export default defineRule({
     // Allow-Headers is read on preflight answers only: not on a policy that answers errors only (an exception
     // handler's headers), nor where another policy answers the preflights first (audit 22 case 12).
     if (policy.scope.errorsOnly) return;
-    if (policy.preflight.known && policy.preflight.value.elsewhere) return;
+    if (preflightsAnsweredElsewhere(policy)) return;
     const app = ctx.appOf(policy);
     const read = app?.readsHeaders.find((h) => h.name === 'authorization');
     if (!read) return;

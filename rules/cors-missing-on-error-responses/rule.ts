@@ -1,6 +1,6 @@
 import { defineRule, type Edit } from '../../src/engine/rule.js';
 import { entryKey, entryMatches } from '../../src/analysis/origins.js';
-import { allowsNoOrigin, type OriginPolicy, type Valued } from '../../src/model/index.js';
+import { allowsNoOrigin, type CorsPolicy, type OriginPolicy, type Valued } from '../../src/model/index.js';
 
 export default defineRule({
   meta: {
@@ -41,25 +41,13 @@ export default defineRule({
     // the same origins, the 500 carries its headers (checked with the Starlette 1.7 test client).
     if (errorCoverage.value.covers === 'not-unhandled' && policy.scope.level === 'app' && policy.appId) {
       const parents = new Set(ctx.project.apps.filter((a) => a.mounts?.includes(policy.appId as string)).map((a) => a.id));
-      const outer = parents.size > 0 && ctx.project.policies.some(
-        (q) => q.appId !== undefined && parents.has(q.appId) && q.scope.level === 'app' && !q.scope.errorsOnly && (q.mechanism === 'fastapi-manual' || q.mechanism === 'starlette-middleware') && coversOrigins(q.origin, origin),
-      );
-      if (outer) return;
+      if (ctx.project.policies.some((q) => q.appId !== undefined && parents.has(q.appId) && appWideLayerFor(q, origin))) return;
     }
     // A route's own headers are missing from the errors it raises, but an app-wide CORS layer of the same app (an
     // HTTP middleware that writes them, CORSMiddleware) adds its headers to those error responses too: what it
     // misses (unhandled 500s) is reported at that layer (audit 16 case 10, checked with the Starlette test client).
     if (errorCoverage.value.covers === 'not-unhandled' && policy.scope.level === 'route' && policy.appId) {
-      const wrapped = ctx.project.policies.some(
-        (q) =>
-          q !== policy &&
-          q.appId === policy.appId &&
-          q.scope.level === 'app' &&
-          !q.scope.errorsOnly &&
-          (q.mechanism === 'fastapi-manual' || q.mechanism === 'starlette-middleware') &&
-          coversOrigins(q.origin, origin),
-      );
-      if (wrapped) return;
+      if (ctx.project.policies.some((q) => q !== policy && q.appId === policy.appId && appWideLayerFor(q, origin))) return;
     }
     const what = errorCoverage.value.covers === 'success-only' ? 'only successful and redirect responses carry the CORS headers' : 'some error responses are sent without CORS headers';
     // Where the source can say "every status" (nginx `always`), that is the safe fix: one edit per CORS header.
@@ -71,6 +59,14 @@ export default defineRule({
     });
   },
 });
+
+/**
+ * Whether `q` is an app-wide Starlette CORS layer (CORSMiddleware, or an HTTP middleware writing the headers) that
+ * puts its headers on the responses passing out through it, for every origin `origin` allows.
+ */
+function appWideLayerFor(q: CorsPolicy, origin: Valued<OriginPolicy>): boolean {
+  return q.scope.level === 'app' && !q.scope.errorsOnly && (q.mechanism === 'fastapi-manual' || q.mechanism === 'starlette-middleware') && coversOrigins(q.origin, origin);
+}
 
 /** Whether every origin `inner` sends ACAO to gets ACAO from `outer` too (decided on known values only). */
 function coversOrigins(outer: Valued<OriginPolicy>, inner: Valued<OriginPolicy>): boolean {

@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { allowsNoOrigin } from '../../src/model/index.js';
-import { isSafelistedHeader, REQUIRED_HEADER, viaNote } from '../util.js';
+import { REQUIRED_HEADER, isSafelistedHeader, preflightsAnsweredElsewhere, viaNote } from '../util.js';
 
 
 export default defineRule({
@@ -17,7 +17,7 @@ export default defineRule({
     if (!allowHeaders.known || allowHeaders.value.kind !== 'list') return;
     if (!origin.known || allowsNoOrigin(origin.value)) return;
     // Its list never reaches a preflight when another policy answers them first.
-    if (policy.preflight.known && policy.preflight.value.elsewhere) return;
+    if (preflightsAnsweredElsewhere(policy)) return;
     const allowed = new Set(allowHeaders.value.items.map((t) => t.value.toLowerCase()));
     const app = ctx.appOf(policy);
     const missing = new Map<string, import('../../src/model/index.js').Span>();

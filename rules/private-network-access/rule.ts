@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { viaNote } from '../util.js';
+import { preflightsAnsweredElsewhere, viaNote } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -15,7 +15,7 @@ export default defineRule({
     if (!privateNetwork.known || !privateNetwork.value) return;
     // Browsers read the header on preflight responses only: when another layer answers this policy's preflights
     // (an earlier app.use(cors()) ends every OPTIONS request), this header never reaches one.
-    if (policy.preflight.known && policy.preflight.value.elsewhere) return;
+    if (preflightsAnsweredElsewhere(policy)) return;
     ctx.report({
       message:
         `Access-Control-Allow-Private-Network: true is sent${viaNote(privateNetwork)}: public websites may reach this service on a private network ` +

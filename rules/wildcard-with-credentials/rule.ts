@@ -1,5 +1,6 @@
 import type { TokenList, Valued } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
+import { preflightsAnsweredElsewhere } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -23,7 +24,7 @@ export default defineRule({
       // only (an exception handler's headers), they are never used.
       if (policy.scope.errorsOnly && header !== 'Access-Control-Expose-Headers') continue;
       // ... nor where another policy answers the preflights first.
-      if (policy.preflight.known && policy.preflight.value.elsewhere && header !== 'Access-Control-Expose-Headers') continue;
+      if (preflightsAnsweredElsewhere(policy) && header !== 'Access-Control-Expose-Headers') continue;
       // A list holding "*" (Starlette/flask-cors expose_headers=["*"]) is sent literally too.
       const star = field.known && (field.value.kind === 'wildcard' || (field.value.kind === 'list' && field.value.items.some((t) => t.value === '*')));
       if (!field.known || !star) continue;

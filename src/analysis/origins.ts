@@ -773,7 +773,7 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     // An entry that already accepts sites on any domain is not also reported for the shared suffixes only its
     // siblings name (`^https://app\.example\.com` beside `\.vercel\.app$`: its own bypass says more). A suffix it
     // names itself (`https://.*\.run\.app`, unanchored) is a second problem, which anchoring does not fix.
-    const suffixed = foreign && intendedOf(entry, []).suffixes.size === 0 ? undefined : q.suffixed(nfa);
+    const suffixed = foreign && own.suffixes.size === 0 ? undefined : q.suffixed(nfa);
     if (suffixed) {
       const sfx = findExample(suffixed, samples, intended, 'suffixed', deadline);
       if (sfx) {
@@ -785,7 +785,7 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     const insecure = q.insecure(nfa);
     const ins = insecure ? findExample(insecure, samples, intended, 'insecure', deadline) : undefined;
     if (ins) problems.push({ kind: 'insecure', example: ins, detail: INSECURE_DETAIL });
-    else if (!foreign && !suffixed && (q.insecureSource() === undefined || namesNoHost(entry))) {
+    else if (!foreign && !suffixed && (q.insecureSource() === undefined || ownHosts.length === 0)) {
       // No intended host of its own to name (`http://192\.168\.\d+\.\d+:3000`, also beside entries that name
       // hosts, audit 20): any plain-http origin it accepts, except loopback and HSTS-preloaded TLDs, is one a
       // network attacker can impersonate.
@@ -797,12 +797,6 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     if (e instanceof BudgetExceeded || e instanceof refa().TooManyNodesError) return { entry, problems, unknown: 'the pattern is too complex to analyse within the budget' };
     return { entry, problems, unknown: `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
   }
-}
-
-/** Whether a matcher names no host of its own (an address range, `.*`): the hosts it is meant for come from its siblings only. */
-function namesNoHost(entry: OriginEntry): boolean {
-  const own = intendedOf(entry, []);
-  return own.domains.size === 0 && own.suffixes.size === 0;
 }
 
 /**

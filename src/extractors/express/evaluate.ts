@@ -201,7 +201,7 @@ function lastStraightAssignment(name: string, id: AstNode, at: AstNode, mod: JsM
 }
 
 /** Whether two evaluated values are the same data (strings, numbers, lists, plain objects, patterns, the same function). */
-export function sameValue(a: JsValue, b: JsValue, depth = 0): boolean {
+function sameValue(a: JsValue, b: JsValue, depth = 0): boolean {
   if (depth > 8 || a.t !== b.t) return false;
   switch (a.t) {
     case 'str':

@@ -1773,6 +1773,7 @@ function buildPolicies(
       builder.modules.add(l.handler.mod);
       let preflight: Valued<PreflightHandling>;
       const endedBy = endsOptions.find((v) => useCovers(v.prefix, l.path ?? l.prefix));
+      const optionsCors = isUse ? optionsCorsFor(l) : undefined;
       if (endedBy) {
         // An earlier app-wide cors() ends every OPTIONS request (§1.1): this middleware never sees a preflight
         // (audit 14 case 09).
@@ -1783,12 +1784,11 @@ function buildPolicies(
       }
       else if (analysis.endsOnOptions) preflight = known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself' }, base.span);
       else if (l.reg.server) preflight = known({ handled: 'explicit', detail: 'the request handler answers every method itself' }, base.span);
-      else if (isUse && optionsCorsFor(l)) {
+      else if (optionsCors) {
         // `router.options('*', cors(...))` answers every preflight this middleware sees, before or after it, and
         // sets Allow-Methods and Allow-Headers itself (the requested headers when none are configured): this
         // middleware's never reach a preflight (audit 12 case 11).
-        const by = optionsCorsFor(l) as Layer;
-        preflight = known({ handled: 'automatic', detail: 'an OPTIONS route with cors() answers every preflight', span: spanOf(by.reg.mod, by.reg.call), elsewhere: true }, base.span);
+        preflight = known({ handled: 'automatic', detail: 'an OPTIONS route with cors() answers every preflight', span: spanOf(optionsCors.reg.mod, optionsCors.reg.call), elsewhere: true }, base.span);
       }
       else if (isUse) preflight = known({ handled: 'router-auto', detail: "headers set before next() stay on the router's automatic OPTIONS answer" }, base.span);
       else if (l.reg.method === 'options' || l.reg.method === 'all') preflight = known({ handled: 'explicit' }, base.span);

@@ -40,10 +40,12 @@ import {
   isCorsHeader,
   isIfLevel,
   isOptionsBranch,
+  isRequestVariable,
   methodsOf,
   originPolicy,
   parseCondition,
   rejectGuards,
+  setsVariable,
   tokenList,
   variableCredentials,
   type EvalContext,
@@ -239,16 +241,12 @@ function neverHolds(level: Level, serving: Level, tree: Tree): boolean {
   if (level.kind !== 'if' || !level.d) return false;
   const c = parseCondition(level.d);
   const name = c.variable;
-  if (!name || c.op !== '=' || !c.value || c.value.placeholder || tree.maps.has(name) || /^(http_|arg_|cookie_|sent_http_|upstream_)/.test(name)) return false;
-  const chain = [serving, ...ancestors(serving)];
-  // (`rewrite ... break|redirect|permanent` does not search the locations again; no flag or `last` does.)
-  const redirects = (x: Directive) => /^(try_files|error_page|echo_exec)$/.test(x.name) || (x.name === 'rewrite' && !/^(break|redirect|permanent)$/.test(x.args[2]?.value ?? ''));
-  if (chain.some((l) => l.handoff.length || l.opaque.length || [...(l.d?.block ?? []), ...l.ifs.flatMap((i) => i.d?.block ?? [])].some(redirects))) return false;
+  if (!name || c.op !== '=' || !c.value || c.value.placeholder || tree.maps.has(name) || isRequestVariable(name)) return false;
+  if ([serving, ...ancestors(serving)].some((l) => l.opaque.length || redirectsFrom(l))) return false;
   const steps = stepsFor(serving);
   const at = steps.indexOf(level);
   if (at < 0) return false;
-  const setName = (d: Directive) => (d.name === 'set' ? (d.args[0]?.value ?? '').replace(/^\$\{?|\}$/g, '').toLowerCase() : undefined);
-  const setsOf = (xs: (Directive | Level)[]) => xs.flatMap((x) => (isIfLevel(x) ? x.steps.filter((y): y is Directive => !isIfLevel(y)) : [x])).filter((d) => setName(d) === name);
+  const setsOf = (xs: (Directive | Level)[]) => xs.flatMap((x) => (isIfLevel(x) ? x.steps.filter((y): y is Directive => !isIfLevel(y)) : [x])).filter((d) => setsVariable(d, name));
   const mine = setsOf(steps);
   // Set before this `if` (it may hold), or nowhere here (a value from outside the analysed steps).
   if (mine.length === 0 || setsOf(steps.slice(0, at)).length > 0) return false;
@@ -257,11 +255,11 @@ function neverHolds(level: Level, serving: Level, tree: Tree): boolean {
   let movesSomewhere = false;
   const visit = (l: Level) => {
     setsAnywhere += setsOf(l.steps).length;
-    if (l.handoff.length || [...(l.d?.block ?? []), ...l.ifs.flatMap((i) => i.d?.block ?? [])].some(redirects)) movesSomewhere = true;
+    movesSomewhere ||= redirectsFrom(l);
     for (const x of [...l.servers, ...l.locations]) visit(x);
   };
   visit(tree.root);
-  if (setsAnywhere !== setsOf(steps).length && movesSomewhere) return false;
+  if (setsAnywhere !== mine.length && movesSomewhere) return false;
   // Every value: "" at first, then a literal (reset) or the value followed by a literal (append).
   const resets = [''];
   const appends: string[] = [];
@@ -277,6 +275,16 @@ function neverHolds(level: Level, serving: Level, tree: Tree): boolean {
   const target = c.value.value;
   const reach = (rest: string, depth: number): boolean => rest === '' || (depth < 8 && appends.some((a) => a !== '' && rest.startsWith(a) && reach(rest.slice(a.length), depth + 1)));
   return !resets.some((r) => target.startsWith(r) && reach(target.slice(r.length), 0));
+}
+
+/**
+ * Whether a level can send a request through the rewrite phase again (an internal redirect): `try_files`,
+ * `error_page`, a handoff, or a `rewrite` without `break`/`redirect`/`permanent` (no flag or `last` searches the
+ * locations again), in the level or in its `if` blocks.
+ */
+function redirectsFrom(l: Level): boolean {
+  const moves = (x: Directive) => /^(try_files|error_page|echo_exec)$/.test(x.name) || (x.name === 'rewrite' && !/^(break|redirect|permanent)$/.test(x.args[2]?.value ?? ''));
+  return l.handoff.length > 0 || [...(l.d?.block ?? []), ...l.ifs.flatMap((i) => i.d?.block ?? [])].some(moves);
 }
 
 /** A pseudo header entry that stands for an `if (...)` head, when a drop is caused by an `if` without add_header. */

@@ -448,7 +448,7 @@ export function variableValue(name: string, ctx: EvalContext, at: Directive, dep
   if (depth > 8) return constant({ t: 'unknown', reason: `$${name} is too deeply derived`, span });
   const m = ctx.tree.maps.get(name);
   let value: SymValue | undefined = m ? mapValue(m, ctx, depth, span) : undefined;
-  const isSet = (d: Directive) => d.name === 'set' && (d.args[0]?.value ?? '').replace(/^\$\{?|\}$/g, '').toLowerCase() === name && d.args.length >= 2;
+  const isSet = (d: Directive) => setsVariable(d, name);
   for (const s of ctx.steps) {
     if (isIfLevel(s)) {
       const sets = s.steps.filter((x): x is Directive => !isIfLevel(x) && isSet(x));
@@ -466,8 +466,17 @@ export function variableValue(name: string, ctx: EvalContext, at: Directive, dep
     }
   }
   if (value) return value;
-  const builtin = /^(http_|arg_|cookie_|sent_http_|upstream_)/.test(name) || ['host', 'scheme', 'request_uri', 'uri', 'remote_addr', 'server_name'].includes(name);
-  return constant({ t: 'unknown', reason: builtin ? `$${name} is request data` : `$${name}${NOT_DEFINED}`, span });
+  return constant({ t: 'unknown', reason: isRequestVariable(name) ? `$${name} is request data` : `$${name}${NOT_DEFINED}`, span });
+}
+
+/** `set $name value` (the variable name compared without `$`, braces or case). */
+export function setsVariable(d: Directive, name: string): boolean {
+  return d.name === 'set' && d.args.length >= 2 && (d.args[0]?.value ?? '').replace(/^\$\{?|\}$/g, '').toLowerCase() === name;
+}
+
+/** nginx variables that carry request data (headers, arguments, cookies...): never set by the configuration. */
+export function isRequestVariable(name: string): boolean {
+  return /^(http_|arg_|cookie_|sent_http_|upstream_)/.test(name) || ['host', 'scheme', 'request_uri', 'uri', 'remote_addr', 'server_name'].includes(name);
 }
 
 const NOT_DEFINED = ' is not defined in the analysed files';

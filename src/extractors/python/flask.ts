@@ -127,7 +127,7 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
     }
   });
   const corsPolicies: { policy: CorsPolicy; call: PyNode; app: AppInfo; fnStart: number }[] = [];
-  const dead = deadRanges(ctx, mod);
+  const dead = extensionCalls.length ? deadRanges(ctx, mod) : [];
   for (const { call, scope } of extensionCalls) {
     if (dead.some(([from, to]) => call.start >= from && call.end <= to)) continue;
     for (const r of extension(ctx, mod, scope, call)) corsPolicies.push({ ...r, fnStart: scope.fn?.node.start ?? -1 });

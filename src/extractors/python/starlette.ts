@@ -472,6 +472,7 @@ function addPolicy(
 
   // ── error coverage (§2.3)
   const catcher = form === 'add_middleware' ? innerCatchAll(ctx, mod, scope, call, app) : undefined;
+  // The app's routes (collected here) decide whether its errors are all answered inside a mounted sub-application.
   ensureApp(ctx, app, mod, versions);
   const errorCoverage = form === 'wrap'
     ? known({ covers: 'all' as const, detail: 'CORSMiddleware wraps the whole app, ServerErrorMiddleware included (§2.3)' }, callSpan)
@@ -509,7 +510,6 @@ function addPolicy(
   void versionNote;
   ctx.policies.push(policy);
   if (form === 'add_middleware') addedByAddMiddleware.add(policy);
-  ensureApp(ctx, app, mod, versions);
 }
 
 export { forAnyOrigin };
