@@ -579,6 +579,8 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
           return { ...inner, items, node: n, mod, ...(maybeFewer ? { maybeFewer } : {}) };
         }
       }
+      // `new express.Router()` (Express allows it): the same router as `express.Router()` (audit 28 case 23).
+      if (callee.t === 'ext' && /(^|\.)Router$/.test(callee.name)) return { t: 'ext', name: `${callee.name}()`, node: n, mod };
       return unknownValue(n, mod, 'constructed at runtime');
     }
     case 'CallExpression':

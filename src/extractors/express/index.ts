@@ -1828,14 +1828,16 @@ function buildPolicies(
     if (later) m.policy.varyOrigin = known(true, spanOf(later.layer.reg.mod, later.layer.reg.call), 'a later cors() middleware adds Vary: Origin to the responses this one passes on');
   }
   // app.use((req, res, next) => { res.header('Access-Control-Allow-Credentials', 'true'); next() }) with
-  // app.use(cors()): cors sends `*` and leaves the credentials header, so credentialed requests fail (§1.2).
+  // app.use(cors()): cors leaves the credentials header (§1.2), so the browser sees it beside cors' origin: with
+  // `*` credentialed requests fail, with a reflected origin any site reads with the user's cookies (audit 28 case 06).
   for (const c of policies) {
-    if (c.mechanism !== 'cors-package' || c.scope.level !== 'app' || !c.origin.known || c.origin.value.kind !== 'wildcard') continue;
+    if (c.mechanism !== 'cors-package' || c.scope.level !== 'app' || !c.origin.known || c.origin.value.kind === 'none') continue;
     if (!c.credentials.known || c.credentials.value) continue;
     const m = policies.find(
       (p) =>
         p.mechanism === 'express-manual' &&
         p.scope.level === 'app' &&
+        p.appId === c.appId &&
         p.credentials.known &&
         p.credentials.value &&
         !p.headerWrites.some((w) => w.name === 'access-control-allow-origin'),
