@@ -231,7 +231,7 @@ function movesEveryRequest(serving: Level): boolean {
 
 /**
  * Whether an `if ($v = "value")` on a user variable can never hold (audit 19 case 05, audit 26 case 07: enable-cors.org's
- * `if ($cors = "trueget")` copied above the `set $cors ...` lines). Checked with nginx 1.22: a variable read before any
+ * `if ($cors = "trueget")` copied above the `set $cors ...` lines; audit 28 case 09: a debug flag only ever set to "false"). Checked with nginx 1.22: a variable read before any
  * `set` is empty, and the `set`s of this location and server (`set $cors "true"`, `set $cors "${cors}get"`) only
  * build values from their own literals. Decided only when nothing else can give the variable a value: no map or geo,
  * no internal redirect (rewrite, try_files, error_page) that runs these steps again or brings a request from another
@@ -248,8 +248,10 @@ function neverHolds(level: Level, serving: Level, tree: Tree): boolean {
   if (at < 0) return false;
   const setsOf = (xs: (Directive | Level)[]) => xs.flatMap((x) => (isIfLevel(x) ? x.steps.filter((y): y is Directive => !isIfLevel(y)) : [x])).filter((d) => setsVariable(d, name));
   const mine = setsOf(steps);
-  // Set before this `if` (it may hold), or nowhere here (a value from outside the analysed steps).
-  if (mine.length === 0 || setsOf(steps.slice(0, at)).length > 0) return false;
+  // Set nowhere here: a value from outside the analysed steps. (Sets before this `if` are among the values below,
+  // which cover every order the sets can run in: `if ($cors_debug = '') { set $cors_debug 'false'; }` before
+  // `if ($cors_debug = 'true')`, audit 28 case 09.)
+  if (mine.length === 0) return false;
   // A `set` in another location matters only when a request can move from there to here (an internal redirect).
   let setsAnywhere = 0;
   let movesSomewhere = false;

@@ -245,6 +245,11 @@ export function conditionGuard(c: Condition, ctx: EvalContext, depth = 0): Guard
   // A variable no analysed file defines (a map in a file the repository does not hold): it may be an Origin check
   // (`if ($is_origin_allowed = 0) { return 403; }`), so what the branch checks is not known (audit 21).
   if (v.cases.length === 0 && v.dflt.t === 'unknown' && v.dflt.reason.endsWith(NOT_DEFINED)) return { t: 'unknown', reason: v.dflt.reason };
+  // A value computed from the Origin in a way the analysis does not follow (a map whose key joins the method and the
+  // Origin, a map over a capture-valued map): the branch may well be the Origin check (audit 28 case 09, checked on
+  // nginx 1.22: only the listed origins were echoed).
+  if (v.dflt.t === 'unknown' && v.dflt.fromOrigin) return { t: 'unknown', reason: v.dflt.reason };
+  if (v.cases.some((k) => k.atom.t === 'unknown' && k.atom.fromOrigin)) return { t: 'unknown', reason: `$${c.variable} depends on the Origin in a way the analysis cannot follow` };
   // A condition on an Origin-derived variable: which cases make it hold?
   const holds = (a: Atom, guard?: Guard): boolean | undefined => {
     // The echoed Origin of a case chosen by an Origin test (`"~^https://a\.com$" $http_origin;`) is that origin:
@@ -427,13 +432,13 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
       const composed = iv.cases.map((c) => ({ guard: c.guard, atom: select(c.atom) }));
       const d = select(iv.dflt);
       if (d === undefined || composed.some((c) => c.atom === undefined)) {
-        return constant({ t: 'unknown', reason: `map $${m.output} reads $${only}, whose value is not always a constant`, span: mSpan });
+        return constant({ t: 'unknown', reason: `map $${m.output} reads $${only}, whose value is not always a constant`, span: mSpan, fromOrigin: true });
       }
       return { cases: composed as SymValue['cases'], dflt: d };
     }
   }
   if (!onOrigin && src.some((p) => 'name' in p && p.name === 'http_origin')) {
-    return constant({ t: 'unknown', reason: `map $${m.output} keys on more than the Origin`, span: mSpan });
+    return constant({ t: 'unknown', reason: `map $${m.output} keys on more than the Origin`, span: mSpan, fromOrigin: true });
   }
   return { cases, dflt };
 }

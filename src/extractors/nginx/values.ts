@@ -14,7 +14,11 @@ export type Atom =
   | { t: 'lit'; v: string; span: Span }
   /** The request's Origin header, unvalidated. */
   | { t: 'origin'; span: Span }
-  | { t: 'unknown'; reason: string; span: Span };
+  /**
+   * A value the analysis cannot compute. `fromOrigin`: it is computed from the Origin in a way the analysis does
+   * not follow (a map keyed on `"$request_method:$http_origin"`), so a condition on it may be an Origin check.
+   */
+  | { t: 'unknown'; reason: string; span: Span; fromOrigin?: boolean };
 
 export type Guard =
   /** Holds when the Origin matches one of the entries (or, negated, none of them). */
