@@ -13,7 +13,7 @@ export default defineRule({
     fixable: false,
   },
   checkPolicy(policy, ctx) {
-    for (const { entry, span, problem } of originProblems(policy, 'insecure')) {
+    for (const { entry, span, problem, key } of originProblems(policy, 'insecure')) {
       const creds = withCredentials(policy);
       const what = entry.type === 'literal' ? `trusts the plain-http origin ${problem.example}` : `accepts the plain-http origin ${problem.example}`;
       ctx.report({
@@ -21,6 +21,7 @@ export default defineRule({
           `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)} ${what}: anyone on the network path (public Wi-Fi, a hostile proxy) ` +
           `can inject a script into that page and read these responses${creds ? " with the user's cookies" : ''}. Trust only https:// origins.`,
         span,
+        key,
         related: credentialsRelated(policy, 'credentials are allowed, which makes the http origin an error'),
         severity: creds ? 'error' : 'warning',
       });

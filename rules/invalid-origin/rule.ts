@@ -35,7 +35,7 @@ export default defineRule({
     let lines = 0;
     for (const w of policy.headerWrites) if (w.name === 'access-control-allow-origin') lines = w.op === 'set' ? 1 : lines + 1;
     const severalLines = lines >= 2 || policy.headerWrites.some((w) => w.name === 'access-control-allow-origin' && w.multiple === true);
-    for (const { entry, span, problem, fixed } of originProblems(policy, 'invalid')) {
+    for (const { entry, span, problem, fixed, key } of originProblems(policy, 'invalid')) {
       if (fixed && severalLines && problem.code === 'several') continue;
       let tail = '';
       if (entry.type === 'substring') {
@@ -49,6 +49,7 @@ export default defineRule({
       ctx.report({
         message: `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)} never works as intended: ${problem.detail}${tail}`,
         span,
+        key,
         ...fixFor(entry, problem.code, problem.example),
       });
     }

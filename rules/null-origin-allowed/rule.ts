@@ -13,7 +13,7 @@ export default defineRule({
     fixable: false,
   },
   checkPolicy(policy, ctx) {
-    for (const { entry, span, fixed } of originProblems(policy, 'null')) {
+    for (const { entry, span, fixed, key } of originProblems(policy, 'null')) {
       const creds = withCredentials(policy);
       const o = policy.origin.known ? policy.origin.value : undefined;
       const instead = o?.kind === 'allow-list' && entry.type === 'literal' && o.refusedValue === entry.value;
@@ -29,6 +29,7 @@ export default defineRule({
           `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)}${how}: any website can send Origin: null from a sandboxed iframe ` +
           `(<iframe sandbox="allow-scripts">) and read these responses${creds ? " with the user's cookies" : ''}. Never trust "null".`,
         span,
+        key,
         related: credentialsRelated(policy, 'credentials are allowed, which makes a trusted "null" exploitable'),
         severity: creds ? 'error' : 'warning',
       });

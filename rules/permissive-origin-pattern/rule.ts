@@ -50,7 +50,7 @@ export default defineRule({
     hasSuggestions: true,
   },
   checkPolicy(policy, ctx) {
-    for (const { entry, span, problem } of originProblems(policy, 'permissive')) {
+    for (const { entry, span, problem, key } of originProblems(policy, 'permissive')) {
       const creds = withCredentials(policy);
       ctx.report({
         message:
@@ -62,6 +62,7 @@ export default defineRule({
               : `Compare the parsed host exactly (new URL(origin).hostname === 'example.com' || hostname.endsWith('.example.com')) and require https:.`
             : `Anchor the whole origin (^https://(www\\.)?example\\.com$) and escape every dot.`),
         span,
+        key,
         related: credentialsRelated(policy, 'credentials are allowed, so the attacker origin reads authenticated responses'),
         ...anchorSuggestion(entry),
       });

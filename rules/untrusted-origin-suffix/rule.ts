@@ -13,13 +13,14 @@ export default defineRule({
     fixable: false,
   },
   checkPolicy(policy, ctx) {
-    for (const { entry, span, problem } of originProblems(policy, 'untrusted-suffix')) {
+    for (const { entry, span, problem, key } of originProblems(policy, 'untrusted-suffix')) {
       ctx.report({
         message:
           `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)} accepts ${problem.example}: ${problem.detail}, ` +
           `so any of its users can host a page there and read these responses${withCredentials(policy) ? " with the user's cookies" : ''}. ` +
           `List your own sites exactly instead.`,
         span,
+        key,
         related: credentialsRelated(policy, 'credentials are allowed for those origins'),
       });
     }

@@ -2,7 +2,7 @@
 import type { CorsPolicy, OriginEntry, Span } from '../model/index.js';
 import type { RelatedLocation } from '../engine/rule.js';
 import { analyzeOriginPolicy } from './index.js';
-import type { OriginProblem, ProblemKind } from './origins.js';
+import { entryKey, type OriginProblem, type ProblemKind } from './origins.js';
 
 export interface EntryProblem {
   entry: OriginEntry;
@@ -11,6 +11,8 @@ export interface EntryProblem {
   problem: OriginProblem;
   /** The entry comes from a `fixed` policy (one value sent whatever the request Origin). */
   fixed: boolean;
+  /** The problem's identity, the same for every policy that shares the entry (Finding.key). */
+  key: string;
 }
 
 /** The problems of one kind among the known origin entries of a policy (allow-list entries, or the fixed value). */
@@ -31,7 +33,8 @@ export function originProblems(policy: CorsPolicy, kind: ProblemKind): EntryProb
     for (const p of v.problems) {
       if (p.kind !== kind) continue;
       if (globsElsewhere && (p.code === 'glob' || p.code === 'wildcard-in-list')) continue;
-      out.push({ entry: v.entry, span: value.kind === 'fixed' ? origin.span : v.entry.span, problem: p, fixed: value.kind === 'fixed' });
+      const key = JSON.stringify([entryKey(v.entry), p.kind, p.code ?? '', p.example ?? '', p.detail]);
+      out.push({ entry: v.entry, span: value.kind === 'fixed' ? origin.span : v.entry.span, problem: p, fixed: value.kind === 'fixed', key });
     }
   }
   return out;

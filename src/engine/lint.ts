@@ -150,7 +150,8 @@ export function runRules(
   reportFiles?: ReadonlySet<string>,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const seen = new Set<string>();
+  /** Finding identity → its index in `out`. */
+  const seen = new Map<string, number>();
   const textOf = (file: string) => host.readFile(file)?.text;
   const appById = new Map(model.apps.map((a) => [a.id, a]));
 
@@ -164,11 +165,19 @@ export function runRules(
     if (text === undefined) return;
     const pos = positionOf(text, f.span);
     if (isSuppressed(text, pos.line, ruleId)) return;
-    const key = `${ruleId}|${file}|${f.span.start}|${f.span.end}|${f.message}`;
-    if (seen.has(key)) return;
-    seen.add(key);
     const severity = rc.explicit ? rc.severity : (f.severity ?? rc.severity);
-    out.push({
+    const key = `${ruleId}|${file}|${f.span.start}|${f.span.end}|${f.key === undefined ? `m:${f.message}` : `k:${f.key}`}`;
+    const earlier = seen.get(key);
+    // The same problem found through several policies: once, at its most severe, and among those the one that
+    // names more of its causes (the credentials that make it worse).
+    if (earlier !== undefined) {
+      const e = out[earlier] as Diagnostic;
+      const rank = (sev: string, related: number) => (sev === 'error' ? 1000 : 0) + related;
+      if (rank(severity, f.related?.length ?? 0) <= rank(e.severity, e.related.length)) return;
+    }
+    const at = earlier ?? out.length;
+    seen.set(key, at);
+    out[at] = {
       ruleId: `cors/${ruleId}`,
       severity,
       message: userFacing(f.message),
@@ -182,7 +191,7 @@ export function runRules(
       ...(f.fix ? { fix: f.fix } : {}),
       ...(f.suggestions?.length ? { suggestions: f.suggestions } : {}),
       docsUrl: docsUrl(ruleId),
-    });
+    };
   };
 
   for (const rule of rules) {

@@ -54,6 +54,11 @@ export interface Finding {
    * (e.g. `null-origin-allowed` is an error with credentials, a warning without).
    */
   severity?: Severity;
+  /**
+   * The problem's identity where several policies share the faulty value (two nginx `if` blocks behind one Origin
+   * check): findings of a rule with the same span and key are one problem, reported once, at its most severe.
+   */
+  key?: string;
 }
 
 export interface RuleContext {

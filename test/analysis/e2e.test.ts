@@ -117,4 +117,36 @@ describe('nginx', () => {
     const conf = 'http {\n  server {\n    listen 80;\n    location / {\n      if ($http_origin ~* "^https://([a-z0-9-]+\\.)?example\\.com$") {\n        add_header Access-Control-Allow-Origin $http_origin always;\n        add_header Vary Origin always;\n      }\n    }\n  }\n}\n';
     expect(await findings({ 'nginx.conf': conf })).toEqual([]);
   });
+
+  it('one Origin check shared by two if blocks is reported once, at its most severe (audit 28 case 23)', async () => {
+    const conf = [
+      'server {',
+      '  listen 80;',
+      '  location /api/ {',
+      "    set $cors '';",
+      "    if ($http_origin ~* 'https?://(www\\.my\\-cn\\.com|my\\-cn\\.com)') {",
+      "      set $cors 'true';",
+      '    }',
+      "    if ($request_method = 'GET') {",
+      '      set $cors "${cors}get";',
+      '    }',
+      '    if ($cors = "true") {',
+      '      add_header Access-Control-Allow-Origin "$http_origin" always;',
+      '      add_header Vary Origin always;',
+      '    }',
+      '    if ($cors = "trueget") {',
+      '      add_header Access-Control-Allow-Origin "$http_origin" always;',
+      '      add_header Access-Control-Allow-Credentials true always;',
+      '      add_header Vary Origin always;',
+      '    }',
+      '    proxy_pass http://127.0.0.1:8000;',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    expect(await findings({ 'api.conf': conf })).toEqual(['api.conf:5 cors/insecure-origin error', 'api.conf:5 cors/permissive-origin-pattern error']);
+    const msgs = await messages({ 'api.conf': conf });
+    expect(msgs).toHaveLength(2);
+    for (const m of msgs) expect(m).toContain("with the user's cookies");
+  });
 });

@@ -361,6 +361,9 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     if (methods && !methods.has('OPTIONS')) dropped = dropped.filter((x) => !PREFLIGHT_ONLY.has(x.header.name));
     else if (methods && methods.size === 1) dropped = dropped.filter((x) => x.header.name !== 'access-control-expose-headers');
   }
+  // Nor where static content answers every preflight with 405 (audit 28 case 16, checked with nginx 1.22: the same
+  // 405 without CORS headers whether the location inherits the server's Allow-Methods or not).
+  if (answersOptionsWith405(unit, eff.opaque)) dropped = dropped.filter((x) => !PREFLIGHT_ONLY.has(x.header.name));
 
   // Drops that change nothing a browser does: without Access-Control-Max-Age it caches the preflight for 5 s
   // instead (every request still succeeds), and an Access-Control-Allow-Credentials other than "true" fails a
@@ -566,6 +569,21 @@ function needsPreflight(methods: Valued<TokenList>, hdrs: Valued<TokenList>): bo
   if (m.kind === 'list' && m.items.some((t) => !SIMPLE_METHODS.has(t.value) && t.value !== 'OPTIONS')) return true;
   if (h.kind === 'list' && h.items.length > 0) return true;
   return false;
+}
+
+/**
+ * Whether the static content of a location answers OPTIONS, and so every preflight, with 405: nothing is proxied,
+ * no `if` block or `return` answers, no nested location, no rewrite, error_page or try_files hands the request on,
+ * and no include outside the repository may do any of that.
+ */
+function answersOptionsWith405(unit: Unit, opaque: boolean): boolean {
+  const { serving, level } = unit;
+  if (opaque || serving.kind !== 'location' || serving.locations.length || returnCode(serving.steps) !== undefined || redirectsFrom(serving)) return false;
+  if (level.pass ?? serving.pass) return false;
+  const server = nearest(serving, 'server');
+  const ifs = [...(server && serving !== server ? server.ifs : []), ...serving.ifs];
+  if (ifs.some((i) => i.kind !== 'if' || i.pass || returnCode(i.steps) !== undefined || i.handoff.length)) return false;
+  return !serving.handoff.length && !server?.handoff.some((d) => d.name === 'error_page');
 }
 
 function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<TokenList>, hdrs: Valued<TokenList>, opaque: boolean, span: Span, ctx: EvalContext): Valued<PreflightHandling> {
