@@ -940,6 +940,10 @@ function flaskRoutes(ctx: FlaskContext, target: Extract<PyVal, { t: 'call' }>, p
         out.push({ methods, path: base + (p?.t === 'str' ? p.v : ''), span: spanOf(mod, d), jsonBody: /request\.(get_json\(|json\b)/.test(bodyText) && methods.some((x) => x !== 'GET' && x !== 'HEAD') });
       }
     }
+    if (n.type === 'call') {
+      const r = callRoute(ctx, mod, n, scopeAt(host, mod, fns), isTarget);
+      if (r) out.push({ ...r, path: base + r.path });
+    }
     if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'register_blueprint') {
       const s = scopeAt(host, mod, fns);
       if (!isTarget(n.fields.function.fields.object, s)) return;
@@ -955,6 +959,88 @@ function flaskRoutes(ctx: FlaskContext, target: Extract<PyVal, { t: 'call' }>, p
     }
   });
   }
+}
+
+const RESTFUL_API_QNAME = /^flask_(restful|restx|restplus)\.Api$/;
+const VIEW_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
+
+/**
+ * A route registered by a call rather than a decorator (audit 28 case 15): `app.add_url_rule(rule, view_func=...,
+ * methods=[...])`, the decorator called by hand (`bp.route('/x', methods=[...])(view)`), and flask-restful /
+ * flask-restx `api.add_resource(Resource, '/x')` on an `Api(app)`, which registers `Resource.as_view` through
+ * add_url_rule. Without `methods`, a class view serves the HTTP methods its class defines (MethodView), a function
+ * GET. Undefined when the call is none of these, or its methods are not known.
+ */
+function callRoute(ctx: FlaskContext, mod: PyModule, n: PyNode, s: Scope, isTarget: (expr: PyNode | undefined, s: Scope) => boolean): Route | undefined {
+  const { ev } = ctx;
+  const fn = n.fields.function;
+  if (!fn) return undefined;
+  const a = callArgs(n);
+  let rule: PyNode | undefined;
+  let view: PyNode | undefined;
+  let methodsArg: PyNode | undefined = a.keywords.get('methods')?.fields.value;
+  if (fn.type === 'attribute' && fn.fields.attribute?.text === 'add_url_rule' && isTarget(fn.fields.object, s)) {
+    rule = a.positional[0] ?? a.keywords.get('rule')?.fields.value;
+    view = a.positional[2] ?? a.keywords.get('view_func')?.fields.value;
+  } else if (fn.type === 'attribute' && fn.fields.attribute?.text === 'add_resource') {
+    const api = fn.fields.object ? ev.eval(fn.fields.object, s) : undefined;
+    if (api?.t !== 'call' || !RESTFUL_API_QNAME.test(api.qname)) return undefined;
+    const apiArgs = callArgs(api.node);
+    const target = apiArgs.positional[0] ?? apiArgs.keywords.get('app')?.fields.value;
+    if (!isTarget(target, { mod: api.mod })) return undefined;
+    rule = a.positional[1];
+    view = a.positional[0];
+  } else if (fn.type === 'call' && fn.fields.function?.type === 'attribute') {
+    // `bp.route('/x', methods=[...])(view)`
+    const meth = fn.fields.function.fields.attribute?.text ?? '';
+    if ((meth !== 'route' && !(meth in FLASK_ROUTE_DECOS)) || !isTarget(fn.fields.function.fields.object, s)) return undefined;
+    const inner = callArgs(fn);
+    rule = inner.positional[0];
+    view = a.positional[0];
+    methodsArg = inner.keywords.get('methods')?.fields.value;
+    if (meth in FLASK_ROUTE_DECOS) methodsArg = undefined;
+    if (meth in FLASK_ROUTE_DECOS && rule) return routeOf(mod, n, ev.eval(rule, s), FLASK_ROUTE_DECOS[meth] as string[], viewText(ev, view, s));
+  } else return undefined;
+  if (!rule) return undefined;
+  const path = ev.eval(rule, s);
+  if (methodsArg) {
+    const si = strItems(ev.eval(methodsArg, s));
+    if (!si || si.unknownSpans.length || si.other.length) return undefined;
+    return routeOf(mod, n, path, si.items.map((i) => i.v.toUpperCase()), viewText(ev, view, s));
+  }
+  // `View.as_view('name')`, or the Resource class itself (add_resource).
+  const clsNode = view?.type === 'call' && view.fields.function?.type === 'attribute' && view.fields.function.fields.attribute?.text === 'as_view' ? view.fields.function.fields.object : view;
+  const cls = clsNode ? ev.eval(clsNode, s) : undefined;
+  if (cls?.t === 'class') {
+    const methods = classViewMethods(cls);
+    return methods?.length ? routeOf(mod, n, path, methods, cls.mod.text.slice(cls.node.start, cls.node.end)) : undefined;
+  }
+  if (cls?.t === 'func') return routeOf(mod, n, path, ['GET'], cls.mod.text.slice(cls.node.start, cls.node.end));
+  return undefined;
+}
+
+/** The HTTP methods a class-based view defines (`def get`, `def post`...); undefined when a base class may add some. */
+function classViewMethods(cls: Extract<PyVal, { t: 'class' }>): string[] | undefined {
+  const bases = cls.node.fields.superclasses?.children.filter((c) => c.type !== '(' && c.type !== ')' && c.type !== ',') ?? [];
+  // Only the framework's own view bases are known to define none of them.
+  if (!bases.every((b) => /^(\w+\.)?(MethodView|Resource|View)$/.test(cls.mod.text.slice(b.start, b.end)))) return undefined;
+  const out: string[] = [];
+  for (const st of cls.node.fields.body?.children ?? []) {
+    const def = st.type === 'decorated_definition' ? st.fields.definition : st;
+    const name = def?.type === 'function_definition' ? def.fields.name?.text : undefined;
+    if (name && VIEW_METHODS.has(name)) out.push(name.toUpperCase());
+  }
+  return out;
+}
+
+function viewText(ev: Evaluator, view: PyNode | undefined, s: Scope): string {
+  const v = view ? ev.eval(view, s) : undefined;
+  return v?.t === 'func' || v?.t === 'class' ? v.mod.text.slice(v.node.start, v.node.end) : '';
+}
+
+function routeOf(mod: PyModule, n: PyNode, path: PyVal, methods: string[], bodyText: string): Route | undefined {
+  if (!methods.length) return undefined;
+  return { methods, path: path.t === 'str' ? path.v : '', span: spanOf(mod, n), jsonBody: /request\.(get_json\(|json\b)/.test(bodyText) && methods.some((x) => x !== 'GET' && x !== 'HEAD') };
 }
 
 /** Headers Flask code reads from clients: request.headers lookups, flask-httpauth / JWT extensions. */

@@ -1435,6 +1435,14 @@ export function finishVary(policies: CorsPolicy[]): void {
     if (p.mechanism === 'fastapi-manual' && p.scope.level === 'app' && !p.scope.errorsOnly && p.appId) {
       const outer = policies.find((q) => q.mechanism === 'starlette-middleware' && q.appId === p.appId && q.scope.level === 'app' && q.span.file === p.span.file && q.span.start > p.span.start && addedByAddMiddleware.has(q));
       if (outer) p.preflight = known({ handled: 'automatic', detail: 'CORSMiddleware, outside this middleware, answers every preflight', span: outer.span, elsewhere: true }, p.span);
+      // allow_origins=["*"] outside: CORSMiddleware puts its own Access-Control-Allow-Origin ("*", or the request
+      // Origin) over this middleware's on every response to a request with an Origin (§2.2; audit 28 case 28,
+      // checked with Starlette 0.26 and 1.7): this one's value never reaches a browser.
+      const allowAll = outer?.origin.known && (outer.origin.value.kind === 'wildcard' || outer.origin.value.kind === 'reflect-any');
+      if (outer && allowAll && p.origin.known && p.origin.value.kind !== 'none') {
+        p.preemptedOrigin = p.origin;
+        p.origin = known({ kind: 'none' }, outer.span, 'CORSMiddleware, outside this middleware, allows every origin and replaces its Access-Control-Allow-Origin');
+      }
     }
     if (!passesOn.has(p) || !p.varyOrigin.known || p.varyOrigin.value) continue;
     const cors = policies.find((q) => q.appId === p.appId && q.mechanism === 'starlette-middleware' && q.scope.level === 'app' && q.varyOrigin.known && q.varyOrigin.value);
