@@ -219,6 +219,19 @@ describe('modules', () => {
     expect(keys(bad.diagnostics)).toEqual([]);
   });
 
+  it('says when a reflection is the default of an unset variable, also for a whole options object chosen by it', async () => {
+    // Audit 28 case 04: the note was missing when the condition chose the whole options object.
+    const head = `const express = require('express');\nconst cors = require('cors');\nconst app = express();\nconst raw = process.env.CORS_ORIGINS || '';\n`;
+    for (const use of [
+      `app.use(cors(raw ? { origin: raw.split(','), credentials: true } : { origin: true, credentials: true }));`,
+      `function opts() {\n  if (raw === '') return { origin: true, credentials: true };\n  return { origin: raw.split(','), credentials: true };\n}\napp.use(cors(opts()));`,
+    ]) {
+      const out = await lintMemory({ 'app.js': head + use });
+      const d = out.diagnostics.filter((x) => x.ruleId === 'cors/reflected-origin-with-credentials');
+      expect(d.map((x) => x.message)).toEqual([expect.stringContaining('(the default when $CORS_ORIGINS is unset)')]);
+    }
+  });
+
   it('lists every place that echoes the Origin with the reflection finding', async () => {
     // Audit 22 case 09: two branches of one middleware echo it; fixing the reported line alone left the other open.
     const out = await lintMemory({

@@ -83,6 +83,15 @@ function withVia<T extends JsValue>(v: T, via: string | undefined): T {
   return via && !v.via ? { ...v, via } : v;
 }
 
+/**
+ * withVia for a value chosen by a condition: an options object chosen as a whole (`raw ? {...} : { origin: true }`)
+ * passes the reason on to its properties, which the rules describe (audit 28 case 04).
+ */
+function chosenVia(v: JsValue, via: string | undefined): JsValue {
+  if (!via || v.t !== 'object') return withVia(v, via);
+  return withVia({ ...v, props: new Map([...v.props].map(([k, p]) => [k, withVia(p, via)])) }, via);
+}
+
 /** The value of a module export, following re-exports. */
 export function exportValue(target: JsModule, name: string, env: EvalEnv, at: AstNode, from: JsModule, seen = new Set<string>()): JsValue {
   const key = `${target.path}#${name}`;
@@ -497,7 +506,7 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       if (testEnv !== undefined) {
         // `process.env.X ? process.env.X.split(',') : '*'`: known to be the alternate when the variable is unset.
         const alt = evaluate(child(n, 'alternate') as AstNode, mod, e);
-        return alt.t === 'unknown' ? alt : withVia(alt, `the default when $${testEnv} is unset`);
+        return alt.t === 'unknown' ? alt : chosenVia(alt, `the default when $${testEnv} is unset`);
       }
       const t = truthiness(test);
       if (t === undefined) {
@@ -508,7 +517,7 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
         return unknownValue(n, mod, 'depends on a runtime condition');
       }
       // A test decided by an env default (`origins.length ? origins : true` with $CORS_ORIGINS unset) holds only then.
-      return withVia(evaluate(child(n, t ? 'consequent' : 'alternate') as AstNode, mod, e), test.via);
+      return chosenVia(evaluate(child(n, t ? 'consequent' : 'alternate') as AstNode, mod, e), test.via);
     }
     case 'BinaryExpression': {
       const op = n.operator as string;
@@ -819,8 +828,24 @@ function returnedExpression(fn: AstNode): AstNode | undefined {
   const stmts = children(body, 'body');
   const last = stmts[stmts.length - 1];
   const throwsOnly = (n: AstNode | undefined): boolean => !!n && (n.type === 'ThrowStatement' || (n.type === 'BlockStatement' && children(n, 'body').length === 1 && throwsOnly(children(n, 'body')[0])));
-  const before = stmts.slice(0, -1).every((st) => (st.type === 'IfStatement' && !child(st, 'alternate') && throwsOnly(child(st, 'consequent'))) || (st.type === 'VariableDeclaration' && st.kind === 'const'));
-  return last?.type === 'ReturnStatement' && before ? child(last, 'argument') : undefined;
+  // `if (test) return x;` (or `{ return x; }`): the value returned early.
+  const earlyReturn = (st: AstNode): AstNode | undefined => {
+    if (st.type !== 'IfStatement' || child(st, 'alternate')) return undefined;
+    const c = child(st, 'consequent');
+    const ret = c?.type === 'BlockStatement' && children(c, 'body').length === 1 ? children(c, 'body')[0] : c;
+    return ret?.type === 'ReturnStatement' ? child(ret, 'argument') : undefined;
+  };
+  const before = stmts.slice(0, -1).every((st) => (st.type === 'IfStatement' && !child(st, 'alternate') && throwsOnly(child(st, 'consequent'))) || earlyReturn(st) || (st.type === 'VariableDeclaration' && st.kind === 'const'));
+  let folded = last?.type === 'ReturnStatement' && before ? child(last, 'argument') : undefined;
+  // The early returns fold into conditionals, last first: `if (a) return x; return y;` is `a ? x : y` (audit 28
+  // case 04: `if (whitelist.length === 0) return { origin: true, credentials: true }`).
+  for (const st of stmts.slice(0, -1).reverse()) {
+    const early = folded && earlyReturn(st);
+    if (!folded || !early) continue;
+    const [start, end] = [rangeOf(st)[0], rangeOf(folded)[1]];
+    folded = { type: 'ConditionalExpression', test: child(st, 'test'), consequent: early, alternate: folded, start, end, loc: st.loc } as AstNode;
+  }
+  return folded;
 }
 
 function isIdentityArrow(fn: AstNode): boolean {
