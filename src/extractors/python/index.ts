@@ -7,6 +7,8 @@ import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
 import { known, unknown, type AppModel, type CorsPolicy, type ExtractResult } from '../../model/index.js';
 import { Evaluator } from './evaluate.js';
+import { callArgs, scopeAt, walk } from './common.js';
+import type { PyModule } from './project.js';
 import { extractFlask, finishViewScopes, mentionsFlask } from './flask.js';
 import { compareVersions, versionsFor } from './manifest.js';
 import { acceptsPython, pythonPrefilter } from './detect.js';
@@ -98,6 +100,33 @@ function coverRouteErrors(policies: CorsPolicy[]): void {
   }
 }
 
+/**
+ * The ports the apps bind when the code runs them itself, for linking an nginx `proxy_pass http://127.0.0.1:5001`
+ * to its app (audit 28: nginx's `*` on top of flask-cors reached the browser twice): `app.run(port=5001)` (Flask,
+ * also `app.run("0.0.0.0", 5001)`) and `uvicorn.run(app, port=8000)`. Only explicit ports: the defaults are often
+ * replaced by a process manager's.
+ */
+function assignPorts(host: ProjectHost, ev: Evaluator, modules: PyModule[], apps: Map<string, AppModel>): void {
+  for (const mod of modules) {
+    if (!/\.run\s*\(/.test(mod.text)) continue;
+    walk(mod.root, (n, fns) => {
+      const fn = n.type === 'call' ? n.fields.function : undefined;
+      if (fn?.type !== 'attribute' || fn.fields.attribute?.text !== 'run' || !fn.fields.object) return;
+      const s = scopeAt(host, mod, fns);
+      const a = callArgs(n);
+      const recv = ev.eval(fn.fields.object, s);
+      const server = recv.t === 'ext' && recv.qname === 'uvicorn';
+      const target = server ? (a.positional[0] ? ev.eval(a.positional[0], s) : undefined) : recv;
+      if (target?.t !== 'call') return;
+      const app = apps.get(`${target.mod.path}#${target.node.start}`);
+      const portNode = a.keywords.get('port')?.fields.value ?? (server ? undefined : a.positional[1]);
+      const port = portNode ? ev.eval(portNode, s) : undefined;
+      if (!app || port?.t !== 'num' || !Number.isInteger(port.v)) return;
+      if (!(app.ports ??= []).includes(port.v)) app.ports.push(port.v);
+    });
+  }
+}
+
 export const pythonExtractor: Extractor = {
   name: 'python',
   kinds: ['fastapi', 'flask'],
@@ -131,6 +160,7 @@ export const pythonExtractor: Extractor = {
     finishViewScopes(result.policies, apps);
     finishRoutes(apps);
     finishVary(result.policies);
+    assignPorts(host, ev, modules, apps);
     result.apps.push(...apps.values());
     return result;
   },
