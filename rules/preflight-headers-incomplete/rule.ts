@@ -1,7 +1,15 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { allowsNoOrigin } from '../../src/model/index.js';
-import { REQUIRED_HEADER, isSafelistedHeader, preflightsAnsweredElsewhere, viaNote } from '../util.js';
+import { allowsNoOrigin, type CorsPolicy, type Span } from '../../src/model/index.js';
+import { REQUIRED_HEADER, isSafelistedHeader, preflightsAnsweredElsewhere, routesInScope, viaNote } from '../util.js';
 
+/** Hand-written CORS headers: sending no Access-Control-Allow-Headers at all allows no request header. */
+const HAND_WRITTEN = new Set<CorsPolicy['mechanism']>(['express-manual', 'flask-manual', 'fastapi-manual']);
+
+function answersPreflightsAlone(policy: CorsPolicy, all: readonly CorsPolicy[]): boolean {
+  const { preflight } = policy;
+  if (!HAND_WRITTEN.has(policy.mechanism) || policy.scope.level !== 'app' || !preflight.known || preflight.value.handled === 'missing') return false;
+  return !all.some((q) => q !== policy && q.appId === policy.appId && !HAND_WRITTEN.has(q.mechanism));
+}
 
 export default defineRule({
   meta: {
@@ -14,25 +22,34 @@ export default defineRule({
   },
   checkPolicy(policy, ctx) {
     const { allowHeaders, origin } = policy;
-    if (!allowHeaders.known || allowHeaders.value.kind !== 'list') return;
-    if (!origin.known || allowsNoOrigin(origin.value)) return;
+    if (!allowHeaders.known || !origin.known || allowsNoOrigin(origin.value)) return;
     // Its list never reaches a preflight when another policy answers them first.
     if (preflightsAnsweredElsewhere(policy)) return;
-    const allowed = new Set(allowHeaders.value.items.map((t) => t.value.toLowerCase()));
+    let allowed: Set<string>;
+    if (allowHeaders.value.kind === 'list') allowed = new Set(allowHeaders.value.items.map((t) => t.value.toLowerCase()));
+    // App-wide hand-written headers without Access-Control-Allow-Headers, on the preflights they answer, where no
+    // CORS middleware of the app answers them with its own (audit 28 case 30).
+    else if (allowHeaders.value.kind === 'none' && answersPreflightsAlone(policy, ctx.project.policies)) allowed = new Set();
+    else return;
     const app = ctx.appOf(policy);
-    const missing = new Map<string, import('../../src/model/index.js').Span>();
+    const missing = new Map<string, { span: Span; what: string }>();
     for (const h of app?.readsHeaders ?? []) {
       if (isSafelistedHeader(h.name) || allowed.has(h.name) || !REQUIRED_HEADER.test(h.name)) continue;
-      if (!missing.has(h.name)) missing.set(h.name, h.span);
+      if (!missing.has(h.name)) missing.set(h.name, { span: h.span, what: `${h.name} is read here` });
+    }
+    // A JSON body needs Content-Type: application/json, which is not safelisted (§5.3): Flask's get_json() and
+    // express.json() read nothing else. Starlette's CORSMiddleware always allows Content-Type (§2.1).
+    if (!allowed.has('content-type') && policy.mechanism !== 'starlette-middleware') {
+      const json = routesInScope(policy, app).find((r) => r.jsonBody && r.methods.some((m) => m !== 'GET' && m !== 'HEAD'));
+      if (json) missing.set('content-type', { span: json.span, what: `${json.path || 'this route'} reads a JSON body (Content-Type: application/json)` });
     }
     if (missing.size === 0) return;
-    const names = [...missing.keys()];
+    const names = [...missing.keys()].map((n) => (n === 'content-type' ? 'content-type (for its JSON bodies)' : n));
+    const lists = allowHeaders.value.kind === 'none' ? 'is not sent' : `only lists ${[...allowed].join(', ') || 'nothing'}${viaNote(allowHeaders)}`;
     ctx.report({
-      message:
-        `The app reads the request header${names.length > 1 ? 's' : ''} ${names.join(', ')}, but Access-Control-Allow-Headers ` +
-        `only lists ${[...allowed].join(', ') || 'nothing'}${viaNote(allowHeaders)}: cross-origin requests that send ${names.length > 1 ? 'them' : 'it'} fail their preflight.`,
-      span: allowHeaders.span,
-      related: [...missing.entries()].map(([name, span]) => ({ span, message: `${name} is read here` })),
+      message: `The app reads the request header${names.length > 1 ? 's' : ''} ${names.join(', ')}, but Access-Control-Allow-Headers ${lists}: cross-origin requests that send ${names.length > 1 ? 'them' : 'it'} fail their preflight.`,
+      span: allowHeaders.value.kind === 'none' ? policy.span : allowHeaders.span,
+      related: [...missing.values()].map((m) => ({ span: m.span, message: m.what })),
     });
   },
 });

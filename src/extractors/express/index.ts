@@ -1195,6 +1195,12 @@ interface Layer {
   mount?: Registration;
 }
 
+/** Whether a handler reads the request body (`req.body`, `const { body } = req`, a `{ body }` parameter). */
+function readsBody(h: JsValue & { t: 'func' }): boolean {
+  const [start, end] = rangeOf(h.fn);
+  return /\.body\b|[{,]\s*body\s*[,}:]/.test(h.mod.text.slice(start, end));
+}
+
 function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; node: AstNode }[] {
   const out: { value: JsValue; node: AstNode }[] = [];
   if (reg.apolloCors !== undefined) return [{ value: { t: 'ext', name: 'cors()', node: reg.call, mod: reg.mod, corsOptions: reg.apolloCors }, node: reg.apolloCors ?? reg.call }];
@@ -1569,8 +1575,11 @@ function buildPolicies(
       const err = express5PathErrorOf(l.reg, env);
       if (err) route.pathError = err;
     }
-    const json = jsonApp || flattenHandlers(l.reg, env).some((h) => isJsonParser(h.value));
-    if (json && ['POST', 'PUT', 'PATCH', 'ALL'].includes(methods[0] as string)) route.jsonBody = true;
+    const handlers = flattenHandlers(l.reg, env);
+    const json = jsonApp || handlers.some((h) => isJsonParser(h.value));
+    // A route reads a JSON body when a JSON parser runs before it and a handler of its own reads the body (a POST
+    // that reads none, `/logout`, may be sent without one, so without Content-Type: application/json).
+    if (json && ['POST', 'PUT', 'PATCH', 'ALL'].includes(methods[0] as string) && handlers.some((h) => h.value.t === 'func' && readsBody(h.value))) route.jsonBody = true;
     app.routes.push(route);
   }
   // `app.use('*', cors())` also goes through path-to-regexp in Express 5.
