@@ -936,12 +936,12 @@ function flaskRoutes(ctx: FlaskContext, target: Extract<PyVal, { t: 'call' }>, p
           methods = si && !si.unknownSpans.length ? si.items.map((i) => i.v.toUpperCase()) : mk ? [] : ['GET'];
         }
         if (!methods.length) continue;
-        const bodyText = def ? mod.text.slice(def.start, def.end) : '';
-        out.push({ methods, path: base + (p?.t === 'str' ? p.v : ''), span: spanOf(mod, d), jsonBody: /request\.(get_json\(|json\b)/.test(bodyText) && methods.some((x) => x !== 'GET' && x !== 'HEAD') });
+        const r = routeOf(mod, d, p, methods, def ? mod.text.slice(def.start, def.end) : '');
+        if (r) out.push({ ...r, path: base + r.path });
       }
     }
     if (n.type === 'call') {
-      const r = callRoute(ctx, mod, n, scopeAt(host, mod, fns), isTarget);
+      const r = callRoute(ctx, mod, n, () => scopeAt(host, mod, fns), isTarget);
       if (r) out.push({ ...r, path: base + r.path });
     }
     if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'register_blueprint') {
@@ -971,36 +971,38 @@ const VIEW_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
  * add_url_rule. Without `methods`, a class view serves the HTTP methods its class defines (MethodView), a function
  * GET. Undefined when the call is none of these, or its methods are not known.
  */
-function callRoute(ctx: FlaskContext, mod: PyModule, n: PyNode, s: Scope, isTarget: (expr: PyNode | undefined, s: Scope) => boolean): Route | undefined {
+function callRoute(ctx: FlaskContext, mod: PyModule, n: PyNode, scope: () => Scope, isTarget: (expr: PyNode | undefined, s: Scope) => boolean): Route | undefined {
   const { ev } = ctx;
   const fn = n.fields.function;
-  if (!fn) return undefined;
+  const attr = fn?.type === 'attribute' ? fn.fields.attribute?.text : undefined;
+  const decorator = fn?.type === 'call' && fn.fields.function?.type === 'attribute' ? (fn.fields.function.fields.attribute?.text ?? '') : undefined;
+  if (!fn || (attr !== 'add_url_rule' && attr !== 'add_resource' && decorator !== 'route' && !(decorator !== undefined && decorator in FLASK_ROUTE_DECOS))) return undefined;
+  const s = scope();
   const a = callArgs(n);
   let rule: PyNode | undefined;
   let view: PyNode | undefined;
   let methodsArg: PyNode | undefined = a.keywords.get('methods')?.fields.value;
-  if (fn.type === 'attribute' && fn.fields.attribute?.text === 'add_url_rule' && isTarget(fn.fields.object, s)) {
+  if (attr === 'add_url_rule') {
+    if (!isTarget(fn.fields.object, s)) return undefined;
     rule = a.positional[0] ?? a.keywords.get('rule')?.fields.value;
     view = a.positional[2] ?? a.keywords.get('view_func')?.fields.value;
-  } else if (fn.type === 'attribute' && fn.fields.attribute?.text === 'add_resource') {
+  } else if (attr === 'add_resource') {
     const api = fn.fields.object ? ev.eval(fn.fields.object, s) : undefined;
     if (api?.t !== 'call' || !RESTFUL_API_QNAME.test(api.qname)) return undefined;
     const apiArgs = callArgs(api.node);
-    const target = apiArgs.positional[0] ?? apiArgs.keywords.get('app')?.fields.value;
-    if (!isTarget(target, { mod: api.mod })) return undefined;
+    if (!isTarget(apiArgs.positional[0] ?? apiArgs.keywords.get('app')?.fields.value, { mod: api.mod })) return undefined;
     rule = a.positional[1];
     view = a.positional[0];
-  } else if (fn.type === 'call' && fn.fields.function?.type === 'attribute') {
-    // `bp.route('/x', methods=[...])(view)`
-    const meth = fn.fields.function.fields.attribute?.text ?? '';
-    if ((meth !== 'route' && !(meth in FLASK_ROUTE_DECOS)) || !isTarget(fn.fields.function.fields.object, s)) return undefined;
+  } else {
+    // `bp.route('/x', methods=[...])(view)`, `bp.post('/x')(view)`
+    if (!isTarget(fn.fields.function?.fields.object, s)) return undefined;
     const inner = callArgs(fn);
     rule = inner.positional[0];
     view = a.positional[0];
+    const fixed = FLASK_ROUTE_DECOS[decorator as string];
+    if (fixed) return rule ? routeOf(mod, n, ev.eval(rule, s), fixed, viewText(ev, view, s)) : undefined;
     methodsArg = inner.keywords.get('methods')?.fields.value;
-    if (meth in FLASK_ROUTE_DECOS) methodsArg = undefined;
-    if (meth in FLASK_ROUTE_DECOS && rule) return routeOf(mod, n, ev.eval(rule, s), FLASK_ROUTE_DECOS[meth] as string[], viewText(ev, view, s));
-  } else return undefined;
+  }
   if (!rule) return undefined;
   const path = ev.eval(rule, s);
   if (methodsArg) {
@@ -1038,9 +1040,10 @@ function viewText(ev: Evaluator, view: PyNode | undefined, s: Scope): string {
   return v?.t === 'func' || v?.t === 'class' ? v.mod.text.slice(v.node.start, v.node.end) : '';
 }
 
-function routeOf(mod: PyModule, n: PyNode, path: PyVal, methods: string[], bodyText: string): Route | undefined {
+/** A route of the view at `n` (its decorator or registering call), `bodyText` the view's source. */
+function routeOf(mod: PyModule, n: PyNode, path: PyVal | undefined, methods: string[], bodyText: string): Route | undefined {
   if (!methods.length) return undefined;
-  return { methods, path: path.t === 'str' ? path.v : '', span: spanOf(mod, n), jsonBody: /request\.(get_json\(|json\b)/.test(bodyText) && methods.some((x) => x !== 'GET' && x !== 'HEAD') };
+  return { methods, path: path?.t === 'str' ? path.v : '', span: spanOf(mod, n), jsonBody: /request\.(get_json\(|json\b)/.test(bodyText) && methods.some((x) => x !== 'GET' && x !== 'HEAD') };
 }
 
 /** Headers Flask code reads from clients: request.headers lookups, flask-httpauth / JWT extensions. */
