@@ -140,7 +140,7 @@ function classMiddleware(ctx: StarletteContext, mod: PyModule, cls: PyVal, app: 
 
 /** The policy of a hand-written HTTP middleware function (or dispatch method) that writes CORS headers. */
 function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope: Scope, appOf: () => AppRef, span: Span, label: string): void {
-  const writes = headerWrites(ctx.ev, mod, def, fnScope, 'fastapi');
+  const writes = headerWrites(ctx.ev, mod, def, fnScope, 'fastapi', true);
   if (!writes.some((w) => w.name.startsWith('access-control-'))) return;
   const app = appOf();
   const body = def.fields.body;
