@@ -86,8 +86,15 @@ interface MiddlewareUse {
   isCors: boolean;
 }
 
-function isCorsClass(v: PyVal): boolean {
-  return v.t === 'ext' && CORS_QNAME.test(v.qname);
+function isCorsClass(v: PyVal, ev: Evaluator, depth = 0): boolean {
+  if (v.t === 'ext') return CORS_QNAME.test(v.qname);
+  // A subclass that only renames it (`class CORSMiddleware(Base): pass`, audit 29 case 16): the same middleware.
+  // One that defines methods may change what it sends (`is_allowed_origin` returning True), so it stays unknown.
+  if (v.t !== 'class' || depth > 3) return false;
+  const body = v.node.fields.body?.children ?? [];
+  if (body.some((st) => st.type === 'function_definition' || st.type === 'decorated_definition' || st.type === 'class_definition')) return false;
+  const bases = v.node.fields.superclasses?.children.filter((c) => c.type !== '(' && c.type !== ')' && c.type !== ',') ?? [];
+  return bases.length === 1 && isCorsClass(ev.eval(bases[0] as PyNode, { mod: v.mod }), ev, depth + 1);
 }
 
 export function mentionsStarletteCors(text: string): boolean {
@@ -227,7 +234,7 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
       // `add_middleware(**{"middleware_class": CORSMiddleware, "allow_origins": [...]})` (audit 16 case 01).
       const cls = first.node ? ev.eval(first.node, scope) : splatEntries(ev, args, scope)?.get('middleware_class');
       if (cls?.t === 'class') classMiddleware(ctx, mod, cls, () => appRef(ctx, fn.fields.object, scope, mod, n.start), spanOf(mod, n));
-      if (!cls || !isCorsClass(cls)) return;
+      if (!cls || !isCorsClass(cls, ev)) return;
       // The binding of the name at this call (`app = FastAPI()` may be rebound to another app later).
       const app = appRef(ctx, fn.fields.object, scope, mod, n.start);
       const rest = first.rest;
@@ -240,7 +247,7 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
       const cls = first.node ? ev.eval(first.node, scope) : undefined;
       // Starlette(middleware=[Middleware(CustomCORS)]): a hand-written class, as with add_middleware.
       if (cls?.t === 'class' && !enclosingRoute(ctx, mod, n, scope)) classMiddleware(ctx, mod, cls, () => constructorAppOf(ctx, mod, n, scope), spanOf(mod, n));
-      if (!cls || !isCorsClass(cls)) return;
+      if (!cls || !isCorsClass(cls, ev)) return;
       const rest = first.rest;
       const route = enclosingRoute(ctx, mod, n, scope);
       if (route) {
@@ -254,7 +261,7 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
       addPolicy(ctx, mod, scope, n, rest, app, 'constructor');
       return;
     }
-    if (isCorsClass(callee)) {
+    if (isCorsClass(callee, ev)) {
       // The wrapping form: CORSMiddleware(app=app, ...) / CORSMiddleware(app, ...)
       const appArg = args.keywords.get('app')?.fields.value ?? args.positional[0];
       const app = appRef(ctx, appArg, scope, mod, n.start);
@@ -991,7 +998,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
       const a = firstParam(margs, 'middleware_class').node;
       if (!a) return;
       const cls = ev.eval(a, s);
-      if (isCorsClass(cls)) return;
+      if (isCorsClass(cls, ev)) return;
       // `add_middleware(BaseHTTPMiddleware, dispatch=auth)`: what `@app.middleware("http")` builds.
       const dispatchArg = margs.keywords.get('dispatch')?.fields.value;
       const dv = dispatchArg ? ev.eval(dispatchArg, s) : undefined;
@@ -1018,7 +1025,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
         if (outerWrap && n.fields.left?.type === 'identifier') wrappedNames.add(n.fields.left.text ?? '');
         const cls = ev.eval(fnNode, s);
         const text = mod.text.slice(fnNode.start, fnNode.end);
-        const sc = cls.t === 'class' && !isCorsClass(cls) ? classifyMiddleware(ctx, cls, text) : undefined;
+        const sc = cls.t === 'class' && !isCorsClass(cls, ctx.ev) ? classifyMiddleware(ctx, cls, text) : undefined;
         const where = outerWrap ? 'wraps the app after CORSMiddleware wrapped it' : 'wraps the app after CORSMiddleware was added';
         if (sc) {
           out.push({
