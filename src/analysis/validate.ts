@@ -25,6 +25,9 @@ const SPECIAL_DEFAULT_PORT: Record<string, string> = { 'http:': '80', 'https:': 
 export function validateLiteralOrigin(value: string, options: ValidateOptions): LiteralProblem | undefined {
   const v = value;
   if (v === 'null') return undefined;
+  // Sandboxed and file: pages send the opaque origin as lower-case "null" (audit 29 case 15).
+  // No suggestion: allowing "null" would let any sandboxed iframe in.
+  if (v.toLowerCase() === 'null') return options.caseInsensitive ? undefined : { code: 'case', detail: 'browsers send the opaque origin as lower-case "null", so this never matches (and allowing "null" would let any sandboxed iframe in)' };
   if (v.trim() === '') return { code: 'empty', detail: 'the entry is empty: no browser sends an empty Origin' };
   if (v === '*') {
     return { code: 'wildcard-in-list', detail: '"*" inside a list is compared literally: it only matches an Origin that is the text "*", never every origin' };

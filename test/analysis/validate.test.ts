@@ -41,6 +41,9 @@ describe('validateLiteralOrigin', () => {
     ['https://user@example.com', 'malformed', 'https://example.com'],
     ['file://', 'malformed', undefined],
     ['chrome-extension://abc/', 'path', 'chrome-extension://abc'],
+    // Browsers send lower-case "null"; no suggestion, as allowing it lets sandboxed iframes in (audit 29 case 15).
+    ['NULL', 'case', undefined],
+    ['Null', 'case', undefined],
   ])('rejects %s (%s)', (v, code, suggestion) => {
     const p = validateLiteralOrigin(v, exact);
     expect(p?.code).toBe(code);
@@ -52,5 +55,6 @@ describe('validateLiteralOrigin', () => {
   it('upper case is fine where the framework casefolds (flask-cors)', () => {
     expect(validateLiteralOrigin('https://Example.com', { caseInsensitive: true })).toBeUndefined();
     expect(validateLiteralOrigin('https://Example.com:443', { caseInsensitive: true })?.code).toBe('default-port');
+    expect(validateLiteralOrigin('NULL', { caseInsensitive: true })).toBeUndefined();
   });
 });

@@ -384,6 +384,13 @@ function atomOf(n: AstNode, ctx: FlowContext): { cond: Cond } {
           // list.includes(origin) !== -1: a boolean never equals -1, so the test always passes.
           if (isBooleanOriginCall(au, ctx)) return { cond: lit({ kind: 'const', value: ne, node: n }) };
         }
+        // origin.indexOf('https://a.com') === 0: an index is 0 exactly when it is falsy, so this is `!origin.indexOf(...)`,
+        // a prefix test (audit 29 case 35).
+        const method = au.type === 'CallExpression' ? memberName(unwrap(child(au, 'callee') as AstNode)) : undefined;
+        if (bv.t === 'num' && bv.v === 0 && (method === 'indexOf' || method === 'findIndex')) {
+          const truthy = callAtom(au, ctx, 'bool');
+          if (truthy) return { cond: eq ? not(truthy, n) : truthy };
+        }
       }
     }
     if (op === '>' || op === '>=' || op === '<' || op === '<=') {
