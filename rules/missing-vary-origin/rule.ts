@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
+import { VARY_ONLY_WHEN_ALLOWED } from '../../src/model/index.js';
 import { echoSites } from '../util.js';
 
 export default defineRule({
@@ -17,10 +18,14 @@ export default defineRule({
     if (kind !== 'reflect-any' && kind !== 'allow-list') return;
     // A value echoed from the query string or body varies with the URL or body, which caches already key on.
     if ((origin.value.kind === 'reflect-any' || origin.value.kind === 'allow-list') && origin.value.from === 'request-parameter') return;
+    // Sent with the allowed origins' headers only: what a cache can mix up is the responses without them.
+    const partly = varyOrigin.via === VARY_ONLY_WHEN_ALLOWED;
     ctx.report({
-      message:
-        'Access-Control-Allow-Origin depends on the request Origin, but Vary: Origin is not sent: a shared cache can serve ' +
-        "one origin's response (or a response without CORS headers) to another origin. Add Vary: Origin.",
+      message: partly
+        ? `Access-Control-Allow-Origin depends on the request Origin, but Vary: Origin is ${VARY_ONLY_WHEN_ALLOWED}: a shared cache can serve ` +
+          'a response made without CORS headers (for another origin, or for a request without an Origin) to an allowed origin. Send Vary: Origin on every response.'
+        : 'Access-Control-Allow-Origin depends on the request Origin, but Vary: Origin is not sent: a shared cache can serve ' +
+          "one origin's response (or a response without CORS headers) to another origin. Add Vary: Origin.",
       span: origin.span,
       related: echoSites(origin),
     });

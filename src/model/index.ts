@@ -22,6 +22,12 @@ export type Valued<T> =
   | { known: true; value: T; span: Span; /** how the value was obtained, e.g. "default of $ORIGIN when unset" */ via?: string }
   | { known: false; reason: string; span: Span };
 
+/**
+ * The `via` of a `varyOrigin` that is false because Vary: Origin goes out only with the allowed origins' headers
+ * (inside the branch that checks the Origin): the responses without them lack it.
+ */
+export const VARY_ONLY_WHEN_ALLOWED = 'sent only on the responses to allowed origins';
+
 export function known<T>(value: T, span: Span, via?: string): Valued<T> {
   return via === undefined ? { known: true, value, span } : { known: true, value, span, via };
 }

@@ -13,6 +13,7 @@ import {
   known,
   SIMPLE_METHODS,
   unknown,
+  VARY_ONLY_WHEN_ALLOWED,
   type CorsPolicy,
   type DroppedHeader,
   type ErrorCoverage,
@@ -436,6 +437,16 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     if (v.text.split(',').some((t) => t.trim().toLowerCase() === 'origin' || t.trim() === '*')) varyOrigin = known(true, v.span);
   }
   if (eff.opaque && varyOrigin.known && !varyOrigin.value) varyOrigin = unknown('an include that is not in the repository may add Vary', span);
+  // Vary: Origin only inside the `if` that checks the Origin (enable-cors.org's fourth method, audit 29 case 31):
+  // responses to other origins, and to requests without one, go out without it, so a cache can give one of them,
+  // without the CORS headers, to an allowed origin (§5.7; checked with nginx 1.22 and proxy_cache).
+  if (level.kind === 'if' && ifGuard?.t === 'origin' && !ifGuard.negated && varyOrigin.known && varyOrigin.value) {
+    const outside = effectiveAddHeaders(serving);
+    const varies = (h: HeaderDirective) => h.name === 'vary' && (!h.value || h.value.placeholder || /(^|,)\s*(origin|\*)\s*(,|$)|\$/i.test(h.value.value));
+    if (!outside.opaque && !outside.headers.some(varies) && !effectiveMore(serving).some(varies)) {
+      varyOrigin = known(false, varyOrigin.span, VARY_ONLY_WHEN_ALLOWED);
+    }
+  }
 
   const ret = returnCode(level.steps) ?? (level === serving ? undefined : returnCode(serving.steps));
   const fixedSuccess = ret !== undefined && ret >= 200 && ret < 400;
