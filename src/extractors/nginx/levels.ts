@@ -94,16 +94,21 @@ function newLevel(kind: LevelKind, label: string, parent: Level | undefined, d: 
   return { kind, label, parent, d, addHeaders: [], more: [], hide: [], passHeader: [], steps: [], locations: [], servers: [], ifs: [], opaque: [], handoff: [], envTemplate };
 }
 
-/** Parses `more_set_headers [-s codes] [-t types] [-a] 'Name: value' ...`. */
-function moreHeaders(d: Directive): HeaderDirective[] {
+/**
+ * Parses `more_set_headers [-s codes] [-t types] [-a] 'Name: value' ...`. Undefined when the headers go on responses
+ * the model cannot describe (audit 29, checked with headers-more on nginx 1.22): `-t` (only responses of those
+ * content types; a preflight's depends on default_type), or `-s` naming no success status (error responses only).
+ * Repeated `-s` options add up.
+ */
+function moreHeaders(d: Directive): HeaderDirective[] | undefined {
   const out: HeaderDirective[] = [];
-  let statuses: 'all' | 'success' = 'all';
+  const codes: string[] = [];
   let append = false;
   for (let i = 0; i < d.args.length; i++) {
     const a = d.args[i] as Arg;
-    if (a.value === '-s' || a.value === '-t') {
-      const v = d.args[i + 1];
-      if (a.value === '-s' && v) statuses = v.value.split(/\s+/).filter(Boolean).every((c) => SUCCESS_CODES.has(c)) ? 'success' : 'all';
+    if (a.value === '-t') return undefined;
+    if (a.value === '-s') {
+      codes.push(...(d.args[i + 1]?.value.split(/\s+/).filter(Boolean) ?? []));
       i++;
       continue;
     }
@@ -111,6 +116,8 @@ function moreHeaders(d: Directive): HeaderDirective[] {
       append = true;
       continue;
     }
+    if (codes.length && !codes.some((c) => SUCCESS_CODES.has(c))) return undefined;
+    const statuses: 'all' | 'success' = codes.length ? 'success' : 'all';
     if (d.name === 'more_clear_headers') {
       out.push({ d, name: a.value.toLowerCase(), value: a, statuses, op: 'clear', source: 'more_clear_headers' });
       continue;
@@ -252,8 +259,13 @@ export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): v
       }
       case 'more_set_headers':
       case 'more_clear_headers':
-        level.more.push(...moreHeaders(d));
+      {
+        const more = moreHeaders(d);
+        // Headers on responses the model cannot describe: this level's headers are not fully known.
+        if (more) level.more.push(...more);
+        else level.opaque.push(d);
         break;
+      }
       case 'proxy_hide_header':
         level.hide.push(d);
         break;
