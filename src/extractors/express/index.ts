@@ -13,6 +13,7 @@ import {
   forExactOrigins,
   type AppModel,
   allowsNoOrigin,
+  VARY_ONLY_WHEN_ALLOWED,
   type CorsPolicy,
   type ExtractResult,
   type HeaderRead,
@@ -1152,6 +1153,14 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
       .join(',');
   const acaoCalls = new Set(acao.map((w) => w.call));
   const acaoKey = acaoCalls.size === 1 && origin.known && origin.value.kind === 'allow-list' ? originKeys((acao[0] as (typeof acao)[number]).path) : '';
+  // Vary: Origin written only under the check that allows the origin (`if (allowed.includes(origin)) { ...; res.vary('Origin') }`):
+  // the responses to other origins, and to requests without one, lack it (§5.7, audit 29 case 31).
+  const varyWrites = a.writes.filter((w) => {
+    if (w.name !== 'vary' || !w.value) return false;
+    const hv = valueOf(w.value);
+    return hv.known && /(^|,)\s*(origin|\*)\s*(,|$)/i.test(hv.value);
+  });
+  const varyOnlyWhenAllowed = acaoKey !== '' && varyWrites.length > 0 && varyWrites.every((w) => originKeys(w.path) === acaoKey);
   const headerWrites: HeaderWrite[] = a.writes
     .filter((w) => w.name.startsWith('access-control-') || w.name === 'vary')
     .filter((w, i, all) => all.findIndex((x) => x.call === w.call && x.name === w.name) === i)
@@ -1175,7 +1184,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
     allowHeaders: tokens('access-control-allow-headers'),
     exposeHeaders: tokens('access-control-expose-headers'),
     maxAge,
-    varyOrigin: known(varyOrigin, span, varyOrigin ? undefined : 'no Vary: Origin is set'),
+    varyOrigin: varyOnlyWhenAllowed ? known(false, span, VARY_ONLY_WHEN_ALLOWED) : known(varyOrigin, span, varyOrigin ? undefined : 'no Vary: Origin is set'),
     privateNetwork,
     headerWrites,
   };

@@ -6,6 +6,7 @@
 import {
   known,
   unknown,
+  VARY_ONLY_WHEN_ALLOWED,
   type CorsPolicy,
   type HeaderWrite,
   type MatchMode,
@@ -697,6 +698,14 @@ export function writtenFields(
   if (vary.length === 0) varyOrigin = known(false, span, 'no Vary header is written');
   else if (vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value))) varyOrigin = known(true, varySpan);
   else varyOrigin = varyFromValues && !vary.some((w) => !w.value.known) ? known(false, varySpan) : unknown('Vary value', varySpan);
+  // Vary: Origin written only under the Origin checks of the Access-Control-Allow-Origin write: the responses to other
+  // origins, and to requests without one, lack it (§5.7, audit 29 case 31).
+  const acao = writes.filter((w) => w.name === 'access-control-allow-origin').pop();
+  const checks = (w: ManualWrite) => [...originGuards(w)].sort().join(',');
+  if (varyOrigin.known && varyOrigin.value && acao && checks(acao) !== '') {
+    const withOrigin = vary.filter((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value));
+    if (withOrigin.every((w) => checks(w) === checks(acao))) varyOrigin = known(false, varySpan, VARY_ONLY_WHEN_ALLOWED);
+  }
   return {
     credentials: writeCredentials(writes, span),
     allowMethods: writeTokens(writes, 'access-control-allow-methods', false) ?? known({ kind: 'none' }, span),
