@@ -1,4 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
+import { analyzeOriginPolicy } from '../../src/analysis/index.js';
 import { VARY_ONLY_WHEN_ALLOWED } from '../../src/model/index.js';
 import { echoSites } from '../util.js';
 
@@ -18,6 +19,11 @@ export default defineRule({
     if (kind !== 'reflect-any' && kind !== 'allow-list') return;
     // A value echoed from the query string or body varies with the URL or body, which caches already key on.
     if ((origin.value.kind === 'reflect-any' || origin.value.kind === 'allow-list') && origin.value.from === 'request-parameter') return;
+    // No Origin a browser sends passes any entry (`origin.startswith("domain.com")`): the header is never sent, the
+    // responses do not differ, and invalid-origin says why (audit 29 cases 13 and 15).
+    if (kind === 'allow-list' && origin.value.kind === 'allow-list' && origin.value.unknownEntries.length === 0 && origin.value.entries.length > 0) {
+      if (analyzeOriginPolicy(origin.value, origin.span).every((v) => v.problems.some((p) => p.neverMatches))) return;
+    }
     // Sent with the allowed origins' headers only: what a cache can mix up is the responses without them.
     const partly = varyOrigin.via === VARY_ONLY_WHEN_ALLOWED;
     ctx.report({

@@ -657,6 +657,8 @@ export interface OriginProblem {
   detail: string;
   /** For `invalid` literals: the class of problem (see LiteralProblem.code). */
   code?: string;
+  /** `invalid`: no Origin a browser sends passes the entry, so it never lets one in. */
+  neverMatches?: boolean;
 }
 
 export interface EntryVerdict {
@@ -720,7 +722,7 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
   if (entry.type === 'literal') {
     const bad = validateLiteralOrigin(entry.value, { caseInsensitive: entry.caseInsensitive });
     if (bad) {
-      problems.push({ kind: 'invalid', code: bad.code, detail: bad.detail, ...(bad.suggestion ? { example: bad.suggestion } : {}) });
+      problems.push({ kind: 'invalid', code: bad.code, detail: bad.detail, neverMatches: true, ...(bad.suggestion ? { example: bad.suggestion } : {}) });
       return { entry, problems };
     }
     return literalVerdict(entry, siblings, problems);
@@ -732,6 +734,7 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
         kind: 'invalid',
         // No suggestion: a prefix test of the origin with the scheme added would let https://domain.com.attacker.net in.
         detail: `an Origin starts with its scheme (https://...), so a check that it starts with "${never.value}" never passes for a website; compare the whole origin, or the parsed hostname`,
+        neverMatches: true,
       });
       return { entry, problems };
     }
@@ -758,7 +761,7 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     const sample = intended.domains.size ? shortestWord(product(nfa, q.intendedSites()), deadline) : undefined;
     const anyOrigin = q.anyOrigin();
     if (!(sample !== undefined && anyOrigin.test(frame(sample) as Char[])) && (emptyIntersection([nfa, anyOrigin]) ?? product(nfa, anyOrigin).isEmpty)) {
-      problems.push({ kind: 'invalid', detail: 'it matches no Origin a browser can send (a serialized origin is lower-case scheme://host[:port], without the default port, a path or a trailing slash)' });
+      problems.push({ kind: 'invalid', detail: 'it matches no Origin a browser can send (a serialized origin is lower-case scheme://host[:port], without the default port, a path or a trailing slash)', neverMatches: true });
       return { entry, problems };
     }
     const samples = [sample ? splitOrigin(sample) : undefined].filter((p): p is Parsed => p !== undefined);

@@ -666,7 +666,8 @@ function originPolicy(
       if (v.v.includes('*')) {
         const how = v.v === '*' ? undefined : `allow_origins is the string ${JSON.stringify(v.v)}, not a list: "*" in it is a substring test, true here, so every origin is allowed`;
         const via = [how, v.via].filter(Boolean).join('; ');
-        allowAll = { span: v.span, ...(via ? { via } : {}), ...(how ? { label: 'allow_origins=' + JSON.stringify(v.v) } : {}) };
+        // The label quotes what the code says (`allow_origins="*"`, a string), audit 29 case 11.
+        allowAll = { span: v.span, ...(via ? { via } : {}), label: 'allow_origins=' + JSON.stringify(v.v) };
       }
       else entries.push({ type: 'substring', haystack: v.v, span: v.span });
     } else if (v.t === 'seq') {
