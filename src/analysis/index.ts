@@ -55,6 +55,8 @@ export function normalizeOrigins(model: ProjectModel): void {
     if (!p.origin.known || p.origin.value.kind !== 'allow-list') continue;
     const all = p.origin.value.entries.find((e) => acceptsEveryOrigin(e) === true);
     if (!all) continue;
-    p.origin = { known: true, value: { kind: 'reflect-any' }, span: all.span, via: `${describeEntry(all)} accepts every origin` };
+    // The list's own note stays (`new RegExp(process.env.X || '.*')`: the default when $X is unset), audit 29 case 39.
+    const note = `${describeEntry(all)} accepts every origin`;
+    p.origin = { known: true, value: { kind: 'reflect-any' }, span: all.span, via: p.origin.via ? `${p.origin.via}: ${note}` : note };
   }
 }

@@ -225,6 +225,8 @@ describe('modules', () => {
     for (const use of [
       `app.use(cors(raw ? { origin: raw.split(','), credentials: true } : { origin: true, credentials: true }));`,
       `function opts() {\n  if (raw === '') return { origin: true, credentials: true };\n  return { origin: raw.split(','), credentials: true };\n}\napp.use(cors(opts()));`,
+      // A pattern from the variable, `.*` when it is unset (audit 29 case 39).
+      `app.use(cors({ origin: new RegExp(process.env.CORS_ORIGINS || '.*'), credentials: true }));`,
     ]) {
       const out = await lintMemory({ 'app.js': head + use });
       const d = out.diagnostics.filter((x) => x.ruleId === 'cors/reflected-origin-with-credentials');

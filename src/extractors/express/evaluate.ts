@@ -575,7 +575,7 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       if (identName(child(n, 'callee')) === 'RegExp' && callee.t === 'unknown') {
         const p = a[0] ? evaluate(a[0], mod, e) : undefined;
         const f = a[1] ? evaluate(a[1], mod, e) : undefined;
-        if (p?.t === 'str' && (!f || f.t === 'str')) return { t: 'regex', pattern: p.v, flags: f?.t === 'str' ? f.v : '', node: n, mod };
+        if (p?.t === 'str' && (!f || f.t === 'str')) return withVia({ t: 'regex', pattern: p.v, flags: f?.t === 'str' ? f.v : '', node: n, mod }, p.via);
         if (p?.t === 'regex' && !f) return { ...p, node: n, mod };
       }
       if (identName(child(n, 'callee')) === 'Set' && callee.t === 'unknown') {
