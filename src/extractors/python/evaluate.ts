@@ -908,7 +908,15 @@ export class Evaluator {
       const cond = st.fields.condition;
       return cond && inner.length === 1 && inner[0]?.type === 'return_statement' ? { cond, value: inner[0].children[0] } : undefined;
     };
+    // Calls made for their effect (`app.add_middleware(...)`, `app.include_router(...)` in an app factory, audit 29
+    // case 33): they may change a returned list or dict, so only an object the function builds (`app = FastAPI()`,
+    // which the extractors follow into the body) is returned through them.
+    let effects = false;
     for (const s of stmts.slice(0, -1)) {
+      if (s.type === 'expression_statement' && s.children[0]?.type === 'call') {
+        effects = true;
+        continue;
+      }
       if ((s.type !== 'expression_statement' || s.children[0]?.type !== 'assignment') && !earlyReturn(s)) return unknownVal(`${fn.name}() is not a simple function`, span);
     }
     this.active.add(key);
@@ -927,7 +935,8 @@ export class Evaluator {
       }
       const expr = ret.children[0];
       if (!expr) return { t: 'none', span };
-      return withVia(this.eval(expr, scope), via);
+      const out = withVia(this.eval(expr, scope), via);
+      return effects && out.t !== 'call' ? unknownVal(`${fn.name}() changes what it builds through calls`, span) : out;
     } finally {
       this.active.delete(key);
     }
