@@ -219,15 +219,35 @@ function movesEveryRequest(serving: Level): boolean {
     if ((s as Level).kind) continue;
     const d = s as Directive;
     if (d.name === 'return') return false;
-    if (d.name !== 'rewrite' || d.args[2]?.value !== 'last') continue;
-    const re = d.args[0]?.value ?? '';
-    if (/^\^?\(?\.\*\)?\$?$/.test(re) || re === '^' || re === '^/') return true;
-    // ^ followed by the location's prefix (dots and slashes escaped or not), then anything.
-    if (!re.startsWith('^')) continue;
-    const rest = re.slice(1).replace(/\\([./-])/g, '$1');
-    if (rest.startsWith(prefix) && /^(\(?\.[*+]\)?\$?)?$/.test(rest.slice(prefix.length)) && !rest.slice(prefix.length).includes('+')) return true;
+    if (d.name === 'rewrite' && d.args[2]?.value === 'last' && matchesEveryUri(d.args[0]?.value ?? '', prefix)) return true;
   }
   return false;
+}
+
+/** Whether a rewrite regex matches every URI of a prefix location: `^(.*)$`, `^/`, or `^` + the prefix + anything. */
+function matchesEveryUri(re: string, prefix: string): boolean {
+  if (/^\^?\(?\.\*\)?\$?$/.test(re) || re === '^' || re === '^/') return true;
+  // ^ followed by the location's prefix (dots and slashes escaped or not), then anything.
+  if (!re.startsWith('^')) return false;
+  const rest = re.slice(1).replace(/\\([./-])/g, '$1');
+  return rest.startsWith(prefix) && /^(\(?\.[*+]\)?\$?)?$/.test(rest.slice(prefix.length)) && !rest.slice(prefix.length).includes('+');
+}
+
+/**
+ * Whether the rewrite phase of a location always stops before this `if` block (audit 30 case 05, checked with nginx
+ * 1.22: no header of the block was ever sent): an unconditional `break`, `return`, or `rewrite` with a flag whose
+ * regex matches every URI of the location comes first, so the block is never evaluated.
+ */
+function stoppedBefore(level: Level, serving: Level): boolean {
+  const at = serving.steps.indexOf(level);
+  if (at < 0) return false;
+  const prefix = serving.kind === 'location' ? prefixOf(serving) : undefined;
+  return serving.steps.slice(0, at).some((s) => {
+    if ((s as Level).kind) return false;
+    const d = s as Directive;
+    if (d.name === 'break' || d.name === 'return') return true;
+    return d.name === 'rewrite' && /^(break|last|redirect|permanent)$/.test(d.args[2]?.value ?? '') && prefix !== undefined && !prefix.startsWith('@') && matchesEveryUri(d.args[0]?.value ?? '', prefix);
+  });
 }
 
 /**
@@ -334,7 +354,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     const ifs = serving.ifs.filter((i) => i.kind === 'if');
     const mine = parseCondition(level.d as Directive);
     for (const later of ifs.slice(ifs.indexOf(level) + 1)) {
-      if (exclusive(mine, parseCondition(later.d as Directive)) || neverHolds(later, serving, tree)) continue;
+      if (exclusive(mine, parseCondition(later.d as Directive)) || neverHolds(later, serving, tree) || stoppedBefore(later, serving)) continue;
       // A later block that refuses the request (`return 403;`) answers with its own error: what it lacks there is
       // the error response's concern, not headers dropped from an answer (audit 12 case 02).
       const refusal = returnCode(later.steps);
@@ -856,7 +876,7 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
       // A regex location after one that matches every URI it matches is never chosen (case 06).
       if (shadowedRegexLocation(serving)) continue;
       const units: Unit[] = movesEveryRequest(serving) ? [] : [{ serving, level: serving }];
-      for (const i of serving.ifs) if ((i.addHeaders.length || i.more.length) && !neverHolds(i, serving, tree)) units.push({ serving, level: i });
+      for (const i of serving.ifs) if ((i.addHeaders.length || i.more.length) && !neverHolds(i, serving, tree) && !stoppedBefore(i, serving)) units.push({ serving, level: i });
       for (const u of units) {
         const p = buildPolicy(tree, u, textOf);
         if (p) built.push({ policy: p, owner: u.level === u.serving ? effectiveAddHeaders(u.level).owner : undefined, serving: u.serving });
