@@ -71,7 +71,9 @@ export function addHostsFromText(text: string, into: Intended, floating = false)
     // Part of an IP address (`192\.168\.\d+`): not a host name.
     if (/^[0-9.]+$/.test(host)) continue;
     const tld = host.slice(host.lastIndexOf('.') + 1);
-    if (/^[a-z]{2,63}$/.test(tld)) into.tlds.add(tld);
+    // Only a top-level domain anyone can register under: not `.local`, `.internal`, `.test`, `.lan` (audit 30 case
+    // 01, `https://attackerexample.local` was named as an origin an attacker can register).
+    if (/^[a-z]{2,63}$/.test(tld) && parseHost(`x.${tld}`).isIcann) into.tlds.add(tld);
     const before = m.index === 0 ? (floating ? 'x' : '') : lower[m.index - 1]!;
     const partial = /[a-z0-9-]/.test(before);
     if (partial) {

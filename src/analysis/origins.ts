@@ -669,13 +669,20 @@ export interface EntryVerdict {
 }
 
 /** Explains the bypass class of a foreign counterexample. */
-export function bypassClass(example: string, intended: Intended): string {
+export function bypassClass(example: string, intended: Intended, accepts?: (origin: string) => boolean): string {
   const p = splitOrigin(example);
   if (!p) return 'it accepts an origin outside the intended sites';
   if (/^(?:[a-z0-9-]+\.)*localhost\./.test(p.host)) return 'the host may continue after "localhost" (the pattern is not anchored at the end of the origin)';
   for (const d of [...intended.domains, ...intended.suffixes]) {
     if (p.host.startsWith(d + '.') || p.host.includes('.' + d + '.')) return `the host may continue after "${d}" (the pattern is not anchored at the end of the origin)`;
-    if (p.host.endsWith(d) && p.host.length > d.length && p.host[p.host.length - d.length - 1] !== '.') return `nothing requires a "." before "${d}", so any domain ending in "${d}" matches`;
+    if (p.host.endsWith(d) && p.host.length > d.length && p.host[p.host.length - d.length - 1] !== '.') {
+      // `bento.example.org` unescaped accepts https://bentoxexample.org but not https://bentoexample.org: one
+      // character, any, stands where the dot is; a missing dot (`.*example\.org`) accepts both (audit 30).
+      const at = p.host.length - d.length - 1;
+      const without = example.replace(p.host, p.host.slice(0, at) + p.host.slice(at + 1));
+      if (accepts && !accepts(without)) return 'an unescaped "." matches any character';
+      return `nothing requires a "." before "${d}", so any domain ending in "${d}" matches`;
+    }
   }
   for (const d of intended.domains) {
     const dx = d.replace(/\./g, '[.x]');
@@ -772,7 +779,7 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     const ownHosts = [...own.domains, ...own.suffixes];
     const ownSamples = ownHosts.length ? samples.filter((p) => ownHosts.some((d) => p.host === d || p.host.endsWith('.' + d))) : samples;
     const foreign = findExample(q.foreign(nfa), ownSamples, naming, 'foreign', deadline);
-    if (foreign) problems.push({ kind: 'permissive', example: foreign, detail: bypassClass(foreign, naming) });
+    if (foreign) problems.push({ kind: 'permissive', example: foreign, detail: bypassClass(foreign, naming, (o) => nfa.test(frame(o) as Char[])) });
     // An entry that already accepts sites on any domain is not also reported for the shared suffixes only its
     // siblings name (`^https://app\.example\.com` beside `\.vercel\.app$`: its own bypass says more). A suffix it
     // names itself (`https://.*\.run\.app`, unanchored) is a second problem, which anchoring does not fix.

@@ -57,6 +57,22 @@ describe('origin matcher verdicts', () => {
   }
 });
 
+describe('what the explanation names as the cause', () => {
+  const detail = (pattern: string) => {
+    const v = analyzeEntry({ type: 'regex', pattern, flags: 'i', flavor: 'pcre', mode: 'search', span: { file: 'x', start: 0, end: 0 } }, []);
+    return v.problems.find((p) => p.kind === 'permissive')?.detail;
+  };
+  it('an unescaped dot, not a missing one, when one character must stand where the dot is (audit 30)', () => {
+    expect(detail('^https://(bento.example.org|portal.bento.example.org)$')).toBe('an unescaped "." matches any character');
+  });
+  it('a missing dot when nothing needs to stand before the domain', () => {
+    expect(detail('^https://.*example\\.org$')).toMatch(/^nothing requires a "\." before "example\.org"/);
+  });
+  it('no attacker host under a top-level domain nobody can register (.local, .internal)', () => {
+    expect(detail('^https://(.*example\\.local|.*corp\\.internal)$')).toBeUndefined();
+  });
+});
+
 /** Every (entry, origin) pair whose real-engine answer must equal entryMatches, with the claims to prove. */
 interface Check {
   c: Case;
