@@ -604,6 +604,16 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
     }
     return known({ kind: 'reflect-any' }, span, 'the default of the map/variable is $http_origin');
   }
+  // Cases chosen by something else than the Origin (`map $host $cors`, `map $upstream_http_access_control_allow_origin
+  // $cors`, audit 30 case 20): the value does not depend on the Origin. One value is a fixed origin; several are not
+  // an allow-list, and nothing says which one a browser gets.
+  if (sym.cases.length > 0 && sym.cases.every((c) => c.guard.t === 'other' && c.atom.t !== 'origin')) {
+    const atoms = [...sym.cases.map((c) => c.atom), sym.dflt];
+    const values = new Set(atoms.flatMap((a) => (a.t === 'lit' && a.v !== '' ? [a.v] : [])));
+    const only = [...values][0];
+    if (values.size === 1 && only !== undefined && atoms.every((a) => a.t === 'lit')) return known({ kind: 'fixed', value: only }, span);
+    return unknown('the value is chosen by something else than the Origin (the Host, the upstream)', span);
+  }
   const entries: OriginEntry[] = [];
   const unknownEntries: Span[] = [];
   // `default "*"` with the Origin reflected for some: those origins get their own back, every other one `*`
