@@ -1000,6 +1000,18 @@ function headerValueOf(node: AstNode | undefined, mod: JsModule, env: EvalEnv, r
   return unknown(v.t === 'unknown' ? v.reason : `a ${v.t} value`, span);
 }
 
+/**
+ * Whether a call runs on every request the function handles: a statement of the function's own body, with no
+ * `return` before it (a nested function's counts too, which only makes this answer no more often).
+ */
+function runsOnEveryRequest(fn: AstNode, mod: JsModule, call: AstNode): boolean {
+  const body = child(fn, 'body');
+  if (body?.type !== 'BlockStatement') return false;
+  const stmt = children(body, 'body').find((st) => st.type === 'ExpressionStatement' && unwrap(child(st, 'expression') as AstNode) === call);
+  if (!stmt) return false;
+  return !/\breturn\b/.test(mod.text.slice(rangeOf(body)[0], rangeOf(stmt)[0]));
+}
+
 /** The policy fields of a hand-written middleware, from its header writes. */
 function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEnv): Omit<CorsPolicy, 'id' | 'scope' | 'preflight' | 'errorCoverage' | 'shadowedBy' | 'appId'> | undefined {
   const reqP = paramOf(fn, children(fn, 'params').length === 4 ? 1 : 0);
@@ -1022,8 +1034,12 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
   });
   const valueOf = (n: AstNode | undefined) => headerValueOf(n, n ? modOf(n) : mod, env, isOrigin);
 
-  // Origin: reflect under the path conditions, or fixed values.
-  const acao = a.writes.filter((w) => w.name === 'access-control-allow-origin');
+  // Origin: reflect under the path conditions, or fixed values. A write on every path (no condition, no early return
+  // before it) replaces the earlier ones of the same function (audit 30 case 09: `if (allowed) res.header(ACAO,
+  // origin)` then `res.set(ACAO, '*')`; Express 4 sent "*" on every response).
+  const written = a.writes.filter((w) => w.name === 'access-control-allow-origin');
+  const final = [...written].reverse().find((w) => w.op === 'set' && w.mod === mod && runsOnEveryRequest(fn, mod, w.call));
+  const acao = final ? written.filter((w) => w.mod !== final.mod || rangeOf(w.call)[0] >= rangeOf(final.call)[0]) : written;
   let origin: Valued<OriginPolicy>;
   if (a.incomplete) origin = unknown(`middleware: ${a.incomplete}`, span);
   else if (acao.length === 0) origin = unknown('Access-Control-Allow-Origin is not set here', span);
