@@ -607,8 +607,11 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
   // Cases chosen by something else than the Origin (`map $host $cors`, `map $upstream_http_access_control_allow_origin
   // $cors`, audit 30 case 20): the value does not depend on the Origin. One value is a fixed origin; several are not
   // an allow-list, and nothing says which one a browser gets.
-  if (sym.cases.length > 0 && sym.cases.every((c) => c.guard.t === 'other' && c.atom.t !== 'origin')) {
-    const atoms = [...sym.cases.map((c) => c.atom), sym.dflt];
+  const atoms = [...sym.cases.map((c) => c.atom), sym.dflt];
+  // (Only values known not to come from the Origin: literals, and request data such as the upstream's header; a
+  // value of another Origin map keeps the policy an allow-list, audit 30 case 03.)
+  const notFromOrigin = atoms.every((a) => a.t === 'lit' || (a.t === 'unknown' && a.reason.endsWith(' is request data')));
+  if (sym.cases.length > 0 && notFromOrigin && sym.cases.every((c) => c.guard.t === 'other')) {
     const values = new Set(atoms.flatMap((a) => (a.t === 'lit' && a.v !== '' ? [a.v] : [])));
     const only = [...values][0];
     if (values.size === 1 && only !== undefined && atoms.every((a) => a.t === 'lit')) return known({ kind: 'fixed', value: only }, span);
