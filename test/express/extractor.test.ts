@@ -83,7 +83,7 @@ app.use(cors({ origin: ['https://a.com', /b\\.com/, '*'] }));`,
     expect(ps[1]?.origin).toMatchObject({ known: true, value: { kind: 'reflect-any' }, via: 'the origin callback accepts every origin' });
   });
 
-  it('spread and options in variables; a mutated list is unknown', async () => {
+  it('spread and options in variables; a list grown by push keeps its items beside the unknown one', async () => {
     const ps = await policies({
       's.js':
         head +
@@ -96,7 +96,9 @@ app.use(cors({ origin: list }));`,
     });
     expect(origin(ps[0])).toEqual({ kind: 'reflect-any' });
     expect(ps[0]?.credentials).toMatchObject({ known: true, value: true });
-    expect(ps[1]?.origin.known).toBe(false);
+    // Audit 30 case 06: the known entries are still judged; the pushed one is unknown.
+    const o = origin(ps[1]);
+    expect(typeof o === 'object' && o.kind === 'allow-list' ? [o.entries.map((e) => (e.type === 'literal' ? e.value : e.type)), o.unknownEntries.length] : o).toEqual([['https://a.com'], 1]);
   });
 
   it("credentials only count when === true; 'true' is ignored", async () => {

@@ -174,7 +174,11 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
         // `list.push(x)`, `opts.origin = x`: data that is modified later is unknown (apps and routers are not data).
         const m = mod.mutated.get(name);
         if (m && v.t === 'object') v = completedObject(v, name, b.id, at, mod, { ...env, active }) ?? unknownValue(at, mod, `${name} is modified at offset ${rangeOf(m)[0]}`);
-        else if (m && v.t === 'array') return unknownValue(at, mod, `${name} is modified at offset ${rangeOf(m)[0]}`);
+        else if (m && v.t === 'array') {
+          const grown = pushedOnto(v, name, b.id, mod, { ...env, active });
+          if (!grown) return unknownValue(at, mod, `${name} is modified at offset ${rangeOf(m)[0]}`);
+          v = grown;
+        }
         if (v.t === 'unknown') return v;
         for (const step of b.path) v = memberOf(v, step, b.id, mod, env);
         return v;
@@ -183,6 +187,28 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
       }
     }
   }
+}
+
+/**
+ * `const allowed = ['https://a.com']; if (process.env.X) allowed.push(process.env.X);` (audit 30 case 06): a list
+ * only ever grown by `push`/`unshift` calls where it is declared (not inside another function, which may run per
+ * request) is its items plus those pushed, each maybe absent. Undefined for any other change.
+ */
+function pushedOnto(v: JsValue & { t: 'array' }, name: string, id: AstNode, mod: JsModule, env: EvalEnv): JsValue | undefined {
+  const home = enclosingFunction(mod, id);
+  const items = [...v.items];
+  for (const m of mod.mutations.get(name) ?? []) {
+    const callee = m.type === 'CallExpression' ? unwrap(child(m, 'callee') as AstNode) : undefined;
+    const method = callee ? memberName(callee) : undefined;
+    if (!callee || (method !== 'push' && method !== 'unshift') || identName(child(callee, 'object')) !== name) return undefined;
+    if (enclosingFunction(mod, m) !== home) return undefined;
+    for (const a of args(m)) {
+      if (a.type === 'SpreadElement') return undefined;
+      const x = evaluate(a, mod, env);
+      items.push(x.t === 'str' || x.t === 'regex' ? x : unknownValue(a, mod, 'pushed at runtime'));
+    }
+  }
+  return { ...v, items, maybeFewer: true };
 }
 
 /**
