@@ -45,9 +45,13 @@ export default defineRule({
         tail = problem.example ? ` (e.g. ${problem.example} is accepted). Pass a list: ${list}.` : `. Pass a list: ${list}.`;
       }
       else if (entry.type === 'regex') tail = '.';
+      // The framework changed the text written (a pydantic 2 URL type adds the slash, audit 30 case 12): the text is
+      // fine, the type is not.
+      else if (entry.type === 'literal' && entry.changedBy) tail = '. Declare the setting as a list of str, or strip the slash where it is used ([str(o).rstrip("/") for o in ...]).';
       else tail = problem.example && problem.example !== (entry.type === 'literal' ? entry.value : '') ? `. Use ${JSON.stringify(problem.example)}.` : '.';
+      const note = entry.type === 'literal' && entry.changedBy ? ` (${entry.changedBy})` : viaNote(policy.origin);
       ctx.report({
-        message: `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)} never works as intended: ${problem.detail}${tail}`,
+        message: `${entryLabel(entry, describeEntry)}${note} never works as intended: ${problem.detail}${tail}`,
         span,
         key,
         ...fixFor(entry, problem.code, problem.example),

@@ -64,7 +64,15 @@ export type OriginEntry =
    * Compared for equality with the serialized request origin. `textSpan`, when present, is exactly the source
    * characters of `value` (written verbatim, no escapes), so a fix can edit the value in place.
    */
-  | { type: 'literal'; value: string; caseInsensitive: boolean; span: Span; textSpan?: Span }
+  | {
+      type: 'literal';
+      value: string;
+      caseInsensitive: boolean;
+      span: Span;
+      textSpan?: Span;
+      /** How the value sent differs from the text written (`pydantic 2 URL type: str() adds a trailing slash`). */
+      changedBy?: string;
+    }
   /** A regular expression with its dialect and matching mode. */
   /** `textSpan`, when present, is exactly the source characters of `pattern` (for suggestions that edit it). */
   | { type: 'regex'; pattern: string; flags: string; flavor: RegexFlavor; mode: MatchMode; span: Span; textSpan?: Span }

@@ -1,5 +1,6 @@
 /** FastAPI/Starlette extraction, checked at the model level (cors-semantics.md §2). */
 import { describe, expect, it } from 'vitest';
+import { lintMemory } from '../support/lint.js';
 import { extractPy, only, originOf, val } from './helpers.js';
 
 const HEAD = `from fastapi import FastAPI\nfrom fastapi.middleware.cors import CORSMiddleware\napp = FastAPI()\n`;
@@ -156,6 +157,11 @@ describe('resolution across modules', () => {
     expect((originOf(only(v2)) as { entries: { value: string }[] }).entries[0]!.value).toBe('https://a.com/');
     const v1 = await extractPy({ 'config.py': config('from pydantic import BaseSettings'), 'main.py': main });
     expect((originOf(only(v1)) as { entries: { value: string }[] }).entries[0]!.value).toBe('https://a.com');
+    // The finding says the type added the slash, not to write what is already written (audit 30 case 12).
+    const out = await lintMemory({ 'config.py': config('from pydantic_settings import BaseSettings'), 'main.py': HEAD + `from config import settings\napp.add_middleware(CORSMiddleware, allow_origins=settings.ORIGINS)\n` });
+    const msg = out.diagnostics.find((d) => d.ruleId === 'cors/invalid-origin')?.message ?? '';
+    expect(msg).toContain('(pydantic 2 URL type: str() adds a trailing slash)');
+    expect(msg).not.toContain('Use "https://a.com"');
   });
 
   it('relative imports, package __init__ re-exports and a validator that splits a string default', async () => {

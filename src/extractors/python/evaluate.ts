@@ -149,6 +149,9 @@ function decodeEscapes(raw: string): string | undefined {
 
 export const MAX_DEPTH = 60;
 
+/** The start of the note on a value that a pydantic 2 URL type changed (OriginEntry.changedBy). */
+export const URL_TYPE_VIA = 'pydantic 2 URL type';
+
 /** Evaluates expressions of a project. One instance per extraction run (it caches module bindings). */
 export class Evaluator {
   private depth = 0;
@@ -694,7 +697,7 @@ export class Evaluator {
     if (/\b(AnyHttpUrl|AnyUrl|HttpUrl)\b/.test(typeText) && this.pydanticMajor(cls.mod.path, cls.mod.text) === 2) {
       const addSlash = (x: PyVal): PyVal =>
         x.t === 'str' && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+$/i.test(x.v)
-          ? { ...x, v: x.v + '/', lit: undefined, via: 'pydantic 2 URL type: str() adds a trailing slash' }
+          ? { ...x, v: x.v + '/', lit: undefined, via: `${URL_TYPE_VIA}: str() adds a trailing slash` }
           : x;
       if (v.t === 'seq') v = { ...v, items: v.items.map(addSlash) };
       else v = addSlash(v);

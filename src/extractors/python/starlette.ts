@@ -25,7 +25,7 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { blameSpan, boolOption, callArgs, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
-import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
+import { URL_TYPE_VIA, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
 import { indexBlock, type PyModule } from './project.js';
@@ -674,7 +674,7 @@ function originPolicy(
       for (const i of v.items) {
         if (i.t === 'str') {
           if (i.v === '*') allowAll = { span: i.span, ...(i.via ? { via: i.via } : {}) };
-          else entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span, ...litSpan(i) });
+          else entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span, ...litSpan(i), ...(i.via?.startsWith(URL_TYPE_VIA) ? { changedBy: i.via } : {}) });
         } else if (i.t === 'unknown') unknownEntries.push(i.span);
         else unknownEntries.push(i.span);
       }
