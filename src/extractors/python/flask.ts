@@ -621,7 +621,9 @@ function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWil
   }
   const v = o.v;
   if (v.t === 'unknown') return unknown(`origins: ${v.reason}`, v.span);
-  const items = v.t === 'str' || v.t === 'regex' ? [v] : v.t === 'seq' ? v.items : undefined;
+  // A dict (resources' shape given to origins, audit 30 case 06): flask-cors iterates it, so its keys are the origins
+  // (checked with flask-cors 3.0: origins={r"/*": {...}} reflected any origin).
+  const items = v.t === 'str' || v.t === 'regex' ? [v] : v.t === 'seq' ? v.items : v.t === 'dict' ? v.entries.map((e) => e.key) : undefined;
   if (!items) return unknown(`origins: ${reasonOf(v)}`, v.span);
   const entries: OriginEntry[] = [];
   const unknownEntries: Span[] = [];
@@ -644,7 +646,8 @@ function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWil
       ? known({ kind: 'wildcard' }, star.span, `origins='*' with send_wildcard=True${via}`)
       : known({ kind: 'reflect-any' }, star.span, `flask-cors origins='*' reflects the request Origin (§3.3)${via}`);
   }
-  return known({ kind: 'allow-list', entries, unknownEntries }, v.span, v.via);
+  const dictNote = v.t === 'dict' ? 'origins is a dict, whose keys flask-cors reads as the origins' : undefined;
+  return known({ kind: 'allow-list', entries, unknownEntries }, v.span, [dictNote, v.via].filter(Boolean).join('; ') || undefined);
 }
 
 // ─── @cross_origin (§3.5) ─────────────────────────────────────────────────────────────────────────
