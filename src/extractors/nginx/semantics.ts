@@ -471,7 +471,7 @@ export function variableValue(name: string, ctx: EvalContext, at: Directive, dep
     }
   }
   if (value) return value;
-  return constant({ t: 'unknown', reason: isRequestVariable(name) ? `$${name} is request data` : `$${name}${NOT_DEFINED}`, span });
+  return constant(isRequestVariable(name) ? { t: 'unknown', reason: `$${name} is request data`, span, requestData: true } : { t: 'unknown', reason: `$${name}${NOT_DEFINED}`, span });
 }
 
 /** `set $name value` (the variable name compared without `$`, braces or case). */
@@ -610,7 +610,7 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
   const atoms = [...sym.cases.map((c) => c.atom), sym.dflt];
   // (Only values known not to come from the Origin: literals, and request data such as the upstream's header; a
   // value of another Origin map keeps the policy an allow-list, audit 30 case 03.)
-  const notFromOrigin = atoms.every((a) => a.t === 'lit' || (a.t === 'unknown' && a.reason.endsWith(' is request data')));
+  const notFromOrigin = atoms.every((a) => a.t === 'lit' || (a.t === 'unknown' && a.requestData));
   if (sym.cases.length > 0 && notFromOrigin && sym.cases.every((c) => c.guard.t === 'other')) {
     const values = new Set(atoms.flatMap((a) => (a.t === 'lit' && a.v !== '' ? [a.v] : [])));
     const only = [...values][0];

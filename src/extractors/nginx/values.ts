@@ -18,7 +18,7 @@ export type Atom =
    * A value the analysis cannot compute. `fromOrigin`: it is computed from the Origin in a way the analysis does
    * not follow (a map keyed on `"$request_method:$http_origin"`), so a condition on it may be an Origin check.
    */
-  | { t: 'unknown'; reason: string; span: Span; fromOrigin?: boolean };
+  | { t: 'unknown'; reason: string; span: Span; fromOrigin?: boolean; /** Request data other than the Origin (`$host`, an upstream header). */ requestData?: boolean };
 
 export type Guard =
   /** Holds when the Origin matches one of the entries (or, negated, none of them). */
