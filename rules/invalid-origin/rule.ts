@@ -35,8 +35,12 @@ export default defineRule({
     let lines = 0;
     for (const w of policy.headerWrites) if (w.name === 'access-control-allow-origin') lines = w.op === 'set' ? 1 : lines + 1;
     const severalLines = lines >= 2 || policy.headerWrites.some((w) => w.name === 'access-control-allow-origin' && w.multiple === true);
+    const o = policy.origin.known ? policy.origin.value : undefined;
     for (const { entry, span, problem, fixed, key } of originProblems(policy, 'invalid')) {
       if (fixed && severalLines && problem.code === 'several') continue;
+      // The value sent to the origins the check refuses, meant never to match (`allowed ? origin : 'none'`, audit 31
+      // case 14): not an origin someone tried to allow. (A fallback written as an origin is still checked.)
+      if (o?.kind === 'allow-list' && entry.type === 'literal' && o.refusedValue === entry.value && !entry.value.includes('://')) continue;
       let tail = '';
       if (entry.type === 'substring') {
         // "https://a.com,https://b.com" or "https://a.com https://b.com" was meant as several origins.

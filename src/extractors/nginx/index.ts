@@ -462,7 +462,8 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   // without the CORS headers, to an allowed origin (§5.7; checked with nginx 1.22 and proxy_cache).
   if (level.kind === 'if' && ifGuard?.t === 'origin' && !ifGuard.negated && varyOrigin.known && varyOrigin.value) {
     const outside = effectiveAddHeaders(serving);
-    const varies = (h: HeaderDirective) => h.name === 'vary' && (!h.value || h.value.placeholder || /(^|,)\s*(origin|\*)\s*(,|$)|\$/i.test(h.value.value));
+    // (A headers-more value is the part after the name: `more_set_headers 'Vary: Origin'`, audit 31.)
+    const varies = (h: HeaderDirective) => h.name === 'vary' && (!h.value || h.value.placeholder || /(^|,)\s*(origin|\*)\s*(,|$)|\$/i.test(h.moreValue ?? h.value.value));
     if (!outside.opaque && !outside.headers.some(varies) && !effectiveMore(serving).some(varies)) {
       varyOrigin = known(false, varyOrigin.span, VARY_ONLY_WHEN_ALLOWED);
     }
@@ -648,9 +649,9 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   }
   const server = nearest(serving, 'server');
   // Server-level ifs run in the server rewrite phase, before the location's.
-  const branches = [...(server && serving !== server ? server.ifs : []), ...serving.ifs].filter(
-    (i) => i.kind === 'if' && i.d && isOptionsBranch(parseCondition(i.d), ctx) && answers(i),
-  );
+  // (Not a block the rewrite phase never reaches, after `rewrite ... break;`: audit 31.)
+  const live = [...(server && serving !== server ? server.ifs : []), ...serving.ifs].filter((i) => !stoppedBefore(i, serving));
+  const branches = live.filter((i) => i.kind === 'if' && i.d && isOptionsBranch(parseCondition(i.d), ctx) && answers(i));
   if (branches.length) {
     const b = branches[0] as Level;
     const s = dSpan(b.d as Directive);
@@ -665,7 +666,7 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   }
   // `if ($request_method = OPTIONS) { return 403; }`: every preflight is refused before anything else answers it
   // (audit 12 case 02).
-  const refusing = [...(server && serving !== server ? server.ifs : []), ...serving.ifs].find((i) => {
+  const refusing = live.find((i) => {
     const code = returnCode(i.steps);
     // (`^(OPTIONS|TRACE|DELETE)$` refuses OPTIONS among others.)
     return i.kind === 'if' && i.d && (isOptionsBranch(parseCondition(i.d), ctx) || methodsOf(parseCondition(i.d))?.has('OPTIONS') === true) && code !== undefined && code >= 400 && !handedOff(code);
@@ -686,7 +687,7 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   const rejecting = accessRejection(serving);
   // An if block that answers (`if ($is_preflight) { ...; return 204; }`) may be the preflight's branch: the
   // rewrite phase runs before the access phase.
-  const answeringIf = [...(server && serving !== server ? server.ifs : []), ...serving.ifs].some((i) => i.kind === 'if' && answers(i));
+  const answeringIf = live.some((i) => i.kind === 'if' && answers(i));
   if (rejecting && !answeringIf && needsPreflight(methods, hdrs) === true) {
     return known({ handled: 'missing', detail: `${rejecting.why}, before anything can answer it (no if ($request_method = OPTIONS) branch returns first)`, span: dSpan(rejecting.d) }, span);
   }

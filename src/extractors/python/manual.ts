@@ -295,6 +295,13 @@ export function headerWrites(
       const f = n.fields.function;
       const meth = f.fields.attribute?.text ?? '';
       const obj = f.fields.object;
+      // Werkzeug's `response.vary.add("Origin")` (a HeaderSet kept in the Vary header, audit 31): a Vary write.
+      if (meth === 'add' && obj?.type === 'attribute' && obj.fields.attribute?.text === 'vary' && framework === 'flask') {
+        const a = callArgs(n);
+        const r = valueOf(a.positional[0]);
+        out.push({ name: 'vary', op: 'append', statuses: 'all', span: spanOf(mod, n), ...written(r, guardsOf(n)) });
+        return;
+      }
       if (!isHeaders(obj)) return;
       if (!['add', 'set', 'append', 'setdefault', 'add_header', 'update', 'extend'].includes(meth)) return;
       const a = callArgs(n);
