@@ -65,9 +65,11 @@ function emitPolicy(p: CorsPolicy, res: ResponseBuilder, ex: Exchange): boolean 
     case 'flask-cors':
       return emitFlaskCors(p, res, ex).ends;
     default: {
-      const cov = covered(p, res, ex);
+      // Its writes go out as written; a later layer that replaces the origin (preemptedOrigin) writes its own after.
+      const q = p.preemptedOrigin ? { ...p, origin: p.preemptedOrigin } : p;
+      const cov = covered(q, res, ex);
       if (cov === false) return false;
-      emitWrites(p, res, ex);
+      emitWrites(q, res, ex);
       // An explicit answer: an OPTIONS route, or a middleware that ends OPTIONS requests itself.
       if (ex.method === 'OPTIONS' && p.preflight.known && p.preflight.value.handled === 'explicit') {
         res.status = p.preflight.value.status ?? (p.kind === 'express' ? 204 : 200);

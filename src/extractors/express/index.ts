@@ -1642,6 +1642,7 @@ function buildPolicies(
   // Where each layer's policy sits, for what a later layer adds to the responses that pass through it.
   const varyAt: { index: number; layer: Layer }[] = [];
   const manualAt: { index: number; layer: Layer; policy: CorsPolicy; passesOn: boolean }[] = [];
+  const corsUseAt: { index: number; layer: Layer; origin: OriginPolicy }[] = [];
 
   layers.forEach((l, index) => {
     // After a middleware that takes every request and never passes it on (a 404 handler, `next(createError(404))`),
@@ -1740,7 +1741,10 @@ function buildPolicies(
       }
       // (An origin callback that refuses skips cors altogether: those responses get no Vary, §1.2.)
       const o = fields.origin.known ? fields.origin.value : undefined;
-      if (l.reg.method === 'use' && o && o.kind !== 'none') corsLayers.push(l);
+      if (l.reg.method === 'use' && o && o.kind !== 'none') {
+        corsLayers.push(l);
+        corsUseAt.push({ index, layer: l, origin: o });
+      }
       // cors() ends every OPTIONS request it handles (§1.1), unless preflightContinue, or an origin callback that
       // refuses with `false` (it then calls next() without headers).
       if (l.reg.method === 'use' && o && fields.preflightContinue.known && !fields.preflightContinue.value && !(o.kind === 'allow-list' && o.onRefused === 'no-cors')) endsOptions.push(l);
@@ -1860,6 +1864,25 @@ function buildPolicies(
     if (!m.passesOn || !m.policy.varyOrigin.known || m.policy.varyOrigin.value) continue;
     const later = varyAt.find((v) => v.index > m.index && useCovers(v.layer.prefix, m.layer.path ?? m.layer.prefix));
     if (later) m.policy.varyOrigin = known(true, spanOf(later.layer.reg.mod, later.layer.reg.call), 'a later cors() middleware adds Vary: Origin to the responses this one passes on');
+  }
+  // A middleware that sets the origin and passes on to a later app.use(cors()) whose origin is `*`, a fixed string or
+  // every origin: cors sets its own Access-Control-Allow-Origin over it on every response (§1.2; audit 31 case 15,
+  // checked with Express 5: "*" went out beside the middleware's credentials header).
+  for (const m of manualAt) {
+    if (!m.passesOn || !m.policy.origin.known || m.policy.origin.value.kind === 'none') continue;
+    const later = corsUseAt.find((c) => c.index > m.index && useCovers(c.layer.prefix, m.layer.path ?? m.layer.prefix));
+    if (!later || (later.origin.kind !== 'wildcard' && later.origin.kind !== 'fixed' && later.origin.kind !== 'reflect-any')) continue;
+    const at = spanOf(later.layer.reg.mod, later.layer.reg.call);
+    const cors = policies.find((p) => p.mechanism === 'cors-package' && p.span.file === at.file && p.span.start >= at.start && p.span.end <= at.end);
+    if (!cors) continue;
+    m.policy.preemptedOrigin = m.policy.origin;
+    m.policy.origin = known({ kind: 'none' }, at, 'a later cors() middleware sets its own Access-Control-Allow-Origin over this one');
+    // Its credentials header goes out beside cors' origin; only when it is sent whatever the origin (one sent to the
+    // allowed origins only cannot be told apart in the model, and stays the middleware's).
+    const everyOrigin = !m.policy.headerWrites.some((w) => w.name === 'access-control-allow-credentials' && w.whenOriginAllowed);
+    if (everyOrigin && m.policy.credentials.known && m.policy.credentials.value && cors.credentials.known && !cors.credentials.value) {
+      cors.credentials = known(true, m.policy.credentials.span, 'Access-Control-Allow-Credentials: true is set by a hand-written middleware');
+    }
   }
   // app.use((req, res, next) => { res.header('Access-Control-Allow-Credentials', 'true'); next() }) with
   // app.use(cors()): cors leaves the credentials header (§1.2), so the browser sees it beside cors' origin: with
