@@ -307,10 +307,11 @@ export interface CorsPolicy {
   /** Steps that run before this policy and answer some requests without it. */
   shadowedBy: ShadowingStep[];
   /**
-   * Framework middleware whose `Access-Control-Allow-Origin` another layer always decides (`origin` is then
-   * `none`): the configured origins, which still decide the rest of its answer. flask-cors pre-empted by an
-   * after_request hook (its exception wrapper still runs first on routing errors, cors-semantics.md §3.4);
-   * CORSMiddleware inside an HTTP middleware that overwrites the header (§2.3). For simulation and preflight
+   * A policy whose `Access-Control-Allow-Origin` another layer always decides (`origin` is then `none`): the origins
+   * it would send, which still decide the rest of its answer. flask-cors pre-empted by an after_request hook (its
+   * exception wrapper still runs first on routing errors, cors-semantics.md §3.4); CORSMiddleware inside an HTTP
+   * middleware that overwrites the header (§2.3); a hand-written middleware inside CORSMiddleware(allow_origins=["*"]),
+   * or before an Express cors() that sets its own origin on every response (§1.2). For simulation and preflight
    * coverage only; rules judge `origin`.
    */
   preemptedOrigin?: Valued<OriginPolicy>;
