@@ -28,6 +28,11 @@ export type Valued<T> =
  */
 export const VARY_ONLY_WHEN_ALLOWED = 'sent only on the responses to allowed origins';
 
+/** Whether a Vary header value keys caches on the Origin (`Origin` among its names, or `*`). */
+export function varyNamesOrigin(value: string): boolean {
+  return /(^|,)\s*(origin|\*)\s*(,|$)/i.test(value);
+}
+
 export function known<T>(value: T, span: Span, via?: string): Valued<T> {
   return via === undefined ? { known: true, value, span } : { known: true, value, span, via };
 }

@@ -14,6 +14,7 @@ import {
   type AppModel,
   allowsNoOrigin,
   VARY_ONLY_WHEN_ALLOWED,
+  varyNamesOrigin,
   type CorsPolicy,
   type ExtractResult,
   type HeaderRead,
@@ -1147,11 +1148,12 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
   };
   const maxW = last('access-control-max-age');
   const maxAge: Valued<string | null> = !maxW ? known(null, span, 'not set') : ((hv) => (hv.known ? known(hv.value, hv.span, hv.via) : unknown(hv.reason, hv.span)))(valueOf(maxW.value));
-  const varyOrigin = a.writes.some((w) => {
+  const varyWrites = a.writes.filter((w) => {
     if (w.name !== 'vary' || !w.value) return false;
     const hv = valueOf(w.value);
-    return hv.known && /(^|,)\s*(origin|\*)\s*(,|$)/i.test(hv.value);
+    return hv.known && varyNamesOrigin(hv.value);
   });
+  const varyOrigin = varyWrites.length > 0;
   const pna = last('access-control-allow-private-network');
   // Only origins that pass the CORS check get anything from it (a write inside a check of exact origins is one).
   const privateNetwork: Valued<boolean> = forExactOrigins(
@@ -1171,12 +1173,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
   const acaoKey = acaoCalls.size === 1 && origin.known && origin.value.kind === 'allow-list' ? originKeys((acao[0] as (typeof acao)[number]).path) : '';
   // Vary: Origin written only under the check that allows the origin (`if (allowed.includes(origin)) { ...; res.vary('Origin') }`):
   // the responses to other origins, and to requests without one, lack it (§5.7, audit 29 case 31).
-  const varyWrites = a.writes.filter((w) => {
-    if (w.name !== 'vary' || !w.value) return false;
-    const hv = valueOf(w.value);
-    return hv.known && /(^|,)\s*(origin|\*)\s*(,|$)/i.test(hv.value);
-  });
-  const varyOnlyWhenAllowed = acaoKey !== '' && varyWrites.length > 0 && varyWrites.every((w) => originKeys(w.path) === acaoKey);
+  const varyOnlyWhenAllowed = acaoKey !== '' && varyOrigin && varyWrites.every((w) => originKeys(w.path) === acaoKey);
   const headerWrites: HeaderWrite[] = a.writes
     .filter((w) => w.name.startsWith('access-control-') || w.name === 'vary')
     .filter((w, i, all) => all.findIndex((x) => x.call === w.call && x.name === w.name) === i)

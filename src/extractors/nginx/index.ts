@@ -14,6 +14,7 @@ import {
   SIMPLE_METHODS,
   unknown,
   VARY_ONLY_WHEN_ALLOWED,
+  varyNamesOrigin,
   type CorsPolicy,
   type DroppedHeader,
   type ErrorCoverage,
@@ -463,7 +464,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   if (level.kind === 'if' && ifGuard?.t === 'origin' && !ifGuard.negated && varyOrigin.known && varyOrigin.value) {
     const outside = effectiveAddHeaders(serving);
     // (A headers-more value is the part after the name: `more_set_headers 'Vary: Origin'`, audit 31.)
-    const varies = (h: HeaderDirective) => h.name === 'vary' && (!h.value || h.value.placeholder || /(^|,)\s*(origin|\*)\s*(,|$)|\$/i.test(h.moreValue ?? h.value.value));
+    const varies = (h: HeaderDirective) => h.name === 'vary' && (!h.value || h.value.placeholder || (h.moreValue ?? h.value.value).includes('$') || varyNamesOrigin(h.moreValue ?? h.value.value));
     if (!outside.opaque && !outside.headers.some(varies) && !effectiveMore(serving).some(varies)) {
       varyOrigin = known(false, varyOrigin.span, VARY_ONLY_WHEN_ALLOWED);
     }

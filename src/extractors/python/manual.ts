@@ -701,17 +701,17 @@ export function writtenFields(
   writes = writes.filter((w) => !w.onlyWithoutOrigin);
   const vary = writes.filter((w) => w.name === 'vary');
   const varySpan = vary[0]?.span ?? span;
+  const withOrigin = vary.filter((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value));
   let varyOrigin: Valued<boolean>;
   if (vary.length === 0) varyOrigin = known(false, span, 'no Vary header is written');
-  else if (vary.some((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value))) varyOrigin = known(true, varySpan);
+  else if (withOrigin.length > 0) varyOrigin = known(true, varySpan);
   else varyOrigin = varyFromValues && !vary.some((w) => !w.value.known) ? known(false, varySpan) : unknown('Vary value', varySpan);
   // Vary: Origin written only under the Origin checks of the Access-Control-Allow-Origin write: the responses to other
   // origins, and to requests without one, lack it (§5.7, audit 29 case 31).
   const acao = writes.filter((w) => w.name === 'access-control-allow-origin').pop();
   const checks = (w: ManualWrite) => [...originGuards(w)].sort().join(',');
-  if (varyOrigin.known && varyOrigin.value && acao && checks(acao) !== '') {
-    const withOrigin = vary.filter((w) => w.value.known && /(^|,)\s*origin\s*(,|$)/i.test(w.value.value));
-    if (withOrigin.every((w) => checks(w) === checks(acao))) varyOrigin = known(false, varySpan, VARY_ONLY_WHEN_ALLOWED);
+  if (withOrigin.length > 0 && acao && checks(acao) !== '' && withOrigin.every((w) => checks(w) === checks(acao))) {
+    varyOrigin = known(false, varySpan, VARY_ONLY_WHEN_ALLOWED);
   }
   return {
     credentials: writeCredentials(writes, span),
