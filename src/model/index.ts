@@ -376,7 +376,10 @@ export interface AppModel {
   readsHeaders: HeaderRead[];
   /** For nginx servers: the ports they listen on; for apps: the ports they bind, when known. */
   ports?: number[];
-  /** Ids of the applications mounted inside this one (Starlette/FastAPI `mount`): their responses pass through its middleware. */
+  /**
+   * Ids of the applications mounted inside this one: Starlette/FastAPI `mount` (their responses pass through its
+   * middleware) and the blueprints a Flask app registers (its after_request hooks run on their responses).
+   */
   mounts?: string[];
 }
 

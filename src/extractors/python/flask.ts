@@ -663,9 +663,19 @@ const viewRoutes = new WeakMap<CorsPolicy, Span[]>();
 export function finishViewScopes(policies: CorsPolicy[], apps: Map<string, AppModel>): void {
   for (const p of policies) {
     const decos = viewRoutes.get(p);
-    const app = p.appId ? apps.get(p.appId) : undefined;
+    let app = p.appId ? apps.get(p.appId) : undefined;
     if (!decos || !app) continue;
-    const own = app.routes.filter((r) => decos.some((d) => d.file === r.span.file && d.start === r.span.start));
+    const ownRoutes = (a: AppModel) => a.routes.filter((r) => decos.some((d) => d.file === r.span.file && d.start === r.span.start));
+    // A view of a blueprint that one Flask app registers, and that has no hooks of its own (CORS(bp), after_request):
+    // it answers on that app, at the registration's url_prefix, behind the app's hooks.
+    const blueprintId = app.id;
+    const parents = [...apps.values()].filter((a) => a.mounts?.includes(blueprintId));
+    const parent = parents.length === 1 ? (parents[0] as AppModel) : undefined;
+    if (parent && !policies.some((q) => q.appId === blueprintId && q.scope.level === 'app') && ownRoutes(parent).length > 0) {
+      p.appId = parent.id;
+      app = parent;
+    }
+    const own = ownRoutes(app);
     if (own.length === 0) continue;
     // Only the paths: Flask answers OPTIONS (and HEAD) on them too, through the same view (§3.5).
     p.scope.paths = [...new Set(own.map((r) => r.path))];
@@ -854,7 +864,7 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
   const handlesOptions = methods.includes('OPTIONS') && /request\.method\s*==\s*["']OPTIONS["']/.test(bodyText);
   const pn = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
   const viewOrigin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
-  ctx.policies.push({
+  const policy: CorsPolicy = {
     id: `${mod.path}#${def.start}`,
     kind: 'flask',
     mechanism: 'flask-manual',
@@ -871,7 +881,9 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
     errorCoverage: known({ covers: 'not-unhandled', detail: 'errors raised by the view are answered without these headers' }, span),
     privateNetwork: !pn ? known(false, span) : forExactOrigins(pn.value.known ? known(pn.value.value === 'true', pn.span) : unknown(pn.value.reason, pn.span), viewOrigin),
     shadowedBy: [],
-  });
+  };
+  ctx.policies.push(policy);
+  viewRoutes.set(policy, routes.map((r) => spanOf(mod, r.deco)));
   if (app.obj) ensureFlaskApp(ctx, app, mod);
 }
 
@@ -901,8 +913,14 @@ function ensureFlaskApp(ctx: FlaskContext, app: AppInfo, mod: PyModule): void {
   ctx.apps.set(app.id, model);
   if (!app.obj) return;
   const mods = new Map<string, PyModule>([[app.obj.mod.path, app.obj.mod], [mod.path, mod]]);
-  flaskRoutes(ctx, app.obj, '', model.routes, mods, new Set());
+  const seen = new Set<string>();
+  flaskRoutes(ctx, app.obj, '', model.routes, mods, seen);
   model.readsHeaders = flaskHeaders([...mods.values()]);
+  // The blueprints it registers: the app's after_request hooks (flask-cors' among them) run on their responses too.
+  if (!app.isBlueprint) {
+    const blueprints = [...seen].filter((k) => k !== app.id);
+    if (blueprints.length) model.mounts = blueprints;
+  }
 }
 
 function flaskRoutes(ctx: FlaskContext, target: Extract<PyVal, { t: 'call' }>, prefix: string, out: Route[], mods: Map<string, PyModule>, seen: Set<string>, prefixReplaced = false): void {

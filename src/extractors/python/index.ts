@@ -76,9 +76,17 @@ function dropPreemptedOptionsRoutes(policies: CorsPolicy[]): void {
  * A route's own CORS headers do not reach its error responses, but an app-wide policy whose headers do (flask-cors
  * adds them in after_request, which also runs for 500s, §3.4) still answers those errors with CORS headers.
  */
-function coverRouteErrors(policies: CorsPolicy[]): void {
+/** Whether an app-level policy applies to every path of its app (no flask-cors `resources`, or a catch-all one). */
+function wholeApp(q: CorsPolicy): boolean {
+  return q.scope.paths === undefined || q.scope.paths.some((x) => /^(\/\*|\/\.\*|\.\*|\*)$/.test(x));
+}
+
+function coverRouteErrors(policies: CorsPolicy[], apps: Map<string, AppModel>): void {
   for (const p of policies) {
     if (p.scope.level !== 'route' || !p.errorCoverage.known || p.errorCoverage.value.covers === 'all' || !p.appId) continue;
+    const appId = p.appId;
+    // The Flask apps that register this blueprint: their whole-app hooks run on the blueprint's responses too.
+    const parents = new Set([...apps.values()].filter((a) => a.kind === 'flask' && a.mounts?.includes(appId)).map((a) => a.id));
     // flask-cors `resources`: the resource patterns must cover the route's paths (`<id>` taken as a sample value).
     const routePaths = (p.scope.paths ?? []).map((x) => x.replace(/<[^>]*>/g, 'x'));
     const resourcesCover = (q: CorsPolicy) =>
@@ -86,8 +94,10 @@ function coverRouteErrors(policies: CorsPolicy[]): void {
     const other = policies.find(
       (q) =>
         q !== p &&
-        q.appId === p.appId &&
-        ((q.scope.level === 'app' && (q.scope.paths === undefined || q.scope.paths.some((x) => /^(\/\*|\/\.\*|\.\*|\*)$/.test(x)))) || (q.scope.level === 'route' && resourcesCover(q))) &&
+        ((q.appId === p.appId &&
+          ((q.scope.level === 'app' && wholeApp(q)) || (q.scope.level === 'route' && resourcesCover(q)))) ||
+          // (A blueprint's route paths lack the registration's url_prefix: only a whole-app policy is matched.)
+          (q.appId !== undefined && parents.has(q.appId) && q.scope.level === 'app' && wholeApp(q))) &&
         (!q.errorCoverage.known || q.errorCoverage.value.covers === 'all') &&
         q.origin.known &&
         q.origin.value.kind !== 'none',
@@ -156,7 +166,7 @@ export const pythonExtractor: Extractor = {
     }
     dropPreemptedOptionsRoutes(result.policies);
     coverRoutePreflights(result.policies);
-    coverRouteErrors(result.policies);
+    coverRouteErrors(result.policies, apps);
     finishViewScopes(result.policies, apps);
     finishRoutes(apps);
     finishVary(result.policies);
