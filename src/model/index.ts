@@ -200,6 +200,11 @@ export interface HeaderWrite {
   onlyWithoutOrigin?: boolean;
   /** Written only when the request is an OPTIONS one (`if request.method == "OPTIONS":`): on preflight answers only. */
   onlyOnPreflight?: boolean;
+  /**
+   * The write's conditions on the Origin, when they are all exact comparisons with known origins (`if (origin ===
+   * 'https://a.example') { … } else { … }`): made only when the Origin is one of `in` (when given) and none of `notIn`.
+   */
+  origins?: { in?: string[]; notIn: string[] };
 }
 
 // ─── Scope, preflight, coverage ───────────────────────────────────────────────────────────────────

@@ -362,8 +362,11 @@ export function emitWrites(p: CorsPolicy, res: ResponseBuilder, ex: Exchange, wr
   for (const w of writes) {
     if (w.onlyWithoutOrigin && ex.req.origin !== undefined) continue;
     if (w.onlyOnPreflight && ex.method !== 'OPTIONS') continue;
+    // Made under exact comparisons of the Origin: those decide, not the policy's origin checks as a whole.
+    const o = ex.req.origin;
+    if (w.origins && (o === undefined ? w.origins.in !== undefined : (w.origins.in !== undefined && !w.origins.in.includes(o)) || w.origins.notIn.includes(o))) continue;
     let maybe = false;
-    if (w.whenOriginAllowed && w.name !== 'access-control-allow-origin') {
+    if (w.whenOriginAllowed && w.name !== 'access-control-allow-origin' && !w.origins) {
       // Sent with Access-Control-Allow-Origin only: not for an origin the checks refuse.
       const d = originDecision();
       if (d === undefined) {
@@ -381,7 +384,7 @@ export function emitWrites(p: CorsPolicy, res: ResponseBuilder, ex: Exchange, wr
     }
     let value: string | undefined;
     let reason: string | undefined;
-    if (w.value.known && w.name === 'access-control-allow-origin' && p.origin.known && p.origin.value.kind === 'allow-list') {
+    if (w.value.known && w.name === 'access-control-allow-origin' && p.origin.known && p.origin.value.kind === 'allow-list' && !w.origins) {
       // A literal written under the policy's origin checks (`if origin == "https://a.com": h[ACAO] = "https://a.com"`):
       // not for an origin they refuse.
       const d = originDecision();

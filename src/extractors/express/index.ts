@@ -1014,6 +1014,42 @@ function runsOnEveryRequest(fn: AstNode, mod: JsModule, call: AstNode): boolean 
 }
 
 /** The policy fields of a hand-written middleware, from its header writes. */
+/**
+ * The Origin tests a write is made under, when it is reached by one path whose every condition on the Origin compares
+ * it exactly with known origins (`origin === 'https://a.example'`, `['https://a.example'].includes(origin)`, or their
+ * negations in an `else`); undefined otherwise, or when it has no condition on the Origin.
+ */
+function exactOriginTests(paths: { path: Path }[]): { in?: string[]; notIn: string[] } | undefined {
+  if (paths.length !== 1) return undefined;
+  let inSet: string[] | undefined;
+  const notIn: string[] = [];
+  let tested = false;
+  for (const l of (paths[0] as { path: Path }).path) {
+    const a = l.atom;
+    if (a.kind === 'no-origin' || (a.kind === 'unknown' && a.aboutOrigin)) return undefined;
+    if (a.kind !== 'entries') continue;
+    const values: string[] = [];
+    for (const e of a.entries) {
+      if (e.type !== 'literal' || e.caseInsensitive) return undefined;
+      values.push(e.value);
+    }
+    if (a.partly) return undefined;
+    tested = true;
+    if (l.positive) inSet = inSet ? inSet.filter((v) => values.includes(v)) : values;
+    else notIn.push(...values);
+  }
+  return tested ? { ...(inSet ? { in: inSet } : {}), notIn } : undefined;
+}
+
+/** Whether `path` holds only when the request's Origin is exactly `value` (a positive `origin === value` test). */
+function equalsOriginOn(path: Path, value: string): boolean {
+  return path.some((l) => {
+    if (!l.positive || l.atom.kind !== 'entries' || l.atom.partly || l.atom.entries.length !== 1) return false;
+    const e = l.atom.entries[0];
+    return e?.type === 'literal' && !e.caseInsensitive && e.value === value;
+  });
+}
+
 function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEnv): Omit<CorsPolicy, 'id' | 'scope' | 'preflight' | 'errorCoverage' | 'shadowedBy' | 'appId'> | undefined {
   const reqP = paramOf(fn, children(fn, 'params').length === 4 ? 1 : 0);
   // The request as the handler names it, and as the helpers it passed the response to name it.
@@ -1068,19 +1104,24 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         // The else branch: the negation, as one path with each literal flipped is not exact; keep it conservative.
         branches.push({ node: child(vn, 'alternate') as AstNode, path: [...w.path, ...c.flatMap((conj) => conj.map((l) => ({ atom: l.atom, positive: !l.positive })).slice(0, 1))] });
       } else branches.push({ node: vn, path: w.path });
-      // `cond ? origin : 'null'`: the fixed branch is what fails the check gets instead of its Origin.
-      const instead = (vn.type === 'ConditionalExpression' && isOrigin(child(vn, 'consequent') as AstNode)) || !!selected;
       const insteadNode = selected ? selected.fallback : vn.type === 'ConditionalExpression' ? child(vn, 'alternate') : undefined;
-      for (const b of branches) {
-        if (isOrigin(b.node)) {
-          reflectPaths.push(b.path);
-          continue;
-        }
-        const hv = valueOf(b.node);
-        if (hv.known) {
+      const values = branches.map((b) => (isOrigin(b.node) ? undefined : valueOf(b.node)));
+      // The Origin is sent back on a branch that writes it, or that writes the one value the Origin was just found
+      // equal to (`origin === 'http://localhost:3000' ? 'http://localhost:3000' : 'https://a.example'`, `if (origin
+      // === 'null') res.set(ACAO, 'null')`, audit 32 case 32): the value differs per Origin, which needs Vary.
+      const echoes = branches.map((b, i) => {
+        const hv = values[i];
+        return !hv || (hv.known && equalsOriginOn(b.path, hv.value));
+      });
+      // `cond ? origin : 'null'`: the fixed branch is what fails the check gets instead of its Origin.
+      const instead = !!selected || (vn.type === 'ConditionalExpression' && echoes[0] === true);
+      branches.forEach((b, i) => {
+        const hv = values[i];
+        if (echoes[i] || !hv) reflectPaths.push(b.path);
+        else if (hv.known) {
           if (hv.value !== '' && hv.value !== 'undefined') fixed.push({ value: hv.value, span: hv.span, ...(hv.via ? { via: hv.via } : {}), ...(instead && b.node === insteadNode ? { instead } : {}) });
         } else unknownReason ??= { reason: hv.reason, span: hv.span };
-      }
+      });
     }
     const set = allowedBy(reflectPaths);
     if (preflightWrites > 0 && reflectPaths.length === 0 && fixed.length === 0 && !unknownReason) {
@@ -1185,6 +1226,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
       span: spanOf(w.mod, w.call),
       ...(w.multiple ? { multiple: true } : {}),
       ...(acaoKey && w.name !== 'access-control-allow-origin' && a.writes.filter((x) => x.call === w.call).every((x) => originKeys(x.path) === acaoKey) ? { whenOriginAllowed: true } : {}),
+      ...((tests) => (tests ? { origins: tests } : {}))(exactOriginTests(a.writes.filter((x) => x.call === w.call))),
     }));
   return {
     kind: 'express',
