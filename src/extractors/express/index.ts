@@ -2141,25 +2141,41 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
     const mod = loadModule(host, f.path);
     if (!mod?.program) continue;
     if (usesFastifyAdapter(host, f.path, f.text)) continue;
-    const calls: { call: AstNode; options: AstNode | undefined; optionsValue?: JsValue }[] = [];
+    const calls: { call: AstNode; options: AstNode | undefined; optionsValue?: JsValue; fromCreate?: boolean }[] = [];
+    let creates = 0;
     for (const n of mod.calls) {
       const callee = unwrap(child(n, 'callee') as AstNode);
       const method = memberName(callee);
       const a = args(n);
       if (method === 'enableCors') calls.push({ call: n, options: a[0] });
+      if (method === 'create' && identName(child(callee, 'object')) === 'NestFactory') creates++;
       if (method === 'create' && identName(child(callee, 'object')) === 'NestFactory' && a[1]) {
         const opts = evaluate(a[1], mod, env);
         const c = opts.t === 'object' ? opts.props.get('cors') : undefined;
-        if (c && !(c.t === 'bool' && !c.v)) calls.push({ call: n, options: undefined, optionsValue: c.t === 'bool' ? undefined : c });
+        if (c && !(c.t === 'bool' && !c.v)) calls.push({ call: n, options: undefined, optionsValue: c.t === 'bool' ? undefined : c, fromCreate: true });
       }
     }
-    calls.forEach(({ call, options, optionsValue }, i) => {
+    // One bootstrap (at most one NestFactory.create in the file): its calls are layers of one app, in the order Nest
+    // adds them. The create option is applied in init() at listen(), after every explicit enableCors() (checked with
+    // NestJS 10.4: `create(M, { cors: true })` + `enableCors({ origin, credentials: true })` answers a GET with
+    // Access-Control-Allow-Origin: * and Access-Control-Allow-Credentials: true; audit 32 case 08).
+    const oneApp = creates <= 1;
+    const ordered = oneApp ? [...calls.filter((c) => !c.fromCreate), ...calls.filter((c) => c.fromCreate)] : calls;
+    let credBy: Span | undefined;
+    ordered.forEach(({ call, options, optionsValue }, i) => {
       const span = spanOf(mod, call);
-      const appId = `express:nest:${f.path}:${rangeOf(call)[0]}`;
+      const appId = `express:nest:${f.path}:${rangeOf(oneApp ? (ordered[0] as { call: AstNode }).call : call)[0]}`;
       const ov = optionsValue ?? (options ? evaluate(options, mod, env) : undefined);
-      const fields = ov?.t === 'func' ? delegateFields(ov, call, mod, env) : corsFields(ov, call, mod, env);
+      let fields = ov?.t === 'func' ? delegateFields(ov, call, mod, env) : corsFields(ov, call, mod, env);
+      // Each layer is app.use(cors(options)): an earlier one's Access-Control-Allow-Credentials: true stays on the
+      // response that a later one gives its own Access-Control-Allow-Origin (§1.2, as for Express).
+      if (oneApp && credBy && fields.credentials.known && !fields.credentials.value) {
+        fields = { ...fields, credentials: known(true, credBy, 'an earlier CORS setup of this NestJS app sends Access-Control-Allow-Credentials: true') };
+      }
+      const o = fields.origin.known ? fields.origin.value : undefined;
+      if (oneApp && !credBy && o && (o.kind === 'reflect-any' || o.kind === 'fixed' || (o.kind === 'allow-list' && o.onRefused !== 'no-cors')) && fields.credentials.known && fields.credentials.value) credBy = span;
       const sources = nestSources(host, f.path);
-      result.apps.push({ id: appId, kind: 'express', span, label: 'NestJS app', framework: { name: 'nestjs' }, routes: sources.routes, readsHeaders: [...headerReads(mod), ...sources.reads] });
+      if (!oneApp || i === 0) result.apps.push({ id: appId, kind: 'express', span, label: 'NestJS app', framework: { name: 'nestjs' }, routes: sources.routes, readsHeaders: [...headerReads(mod), ...sources.reads] });
       result.policies.push({
         id: `${f.path}#nest${i}`,
         kind: 'express',
