@@ -308,9 +308,27 @@ function evaluateIdentifier(name: string, at: AstNode, mod: JsModule, env: EvalE
   const b = lookup(mod, name, at);
   if (!b) {
     if (name === 'process') return { t: 'ext', name: 'process', node: at, mod };
+    const global = implicitGlobal(name, mod);
+    if (global) return evaluate(global, mod, env);
     return unknownValue(at, mod, `${name} is not defined in ${mod.path}`);
   }
   return bindingValue(b, name, at, mod, env);
+}
+
+/**
+ * `whitelist = ['https://a.example']` at the top of a CommonJS script, never declared (audit 32 case 17): a sloppy-mode
+ * global that the module's functions read. Its value when that is the name's only assignment, a statement of the
+ * program itself, in a JavaScript script without 'use strict' (in an ES module or strict code the assignment throws).
+ */
+function implicitGlobal(name: string, mod: JsModule): AstNode | undefined {
+  const program = mod.program;
+  if (!program || program.sourceType !== 'script' || !/\.c?js$/.test(mod.path)) return undefined;
+  if (children(program, 'body').some((st) => st.type === 'ExpressionStatement' && st.directive === 'use strict')) return undefined;
+  const all = mod.mutations.get(name) ?? [];
+  const m = all[0];
+  if (all.length !== 1 || !m || m.type !== 'AssignmentExpression' || m.operator !== '=' || unwrap(child(m, 'left') as AstNode).type !== 'Identifier') return undefined;
+  const stmt = parentOf(m);
+  return stmt?.type === 'ExpressionStatement' && parentOf(stmt) === program ? child(m, 'right') : undefined;
 }
 
 /** `v[step]` for a static step. */
