@@ -69,6 +69,12 @@ function emitPolicy(p: CorsPolicy, res: ResponseBuilder, ex: Exchange): boolean 
       const q = p.preemptedOrigin ? { ...p, origin: p.preemptedOrigin } : p;
       const cov = covered(q, res, ex);
       if (cov === false) return false;
+      // Preflights answered with a response of their own that has none of these headers (a Next.js middleware's
+      // `return new Response(null, { status: 204 })`): that status, and nothing written here.
+      if (ex.method === 'OPTIONS' && p.preflight.known && p.preflight.value.handled === 'missing' && p.preflight.value.status !== undefined) {
+        res.status = p.preflight.value.status;
+        return true;
+      }
       emitWrites(q, res, ex);
       // An explicit answer: an OPTIONS route, or a middleware that ends OPTIONS requests itself.
       if (ex.method === 'OPTIONS' && p.preflight.known && p.preflight.value.handled === 'explicit') {

@@ -177,6 +177,36 @@ describe('simulate: hand-written headers and nginx', () => {
     expect(r.response.headers['access-control-allow-origin']).toBeNull();
     expect(r.unknown).toBe(true);
   });
+  it('writes under exact Origin comparisons go out only for the origins they were compared with', () => {
+    const B = 'https://b.example.com';
+    const set = (name: string, value: string, origins: HeaderWrite['origins']): HeaderWrite => ({ ...write(name, value), op: 'set', ...(origins ? { origins } : {}) });
+    const p = policy({
+      mechanism: 'express-manual',
+      origin: { kind: 'allow-list', entries: [{ type: 'literal', value: B, caseInsensitive: false, span: SPANS.origin }], unknownEntries: [] },
+      credentials: known(true, SPANS.credentials),
+      headerWrites: [
+        set('access-control-allow-origin', B, { in: [B], notIn: [] }),
+        set('access-control-allow-credentials', 'true', { in: [B], notIn: [] }),
+        set('access-control-allow-origin', '*', { notIn: [B] }),
+      ],
+    });
+    const mine = simulate({ policies: [p], apps: [app('express', routes)] }, req({ origin: B, credentials: true }));
+    expect(mine.response.headers).toMatchObject({ 'access-control-allow-origin': B, 'access-control-allow-credentials': 'true' });
+    const other = simulate({ policies: [p], apps: [app('express', routes)] }, req({ origin: 'https://attacker.net' }));
+    expect(other.response.headers['access-control-allow-origin']).toBe('*');
+    expect(other.response.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+  it('a preflight answered by a response of its own carries none of the written headers', () => {
+    const p = policy({
+      mechanism: 'express-manual',
+      headerWrites: [{ ...write('access-control-allow-origin', '*'), op: 'set' }],
+      preflight: known({ handled: 'missing' as const, status: 204 }, SPANS.policy),
+    });
+    const r = simulate({ policies: [p], apps: [app('express', routes)] }, req({ method: 'PUT' }));
+    expect(r.preflight).toMatchObject({ status: 204, ok: false });
+    expect(r.preflight?.headers['access-control-allow-origin']).toBeUndefined();
+    expect(r.browser.allowed).toBe(false);
+  });
   it('an unknown origin policy never yields a verdict', () => {
     const p = policy({ origin: unknown('read from $ORIGINS at runtime', SPANS.origin) });
     const r = simulate({ policies: [p], apps: [app('express', routes)] }, req());

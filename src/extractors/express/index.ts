@@ -756,6 +756,50 @@ function isBuiltResponse(mod: JsModule, node: AstNode, fn: AstNode): boolean {
   return callee.type === 'MemberExpression' && identName(child(callee, 'object')) === 'NextResponse' && ['next', 'json', 'rewrite', 'redirect'].includes(memberName(callee) ?? '');
 }
 
+/**
+ * A handler that builds its response (Next.js middleware, no response parameter) and answers OPTIONS with a response
+ * made on the spot, `if (req.method === 'OPTIONS') return new Response(null, { status: 204 })` (audit 32 case 12): the
+ * headers set on the other response object are not on it, and a web Response made without a `headers` option has
+ * none. The returned expression and its status (200 when the options give none; undefined when not a number
+ * literal); undefined when there is none, or when its options are not a plain object literal.
+ */
+function bareOptionsAnswer(fn: AstNode, mod: JsModule): { node: AstNode; status: number | undefined } | undefined {
+  if (children(fn, 'params').length >= 2) return undefined;
+  const body = child(fn, 'body');
+  if (!body) return undefined;
+  let found: { node: AstNode; status: number | undefined } | undefined;
+  walk(body, (n) => {
+    if (found) return false;
+    if (n !== fn && isFunction(n)) return false;
+    if (n.type !== 'IfStatement') return true;
+    const test = child(n, 'test') as AstNode;
+    if (!/\.method\s*===?\s*['"]OPTIONS['"]/.test(mod.text.slice(...rangeOf(test)))) return true;
+    const cons = child(n, 'consequent') as AstNode;
+    const stmt = cons.type === 'BlockStatement' ? children(cons, 'body').find((x) => x.type === 'ReturnStatement') : cons.type === 'ReturnStatement' ? cons : undefined;
+    const arg = stmt ? child(stmt, 'argument') : undefined;
+    const made = arg ? unwrap(arg) : undefined;
+    if (!made || (made.type !== 'NewExpression' && made.type !== 'CallExpression')) return true;
+    const callee = unwrap(child(made, 'callee') as AstNode);
+    const isNew = made.type === 'NewExpression' && (identName(callee) === 'Response' || identName(callee) === 'NextResponse');
+    const isJson = made.type === 'CallExpression' && callee.type === 'MemberExpression' && identName(child(callee, 'object')) === 'NextResponse' && memberName(callee) === 'json';
+    if (!isNew && !isJson) return true;
+    const init = args(made)[1];
+    let status: number | undefined = 200;
+    if (init) {
+      const o = unwrap(init);
+      if (o.type !== 'ObjectExpression') return true;
+      const props = children(o, 'properties');
+      if (props.some((p) => p.type !== 'Property' || p.computed || propertyKey(p) === 'headers')) return true;
+      const st = props.find((p) => propertyKey(p) === 'status');
+      const sv = st ? unwrap(child(st, 'value') as AstNode) : undefined;
+      if (sv) status = sv.type === 'Literal' && typeof sv.value === 'number' ? sv.value : undefined;
+    }
+    found = { node: made, status };
+    return false;
+  });
+  return found;
+}
+
 function refersTo(mod: JsModule, node: AstNode, param: AstNode | undefined): boolean {
   const name = identName(node);
   if (!name || !param || identName(param) !== name) return false;
@@ -1860,7 +1904,13 @@ function buildPolicies(
         preflight = known({ handled: 'automatic', detail: 'an error handler answers only requests that failed', elsewhere: true }, base.span);
       }
       else if (analysis.endsOnOptions) preflight = known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself' }, base.span);
-      else if (l.reg.server) preflight = known({ handled: 'explicit', detail: 'the request handler answers every method itself' }, base.span);
+      else if (l.reg.server && l.handler.t === 'func' && bareOptionsAnswer(l.handler.fn, l.handler.mod)) {
+        const bare = bareOptionsAnswer(l.handler.fn, l.handler.mod) as { node: AstNode; status: number | undefined };
+        preflight = known(
+          { handled: 'missing', detail: 'its OPTIONS branch returns a new response that carries none of these headers', span: spanOf(l.handler.mod, bare.node), ...(bare.status !== undefined ? { status: bare.status } : {}) },
+          base.span,
+        );
+      } else if (l.reg.server) preflight = known({ handled: 'explicit', detail: 'the request handler answers every method itself' }, base.span);
       else if (optionsCors) {
         // `router.options('*', cors(...))` answers every preflight this middleware sees, before or after it, and
         // sets Allow-Methods and Allow-Headers itself (the requested headers when none are configured): this
