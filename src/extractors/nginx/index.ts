@@ -543,7 +543,8 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
 
   const pass = level.pass ?? serving.pass;
   // The upstream's ACAO does not reach the browser when hidden, or cleared/replaced by headers-more.
-  const hide = hidesHeader(level, ACAO);
+  // Each module has its own hide list: `proxy_hide_header` for proxy_pass, `uwsgi_hide_header` for uwsgi_pass.
+  const hide = hidesHeader(level, ACAO, pass ? pass.name.replace(/_pass$/, '') : 'proxy');
   const moreTouchesAcao = effectiveMore(level).some((h) => h.name === ACAO && h.op !== 'append');
   const scope: Scope = scopeOf(serving, level, ctx);
   const droppedInherited: DroppedHeader[] = dropped.map((x) => ({
@@ -575,7 +576,10 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   };
   // A level that answers with `return` never reaches the upstream (nginx answering preflights while the app
   // answers actual requests is one policy, not a duplicate).
-  if (pass && ret === undefined) policy.upstream = { span: dSpan(pass), label: upstreamLabel(tree, pass.args[0]?.value ?? pass.name), hidesOrigin: hide.hides || moreTouchesAcao };
+  if (pass && ret === undefined) {
+    const hidesOrigin = hide.hides || moreTouchesAcao;
+    policy.upstream = { span: dSpan(pass), label: upstreamLabel(tree, pass.args[0]?.value ?? pass.name), hidesOrigin };
+  }
   if (droppedInherited.length) policy.droppedInherited = droppedInherited;
   return policy;
 }

@@ -30,7 +30,9 @@ export interface Level {
   parent?: Level;
   addHeaders: HeaderDirective[];
   more: HeaderDirective[];
+  /** `proxy_hide_header`, `uwsgi_hide_header`, ... of this level (each module keeps its own list). */
   hide: Directive[];
+  /** `proxy_pass_header`, `uwsgi_pass_header`, ... of this level. */
   passHeader: Directive[];
   inherit?: { mode: 'on' | 'off' | 'merge'; d: Directive };
   /** Rewrite-phase directives in order: `set`, `if` (as its Level), `return`, `rewrite`, `break`. */
@@ -267,9 +269,17 @@ export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): v
         break;
       }
       case 'proxy_hide_header':
+      case 'fastcgi_hide_header':
+      case 'uwsgi_hide_header':
+      case 'scgi_hide_header':
+      case 'grpc_hide_header':
         level.hide.push(d);
         break;
       case 'proxy_pass_header':
+      case 'fastcgi_pass_header':
+      case 'uwsgi_pass_header':
+      case 'scgi_pass_header':
+      case 'grpc_pass_header':
         level.passHeader.push(d);
         break;
       case 'add_header_inherit': {

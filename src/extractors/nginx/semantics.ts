@@ -4,8 +4,8 @@
  * - §4.1 `add_header` appends; without `always` only for 200/201/204/206/301/302/303/304/307/308; an empty
  *   evaluated value sends nothing.
  * - §4.2 a level with any `add_header` does not inherit its parent's (unless `add_header_inherit merge`,
- *   nginx ≥ 1.29.3, whose presence in the config implies that version); `proxy_hide_header` has the same
- *   replace-not-merge inheritance.
+ *   nginx ≥ 1.29.3, whose presence in the config implies that version); a level's own `proxy_hide_header` list
+ *   replaces the outer one too, while `proxy_pass_header` has a list of its own (see hidesHeader).
  * - §4.3 an `if` in a location is an implicit nested location; with several matching `if`s the last one's
  *   configuration applies; `return` ends the rewrite phase.
  * - §4.4 headers-more `more_set_headers` replaces, applies to all statuses by default, and is inherited
@@ -79,12 +79,32 @@ export function effectiveMore(level: Level | undefined): HeaderDirective[] {
   return out;
 }
 
-/** Whether `proxy_hide_header <name>` applies at a level (replace-not-merge inheritance, §4.2). */
-export function hidesHeader(level: Level | undefined, name: string): { hides: boolean; span?: Span } {
-  for (let l = level; l; l = l.parent) {
-    if (l.hide.length === 0 && l.passHeader.length === 0) continue;
-    const d = l.hide.find((h) => h.args.some((a) => a.value.toLowerCase() === name));
-    return d ? { hides: true, span: dSpan(d) } : { hides: false };
+/**
+ * Whether `<module>_hide_header <name>` applies at a level, for the module of the `*_pass` that forwards the
+ * request (`proxy`, `uwsgi`, ...: `proxy_hide_header` does nothing to a `uwsgi_pass` response). nginx inherits the
+ * hide list and the pass list **separately** (ngx_http_upstream_hide_headers_hash, §4.2): a level takes the nearest
+ * hide list and the nearest pass list, so a level with only `proxy_pass_header Set-Cookie` keeps the outer
+ * `proxy_hide_header`, and a name in the pass list is never hidden. Checked on nginx 1.22 (audit 32 mix c05).
+ */
+export function hidesHeader(level: Level | undefined, name: string, module = 'proxy'): { hides: boolean; span?: Span; lostAt?: Span } {
+  const mine = (ds: Directive[]) => ds.filter((d) => d.name === `${module}_hide_header` || d.name === `${module}_pass_header`);
+  const names = (d: Directive) => d.args.some((a) => a.value.toLowerCase() === name);
+  let hideAt: Level | undefined;
+  let passAt: Level | undefined;
+  for (let l = level; l && (!hideAt || !passAt); l = l.parent) {
+    if (!hideAt && mine(l.hide).length) hideAt = l;
+    if (!passAt && mine(l.passHeader).length) passAt = l;
+  }
+  const hidden = hideAt && mine(hideAt.hide).find(names);
+  const passed = passAt && mine(passAt.passHeader).find(names);
+  if (hidden && !passed) return { hides: true, span: dSpan(hidden) };
+  // An outer level hides the header, but this level's own hide list replaced that one (for the message).
+  if (!hidden && !passed && hideAt) {
+    for (let l = hideAt.parent; l; l = l.parent) {
+      if (!mine(l.hide).length) continue;
+      const outer = mine(l.hide).find(names);
+      return outer ? { hides: false, span: dSpan(outer), lostAt: dSpan(mine(hideAt.hide)[0] as Directive) } : { hides: false };
+    }
   }
   return { hides: false };
 }
