@@ -42,4 +42,16 @@ describe('linking proxy_pass to apps of the repository', () => {
     linkNginx(r, new MemoryHost(files));
     expect(r.policies.find((x) => x.scope.paths?.includes('/a/'))?.upstream?.appId).toBeUndefined();
   });
+
+  it('does not link an app whose known ports do not include the proxied port', () => {
+    const r = extract({ 'deploy/nginx/site.conf': conf }, ['deploy/nginx/site.conf']);
+    r.apps.push(app('mock', 'backend/dev-server.js', [3000]));
+    linkNginx(r, new MemoryHost(files));
+    expect(r.policies.find((x) => x.scope.paths?.includes('/a/'))?.upstream?.appId).toBeUndefined();
+    // Unknown ports still link (the only app of the service's directory), and so does a matching one.
+    const r2 = extract({ 'deploy/nginx/site.conf': conf }, ['deploy/nginx/site.conf']);
+    r2.apps.push(app('mock', 'backend/dev-server.js', [3000]), app('py', 'backend/app/main.py', [8000]));
+    linkNginx(r2, new MemoryHost(files));
+    expect(r2.policies.find((x) => x.scope.paths?.includes('/a/'))?.upstream).toMatchObject({ appId: 'py' });
+  });
 });

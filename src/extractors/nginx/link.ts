@@ -2,7 +2,8 @@
  * Links nginx proxy policies to the apps they forward to, when those apps are in the same repository
  * (issue "nginx extractor", point 5): `proxy_pass http://api:8000` + a docker-compose service `api` built
  * from `./backend` → the app whose source is under `backend/`. `proxy_pass http://127.0.0.1:8000` → the
- * only app known to listen on port 8000. Anything ambiguous stays unlinked (no guess).
+ * only app known to listen on port 8000. Anything ambiguous stays unlinked (no guess), and so does an app whose
+ * known ports do not include the proxied port.
  */
 import * as path from 'node:path';
 import type * as Yaml from 'yaml';
@@ -128,9 +129,13 @@ export function linkNginx(model: ExtractResult, host: ProjectHost): void {
       if (dirs.size === 1) {
         const dir = [...dirs][0] as string;
         candidates = apps.filter((a) => inDir(a, dir));
-        if (candidates.length > 1 && target.port !== undefined) {
-          const byPort = candidates.filter((a) => a.ports?.includes(target.port as number));
-          if (byPort.length) candidates = byPort;
+        if (target.port !== undefined) {
+          const port = target.port;
+          // An app known to bind other ports is not what answers on this one (a mock dev server next to the real
+          // API, audit 32 mix c18): with both ports known and different, no link.
+          candidates = candidates.filter((a) => !a.ports?.length || a.ports.includes(port));
+          const byPort = candidates.filter((a) => a.ports?.includes(port));
+          if (candidates.length > 1 && byPort.length) candidates = byPort;
         }
       }
     }
