@@ -1,6 +1,6 @@
 /** Helpers shared by rule modules: wording and model queries that several rules need. */
 import type { AppModel, CorsPolicy, OriginPolicy, Route, Span, Valued } from '../src/model/index.js';
-import { SAFELISTED_REQUEST_HEADERS, SIMPLE_METHODS } from '../src/model/index.js';
+import { isForbiddenMethod, SAFELISTED_REQUEST_HEADERS, SIMPLE_METHODS } from '../src/model/index.js';
 
 /** " (the default when $X is unset)" etc., for messages about values that are not written literally. */
 export function viaNote(v: Valued<unknown>): string {
@@ -28,7 +28,8 @@ export function routesInScope(policy: CorsPolicy, app: AppModel | undefined): Ro
 
 /** Why a request to this route is preflighted by the browser (cors-semantics §5.3), or undefined. */
 export function preflightReason(route: Route, method: string): string | undefined {
-  if (method === 'ALL' || method === 'OPTIONS' || method === 'HEAD' || method === 'USE') return undefined;
+  // A forbidden method (CONNECT, TRACE, TRACK) is never sent by a browser, so never preflighted.
+  if (method === 'ALL' || method === 'OPTIONS' || method === 'HEAD' || method === 'USE' || isForbiddenMethod(method)) return undefined;
   if (!SIMPLE_METHODS.has(method)) return `${method} is not a CORS-safelisted method`;
   if (route.jsonBody && method === 'POST') return 'a JSON body (Content-Type: application/json) is not CORS-safelisted';
   return undefined;

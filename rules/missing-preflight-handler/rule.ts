@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { allowsNoOrigin, isForbiddenRequestHeader, SIMPLE_METHODS } from '../../src/model/index.js';
+import { allowsNoOrigin, isForbiddenMethod, isForbiddenRequestHeader, SIMPLE_METHODS } from '../../src/model/index.js';
 import { isSafelistedHeader, preflightReason, routesInScope } from '../util.js';
 
 export default defineRule({
@@ -26,8 +26,12 @@ export default defineRule({
     }
     if (!why && policy.scope.level !== 'route') {
       const { allowMethods, allowHeaders } = policy;
-      const method = allowMethods.known && allowMethods.value.kind === 'list' ? allowMethods.value.items.find((t) => !SIMPLE_METHODS.has(t.value.toUpperCase()) && t.value.toUpperCase() !== 'OPTIONS') : undefined;
-      // A header pages cannot set (Origin, Cookie, Sec-*) never makes a request preflighted.
+      // A method pages cannot send (CONNECT, TRACE, TRACK: fetch throws first), like a header they cannot set
+      // (Origin, Cookie, Sec-*), never makes a request preflighted.
+      const method =
+        allowMethods.known && allowMethods.value.kind === 'list'
+          ? allowMethods.value.items.find((t) => !SIMPLE_METHODS.has(t.value.toUpperCase()) && t.value.toUpperCase() !== 'OPTIONS' && !isForbiddenMethod(t.value))
+          : undefined;
       const header = allowHeaders.known && allowHeaders.value.kind === 'list' ? allowHeaders.value.items.find((t) => !isSafelistedHeader(t.value) && !isForbiddenRequestHeader(t.value)) : undefined;
       if (method) why = `${method.value} is allowed, and it is not a CORS-safelisted method`;
       else if (header) why = `${header.value} is allowed, and it is not a CORS-safelisted header`;

@@ -414,6 +414,15 @@ export function emptyResult(): ExtractResult {
 
 export const SIMPLE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);
 /**
+ * Forbidden methods (Fetch "forbidden method": CONNECT, TRACE, TRACK, matched case-insensitively): `fetch()` and
+ * `new Request()` throw a TypeError and XHR `open()` a SecurityError before anything is sent, so no browser request
+ * uses them and none of them is ever preflighted, whatever a CORS policy allows (checked with Node's fetch, which
+ * implements the same step: "'CONNECT' HTTP method is unsupported").
+ */
+export function isForbiddenMethod(method: string): boolean {
+  return /^(connect|trace|track)$/i.test(method);
+}
+/**
  * Forbidden request-header names (Fetch "forbidden request-header"): a page cannot set them, the browser does,
  * so they never make a request preflighted.
  */

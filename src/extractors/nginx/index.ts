@@ -10,6 +10,7 @@ import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
 import {
   forExactOrigins,
+  isForbiddenMethod,
   known,
   SIMPLE_METHODS,
   unknown,
@@ -603,7 +604,7 @@ function needsPreflight(methods: Valued<TokenList>, hdrs: Valued<TokenList>): bo
   const m = methods.value;
   const h = hdrs.value;
   if (m.kind === 'wildcard' || h.kind === 'wildcard' || h.kind === 'echo') return true;
-  if (m.kind === 'list' && m.items.some((t) => !SIMPLE_METHODS.has(t.value) && t.value !== 'OPTIONS')) return true;
+  if (m.kind === 'list' && m.items.some((t) => !SIMPLE_METHODS.has(t.value) && t.value !== 'OPTIONS' && !isForbiddenMethod(t.value))) return true;
   if (h.kind === 'list' && h.items.length > 0) return true;
   return false;
 }
