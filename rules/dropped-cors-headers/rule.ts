@@ -5,6 +5,7 @@
  * `policy.droppedInherited`; this rule only reports them.
  */
 import { defineRule } from '../../src/engine/rule.js';
+import { appPolicyReaches } from '../../src/analysis/paths.js';
 import { allowsNoOrigin, type DroppedHeader } from '../../src/model/index.js';
 
 const DISPLAY: Record<string, string> = {
@@ -31,10 +32,13 @@ export const droppedCorsHeaders = defineRule({
   checkPolicy(policy, context) {
     let drops = policy.droppedInherited ?? [];
     // Proxied to an app of this repository that sends its own CORS headers: nginx's inherited ones not being
-    // sent is what keeps the browser from getting two (duplicate-allow-origin covers the other case).
+    // sent is what keeps the browser from getting two (duplicate-allow-origin covers the other case). Not when the
+    // app's CORS is known to cover none of the paths proxied here (flask-cors `resources` elsewhere, audit 32 mix c14).
     const up = policy.upstream;
     const appSendsCors =
-      up?.appId !== undefined && !up.hidesOrigin && context.project.policies.some((p) => p.layer === 'app' && p.appId === up.appId && p.origin.known && !allowsNoOrigin(p.origin.value));
+      up?.appId !== undefined &&
+      !up.hidesOrigin &&
+      context.project.policies.some((p) => p.layer === 'app' && p.appId === up.appId && p.origin.known && !allowsNoOrigin(p.origin.value) && appPolicyReaches(p, up.path) !== false);
     if (appSendsCors) drops = drops.filter((d) => d.reason !== 'redefined');
     if (drops.length === 0) return;
     // One finding per dropping statement, listing every header it drops.

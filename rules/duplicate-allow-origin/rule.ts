@@ -1,5 +1,6 @@
 import { allowsNoOrigin, type CorsPolicy } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
+import { appPolicyReaches } from '../../src/analysis/paths.js';
 
 function acaoWrites(p: CorsPolicy) {
   // A write made only for requests without an Origin never meets one made for CORS requests.
@@ -44,7 +45,10 @@ export default defineRule({
       if (proxy.layer !== 'proxy' || !proxy.upstream?.appId || proxy.upstream.hidesOrigin) continue;
       const proxyAcao = acaoWrites(proxy)[0];
       if (!proxyAcao) continue;
-      const appPolicy = (byApp.get(proxy.upstream.appId) ?? []).find((p) => p.origin.known && !allowsNoOrigin(p.origin.value));
+      // Only an app policy known to cover some of the paths this proxy level forwards (flask-cors `resources`, a
+      // route's own cors()) meets the proxy's header (audit 32 mix c10); undecided: no report.
+      const path = proxy.upstream.path;
+      const appPolicy = (byApp.get(proxy.upstream.appId) ?? []).find((p) => p.origin.known && !allowsNoOrigin(p.origin.value) && appPolicyReaches(p, path) === true);
       if (!appPolicy) continue;
       ctx.report({
         message: `This proxy adds Access-Control-Allow-Origin on top of the upstream app (${proxy.upstream.label}), which already sends it: the browser gets two values and rejects the response. Remove one, or add proxy_hide_header Access-Control-Allow-Origin.`,

@@ -326,7 +326,14 @@ export interface CorsPolicy {
    */
   preemptedOrigin?: Valued<OriginPolicy>;
   /** For a proxy layer: the app it forwards to, when it is in the same repository. */
-  upstream?: { appId?: string; span: Span; label: string; hidesOrigin: boolean };
+  upstream?: {
+    appId?: string;
+    span: Span;
+    label: string;
+    hidesOrigin: boolean;
+    /** The path the app sees for the proxied requests starts with `value` (is exactly it when `exact`), when known. */
+    path?: { value: string; exact: boolean };
+  };
   /**
    * nginx: CORS headers set at an enclosing level (or in an earlier `if`) that do not reach the responses of
    * this policy's scope, because this level defines its own headers (`add_header` inheritance, cors-semantics.md

@@ -135,6 +135,32 @@ function upstreamLabel(tree: Tree, label: string): string {
   return addr && !addr.startsWith('unix:') ? `${m[1]}${addr}${m[3] ?? ''}` : label;
 }
 
+/**
+ * The request path the upstream app sees for the requests of a location (for matching the app's own CORS scope,
+ * e.g. flask-cors `resources`): `location /api/ { proxy_pass http://app:5000; }` passes `/api/...` unchanged, and
+ * `proxy_pass http://app:5000/v1/;` replaces the matched prefix with `/v1/` (NGX-DOCS proxy_pass). Undefined when
+ * it cannot be told: a regex or named location, a `rewrite` in the location (it changes the URI after the location
+ * was chosen), a variable in proxy_pass, or a module other than proxy_pass/uwsgi_pass (uwsgi_params pass the
+ * request's own path as PATH_INFO).
+ */
+function upstreamPath(serving: Level, level: Level, pass: Directive): { value: string; exact: boolean } | undefined {
+  if (serving.kind !== 'location' || !serving.d) return undefined;
+  const args = serving.d.args.map((a) => a.value);
+  const exact = args.length === 2 && args[0] === '=';
+  const prefix = exact ? args[1] : prefixOf(serving);
+  if (prefix === undefined || !prefix.startsWith('/')) return undefined;
+  const rewrites = (l: Level): boolean => l.steps.some((x) => (isIfLevel(x) ? rewrites(x) : x.name === 'rewrite'));
+  if (rewrites(serving) || (level !== serving && rewrites(level))) return undefined;
+  if (pass.name === 'uwsgi_pass') return { value: prefix, exact };
+  if (pass.name !== 'proxy_pass') return undefined;
+  const target = pass.args[0]?.value ?? '';
+  if (target.includes('$')) return undefined;
+  const m = /^[a-z]+:\/\/[^/]+(\/.*)?$/i.exec(target);
+  if (!m) return undefined;
+  const uri = m[1];
+  return { value: uri ?? prefix, exact };
+}
+
 /** Statuses nginx itself produces for a request it proxies (upstream errors pass through unless intercepted). */
 const PROXY_OWN_ERRORS: ReadonlySet<string> = new Set(['500', '502', '503', '504']);
 
@@ -579,7 +605,8 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   // answers actual requests is one policy, not a duplicate).
   if (pass && ret === undefined) {
     const hidesOrigin = hide.hides || moreTouchesAcao;
-    policy.upstream = { span: dSpan(pass), label: upstreamLabel(tree, pass.args[0]?.value ?? pass.name), hidesOrigin };
+    const appPath = upstreamPath(serving, level, pass);
+    policy.upstream = { span: dSpan(pass), label: upstreamLabel(tree, pass.args[0]?.value ?? pass.name), hidesOrigin, ...(appPath ? { path: appPath } : {}) };
   }
   if (droppedInherited.length) policy.droppedInherited = droppedInherited;
   return policy;
@@ -735,7 +762,7 @@ function mergePolicies(list: { policy: CorsPolicy; owner?: Level; serving: Level
     const pf = policy.preflight;
     const key = JSON.stringify([
       pf.known ? [pf.value.handled, pf.value.detail, self(pf.value.span)] : [pf.reason, self(pf.span)],
-      policy.upstream ? [policy.upstream.label, policy.upstream.hidesOrigin] : null,
+      policy.upstream ? [policy.upstream.label, policy.upstream.hidesOrigin, policy.upstream.path ?? null] : null,
       policy.varyOrigin.known ? policy.varyOrigin.value : policy.varyOrigin.reason,
     ]);
     let byKey = groups.get(owner);

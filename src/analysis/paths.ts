@@ -1,0 +1,84 @@
+/**
+ * Whether an app-layer CORS policy applies to any request a proxy forwards to the app, from the policy's scope
+ * (an app-wide middleware, flask-cors `resources`, a route or router path) and the path the app sees for the
+ * proxied requests (`CorsPolicy.upstream.path`). Used by the cross-layer rules: a proxy's header only meets the
+ * app's on the paths both cover (audit 32 mix c10/c14: nginx's `location /api/` in front of flask-cors
+ * `resources={r"/admin/*": ...}` never gets a second Access-Control-Allow-Origin).
+ *
+ * The answer is three-valued: true (some proxied path is covered), false (none can be), undefined (not decided).
+ * It reasons only on the literal start of each path pattern, so it is conservative both ways.
+ */
+import type { CorsPolicy } from '../model/index.js';
+import { flaskCorsResourceMatches } from '../simulate/scope.js';
+
+export interface ProxiedPath {
+  /** Every path the app sees starts with this (or is exactly it). */
+  value: string;
+  exact: boolean;
+}
+
+/** flask-cors `probably_regex` (cors-semantics.md §3.2): a resource key with none of these is a literal path. */
+const FLASK_REGEX_CHARS = /[*\\\]?$^[()]/;
+
+/**
+ * The literal start every path a pattern matches begins with, for regexes (flask-cors resources) and route syntax (`/users/:id`, `/users/<int:id>`, `/users/{id}`).
+ */
+function literalStart(pattern: string, stop: RegExp): { start: string } {
+  let i = 0;
+  while (i < pattern.length && !stop.test(pattern[i] as string)) i++;
+  // A quantifier makes the character before it optional (`/api/*` is `/api` and zero or more `/`).
+  if (i > 0 && /[*?{]/.test(pattern[i] ?? '')) i--;
+  return { start: pattern.slice(0, i) };
+}
+
+const compatible = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
+
+/** Whether one path pattern of the app policy's scope can meet the proxied paths. */
+function patternReaches(policy: CorsPolicy, pattern: string, path: ProxiedPath): boolean | undefined {
+  const flaskResource = policy.mechanism === 'flask-cors' && policy.scope.level === 'route' && policy.scope.label.startsWith('resource');
+  if (flaskResource) {
+    // A proxied path the resource matches (as flask-cors does, case-sensitively): covered.
+    const samples = path.exact ? [path.value] : [path.value, `${path.value}x`];
+    if (samples.some((x) => flaskCorsResourceMatches(pattern, x) === true)) return true;
+    // flask-cors compares request.path with re.match (prefix-anchored), case-insensitively before 6.0.0 (§3.2,
+    // §3.4): decide "disjoint" on lower case, "covered" on the exact text.
+    if (!FLASK_REGEX_CHARS.test(pattern)) {
+      // A literal key matches that exact path only.
+      const inSet = (a: string, b: string) => (path.exact ? a === b : a.startsWith(b));
+      if (inSet(pattern, path.value)) return true;
+      if (!inSet(pattern.toLowerCase(), path.value.toLowerCase())) return false;
+      return undefined;
+    }
+    // Alternation or an anchor inside the pattern: its matches need not begin with the literal start.
+    const body = pattern.startsWith('^') ? pattern.slice(1) : pattern;
+    if (/[|^]/.test(body)) return undefined;
+    const { start } = literalStart(body, /[.^$*+?{}[\]\\|()]/);
+    if (!compatible(start.toLowerCase(), path.value.toLowerCase())) return false;
+    if (!path.exact && start.startsWith(path.value)) return true;
+    return undefined;
+  }
+  // Route and router paths (Express, Flask views, Starlette routes): their parameters come after the literal start.
+  if (!pattern.startsWith('/')) return undefined;
+  const { start } = literalStart(pattern, /[:<{*(?+[\\]/);
+  // Express matches case-insensitively by default: decide "disjoint" on lower case.
+  if (!compatible(start.toLowerCase(), path.value.toLowerCase())) return false;
+  if (!path.exact && start.startsWith(path.value)) return true;
+  return undefined;
+}
+
+/**
+ * Whether an app-layer policy applies to some of the requests a proxy forwards to its app (see the module
+ * comment). `path` undefined: the proxied paths are not known.
+ */
+export function appPolicyReaches(policy: CorsPolicy, path: ProxiedPath | undefined): boolean | undefined {
+  const { scope } = policy;
+  if (scope.level === 'app' && !scope.paths?.length) return true;
+  if (!scope.paths?.length || !path) return undefined;
+  let unknownSeen = false;
+  for (const p of scope.paths) {
+    const r = patternReaches(policy, p, path);
+    if (r === true) return true;
+    if (r === undefined) unknownSeen = true;
+  }
+  return unknownSeen ? undefined : false;
+}
