@@ -50,10 +50,24 @@ export default defineRule({
       const path = proxy.upstream.path;
       const appPolicy = (byApp.get(proxy.upstream.appId) ?? []).find((p) => p.origin.known && !allowsNoOrigin(p.origin.value) && appPolicyReaches(p, path) === true);
       if (!appPolicy) continue;
+      const hide = proxy.upstream.hideDirective ?? 'proxy_hide_header';
+      const lost = proxy.upstream.hideLost;
+      // The hide directive is there, but at an outer level whose list this level's own hide list replaces (§4.2).
+      const fix = lost
+        ? `The ${hide} Access-Control-Allow-Origin of an outer level does not apply where the request is proxied: the ${hide} there replaces the inherited list, so repeat it there.`
+        : `Remove one, or add ${hide} Access-Control-Allow-Origin.`;
       ctx.report({
-        message: `This proxy adds Access-Control-Allow-Origin on top of the upstream app (${proxy.upstream.label}), which already sends it: the browser gets two values and rejects the response. Remove one, or add proxy_hide_header Access-Control-Allow-Origin.`,
+        message: `This proxy adds Access-Control-Allow-Origin on top of the upstream app (${proxy.upstream.label}), which already sends it: the browser gets two values and rejects the response. ${fix}`,
         span: proxyAcao.span,
-        related: [{ span: appPolicy.span, message: 'the upstream app sends Access-Control-Allow-Origin here' }],
+        related: [
+          { span: appPolicy.span, message: 'the upstream app sends Access-Control-Allow-Origin here' },
+          ...(lost
+            ? [
+                { span: lost.hide, message: `${hide} Access-Control-Allow-Origin set here is not inherited` },
+                { span: lost.by, message: `this ${hide} replaces the inherited list` },
+              ]
+            : []),
+        ],
       });
     }
   },

@@ -331,6 +331,10 @@ export interface CorsPolicy {
     span: Span;
     label: string;
     hidesOrigin: boolean;
+    /** The directive that hides an upstream header for this level's module (`proxy_hide_header`, `uwsgi_hide_header`). */
+    hideDirective?: string;
+    /** An outer `*_hide_header Access-Control-Allow-Origin` (hide) that this level's own hide list (by) replaces. */
+    hideLost?: { hide: Span; by: Span };
     /** The path the app sees for the proxied requests starts with `value` (is exactly it when `exact`), when known. */
     path?: { value: string; exact: boolean };
   };

@@ -41,6 +41,7 @@ import {
   headerValue,
   hidesHeader,
   isCorsHeader,
+  isCorsResponseHeader,
   isIfLevel,
   isOptionsBranch,
   isRequestVariable,
@@ -395,7 +396,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
       // used; never on preflights, the preflight-only headers are not.
       const laterMethods = later.d ? methodsOf(parseCondition(later.d)) : undefined;
       for (const h of level.addHeaders) {
-        if (!isCorsHeader(h.name) || theirs.has(h.name)) continue;
+        if (!isCorsResponseHeader(h.name) || theirs.has(h.name)) continue;
         if (laterMethods && !laterMethods.has('OPTIONS') && PREFLIGHT_ONLY.has(h.name)) continue;
         if (laterMethods && laterMethods.size === 1 && laterMethods.has('OPTIONS') && h.name === 'access-control-expose-headers') continue;
         dropped.push({ header: h, by, at: later, reason: 'later-if' });
@@ -606,7 +607,15 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   if (pass && ret === undefined) {
     const hidesOrigin = hide.hides || moreTouchesAcao;
     const appPath = upstreamPath(serving, level, pass);
-    policy.upstream = { span: dSpan(pass), label: upstreamLabel(tree, pass.args[0]?.value ?? pass.name), hidesOrigin, ...(appPath ? { path: appPath } : {}) };
+    const hideDirective = /^(proxy|fastcgi|uwsgi|scgi|grpc)_pass$/.test(pass.name) ? pass.name.replace(/_pass$/, '_hide_header') : undefined;
+    policy.upstream = {
+      span: dSpan(pass),
+      label: upstreamLabel(tree, pass.args[0]?.value ?? pass.name),
+      hidesOrigin,
+      ...(appPath ? { path: appPath } : {}),
+      ...(hideDirective ? { hideDirective } : {}),
+      ...(!hidesOrigin && hide.span && hide.lostAt ? { hideLost: { hide: hide.span, by: hide.lostAt } } : {}),
+    };
   }
   if (droppedInherited.length) policy.droppedInherited = droppedInherited;
   return policy;

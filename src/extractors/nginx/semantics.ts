@@ -35,6 +35,21 @@ function inheritMode(level: Level | undefined): 'on' | 'off' | 'merge' {
 
 export const isCorsHeader = (name: string) => name.startsWith('access-control-');
 
+/**
+ * The CORS response headers a browser reads (Fetch; Private Network Access). Only their loss is a dropped CORS
+ * header: a misspelled name (`Access-Control-Allow_Credentials`, audit 32 nginx D4) changes nothing a browser does.
+ */
+const CORS_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-expose-headers',
+  'access-control-max-age',
+  'access-control-allow-private-network',
+]);
+export const isCorsResponseHeader = (name: string) => CORS_RESPONSE_HEADERS.has(name);
+
 const effectiveMemo = new WeakMap<Level, Effective>();
 
 /** The effective add_header list of a level (§4.2), with the CORS headers it drops from its parent. Memoised. */
@@ -64,7 +79,7 @@ function computeEffective(level: Level): Effective {
   if (mode === 'on' && !level.opaque.length) {
     const seen = new Set<string>();
     for (const h of parent.headers) {
-      if (!isCorsHeader(h.name) || own.has(h.name) || seen.has(h.name)) continue;
+      if (!isCorsResponseHeader(h.name) || own.has(h.name) || seen.has(h.name)) continue;
       seen.add(h.name);
       dropped.push({ header: h, by: first, at: level, reason: 'redefined' });
     }

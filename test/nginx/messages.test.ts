@@ -1,0 +1,32 @@
+/**
+ * Messages of the nginx findings that must name the right cause (audit 32 nginx D3, D4): the fixture suite checks
+ * the lines and rules only.
+ */
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lintDir } from '../support/lint.js';
+
+const NGINX = path.resolve(import.meta.dirname, '..', '..', 'fixtures', 'nginx');
+
+describe('nginx finding messages', () => {
+  it('duplicate-allow-origin names the outer proxy_hide_header that the location\'s own list replaces', async () => {
+    const diags = (await lintDir(path.join(NGINX, 'compose-hide-replaced'))).filter((d) => d.ruleId === 'cors/duplicate-allow-origin');
+    expect(diags).toHaveLength(1);
+    const d = diags[0] as (typeof diags)[number];
+    expect(d.message).toContain('of an outer level does not apply where the request is proxied');
+    expect(d.message).not.toContain('or add proxy_hide_header');
+    expect(d.related?.map((r) => r.message)).toContain('proxy_hide_header Access-Control-Allow-Origin set here is not inherited');
+  });
+
+  it('duplicate-allow-origin advises the hide directive of the upstream module', async () => {
+    const diags = (await lintDir(path.join(NGINX, 'compose-hide-lists'))).filter((d) => d.ruleId === 'cors/duplicate-allow-origin');
+    expect(diags.map((d) => /add (\w+) Access-Control-Allow-Origin/.exec(d.message)?.[1]).sort()).toEqual(['proxy_hide_header', 'uwsgi_hide_header']);
+  });
+
+  it('dropped-cors-headers does not list a misspelled, non-CORS header', async () => {
+    const diags = (await lintDir(NGINX, ['dropped-misspelled.conf'])).filter((d) => d.ruleId === 'cors/dropped-cors-headers');
+    expect(diags).toHaveLength(1);
+    expect(diags[0]?.message).toContain('so Access-Control-Allow-Origin is not sent here');
+    expect(diags[0]?.message.toLowerCase()).not.toContain('allow_credentials');
+  });
+});
