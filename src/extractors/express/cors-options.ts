@@ -3,7 +3,7 @@
  * cors-semantics.md §1.1 (options and defaults) and §1.2 (origin resolution).
  */
 import { known, unknown, type OriginPolicy, type Token, type TokenList, type Valued } from '../../model/index.js';
-import { args, child, children, identName, memberName, rangeOf, unwrap, type AstNode } from './ast.js';
+import { args, child, children, identName, memberName, rangeOf, staticString, unwrap, type AstNode } from './ast.js';
 import { envName, evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, followFunction, type FlowContext, type Path } from './flow.js';
 import { lookup, spanOf, type JsModule } from './modules.js';
@@ -297,6 +297,25 @@ function isAttackerControlled(n: AstNode, mod: JsModule, reqParam: AstNode | und
   }
   return false;
 }
+
+/**
+ * A request member that is never set: a member of Express's `req.header` / `req.get` functions (`req.header.origin`,
+ * audit 32 case 07), or a name with capitals in `req.headers`, whose names Node lower-cases (`req.headers.Origin`).
+ */
+export function isNeverSetRequestMember(node: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {
+  const n = unwrap(node);
+  if (n.type !== 'MemberExpression') return false;
+  const name = n.computed ? staticString(child(n, 'property')) : memberName(n);
+  if (name === undefined || !/^[A-Za-z][A-Za-z0-9-]*$/.test(name)) return false;
+  const obj = unwrap(child(n, 'object') as AstNode);
+  if (obj.type !== 'MemberExpression' || obj.computed || !isReq(child(obj, 'object') as AstNode, mod, reqParam)) return false;
+  const on = memberName(obj);
+  if (on === 'header' || on === 'get') return !FUNCTION_MEMBERS.has(name);
+  return on === 'headers' && name !== name.toLowerCase();
+}
+
+/** Members every function has (`req.get.name` is "get"). */
+const FUNCTION_MEMBERS = new Set(['name', 'length', 'call', 'apply', 'bind', 'toString', 'constructor', 'prototype', 'caller', 'arguments']);
 
 function isReq(node: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {
   const n = unwrap(node);

@@ -30,7 +30,7 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { args, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
-import { corsFields, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
+import { corsFields, isNeverSetRequestMember, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
@@ -1032,9 +1032,25 @@ function conditionalInit(n: AstNode, mod: JsModule): AstNode {
   return init.type === 'ConditionalExpression' || (init.type === 'LogicalExpression' && (init.operator === '||' || init.operator === '??')) ? init : n;
 }
 
-function headerValueOf(node: AstNode | undefined, mod: JsModule, env: EvalEnv, reqCheck: (n: AstNode) => boolean): Valued<string> {
+/** `x ? x : y` and `x || y` whose `x` is never set: `y` (again while that holds). */
+function withoutNeverSet(node: AstNode | undefined, neverSet: (n: AstNode) => boolean): AstNode | undefined {
+  let n = node;
+  for (let i = 0; n && i < 8; i++) {
+    const u = unwrap(n);
+    if (u.type === 'ConditionalExpression' && neverSet(child(u, 'test') as AstNode)) n = child(u, 'alternate');
+    else if (u.type === 'LogicalExpression' && (u.operator === '||' || u.operator === '??') && neverSet(child(u, 'left') as AstNode)) n = child(u, 'right');
+    else break;
+  }
+  return n;
+}
+
+function headerValueOf(node: AstNode | undefined, mod: JsModule, env: EvalEnv, reqCheck: (n: AstNode) => boolean, neverSet: (n: AstNode) => boolean = () => false): Valued<string> {
   const span = node ? spanOf(mod, node) : { file: mod.path, start: 0, end: 0 };
   if (!node) return unknown('no value', span);
+  // `req.header.origin ? req.header.origin : '*'`, `req.headers.Origin || '*'`: the test is never set, so the
+  // fallback is what is sent (audit 32 case 07, checked with Express 4: * on every response).
+  const simple = withoutNeverSet(node, neverSet);
+  if (simple !== node) return headerValueOf(simple, mod, env, reqCheck, neverSet);
   if (reqCheck(node)) return unknown('the request Origin', span);
   const v = evaluate(node, mod, env);
   // String(value) is applied by Express (§1.5); Node sends a null value as the text "null".
@@ -1057,7 +1073,6 @@ function runsOnEveryRequest(fn: AstNode, mod: JsModule, call: AstNode): boolean 
   return !/\breturn\b/.test(mod.text.slice(rangeOf(body)[0], rangeOf(stmt)[0]));
 }
 
-/** The policy fields of a hand-written middleware, from its header writes. */
 /**
  * The Origin tests a write is made under, when it is reached by one path whose every condition on the Origin compares
  * it exactly with known origins (`origin === 'https://a.example'`, `['https://a.example'].includes(origin)`, or their
@@ -1094,6 +1109,7 @@ function equalsOriginOn(path: Path, value: string): boolean {
   });
 }
 
+/** The policy fields of a hand-written middleware, from its header writes. */
 function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEnv): Omit<CorsPolicy, 'id' | 'scope' | 'preflight' | 'errorCoverage' | 'shadowedBy' | 'appId'> | undefined {
   const reqP = paramOf(fn, children(fn, 'params').length === 4 ? 1 : 0);
   // The request as the handler names it, and as the helpers it passed the response to name it.
@@ -1102,6 +1118,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
   const modOf = (n: AstNode) => helperNodeModule.get(n) ?? mod;
   const at = (n: AstNode) => spanOf(modOf(n), n);
   const isOrigin = (n: AstNode) => reqs.some((r) => isRequestOriginExpr(n, modOf(n), r)) || (a.helperOrigins ?? []).some((p) => refersTo(modOf(n), unwrap(n), p));
+  const neverSet = (n: AstNode) => reqs.some((r) => isNeverSetRequestMember(n, modOf(n), r));
   const acWrites = a.writes.filter((w) => w.name.startsWith('access-control-'));
   if (acWrites.length === 0) return undefined;
   const span = spanOf(mod, fn);
@@ -1113,7 +1130,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
     isChosen: (n) => reqs.some((r) => isSenderChosenExpr(n, m, r)),
     interesting: () => false,
   });
-  const valueOf = (n: AstNode | undefined) => headerValueOf(n, n ? modOf(n) : mod, env, isOrigin);
+  const valueOf = (n: AstNode | undefined) => headerValueOf(n, n ? modOf(n) : mod, env, isOrigin, neverSet);
 
   // Origin: reflect under the path conditions, or fixed values. A write on every path (no condition, no early return
   // before it) replaces the earlier ones of the same function (audit 30 case 09: `if (allowed) res.header(ACAO,
@@ -1135,7 +1152,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         preflightWrites++;
         continue;
       }
-      const vn = w.value ? conditionalInit(unwrap(w.value), w.mod) : undefined;
+      const vn = w.value ? withoutNeverSet(conditionalInit(unwrap(w.value), w.mod), neverSet) : undefined;
       if (!vn) continue;
       const branches: { node: AstNode; path: Path }[] = [];
       const selected = equalitySelection(vn, ctxFor(w.mod));
