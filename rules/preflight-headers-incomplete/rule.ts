@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { allowsNoOrigin, type CorsPolicy, type Span } from '../../src/model/index.js';
+import { allowsNoOrigin, type CorsPolicy, type Route, type Span } from '../../src/model/index.js';
 import { REQUIRED_HEADER, isSafelistedHeader, preflightsAnsweredElsewhere, routesInScope, viaNote } from '../util.js';
 
 /** Hand-written CORS headers: sending no Access-Control-Allow-Headers at all allows no request header. */
@@ -9,6 +9,27 @@ function answersPreflightsAlone(policy: CorsPolicy, all: readonly CorsPolicy[]):
   const { preflight } = policy;
   if (!HAND_WRITTEN.has(policy.mechanism) || policy.scope.level !== 'app' || !preflight.known || preflight.value.handled === 'missing') return false;
   return !all.some((q) => q !== policy && q.appId === policy.appId && !HAND_WRITTEN.has(q.mechanism));
+}
+
+/**
+ * Whether a route's preflight is answered by a route-level policy of the same app that answers OPTIONS itself (a
+ * Flask view registered for OPTIONS on that path) and sends Access-Control-Allow-Headers, or may: the app-wide
+ * hand-written headers then go on that answer, and their missing list is not what the browser checks (audit 32
+ * case 11).
+ */
+function ownPreflightAnswer(route: Route, policy: CorsPolicy, all: readonly CorsPolicy[]): boolean {
+  return all.some(
+    (q) =>
+      q !== policy &&
+      q.appId === policy.appId &&
+      q.scope.level === 'route' &&
+      q.scope.exact === true &&
+      (q.scope.paths ?? []).includes(route.path) &&
+      (!q.scope.methods || q.scope.methods.includes('OPTIONS')) &&
+      q.preflight.known &&
+      q.preflight.value.handled === 'explicit' &&
+      !(q.allowHeaders.known && q.allowHeaders.value.kind === 'none'),
+  );
 }
 
 export default defineRule({
@@ -40,7 +61,7 @@ export default defineRule({
     // A JSON body needs Content-Type: application/json, which is not safelisted (§5.3): Flask's get_json() and
     // express.json() read nothing else. Starlette's CORSMiddleware always allows Content-Type (§2.1).
     if (!allowed.has('content-type') && policy.mechanism !== 'starlette-middleware') {
-      const json = routesInScope(policy, app).find((r) => r.jsonBody && r.methods.some((m) => m !== 'GET' && m !== 'HEAD'));
+      const json = routesInScope(policy, app).find((r) => r.jsonBody && r.methods.some((m) => m !== 'GET' && m !== 'HEAD') && !(allowHeaders.value.kind === 'none' && ownPreflightAnswer(r, policy, ctx.project.policies)));
       if (json) missing.set('content-type', { span: json.span, what: `${json.path || 'this route'} reads a JSON body (Content-Type: application/json)` });
     }
     if (missing.size === 0) return;

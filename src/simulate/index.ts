@@ -101,7 +101,9 @@ function appLayer(app: AppModel | undefined, policies: CorsPolicy[], ex: Exchang
   ps = ps.sort(orderBySpan);
   // Flask runs after_request hooks in reverse registration order (§3.4).
   if (kind === 'flask') {
-    ps = ps.reverse();
+    // A view's own headers are on its response before any after_request hook runs on it (§3.4).
+    const isView = (p: CorsPolicy) => p.mechanism === 'flask-manual' && p.scope.level === 'route';
+    ps = [...ps.filter(isView), ...ps.reverse().filter((p) => !isView(p))];
     // An HTTP error raised while dispatching (routing's 404/405) is answered by handle_user_exception, which
     // flask-cors wraps (intercept_exceptions, the default): its headers go on before any after_request hook
     // runs, with the configured origins even where a hook pre-empts it otherwise (§3.4). An unhandled exception
@@ -117,6 +119,8 @@ function appLayer(app: AppModel | undefined, policies: CorsPolicy[], ex: Exchang
     const p = ps[i] as CorsPolicy;
     used.push(p);
     if (!emitPolicy(p, res, exApp)) continue;
+    // A Flask view that answers the preflight itself: the after_request hooks still run on its answer (§3.4).
+    if (kind === 'flask' && p.mechanism === 'flask-manual' && p.scope.level === 'route') continue;
     // Starlette: CORSMiddleware answered (a preflight); HTTP middleware added after it runs outside it and still
     // writes its headers on that answer on the way out (§2.3).
     if (kind === 'fastapi' && p.mechanism === 'starlette-middleware') {

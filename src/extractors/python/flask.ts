@@ -683,6 +683,40 @@ export function finishViewScopes(policies: CorsPolicy[], apps: Map<string, AppMo
   }
 }
 
+/**
+ * A view that answers OPTIONS itself does so only when no rule of the same path registered before it answers
+ * OPTIONS first: Werkzeug takes the first rule, in registration order, whose methods include the request's, and a
+ * rule without OPTIONS in its methods gets Flask's automatic answer (checked on Flask 2.2: `@app.route('/c',
+ * methods=['POST'])` registered first answered the preflight with `Allow` only, before the OPTIONS view of '/c').
+ * The order is taken from the source when every rule of that path is in the view's file; otherwise, and when a
+ * rule's provide_automatic_options is not known, the view is taken to answer.
+ */
+export function finishViewPreflights(policies: CorsPolicy[], apps: Map<string, AppModel>): void {
+  const unreachable = new Set<CorsPolicy>();
+  for (const p of policies) {
+    const decos = viewRoutes.get(p);
+    const app = p.appId ? apps.get(p.appId) : undefined;
+    if (!decos || !app || p.mechanism !== 'flask-manual' || !p.preflight.known || p.preflight.value.handled !== 'explicit') continue;
+    const isOwn = (r: Route) => decos.some((d) => d.file === r.span.file && d.start === r.span.start);
+    for (const own of app.routes.filter(isOwn)) {
+      const same = app.routes.filter((r) => r.path === own.path);
+      if (same.some((r) => r.span.file !== own.span.file)) continue;
+      const first = same.find((r) => isOwn(r) || r.methods.includes('OPTIONS') || automaticOptions.get(r) !== false);
+      if (!first || isOwn(first) || (automaticOptions.get(first) === undefined && !first.methods.includes('OPTIONS'))) continue;
+      p.preflight = known(
+        { handled: 'missing', detail: `the rule ${first.methods.join(', ')} ${first.path || '/'} registered before this view answers OPTIONS first, so the view never runs for a preflight (§3.4)`, span: first.span },
+        first.span,
+      );
+      // Its headers then never go on an OPTIONS answer; a view for nothing else never runs at all.
+      const methods = (p.scope.methods ?? []).filter((m) => m !== 'OPTIONS');
+      if (methods.length === 0) unreachable.add(p);
+      else p.scope.methods = methods;
+      break;
+    }
+  }
+  for (let i = policies.length - 1; i >= 0; i--) if (unreachable.has(policies[i] as CorsPolicy)) policies.splice(i, 1);
+}
+
 function crossOrigin(ctx: FlaskContext, mod: PyModule, scope: Scope, decorated: PyNode, deco: PyNode, call: PyNode, decos: PyNode[]): void {
   const { ev, host } = ctx;
   const idx = decos.indexOf(deco);
@@ -861,7 +895,11 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
   const methods = [...new Set(routes.flatMap((r) => r.methods))];
   const paths = routes.map((r) => r.path).filter((p): p is string => p !== undefined);
   const bodyText = mod.text.slice(def.start, def.end);
-  const handlesOptions = methods.includes('OPTIONS') && /request\.method\s*==\s*["']OPTIONS["']/.test(bodyText);
+  // A view whose rule lists OPTIONS runs for the preflight itself (Flask then provides no automatic answer). It
+  // answers it when it serves nothing but OPTIONS, or tests for it; a view that also serves POST may fail on the
+  // preflight (get_json() without a JSON body) before its headers are set.
+  const ownOptions = routes.every((r) => r.methods.includes('OPTIONS') && providesAutomaticOptions(ctx.ev, r.deco.children[0] as PyNode, r.methods, scope) === false);
+  const handlesOptions = ownOptions && (methods.every((m) => m === 'OPTIONS') || /request\.method\s*==\s*["']OPTIONS["']/.test(bodyText));
   const pn = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
   const viewOrigin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
   const policy: CorsPolicy = {
@@ -876,7 +914,7 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
     ...writtenFields(writes, span, false),
     maxAge: maxAgeOf(writes, span),
     preflight: handlesOptions
-      ? known({ handled: 'explicit', detail: 'the view answers OPTIONS itself', span }, span)
+      ? known({ handled: 'explicit', detail: 'the view answers OPTIONS itself', span, ...viewStatus(bodyText) }, span)
       : known({ handled: 'missing', detail: "Flask answers OPTIONS automatically without running the view, so the preflight response has none of these headers (§3.4)", span }, span),
     errorCoverage: known({ covers: 'not-unhandled', detail: 'errors raised by the view are answered without these headers' }, span),
     privateNetwork: !pn ? known(false, span) : forExactOrigins(pn.value.known ? known(pn.value.value === 'true', pn.span) : unknown(pn.value.reason, pn.span), viewOrigin),
@@ -885,6 +923,15 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
   ctx.policies.push(policy);
   viewRoutes.set(policy, routes.map((r) => spanOf(mod, r.deco)));
   if (app.obj) ensureFlaskApp(ctx, app, mod);
+}
+
+/**
+ * The status a view answers with when its source names exactly one (`return "", 204`, `make_response(("", 204))`,
+ * `status=204`); none named: Flask's 200. Several: not given (the framework default is assumed).
+ */
+function viewStatus(bodyText: string): { status?: number } {
+  const named = new Set([...bodyText.matchAll(/(?:,\s*|\bstatus(?:_code)?\s*=\s*|\babort\(\s*)([1-5]\d\d)\b/g)].map((m) => Number(m[1])));
+  return named.size === 1 ? { status: [...named][0] as number } : {};
 }
 
 function maxAgeOf(writes: ManualWrite[], fallback: Span): Valued<string | null> {
@@ -934,6 +981,10 @@ function flaskRoutes(ctx: FlaskContext, target: Extract<PyVal, { t: 'call' }>, p
   const ownPrefix = ownPrefixNode ? ev.eval(ownPrefixNode.fields.value, { mod }) : undefined;
   const base = prefix + (!prefixReplaced && ownPrefix?.t === 'str' ? ownPrefix.v : '');
   const isTarget = (expr: PyNode | undefined, s: Scope) => !!expr && (expr.type === 'identifier' || expr.type === 'attribute') && objKey(ev.eval(expr, s)) === key;
+  const pushRoute = (r: Route, call: PyNode, s: Scope) => {
+    out.push(r);
+    automaticOptions.set(r, providesAutomaticOptions(ev, call, r.methods, s));
+  };
   // Routes may live in modules the blueprint's module imports (`from app.api import routes`).
   for (const mod of [target.mod, ...importedModules(ev, target.mod)]) {
   mods.set(mod.path, mod);
@@ -958,12 +1009,13 @@ function flaskRoutes(ctx: FlaskContext, target: Extract<PyVal, { t: 'call' }>, p
         }
         if (!methods.length) continue;
         const r = routeOf(mod, d, p, methods, def ? mod.text.slice(def.start, def.end) : '');
-        if (r) out.push({ ...r, path: base + r.path });
+        if (r) pushRoute({ ...r, path: base + r.path }, e, s);
       }
     }
     if (n.type === 'call') {
       const r = callRoute(ctx, mod, n, () => scopeAt(host, mod, fns), isTarget);
-      if (r) out.push({ ...r, path: base + r.path });
+      // `bp.route('/x', ...)(view)` has its keywords on the inner call.
+      if (r) pushRoute({ ...r, path: base + r.path }, n.fields.function?.type === 'call' ? n.fields.function : n, scopeAt(host, mod, fns));
     }
     if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'register_blueprint') {
       const s = scopeAt(host, mod, fns);
@@ -980,6 +1032,20 @@ function flaskRoutes(ctx: FlaskContext, target: Extract<PyVal, { t: 'call' }>, p
     }
   });
   }
+}
+
+/**
+ * Whether Flask answers OPTIONS on a rule by itself (`add_url_rule`: provide_automatic_options defaults to True
+ * unless the methods list OPTIONS; the view then never runs for OPTIONS). Undefined when the keyword is not a
+ * literal. A view function's own `provide_automatic_options` attribute is not read.
+ */
+const automaticOptions = new WeakMap<Route, boolean | undefined>();
+
+function providesAutomaticOptions(ev: Evaluator, call: PyNode, methods: string[], s: Scope): boolean | undefined {
+  const kw = call.type === 'call' ? callArgs(call).keywords.get('provide_automatic_options') : undefined;
+  if (!kw) return !methods.includes('OPTIONS');
+  const v = ev.eval(kw.fields.value, s);
+  return v.t === 'bool' ? v.v : v.t === 'none' ? !methods.includes('OPTIONS') : undefined;
 }
 
 const RESTFUL_API_QNAME = /^flask_(restful|restx|restplus)\.Api$/;

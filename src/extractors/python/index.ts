@@ -9,7 +9,7 @@ import { known, unknown, type AppModel, type CorsPolicy, type ExtractResult } fr
 import { Evaluator } from './evaluate.js';
 import { callArgs, scopeAt, walk } from './common.js';
 import type { PyModule } from './project.js';
-import { extractFlask, finishViewScopes, mentionsFlask } from './flask.js';
+import { extractFlask, finishViewPreflights, finishViewScopes, mentionsFlask } from './flask.js';
 import { compareVersions, versionsFor } from './manifest.js';
 import { acceptsPython, pythonPrefilter } from './detect.js';
 import { initPythonParser } from './parser.js';
@@ -165,6 +165,7 @@ export const pythonExtractor: Extractor = {
       if (mentionsFlask(file.text)) extractFlask({ host, ev, policies: result.policies, apps }, mod);
     }
     dropPreemptedOptionsRoutes(result.policies);
+    finishViewPreflights(result.policies, apps);
     coverRoutePreflights(result.policies);
     coverRouteErrors(result.policies, apps);
     finishViewScopes(result.policies, apps);
