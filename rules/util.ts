@@ -1,10 +1,16 @@
 /** Helpers shared by rule modules: wording and model queries that several rules need. */
-import type { AppModel, CorsPolicy, OriginPolicy, Route, Span, Valued } from '../src/model/index.js';
+import type { AppModel, CorsPolicy, OriginEntry, OriginPolicy, Route, Span, Valued } from '../src/model/index.js';
 import { isForbiddenMethod, SAFELISTED_REQUEST_HEADERS, SIMPLE_METHODS } from '../src/model/index.js';
 
 /** " (the default when $X is unset)" etc., for messages about values that are not written literally. */
 export function viaNote(v: Valued<unknown>): string {
   return v.known && v.via ? ` (${v.via})` : '';
+}
+
+/** The provenance note of one allow-list entry: its own when it has one, else the policy origin's. */
+export function entryViaNote(origin: Valued<OriginPolicy>, entry: OriginEntry): string {
+  if (entry.type === 'regex' && entry.via !== undefined) return entry.via ? ` (${entry.via})` : '';
+  return viaNote(origin);
 }
 
 function pathMatches(scopePath: string, routePath: string): boolean {

@@ -1,7 +1,7 @@
 import { describeEntry } from '../../src/analysis/index.js';
 import { credentialsRelated, entryLabel, originProblems, withCredentials } from '../../src/analysis/report.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { viaNote } from '../util.js';
+import { entryViaNote } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -18,7 +18,7 @@ export default defineRule({
       const what = entry.type === 'literal' ? `trusts the plain-http origin ${problem.example}` : `accepts the plain-http origin ${problem.example}`;
       ctx.report({
         message:
-          `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)} ${what}: anyone on the network path (public Wi-Fi, a hostile proxy) ` +
+          `${entryLabel(entry, describeEntry)}${entryViaNote(policy.origin, entry)} ${what}: anyone on the network path (public Wi-Fi, a hostile proxy) ` +
           `can inject a script into that page and read these responses${creds ? " with the user's cookies" : ''}. Trust only https:// origins.`,
         span,
         key,

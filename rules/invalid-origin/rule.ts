@@ -2,7 +2,7 @@ import { describeEntry } from '../../src/analysis/index.js';
 import { entryLabel, originProblems } from '../../src/analysis/report.js';
 import type { OriginEntry } from '../../src/model/index.js';
 import { defineRule, type Finding, type Fix } from '../../src/engine/rule.js';
-import { viaNote } from '../util.js';
+import { entryViaNote } from '../util.js';
 
 /**
  * The browser's serialization of the entry, written in place, when it is certainly what the entry meant: a
@@ -53,7 +53,7 @@ export default defineRule({
       // fine, the type is not.
       else if (entry.type === 'literal' && entry.changedBy) tail = '. Declare the setting as a list of str, or strip the slash where it is used ([str(o).rstrip("/") for o in ...]).';
       else tail = problem.example && problem.example !== (entry.type === 'literal' ? entry.value : '') ? `. Use ${JSON.stringify(problem.example)}.` : '.';
-      const note = entry.type === 'literal' && entry.changedBy ? ` (${entry.changedBy})` : viaNote(policy.origin);
+      const note = entry.type === 'literal' && entry.changedBy ? ` (${entry.changedBy})` : entryViaNote(policy.origin, entry);
       ctx.report({
         message: `${entryLabel(entry, describeEntry)}${note} never works as intended: ${problem.detail}${tail}`,
         span,

@@ -1,7 +1,7 @@
 import { describeEntry } from '../../src/analysis/index.js';
 import { credentialsRelated, entryLabel, originProblems, withCredentials } from '../../src/analysis/report.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { viaNote } from '../util.js';
+import { entryViaNote } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -26,7 +26,7 @@ export default defineRule({
             : ' also accepts the origin "null"';
       ctx.report({
         message:
-          `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)}${how}: any website can send Origin: null from a sandboxed iframe ` +
+          `${entryLabel(entry, describeEntry)}${entryViaNote(policy.origin, entry)}${how}: any website can send Origin: null from a sandboxed iframe ` +
           `(<iframe sandbox="allow-scripts">) and read these responses${creds ? " with the user's cookies" : ''}. Never trust "null".`,
         span,
         key,

@@ -2,7 +2,7 @@ import { describeEntry } from '../../src/analysis/index.js';
 import { credentialsRelated, entryLabel, originProblems, withCredentials } from '../../src/analysis/report.js';
 import type { OriginEntry } from '../../src/model/index.js';
 import { defineRule, type Finding } from '../../src/engine/rule.js';
-import { viaNote } from '../util.js';
+import { entryViaNote } from '../util.js';
 
 /** True when `|` appears outside any group or class (then anchors must wrap the whole pattern). */
 function hasTopLevelAlternation(p: string): boolean {
@@ -54,7 +54,7 @@ export default defineRule({
       const creds = withCredentials(policy);
       ctx.report({
         message:
-          `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)} also accepts ${problem.example}: ${problem.detail}. ` +
+          `${entryLabel(entry, describeEntry)}${entryViaNote(policy.origin, entry)} also accepts ${problem.example}: ${problem.detail}. ` +
           `An attacker can register that domain and read responses${creds ? " with the user's cookies" : ''}. ` +
           (entry.type === 'tests'
             ? entry.span.file.endsWith('.py')

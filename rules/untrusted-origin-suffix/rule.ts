@@ -1,7 +1,7 @@
 import { describeEntry } from '../../src/analysis/index.js';
 import { credentialsRelated, entryLabel, originProblems, withCredentials } from '../../src/analysis/report.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { viaNote } from '../util.js';
+import { entryViaNote } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -16,7 +16,7 @@ export default defineRule({
     for (const { entry, span, problem, key } of originProblems(policy, 'untrusted-suffix')) {
       ctx.report({
         message:
-          `${entryLabel(entry, describeEntry)}${viaNote(policy.origin)} accepts ${problem.example}: ${problem.detail}, ` +
+          `${entryLabel(entry, describeEntry)}${entryViaNote(policy.origin, entry)} accepts ${problem.example}: ${problem.detail}, ` +
           `so any of its users can host a page there and read these responses${withCredentials(policy) ? " with the user's cookies" : ''}. ` +
           `List your own sites exactly instead.`,
         span,

@@ -80,7 +80,12 @@ export type OriginEntry =
     }
   /** A regular expression with its dialect and matching mode. */
   /** `textSpan`, when present, is exactly the source characters of `pattern` (for suggestions that edit it). */
-  | { type: 'regex'; pattern: string; flags: string; flavor: RegexFlavor; mode: MatchMode; span: Span; textSpan?: Span }
+  /**
+   * `via`, when present, is this entry's own provenance where it does not come from the value the policy's origin
+   * `via` describes ('' when written literally): Starlette's `allow_origin_regex` beside an `allow_origins` read from
+   * the environment.
+   */
+  | { type: 'regex'; pattern: string; flags: string; flavor: RegexFlavor; mode: MatchMode; span: Span; textSpan?: Span; via?: string }
   /** A conjunction of string tests (all must hold), from origin callbacks and hand-written middleware. */
   | { type: 'tests'; all: StringTest[]; span: Span }
   /** `origin in "<haystack>"`: a string used where a list was meant (Starlette `allow_origins="..."`). */

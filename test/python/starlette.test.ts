@@ -164,6 +164,19 @@ describe('resolution across modules', () => {
     expect(msg).not.toContain('Use "https://a.com"');
   });
 
+  it('a literal allow_origin_regex is not labelled with the provenance of allow_origins (audit 32 case 17)', async () => {
+    const src = (rx: string) => HEAD + `import os\nORIGINS = os.getenv("CORS_ORIGINS", "http://localhost:3000").split(",")\napp.add_middleware(CORSMiddleware, allow_origins=ORIGINS, allow_origin_regex=${rx}, allow_credentials=True)\n`;
+    const lit = await lintMemory({ 'main.py': src(String.raw`r"https://.*.vercel\.app"`) });
+    const msgs = lit.diagnostics.filter((d) => d.ruleId === 'cors/permissive-origin-pattern' || d.ruleId === 'cors/untrusted-origin-suffix').map((d) => d.message);
+    expect(msgs).toHaveLength(2);
+    for (const m of msgs) expect(m).not.toContain('CORS_ORIGINS');
+    // A regex read from the environment carries its own default note.
+    const env = await lintMemory({ 'main.py': src(String.raw`os.getenv("CORS_REGEX", r"https://.*.vercel\.app")`) });
+    const m = env.diagnostics.find((d) => d.ruleId === 'cors/permissive-origin-pattern')?.message ?? '';
+    expect(m).toContain('CORS_REGEX');
+    expect(m).not.toContain('CORS_ORIGINS');
+  });
+
   it('relative imports, package __init__ re-exports and a validator that splits a string default', async () => {
     const r = await extractPy({
       'svc/__init__.py': '',

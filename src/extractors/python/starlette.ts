@@ -685,7 +685,8 @@ function originPolicy(
     if (r.t === 'str' || r.t === 'regex') {
       // fullmatch since 0.13.1; re.match (prefix only) before (§2.1).
       const old = isBelow(starlette, '0.13.1') === true;
-      entries.push({ type: 'regex', pattern: r.t === 'str' ? r.v : r.pattern, flags: r.t === 'regex' ? r.flags : '', flavor: 'python', mode: old ? 'match' : 'fullmatch', span: r.span, ...litSpan(r) });
+      // Its own provenance: the policy's `via` below is allow_origins' (audit 32 case 17).
+      entries.push({ type: 'regex', pattern: r.t === 'str' ? r.v : r.pattern, flags: r.t === 'regex' ? r.flags : '', flavor: 'python', mode: old ? 'match' : 'fullmatch', span: r.span, ...litSpan(r), via: r.via ?? '' });
     } else if (r.t === 'unknown') {
       if (!allowAll) return unknown(`allow_origin_regex: ${r.reason}`, r.span);
     } else if (!allowAll) {
