@@ -12,6 +12,16 @@ export default defineRule({
   },
   checkPolicy(policy, ctx) {
     const { origin, credentials } = policy;
+    // The library refuses '*' with credentials outright (flask-cors ValueError, cors-semantics.md §3.3): the same
+    // misconfiguration, which never sends the headers but fails sooner (audit 32 case 31).
+    if (policy.configError) {
+      ctx.report({
+        message: `${policy.configError.detail}. Access-Control-Allow-Origin: * with credentials is never sent; list the allowed origins instead.`,
+        span: policy.configError.span,
+        related: [{ span: credentials.span, message: 'credentials are allowed here' }],
+      });
+      return;
+    }
     if (!origin.known || !credentials.known) return;
     if (origin.value.kind !== 'wildcard' || !credentials.value) return;
     ctx.report({

@@ -330,6 +330,13 @@ export interface CorsPolicy {
    * coverage only; rules judge `origin`.
    */
   preemptedOrigin?: Valued<OriginPolicy>;
+  /**
+   * The CORS library refuses this configuration, so none of its headers is ever sent (`origin` is then `none`):
+   * flask-cors raises ValueError for a '*' origin with send_wildcard and supports_credentials (cors-semantics.md §3.3),
+   * when `CORS(app)` runs (the app does not start) or, for `@cross_origin`, on every request to the view. `span` is
+   * the setting that makes it fail; `detail` says what fails and when.
+   */
+  configError?: { span: Span; detail: string };
   /** For a proxy layer: the app it forwards to, when it is in the same repository. */
   upstream?: {
     appId?: string;

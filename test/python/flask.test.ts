@@ -1,5 +1,6 @@
 /** Flask / flask-cors extraction, checked at the model level (cors-semantics.md §3). */
 import { describe, expect, it } from 'vitest';
+import { lintMemory } from '../support/lint.js';
 import { extractPy, only, originOf, val } from './helpers.js';
 
 const HEAD = `from flask import Flask, request\nfrom flask_cors import CORS, cross_origin\napp = Flask(__name__)\n`;
@@ -84,6 +85,18 @@ describe('flask-cors options', () => {
     const p = only(r);
     expect(p.scope).toMatchObject({ level: 'route', paths: ['/a'] });
     expect(val(p.errorCoverage).covers).toBe('not-unhandled');
+  });
+
+  it("'*' with send_wildcard and supports_credentials is refused by flask-cors: no headers, a config error (§3.3, audit 32 case 31)", async () => {
+    const r = await extractPy({ 'app.py': HEAD + `CORS(app, resources={r"/*": {"origins": "*"}}, send_wildcard=True, supports_credentials=True)\n` });
+    const p = only(r);
+    expect(originOf(p)).toEqual({ kind: 'none' });
+    expect(p.configError?.detail).toContain('the app does not start');
+    expect(r.text(p.configError!.span)).toBe('send_wildcard=True');
+    const out = await lintMemory({ 'app.py': HEAD + `CORS(app, send_wildcard=True, supports_credentials=True)\n` });
+    const msg = out.diagnostics.find((d) => d.ruleId === 'cors/wildcard-origin-with-credentials')?.message ?? '';
+    expect(msg).toContain('raises ValueError');
+    expect(msg).not.toContain('browsers reject');
   });
 
   it('allow_private_network by flask-cors version (§3.6, CVE-2024-6221)', async () => {

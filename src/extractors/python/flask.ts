@@ -477,6 +477,14 @@ function extension(
     make(merged, app.label, undefined, callSpan);
     (out[out.length - 1] as { policy: CorsPolicy }).policy.scope = { level: 'app', label: `resources: ${reasonOf(res.v)}` };
   }
+  // flask-cors also checks the top-level options, before any resource's own (§3.3).
+  const topLevel = res ? rejectedConfig(merged, splat ?? cfg.opaque, false) : undefined;
+  if (topLevel) {
+    for (const o of out) {
+      o.policy.configError = topLevel;
+      o.policy.origin = known({ kind: 'none' }, topLevel.span, 'flask-cors refuses the configuration (§3.3)');
+    }
+  }
   ensureFlaskApp(ctx, app, mod);
   for (const o of out) ctx.policies.push(o.policy);
   return out;
@@ -514,7 +522,8 @@ function buildPolicy(ctx: FlaskContext, mod: PyModule, opts: Options, callSpan: 
 
   const credentials = boolOpt('supports_credentials', false);
   const sendWildcard = boolOpt('send_wildcard', false);
-  const origin = originOf(get('origins'), opaqueUnknown('origins'), sendWildcard, callSpan, credentials);
+  const rejected = rejectedConfig(opts, extra.opaque, extra.decorator === true);
+  const origin = rejected ? known<OriginPolicy>({ kind: 'none' }, rejected.span, 'flask-cors refuses the configuration (§3.3)') : originOf(get('origins'), opaqueUnknown('origins'), sendWildcard, callSpan, credentials);
 
   // methods: upper-cased and joined (§3.2)
   let allowMethods: Valued<TokenList>;
@@ -596,6 +605,43 @@ function buildPolicy(ctx: FlaskContext, mod: PyModule, opts: Options, callSpan: 
     privateNetwork,
     headerWrites: [],
     shadowedBy: [],
+    ...(rejected ? { configError: rejected } : {}),
+  };
+}
+
+/**
+ * flask-cors' own check when it serializes the options (core.py serialize_options, §3.3): origins holding '*' (the
+ * default) with send_wildcard and supports_credentials both truthy raises ValueError. `CORS(app)` / `init_app` run
+ * it when they are called, on the top-level options and on each resource's, so the app does not start;
+ * `@cross_origin` runs it each time the view is called (checked with flask-cors 3.0.10: CORS(app) raised, a
+ * @cross_origin view answered 500 without CORS headers). Undefined when it does not raise or that is not known.
+ */
+function rejectedConfig(opts: Options, opaque: Span | undefined, decorator: boolean): { span: Span; detail: string } | undefined {
+  const truthy = (name: string): Opt | undefined => {
+    const o = opts.get(name);
+    const v = o?.v;
+    return v && (v.t === 'bool' ? v.v : v.t === 'str' ? v.v !== '' : v.t === 'num' ? v.v !== 0 : false) ? o : undefined;
+  };
+  const wildcard = truthy('send_wildcard');
+  const creds = truthy('supports_credentials');
+  if (!wildcard || !creds) return undefined;
+  const o = opts.get('origins');
+  let star: string | undefined;
+  if (!o) star = opaque ? undefined : "origins='*' (the default)";
+  else {
+    const v = o.v;
+    const items = v.t === 'str' ? [v] : v.t === 'seq' ? v.items : [];
+    const s = items.find((i) => i.t === 'str' && (i.v === '*' || i.v === '.*'));
+    if (s?.t === 'str') star = `origins ${JSON.stringify(s.v)}`;
+  }
+  if (!star) return undefined;
+  const shown = (x: Opt, name: string) => (x.v.t === 'bool' ? `${name}=True` : `${name}=${x.v.t === 'str' ? JSON.stringify(x.v.v) : 'a true value'}${x.v.t === 'str' ? ' (a non-empty string is true)' : ''}`);
+  const what = `flask-cors refuses ${star} with ${shown(wildcard, 'send_wildcard')} and ${shown(creds, 'supports_credentials')}: it raises ValueError ("Cannot use supports_credentials in conjunction with an origin string of '*'")`;
+  return {
+    span: wildcard.span,
+    detail: decorator
+      ? `${what} each time the view is called, so every request to it fails with a 500 without CORS headers`
+      : `${what} when CORS() is called, so the app does not start`,
   };
 }
 
