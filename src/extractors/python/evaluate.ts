@@ -153,6 +153,21 @@ export const MAX_DEPTH = 60;
 export const URL_TYPE_VIA = 'pydantic 2 URL type';
 
 /** Evaluates expressions of a project. One instance per extraction run (it caches module bindings). */
+/**
+ * Names that `from <module> import *` binds, for the external modules whose names the extractors recognise (their
+ * `__all__`, or their public names; read from flask 2.2, flask-cors 3.0, Starlette 0.26, FastAPI 0.92). Other names
+ * of those modules, and other modules, stay unknown.
+ */
+const STAR_EXPORTS: Record<string, readonly string[]> = {
+  flask_cors: ['CORS', 'cross_origin'],
+  flask: ['Flask', 'Blueprint', 'request', 'Request', 'Response', 'current_app', 'abort', 'make_response', 'jsonify'],
+  fastapi: ['FastAPI', 'APIRouter', 'Request', 'Response'],
+  'fastapi.middleware.cors': ['CORSMiddleware'],
+  'starlette.middleware': ['Middleware'],
+  'starlette.middleware.cors': ['CORSMiddleware', 'Response'],
+  'starlette.applications': ['Starlette', 'Middleware', 'Request', 'Response'],
+};
+
 export class Evaluator {
   private depth = 0;
   private readonly active = new Set<string>();
@@ -375,13 +390,17 @@ export class Evaluator {
     const idx = this.index(mod);
     const b = idx.bindings.get(name);
     if (b && b.length) return this.fromBindings(name, b, idx, { mod }, span);
-    // `from .middlewares import *`: a public name of a module of the project (external packages' names stay
-    // unknown here: `from fastapi import *` is not followed).
+    // `from .middlewares import *`: a public name of a module of the project.
     if (!name.startsWith('_')) {
       for (const st of idx.starImports) {
         const p = resolveModulePath(this.host, mod.path, st.module, st.level);
         const m = p ? this.moduleByPath(p) : undefined;
         if (m && m !== mod && this.index(m).bindings.has(name)) return this.importFrom(mod, st.module, st.level, name, span);
+      }
+      // `from flask_cors import *` (the style of flask-cors' own examples, audit 32 case 31): the names the
+      // extractors recognise that the package exports to a star import; the last such import binds the name.
+      for (const st of [...idx.starImports].reverse()) {
+        if (st.level === 0 && STAR_EXPORTS[st.module]?.includes(name) && !resolveModulePath(this.host, mod.path, st.module, 0)) return this.importFrom(mod, st.module, 0, name, span);
       }
     }
     if (BUILTINS.has(name)) return { t: 'ext', qname: `builtins.${name}`, span };
