@@ -43,6 +43,8 @@ export interface FlaskContext {
   ev: Evaluator;
   policies: CorsPolicy[];
   apps: Map<string, AppModel>;
+  /** Every Python module of the project (to find where a blueprint is registered). */
+  modules?: PyModule[];
 }
 
 export function mentionsFlask(text: string): boolean {
@@ -1007,13 +1009,46 @@ function ensureFlaskApp(ctx: FlaskContext, app: AppInfo, mod: PyModule): void {
   if (!app.obj) return;
   const mods = new Map<string, PyModule>([[app.obj.mod.path, app.obj.mod], [mod.path, mod]]);
   const seen = new Set<string>();
-  flaskRoutes(ctx, app.obj, '', model.routes, mods, seen);
+  // A blueprint's routes are served under the url_prefix of the Flask app that registers it (audit 32: a blueprint
+  // hook's finding named DELETE /items/<int:i> for /api/items/<int:i>).
+  const regs = app.isBlueprint ? blueprintRegistrations(ctx, app.obj) : undefined;
+  if (regs?.length) for (const prefix of regs) flaskRoutes(ctx, app.obj, prefix ?? '', model.routes, mods, new Set(), prefix !== undefined);
+  else flaskRoutes(ctx, app.obj, '', model.routes, mods, seen);
   model.readsHeaders = flaskHeaders([...mods.values()]);
   // The blueprints it registers: the app's after_request hooks (flask-cors' among them) run on their responses too.
   if (!app.isBlueprint) {
     const blueprints = [...seen].filter((k) => k !== app.id);
     if (blueprints.length) model.mounts = blueprints;
   }
+}
+
+/**
+ * The url_prefix of each `app.register_blueprint(bp, ...)` of this blueprint on a Flask app, in any module of the
+ * project (undefined: none given, the blueprint's own applies). Undefined when none is found, or one is on an
+ * object that is not a known Flask app (a nested blueprint) or has a prefix that is not known: the paths then stay
+ * the blueprint's own.
+ */
+function blueprintRegistrations(ctx: FlaskContext, bp: Extract<PyVal, { t: 'call' }>): (string | undefined)[] | undefined {
+  const { ev, host } = ctx;
+  const key = objKey(bp);
+  const out: (string | undefined)[] = [];
+  let unsure = false;
+  for (const mod of ctx.modules ?? []) {
+    if (!mod.text.includes('register_blueprint')) continue;
+    walk(mod.root, (n, fns) => {
+      if (n.type !== 'call' || n.fields.function?.type !== 'attribute' || n.fields.function.fields.attribute?.text !== 'register_blueprint') return;
+      const a = callArgs(n);
+      const arg = a.positional[0] ?? a.keywords.get('blueprint')?.fields.value;
+      const s = scopeAt(host, mod, fns);
+      if (!arg || objKey(ev.eval(arg, s)) !== key) return;
+      const recv = ev.eval(n.fields.function.fields.object, s);
+      const px = a.keywords.get('url_prefix');
+      const pv = px ? ev.eval(px.fields.value, s) : undefined;
+      if (recv.t !== 'call' || !FLASK_QNAME.test(recv.qname) || (pv && pv.t !== 'str' && pv.t !== 'none')) unsure = true;
+      else out.push(pv?.t === 'str' ? pv.v : undefined);
+    });
+  }
+  return unsure || out.length === 0 ? undefined : [...new Set(out)];
 }
 
 function flaskRoutes(ctx: FlaskContext, target: Extract<PyVal, { t: 'call' }>, prefix: string, out: Route[], mods: Map<string, PyModule>, seen: Set<string>, prefixReplaced = false): void {

@@ -162,7 +162,7 @@ export const pythonExtractor: Extractor = {
         result.parseErrors.push({ file: file.path, message: `${e.message} (the rest of the file is still analysed)`, start: e.start, end: e.end });
       }
       if (mentionsStarletteCors(file.text)) extractStarlette({ host, ev, policies: result.policies, apps, modules }, mod);
-      if (mentionsFlask(file.text)) extractFlask({ host, ev, policies: result.policies, apps }, mod);
+      if (mentionsFlask(file.text)) extractFlask({ host, ev, policies: result.policies, apps, modules }, mod);
     }
     dropPreemptedOptionsRoutes(result.policies);
     finishViewPreflights(result.policies, apps);
