@@ -1825,9 +1825,16 @@ function buildPolicies(
       if (credBy && !neverRuns && fields.credentials.known && !fields.credentials.value) {
         fields = { ...fields, credentials: known(true, spanOf(credBy.reg.mod, credBy.reg.call), 'an earlier cors() middleware sends Access-Control-Allow-Credentials: true') };
       }
+      // An OPTIONS route after a cors() that ends every OPTIONS request never runs: it sends nothing (audit 33).
+      if (neverRuns) return;
       let preflight: Valued<PreflightHandling>;
       const status = fields.successStatus !== undefined ? { status: fields.successStatus } : {};
-      if (fields.preflightContinue.known && fields.preflightContinue.value) {
+      // An earlier app.use(cors()) ends every OPTIONS request this layer would see (§1.1): the preflights are answered
+      // there, with that layer's lists (audit 33 cases 13, 23: a narrower second cors() was checked for them).
+      const preflightsEndedBy = endsOptions.find((v) => v !== l && useCovers(v.prefix, l.path ?? l.prefix));
+      if (preflightsEndedBy) {
+        preflight = known({ handled: 'automatic', detail: 'an earlier cors() answers every OPTIONS request', span: spanOf(preflightsEndedBy.reg.mod, preflightsEndedBy.reg.call), elsewhere: true }, span);
+      } else if (fields.preflightContinue.known && fields.preflightContinue.value) {
         // preflightContinue: the headers are set and OPTIONS goes on to the next handler (§1.1, §1.3).
         preflight = known({ handled: 'router-auto', detail: 'preflightContinue passes OPTIONS on to the next handler with the CORS headers set' }, fields.preflightContinue.span);
       } else if (!fields.preflightContinue.known) preflight = unknown(fields.preflightContinue.reason, fields.preflightContinue.span);
