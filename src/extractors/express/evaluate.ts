@@ -73,6 +73,9 @@ const KNOWN_PACKAGES: Record<string, string> = {
   'body-parser': 'body-parser',
   passport: 'passport',
   'express-jwt': 'express-jwt',
+  // `import { env } from 'process'`, `const { env } = require('node:process')` (audit 33 case 19).
+  process: 'process',
+  'node:process': 'process',
 };
 
 function unknownValue(node: AstNode, mod: JsModule, reason: string): JsValue {
@@ -370,6 +373,25 @@ export function envName(v: JsValue): string | undefined {
   return v.t === 'ext' && v.name.startsWith('env:') ? v.name.slice(4).split('.')[0] : undefined;
 }
 
+/**
+ * `process.env.X != undefined` (also `!== undefined`, `!= null`) and their negations `== undefined`, `=== undefined`,
+ * `== null` (audit 33 case 19): the variable they test, and whether the test holds when it is unset.
+ */
+function unsetTest(node: AstNode, mod: JsModule, e: EvalEnv): { name: string; holds: boolean } | undefined {
+  const n = unwrap(node);
+  if (n.type !== 'BinaryExpression') return undefined;
+  const op = n.operator as string;
+  if (!['==', '!=', '===', '!=='].includes(op)) return undefined;
+  const [l, r] = [unwrap(child(n, 'left') as AstNode), unwrap(child(n, 'right') as AstNode)];
+  const isUndefined = (x: AstNode) => identName(x) === 'undefined' || (x.type === 'UnaryExpression' && x.operator === 'void');
+  const isNull = (x: AstNode) => x.type === 'Literal' && x.value === null && x.raw === 'null';
+  const [subject, other] = isUndefined(r) || isNull(r) ? [l, r] : [r, l];
+  // An unset variable is undefined: `=== null` never holds for it, `!== null` always does (left unknown here).
+  if (!(isUndefined(other) || (isNull(other) && (op === '==' || op === '!=')))) return undefined;
+  const name = envName(evaluate(subject, mod, e));
+  return name === undefined ? undefined : { name, holds: op === '==' || op === '===' };
+}
+
 export function truthiness(v: JsValue): boolean | undefined {
   switch (v.t) {
     case 'str':
@@ -545,12 +567,15 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       return unknownValue(n, mod, 'logical');
     }
     case 'ConditionalExpression': {
-      const test = evaluate(child(n, 'test') as AstNode, mod, e);
-      const testEnv = envName(test);
+      const testNode = child(n, 'test') as AstNode;
+      const test = evaluate(testNode, mod, e);
+      const unset = unsetTest(testNode, mod, e);
+      const testEnv = envName(test) ?? unset?.name;
       if (testEnv !== undefined) {
-        // `process.env.X ? process.env.X.split(',') : '*'`: known to be the alternate when the variable is unset.
-        const alt = evaluate(child(n, 'alternate') as AstNode, mod, e);
-        return alt.t === 'unknown' ? alt : chosenVia(alt, `the default when $${testEnv} is unset`);
+        // `process.env.X ? process.env.X.split(',') : '*'`: known to be the alternate when the variable is unset
+        // (the consequent for `process.env.X === undefined ? '*' : ...`).
+        const branch = evaluate(child(n, unset?.holds ? 'consequent' : 'alternate') as AstNode, mod, e);
+        return branch.t === 'unknown' ? branch : chosenVia(branch, `the default when $${testEnv} is unset`);
       }
       const t = truthiness(test);
       if (t === undefined) {
