@@ -1802,6 +1802,18 @@ function buildPolicies(
         }
       }
     }
+    // A route's own OPTIONS cors() (`app.options('/me', cors())`) answers the preflights of its path only if nothing
+    // mounted before it on that path answers them first: an auth middleware there rejects them (audit 33 repro r20,
+    // checked by the audit with Express 4: 401 without CORS headers).
+    if (isCors && !isUse && (l.reg.method === 'options' || l.reg.method === 'all')) {
+      for (const prev of layers.slice(0, index)) {
+        if ((prev.mount ?? prev.reg).mod !== (l.mount ?? l.reg).mod || prev.reg.method !== 'use' || !useCovers(prev.prefix, l.path)) continue;
+        const auth = authMiddleware(prev.handler);
+        if (auth && !auth.passesPreflights) {
+          shadowedBy.push({ kind: 'auth', span: spanOf(prev.reg.mod, prev.handlerNode), label: auth.label, effect: 'rejects preflight requests (they carry no credentials) before this OPTIONS route answers them' });
+        }
+      }
+    }
 
     if (isCors) {
       const call = l.handler.node;
