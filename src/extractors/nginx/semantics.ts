@@ -475,6 +475,18 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
   if (!onOrigin && src.some((p) => 'name' in p && p.name === 'http_origin')) {
     return constant({ t: 'unknown', reason: `map $${m.output} keys on more than the Origin`, span: mSpan, fromOrigin: true });
   }
+  // A key joined from several parts, one of them computed from the Origin (`map "$cors_client -> $host"`, where
+  // `map $http_origin $cors_client`, the automagistre/nginx-cors shape): the entries select on the Origin through
+  // that part, so the map is an Origin check the analysis does not follow, not a condition independent of it
+  // (audit 33 nginx D4, checked on nginx 1.22: only the origin the inner map names was echoed).
+  if (!onOrigin && !inner) {
+    for (const p of src) {
+      if (!('name' in p) || p.name === 'http_origin') continue;
+      const pv = variableValue(p.name, ctx, m.d, depth + 1, mSpan);
+      const fromOrigin = dependsOnOrigin(pv) || [pv.dflt, ...pv.cases.map((x) => x.atom)].some((a) => a.t === 'unknown' && a.fromOrigin === true);
+      if (fromOrigin) return constant({ t: 'unknown', reason: `map $${m.output} keys on a string built from the Origin ($${p.name})`, span: mSpan, fromOrigin: true });
+    }
+  }
   return { cases, dflt };
 }
 
