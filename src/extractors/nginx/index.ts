@@ -4,7 +4,7 @@
  * Locations that share the same effective configuration (inherited from the same level, same preflight
  * answer and upstream) are merged into one policy whose scope lists them.
  */
-import { entryKey, escapeRegex, patternIncludes } from '../../analysis/origins.js';
+import { analyzeEntry, entryKey, escapeRegex, patternIncludes } from '../../analysis/origins.js';
 import type { Extractor } from '../../engine/extractor.js';
 import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
@@ -33,6 +33,7 @@ import { buildTree, dSpan, servingLevels, type HeaderDirective, type Level, type
 import { linkNginx } from './link.js';
 import { loadFile, resolveInclude, type LoadedFile } from './load.js';
 import type { Directive } from './parser.js';
+import type { Guard } from './values.js';
 import {
   conditionGuard,
   effectiveAddHeaders,
@@ -330,6 +331,21 @@ function neverHolds(level: Level, serving: Level, tree: Tree): boolean {
 }
 
 /**
+ * The Origin check of an `if` block when no Origin a browser can send passes it (audit 33 nginx D2: `if ($http_origin
+ * ~* (.*\.$base_domain))`, where nginx compiles `$` as the end anchor, sets the flag tested by `if ($cors = "true")`).
+ * Checked with nginx 1.22: no request, whatever its Origin and Host, ever got the block's headers. The block never
+ * applies (§4.3: the request keeps the location's configuration), so its headers are sent to no one; only the check
+ * itself is wrong (invalid-origin). Decided only when the whole condition is that Origin test: every entry known, none
+ * able to match.
+ */
+function deadOriginGuard(level: Level, serving: Level, tree: Tree): Extract<Guard, { t: 'origin' }> | undefined {
+  if (level.kind !== 'if' || !level.d) return undefined;
+  const g = conditionGuard(parseCondition(level.d), { tree, steps: stepsFor(serving), envTemplate: level.envTemplate });
+  if (g.t !== 'origin' || g.negated || g.deny || g.unknownSpans.length || g.entries.length === 0) return undefined;
+  return g.entries.every((e) => analyzeEntry(e, g.entries).problems.some((p) => p.neverMatches === true)) ? g : undefined;
+}
+
+/**
  * Whether a level can send a request through the rewrite phase again (an internal redirect): `try_files`,
  * `error_page`, a handoff, or a `rewrite` without `break`/`redirect`/`permanent` (no flag or `last` searches the
  * locations again), in the level or in its `if` blocks.
@@ -383,7 +399,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     const ifs = serving.ifs.filter((i) => i.kind === 'if');
     const mine = parseCondition(level.d as Directive);
     for (const later of ifs.slice(ifs.indexOf(level) + 1)) {
-      if (exclusive(mine, parseCondition(later.d as Directive)) || neverHolds(later, serving, tree) || stoppedBefore(later, serving)) continue;
+      if (exclusive(mine, parseCondition(later.d as Directive)) || neverHolds(later, serving, tree) || stoppedBefore(later, serving) || deadOriginGuard(later, serving, tree)) continue;
       // A later block that refuses the request (`return 403;`) answers with its own error: what it lacks there is
       // the error response's concern, not headers dropped from an answer (audit 12 case 02).
       const refusal = returnCode(later.steps);
@@ -431,6 +447,9 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
 
   const hasCors = headers.some((h) => isCorsHeader(h.name));
   if (!hasCors && dropped.length === 0) return undefined;
+  const dead = deadOriginGuard(level, serving, tree);
+  if (dead && hasCors) return deadBranchPolicy(tree, unit, dead);
+  if (dead) return undefined;
 
   const ctx: EvalContext = { tree, steps: stepsFor(serving), envTemplate: level.envTemplate };
   const restrict = rejectGuards(ctx);
@@ -619,6 +638,38 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   }
   if (droppedInherited.length) policy.droppedInherited = droppedInherited;
   return policy;
+}
+
+/**
+ * The policy of an `if` block whose Origin check no browser Origin passes (deadOriginGuard): the block applies to the
+ * origins of that check, which are none, so it sends nothing. The check is kept as the allow-list (invalid-origin
+ * reports it); what the block would send, how it would answer preflights and errors, is never observed.
+ */
+function deadBranchPolicy(tree: Tree, unit: Unit, guard: Extract<Guard, { t: 'origin' }>): CorsPolicy {
+  const { serving, level } = unit;
+  const span = dSpan(level.d as Directive);
+  const why = 'the block never applies: no Origin a browser can send passes its check';
+  const ctx: EvalContext = { tree, steps: stepsFor(serving), envTemplate: level.envTemplate };
+  return {
+    id: `${span.file}#${span.start}`,
+    kind: 'nginx',
+    mechanism: 'nginx',
+    layer: 'proxy',
+    span,
+    scope: scopeOf(serving, level, ctx),
+    origin: known({ kind: 'allow-list', entries: guard.entries, unknownEntries: [] }, span, '$http_origin checked by if'),
+    credentials: known(false, span, why),
+    allowMethods: known({ kind: 'none' }, span, why),
+    allowHeaders: known({ kind: 'none' }, span, why),
+    exposeHeaders: known({ kind: 'none' }, span, why),
+    maxAge: known(null, span, why),
+    varyOrigin: unknown(why, span),
+    preflight: unknown(why, span),
+    errorCoverage: unknown(why, span),
+    privateNetwork: known(false, span, why),
+    headerWrites: [],
+    shadowedBy: [],
+  };
 }
 
 /** The Origin guard of an `if` block's own condition (undefined when it does not test the Origin). */
