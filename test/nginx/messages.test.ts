@@ -29,4 +29,12 @@ describe('nginx finding messages', () => {
     expect(diags[0]?.message).toContain('so Access-Control-Allow-Origin is not sent here');
     expect(diags[0]?.message.toLowerCase()).not.toContain('allow_credentials');
   });
+
+  it('reflected-origin-with-credentials on a preflight-only answer does not claim that the responses can be read', async () => {
+    const diags = (await lintDir(NGINX, ['preflight-only-reflection.conf'])).filter((d) => d.ruleId === 'cors/reflected-origin-with-credentials');
+    expect(diags).toHaveLength(1);
+    expect(diags[0]?.message).toContain('This preflight answer reflects any request Origin');
+    expect(diags[0]?.message).toContain('are sent with the user\'s cookies');
+    expect(diags[0]?.message).not.toContain('read the responses');
+  });
 });
