@@ -119,6 +119,20 @@ describe('nginx parser', () => {
     expect(parseNginx('location / { return 200 "x"}').errors[0]!.message).toMatch(/unexpected "}" after a quoted string/);
   });
 
+  it('reports a "{" inside a map entry where nginx does, and reads the entry as the regex meant', () => {
+    const text = 'map $http_origin $o {\n  ~^https://a\\.com(:[0-9]{1,5})?$ $http_origin;\n  default "";\n}\nserver { listen 80; }\n';
+    const r = parseNginx(text);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatchObject({ start: text.indexOf('{1,5}') });
+    expect(r.errors[0]!.message).toMatch(/^unexpected "\{" in the "map" block/);
+    const map = r.directives[0]!;
+    expect(map.block!.map((d) => [d.name, ...d.args.map((a) => a.value)])).toEqual([
+      ['~^https://a\\.com(:[0-9]{1,5})?$', '$http_origin'],
+      ['default', ''],
+    ]);
+    expect(r.directives[1]!.name).toBe('server');
+  });
+
   it('does not treat # or } inside a word as special (like nginx)', () => {
     const r = parseNginx('location ~ ^/a}b#c { }');
     expect(r.errors).toEqual([]);
