@@ -467,7 +467,17 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
 
   const acao = find(ACAO);
   const acaoV = valueOf(acao);
-  const origin = acaoV ? originPolicy(acaoV, restrict) : known({ kind: 'none' as const }, span);
+  let origin = acaoV ? originPolicy(acaoV, restrict) : known({ kind: 'none' as const }, span);
+  const entryChecks = origin.known && origin.value.kind === 'reflect-any' ? internalBehindOriginChecks(tree, serving) : undefined;
+  if (entryChecks && acaoV) {
+    // The plain `$http_origin` echoed to the origins one of the checks lets in: their union is the allow-list.
+    const plain = acaoV.sym.cases.length === 0 && acaoV.sym.dflt.t === 'origin';
+    const allow = entryChecks.filter((g): g is Extract<Guard, { t: 'origin' }> => g.t === 'origin' && !g.negated && !g.deny);
+    origin =
+      plain && allow.length === entryChecks.length
+        ? known({ kind: 'allow-list', entries: allow.flatMap((g) => g.entries), unknownEntries: allow.flatMap((g) => g.unknownSpans) }, acaoV.span, '$http_origin, in an internal location reached only through rewrites under Origin checks')
+        : unknown('an internal location entered only through rewrites under Origin checks made in other locations', acaoV.span);
+  }
 
   const acac = valueOf(find('access-control-allow-credentials'));
   const credentials: Valued<boolean> = !acac
@@ -638,6 +648,67 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   }
   if (droppedInherited.length) policy.droppedInherited = droppedInherited;
   return policy;
+}
+
+/**
+ * Whether a location can be chosen for a URI that an internal redirect produced (a `rewrite` replacement, its
+ * variables and captures standing for any text): prefix and exact locations by their path, regex ones by running
+ * the pattern on the replacement's literal form. When that cannot be told, it may.
+ */
+function mayServe(l: Level, uri: string): boolean {
+  const a = l.d?.args.map((x) => x.value) ?? [];
+  const path = uri.replace(/\$\{?[A-Za-z0-9_]+\}?/g, 'x').split('?')[0] as string;
+  if (a.length === 1) return (a[0] as string).startsWith('@') ? false : path.startsWith(a[0] as string);
+  if (a.length === 2 && (a[0] === '^~' || a[0] === '=')) return a[0] === '=' ? path === a[1] : path.startsWith(a[1] as string);
+  if (a.length === 2 && (a[0] === '~' || a[0] === '~*')) {
+    try {
+      return new RegExp(a[1] as string, a[0] === '~*' ? 'i' : '').test(path);
+    } catch {
+      return true;
+    }
+  }
+  return true;
+}
+
+/**
+ * An `internal` location (§4.3: nginx answers a direct request for it with 404) entered only through `rewrite ... last`
+ * in `if` blocks that test the Origin (audit 33 nginx D1, c03: `if ($cors = "allow") { rewrite /pub/(.*) /pub_cors/$1
+ * last; }` after `if ($http_origin ~* ...) { set $cors "allow"; }`; checked with nginx 1.22: only the origins of
+ * that check got Access-Control-Allow-Origin, and a direct request got 404). Its `$http_origin` is then echoed only
+ * to origins that passed a check made elsewhere: the Origin checks of those rewrites (undefined when a rewrite reaches
+ * it without such a test, which leaves the reflection as it is). (With `always`, the 404 that `internal` gives a
+ * direct request carries the echo too, checked with nginx 1.22: a fixed error page, no data of the user's.)
+ * Regex locations are matched against the rewrite's replacement with its captures and variables as "x".
+ */
+function internalBehindOriginChecks(tree: Tree, serving: Level): Guard[] | undefined {
+  if (serving.kind !== 'location' || !serving.d?.block?.some((d) => d.name === 'internal')) return undefined;
+  const server = nearest(serving, 'server');
+  if (!server) return undefined;
+  const checked: Guard[] = [];
+  let unchecked = 0;
+  const visit = (l: Level) => {
+    const steps = l.kind === 'server' ? l.steps : stepsFor(l);
+    const own = l.steps;
+    for (const s of own) {
+      const ifLevel = isIfLevel(s) ? s : undefined;
+      const rewrites = (ifLevel ? ifLevel.steps : [s]).filter((x): x is Directive => !isIfLevel(x) && x.name === 'rewrite');
+      for (const r of rewrites) {
+        const to = r.args[1]?.value ?? '';
+        const flag = r.args[2]?.value ?? '';
+        if ((flag !== '' && flag !== 'last') || /^(https?:\/\/|\$scheme)/.test(to) || !mayServe(serving, to)) continue;
+        if (!ifLevel) {
+          unchecked++;
+          continue;
+        }
+        const g = conditionGuard(parseCondition(ifLevel.d as Directive), { tree, steps: steps.slice(0, steps.indexOf(ifLevel)), envTemplate: ifLevel.envTemplate });
+        if (g.t === 'other') unchecked++;
+        else checked.push(g);
+      }
+    }
+    for (const x of l.locations) visit(x);
+  };
+  visit(server);
+  return checked.length > 0 && unchecked === 0 ? checked : undefined;
 }
 
 /**
