@@ -1815,6 +1815,8 @@ function buildPolicies(
       }
     }
 
+    // An earlier app.use(cors()) that ends every OPTIONS request this layer would see (§1.1).
+    const endedBy = endsOptions.find((v) => useCovers(v.prefix, l.path ?? l.prefix));
     if (isCors) {
       const call = l.handler.node;
       const a = args(call);
@@ -1833,7 +1835,7 @@ function buildPolicies(
       // one sends * with credentials; audit 11 case 04).
       // (An OPTIONS route after a cors() that ends every OPTIONS request never runs.)
       const credBy = credentialLayers.find((v) => v !== l && useCovers(v.prefix, l.path ?? l.prefix));
-      const neverRuns = l.reg.method === 'options' && endsOptions.some((v) => useCovers(v.prefix, l.path));
+      const neverRuns = l.reg.method === 'options' && endedBy !== undefined;
       if (credBy && !neverRuns && fields.credentials.known && !fields.credentials.value) {
         fields = { ...fields, credentials: known(true, spanOf(credBy.reg.mod, credBy.reg.call), 'an earlier cors() middleware sends Access-Control-Allow-Credentials: true') };
       }
@@ -1843,9 +1845,8 @@ function buildPolicies(
       const status = fields.successStatus !== undefined ? { status: fields.successStatus } : {};
       // An earlier app.use(cors()) ends every OPTIONS request this layer would see (§1.1): the preflights are answered
       // there, with that layer's lists (audit 33 cases 13, 23: a narrower second cors() was checked for them).
-      const preflightsEndedBy = endsOptions.find((v) => v !== l && useCovers(v.prefix, l.path ?? l.prefix));
-      if (preflightsEndedBy) {
-        preflight = known({ handled: 'automatic', detail: 'an earlier cors() answers every OPTIONS request', span: spanOf(preflightsEndedBy.reg.mod, preflightsEndedBy.reg.call), elsewhere: true }, span);
+      if (endedBy) {
+        preflight = known({ handled: 'automatic', detail: 'an earlier cors() answers every OPTIONS request', span: spanOf(endedBy.reg.mod, endedBy.reg.call), elsewhere: true }, span);
       } else if (fields.preflightContinue.known && fields.preflightContinue.value) {
         // preflightContinue: the headers are set and OPTIONS goes on to the next handler (§1.1, §1.3).
         preflight = known({ handled: 'router-auto', detail: 'preflightContinue passes OPTIONS on to the next handler with the CORS headers set' }, fields.preflightContinue.span);
@@ -1902,7 +1903,7 @@ function buildPolicies(
       return;
     }
     if (l.handler.t === 'func') {
-      if (l.reg.method === 'options' && endsOptions.some((v) => useCovers(v.prefix, l.path))) return;
+      if (l.reg.method === 'options' && endedBy) return;
       /** An earlier app.use() hand-written middleware of the same path that passes every request on. */
       const earlierManual = (ok: (m: (typeof manualAt)[number]) => boolean) =>
         manualAt.find((m) => m.index < index && m.passesOn && m.layer.reg.method === 'use' && useCovers(m.layer.prefix, l.path ?? l.prefix) && ok(m));
@@ -1929,7 +1930,7 @@ function buildPolicies(
       }
       builder.modules.add(l.handler.mod);
       let preflight: Valued<PreflightHandling>;
-      const endedBy = endsOptions.find((v) => useCovers(v.prefix, l.path ?? l.prefix));
+      const bare = l.reg.server ? bareOptionsAnswer(l.handler.fn, l.handler.mod) : undefined;
       const optionsCors = isUse ? optionsCorsFor(l) : undefined;
       if (endedBy) {
         // An earlier app-wide cors() ends every OPTIONS request (§1.1): this middleware never sees a preflight
@@ -1940,8 +1941,7 @@ function buildPolicies(
         preflight = known({ handled: 'automatic', detail: 'an error handler answers only requests that failed', elsewhere: true }, base.span);
       }
       else if (analysis.endsOnOptions) preflight = known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself' }, base.span);
-      else if (l.reg.server && l.handler.t === 'func' && bareOptionsAnswer(l.handler.fn, l.handler.mod)) {
-        const bare = bareOptionsAnswer(l.handler.fn, l.handler.mod) as { node: AstNode; status: number | undefined };
+      else if (bare) {
         preflight = known(
           { handled: 'missing', detail: 'its OPTIONS branch returns a new response that carries none of these headers', span: spanOf(l.handler.mod, bare.node), ...(bare.status !== undefined ? { status: bare.status } : {}) },
           base.span,
