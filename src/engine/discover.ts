@@ -187,9 +187,13 @@ function classifyPaths(root: string, paths: string[], isIgnored: (rel: string) =
       continue;
     }
     const rel = toPosix(path.relative(root, p));
-    if (st.isFile()) {
-      if (!isIgnored(rel)) out.add(rel);
-    } else if (st.isDirectory()) dirs.push(rel);
+    // Named on the command line but matched by the configuration's `ignores`: said, not silently dropped.
+    if (rel && isIgnored(rel)) {
+      notices.push(`${rel}: ignored by the "ignores" of the configuration file; nothing is reported for it`);
+      continue;
+    }
+    if (st.isFile()) out.add(rel);
+    else if (st.isDirectory()) dirs.push(rel);
   }
   return { notices, out, dirs };
 }

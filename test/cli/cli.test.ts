@@ -114,6 +114,16 @@ describe('cors-lint CLI', () => {
     expect(err).toContain('invalid JSON');
   });
 
+  it('a file or directory named on the command line but matched by the ignores is said to be ignored', async () => {
+    write('legacy/old.js', VULNERABLE);
+    write('cors-lint.config.json', JSON.stringify({ ignores: ['legacy/**'] }));
+    expect(await run('--format', 'json', 'legacy/old.js')).toBe(0);
+    expect(JSON.parse(out)).toEqual([]);
+    expect(err).toContain('legacy/old.js: ignored by the "ignores" of the configuration file');
+    expect(await run('--format', 'json', 'legacy')).toBe(0);
+    expect(err).toContain('legacy: ignored by the "ignores" of the configuration file');
+  });
+
   it('--ignore-pattern and .gitignore (without git) are honoured; node_modules is skipped', async () => {
     write('a/server.js', VULNERABLE);
     write('b/server.js', VULNERABLE);
