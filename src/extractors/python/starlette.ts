@@ -819,6 +819,79 @@ function letsEveryHostThrough(cls: PyVal, text: string, call: PyNode, mod: PyMod
   return v.t === 'seq' && v.items.some((i) => i.t === 'str' && i.v === '*');
 }
 
+/**
+ * Starlette's AuthenticationMiddleware answers a request itself only when its backend's `authenticate` raises
+ * AuthenticationError (`on_error`, by default a 400 without CORS headers); a `None` result lets the request through
+ * as unauthenticated (starlette/middleware/authentication.py, §2.3). It takes its options as keywords only
+ * (`add_middleware(cls, **options)`, `Middleware(cls, **options)`), so the backend is the `backend=` keyword.
+ * 'never': the backend is a class of the project whose `authenticate` (and what it calls that can be found) has
+ * no `raise`; 'raises': it has one; undefined: not this middleware, or the backend cannot be read (then its name
+ * decides, as before: a backend exists to reject bad credentials).
+ */
+function authBackendRaises(ev: Evaluator, cls: PyVal, call: PyNode, scope: Scope): 'never' | 'raises' | undefined {
+  if (cls.t !== 'ext' || !/^starlette(\.middleware)?(\.authentication)?\.AuthenticationMiddleware$/.test(cls.qname)) return undefined;
+  const kw = callArgs(call).keywords.get('backend');
+  if (!kw) return undefined;
+  const backend = ev.eval(kw.fields.value, scope);
+  if (backend.t !== 'instance') return undefined;
+  const auth = methodOf(ev, backend.cls, 'authenticate', 0);
+  if (!auth) return undefined;
+  return functionMayRaise(ev, auth.cls.mod, auth.cls, auth.node, 0, new Set());
+}
+
+type ClassV = Extract<PyVal, { t: 'class' }>;
+
+/** A method defined by the class or one of its project bases. */
+function methodOf(ev: Evaluator, cls: ClassV, name: string, depth: number): { cls: ClassV; node: PyNode } | undefined {
+  if (depth > 5) return undefined;
+  const body = cls.node.fields.body;
+  if (body) {
+    const b = indexBlock(body).bindings.get(name);
+    const last = b?.[b.length - 1];
+    if (last) return last.kind === 'def' ? { cls, node: last.node } : undefined;
+  }
+  for (const base of ev.bases(cls)) {
+    if (base.t !== 'class') continue;
+    const m = methodOf(ev, base, name, depth + 1);
+    if (m) return m;
+  }
+  return undefined;
+}
+
+/**
+ * Whether a backend function can raise AuthenticationError: a `raise` in it or in a function of the project it
+ * calls (a method through `self`, a function of the module or an imported one). A call that cannot be followed
+ * into an authentication library (`some_auth_lib.verify(token)`) counts as raising; calls on values (`conn.headers.get`,
+ * `token.split`) and other external functions (`base64.b64decode`) do not raise AuthenticationError.
+ */
+function functionMayRaise(ev: Evaluator, mod: PyModule, cls: ClassV | undefined, fn: PyNode, depth: number, seen: Set<PyNode>): 'never' | 'raises' {
+  if (seen.has(fn)) return 'never';
+  seen.add(fn);
+  if (depth > 4) return 'raises';
+  let out: 'never' | 'raises' = 'never';
+  walk(fn, (n) => {
+    if (out === 'raises') return;
+    if (n.type === 'raise_statement') { out = 'raises'; return; }
+    if (n.type !== 'call') return;
+    const f = n.fields.function;
+    if (!f) return;
+    if (f.type === 'attribute' && f.fields.object?.type === 'identifier' && f.fields.object.text === 'self' && cls) {
+      const m = methodOf(ev, cls, f.fields.attribute?.text ?? '', 0);
+      if (!m) { out = 'raises'; return; }
+      if (functionMayRaise(ev, m.cls.mod, m.cls, m.node, depth + 1, seen) === 'raises') out = 'raises';
+      return;
+    }
+    if (f.type !== 'identifier' && f.type !== 'attribute') return;
+    const v = ev.eval(f, { mod });
+    if (v.t === 'func') {
+      if (functionMayRaise(ev, v.mod, undefined, v.node, depth + 1, seen) === 'raises') out = 'raises';
+    } else if (v.t === 'ext' && /auth|jwt|token/i.test(v.qname) && !/^starlette\.authentication\.(AuthCredentials|SimpleUser|UnauthenticatedUser|BaseUser)$/.test(v.qname)) {
+      out = 'raises';
+    }
+  });
+  return out;
+}
+
 /** Methods of the same class that `fn` returns the result of (`return await self.handle(request, call_next)`). */
 function delegatedMethods(mod: PyModule, fn: PyNode, classIndex: ReturnType<typeof indexBlock>): PyNode[] {
   const body = fn.fields.body;
@@ -830,6 +903,15 @@ function delegatedMethods(mod: PyModule, fn: PyNode, classIndex: ReturnType<type
     if (last && last.kind === 'def' && last.node !== fn && !out.includes(last.node)) out.push(last.node);
   }
   return out;
+}
+
+/** `classifyMiddleware` for a middleware added with its options (`add_middleware(cls, ...)`, `Middleware(cls, ...)`). */
+function classifyMiddlewareCall(ctx: StarletteContext, cls: PyVal, text: string, call: PyNode, mod: PyModule, scope: Scope): MiddlewareUse['shortCircuits'] {
+  if (letsEveryHostThrough(cls, text, call, mod, ctx.ev, scope)) return undefined;
+  const backend = authBackendRaises(ctx.ev, cls, call, scope);
+  if (backend === 'never') return undefined;
+  if (backend === 'raises') return { kind: 'auth', why: 'its backend raises AuthenticationError and it answers 400 itself (on_error)' };
+  return classifyMiddleware(ctx, cls, text);
 }
 
 function classifyMiddleware(ctx: StarletteContext, cls: PyVal, text: string): MiddlewareUse['shortCircuits'] {
@@ -1011,7 +1093,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
         return;
       }
       const text = mod.text.slice(a.start, a.end);
-      const sc = letsEveryHostThrough(cls, text, n, mod, ev, s) ? undefined : classifyMiddleware(ctx, cls, text);
+      const sc = classifyMiddlewareCall(ctx, cls, text, n, mod, s);
       if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `is added after CORSMiddleware, so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
     }
     // `app = ApiKeyMiddleware(app)` after CORS was added: a middleware class wrapping the whole app runs outside
@@ -1083,7 +1165,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
         if (!a) continue;
         const cls = ev.eval(a, { mod: item.mod });
         const text = item.mod.text.slice(a.start, a.end);
-        const sc = letsEveryHostThrough(cls, text, item.node, item.mod, ev, { mod: item.mod }) ? undefined : classifyMiddleware(ctx, cls, text);
+        const sc = classifyMiddlewareCall(ctx, cls, text, item.node, item.mod, { mod: item.mod });
         if (sc) out.push({ kind: sc.kind, span: item.span, label: text, effect: `comes before CORSMiddleware in middleware=[...], so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
       }
     }
