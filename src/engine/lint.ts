@@ -154,6 +154,8 @@ export function runRules(
   const seen = new Map<string, number>();
   const textOf = (file: string) => host.readFile(file)?.text;
   const appById = new Map(model.apps.map((a) => [a.id, a]));
+  // A policy that reaches no route only answers 404s of paths the app does not serve: nothing to judge there.
+  const judged: ProjectModel = { ...model, policies: model.policies.filter((p) => !p.scope.reachesNoRoute) };
 
   const emit = (ruleId: string, defaults: { severity: 'error' | 'warning'; recommended: boolean }, f: Finding) => {
     const file = f.span.file;
@@ -197,13 +199,13 @@ export function runRules(
   for (const rule of rules) {
     const { id, severity, recommended } = rule.meta;
     const ctx: RuleContext = {
-      project: model,
+      project: judged,
       options: {},
       report: (f) => emit(id, { severity, recommended }, f),
       appOf: (p: CorsPolicy) => (p.appId ? appById.get(p.appId) : undefined),
     };
     const withOptions = (file: string): RuleContext => ({ ...ctx, options: config.ruleConfig(id, file, { severity, recommended }).options });
-    for (const p of model.policies) {
+    for (const p of judged.policies) {
       if (!rule.meta.kinds.includes(p.kind)) continue;
       rule.checkPolicy?.(p, withOptions(p.span.file));
     }

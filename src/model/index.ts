@@ -227,6 +227,12 @@ export interface Scope {
   errorsOnly?: boolean;
   /** `paths` are exactly the routes covered (a decorated view's own routes), not prefixes of them. */
   exact?: boolean;
+  /**
+   * The paths match no route of the app, and the app's routes are all known (a flask-cors resource keyed by a
+   * literal path that no route serves): the policy's headers only ever go on that path's 404 page, which carries
+   * no data. The policy stays in the model (what is sent is still predicted) but is not judged by the rules.
+   */
+  reachesNoRoute?: boolean;
 }
 
 export interface PreflightHandling {

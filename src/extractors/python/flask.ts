@@ -488,8 +488,90 @@ function extension(
     }
   }
   ensureFlaskApp(ctx, app, mod);
-  for (const o of out) ctx.policies.push(o.policy);
+  const appModel = app ? ctx.apps.get(app.id) : undefined;
+  const served = appModel ? servedRoutes.get(appModel) : undefined;
+  for (const o of out) {
+    const { scope } = o.policy;
+    // A resource keyed by literal paths matches those exact paths only (§3.4): when no route of the app (all
+    // known) serves one of them, its headers only go on their 404 pages (audit 33 c07b).
+    if (served && scope.level === 'route' && scope.paths?.length && scope.paths.every((x) => !REGEX_CHARS.test(x))) {
+      const routes = served();
+      if (routes && scope.paths.every((x) => !literalPathServed(x, routes))) scope.reachesNoRoute = true;
+    }
+    ctx.policies.push(o.policy);
+  }
   return out;
+}
+
+/**
+ * Whether a flask-cors literal resource path is a path some route serves. Converters match one segment (`path`
+ * any rest); compared case-insensitively and without a trailing slash, so that anything near is taken as served.
+ */
+function literalPathServed(literal: string, routes: string[]): boolean {
+  const norm = (x: string) => x.replace(/\/+$/, '');
+  return routes.some((r) => {
+    const body = norm(r)
+      .split(/(<[^>]*>)/)
+      .map((part) => (part.startsWith('<') ? (/^<path:/.test(part) ? '.*' : '[^/]+') : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    return new RegExp(`^${body}$`, 'i').test(norm(literal));
+  });
+}
+
+/**
+ * The paths of a Flask app's routes when all of them are known (its own and its blueprints', plus the static
+ * route), by app; absent when they may not be. Known means: every route registration in the project
+ * (`.route`, `add_url_rule`, route decorators, `register_blueprint`) is on an object that is resolved, the ones
+ * on this app and its blueprints were read with literal paths, and neither the app nor a blueprint is handed to
+ * other code (`init_routes(app)`, `Api(app)`, `Admin(app)` can add routes); `url_map`, `wsgi_app` or
+ * `view_functions` written anywhere, or Flask() options that move the static route, make it unknown too.
+ */
+const servedRoutes = new WeakMap<AppModel, () => string[] | undefined>();
+
+const ROUTE_REGISTRATIONS = new Set(['route', 'add_url_rule', 'add_resource', 'register_blueprint']);
+
+function allRoutesKnown(ctx: FlaskContext, app: AppInfo, routes: Route[], mods: Map<string, PyModule>, tracked: Set<string>): string[] | undefined {
+  const { ev, host } = ctx;
+  if (app.isBlueprint || !app.obj || !routes.length || routes.some((r) => !r.path.startsWith('/'))) return undefined;
+  const fa = callArgs(app.obj.node);
+  if (fa.splat || fa.positional.length > 1 || [...fa.keywords.keys()].some((k) => k !== 'import_name' && k !== 'template_folder' && k !== 'instance_relative_config')) return undefined;
+  if (!ctx.modules) return undefined;
+  let known = true;
+  for (const mod of ctx.modules) {
+    if (!known) break;
+    if (/\b(url_map|wsgi_app|view_functions)\b/.test(mod.text)) return undefined;
+    walk(mod.root, (n, fns) => {
+      if (!known) return;
+      // `@x.get("/p")` and the other route decorators (a `.get(...)` call elsewhere is a dict's or a client's).
+      const d = n.type === 'decorator' ? n.children[0] : undefined;
+      const call = n.type === 'call' ? n : d?.type === 'call' ? d : undefined;
+      if (!call) return;
+      const f = call.fields.function;
+      const attr = f?.type === 'attribute' ? (f.fields.attribute?.text ?? '') : '';
+      const registers = ROUTE_REGISTRATIONS.has(attr) || (d !== undefined && attr in FLASK_ROUTE_DECOS);
+      if (d && !registers) return;
+      const a = callArgs(call);
+      const argNodes = [...a.positional, ...[...a.keywords.values()].map((k) => k.fields.value)].filter((x): x is PyNode => !!x && (x.type === 'identifier' || x.type === 'attribute'));
+      if (!registers && !argNodes.length) return;
+      const s = scopeAt(host, mod, fns);
+      if (registers && f?.type === 'attribute') {
+        const recv = ev.eval(f.fields.object, s);
+        const key = objKey(recv);
+        if (attr === 'add_resource' || key === undefined) known = false;
+        else if (tracked.has(key) && !mods.has(mod.path)) known = false;
+      }
+      // One of the app's objects handed to other code (CORS() and register_blueprint aside).
+      const callee = f ? ev.eval(f, s) : undefined;
+      if (callee?.t === 'ext' && CORS_QNAME.test(callee.qname)) return;
+      for (const x of argNodes) {
+        const key = objKey(ev.eval(x, s));
+        if (key === undefined || !tracked.has(key)) continue;
+        if (attr === 'register_blueprint' && key !== app.id) continue;
+        known = false;
+      }
+    });
+  }
+  return known ? [...routes.map((r) => r.path), '/static/<path:filename>'] : undefined;
 }
 
 function isMatchAll(p: string): boolean {
@@ -1014,6 +1096,9 @@ function ensureFlaskApp(ctx: FlaskContext, app: AppInfo, mod: PyModule): void {
   const regs = app.isBlueprint ? blueprintRegistrations(ctx, app.obj) : undefined;
   if (regs?.length) for (const prefix of regs) flaskRoutes(ctx, app.obj, prefix ?? '', model.routes, mods, new Set(), prefix !== undefined);
   else flaskRoutes(ctx, app.obj, '', model.routes, mods, seen);
+  // Computed only for an app with a literal resource key: it scans the whole project.
+  let served: { v: string[] | undefined } | undefined;
+  servedRoutes.set(model, () => (served ??= { v: allRoutesKnown(ctx, app, model.routes, mods, seen) }).v);
   model.readsHeaders = flaskHeaders([...mods.values()]);
   // The blueprints it registers: the app's after_request hooks (flask-cors' among them) run on their responses too.
   if (!app.isBlueprint) {
