@@ -73,6 +73,79 @@ function isRequesterValue(compactText: string): boolean {
 
 const CORS_HEADER = /^access-control-|^vary$/i;
 
+const HEADERS_QNAME = /^(werkzeug(\.datastructures(\.headers)?)?|starlette\.datastructures)\.(Headers|MutableHeaders)$/;
+
+/**
+ * A call that makes a new header mapping: Werkzeug's / Starlette's `Headers(...)` or `dict(...)`, with at most a
+ * dict or pair list to start from. Undefined for anything else.
+ */
+function mappingConstruction(ev: Evaluator, n: PyNode, scope: Scope): { from?: PyNode; headers?: true } | undefined {
+  if (n.type === 'dictionary') return { from: n };
+  if (n.type !== 'call' || !n.fields.function) return undefined;
+  const a = callArgs(n);
+  if (a.keywords.size || a.splat || a.positional.length > 1) return undefined;
+  const f = n.fields.function;
+  const callee = f.type === 'identifier' && f.text === 'dict' ? undefined : ev.eval(f, scope);
+  if (!(f.type === 'identifier' && f.text === 'dict') && !(callee?.t === 'ext' && HEADERS_QNAME.test(callee.qname))) return undefined;
+  const from = a.positional[0];
+  if (from && from.type !== 'dictionary' && from.type !== 'list') return undefined;
+  return { ...(from ? { from } : {}), ...(callee ? { headers: true as const } : {}) };
+}
+
+/**
+ * Local names bound only to new header mappings (`mappingConstruction`) and given to a response as its headers
+ * (`Response(body, status, h)`, `headers=h`, `make_response((body, status, h))`, `return body, status, h`), with
+ * where each is first handed over.
+ */
+function handedHeaderMappings(ev: Evaluator, body: PyNode, scope: Scope, framework: 'flask' | 'fastapi'): Map<string, number> {
+  const handed = new Map<string, number>();
+  /** Names given to a Werkzeug Response's constructor: a Headers object is kept, not copied. */
+  const kept = new Set<string>();
+  const hand = (x: PyNode | undefined, at: PyNode, keeps = false) => {
+    if (x?.type !== 'identifier' || !x.text) return;
+    if (!handed.has(x.text)) handed.set(x.text, at.start);
+    if (keeps) kept.add(x.text);
+  };
+  walk(body, (n) => {
+    if (n.type === 'return_statement') {
+      const t = n.children[0];
+      if ((t?.type === 'expression_list' || t?.type === 'tuple') && t.children.length >= 2) hand(t.children.at(-1), n);
+    }
+    if (n.type !== 'call') return;
+    const f = n.fields.function;
+    const name = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.fields.attribute?.text : undefined;
+    if (!name || !/^(make_response|[A-Za-z]*Response)$/.test(name)) return;
+    const a = callArgs(n);
+    const kw = a.keywords.get('headers')?.fields.value;
+    const keeps = framework === 'flask' && name !== 'make_response';
+    if (kw) hand(kw, n, keeps);
+    else if (name === 'make_response') {
+      const only = a.positional.length === 1 ? a.positional[0] : undefined;
+      const items = only?.type === 'tuple' ? only.children : a.positional;
+      if (items.length >= 2) hand(items.at(-1), n);
+    } else if (a.positional.length >= 3) hand(a.positional[2], n, keeps);
+  });
+  // Every binding of the name in the function makes a new mapping (nothing else, no parameter of that name).
+  for (const name of [...handed.keys()]) {
+    let ok = true;
+    let bound = false;
+    let plain = false;
+    walk(body, (x) => {
+      if (x.type !== 'assignment' || x.fields.left?.type !== 'identifier' || x.fields.left.text !== name) return;
+      bound = true;
+      const made = x.fields.right ? mappingConstruction(ev, x.fields.right, scope) : undefined;
+      if (!made) ok = false;
+      else if (!made.headers) plain = true;
+    });
+    if (!ok || !bound) handed.delete(name);
+    // Werkzeug's Response keeps a Headers object it is given as its own headers (sansio/response.py `if
+    // isinstance(headers, Headers): self.headers = headers`): later writes reach the response too. A dict is
+    // copied, and so is what a view returns in a tuple (Flask make_response: `rv.headers.update(headers)`).
+    else if (kept.has(name) && !plain) handed.set(name, Number.MAX_SAFE_INTEGER);
+  }
+  return handed;
+}
+
 /** Header writes on `<x>.headers` in a function body, evaluated in the function scope. */
 export function headerWrites(
   ev: Evaluator,
@@ -116,8 +189,14 @@ export function headerWrites(
     }
   });
   if (built?.name) headerAliases.add(built.name);
+  // `h = Headers()` (or `{}`, `dict()`, `Headers({...})`), written to, then given to the response
+  // (`Response(body, status, h)`, `headers=h`, `return body, 200, h`): the writes made before that count (the
+  // response copies a mapping when it is built: Werkzeug `Headers(headers)`, Starlette `init_headers`), and all of
+  // them for a Headers object a Werkzeug Response keeps. Name → where it is first handed over.
+  const handedMappings = responseArgs ? handedHeaderMappings(ev, body, scope, framework) : new Map<string, number>();
   const isHeaders = (obj: PyNode | undefined): boolean =>
-    (obj?.type === 'attribute' && obj.fields.attribute?.text === 'headers') || (obj?.type === 'identifier' && headerAliases.has(obj.text ?? ''));
+    (obj?.type === 'attribute' && obj.fields.attribute?.text === 'headers') ||
+    (obj?.type === 'identifier' && (headerAliases.has(obj.text ?? '') || obj.start < (handedMappings.get(obj.text ?? '') ?? -1)));
   // Unconditionally inside such a loop: a check inside the loop (`if origin == allowed: h.add(...); break`)
   // picks one item.
   const inLoop = (n: PyNode) => {
@@ -169,6 +248,9 @@ export function headerWrites(
     if (!h) return undefined;
     if (h.type === 'dictionary') return h.children.filter((p) => p.type === 'pair').map((p) => ({ key: p.fields.key as PyNode, value: p.fields.value, at: p }));
     if (h.type === 'list' && h.children.every((t) => t.type === 'tuple' && t.children.length === 2)) return h.children.map((t) => ({ key: t.children[0] as PyNode, value: t.children[1], at: t }));
+    // `Headers({...})`, `Headers()`, `dict(...)`: the mapping it starts from (the writes on the name come on top).
+    const made = mappingConstruction(ev, h, scope);
+    if (made) return made.from ? headerPairs(made.from, 1) : [];
     if (h.type === 'identifier' && depth === 0) {
       const defs: PyNode[] = [];
       walk(body, (x) => {
