@@ -935,7 +935,8 @@ export class Evaluator {
     // which the extractors follow into the body) is returned through them.
     let effects = false;
     for (const s of stmts.slice(0, -1)) {
-      if (s.type === 'expression_statement' && s.children[0]?.type === 'call') {
+      // A nested def (`@bp.after_request def hook(...)` registered on a parameter, audit 32 D5) is an effect too.
+      if ((s.type === 'expression_statement' && s.children[0]?.type === 'call') || s.type === 'function_definition' || s.type === 'decorated_definition') {
         effects = true;
         continue;
       }

@@ -19,7 +19,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { callArgs, importedModules, litSpan, isClientHeader, nestedScope, objKey, reasonOf, scopeAt, strItems, walk } from './common.js';
+import { callArgs, importedModules, litSpan, isClientHeader, nestedScope, objKey, paramName, reasonOf, scopeAt, strItems, walk } from './common.js';
 import { isTruthy, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
@@ -72,8 +72,8 @@ interface AppInfo {
   isBlueprint: boolean;
 }
 
-function appInfo(ev: Evaluator, expr: PyNode | undefined, scope: Scope, mod: PyModule): AppInfo {
-  const v = expr ? ev.eval(expr, scope) : undefined;
+function appInfo(ev: Evaluator, expr: PyNode | undefined, scope: Scope, mod: PyModule, bound?: PyVal): AppInfo {
+  const v = bound ?? (expr ? ev.eval(expr, scope) : undefined);
   if (v && v.t === 'call' && (FLASK_QNAME.test(v.qname) || BLUEPRINT_QNAME.test(v.qname))) {
     const bp = BLUEPRINT_QNAME.test(v.qname);
     return { id: `${v.mod.path}#${v.node.start}`, obj: v, span: v.span, label: `${bp ? 'Blueprint' : 'Flask'}() in ${v.mod.path}`, isBlueprint: bp };
@@ -890,6 +890,45 @@ function crossOrigin(ctx: FlaskContext, mod: PyModule, scope: Scope, decorated: 
 
 // ─── Hand-written after_request headers (§3.4) ───────────────────────────────────────────────────
 
+/**
+ * A hook registered on a parameter of the function around it (`def add_cors_headers(bp): @bp.after_request ...`):
+ * the Flask app or blueprint the calls of that function in the project pass for it, when they all pass the same one
+ * (audit 32 D5). Undefined when the receiver is not such a parameter, or a call passes something else or cannot
+ * be read (`*args`).
+ */
+function parameterArgument(ctx: FlaskContext, mod: PyModule, receiver: PyNode | undefined, scope: Scope): PyVal | undefined {
+  const fn = scope.fn?.node;
+  const fnName = fn?.fields.name?.text;
+  if (!fn || !fnName || receiver?.type !== 'identifier' || ctx.ev.eval(receiver, scope).t !== 'unknown') return undefined;
+  const params = (fn.fields.parameters?.children ?? []).filter((c) => c.type !== ',' && c.type !== '(' && c.type !== ')');
+  const index = params.findIndex((p) => paramName(p) === receiver.text);
+  const param = params[index];
+  if (!param || (param.type !== 'identifier' && param.type !== 'typed_parameter')) return undefined;
+  let found: PyVal | undefined;
+  let agree = true;
+  // Its calls in the project (`from .cors import add_cors_headers` in the app's module, audit 32 c29).
+  for (const m of ctx.modules ?? [mod]) {
+    if (!agree) break;
+    if (!m.text.includes(fnName)) continue;
+    walk(m.root, (n, fns) => {
+      const f = n.fields.function;
+      const name = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.fields.attribute?.text : undefined;
+      if (!agree || n.type !== 'call' || !f || name !== fnName) return;
+      const s = scopeAt(ctx.host, m, fns);
+      const callee = ctx.ev.eval(f, s);
+      if (callee.t !== 'func' || callee.node !== fn) return;
+      const a = callArgs(n);
+      const arg = a.keywords.get(receiver.text ?? '')?.fields.value ?? (a.splat ? undefined : a.positional[index]);
+      const v = arg ? ctx.ev.eval(arg, s) : undefined;
+      const key = v ? objKey(v) : undefined;
+      if (v?.t !== 'call' || key === undefined || (!FLASK_QNAME.test(v.qname) && !BLUEPRINT_QNAME.test(v.qname))) agree = false;
+      else if (found && objKey(found) !== key) agree = false;
+      else found = v;
+    });
+  }
+  return agree ? found : undefined;
+}
+
 function manualHook(
   ctx: FlaskContext,
   mod: PyModule,
@@ -903,7 +942,7 @@ function manualHook(
   const fnScope = nestedScope(ctx.host, defMod, h.def, h.scope);
   const writes = headerWrites(ev, defMod, h.def, fnScope, 'flask');
   if (writes.length === 0) return;
-  const app = appInfo(ev, h.receiver, h.scope, mod);
+  const app = appInfo(ev, h.receiver, h.scope, mod, parameterArgument(ctx, mod, h.receiver, h.scope));
   const span = spanOf(defMod, h.def);
   const hookSpan = spanOf(mod, h.deco);
   const origin = manualOrigin(ev, defMod, fnScope, writes, hookSpan);
