@@ -574,8 +574,12 @@ function allRoutesKnown(ctx: FlaskContext, app: AppInfo, routes: Route[], mods: 
   return known ? [...routes.map((r) => r.path), '/static/<path:filename>'] : undefined;
 }
 
+/**
+ * Whether a flask-cors resource pattern matches every path: `*` (made `.*`), `/*`, `.*`, `/.*`. A key without regex
+ * characters is compared exactly (`/` covers the root only, `''` nothing; checked with the installed flask-cors).
+ */
 function isMatchAll(p: string): boolean {
-  return p === '*' || p === '/*' || p === '.*' || p === '/.*' || p === '' || p === '/';
+  return p === '*' || p === '/*' || p === '.*' || p === '/.*';
 }
 
 interface BuildExtra {
