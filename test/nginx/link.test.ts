@@ -36,6 +36,19 @@ describe('linking proxy_pass to apps of the repository', () => {
     expect(byPath('/c/')?.appId).toBeUndefined();
   });
 
+  it('does not link a loopback port to another service of a monorepo when an app of unknown port sits closer', () => {
+    const site = 'server {\n  listen 80;\n  location /b/ { add_header Access-Control-Allow-Origin *; proxy_pass http://127.0.0.1:9000; }\n}\n';
+    const r = extract({ 'services/shop/nginx/site.conf': site }, ['services/shop/nginx/site.conf']);
+    r.apps.push(app('shop', 'services/shop/server.js'), app('billing', 'services/billing/app.py', [9000]));
+    linkNginx(r, new MemoryHost({ 'services/shop/nginx/site.conf': site }));
+    expect(r.policies[0]?.upstream?.appId).toBeUndefined();
+    // The same port bound by the service's own app links.
+    const r2 = extract({ 'services/shop/nginx/site.conf': site }, ['services/shop/nginx/site.conf']);
+    r2.apps.push(app('shop', 'services/shop/server.js', [9000]), app('billing', 'services/billing/app.py'));
+    linkNginx(r2, new MemoryHost({ 'services/shop/nginx/site.conf': site }));
+    expect(r2.policies[0]?.upstream).toMatchObject({ appId: 'shop' });
+  });
+
   it('does not link when two apps could be the target', () => {
     const r = extract({ 'deploy/nginx/site.conf': conf }, ['deploy/nginx/site.conf']);
     r.apps.push(app('py', 'backend/app/main.py'), app('py2', 'backend/worker/main.py'));

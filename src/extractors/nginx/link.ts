@@ -109,6 +109,15 @@ export function proxyTarget(label: string): { host: string; port?: number } | un
   return { host: (m[1] as string).toLowerCase(), ...(m[2] ? { port: Number(m[2]) } : {}) };
 }
 
+/** How many leading directories two root-relative file paths share. */
+function sharedDepth(a: string, b: string): number {
+  const da = a.split('/').slice(0, -1);
+  const db = b.split('/').slice(0, -1);
+  let i = 0;
+  while (i < da.length && i < db.length && da[i] === db[i]) i++;
+  return i;
+}
+
 function inDir(app: AppModel, dir: string): boolean {
   return dir === '' || app.span.file === dir || app.span.file.startsWith(dir + '/');
 }
@@ -122,7 +131,14 @@ export function linkNginx(model: ExtractResult, host: ProjectHost): void {
     if (!target) continue;
     let candidates: AppModel[] = [];
     if (/^(localhost|127\.0\.0\.1|\[::1\])$/.test(target.host)) {
-      if (target.port !== undefined) candidates = apps.filter((a) => a.ports?.includes(target.port as number));
+      // The one app known to bind the port, unless an app whose port is not known sits closer to the configuration
+      // (the nginx file of one service of a monorepo, another service's app binding the same port): then either may
+      // be what listens there.
+      if (target.port !== undefined) {
+        candidates = apps.filter((a) => a.ports?.includes(target.port as number));
+        const only = candidates.length === 1 ? (candidates[0] as AppModel) : undefined;
+        if (only && apps.some((a) => !a.ports?.length && sharedDepth(a.span.file, p.span.file) > sharedDepth(only.span.file, p.span.file))) candidates = [];
+      }
     } else {
       const services = composeServices(host, p.span.file).filter((s) => s.names.has(target.host) && s.dir !== undefined);
       const dirs = new Set(services.map((s) => s.dir as string));
