@@ -164,7 +164,7 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
     case 'var': {
       if (b.declKind !== 'const' && mod.reassigned.has(name)) {
         const last = b.path.length === 0 ? lastStraightAssignment(name, b.id, at, mod) : undefined;
-        if (!last) return unknownValue(at, mod, `${name} is reassigned`);
+        if (!last) return envGuardedDefault(name, b, at, mod, env) ?? unknownValue(at, mod, `${name} is reassigned`);
         if (last === b.id) return bindingValue({ ...b, declKind: 'const' }, name, at, mod, env);
         return evaluate(child(last, 'right') as AstNode, mod, env);
       }
@@ -212,6 +212,35 @@ function pushedOnto(v: JsValue & { t: 'array' }, name: string, id: AstNode, mod:
     }
   }
   return { ...v, items, maybeFewer: true };
+}
+
+/**
+ * `let origins = '*'; if (env.ROOT_DOMAINS != undefined) { origins = []; ... }` (audit 33 case 19): every change of
+ * the variable is inside the consequent of one `if` of the block that declares it, placed before the use, whose test
+ * fails when an environment variable is unset (`process.env.X`, `X != undefined`). With the variable unset, the
+ * initialiser is the value, known as that default; undefined for any other shape.
+ */
+function envGuardedDefault(name: string, b: Binding & { kind: 'var' }, at: AstNode, mod: JsModule, env: EvalEnv): JsValue | undefined {
+  if (b.path.length !== 0 || !b.init) return undefined;
+  const decl = parentOf(parentOf(b.id) ?? b.id);
+  const block = decl ? parentOf(decl) : undefined;
+  if (decl?.type !== 'VariableDeclaration' || !block || (block.type !== 'BlockStatement' && block.type !== 'Program')) return undefined;
+  let guard: AstNode | undefined;
+  for (const m of mod.mutations.get(name) ?? []) {
+    let stmt: AstNode | undefined = m;
+    while (stmt && parentOf(stmt) !== block) stmt = parentOf(stmt);
+    if (!stmt || stmt.type !== 'IfStatement' || (guard && guard !== stmt)) return undefined;
+    const alt = child(stmt, 'alternate');
+    if (alt && rangeOf(m)[0] >= rangeOf(alt)[0] && rangeOf(m)[1] <= rangeOf(alt)[1]) return undefined;
+    guard = stmt;
+  }
+  if (!guard || rangeOf(guard)[1] > rangeOf(at)[0]) return undefined;
+  const test = child(guard, 'test') as AstNode;
+  const unset = unsetTest(test, mod, env);
+  const variable = unset ? (unset.holds ? undefined : unset.name) : envName(evaluate(test, mod, env));
+  if (variable === undefined) return undefined;
+  const v = evaluate(b.init, mod, env);
+  return v.t === 'unknown' ? undefined : chosenVia(v, `the default when $${variable} is unset`);
 }
 
 /**
