@@ -9,16 +9,13 @@
  * It reasons only on the literal start of each path pattern, so it is conservative both ways.
  */
 import type { CorsPolicy } from '../model/index.js';
-import { flaskCorsResourceMatches } from '../simulate/scope.js';
+import { flaskCorsProbablyRegex, flaskCorsResourceMatches } from '../simulate/scope.js';
 
 export interface ProxiedPath {
   /** Every path the app sees starts with this (or is exactly it). */
   value: string;
   exact: boolean;
 }
-
-/** flask-cors `probably_regex` (cors-semantics.md §3.2): a resource key with none of these is a literal path. */
-const FLASK_REGEX_CHARS = /[*\\\]?$^[()]/;
 
 /**
  * The literal start every path a pattern matches begins with, for regexes (flask-cors resources) and route syntax (`/users/:id`, `/users/<int:id>`, `/users/{id}`).
@@ -42,7 +39,7 @@ function patternReaches(policy: CorsPolicy, pattern: string, path: ProxiedPath):
     if (samples.some((x) => flaskCorsResourceMatches(pattern, x) === true)) return true;
     // flask-cors compares request.path with re.match (prefix-anchored), case-insensitively before 6.0.0 (§3.2,
     // §3.4): decide "disjoint" on lower case, "covered" on the exact text.
-    if (!FLASK_REGEX_CHARS.test(pattern)) {
+    if (!flaskCorsProbablyRegex(pattern)) {
       // A literal key matches that exact path only.
       const inSet = (a: string, b: string) => (path.exact ? a === b : a.startsWith(b));
       if (inSet(pattern, path.value)) return true;

@@ -6,6 +6,7 @@
 import type { AppModel, CorsPolicy, HeaderWrite, OriginEntry, TokenList, Valued } from '../model/index.js';
 import { ResponseBuilder } from './headers.js';
 import { decideOrigin, entryMatches, type OriginDecision } from './origin-match.js';
+import { flaskCorsProbablyRegex } from './scope.js';
 import type { SimRequest } from './types.js';
 
 export interface Exchange {
@@ -269,7 +270,7 @@ const NO_SPAN = { file: '', start: 0, end: 0 };
 function flaskMatch(patterns: TokenList, name: string): boolean {
   return tokenValues(patterns).some((pat) => {
     const entry: OriginEntry =
-      pat === '*' || /[*\\\]?$^[()]/.test(pat)
+      pat === '*' || flaskCorsProbablyRegex(pat)
         ? { type: 'regex', pattern: pat === '*' ? '.*' : pat, flags: 'i', flavor: 'python', mode: 'match', span: NO_SPAN }
         : { type: 'literal', value: pat, caseInsensitive: true, span: NO_SPAN };
     return entryMatches(entry, name) === true;

@@ -77,9 +77,14 @@ export function flaskRouteMatches(pattern: string, path: string): boolean | unde
  * flask-cors `resources` keys (cors-semantics.md §3.4): regex keys (any of `* \ ] ? $ ^ [ ( )`) use
  * `re.match` (start-anchored), literal keys match the exact path only. Case-sensitive.
  */
+/** flask-cors `probably_regex` (core.py, §3.2): a pattern with none of these characters is compared literally (`.` and `+` are not triggers). */
+export function flaskCorsProbablyRegex(pattern: string): boolean {
+  return /[*\\\]?$^[()]/.test(pattern);
+}
+
 export function flaskCorsResourceMatches(pattern: string, path: string): boolean | undefined {
   const p = pattern === '*' ? '.*' : pattern;
-  if (!/[*\\\]?$^[()]/.test(p)) return p === path;
+  if (!flaskCorsProbablyRegex(p)) return p === path;
   if (/\(\?P|\\[AZ]|\(\?[aiLmsux]/.test(p)) return undefined;
   try {
     return new RegExp(`^(?:${p})`).test(path);

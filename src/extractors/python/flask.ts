@@ -26,6 +26,7 @@ import { forAnyOrigin } from './starlette.js';
 import { headerWrites, manualOrigin, routeDecorators, writtenFields, type ManualWrite } from './manual.js';
 import type { PyNode } from './parser.js';
 import type { PyModule } from './project.js';
+import { flaskCorsProbablyRegex } from '../../simulate/scope.js';
 
 const CORS_QNAME = /^flask_cors(\.extension)?\.CORS$/;
 const CROSS_ORIGIN_QNAME = /^flask_cors(\.decorator)?\.cross_origin$/;
@@ -35,8 +36,6 @@ const BLUEPRINT_QNAME = /^flask(\.blueprints)?\.Blueprint$/;
 /** flask-cors DEFAULT_OPTIONS['methods'] (§3.1). */
 const FLASK_CORS_METHODS = ['GET', 'HEAD', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'];
 const OPTION_NAMES = ['origins', 'methods', 'allow_headers', 'expose_headers', 'supports_credentials', 'max_age', 'send_wildcard', 'automatic_options', 'vary_header', 'resources', 'intercept_exceptions', 'always_send', 'allow_private_network'];
-/** `probably_regex` (core.py): `.` and `+` are not triggers (§3.2). */
-const REGEX_CHARS = /[*\\\]?$^[()]/;
 
 export interface FlaskContext {
   host: ProjectHost;
@@ -494,7 +493,7 @@ function extension(
     const { scope } = o.policy;
     // A resource keyed by literal paths matches those exact paths only (§3.4): when no route of the app (all
     // known) serves one of them, its headers only go on their 404 pages (audit 33 c07b).
-    if (served && scope.level === 'route' && scope.paths?.length && scope.paths.every((x) => !REGEX_CHARS.test(x))) {
+    if (served && scope.level === 'route' && scope.paths?.length && scope.paths.every((x) => !flaskCorsProbablyRegex(x))) {
       const routes = served();
       if (routes && scope.paths.every((x) => !literalPathServed(x, routes))) scope.reachesNoRoute = true;
     }
@@ -578,7 +577,7 @@ function allRoutesKnown(ctx: FlaskContext, app: AppInfo, routes: Route[], mods: 
  * Whether a flask-cors resource pattern matches every path: `*` (made `.*`), `/*`, `.*`, `/.*`. A key without regex
  * characters is compared exactly (`/` covers the root only, `''` nothing; checked with the installed flask-cors).
  */
-function isMatchAll(p: string): boolean {
+export function isMatchAll(p: string): boolean {
   return p === '*' || p === '/*' || p === '.*' || p === '/.*';
 }
 
@@ -633,7 +632,7 @@ function buildPolicy(ctx: FlaskContext, mod: PyModule, opts: Options, callSpan: 
     else {
       const strs = items as Extract<PyVal, { t: 'str' }>[];
       if (strs.some((i) => i.v === '*' || i.v === '.*')) allowHeaders = known({ kind: 'echo' }, h.v.span, "allow_headers='*' echoes the requested headers (§3.2)");
-      else if (strs.some((i) => REGEX_CHARS.test(i.v))) allowHeaders = unknown('allow_headers contains regular expressions', h.v.span);
+      else if (strs.some((i) => flaskCorsProbablyRegex(i.v))) allowHeaders = unknown('allow_headers contains regular expressions', h.v.span);
       else allowHeaders = known({ kind: 'list', items: strs.map((i) => ({ value: i.v, span: i.span })) }, h.v.span, h.v.via);
     }
   }
@@ -765,7 +764,7 @@ function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWil
   for (const i of items) {
     if (i.t === 'str') {
       if (i.v === '*' || i.v === '.*') star = i;
-      else if (REGEX_CHARS.test(i.v)) entries.push({ type: 'regex', pattern: i.v, flags: 'i', flavor: 'python', mode: 'match', span: i.span, ...litSpan(i) });
+      else if (flaskCorsProbablyRegex(i.v)) entries.push({ type: 'regex', pattern: i.v, flags: 'i', flavor: 'python', mode: 'match', span: i.span, ...litSpan(i) });
       else entries.push({ type: 'literal', value: i.v, caseInsensitive: true, span: i.span, ...litSpan(i) });
     } else if (i.t === 'regex') {
       // A compiled pattern is matched with re.match and its own flags (§3.2).

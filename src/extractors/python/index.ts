@@ -9,7 +9,7 @@ import { known, unknown, type AppModel, type CorsPolicy, type ExtractResult } fr
 import { Evaluator } from './evaluate.js';
 import { callArgs, scopeAt, walk } from './common.js';
 import type { PyModule } from './project.js';
-import { extractFlask, finishViewPreflights, finishViewScopes, mentionsFlask } from './flask.js';
+import { extractFlask, finishViewPreflights, finishViewScopes, isMatchAll, mentionsFlask } from './flask.js';
 import { compareVersions, versionsFor } from './manifest.js';
 import { acceptsPython, pythonPrefilter } from './detect.js';
 import { initPythonParser } from './parser.js';
@@ -78,7 +78,7 @@ function dropPreemptedOptionsRoutes(policies: CorsPolicy[]): void {
  */
 /** Whether an app-level policy applies to every path of its app (no flask-cors `resources`, or a catch-all one). */
 function wholeApp(q: CorsPolicy): boolean {
-  return q.scope.paths === undefined || q.scope.paths.some((x) => /^(\/\*|\/\.\*|\.\*|\*)$/.test(x));
+  return q.scope.paths === undefined || q.scope.paths.some(isMatchAll);
 }
 
 function coverRouteErrors(policies: CorsPolicy[], apps: Map<string, AppModel>): void {
