@@ -1,4 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
+import { appPolicyReaches } from '../../src/analysis/paths.js';
+import { allowsNoOrigin } from '../../src/model/index.js';
 import { viaNote } from '../util.js';
 
 export default defineRule({
@@ -31,5 +33,40 @@ export default defineRule({
       span: origin.span,
       related: [{ span: credentials.span, message: 'credentials are allowed here' }],
     });
+  },
+  checkProject(ctx) {
+    // Across layers (audit 32 mix c20): a proxy that hides the upstream app's Access-Control-Allow-Origin and adds
+    // `*` of its own, but lets the app's `Access-Control-Allow-Credentials: true` through. The browser gets both
+    // headers on the responses of the app's CORS policy (checked with nginx 1.22 in front of Express + cors 2.8).
+    for (const proxy of ctx.project.policies) {
+      const up = proxy.upstream;
+      if (proxy.layer !== 'proxy' || !up?.appId || !up.hidesOrigin || up.hidesCredentials !== false) continue;
+      if (!proxy.origin.known || proxy.origin.value.kind !== 'wildcard') continue;
+      // The proxy's own Allow-Credentials (any value) is a case of its own (checkPolicy, or a second header).
+      if (proxy.headerWrites.some((w) => w.name === 'access-control-allow-credentials')) continue;
+      const app = ctx.project.policies.find(
+        (p) =>
+          p.layer === 'app' &&
+          p.appId === up.appId &&
+          p.credentials.known &&
+          p.credentials.value &&
+          p.origin.known &&
+          !allowsNoOrigin(p.origin.value) &&
+          !p.configError &&
+          appPolicyReaches(p, up.path) === true,
+      );
+      if (!app) continue;
+      ctx.report({
+        message:
+          `This proxy replaces the upstream app's Access-Control-Allow-Origin with a literal *, but the app (${up.label}) still sends ` +
+          `Access-Control-Allow-Credentials: true, which the proxy passes on: browsers reject every credentialed cross-origin request. ` +
+          `Let the app's own Access-Control-Allow-Origin through instead of *, or also hide Access-Control-Allow-Credentials.`,
+        span: proxy.origin.span,
+        related: [
+          { span: app.credentials.span, message: 'the upstream app allows credentials here' },
+          { span: up.span, message: 'requests are proxied to the app here' },
+        ],
+      });
+    }
   },
 });

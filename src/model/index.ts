@@ -349,6 +349,11 @@ export interface CorsPolicy {
     span: Span;
     label: string;
     hidesOrigin: boolean;
+    /**
+     * Whether the upstream's Access-Control-Allow-Credentials is kept from the browser (`proxy_hide_header`, a
+     * headers-more clear or set). Hiding only the upstream's ACAO while adding `*` lets the app's credentials through.
+     */
+    hidesCredentials?: boolean;
     /** The directive that hides an upstream header for this level's module (`proxy_hide_header`, `uwsgi_hide_header`). */
     hideDirective?: string;
     /** An outer `*_hide_header Access-Control-Allow-Origin` (hide) that this level's own hide list (by) replaces. */

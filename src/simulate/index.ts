@@ -205,6 +205,7 @@ function proxyLayer(model: ProjectModel, proxies: CorsPolicy[], ex: Exchange, pa
       for (const u of inner.res.unknown) res.markUnknown(u);
       used = [...inner.used, ...used];
       if (upstream.hidesOrigin) res.remove('access-control-allow-origin');
+      if (upstream.hidesCredentials) res.remove('access-control-allow-credentials');
     }
   } else {
     res.status = ex.throws ? 500 : ex.req.status ?? 200;

@@ -60,6 +60,7 @@ import {
 export { parseNginx } from './parser.js';
 
 const ACAO = 'access-control-allow-origin';
+const ACAC = 'access-control-allow-credentials';
 /** Headers only a preflight response uses (fetch.bs CORS-preflight fetch). */
 const PREFLIGHT_ONLY: ReadonlySet<string> = new Set([
   'access-control-allow-methods',
@@ -602,7 +603,9 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   // The upstream's ACAO does not reach the browser when hidden, or cleared/replaced by headers-more.
   // Each module has its own hide list: `proxy_hide_header` for proxy_pass, `uwsgi_hide_header` for uwsgi_pass.
   const hide = hidesHeader(level, ACAO, pass ? pass.name.replace(/_pass$/, '') : 'proxy');
-  const moreTouchesAcao = effectiveMore(level).some((h) => h.name === ACAO && h.op !== 'append');
+  const moreTouches = (name: string) => effectiveMore(level).some((h) => h.name === name && h.op !== 'append');
+  const moreTouchesAcao = moreTouches(ACAO);
+  const hidesCredentials = hidesHeader(level, ACAC, pass ? pass.name.replace(/_pass$/, '') : 'proxy').hides || moreTouches(ACAC);
   const scope: Scope = scopeOf(serving, level, ctx);
   const droppedInherited: DroppedHeader[] = dropped.map((x) => ({
     header: x.header.name,
@@ -641,6 +644,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
       span: dSpan(pass),
       label: upstreamLabel(tree, pass.args[0]?.value ?? pass.name),
       hidesOrigin,
+      hidesCredentials,
       ...(appPath ? { path: appPath } : {}),
       ...(hideDirective ? { hideDirective } : {}),
       ...(!hidesOrigin && hide.span && hide.lostAt ? { hideLost: { hide: hide.span, by: hide.lostAt } } : {}),
