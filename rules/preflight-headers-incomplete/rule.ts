@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { allowsNoOrigin, type CorsPolicy, type Route, type Span } from '../../src/model/index.js';
-import { REQUIRED_HEADER, isSafelistedHeader, preflightsAnsweredElsewhere, routesInScope, viaNote } from '../util.js';
+import { REQUIRED_HEADER, isSafelistedHeader, preflightsAnsweredElsewhere, routesInScope, unparsableListItems, viaNote } from '../util.js';
 
 /** Hand-written CORS headers: sending no Access-Control-Allow-Headers at all allows no request header. */
 const HAND_WRITTEN = new Set<CorsPolicy['mechanism']>(['express-manual', 'flask-manual', 'fastapi-manual']);
@@ -46,6 +46,8 @@ export default defineRule({
     if (!allowHeaders.known || !origin.known || allowsNoOrigin(origin.value)) return;
     // Its list never reaches a preflight when another policy answers them first.
     if (preflightsAnsweredElsewhere(policy)) return;
+    // A value that does not parse fails every preflight: invalid-header-value says so, once.
+    if (unparsableListItems(policy, 'access-control-allow-headers').length) return;
     let allowed: Set<string>;
     if (allowHeaders.value.kind === 'list') allowed = new Set(allowHeaders.value.items.map((t) => t.value.toLowerCase()));
     // App-wide hand-written headers without Access-Control-Allow-Headers, on the preflights they answer, where no

@@ -1,7 +1,7 @@
 import type { Span } from '../../src/model/index.js';
 import { allowsNoOrigin, SIMPLE_METHODS } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { REQUIRED_HEADER, preflightReason, preflightsAnsweredElsewhere, routesInScope, viaNote } from '../util.js';
+import { REQUIRED_HEADER, preflightReason, preflightsAnsweredElsewhere, routesInScope, unparsableListItems, viaNote } from '../util.js';
 
 /** Headers written by the application's own code (not a CORS library, whose defaults are modelled as lists). */
 const HAND_WRITTEN: ReadonlySet<string> = new Set(['express-manual', 'fastapi-manual', 'flask-manual']);
@@ -21,6 +21,8 @@ export default defineRule({
     if (!origin.known || allowsNoOrigin(origin.value)) return;
     // Its list never reaches a preflight when another policy answers them first.
     if (preflightsAnsweredElsewhere(policy)) return;
+    // A value that does not parse fails every preflight: invalid-header-value says so, once.
+    if (unparsableListItems(policy, 'access-control-allow-methods').length) return;
     // Hand-written headers without Access-Control-Allow-Methods on the preflight answer: the browser then allows
     // only the safelisted methods (§5.4), when nothing else of the app adds the header (audit 11 case 01).
     const noneSent =

@@ -54,6 +54,9 @@ const CASES: BrowserCase[] = [
   { name: 'nginx: $http_origin + credentials readable on 200', app: 'nginx-reflect-credentials', path: '/api/items', method: 'GET', headers: [], credentials: true, expect: true },
   { name: 'nginx: enable-cors OPTIONS branch for another origin', app: 'nginx-enable-cors', path: '/api/items', method: 'PUT', headers: JSON_AUTH, credentials: false, expect: false },
   { name: 'nginx: wildcard on a 500 without always', app: 'nginx-wildcard', path: '/api/error', method: 'GET', headers: [], credentials: false, status: 500, expect: false },
+  // Chromium parses Allow-Headers even when the request needs no header from it: a value that is not a token list fails every preflight.
+  { name: 'nginx: Allow-Headers "Content-Type; Authorization" fails a PUT without custom headers', app: 'nginx-unparsable-lists', path: '/api/items', method: 'PUT', headers: [], credentials: false, expect: false },
+  { name: 'nginx: unparsable Allow-Headers, simple GET (no preflight) is readable', app: 'nginx-unparsable-lists', path: '/api/items', method: 'GET', headers: [], credentials: false, expect: true },
   { name: 'Starlette ["*"] + credentials reflects on the preflight', app: 'fastapi-star-credentials', path: '/api/items', method: 'PUT', headers: JSON_AUTH, credentials: true, expect: false },
   { name: 'Starlette add_middleware: unhandled 500 has no CORS headers', app: 'fastapi-star', path: '/api/error', method: 'GET', headers: [], credentials: false, throws: true, expect: false },
   { name: 'Starlette wrapped app: 500 keeps CORS headers (other origin → blocked anyway)', app: 'fastapi-wrapped', path: '/api/error', method: 'GET', headers: [], credentials: false, throws: true, expect: false },
