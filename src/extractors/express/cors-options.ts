@@ -257,6 +257,21 @@ export function isRequestParameterExpr(node: AstNode, mod: JsModule, reqParam: A
   return isAttackerControlled(n, mod, reqParam);
 }
 
+/**
+ * Whether `req.body` can hold only JSON in this module's app: the module mounts a JSON body parser, no parser of a
+ * CORS-safelisted type (urlencoded, text, multipart), and nothing in it answers a preflight (no cors(), no OPTIONS
+ * handling). A page sets a JSON body only after a preflight, which then fails, so a field of `req.body` is not
+ * something another site can choose (audit 34 peer D1, checked by the audit with Express 5: form, text and multipart
+ * bodies left `req.body` undefined and the handler answered 500). Parsers mounted in other modules are not seen, so
+ * only this module's own evidence counts.
+ */
+function jsonBodiesOnly(mod: JsModule): boolean {
+  const t = mod.text;
+  if (!/\b(?:express|bodyParser|body_parser|json)\s*\.\s*json\s*\(/.test(t)) return false;
+  if (/\b(?:urlencoded|text|raw)\s*\(|\bbodyParser\s*\(\s*\)|multer|formidable|busboy|fileupload|multiparty/i.test(t)) return false;
+  return !/\bcors\s*\(|\.options\s*\(|['"`]OPTIONS['"`]|access-control-allow-methods/i.test(t);
+}
+
 function isAttackerControlled(n: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {
   if (n.type === 'MemberExpression') {
     const obj = unwrap(child(n, 'object') as AstNode);
@@ -269,6 +284,7 @@ function isAttackerControlled(n: AstNode, mod: JsModule, reqParam: AstNode | und
         const name = memberName(n);
         return !name || new RegExp(`(['"\`])[^'"\`\\n]*:${name.replace(/[^\w$]/g, '').replace(/\$/g, '\\$')}(?![\\w$])[^'"\`\\n]*\\1`).test(mod.text);
       }
+      if (objName === 'body' && isReq(base, mod, reqParam)) return !jsonBodiesOnly(mod);
       if (isReq(base, mod, reqParam)) return true;
       // url.parse(req.url, true).query.x
       if (objName === 'query' && base.type === 'CallExpression' && memberName(unwrap(child(base, 'callee') as AstNode)) === 'parse') {
