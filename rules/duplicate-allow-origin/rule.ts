@@ -48,7 +48,9 @@ export default defineRule({
       // Only an app policy known to cover some of the paths this proxy level forwards (flask-cors `resources`, a
       // route's own cors()) meets the proxy's header (audit 32 mix c10); undecided: no report.
       const path = proxy.upstream.path;
-      const appPolicy = (byApp.get(proxy.upstream.appId) ?? []).find((p) => p.origin.known && !allowsNoOrigin(p.origin.value) && appPolicyReaches(p, path) === true);
+      // An app policy registered only under a condition the model cannot decide (`if (process.env.ENABLE_CORS)`) may
+      // be off where the proxy runs (audit 32 mix c01, audit 35 mix c13/c17/c18): no claim that the app sends it.
+      const appPolicy = (byApp.get(proxy.upstream.appId) ?? []).find((p) => !p.condition && p.origin.known && !allowsNoOrigin(p.origin.value) && appPolicyReaches(p, path) === true);
       if (!appPolicy) continue;
       const hide = proxy.upstream.hideDirective ?? 'proxy_hide_header';
       const lost = proxy.upstream.hideLost;

@@ -48,6 +48,7 @@ export default defineRule({
         (p) =>
           p.layer === 'app' &&
           p.appId === up.appId &&
+          !p.condition &&
           p.credentials.known &&
           p.credentials.value &&
           p.origin.known &&

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CorsPolicy, ExtractResult, ProjectModel } from '../model/index.js';
+import type { CorsPolicy, ExtractResult, ProjectModel, Span } from '../model/index.js';
 import { allRules } from '../../rules/index.js';
 import { preloadAnalysis } from '../analysis/index.js';
 import { allExtractors } from '../extractors/index.js';
@@ -207,7 +207,8 @@ export function runRules(
     const withOptions = (file: string): RuleContext => ({ ...ctx, options: config.ruleConfig(id, file, { severity, recommended }).options });
     for (const p of judged.policies) {
       if (!rule.meta.kinds.includes(p.kind)) continue;
-      rule.checkPolicy?.(p, withOptions(p.span.file));
+      const pc = withOptions(p.span.file);
+      rule.checkPolicy?.(p, p.condition ? underCondition(pc, p.condition) : pc);
     }
     for (const a of model.apps) {
       if (!rule.meta.kinds.includes(a.kind)) continue;
@@ -234,6 +235,24 @@ export function runRules(
     });
   }
   return out.sort(compareDiagnostics);
+}
+
+/**
+ * A policy registered under a condition the model cannot decide (CorsPolicy.condition): its findings are real when
+ * the condition holds, and say so, with the condition as a related location.
+ */
+function underCondition(ctx: RuleContext, condition: { span: Span; text: string }): RuleContext {
+  const flat = condition.text.replace(/\s+/g, ' ').trim();
+  const text = flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+  return {
+    ...ctx,
+    report: (f) =>
+      ctx.report({
+        ...f,
+        message: `${f.message} (This CORS setup is registered only when \`${text}\` holds.)`,
+        related: [...(f.related ?? []), { span: condition.span, message: 'the CORS setup is registered only when this holds' }],
+      }),
+  };
 }
 
 /** Lints source files already in memory (language server, ESLint plugin, tests). */

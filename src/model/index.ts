@@ -343,6 +343,14 @@ export interface CorsPolicy {
    * the setting that makes it fail; `detail` says what fails and when.
    */
   configError?: { span: Span; detail: string };
+  /**
+   * The policy is registered only when a condition the model cannot decide holds (`if (process.env.ENABLE_CORS)`,
+   * `if settings.USE_CORS:`, `if (!isProd)`): it may be absent at run time. `span` is the condition, `text` its source.
+   * Single-layer rules judge the policy as written (what it sends when it is on, said in their message); rules that
+   * claim what the deployed whole sends (a second Access-Control-Allow-Origin behind a proxy) skip it, and the
+   * simulator says the answer is not known. A condition known to be false removes the policy instead.
+   */
+  condition?: { span: Span; text: string };
   /** For a proxy layer: the app it forwards to, when it is in the same repository. */
   upstream?: {
     appId?: string;

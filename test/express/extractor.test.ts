@@ -362,3 +362,26 @@ describe('Express version from lock files (cors-semantics §1.4)', () => {
     expect(await invalidStar({})).toEqual([]);
   });
 });
+
+describe('registrations under an if (CorsPolicy.condition)', () => {
+  it('a constant condition removes or keeps the registration; an environment one marks it and the message says so', async () => {
+    const out = await lintMemory({
+      's.js':
+        head +
+        `const OFF = false;
+if (OFF) app.use(cors({ origin: true, credentials: true }));
+if (1) app.use(cors({ origin: 'https://a.example.com' }));
+if (process.env.ENABLE_CORS) { app.use(cors({ origin: true, credentials: true })); } else { app.use(cors({ origin: 'https://b.example.com' })); }`,
+    });
+    const ps = out.model.policies;
+    expect(ps.map(origin)).toEqual([
+      { kind: 'fixed', value: 'https://a.example.com' },
+      { kind: 'reflect-any' },
+      { kind: 'fixed', value: 'https://b.example.com' },
+    ]);
+    expect(ps.map((p) => p.condition?.text)).toEqual([undefined, 'process.env.ENABLE_CORS', '!(process.env.ENABLE_CORS)']);
+    const d = out.diagnostics.find((x) => x.ruleId === 'cors/reflected-origin-with-credentials');
+    expect(d?.message).toContain('registered only when `process.env.ENABLE_CORS` holds');
+    expect(d?.related.map((r) => r.message)).toContain('the CORS setup is registered only when this holds');
+  });
+});

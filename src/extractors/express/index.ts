@@ -47,6 +47,8 @@ interface Registration {
   mod: JsModule;
   /** A plain Node request handler (`http.createServer(fn)`): it answers every request, OPTIONS included. */
   server?: boolean;
+  /** The registration runs only when this condition, which cannot be decided, holds (CorsPolicy.condition). */
+  condition?: { span: Span; text: string };
   /** Made by a function the app was passed to (`require('./startup/cors')(app)`): the call, which fixes its place. */
   site?: { mod: JsModule; call: AstNode };
   /**
@@ -433,6 +435,9 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
       }
     }
     const add = (recv: AstNode, reg: Registration) => {
+      const guard = registrationGuard(mod, reg.call, env);
+      if (guard === 'dead') return;
+      if (guard) reg.condition = guard;
       const v = evaluate(recv, mod, env);
       const k = receiverKey(mod, v, unwrap(recv));
       if (!k) return;
@@ -534,6 +539,52 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
     }
     return scan;
   });
+}
+
+/** Whether a value is truthy, when that is decided by the code alone (not by an environment variable's default). */
+function truthiness(v: JsValue): boolean | undefined {
+  if (v.via !== undefined) return undefined;
+  switch (v.t) {
+    case 'bool':
+      return v.v;
+    case 'str':
+      return v.v !== '';
+    case 'num':
+      return v.v !== 0 && !Number.isNaN(v.v);
+    case 'null':
+    case 'undef':
+      return false;
+    case 'array':
+    case 'object':
+    case 'func':
+    case 'regex':
+      return true;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The `if` statements around a registration in its function: 'dead' when one of them is known never to let it run
+ * (`if (false)`, a constant), else the innermost condition that cannot be decided (`if (process.env.ENABLE_CORS)`,
+ * `if (!isProd)`), under which the registration may or may not run (audit 35 mix c13/c17: `if (NODE_ENV !==
+ * 'production') app.use(cors())` behind an nginx that adds the headers itself, in a compose file that sets production).
+ */
+function registrationGuard(mod: JsModule, call: AstNode, env: EvalEnv): 'dead' | { span: Span; text: string } | undefined {
+  const fn = enclosingFunction(mod, call) ?? mod.program;
+  if (!fn) return undefined;
+  let undecided: { span: Span; text: string } | undefined;
+  for (const i of enclosingIfs(call, fn).ifs) {
+    const t = truthiness(evaluate(i.test, mod, env));
+    if (t === undefined) {
+      if (!undecided) {
+        const [start, end] = rangeOf(i.test);
+        const src = mod.text.slice(start, end);
+        undecided = { span: spanOf(mod, i.test), text: i.inThen ? src : `!(${src})` };
+      }
+    } else if (t !== i.inThen) return 'dead';
+  }
+  return undecided;
 }
 
 function routeChainBase(obj: AstNode): { recv: AstNode; pathNode: AstNode | undefined } | undefined {
@@ -1326,6 +1377,12 @@ function readsBody(h: JsValue & { t: 'func' }): boolean {
   return /\.body\b|[{,]\s*body\s*[,}:]/.test(h.mod.text.slice(start, end));
 }
 
+/** The undecided condition a layer (or the mount of its router) is registered under, as a policy field. */
+function conditionOf(l: Layer): { condition?: { span: Span; text: string } } {
+  const c = l.reg.condition ?? l.mount?.condition;
+  return c ? { condition: c } : {};
+}
+
 function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; node: AstNode }[] {
   const out: { value: JsValue; node: AstNode }[] = [];
   if (reg.apolloCors !== undefined) return [{ value: { t: 'ext', name: 'cors()', node: reg.call, mod: reg.mod, corsOptions: reg.apolloCors }, node: reg.apolloCors ?? reg.call }];
@@ -1906,6 +1963,7 @@ function buildPolicies(
         privateNetwork: known(false, span),
         headerWrites: [],
         shadowedBy,
+        ...conditionOf(l),
       });
       return;
     }
@@ -1986,6 +2044,7 @@ function buildPolicies(
               (base.headerWrites.find((w) => w.name === 'access-control-allow-origin') ?? base).span,
             ),
         shadowedBy,
+        ...conditionOf(l),
       });
       if (isUse && l.handler.t === 'func') manualAt.push({ index, layer: l, policy: policies[policies.length - 1] as CorsPolicy, passesOn: isExpressLike(l.handler.fn) });
     }
