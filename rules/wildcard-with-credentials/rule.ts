@@ -1,6 +1,6 @@
 import type { TokenList, Valued } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { preflightsAnsweredElsewhere } from '../util.js';
+import { preflightsAnsweredElsewhere, viaNote } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -31,8 +31,8 @@ export default defineRule({
       // `Authorization, Content-Type, *`: the names listed still work; only the `*` means nothing (audit 17).
       const others = field.value.kind === 'list' ? field.value.items.filter((t) => t.value !== '*').map((t) => t.value) : [];
       const message = others.length
-        ? `Credentials are allowed, so browsers read the * in ${header} as a literal name: it adds no ${what} to the listed ${others.join(', ')}. List the names.`
-        : `${header} is *, but credentials are allowed: for credentialed requests browsers read * as a literal name, so ${consequence}. List the names.`;
+        ? `Credentials are allowed${viaNote(credentials)}, so browsers read the * in ${header}${viaNote(field)} as a literal name: it adds no ${what} to the listed ${others.join(', ')}. List the names.`
+        : `${header} is *${viaNote(field)}, but credentials are allowed${viaNote(credentials)}: for credentialed requests browsers read * as a literal name, so ${consequence}. List the names.`;
       ctx.report({
         message,
         span: field.span,

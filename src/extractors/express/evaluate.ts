@@ -184,6 +184,16 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
         }
         if (v.t === 'unknown') return v;
         for (const step of b.path) v = memberOf(v, step, b.id, mod, env);
+        // `const { X = 'd' } = process.env`: like `process.env.X ?? 'd'`, the default when the variable is unset
+        // (audit 35 js c20); a value known to be undefined takes the default too.
+        if (b.fallback) {
+          const name = envName(v);
+          if (name !== undefined) {
+            const d = evaluate(b.fallback, mod, { ...env, active });
+            return d.t === 'unknown' ? d : withVia(d, `the default when $${name} is unset`);
+          }
+          if (v.t === 'undef') return evaluate(b.fallback, mod, { ...env, active });
+        }
         return v;
       } finally {
         active.delete(b.id);

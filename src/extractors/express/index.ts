@@ -31,7 +31,7 @@ import {
 } from '../../model/index.js';
 import { args, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, isNeverSetRequestMember, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
-import { evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
+import { evaluate, truthiness, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { enclosingFunction, loadModule, lookup, spanOf, type JsModule } from './modules.js';
@@ -541,29 +541,6 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
   });
 }
 
-/** Whether a value is truthy, when that is decided by the code alone (not by an environment variable's default). */
-function truthiness(v: JsValue): boolean | undefined {
-  if (v.via !== undefined) return undefined;
-  switch (v.t) {
-    case 'bool':
-      return v.v;
-    case 'str':
-      return v.v !== '';
-    case 'num':
-      return v.v !== 0 && !Number.isNaN(v.v);
-    case 'null':
-    case 'undef':
-      return false;
-    case 'array':
-    case 'object':
-    case 'func':
-    case 'regex':
-      return true;
-    default:
-      return undefined;
-  }
-}
-
 /**
  * The `if` statements around a registration in its function: 'dead' when one of them is known never to let it run
  * (`if (false)`, a constant), else the innermost condition that cannot be decided (`if (process.env.ENABLE_CORS)`,
@@ -575,7 +552,9 @@ function registrationGuard(mod: JsModule, call: AstNode, env: EvalEnv): 'dead' |
   if (!fn) return undefined;
   let undecided: { span: Span; text: string } | undefined;
   for (const i of enclosingIfs(call, fn).ifs) {
-    const t = truthiness(evaluate(i.test, mod, env));
+    // A value that holds because an environment variable is unset (its default) is not decided by the code.
+    const v = evaluate(i.test, mod, env);
+    const t = v.via === undefined ? truthiness(v) : undefined;
     if (t === undefined) {
       if (!undecided) {
         const [start, end] = rangeOf(i.test);

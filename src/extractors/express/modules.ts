@@ -12,7 +12,17 @@ import { isJsPath } from './detect.js';
 import { parseJson, parseModule, type ParsedModule } from './parse.js';
 
 export type Binding =
-  | { kind: 'var'; declKind: string; id: AstNode; init: AstNode | undefined; /** destructuring path from init */ path: (string | number)[]; decl: AstNode }
+  | {
+      kind: 'var';
+      declKind: string;
+      id: AstNode;
+      init: AstNode | undefined;
+      /** destructuring path from init */
+      path: (string | number)[];
+      decl: AstNode;
+      /** The default of a destructured name (`const { X = 'd' } = process.env`): used when the value is undefined. */
+      fallback?: AstNode;
+    }
   | { kind: 'func'; node: AstNode }
   | { kind: 'class'; node: AstNode }
   | { kind: 'import'; source: string; imported: string; node: AstNode }
@@ -65,7 +75,7 @@ const SCOPE_TYPES = new Set([
 function collectPattern(
   pattern: AstNode,
   path: (string | number)[],
-  add: (name: string, id: AstNode, path: (string | number)[]) => void,
+  add: (name: string, id: AstNode, path: (string | number)[], fallback?: AstNode) => void,
 ): void {
   const p = unwrap(pattern);
   switch (p.type) {
@@ -89,7 +99,10 @@ function collectPattern(
       break;
     case 'AssignmentPattern': {
       const left = child(p, 'left');
-      if (left) collectPattern(left, path, add);
+      const right = child(p, 'right');
+      // `{ X = 'd' }`: the default goes with the name it binds (a nested pattern's default is not followed).
+      if (left && unwrap(left).type === 'Identifier' && right) add(unwrap(left).name as string, unwrap(left), path, right);
+      else if (left) collectPattern(left, path, add);
       break;
     }
     case 'RestElement': {
@@ -110,8 +123,8 @@ function declarationsIn(stmts: AstNode[], into: Map<string, Binding>): void {
       for (const d of children(s, 'declarations')) {
         const id = child(d, 'id');
         if (!id) continue;
-        collectPattern(id, [], (name, idNode, path) => {
-          into.set(name, { kind: 'var', declKind: String(s.kind), id: idNode, init: child(d, 'init'), path, decl: d });
+        collectPattern(id, [], (name, idNode, path, fallback) => {
+          into.set(name, { kind: 'var', declKind: String(s.kind), id: idNode, init: child(d, 'init'), path, decl: d, ...(fallback ? { fallback } : {}) });
         });
       }
     } else if (s.type === 'FunctionDeclaration' || s.type === 'TSDeclareFunction') {
