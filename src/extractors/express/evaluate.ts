@@ -76,6 +76,9 @@ const KNOWN_PACKAGES: Record<string, string> = {
   // `import { env } from 'process'`, `const { env } = require('node:process')` (audit 33 case 19).
   process: 'process',
   'node:process': 'process',
+  // Environment schemas (envSchemaValue).
+  zod: 'zod',
+  envalid: 'envalid',
 };
 
 function unknownValue(node: AstNode, mod: JsModule, reason: string): JsValue {
@@ -731,6 +734,93 @@ function mergeInto(props: Map<string, JsValue>, keys: Map<string, AstNode>, src:
   return true;
 }
 
+/**
+ * The methods of a zod schema chain whose value is still the variable's text, or its `.default()` when unset (the
+ * ones that change the value, `.transform()`, `.pipe()`, `.catch()`, `z.preprocess`, make it unknown).
+ */
+const ZOD_KEEPS = new Set(['string', 'url', 'email', 'min', 'max', 'length', 'trim', 'nonempty', 'optional', 'nullable', 'nullish', 'default', 'describe', 'refine', 'superRefine', 'regex', 'startsWith', 'endsWith', 'enum', 'literal', 'boolean', 'number', 'int', 'positive', 'nonnegative', 'coerce', 'z', 'uuid', 'ip', 'brand', 'readonly']);
+
+/**
+ * One field of an environment schema: the value when the variable is unset (`z.string().default('*')`,
+ * `str({ default: '*' })`, with the "default when unset" note), the variable itself when there is no default, or
+ * unknown when the schema changes the value.
+ */
+function envFieldValue(key: string, node: AstNode, lib: 'zod' | 'envalid', mod: JsModule, env: EvalEnv): JsValue {
+  const variable: JsValue = { t: 'ext', name: `env:${key}`, node, mod };
+  if (lib === 'envalid') {
+    // str({ default: '*' }), bool({ default: true }), url(), port({ devDefault: 3000 })
+    const call = unwrap(node);
+    if (call.type !== 'CallExpression') return unknownValue(node, mod, `the schema of $${key}`);
+    const spec = args(call)[0];
+    const o = spec ? evaluate(spec, mod, env) : undefined;
+    const d = o?.t === 'object' ? o.props.get('default') : undefined;
+    if (o && o.t !== 'object') return unknownValue(node, mod, `the schema of $${key}`);
+    return d && d.t !== 'unknown' ? withVia(d, `the default when $${key} is unset`) : variable;
+  }
+  let dflt: AstNode | undefined;
+  for (let cur = unwrap(node); ; ) {
+    if (cur.type === 'CallExpression') {
+      const c = unwrap(child(cur, 'callee') as AstNode);
+      const m = c.type === 'MemberExpression' ? memberName(c) : identName(c);
+      if (!m || !ZOD_KEEPS.has(m)) return unknownValue(node, mod, `the schema of $${key} changes the value`);
+      // The outermost .default() is the one that applies.
+      if (m === 'default' && !dflt) dflt = args(cur)[0];
+      if (c.type !== 'MemberExpression') break;
+      cur = unwrap(child(c, 'object') as AstNode);
+    } else if (cur.type === 'MemberExpression') {
+      const m = memberName(cur);
+      if (!m || !ZOD_KEEPS.has(m)) return unknownValue(node, mod, `the schema of $${key} changes the value`);
+      cur = unwrap(child(cur, 'object') as AstNode);
+    } else break;
+  }
+  if (!dflt) return variable;
+  const d = evaluate(dflt, mod, env);
+  return d.t === 'unknown' ? d : withVia(d, `the default when $${key} is unset`);
+}
+
+/**
+ * Environment schemas read from `process.env` (audit 35 js c03-c05): zod `z.object({ X: z.string().default('*') })
+ * .parse(process.env)` (and `.safeParse(process.env).data`), envalid `cleanEnv(process.env, { X: str({ default: '*'
+ * }) })`. Each field is the variable, or its default when unset; zod drops the other keys, envalid's object has more.
+ */
+function envSchemaValue(n: AstNode, callee: AstNode, a: AstNode[], mod: JsModule, env: EvalEnv): JsValue | undefined {
+  const first = a[0];
+  if (!first || !/\benv\b/.test(mod.text.slice(...rangeOf(first)))) return undefined;
+  const isEnv = () => {
+    const v = evaluate(first, mod, env);
+    return v.t === 'ext' && v.name === 'process.env';
+  };
+  let shape: AstNode | undefined;
+  let lib: 'zod' | 'envalid';
+  let method: string | undefined;
+  if (callee.type === 'MemberExpression' && (memberName(callee) === 'parse' || memberName(callee) === 'safeParse')) {
+    const schema = evaluate(child(callee, 'object') as AstNode, mod, env);
+    if (schema.t !== 'ext' || !/^zod\.(z\.)?object\(\)$/.test(schema.name) || !isEnv()) return undefined;
+    shape = args(unwrap(schema.node))[0];
+    lib = 'zod';
+    method = memberName(callee);
+  } else {
+    const fn = evaluate(callee, mod, env);
+    if (fn.t !== 'ext' || fn.name !== 'envalid.cleanEnv' || !isEnv()) return undefined;
+    shape = a[1];
+    lib = 'envalid';
+  }
+  const obj = shape ? unwrap(shape) : undefined;
+  if (!obj || obj.type !== 'ObjectExpression') return unknownValue(n, mod, 'environment schema');
+  const props = new Map<string, JsValue>();
+  const keys = new Map<string, AstNode>();
+  for (const p of children(obj, 'properties')) {
+    const key = propertyKey(p);
+    const value = child(p, 'value');
+    if (p.type === 'SpreadElement' || key === undefined || !value) return unknownValue(n, mod, 'environment schema');
+    props.set(key, envFieldValue(key, value, lib, mod, env));
+    keys.set(key, p);
+  }
+  const parsed: JsValue = { t: 'object', props, keys, partial: lib === 'envalid', node: n, mod };
+  if (method !== 'safeParse') return parsed;
+  return { t: 'object', props: new Map([['data', parsed]]), keys: new Map(), partial: true, node: n, mod };
+}
+
 function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
   const calleeNode = child(n, 'callee') as AstNode;
   const req = isRequireCall(n);
@@ -739,6 +829,8 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
   const callee = unwrap(calleeNode);
   // `Cors.useCors()`: a static method of a class of the project is called like a function (below).
   const staticCall = callee.type === 'MemberExpression' && memberName(callee) !== undefined && classOf(unwrap(child(callee, 'object') as AstNode), mod, env) !== undefined;
+  const schema = envSchemaValue(n, callee, a, mod, env);
+  if (schema) return schema;
   if (callee.type === 'MemberExpression' && !staticCall) {
     const method = memberName(callee);
     const objNode = child(callee, 'object') as AstNode;
