@@ -53,6 +53,16 @@ server {
         }
     }
     location /more/ { add_header Cache-Control no-store; more_set_headers "X-More-Loc: 1"; }
+    location /more-preflight/ {
+        more_set_headers "Access-Control-Allow-Headers: Content-Type";
+        more_set_headers -s 200 "Access-Control-Allow-Methods: GET, PUT";
+        add_header Access-Control-Allow-Headers "Content-Type" always;
+        add_header Access-Control-Allow-Methods "GET, PUT" always;
+        if ($request_method = OPTIONS) {
+            add_header Access-Control-Max-Age 600;
+            return 204;
+        }
+    }
     location /dup-more/ {
         add_header Access-Control-Allow-Origin "https://a.example.com";
         more_set_headers "Access-Control-Allow-Origin: https://b.example.com";
@@ -319,6 +329,16 @@ describe.skipIf(!usable && !inCI)('nginx oracle: the model predicts what nginx r
     const r = await request(port, 'OPTIONS', '/static-put/', 'https://a.example.com');
     expect(r.status).toBe(405);
     expect(byPath('/static-put/').preflight).toMatchObject({ known: true, value: { handled: 'missing' } });
+  });
+
+  it('an OPTIONS branch with its own add_header drops the add_header lines, not what more_set_headers sends on its status', async () => {
+    const r = await request(port, 'OPTIONS', '/more-preflight/', 'https://x.com');
+    expect(r.status).toBe(204);
+    expect(r.headers['access-control-allow-headers']).toBe('Content-Type');
+    expect(r.headers['access-control-allow-methods']).toBeUndefined();
+    expect(r.headers['access-control-max-age']).toBe('600');
+    // Allow-Headers still arrives through headers-more: not a drop. Allow-Methods is listed for 200 only: dropped.
+    expect(byPath('/more-preflight/', 'if ($request_method = OPTIONS)').droppedInherited?.map((d) => d.header)).toEqual(['access-control-allow-methods']);
   });
 
   it('more_set_headers is inherited additively, next to a location add_header', async () => {

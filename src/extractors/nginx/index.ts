@@ -379,17 +379,25 @@ function isTemplatePlaceholderValue(v: HeaderValue): boolean {
   return v.sym.cases.length === 0 && v.sym.dflt.t === 'unknown' && v.sym.dflt.reason.startsWith('template placeholder');
 }
 
-function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | undefined): CorsPolicy | undefined {
-  const { serving, level } = unit;
-  const eff = effectiveAddHeaders(level);
-  // headers-more runs before the headers filter (checked against nginx 1.22 + headers-more): its set/clear act
-  // on upstream headers and on each other, never on add_header's, which are appended after them.
+/**
+ * The headers-more headers a level's responses get, in order: headers-more runs before the headers filter (checked
+ * against nginx 1.22 + headers-more), and its set/clear act on upstream headers and on each other, never on
+ * add_header's, which are appended after them. (`more_set_headers -t` is not here: it makes the level opaque.)
+ */
+function moreSent(level: Level): HeaderDirective[] {
   let more: HeaderDirective[] = [];
   for (const h of effectiveMore(level)) {
     if (h.op === 'clear') more = more.filter((x) => x.name !== h.name);
     else if (h.op === 'set') more = [...more.filter((x) => x.name !== h.name), h];
     else more.push(h);
   }
+  return more;
+}
+
+function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | undefined): CorsPolicy | undefined {
+  const { serving, level } = unit;
+  const eff = effectiveAddHeaders(level);
+  const more = moreSent(level);
   const headers: HeaderDirective[] = [...more, ...eff.headers];
   let dropped = [...eff.dropped];
 
@@ -444,6 +452,17 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     if (x.header.name === 'access-control-allow-credentials' && starHere) return false;
     const v = x.header.value;
     return !(x.header.name === 'access-control-allow-credentials' && v && !v.placeholder && !v.value.includes('$') && v.value !== 'true');
+  });
+
+  // Nor a header that headers-more still puts on the same responses: more_set_headers is inherited additively and
+  // never dropped by add_header (§4.4), so the browser gets the header anyway (audit 34 case 07, checked with nginx
+  // 1.22 + headers-more: the OPTIONS branch's own add_header drops the location's Access-Control-Allow-Headers, and
+  // the server's more_set_headers of it still reaches the 204). The answer is the configuration of the level whose
+  // headers apply (the later `if` for a later-if drop); `-s` covers it only when its status is fixed and listed.
+  dropped = dropped.filter((x) => {
+    const answering = x.reason === 'later-if' ? x.at : level;
+    const status = returnCode(answering.steps) ?? (answering === serving ? undefined : returnCode(serving.steps));
+    return !moreSent(answering).some((h) => h.name === x.header.name && (!h.codes || (status !== undefined && h.codes.includes(String(status)))));
   });
 
   const hasCors = headers.some((h) => isCorsHeader(h.name));

@@ -19,6 +19,8 @@ export interface HeaderDirective {
   /** For `more_set_headers`: the value text after `Name:`. */
   moreValue?: string;
   statuses: 'all' | 'success';
+  /** For `more_set_headers -s '200 204'`: the statuses listed (the header goes on those responses only). */
+  codes?: string[];
   op: 'append' | 'set' | 'clear';
   source: 'add_header' | 'more_set_headers' | 'more_clear_headers';
 }
@@ -120,18 +122,19 @@ function moreHeaders(d: Directive): HeaderDirective[] | undefined {
     }
     if (codes.length && !codes.some((c) => SUCCESS_CODES.has(c))) return undefined;
     const statuses: 'all' | 'success' = codes.length ? 'success' : 'all';
+    const listed = codes.length ? { codes: [...codes] } : {};
     if (d.name === 'more_clear_headers') {
-      out.push({ d, name: a.value.toLowerCase(), value: a, statuses, op: 'clear', source: 'more_clear_headers' });
+      out.push({ d, name: a.value.toLowerCase(), value: a, statuses, ...listed, op: 'clear', source: 'more_clear_headers' });
       continue;
     }
     const colon = a.value.indexOf(':');
     if (colon < 0) {
-      out.push({ d, name: a.value.trim().toLowerCase(), value: a, statuses, op: 'clear', source: 'more_set_headers' });
+      out.push({ d, name: a.value.trim().toLowerCase(), value: a, statuses, ...listed, op: 'clear', source: 'more_set_headers' });
       continue;
     }
     const name = a.value.slice(0, colon).trim().toLowerCase();
     const val = a.value.slice(colon + 1).trim();
-    out.push({ d, name, value: a, moreValue: val, statuses, op: val === '' ? 'clear' : append ? 'append' : 'set', source: 'more_set_headers' });
+    out.push({ d, name, value: a, moreValue: val, statuses, ...listed, op: val === '' ? 'clear' : append ? 'append' : 'set', source: 'more_set_headers' });
   }
   return out;
 }
