@@ -37,4 +37,11 @@ describe('nginx finding messages', () => {
     expect(diags[0]?.message).toContain('are sent with the user\'s cookies');
     expect(diags[0]?.message).not.toContain('read the responses');
   });
+
+  it('reflected-origin-with-credentials uses the preflight wording for a named location entered only from OPTIONS branches', async () => {
+    const diags = (await lintDir(NGINX, ['preflight-named-location.conf'])).filter((d) => d.ruleId === 'cors/reflected-origin-with-credentials');
+    expect(diags).toHaveLength(1);
+    expect(diags[0]?.message).toContain('This preflight answer reflects any request Origin');
+    expect(diags[0]?.message).not.toContain('read the responses');
+  });
 });

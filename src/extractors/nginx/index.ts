@@ -562,8 +562,10 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     }
   }
   // So is a named location that answers 204 with Access-Control-Allow-Methods (`error_page 418 = @cors_preflight`
-  // from the OPTIONS branches, audit 21 case 10, checked with nginx 1.22).
-  if (level === serving && level.kind === 'location' && prefixOf(level)?.startsWith('@') && ret === 204 && headers.some((h) => h.name === 'access-control-allow-methods') && varyOrigin.known && !varyOrigin.value) {
+  // from the OPTIONS branches, audit 21 case 10, checked with nginx 1.22), or that only OPTIONS requests reach.
+  const optionsOnly = level === serving && enteredOnlyFromOptionsBranches(tree, serving, text);
+  const preflightNamed = level === serving && level.kind === 'location' && prefixOf(level)?.startsWith('@') && ret === 204 && headers.some((h) => h.name === 'access-control-allow-methods');
+  if ((preflightNamed || optionsOnly) && varyOrigin.known && !varyOrigin.value) {
     varyOrigin = unknown('a preflight-only answer: OPTIONS responses are not cached by HTTP caches', span);
   }
   let errorCoverage: Valued<ErrorCoverage>;
@@ -625,7 +627,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   const moreTouches = (name: string) => effectiveMore(level).some((h) => h.name === name && h.op !== 'append');
   const moreTouchesAcao = moreTouches(ACAO);
   const hidesCredentials = hidesHeader(level, ACAC, pass ? pass.name.replace(/_pass$/, '') : 'proxy').hides || moreTouches(ACAC);
-  const scope: Scope = scopeOf(serving, level, ctx);
+  const scope: Scope = scopeOf(serving, level, ctx, optionsOnly);
   const droppedInherited: DroppedHeader[] = dropped.map((x) => ({
     header: x.header.name,
     span: dSpan(x.header.d),
@@ -772,12 +774,67 @@ function conditionGuardFor(level: Level, ctx: EvalContext) {
   return g.t === 'other' ? undefined : g;
 }
 
-function scopeOf(serving: Level, level: Level, ctx: EvalContext): Scope {
+/**
+ * `optionsOnly`: the level answers OPTIONS requests only although its own condition does not say so (a named location
+ * entered only from OPTIONS branches, enteredOnlyFromOptionsBranches).
+ */
+function scopeOf(serving: Level, level: Level, ctx: EvalContext, optionsOnly = false): Scope {
   const lvl: Scope['level'] = serving.kind === 'server' ? 'server' : serving.kind === 'http' ? 'http' : 'location';
   const scope: Scope = { level: lvl, label: level.label };
   if (serving.kind === 'location' && serving.d) scope.paths = [serving.d.args.map((a) => a.value).join(' ')];
-  if (level.kind === 'if' && level.d && isOptionsBranch(parseCondition(level.d), ctx)) scope.methods = ['OPTIONS'];
+  if (optionsOnly || (level.kind === 'if' && level.d && isOptionsBranch(parseCondition(level.d), ctx))) scope.methods = ['OPTIONS'];
   return scope;
+}
+
+/**
+ * Statuses nginx answers with by itself (its own error pages, ngx_http_special_response.c, and the codes it only logs):
+ * an `error_page` for one of them may be entered by any request, not only by a `return` of the configuration.
+ */
+const NGINX_OWN_STATUSES: ReadonlySet<number> = new Set([
+  ...Array.from({ length: 17 }, (_, i) => 400 + i),
+  421, 429, 444, 494, 495, 496, 497, 498, 499, 500, 501, 502, 503, 504, 505, 507,
+]);
+
+/**
+ * Whether a named location is entered only by OPTIONS requests: the preflight idiom `if ($request_method = OPTIONS)
+ * { return 418; }` with `error_page 418 = @cors_preflight;` (audit 34 case 19, checked with nginx 1.22: the preflight
+ * got the location's headers, GET and PUT none of them). Decided only when every way in is known to be such a
+ * redirect: each mention of the name in the configuration's files is its definition or an `error_page` of its
+ * server; every status those error_page lines list is one nginx never answers with by itself, returned in that server
+ * only by OPTIONS branches, and no upstream's answer (`*_intercept_errors on`) nor a `limit_*_status` can produce it.
+ */
+function enteredOnlyFromOptionsBranches(tree: Tree, serving: Level, text: (file: string) => string | undefined): boolean {
+  const name = serving.kind === 'location' && serving.d?.args.length === 1 ? serving.d.args[0]?.value : undefined;
+  const server = nearest(serving, 'server');
+  // Every mention of the name is only in a tree that holds its server block (as for unreferencedNamedLocation).
+  if (!name?.startsWith('@') || name.length < 2 || !server || (tree.root.kind !== 'main' && tree.root.kind !== 'http')) return false;
+  const levels: Level[] = [];
+  const visit = (l: Level) => {
+    levels.push(l);
+    for (const x of [...l.ifs, ...l.locations]) visit(x);
+  };
+  visit(server);
+  const pages = levels.flatMap((l) => l.handoff.filter((d) => d.name === 'error_page' && d.args[d.args.length - 1]?.value === name));
+  if (!pages.length) return false;
+  const mention = new RegExp(`${escapeRegex(name)}(?![\\w-])`, 'g');
+  const texts = [...tree.files].map((f) => text(f) ?? '');
+  const mentions = texts.reduce((n, t) => n + (t.match(mention)?.length ?? 0), 0);
+  if (mentions !== pages.length + 1) return false;
+  const codes = new Set(pages.flatMap((d) => d.args.map((a) => a.value).filter((v) => /^\d{3}$/.test(v)).map(Number)));
+  if (!codes.size || [...codes].some((c) => c < 400 || NGINX_OWN_STATUSES.has(c))) return false;
+  // (Checked on the text, comments included: a mention there only makes the answer "no".)
+  if (texts.some((t) => /_intercept_errors\s+on\b/.test(t) || [...t.matchAll(/\blimit_(?:req|conn)_status\s+(\d+)/g)].some((m) => codes.has(Number(m[1]))))) return false;
+  let fromOptions = 0;
+  for (const l of levels) {
+    for (const s of l.steps) {
+      if (isIfLevel(s) || s.name !== 'return' || !codes.has(Number(s.args[0]?.value))) continue;
+      const owner = l.parent;
+      const ctx: EvalContext = { tree, steps: owner ? stepsFor(owner) : [], envTemplate: l.envTemplate };
+      if (l.kind !== 'if' || !l.d || !owner || !isOptionsBranch(parseCondition(l.d), ctx)) return false;
+      fromOptions++;
+    }
+  }
+  return fromOptions > 0;
 }
 
 function needsPreflight(methods: Valued<TokenList>, hdrs: Valued<TokenList>): boolean | undefined {
