@@ -90,3 +90,17 @@ export function unparsableListItems(policy: CorsPolicy, header: 'access-control-
   const item = list.value.items.find((t) => bad(t.value) !== undefined);
   return item ? [{ value: item.value.trim(), span: item.span }] : [];
 }
+
+/**
+ * Whether a policy answers preflights only (nginx `if ($request_method = OPTIONS)` branches, a named location only
+ * OPTIONS branches enter, Express `app.options(...)`), so that a message about it names the preflighted requests.
+ * Not when the same header line also reaches the actual responses through another policy (a location's
+ * `more_set_headers`, inherited by its OPTIONS branch): that policy's finding, at the same place, says it all.
+ */
+export function preflightOnlyAnswer(policy: CorsPolicy, policies: readonly CorsPolicy[], sameFinding: (p: CorsPolicy) => boolean): boolean {
+  const only = (p: CorsPolicy) => p.scope.methods?.length === 1 && p.scope.methods[0] === 'OPTIONS';
+  if (!only(policy)) return false;
+  const at = policy.origin.span;
+  const same = (s: Span) => s.file === at.file && s.start === at.start && s.end === at.end;
+  return !policies.some((p) => p !== policy && !only(p) && same(p.origin.span) && sameFinding(p));
+}

@@ -1,5 +1,5 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { echoSites, viaNote } from '../util.js';
+import { echoSites, preflightOnlyAnswer, viaNote } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -19,7 +19,8 @@ export default defineRule({
     // preflight passes, so its credentialed PUT/DELETE/JSON requests are sent with the user's cookies and act on the
     // server, but reading their responses takes Access-Control-Allow-Origin on the responses themselves, which another
     // policy decides (audit 33 nginx D3, checked with nginx 1.22: the PUT from https://evil.com got no ACAO).
-    const preflightOnly = policy.scope.methods?.length === 1 && policy.scope.methods[0] === 'OPTIONS';
+    // (Not when the same echo reaches the actual responses too: that policy reports it at the same place.)
+    const preflightOnly = preflightOnlyAnswer(policy, ctx.project.policies, (p) => p.origin.known && p.origin.value.kind === 'reflect-any' && p.credentials.known && p.credentials.value);
     ctx.report({
       message: preflightOnly
         ? `This preflight answer ${accepts} and allows credentials: the preflight of any website passes, so its credentialed non-simple requests ` +

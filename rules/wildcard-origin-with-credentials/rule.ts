@@ -1,7 +1,7 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { appPolicyReaches } from '../../src/analysis/paths.js';
 import { allowsNoOrigin } from '../../src/model/index.js';
-import { viaNote } from '../util.js';
+import { preflightOnlyAnswer, viaNote } from '../util.js';
 
 export default defineRule({
   meta: {
@@ -26,10 +26,18 @@ export default defineRule({
     }
     if (!origin.known || !credentials.known) return;
     if (origin.value.kind !== 'wildcard' || !credentials.value) return;
+    // Sent on preflight answers only (nginx `if ($request_method = OPTIONS) { ...; return 204; }`): the preflight's
+    // CORS check uses the request's credentials mode (§5.4), so every credentialed request that needs a preflight fails
+    // there; a simple one (GET, form POST) is sent without a preflight and its fate depends on the actual responses,
+    // which another policy decides (audit 34 case 11).
+    const preflightOnly = preflightOnlyAnswer(policy, ctx.project.policies, (p) => p.origin.known && p.origin.value.kind === 'wildcard' && p.credentials.known && p.credentials.value);
     ctx.report({
-      message:
-        `Access-Control-Allow-Origin is a literal *${viaNote(origin)} while Access-Control-Allow-Credentials is true: ` +
-        `browsers reject every credentialed cross-origin request. List the allowed origins instead.`,
+      message: preflightOnly
+        ? `This preflight answer sends Access-Control-Allow-Origin: *${viaNote(origin)} with Access-Control-Allow-Credentials: true: ` +
+          `browsers reject it for every credentialed request that needs a preflight (PUT, DELETE, JSON POST, custom headers...), ` +
+          `so those requests are never sent. List the allowed origins instead.`
+        : `Access-Control-Allow-Origin is a literal *${viaNote(origin)} while Access-Control-Allow-Credentials is true: ` +
+          `browsers reject every credentialed cross-origin request. List the allowed origins instead.`,
       span: origin.span,
       related: [{ span: credentials.span, message: 'credentials are allowed here' }],
     });

@@ -44,4 +44,17 @@ describe('nginx finding messages', () => {
     expect(diags[0]?.message).toContain('This preflight answer reflects any request Origin');
     expect(diags[0]?.message).not.toContain('read the responses');
   });
+
+  it('wildcard-origin-with-credentials on a preflight-only answer names the preflighted requests, not every credentialed one', async () => {
+    const diags = (await lintDir(NGINX, ['preflight-wildcard-credentials.conf'])).filter((d) => d.ruleId === 'cors/wildcard-origin-with-credentials');
+    expect(diags).toHaveLength(1);
+    expect(diags[0]?.message).toContain('every credentialed request that needs a preflight');
+    expect(diags[0]?.message).not.toContain('every credentialed cross-origin request');
+  });
+
+  it('a header line that reaches every response and the OPTIONS branch is reported once, with the wording for every response', async () => {
+    const diags = (await lintDir(NGINX, ['more-options-branch.conf'])).filter((d) => d.ruleId === 'cors/wildcard-origin-with-credentials' || d.ruleId === 'cors/reflected-origin-with-credentials');
+    expect(diags.map((d) => d.ruleId).sort()).toEqual(['cors/reflected-origin-with-credentials', 'cors/wildcard-origin-with-credentials']);
+    for (const d of diags) expect(d.message).not.toContain('preflight');
+  });
 });
