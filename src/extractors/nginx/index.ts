@@ -568,6 +568,10 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   if ((preflightNamed || optionsOnly) && varyOrigin.known && !varyOrigin.value) {
     varyOrigin = unknown('a preflight-only answer: OPTIONS responses are not cached by HTTP caches', span);
   }
+  // Nor an error answer that no shared cache stores (RFC 9110 §15.1, RFC 9111 §3).
+  if (level === serving && varyOrigin.known && !varyOrigin.value && uncachedErrorAnswer(tree, serving, text)) {
+    varyOrigin = unknown('an error answer without explicit freshness whose status is not heuristically cacheable (RFC 9110 §15.1): no shared cache stores it', span);
+  }
   let errorCoverage: Valued<ErrorCoverage>;
   const redirected = acao && acaoV && acao.statuses === 'all' && !fixedSuccess ? errorPageLoss(serving, level) : undefined;
   if (fixedSuccess) errorCoverage = known({ covers: 'all', detail: `this level always answers with return ${ret}` }, span);
@@ -796,6 +800,61 @@ const NGINX_OWN_STATUSES: ReadonlySet<number> = new Set([
 ]);
 
 /**
+ * The `error_page` lines of its server that name a named location, when they are the only ways into it: every mention
+ * of the name in the configuration's files is its definition or one of them (a mention in a comment only makes the
+ * answer undefined). Also the levels of the server and the files' texts, for further checks.
+ */
+function errorPagesInto(tree: Tree, serving: Level, text: (file: string) => string | undefined): { pages: Directive[]; levels: Level[]; texts: string[] } | undefined {
+  const name = serving.kind === 'location' && serving.d?.args.length === 1 ? serving.d.args[0]?.value : undefined;
+  const server = nearest(serving, 'server');
+  // Every mention of the name is only in a tree that holds its server block (as for unreferencedNamedLocation).
+  if (!name?.startsWith('@') || name.length < 2 || !server || (tree.root.kind !== 'main' && tree.root.kind !== 'http')) return undefined;
+  const levels: Level[] = [];
+  const visit = (l: Level) => {
+    levels.push(l);
+    for (const x of [...l.ifs, ...l.locations]) visit(x);
+  };
+  visit(server);
+  const pages = levels.flatMap((l) => l.handoff.filter((d) => d.name === 'error_page' && d.args[d.args.length - 1]?.value === name));
+  if (!pages.length) return undefined;
+  const mention = new RegExp(`${escapeRegex(name)}(?![\\w-])`, 'g');
+  const texts = [...tree.files].map((f) => text(f) ?? '');
+  const mentions = texts.reduce((n, t) => n + (t.match(mention)?.length ?? 0), 0);
+  return mentions === pages.length + 1 ? { pages, levels, texts } : undefined;
+}
+
+/** Statuses a cache may store without explicit freshness: "heuristically cacheable by default" (RFC 9110 §15.1). */
+const HEURISTICALLY_CACHEABLE: ReadonlySet<number> = new Set([200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501]);
+
+/**
+ * Whether a named location answers only error statuses that no shared cache stores (audit 34 case 26: `error_page 502
+ * 503 504 = @cors_error` with `return 502`): it is entered only through `error_page`, answers with `return` before
+ * anything else can run, and every status it sends (the error_page's `=code`, the return's with a bare `=`, else the
+ * original error's, checked with nginx 1.22) is not heuristically cacheable, with no explicit freshness (no `expires`,
+ * no Cache-Control/Expires header). RFC 9111 §3 lets a cache store such a response only with explicit freshness or
+ * `public`, so a missing Vary: Origin lets no cache hand it to another origin.
+ */
+function uncachedErrorAnswer(tree: Tree, serving: Level, text: (file: string) => string | undefined): boolean {
+  const into = errorPagesInto(tree, serving, text);
+  if (!into || serving.ifs.length || serving.locations.length) return false;
+  const first = serving.steps.find((x) => isIfLevel(x) || x.name !== 'set');
+  if (!first || isIfLevel(first) || first.name !== 'return') return false;
+  const code = Number(first.args[0]?.value);
+  if (!Number.isInteger(code)) return false;
+  const statuses = into.pages.flatMap((d) => {
+    const args = d.args.map((a) => a.value);
+    const over = args.find((a) => /^=\d{3}$/.test(a));
+    if (over) return [Number(over.slice(1))];
+    return args.includes('=') ? [code] : args.filter((a) => /^\d{3}$/.test(a)).map(Number);
+  });
+  if (!statuses.length || statuses.some((c) => HEURISTICALLY_CACHEABLE.has(c))) return false;
+  const eff = effectiveAddHeaders(serving);
+  if (eff.opaque || [...eff.headers, ...moreSent(serving)].some((h) => /^(cache-control|expires|surrogate-control|cdn-cache-control)$/.test(h.name))) return false;
+  // (`expires` anywhere in the files, comments included, only makes the answer "no".)
+  return !into.texts.some((t) => /(^|[\s;{])expires\s/m.test(t));
+}
+
+/**
  * Whether a named location is entered only by OPTIONS requests: the preflight idiom `if ($request_method = OPTIONS)
  * { return 418; }` with `error_page 418 = @cors_preflight;` (audit 34 case 19, checked with nginx 1.22: the preflight
  * got the location's headers, GET and PUT none of them). Decided only when every way in is known to be such a
@@ -804,22 +863,9 @@ const NGINX_OWN_STATUSES: ReadonlySet<number> = new Set([
  * only by OPTIONS branches, and no upstream's answer (`*_intercept_errors on`) nor a `limit_*_status` can produce it.
  */
 function enteredOnlyFromOptionsBranches(tree: Tree, serving: Level, text: (file: string) => string | undefined): boolean {
-  const name = serving.kind === 'location' && serving.d?.args.length === 1 ? serving.d.args[0]?.value : undefined;
-  const server = nearest(serving, 'server');
-  // Every mention of the name is only in a tree that holds its server block (as for unreferencedNamedLocation).
-  if (!name?.startsWith('@') || name.length < 2 || !server || (tree.root.kind !== 'main' && tree.root.kind !== 'http')) return false;
-  const levels: Level[] = [];
-  const visit = (l: Level) => {
-    levels.push(l);
-    for (const x of [...l.ifs, ...l.locations]) visit(x);
-  };
-  visit(server);
-  const pages = levels.flatMap((l) => l.handoff.filter((d) => d.name === 'error_page' && d.args[d.args.length - 1]?.value === name));
-  if (!pages.length) return false;
-  const mention = new RegExp(`${escapeRegex(name)}(?![\\w-])`, 'g');
-  const texts = [...tree.files].map((f) => text(f) ?? '');
-  const mentions = texts.reduce((n, t) => n + (t.match(mention)?.length ?? 0), 0);
-  if (mentions !== pages.length + 1) return false;
+  const into = errorPagesInto(tree, serving, text);
+  if (!into) return false;
+  const { pages, levels, texts } = into;
   const codes = new Set(pages.flatMap((d) => d.args.map((a) => a.value).filter((v) => /^\d{3}$/.test(v)).map(Number)));
   if (!codes.size || [...codes].some((c) => c < 400 || NGINX_OWN_STATUSES.has(c))) return false;
   // (Checked on the text, comments included: a mention there only makes the answer "no".)
