@@ -1,7 +1,26 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { appPolicyReaches } from '../../src/analysis/paths.js';
-import { allowsNoOrigin } from '../../src/model/index.js';
+import { allowsNoOrigin, type CorsPolicy, type Span } from '../../src/model/index.js';
 import { preflightOnlyAnswer, viaNote } from '../util.js';
+
+/**
+ * The Access-Control-Allow-Origin write of a hand-written middleware of the whole app that runs after this cors()
+ * (which answers the preflights first: its `preflight.elsewhere` points here) and replaces the header on every
+ * response it sees, whatever the Origin (an echo or a fixed value, set rather than appended).
+ */
+function replacedOnActualResponses(policy: CorsPolicy, policies: readonly CorsPolicy[]): Span | undefined {
+  if (policy.mechanism !== 'cors-package' || policy.scope.level !== 'app') return undefined;
+  const within = (inner: Span, outer: Span) => inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
+  for (const q of policies) {
+    if (q === policy || q.appId !== policy.appId || q.mechanism !== 'express-manual' || q.scope.level !== 'app' || q.condition) continue;
+    const pf = q.preflight;
+    if (!pf.known || !pf.value.elsewhere || !pf.value.span || !within(policy.span, pf.value.span)) continue;
+    if (!q.origin.known || (q.origin.value.kind !== 'reflect-any' && q.origin.value.kind !== 'fixed')) continue;
+    const writes = q.headerWrites.filter((w) => w.name === 'access-control-allow-origin');
+    if (writes.length && writes.every((w) => w.op === 'set')) return (writes[writes.length - 1] as (typeof writes)[number]).span;
+  }
+  return undefined;
+}
 
 export default defineRule({
   meta: {
@@ -31,15 +50,26 @@ export default defineRule({
     // there; a simple one (GET, form POST) is sent without a preflight and its fate depends on the actual responses,
     // which another policy decides (audit 34 case 11).
     const preflightOnly = preflightOnlyAnswer(policy, ctx.project.policies, (p) => p.origin.known && p.origin.value.kind === 'wildcard' && p.credentials.known && p.credentials.value);
+    // cors() ends preflights itself, and a later hand-written middleware of the whole app replaces its `*` on every
+    // other response (audit 34 peer D2: the actual responses then reflect the Origin, which reflected-origin-with-
+    // credentials reports): the `*` is only ever on preflight answers.
+    const replacedBy = preflightOnly ? undefined : replacedOnActualResponses(policy, ctx.project.policies);
     ctx.report({
-      message: preflightOnly
+      message: replacedBy
+        ? `Access-Control-Allow-Origin: *${viaNote(origin)} with Access-Control-Allow-Credentials: true reaches the preflight answers only ` +
+          `(a later middleware replaces it on the other responses): browsers reject it for every credentialed request that needs a ` +
+          `preflight (PUT, DELETE, JSON POST, custom headers...), so those requests are never sent.`
+        : preflightOnly
         ? `This preflight answer sends Access-Control-Allow-Origin: *${viaNote(origin)} with Access-Control-Allow-Credentials: true: ` +
           `browsers reject it for every credentialed request that needs a preflight (PUT, DELETE, JSON POST, custom headers...), ` +
           `so those requests are never sent. List the allowed origins instead.`
         : `Access-Control-Allow-Origin is a literal *${viaNote(origin)} while Access-Control-Allow-Credentials is true: ` +
           `browsers reject every credentialed cross-origin request. List the allowed origins instead.`,
       span: origin.span,
-      related: [{ span: credentials.span, message: 'credentials are allowed here' }],
+      related: [
+        { span: credentials.span, message: 'credentials are allowed here' },
+        ...(replacedBy ? [{ span: replacedBy, message: 'Access-Control-Allow-Origin is replaced here on the responses that are not preflight answers' }] : []),
+      ],
     });
   },
   checkProject(ctx) {

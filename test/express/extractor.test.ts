@@ -385,3 +385,19 @@ if (process.env.ENABLE_CORS) { app.use(cors({ origin: true, credentials: true })
     expect(d?.related.map((r) => r.message)).toContain('the CORS setup is registered only when this holds');
   });
 });
+
+describe('wildcard-origin-with-credentials on cors() whose * a later middleware replaces', () => {
+  it('says the * reaches preflight answers only, and where it is replaced', async () => {
+    const out = await lintMemory({
+      's.js':
+        head +
+        `app.use(cors({ origin: '*', credentials: true }));
+app.use((req, res, next) => { res.header('Access-Control-Allow-Origin', req.headers.origin); res.header('Access-Control-Allow-Credentials', 'true'); next(); });
+app.get('/api/account', (req, res) => res.json({}));`,
+    });
+    const d = out.diagnostics.find((x) => x.ruleId === 'cors/wildcard-origin-with-credentials');
+    expect(d?.message).toContain('reaches the preflight answers only');
+    expect(d?.related.map((r) => r.line)).toEqual([4, 5]);
+    expect(out.diagnostics.map((x) => x.ruleId)).toContain('cors/reflected-origin-with-credentials');
+  });
+});
