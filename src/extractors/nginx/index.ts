@@ -1148,7 +1148,7 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
       const k = `${p.file}|${p.start}|${p.message}`;
       if (problemKeys.has(k)) continue;
       problemKeys.add(k);
-      if (!p.message.startsWith('include cycle') && !p.message.startsWith('includes nested')) continue;
+      if (!p.message.startsWith('include cycle') && !p.message.startsWith('includes nested') && !p.message.includes('directive is not allowed here')) continue;
       result.parseErrors.push(p);
     }
     const textOf = (file: string) => loadFile(host, file)?.text;

@@ -200,6 +200,23 @@ function isEnvTemplate(ctx: BuildContext, file: string): boolean {
   return ctx.texts.get(file)?.envTemplate ?? false;
 }
 
+/**
+ * Directives nginx refuses inside an `if` block (checked with `nginx -t` on nginx 1.22 + headers-more: `[emerg] "add_header"
+ * directive is not allowed here`), so the whole configuration never runs. In a server-level `if` only rewrite-module
+ * directives (`return`, `set`, `rewrite`, `break`) are allowed: these are the ones that matter for CORS or were
+ * checked. In any `if` (a location's too): the upstream header lists and a nested `if`.
+ */
+const REFUSED_IN_SERVER_IF: ReadonlySet<string> = new Set(['add_header', 'more_set_headers', 'more_clear_headers', 'expires', 'error_page', 'root', 'try_files', 'auth_basic', 'proxy_pass', 'uwsgi_pass']);
+const REFUSED_IN_ANY_IF = /^((proxy|fastcgi|uwsgi)_(hide|pass)_header|if)$/;
+
+/** The nginx message for a directive nginx does not accept in this level, or undefined. */
+export function refusedHere(level: Level, d: Directive): string | undefined {
+  if (level.kind !== 'if') return undefined;
+  if (!REFUSED_IN_ANY_IF.test(d.name) && !(level.parent?.kind === 'server' && REFUSED_IN_SERVER_IF.has(d.name))) return undefined;
+  const where = level.parent?.kind === 'server' && !REFUSED_IN_ANY_IF.test(d.name) ? 'an if block at server level' : 'an if block';
+  return `"${d.name}" directive is not allowed here (in ${where}): nginx refuses the whole configuration`;
+}
+
 /** Fills a level from a directive list. */
 export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): void {
   const unresolved = (d: Directive, dynamic: boolean) => {
@@ -207,8 +224,18 @@ export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): v
     if ((level.kind === 'http' || level.kind === 'main') && !dynamic) return;
     level.opaque.push(d);
   };
+  let refusedReported = false;
   for (const d of expand(list, ctx, level, unresolved)) {
     const text = ctx.texts.get(d.file)?.text;
+    // A directive nginx refuses is reported where it is (the first of its block, as nginx stops at the first), and
+    // not modelled: its headers are never sent (no server runs this configuration), and the rest of the file is still
+    // analysed, as after other configuration errors.
+    const refused = refusedHere(level, d);
+    if (refused) {
+      if (!refusedReported) ctx.tree.problems.push({ file: d.file, start: d.nameStart, end: d.nameEnd, message: refused });
+      refusedReported = true;
+      continue;
+    }
     switch (d.name) {
       case 'http': {
         if (!d.block) break;
