@@ -206,6 +206,11 @@ export interface HeaderWrite {
   /** Written only when the request is an OPTIONS one (`if request.method == "OPTIONS":`): on preflight answers only. */
   onlyOnPreflight?: boolean;
   /**
+   * Never made for an OPTIONS request (`if request.method != "OPTIONS":`, or after `if request.method == "OPTIONS":
+   * return ...`): not on preflight answers, so Allow-Methods / Allow-Headers / Max-Age written so never decide one.
+   */
+  notOnPreflight?: boolean;
+  /**
    * The write's conditions on the Origin, when they are all exact comparisons with known origins (`if (origin ===
    * 'https://a.example') { … } else { … }`): made only when the Origin is one of `in` (when given) and none of `notIn`.
    */

@@ -363,6 +363,7 @@ export function emitWrites(p: CorsPolicy, res: ResponseBuilder, ex: Exchange, wr
   for (const w of writes) {
     if (w.onlyWithoutOrigin && ex.req.origin !== undefined) continue;
     if (w.onlyOnPreflight && ex.method !== 'OPTIONS') continue;
+    if (w.notOnPreflight && ex.method === 'OPTIONS') continue;
     // Made under exact comparisons of the Origin: those decide, not the policy's origin checks as a whole.
     const o = ex.req.origin;
     if (w.origins && (o === undefined ? w.origins.in !== undefined : (w.origins.in !== undefined && !w.origins.in.includes(o)) || w.origins.notIn.includes(o))) continue;

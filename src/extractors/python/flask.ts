@@ -23,7 +23,7 @@ import { callArgs, importedModules, litSpan, isClientHeader, nestedScope, objKey
 import { isTruthy, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
-import { headerWrites, manualOrigin, routeDecorators, writtenFields, type ManualWrite } from './manual.js';
+import { headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields, type ManualWrite } from './manual.js';
 import type { PyNode } from './parser.js';
 import type { PyModule } from './project.js';
 import { flaskCorsProbablyRegex } from '../../simulate/scope.js';
@@ -960,7 +960,7 @@ function manualHook(
     appId: app.id,
     origin,
     ...writtenFields(writes, hookSpan, true),
-    maxAge: maxAgeOf(writes, hookSpan),
+    maxAge: writeMaxAge(writes, hookSpan),
     // Flask answers OPTIONS automatically for every route and runs after_request on it (§3.4).
     preflight: known({ handled: 'router-auto', detail: 'Flask answers OPTIONS automatically; after_request adds the headers (§3.4)' }, hookSpan),
     // after_request also runs for 500s produced by handle_exception (§3.4).
@@ -1084,7 +1084,7 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
     appId: app.id,
     origin: viewOrigin,
     ...writtenFields(writes, span, false),
-    maxAge: maxAgeOf(writes, span),
+    maxAge: writeMaxAge(writes, span),
     preflight: handlesOptions
       ? known({ handled: 'explicit', detail: 'the view answers OPTIONS itself', span, ...viewStatus(bodyText) }, span)
       : known({ handled: 'missing', detail: "Flask answers OPTIONS automatically without running the view, so the preflight response has none of these headers (§3.4)", span }, span),
@@ -1106,11 +1106,6 @@ function viewStatus(bodyText: string): { status?: number } {
   return named.size === 1 ? { status: [...named][0] as number } : {};
 }
 
-function maxAgeOf(writes: ManualWrite[], fallback: Span): Valued<string | null> {
-  const w = writes.filter((x) => x.name === 'access-control-max-age').pop();
-  if (!w) return known(null, fallback);
-  return w.value.known ? known(w.value.value, w.value.span, w.value.via) : unknown(w.value.reason, w.value.span);
-}
 
 // ─── App model ────────────────────────────────────────────────────────────────────────────────────
 

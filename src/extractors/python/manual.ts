@@ -414,7 +414,9 @@ export function headerWrites(
   for (const w of out) {
     if (w.guards.some((g) => onlyWithoutOrigin(g.at?.mod ?? mod, g))) w.onlyWithoutOrigin = true;
     else delete w.onlyWithoutOrigin;
-    if (w.guards.some((g) => isPreflightTest(g.at?.mod ?? mod, g))) w.onlyOnPreflight = true;
+    const tests = w.guards.map((g) => optionsTest(g.at?.mod ?? mod, g));
+    if (tests.includes('only')) w.onlyOnPreflight = true;
+    else if (tests.includes('never')) w.notOnPreflight = true;
   }
   return out;
 }
@@ -426,11 +428,15 @@ export function exceptClauses(body: PyNode | undefined): (at: { start: number; e
   return (at) => excepts.some((e) => at.start >= e.start && at.end <= e.end);
 }
 
-/** `request.method == "OPTIONS"` (not negated): the write runs for preflights only. */
-function isPreflightTest(mod: PyModule, g: Guard): boolean {
-  if (g.negated) return false;
+/**
+ * A test of the request method against OPTIONS (`request.method == "OPTIONS"`, `!=`, either side, `.upper()`):
+ * 'only' when the guard holds for OPTIONS requests only, 'never' when it holds for every other method only.
+ */
+function optionsTest(mod: PyModule, g: Guard): 'only' | 'never' | undefined {
   const text = mod.text.slice(g.cond.start, g.cond.end);
-  return /^\s*(?:flask\.)?request\.method(?:\.upper\(\))?\s*==\s*["']OPTIONS["']\s*$|^\s*["']OPTIONS["']\s*==\s*(?:flask\.)?request\.method\s*$/.test(text);
+  const m = /^\s*(?:flask\.)?request\.method(?:\.upper\(\))?\s*(==|!=)\s*["']OPTIONS["']\s*$/.exec(text) ?? /^\s*["']OPTIONS["']\s*(==|!=)\s*(?:flask\.)?request\.method(?:\.upper\(\))?\s*$/.exec(text);
+  if (!m) return undefined;
+  return (m[1] === '==') !== g.negated ? 'only' : 'never';
 }
 
 /** The ACAO the writes produce. */
@@ -757,8 +763,27 @@ function disjunction(ms: Meaning[]): Meaning {
   return { kind: 'entries', entries: entries.flatMap((m) => m.entries), unknownEntries: entries.flatMap((m) => m.unknownEntries), list: entries.every((m) => m.list), span: first.span };
 }
 
+/** The writes of a header that reach the responses it is read on (cors-semantics §5.4). */
+function readOn(writes: ManualWrite[], name: string): ManualWrite[] {
+  // Allow-Methods, Allow-Headers and Max-Age are read on the preflight answer only: a write that never runs for
+  // an OPTIONS request (after `if request.method == "OPTIONS": return ...`) is not what the browser checks.
+  if (PREFLIGHT_ONLY.has(name)) return writes.filter((w) => w.name === name && !w.notOnPreflight);
+  // Expose-Headers is read on the actual response: not from a write made for OPTIONS only.
+  if (name === 'access-control-expose-headers') return writes.filter((w) => w.name === name && !w.onlyOnPreflight);
+  return writes.filter((w) => w.name === name);
+}
+
+const PREFLIGHT_ONLY = new Set(['access-control-allow-methods', 'access-control-allow-headers', 'access-control-max-age']);
+
+/** The Access-Control-Max-Age the preflight answers get: the last write made for them. */
+export function writeMaxAge(writes: ManualWrite[], fallback: Span): Valued<string | null> {
+  const w = readOn(writes, 'access-control-max-age').pop();
+  if (!w) return known(null, fallback);
+  return w.value.known ? known(w.value.value, w.value.span, w.value.via) : unknown(w.value.reason, w.value.span);
+}
+
 export function writeTokens(writes: ManualWrite[], name: string, upper: boolean): Valued<TokenList> | undefined {
-  const ws = writes.filter((w) => w.name === name);
+  const ws = readOn(writes, name);
   const w = ws[ws.length - 1];
   if (!w) return undefined;
   if (!w.value.known) return unknown(w.value.reason, w.value.span);

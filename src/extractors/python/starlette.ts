@@ -29,7 +29,7 @@ import { URL_TYPE_VIA, spanOf, type Evaluator, type PyVal, type Scope } from './
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
 import { indexBlock, type PyModule } from './project.js';
-import { exceptClauses, headerWrites, manualOrigin, routeDecorators, writtenFields } from './manual.js';
+import { exceptClauses, headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields } from './manual.js';
 
 const CORS_QNAME = /^(fastapi|starlette)(\.middleware)?(\.cors)?\.CORSMiddleware$/;
 const MIDDLEWARE_QNAME = /^(fastapi|starlette)(\.middleware)?\.Middleware$/;
@@ -178,10 +178,7 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
     appId: app.id,
     origin,
     ...writtenFields(writes, span, true),
-    maxAge: (() => {
-      const w = writes.filter((x) => x.name === 'access-control-max-age').pop();
-      return !w ? known(null, span) : w.value.known ? known(w.value.value, w.value.span, w.value.via) : unknown(w.value.reason, w.value.span);
-    })(),
+    maxAge: writeMaxAge(writes, span),
     preflight: errorsOnly
       ? unknown('the middleware writes these headers on the error responses it builds only', span)
       : answersOptions
