@@ -20,7 +20,7 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { callArgs, importedModules, litSpan, isClientHeader, nestedScope, objKey, paramName, reasonOf, scopeAt, strItems, walk } from './common.js';
-import { isTruthy, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
+import { isTruthy, spanOf, unknownVal, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
 import { headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields, type ManualWrite } from './manual.js';
@@ -463,8 +463,7 @@ function extension(
       if (e.value.t === 'dict') {
         for (const x of e.value.entries) if (x.key.t === 'str' && OPTION_NAMES.includes(x.key.v)) per.set(x.key.v, { v: x.value, span: x.value.span, source: `resources[${e.key.t === 'str' ? JSON.stringify(e.key.v) : '?'}]` });
       } else if (e.value.t === 'unknown') {
-        make(new Map(), 'resource', undefined, e.key.span);
-        (out[out.length - 1] as { policy: CorsPolicy }).policy.origin = unknown(`resource options: ${e.value.reason}`, e.value.span);
+        make(unknownResourceOptions(merged, e.value, 'resource options'), 'resource', undefined, e.key.span);
         continue;
       }
       const pattern = e.key.t === 'str' ? e.key.v : e.key.t === 'regex' ? e.key.pattern : '?';
@@ -475,7 +474,9 @@ function extension(
     const paths = items.map((i) => (i.t === 'str' ? i.v : '?'));
     make(merged, `resources ${paths.join(', ')}`, paths.some(isMatchAll) ? undefined : paths, callSpan);
   } else {
-    make(merged, app.label, undefined, callSpan);
+    // Resources not known: each resource dict may carry its own origins, credentials, methods... which override the
+    // top-level ones (§3.1), so none of them is known (audit 34 Flask c16: not the default origins='*').
+    make(unknownResourceOptions(merged, res.v, 'resources'), app.label, undefined, callSpan);
     (out[out.length - 1] as { policy: CorsPolicy }).policy.scope = { level: 'app', label: `resources: ${reasonOf(res.v)}` };
   }
   // flask-cors also checks the top-level options, before any resource's own (§3.3).
@@ -498,6 +499,24 @@ function extension(
       if (routes && scope.paths.every((x) => !literalPathServed(x, routes))) scope.reachesNoRoute = true;
     }
     ctx.policies.push(o.policy);
+  }
+  return out;
+}
+
+/**
+ * The options of a resource whose own dict is not known: every option a resource dict can set (all but `resources`
+ * and the app-wide `intercept_exceptions`, §3.1) is unknown.
+ */
+function unknownResourceOptions(top: Options, v: PyVal, what: string): Options {
+  const out: Options = new Map();
+  for (const name of OPTION_NAMES) {
+    const t = top.get(name);
+    if (name === 'resources') continue;
+    if (name === 'intercept_exceptions') {
+      if (t) out.set(name, t);
+      continue;
+    }
+    out.set(name, { v: unknownVal(`${what}: ${reasonOf(v)}`, v.span), span: v.span, source: what });
   }
   return out;
 }
