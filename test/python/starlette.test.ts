@@ -131,6 +131,19 @@ describe('middleware order (§2.3)', () => {
     });
     expect(only(r).shadowedBy.map((s) => s.label)).toEqual(['HTTPSRedirectMiddleware']);
   });
+
+  it('the response quoted in the message is on one line (audit 34 case 20)', async () => {
+    const out = await lintMemory({
+      'main.py':
+        HEAD +
+        `from fastapi.responses import JSONResponse\n` +
+        `app.add_middleware(CORSMiddleware, allow_origins=["https://a.com"])\n` +
+        `@app.middleware("http")\nasync def auth(request, call_next):\n    if not request.headers.get("x-key"):\n        return JSONResponse(\n            status_code=401,\n            content={},\n        )\n    return await call_next(request)\n`,
+    });
+    const d = out.diagnostics.find((x) => x.ruleId === 'cors/cors-middleware-order');
+    expect(d?.message).toContain('JSONResponse(status_code=401, content={}');
+    for (const m of [d?.message ?? '', ...(d?.related ?? []).map((x) => x.message)]) expect(m).not.toMatch(/\n/);
+  });
 });
 
 describe('resolution across modules', () => {

@@ -749,7 +749,7 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
     /await\s+[\w.]*Response\([^()]*\)\s*\(\s*scope\s*,\s*receive\s*,\s*send\s*\)/.exec(bodyText) ??
     (called && new RegExp(`\\b${called[1]}\\s*=\\s*[\\w.]*Response\\(`).test(bodyText) ? called : null) ??
     /await\s+send\s*\(\s*\{[^}]*["']http\.response\.start["']/.exec(bodyText);
-  if (sent && !/access-control-allow-origin/i.test(bodyText)) return `it can send its own response (${sent[0].length > 40 ? sent[0].slice(0, 40) + '...' : sent[0]})`;
+  if (sent && !/access-control-allow-origin/i.test(bodyText)) return `it can send its own response (${quoteCode(sent[0])})`;
   // `try: return await call_next(request) except Exception: return JSONResponse(..., 500)`: that answer is only for
   // requests the app fails on, never a preflight the inner CORSMiddleware answers (audit 17 case 10); the missing
   // headers on those 500s are cors-missing-on-error-responses' part.
@@ -796,7 +796,7 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
           if (def && setsAcao(mod, def)) return;
         }
       }
-      why = `it can return its own response (${t.length > 40 ? t.slice(0, 40) + '...' : t})`;
+      why = `it can return its own response (${quoteCode(t)})`;
     }
   });
   return why;
@@ -900,6 +900,15 @@ function delegatedMethods(mod: PyModule, fn: PyNode, classIndex: ReturnType<type
     if (last && last.kind === 'def' && last.node !== fn && !out.includes(last.node)) out.push(last.node);
   }
   return out;
+}
+
+/**
+ * Source text quoted in a message: on one line (a multi-line call's newline and indentation would break the CLI,
+ * SARIF and LSP messages, audit 34 FastAPI c20), then shortened.
+ */
+function quoteCode(text: string): string {
+  const t = text.replace(/\s+/g, ' ').replace(/([([{]) /g, '$1').replace(/ ([)\]}])/g, '$1').trim();
+  return t.length > 40 ? `${t.slice(0, 40)}...` : t;
 }
 
 /** `classifyMiddleware` for a middleware added with its options (`add_middleware(cls, ...)`, `Middleware(cls, ...)`). */
