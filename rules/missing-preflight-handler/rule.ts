@@ -39,7 +39,8 @@ export default defineRule({
     if (!why) return;
     ctx.report({
       message:
-        `Nothing answers the browser's OPTIONS preflight with CORS headers (${why})` +
+        // A 405 that carries the headers fails for its status: say so, not that the headers are missing (audit 34 c09).
+        (preflight.value.headersOnAnswer ? `The browser's OPTIONS preflight gets no OK status (${why})` : `Nothing answers the browser's OPTIONS preflight with CORS headers (${why})`) +
         `${preflight.value.detail ? `: ${preflight.value.detail}` : ''}. The preflight fails and the request is never sent.`,
       span: policy.span,
     });

@@ -262,6 +262,11 @@ export interface PreflightHandling {
    * middleware after an app-wide cors()): its Allow-Methods/Allow-Headers never reach a preflight.
    */
   elsewhere?: boolean;
+  /**
+   * With `missing`: the answer the preflight gets (the router's 405) does carry this policy's headers (a middleware
+   * that writes them on every response); it fails for its status, not for missing headers (§5.4).
+   */
+  headersOnAnswer?: boolean;
 }
 
 /** Which responses carry the CORS headers. */

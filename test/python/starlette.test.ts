@@ -132,6 +132,19 @@ describe('middleware order (§2.3)', () => {
     expect(only(r).shadowedBy.map((s) => s.label)).toEqual(['HTTPSRedirectMiddleware']);
   });
 
+  it('a middleware that writes its headers on every response: the preflight gets the 405 with them, not an OK status (audit 34 case 09)', async () => {
+    const out = await lintMemory({
+      'main.py':
+        `from fastapi import FastAPI\nfrom starlette.middleware.base import BaseHTTPMiddleware\n` +
+        `class Headers(BaseHTTPMiddleware):\n    async def dispatch(self, request, call_next):\n        response = await call_next(request)\n` +
+        `        response.headers["Access-Control-Allow-Origin"] = "*"\n        return response\n` +
+        `app = FastAPI()\napp.add_middleware(Headers)\n@app.put("/items")\ndef put():\n    return {}\n`,
+    });
+    const m = out.diagnostics.find((x) => x.ruleId === 'cors/missing-preflight-handler')?.message ?? '';
+    expect(m).toContain("The browser's OPTIONS preflight gets no OK status");
+    expect(m).not.toContain('with CORS headers');
+  });
+
   it('the response quoted in the message is on one line (audit 34 case 20)', async () => {
     const out = await lintMemory({
       'main.py':

@@ -183,7 +183,7 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
       ? unknown('the middleware writes these headers on the error responses it builds only', span)
       : answersOptions
         ? known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself', span }, span)
-        : known({ handled: 'missing', detail: "the middleware passes OPTIONS to the router, which answers 405 unless an OPTIONS route exists (§2.3)", span }, span),
+        : known({ handled: 'missing', detail: 'the middleware passes OPTIONS to the router, which answers 405 (with these headers) unless an OPTIONS route exists (§2.3)', headersOnAnswer: true, span }, span),
     errorCoverage: errorsOnly || (catchesEveryException(mod, def) && exceptAnswersWithCors(mod, def))
       ? known({ covers: 'all', detail: 'the middleware catches the exceptions and answers them with these headers' }, span)
       : known({ covers: 'not-unhandled', detail: 'HTTP middleware runs inside ServerErrorMiddleware: unhandled exceptions become 500s without these headers (§2.3)' }, span),
