@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
 import { analyzeOriginPolicy } from '../../src/analysis/index.js';
-import { VARY_ONLY_WHEN_ALLOWED } from '../../src/model/index.js';
+import { VARY_ONLY_WHEN_ALLOWED, VARY_SINGLE_STATIC_ORIGIN } from '../../src/model/index.js';
 import { echoSites } from '../util.js';
 
 export default defineRule({
@@ -15,6 +15,8 @@ export default defineRule({
   checkPolicy(policy, ctx) {
     const { origin, varyOrigin } = policy;
     if (!origin.known || !varyOrigin.known || varyOrigin.value) return;
+    // The responses are a single-origin configuration's, which needs no Vary (cors-semantics §5.7).
+    if (varyOrigin.via === VARY_SINGLE_STATIC_ORIGIN) return;
     const kind = origin.value.kind;
     if (kind !== 'reflect-any' && kind !== 'allow-list') return;
     // A value echoed from the query string or body varies with the URL or body, which caches already key on.

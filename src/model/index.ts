@@ -28,6 +28,13 @@ export type Valued<T> =
  */
 export const VARY_ONLY_WHEN_ALLOWED = 'sent only on the responses to allowed origins';
 
+/**
+ * The `via` of a `varyOrigin` that is false for one static origin (flask-cors `vary_header=False` with one origin,
+ * possibly listed twice): what is sent is that of a single-origin configuration, which the library sends without
+ * Vary whatever vary_header says (cors-semantics §3.3, §5.7).
+ */
+export const VARY_SINGLE_STATIC_ORIGIN = 'not sent for a single static origin';
+
 /** Whether a Vary header value keys caches on the Origin (`Origin` among its names, or `*`). */
 export function varyNamesOrigin(value: string): boolean {
   return /(^|,)\s*(origin|\*)\s*(,|$)/i.test(value);

@@ -8,6 +8,7 @@ import {
   forExactOrigins,
   known,
   unknown,
+  VARY_SINGLE_STATIC_ORIGIN,
   type AppModel,
   type CorsPolicy,
   type HeaderRead,
@@ -670,7 +671,14 @@ function buildPolicy(ctx: FlaskContext, mod: PyModule, opts: Options, callSpan: 
   else if (ma.v.t === 'num' || ma.v.t === 'str') maxAge = known(String(ma.v.v), literalOrValueSpan(mod, ma), ma.v.via);
   else maxAge = unknown(`max_age: ${reasonOf(ma.v)}`, ma.v.span);
 
-  const vary = boolOpt('vary_header', true);
+  let vary = boolOpt('vary_header', true);
+  // vary_header=False with one distinct literal origin (`['https://a.com']`, or the same one twice): flask-cors sends
+  // Vary: Origin only for several configured origins or a regex (§3.3), so the responses are those of a single-origin
+  // configuration, which goes without Vary in any case (checked with flask-cors 3.0.10, audit 34 Flask c06).
+  if (vary.known && !vary.value && origin.known && origin.value.kind === 'allow-list' && origin.value.unknownEntries.length === 0) {
+    const lits = origin.value.entries.map((e) => (e.type === 'literal' ? e.value.toLowerCase() : undefined));
+    if (lits.length > 0 && !lits.includes(undefined) && new Set(lits).size === 1) vary = known(false, vary.span, VARY_SINGLE_STATIC_ORIGIN);
+  }
   // Error responses get the headers whatever intercept_exceptions says: the extension's after_request hook also runs
   // on the 500 that Flask's handle_exception builds (finalize_request, §3.4). Checked with flask-cors 6.0 (audit 22
   // case 04, and the oracle app flask-intercept-false): intercept_exceptions=False changes nothing a browser sees.
