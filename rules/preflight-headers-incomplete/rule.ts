@@ -8,7 +8,9 @@ const HAND_WRITTEN = new Set<CorsPolicy['mechanism']>(['express-manual', 'flask-
 function answersPreflightsAlone(policy: CorsPolicy, all: readonly CorsPolicy[]): boolean {
   const { preflight } = policy;
   if (!HAND_WRITTEN.has(policy.mechanism) || policy.scope.level !== 'app' || !preflight.known || preflight.value.handled === 'missing') return false;
-  return !all.some((q) => q !== policy && q.appId === policy.appId && !HAND_WRITTEN.has(q.mechanism));
+  // A CORS middleware of the app that adds nothing to the preflight answers (flask-cors skipping the responses a hook
+  // already gave Access-Control-Allow-Origin, §3.4) leaves them to this policy's headers alone.
+  return !all.some((q) => q !== policy && q.appId === policy.appId && !HAND_WRITTEN.has(q.mechanism) && !(q.preflight.known && q.preflight.value.elsewhere));
 }
 
 /**

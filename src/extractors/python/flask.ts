@@ -1018,6 +1018,10 @@ function manualHook(
         const configured = c.policy.origin;
         c.policy.preemptedOrigin = configured;
         c.policy.origin = known({ kind: 'none' }, hookSpan, `flask-cors skips every response: ${label} sets Access-Control-Allow-Origin first (§3.4)`);
+        // The preflight answers too: the hook's headers are all they carry (audit 34 Flask c23: no Allow-Headers).
+        if (c.policy.preflight.known) {
+          c.policy.preflight = known({ ...c.policy.preflight.value, detail: `${label} sets Access-Control-Allow-Origin first, so flask-cors adds nothing to the preflight answers (§3.4)`, elsewhere: true }, c.policy.preflight.span);
+        }
         // Reported when CORS(app) named specific sites that the hook's header replaces (a hook that sends the same
         // single origin, or a CORS(app) that allowed every origin anyway, loses nothing a browser would notice).
         const restricted = configured.known && (configured.value.kind === 'allow-list' || (configured.value.kind === 'fixed' && configured.value.value !== '*'));
