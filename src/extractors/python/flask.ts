@@ -310,80 +310,113 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
       if (val) opts.set(name, { v: val, span: val.span, source: `app.config ${cfg}` });
     }
   };
-  walk(mod.root, (n, fns) => {
-    // app.config["CORS_X"] = v
-    if (n.type === 'assignment' && n.fields.left?.type === 'subscript') {
-      if (tooLate(n, fns)) return;
-      const sub = n.fields.left;
-      const obj = sub.fields.value;
-      if (obj?.type !== 'attribute' || obj.fields.attribute?.text !== 'config') return;
-      const s = scopeAt(host, mod, fns);
-      const k = ev.eval(sub.fields.subscript, s);
-      if (!isApp(obj.fields.object, s)) {
-        if (maybeApp(obj.fields.object, s) && (k.t !== 'str' || k.v.startsWith('CORS_'))) opaque ??= spanOf(mod, n);
+  /**
+   * Reads the config writes under `root` of module `m`. `bound`: `root` is a helper's definition, called with this
+   * app for its parameter `param` (the name evaluates to the app inside it).
+   */
+  const visit = (m: PyModule, root: PyNode, bound?: { fn: PyNode; param: string; app: PyVal }, depth = 0): void => {
+    const scopeOf = (fns: PyNode[]): Scope => {
+      const s0 = scopeAt(host, m, fns);
+      if (!bound || s0.fn?.node !== bound.fn) return s0;
+      return { ...s0, locals: new Map([...(s0.locals ?? []), [bound.param, bound.app]]) };
+    };
+    walk(root, (n, fns) => {
+      // app.config["CORS_X"] = v
+      if (n.type === 'assignment' && n.fields.left?.type === 'subscript') {
+        if (tooLate(n, fns)) return;
+        const sub = n.fields.left;
+        const obj = sub.fields.value;
+        if (obj?.type !== 'attribute' || obj.fields.attribute?.text !== 'config') return;
+        const s = scopeOf(fns);
+        const k = ev.eval(sub.fields.subscript, s);
+        if (!isApp(obj.fields.object, s)) {
+          if (maybeApp(obj.fields.object, s) && !boundByCalls(m, obj.fields.object, fns) && (k.t !== 'str' || k.v.startsWith('CORS_'))) opaque ??= spanOf(m, n);
+          return;
+        }
+        if (k.t !== 'str' || !k.v.startsWith('CORS_')) return;
+        const name = k.v.slice(5).toLowerCase();
+        if (OPTION_NAMES.includes(name)) opts.set(name, { v: ev.eval(n.fields.right, s), span: spanOf(m, n), source: `app.config["${k.v}"]` });
         return;
       }
-      if (k.t !== 'str' || !k.v.startsWith('CORS_')) return;
-      const name = k.v.slice(5).toLowerCase();
-      if (OPTION_NAMES.includes(name)) opts.set(name, { v: ev.eval(n.fields.right, s), span: spanOf(mod, n), source: `app.config["${k.v}"]` });
-      return;
-    }
-    if (n.type !== 'call' || tooLate(n, fns)) return;
-    // The app handed to a function that writes some app's config (`load_config(app)`, in this module or another).
-    if (n.fields.function?.type === 'identifier' || n.fields.function?.type === 'attribute') {
-      const s0 = scopeAt(host, mod, fns);
-      const args0 = callArgs(n);
-      if ([...args0.positional, ...[...args0.keywords.values()].map((k) => k.fields.value)].some((x) => x && isApp(x, s0))) {
-        const fv = ev.eval(n.fields.function, s0);
-        if (fv.t === 'func' && /\.config\s*(\[|\.(update|from_\w+|setdefault)\b)/.test(fv.mod.text.slice(fv.node.start, fv.node.end))) opaque ??= spanOf(mod, n);
+      if (n.type !== 'call' || tooLate(n, fns)) return;
+      // The app handed to a function that writes some app's config (`load_config(app)`, in this module or another).
+      if (n.fields.function?.type === 'identifier' || n.fields.function?.type === 'attribute') {
+        const s0 = scopeOf(fns);
+        const args0 = callArgs(n);
+        if ([...args0.positional, ...[...args0.keywords.values()].map((k) => k.fields.value)].some((x) => x && isApp(x, s0))) {
+          const fv = ev.eval(n.fields.function, s0);
+          if (fv.t === 'func' && /\.config\s*(\[|\.(update|from_\w+|setdefault)\b)/.test(fv.mod.text.slice(fv.node.start, fv.node.end))) {
+            // `init_cfg(app)`: a function of the project that every call in the project passes this app for the
+            // same parameter writes it; its writes are read with the parameter bound to the app (audit 34 Flask c02).
+            // Passed different things, or more than two calls deep: not known.
+            const pos = args0.positional.findIndex((x) => isApp(x, s0));
+            const kw = [...args0.keywords].find(([, x]) => isApp(x.fields.value, s0))?.[0];
+            const params = (fv.node.fields.parameters?.children ?? []).filter((c) => c.type !== ',' && c.type !== '(' && c.type !== ')');
+            const index = kw !== undefined ? params.findIndex((x) => paramName(x) === kw) : args0.splat ? -1 : pos;
+            const param = params[index];
+            const name = param && (param.type === 'identifier' || param.type === 'typed_parameter') ? paramName(param) : undefined;
+            const all = name && depth < 2 ? argumentOfAllCalls(ctx, fv.mod, fv.node, index, name) : undefined;
+            if (all && objKey(all) === key && name) visit(fv.mod, fv.node, { fn: fv.node, param: name, app: all }, depth + 1);
+            else opaque ??= spanOf(m, n);
+          }
+        }
       }
-    }
-    if (n.fields.function?.type !== 'attribute') return;
-    const f = n.fields.function;
-    const meth = f.fields.attribute?.text ?? '';
-    const cfg = f.fields.object;
-    if (cfg?.type !== 'attribute' || cfg.fields.attribute?.text !== 'config') return;
-    const s = scopeAt(host, mod, fns);
-    if (!isApp(cfg.fields.object, s)) {
-      if (maybeApp(cfg.fields.object, s) && /^(update|from_\w+|setdefault)$/.test(meth)) opaque ??= spanOf(mod, n);
-      return;
-    }
-    const a = callArgs(n);
-    if (meth === 'from_object') {
-      const arg = a.positional[0];
-      let v = arg ? ev.eval(arg, s) : undefined;
-      if (v?.t === 'str') {
-        // "package.module.Class" import string (werkzeug import_string).
-        const parts = v.v.split(/[.:]/);
-        const attr = parts.pop() as string;
-        const target = ev.importFrom(mod, parts.join('.'), 0, attr, v.span);
-        v = target.t === 'ext' ? ev.importFrom(mod, v.v, 0, '', v.span) : target;
+      if (n.fields.function?.type !== 'attribute') return;
+      const f = n.fields.function;
+      const meth = f.fields.attribute?.text ?? '';
+      const cfg = f.fields.object;
+      if (cfg?.type !== 'attribute' || cfg.fields.attribute?.text !== 'config') return;
+      const s = scopeOf(fns);
+      if (!isApp(cfg.fields.object, s)) {
+        if (maybeApp(cfg.fields.object, s) && !boundByCalls(m, cfg.fields.object, fns) && /^(update|from_\w+|setdefault)$/.test(meth)) opaque ??= spanOf(m, n);
+        return;
       }
-      if (v && (v.t === 'class' || v.t === 'instance' || v.t === 'module')) setFromObject(v, spanOf(mod, n));
-      else opaque = spanOf(mod, n);
-    } else if (meth === 'update' || meth === 'from_mapping') {
-      for (const [k, kw] of a.keywords) {
-        if (k.startsWith('CORS_') && OPTION_NAMES.includes(k.slice(5).toLowerCase())) opts.set(k.slice(5).toLowerCase(), { v: ev.eval(kw.fields.value, s), span: spanOf(mod, kw), source: `app.config ${k}` });
+      const a = callArgs(n);
+      if (meth === 'from_object') {
+        const arg = a.positional[0];
+        let v = arg ? ev.eval(arg, s) : undefined;
+        if (v?.t === 'str') {
+          // "package.module.Class" import string (werkzeug import_string).
+          const parts = v.v.split(/[.:]/);
+          const attr = parts.pop() as string;
+          const target = ev.importFrom(m, parts.join('.'), 0, attr, v.span);
+          v = target.t === 'ext' ? ev.importFrom(m, v.v, 0, '', v.span) : target;
+        }
+        if (v && (v.t === 'class' || v.t === 'instance' || v.t === 'module')) setFromObject(v, spanOf(m, n));
+        else opaque = spanOf(m, n);
+      } else if (meth === 'update' || meth === 'from_mapping') {
+        for (const [k, kw] of a.keywords) {
+          if (k.startsWith('CORS_') && OPTION_NAMES.includes(k.slice(5).toLowerCase())) opts.set(k.slice(5).toLowerCase(), { v: ev.eval(kw.fields.value, s), span: spanOf(m, kw), source: `app.config ${k}` });
+        }
+        if (a.positional[0]) {
+          const d = ev.eval(a.positional[0], s);
+          if (d.t === 'dict') setFromObject(d, spanOf(m, n));
+          else opaque = spanOf(m, n);
+        }
+      } else if (meth === 'from_pyfile') {
+        // `from_pyfile("default_config.py")`: a file relative to the app's root path, the directory of the module
+        // that creates it (audit 16 case 06). Not with instance_relative_config (the instance folder), and not
+        // a name that is not a literal or not in the project.
+        const f = a.positional[0] ? ev.eval(a.positional[0], s) : undefined;
+        const dir = m.path.includes('/') ? m.path.slice(0, m.path.lastIndexOf('/')) : '';
+        const rel = f?.t === 'str' && !f.v.startsWith('/') && !/instance_relative_config\s*=\s*True/.test(m.text) ? posix.normalize(dir ? `${dir}/${f.v}` : f.v) : undefined;
+        const target = rel && !rel.startsWith('..') ? ev.moduleByPath(rel) : undefined;
+        if (target) setFromObject({ t: 'module', mod: target, span: spanOf(m, n) }, spanOf(m, n));
+        else opaque = spanOf(m, n);
+      } else if (meth === 'from_envvar' || meth === 'from_prefixed_env' || meth === 'from_file') {
+        opaque = spanOf(m, n);
       }
-      if (a.positional[0]) {
-        const d = ev.eval(a.positional[0], s);
-        if (d.t === 'dict') setFromObject(d, spanOf(mod, n));
-        else opaque = spanOf(mod, n);
-      }
-    } else if (meth === 'from_pyfile') {
-      // `from_pyfile("default_config.py")`: a file relative to the app's root path, the directory of the module
-      // that creates it (audit 16 case 06). Not with instance_relative_config (the instance folder), and not
-      // a name that is not a literal or not in the project.
-      const f = a.positional[0] ? ev.eval(a.positional[0], s) : undefined;
-      const dir = mod.path.includes('/') ? mod.path.slice(0, mod.path.lastIndexOf('/')) : '';
-      const rel = f?.t === 'str' && !f.v.startsWith('/') && !/instance_relative_config\s*=\s*True/.test(mod.text) ? posix.normalize(dir ? `${dir}/${f.v}` : f.v) : undefined;
-      const target = rel && !rel.startsWith('..') ? ev.moduleByPath(rel) : undefined;
-      if (target) setFromObject({ t: 'module', mod: target, span: spanOf(mod, n) }, spanOf(mod, n));
-      else opaque = spanOf(mod, n);
-    } else if (meth === 'from_envvar' || meth === 'from_prefixed_env' || meth === 'from_file') {
-      opaque = spanOf(mod, n);
-    }
-  });
+    });
+  };
+  /** A parameter of the function around it that every call in the project passes the same Flask object for. */
+  const boundByCalls = (m: PyModule, recv: PyNode | undefined, fns: PyNode[]): boolean => {
+    const fn = fns[fns.length - 1];
+    if (recv?.type !== 'identifier' || !fn) return false;
+    const params = (fn.fields.parameters?.children ?? []).filter((c) => c.type !== ',' && c.type !== '(' && c.type !== ')');
+    const index = params.findIndex((x) => paramName(x) === recv.text);
+    return index >= 0 && argumentOfAllCalls(ctx, m, fn, index, recv.text ?? '') !== undefined;
+  };
+  visit(mod, mod.root);
   return opaque ? { opts, opaque } : { opts };
 }
 
@@ -934,21 +967,32 @@ function parameterArgument(ctx: FlaskContext, mod: PyModule, receiver: PyNode | 
   const index = params.findIndex((p) => paramName(p) === receiver.text);
   const param = params[index];
   if (!param || (param.type !== 'identifier' && param.type !== 'typed_parameter')) return undefined;
+  return argumentOfAllCalls(ctx, mod, fn, index, receiver.text ?? '');
+}
+
+/**
+ * The Flask app or blueprint that every call of the project function `fn` passes for its parameter `name` (at
+ * `index`), when they all pass the same one; undefined when there is no call, a call passes something else, or
+ * cannot be read (`*args`).
+ */
+function argumentOfAllCalls(ctx: FlaskContext, home: PyModule, fn: PyNode, index: number, name: string): PyVal | undefined {
+  const fnName = fn.fields.name?.text;
+  if (!fnName) return undefined;
   let found: PyVal | undefined;
   let agree = true;
   // Its calls in the project (`from .cors import add_cors_headers` in the app's module, audit 32 c29).
-  for (const m of ctx.modules ?? [mod]) {
+  for (const m of ctx.modules ?? [home]) {
     if (!agree) break;
     if (!m.text.includes(fnName)) continue;
     walk(m.root, (n, fns) => {
       const f = n.fields.function;
-      const name = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.fields.attribute?.text : undefined;
-      if (!agree || n.type !== 'call' || !f || name !== fnName) return;
+      const called = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.fields.attribute?.text : undefined;
+      if (!agree || n.type !== 'call' || !f || called !== fnName) return;
       const s = scopeAt(ctx.host, m, fns);
       const callee = ctx.ev.eval(f, s);
       if (callee.t !== 'func' || callee.node !== fn) return;
       const a = callArgs(n);
-      const arg = a.keywords.get(receiver.text ?? '')?.fields.value ?? (a.splat ? undefined : a.positional[index]);
+      const arg = a.keywords.get(name)?.fields.value ?? (a.splat ? undefined : a.positional[index]);
       const v = arg ? ctx.ev.eval(arg, s) : undefined;
       const key = v ? objKey(v) : undefined;
       if (v?.t !== 'call' || key === undefined || (!FLASK_QNAME.test(v.qname) && !BLUEPRINT_QNAME.test(v.qname))) agree = false;
