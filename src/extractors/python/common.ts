@@ -1,7 +1,7 @@
 /** Helpers shared by the FastAPI/Starlette and Flask extraction: AST walking, scopes, model building. */
 import type { ProjectHost } from '../../engine/host.js';
-import { known, unknown, type OriginEntry, type Span, type Token, type TokenList, type Valued } from '../../model/index.js';
-import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
+import { known, unknown, type CorsPolicy, type OriginEntry, type Span, type Token, type TokenList, type Valued } from '../../model/index.js';
+import { isTruthy, spanOf, unsetVariable, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import type { PyNode } from './parser.js';
 import { indexBlock, type PyModule } from './project.js';
 
@@ -198,4 +198,91 @@ export function paramName(p: PyNode): string | undefined {
 export function readsJsonBody(mod: PyModule, fn: PyNode): boolean {
   const body = fn.fields.body;
   return !!body && /\.json\(\s*\)/.test(mod.text.slice(body.start, body.end));
+}
+
+/** How the `if` statements around a registration decide whether it runs (see `registrationGuard`). */
+export interface RegistrationGuard {
+  /** The first condition the model cannot decide: the registration may be absent at run time (CorsPolicy.condition). */
+  condition?: { span: Span; text: string };
+  /** A condition decided by an environment default (`if settings.DEV:` with DEV defaulting to True): it holds only then. */
+  note?: string;
+  /** Variables the registration's branch needs set: their "default when unset" does not apply there. */
+  assumeSet: string[];
+}
+
+/**
+ * Whether the `if`/`elif`/`else` branches around `node` let it run (audit 35 mix D1, py D3), as the Express
+ * extractor's guard does: 'dead' when a condition known to be false (a constant, an environment default, a class
+ * default) rules it out; otherwise the first undecidable condition, a note for conditions that hold only through an
+ * environment default, and the variables the branch needs set (`if os.getenv("X"):`). A condition decided only by
+ * a function parameter's default does not make the registration dead (callers may pass another value): it is then
+ * undecidable.
+ */
+export function registrationGuard(ev: Evaluator, host: ProjectHost, mod: PyModule, node: PyNode): 'dead' | RegistrationGuard {
+  const out: RegistrationGuard = { assumeSet: [] };
+  const text = (n: PyNode) => mod.text.slice(n.start, n.end).replace(/\s+/g, ' ').trim();
+  const negate = (n: PyNode) => (/^[\w.]+(\(.*\))?$/.test(text(n)) ? `not ${text(n)}` : `not (${text(n)})`);
+  const check = (cond: PyNode, want: boolean, fns: PyNode[]): boolean => {
+    const v = ev.eval(cond, scopeAt(host, mod, fns));
+    let t = isTruthy(v);
+    // A parameter's default rules nothing out: a caller may pass another value (`create_app(enable_cors=True)`).
+    if (t !== undefined && t !== want && v.via?.startsWith('default of parameter')) t = undefined;
+    if (t === undefined) {
+      out.condition ??= { span: spanOf(mod, cond), text: want ? text(cond) : negate(cond) };
+      // `if os.getenv("X"):` / the else of `if not os.getenv("X"):`: this branch runs only with X set.
+      const inner = cond.type === 'not_operator' && cond.fields.argument ? cond.fields.argument : undefined;
+      const set = want ? unsetVariable(v) : inner ? unsetVariable(ev.eval(inner, scopeAt(host, mod, fns))) : undefined;
+      if (set && !out.assumeSet.includes(set)) out.assumeSet.push(set);
+      return true;
+    }
+    if (t !== want) return false;
+    if (v.via && !v.via.startsWith('default of parameter')) out.note ??= `registered because \`${want ? text(cond) : negate(cond)}\` holds: ${v.via}`;
+    return true;
+  };
+  let cur = mod.root;
+  const fns: PyNode[] = [];
+  for (let depth = 0; depth < 200 && cur !== node; depth++) {
+    const next = cur.children.find((c) => c.start <= node.start && node.end <= c.end);
+    if (!next) break;
+    if (cur.type === 'if_statement' && cur.fields.condition && next !== cur.fields.condition) {
+      const clauses = cur.children.filter((c) => c.type === 'elif_clause' || c.type === 'else_clause');
+      // The branches before this one did not run, this one's condition held.
+      const at = clauses.indexOf(next);
+      const checks: [PyNode, boolean][] = [[cur.fields.condition, at < 0]];
+      for (let i = 0; i < at; i++) {
+        const c = (clauses[i] as PyNode).fields.condition;
+        if (c) checks.push([c, false]);
+      }
+      const own = at >= 0 ? next.fields.condition : undefined;
+      if (own && next.type === 'elif_clause' && next.fields.consequence && next.fields.consequence.start <= node.start) checks.push([own, true]);
+      for (const [c, want] of checks) if (!check(c, want, fns)) return 'dead';
+    }
+    if (cur.type === 'function_definition') fns.push(cur);
+    cur = next;
+  }
+  return out;
+}
+
+/** Both guards at once (a registration in a helper, and the helper's call). */
+export function bothGuards(a: 'dead' | RegistrationGuard, b: 'dead' | RegistrationGuard): 'dead' | RegistrationGuard {
+  if (a === 'dead' || b === 'dead') return 'dead';
+  const condition = a.condition ?? b.condition;
+  const note = a.note ?? b.note;
+  return { ...(condition ? { condition } : {}), ...(note ? { note } : {}), assumeSet: [...new Set([...a.assumeSet, ...b.assumeSet])] };
+}
+
+/**
+ * Runs `register` (which pushes policies onto `policies`) under the guard: with the variables it needs set taken as
+ * set, and marks what it registered (CorsPolicy.condition, or the note of an environment default on the origin).
+ */
+export function registerGuarded(ev: Evaluator, guard: 'dead' | RegistrationGuard, policies: CorsPolicy[], register: () => void): void {
+  if (guard === 'dead') return;
+  const before = policies.length;
+  ev.assumingSet(guard.assumeSet, register);
+  for (const p of policies.slice(before)) markGuarded(p, guard);
+}
+
+export function markGuarded(p: CorsPolicy, guard: RegistrationGuard): void {
+  if (guard.condition) p.condition ??= guard.condition;
+  else if (guard.note && p.origin.known && !p.origin.via?.includes(guard.note)) p.origin = { ...p.origin, via: p.origin.via ? `${p.origin.via}; ${guard.note}` : guard.note };
 }

@@ -171,12 +171,30 @@ const STAR_EXPORTS: Record<string, readonly string[]> = {
 export class Evaluator {
   private depth = 0;
   private readonly active = new Set<string>();
+  /**
+   * Environment variables known to be set (and not empty) where the code being evaluated runs: it is registered
+   * only under `if os.getenv("X"):` (or in the `else` of `if not os.getenv("X"):`). Their "default when unset" does
+   * not apply there (audit 35 py D3). Set for the extent of `assumingSet`.
+   */
+  private assumedSet: ReadonlySet<string> = new Set();
 
   constructor(
     readonly host: ProjectHost,
     /** pydantic major version of the project when known (for AnyHttpUrl serialization). */
     readonly pydanticMajor: (modPath: string, modText: string) => number | undefined = () => undefined,
   ) {}
+
+  /** Runs `f` with the variables `names` taken as set (see `assumedSet`). */
+  assumingSet<T>(names: readonly string[], f: () => T): T {
+    if (names.length === 0) return f();
+    const before = this.assumedSet;
+    this.assumedSet = new Set([...before, ...names]);
+    try {
+      return f();
+    } finally {
+      this.assumedSet = before;
+    }
+  }
 
   index(mod: PyModule): BlockIndex {
     return moduleIndex(this.host, mod);
@@ -810,6 +828,7 @@ export class Evaluator {
         const name = this.eval(arg0, scope);
         const def = positional[1] ?? keywords.get('default');
         const vname = name.t === 'str' ? name.v : '?';
+        if (this.assumedSet.has(vname)) return unknownVal(`environment variable ${vname} (set where this code runs)`, span);
         if (!def) return unknownVal(`environment variable ${vname} (no default)`, span);
         return withVia(this.eval(def, scope), `default of $${vname} when unset`);
       }
@@ -883,6 +902,7 @@ export class Evaluator {
     const { positional, keywords } = this.args(n);
     const name = this.eval(positional[0], scope);
     const vname = name.t === 'str' ? name.v : '?';
+    if (this.assumedSet.has(vname)) return unknownVal(`environment variable ${vname} (set where this code runs)`, span);
     const def = keywords.get('default') ?? positional[2];
     // decouple's config("X") without a default raises when X is unset: there is no "unset" value.
     if (!def) return unknownVal(`environment variable ${vname} (required)`, span);

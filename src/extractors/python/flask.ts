@@ -20,7 +20,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { callArgs, importedModules, litSpan, isClientHeader, nestedScope, objKey, paramName, reasonOf, scopeAt, strItems, walk } from './common.js';
+import { bothGuards, callArgs, importedModules, markGuarded, registerGuarded, registrationGuard, type RegistrationGuard, litSpan, isClientHeader, nestedScope, objKey, paramName, reasonOf, scopeAt, strItems, walk } from './common.js';
 import { isTruthy, spanOf, unknownVal, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
@@ -130,12 +130,27 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
   });
   const corsPolicies: { policy: CorsPolicy; call: PyNode; app: AppInfo; fnStart: number }[] = [];
   const dead = extensionCalls.length ? deadRanges(ctx, mod) : [];
+  // The `if`s around `CORS(app)` / `cors.init_app(app)` (audit 32 mix c01, audit 35 mix D1): a branch known not to
+  // run registers nothing; one that may not run marks the policy (CorsPolicy.condition).
+  const guarded = (g: 'dead' | RegistrationGuard, made: () => { policy: CorsPolicy; call: PyNode; app: AppInfo }[], fnStart: number, initIn?: PyModule) => {
+    if (g === 'dead') return;
+    for (const r of ev.assumingSet(g.assumeSet, made)) {
+      // `CORS()` then `cors.init_app(app)` under an `if` of its own.
+      const rg = r.call !== undefined && initIn ? bothGuards(g, registrationGuard(ev, host, initIn, r.call)) : g;
+      if (rg === 'dead') {
+        ctx.policies.splice(ctx.policies.indexOf(r.policy), 1);
+        continue;
+      }
+      markGuarded(r.policy, rg);
+      corsPolicies.push({ ...r, fnStart });
+    }
+  };
   for (const { call, scope } of extensionCalls) {
     if (dead.some(([from, to]) => call.start >= from && call.end <= to)) continue;
-    for (const r of extension(ctx, mod, scope, call)) corsPolicies.push({ ...r, fnStart: scope.fn?.node.start ?? -1 });
+    guarded(registrationGuard(ev, host, mod, call), () => extension(ctx, mod, scope, call), scope.fn?.node.start ?? -1, mod);
   }
   for (const { call, scope, ext } of initAppCalls) {
-    for (const r of extension(ctx, ext.mod, { mod: ext.mod }, ext.node, { call, scope, mod })) corsPolicies.push({ ...r, fnStart: scope.fn?.node.start ?? -1 });
+    guarded(bothGuards(registrationGuard(ev, host, mod, call), registrationGuard(ev, host, ext.mod, ext.node)), () => extension(ctx, ext.mod, { mod: ext.mod }, ext.node, { call, scope, mod }), scope.fn?.node.start ?? -1);
   }
   // `app.after_request(func)` called directly.
   walk(mod.root, (n, fns) => {
@@ -154,26 +169,24 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
     // The hook may be defined in another module (`from hooks import add_cors; app.after_request(add_cors)`).
     if (fn.t === 'func') hooks.push({ deco: n, def: fn.node, scope, receiver: n.fields.function.fields.object, ...(fn.mod.path !== mod.path ? { defMod: fn.mod } : {}) });
   });
-  for (const h of hooks) manualHook(ctx, mod, h, corsPolicies);
+  for (const h of hooks) {
+    // A hook registered under an `if`: dropped when it cannot run; when it may not, its interplay with flask-cors
+    // (which response each one answers) is not known, so none is claimed.
+    const g = registrationGuard(ev, host, mod, h.deco);
+    if (g !== 'dead') registerGuarded(ev, g, ctx.policies, () => manualHook(ctx, mod, h, g.condition ? [] : corsPolicies));
+  }
   for (const h of beforeHooks) authBeforeCors(ctx, mod, h, corsPolicies);
 }
 
 /**
- * Code that never runs while the app serves (audit 23): the branch of an `if` its known condition rules out
- * (`if origins == '*': CORS(app, fixed) else: CORS(app, origins=...)` with `origins` defaulting to '*'), and the
- * statements after a blocking `app.run()` / `socketio.run(app)` in the same block (they run once the server stops;
- * `asyncio.run(...)` returns, so it is not one).
+ * Code that never runs while the app serves (audit 23): the statements after a blocking `app.run()` /
+ * `socketio.run(app)` in the same block (they run once the server stops; `asyncio.run(...)` returns, so it is not
+ * one). The branches of an `if` its known condition rules out are `registrationGuard`'s.
  */
 function deadRanges(ctx: FlaskContext, mod: PyModule): [number, number][] {
   const out: [number, number][] = [];
-  walk(mod.root, (n, fns) => {
-    if (n.type === 'if_statement' && n.fields.condition) {
-      const t = isTruthy(ctx.ev.eval(n.fields.condition, scopeAt(ctx.host, mod, fns)));
-      if (t === undefined) return;
-      const branches = n.children.filter((c) => c.type === 'elif_clause' || c.type === 'else_clause');
-      if (t) for (const b of branches) out.push([b.start, b.end]);
-      else if (n.fields.consequence) out.push([n.fields.consequence.start, n.fields.consequence.end]);
-    }
+  void ctx;
+  walk(mod.root, (n) => {
     if (n.type === 'block' || n.type === 'module') {
       const at = n.children.findIndex((st) => st.type === 'expression_statement' && /^(?!(?:asyncio|trio|anyio|subprocess)\.)[A-Za-z_][\w.]*\.run\(/.test(mod.text.slice(st.start, st.end)));
       const after = at >= 0 ? n.children[at + 1] : undefined;

@@ -24,7 +24,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { blameSpan, boolOption, callArgs, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
+import { blameSpan, bothGuards, boolOption, callArgs, registerGuarded, registrationGuard, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
 import { URL_TYPE_VIA, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
@@ -217,6 +217,8 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
 
 export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
   const { host, ev } = ctx;
+  // The `if`s around a registration (audit 35 mix D1, py D3): a branch known not to run registers nothing.
+  const guard = (n: PyNode) => registrationGuard(ev, host, mod, n);
   walk(mod.root, (n, fns) => {
     if (n.type === 'decorated_definition') manualMiddleware(ctx, mod, n, fns);
     if (n.type !== 'call') return;
@@ -230,12 +232,14 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
       const first = firstParam(args, 'middleware_class');
       // `add_middleware(**{"middleware_class": CORSMiddleware, "allow_origins": [...]})` (audit 16 case 01).
       const cls = first.node ? ev.eval(first.node, scope) : splatEntries(ev, args, scope)?.get('middleware_class');
-      if (cls?.t === 'class') classMiddleware(ctx, mod, cls, () => appRef(ctx, fn.fields.object, scope, mod, n.start), spanOf(mod, n));
+      if (cls?.t === 'class') registerGuarded(ev, guard(n), ctx.policies, () => classMiddleware(ctx, mod, cls, () => appRef(ctx, fn.fields.object, scope, mod, n.start), spanOf(mod, n)));
       if (!cls || !isCorsClass(cls, ev)) return;
       // The binding of the name at this call (`app = FastAPI()` may be rebound to another app later).
       const app = appRef(ctx, fn.fields.object, scope, mod, n.start);
       const rest = first.rest;
-      addPolicy(ctx, mod, app.site ? withSiteArguments(ctx, scope, app.site) : scope, n, rest, app, 'add_middleware');
+      // In a helper (`setup_cors(app)`): the `if`s around its one call count too.
+      const g = app.site ? bothGuards(guard(n), registrationGuard(ev, host, app.site.mod, app.site.call)) : guard(n);
+      registerGuarded(ev, g, ctx.policies, () => addPolicy(ctx, mod, app.site ? withSiteArguments(ctx, scope, app.site) : scope, n, rest, app, 'add_middleware'));
       return;
     }
     const callee = ev.eval(fn, scope);
@@ -243,7 +247,7 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
       const first = firstParam(args, 'cls');
       const cls = first.node ? ev.eval(first.node, scope) : undefined;
       // Starlette(middleware=[Middleware(CustomCORS)]): a hand-written class, as with add_middleware.
-      if (cls?.t === 'class' && !enclosingRoute(ctx, mod, n, scope)) classMiddleware(ctx, mod, cls, () => constructorAppOf(ctx, mod, n, scope), spanOf(mod, n));
+      if (cls?.t === 'class' && !enclosingRoute(ctx, mod, n, scope)) registerGuarded(ev, guard(n), ctx.policies, () => classMiddleware(ctx, mod, cls, () => constructorAppOf(ctx, mod, n, scope), spanOf(mod, n)));
       if (!cls || !isCorsClass(cls, ev)) return;
       const rest = first.rest;
       const route = enclosingRoute(ctx, mod, n, scope);
@@ -255,7 +259,8 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
         return;
       }
       const app = constructorAppOf(ctx, mod, n, scope);
-      addPolicy(ctx, mod, scope, n, rest, app, 'constructor');
+      // `middleware.append(Middleware(CORSMiddleware, ...))` under an `if`.
+      registerGuarded(ev, guard(n), ctx.policies, () => addPolicy(ctx, mod, scope, n, rest, app, 'constructor'));
       return;
     }
     if (isCorsClass(callee, ev)) {
@@ -263,7 +268,7 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
       const appArg = args.keywords.get('app')?.fields.value ?? args.positional[0];
       const app = appRef(ctx, appArg, scope, mod, n.start);
       const rest: CallArgs = { ...args, positional: args.positional.slice(appArg === args.positional[0] ? 1 : 0) };
-      addPolicy(ctx, mod, scope, n, rest, app, 'wrap');
+      registerGuarded(ev, guard(n), ctx.policies, () => addPolicy(ctx, mod, scope, n, rest, app, 'wrap'));
     }
   });
 }
