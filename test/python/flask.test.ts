@@ -162,3 +162,33 @@ describe('hooks and flask-cors together (§3.4)', () => {
     expect(ext.shadowedBy).toEqual([]);
   });
 });
+
+describe('values decided by an environment default keep the note (audit 35 py D1, D2)', () => {
+  const ENV = `import os\n` + HEAD;
+  const via = (p: { origin: { known: boolean } & ({ via?: string } | object) }) => (p.origin.known && 'via' in p.origin ? p.origin.via : undefined);
+
+  it('`if not origins: origins = "*"` after os.getenv without a default is "*" when unset', async () => {
+    const r = await extractPy({ 'app.py': ENV + `origins = os.getenv("X")\nif not origins:\n    origins = "*"\nCORS(app, origins=origins, supports_credentials=True)\n` });
+    expect(originOf(only(r))).toEqual({ kind: 'reflect-any' });
+    expect(via(only(r))).toContain('default of $X when unset');
+  });
+
+  it('`origins or "*"` and a comprehension over an empty default keep "when unset"', async () => {
+    const r = await extractPy({ 'app.py': ENV + `raw = os.getenv("X", "")\norigins = [u.strip() for u in raw.split(",") if u.strip()]\nCORS(app, origins=origins or "*", supports_credentials=True)\n` });
+    expect(originOf(only(r))).toEqual({ kind: 'reflect-any' });
+    expect(via(only(r))).toContain('default of $X when unset');
+  });
+
+  it('an append decided by a default says so; a registration under `if os.getenv("X"):` does not use X\'s default', async () => {
+    const r = await extractPy({
+      'app.py':
+        ENV +
+        `MODE = os.getenv("MODE", "dev")\norigins = ["https://a.example"]\nif MODE == "dev":\n    origins.append("*")\nCORS(app, origins=origins, supports_credentials=True)\n` +
+        `b = Flask("b")\nif os.getenv("B"):\n    CORS(b, origins=os.getenv("B", "*"), supports_credentials=True)\n`,
+    });
+    const [a, b] = r.policies;
+    expect(via(a!)).toContain('default of $MODE when unset');
+    expect(b!.origin.known).toBe(false);
+    expect(b!.condition?.text).toBe('os.getenv("B")');
+  });
+});

@@ -282,12 +282,14 @@ export class Evaluator {
         if (lt === undefined && isOr && unsetL) return withVia(this.eval(n.fields.right, scope), `default of $${unsetL} when unset`);
         if (lt === undefined) return unknownVal(`depends on ${l.t === 'unknown' ? l.reason : 'a runtime value'}`, span);
         if (isOr ? lt : !lt) return l;
-        return this.eval(n.fields.right, scope);
+        // `origins or "*"` with origins [] by an env default (audit 35 py D2): the right side holds only then.
+        return withVia(this.eval(n.fields.right, scope), l.via);
       }
       case 'not_operator': {
         const v = this.eval(n.fields.argument, scope);
         const t = isTruthy(v);
-        return t === undefined ? unknownVal('negation of an unknown value', span) : { t: 'bool', v: !t, span };
+        // Decided by an env default (`not origins` with origins "" when unset): holds only then.
+        return t === undefined ? unknownVal('negation of an unknown value', span) : { t: 'bool', v: !t, span, ...(v.via ? { via: v.via } : {}) };
       }
       case 'unary_operator': {
         const v = this.eval(n.fields.argument, scope);
@@ -468,13 +470,46 @@ export class Evaluator {
         current = this.fromBinding(name, b, scope, span);
         continue;
       }
-      const cond = this.plainIfCondition(b.stmt, idx, scope);
-      const t = cond ? isTruthy(cond) : undefined;
+      // The condition reads the name with its value so far (`origins = os.getenv("X")` then `if not origins:
+      // origins = "*"`, audit 35 py D1): not the binding being decided, which would refer to itself.
+      const before: Scope = current ? { ...scope, locals: new Map([...(scope.locals ?? []), [name, current]]) } : scope;
+      const cond = this.plainIfCondition(b.stmt, idx, before);
+      let t = cond ? isTruthy(cond) : undefined;
+      let condVia = cond?.via;
+      const unset = current ? unsetVariable(current) : undefined;
+      if (t === undefined && unset) {
+        // A variable read without a default is None when unset: `if not x:` / `if x is None:` then run, `if x:` not.
+        const test = this.plainIfOwner(b.stmt, idx)?.fields.condition;
+        const truthy = test ? this.testOfName(test, name) : undefined;
+        if (truthy !== undefined) {
+          t = !truthy;
+          condVia = `default of $${unset} when unset`;
+        }
+      }
       if (t === undefined) return undefined;
-      via ??= cond?.via;
+      via ??= condVia;
       if (t) current = this.fromBinding(name, b, scope, span);
     }
     return current ? withVia(current, via) : undefined;
+  }
+
+  /** `name` → true, `not name` / `name is None` / `name == None` → false: which truthiness of `name` runs the branch. */
+  private testOfName(test: PyNode, name: string): boolean | undefined {
+    const isName = (x: PyNode | undefined) => x?.type === 'identifier' && x.text === name;
+    if (isName(test)) return true;
+    if (test.type === 'not_operator' && isName(test.fields.argument)) return false;
+    if (test.type === 'comparison_operator') {
+      const ops = test.children.filter((c) => c.type !== 'comment');
+      if (ops.length === 2 && isName(ops[0]) && ops[1]?.type === 'none' && /^(is|==)$/.test((test.op ?? '').trim())) return false;
+    }
+    return undefined;
+  }
+
+  /** The plain `if` (no elif/else) whose body holds `stmt` directly. */
+  private plainIfOwner(stmt: PyNode, idx: BlockIndex): PyNode | undefined {
+    const owner = idx.statements.find((st) => st.start <= stmt.start && stmt.end <= st.end);
+    if (!owner || owner.type !== 'if_statement' || owner.children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause')) return undefined;
+    return owner.fields.consequence?.children.includes(stmt) ? owner : undefined;
   }
 
   /** The value of the condition of the plain `if` (no elif/else) whose body holds `stmt` directly, if it is one. */
@@ -486,9 +521,9 @@ export class Evaluator {
   }
 
   /** Whether the plain `if` whose body holds `stmt` directly is known to run it. */
-  private holdsAround(stmt: PyNode, idx: BlockIndex, scope: Scope): boolean | undefined {
+  private holdsAround(stmt: PyNode, idx: BlockIndex, scope: Scope): { t: boolean | undefined; via?: string } {
     const cond = this.plainIfCondition(stmt, idx, scope);
-    return cond ? isTruthy(cond) : undefined;
+    return { t: cond ? isTruthy(cond) : undefined, ...(cond?.via ? { via: cond.via } : {}) };
   }
 
   private applyMutations(name: string, v: PyVal, idx: BlockIndex, scope: Scope, binding: Binding): PyVal {
@@ -511,10 +546,14 @@ export class Evaluator {
     if (v.t !== 'seq') return muts.some((m) => m.op === 'iadd') && v.t === 'str' ? unknownVal(`${name} is modified`, v.span) : v;
     let items = [...v.items];
     for (const m of muts) {
+      // An item added because an env default makes its `if` hold is there only then (audit 35 py c21).
+      let via: string | undefined;
       if (m.conditional) {
         // `if EXTRA: origins.append(EXTRA)` (audit 21 case 12): applied when its `if` is known to hold, skipped when
         // known not to (an env default of ""), an item not known otherwise.
-        const t = this.holdsAround(m.stmt, idx, scope);
+        const held = this.holdsAround(m.stmt, idx, scope);
+        const t = held.t;
+        via = held.via;
         if (t === false) continue;
         if (t === undefined) {
           if (m.op !== 'append' && m.op !== 'extend' && m.op !== 'iadd') return unknownVal(`${name} is modified at run time`, spanOf(scope.mod, m.stmt));
@@ -522,10 +561,10 @@ export class Evaluator {
           continue;
         }
       }
-      if (m.op === 'append' && m.value) items.push(this.eval(m.value, scope));
+      if (m.op === 'append' && m.value) items.push(withVia(this.eval(m.value, scope), via));
       else if ((m.op === 'extend' || m.op === 'iadd') && m.value) {
         const e = this.eval(m.value, scope);
-        if (e.t === 'seq') items = items.concat(e.items);
+        if (e.t === 'seq') items = items.concat(e.items.map((i) => withVia(i, via)));
         else items.push(e.t === 'unknown' ? e : unknownVal(`${name} is extended with an unknown value`, e.span));
       } else return unknownVal(`${name} is modified at run time`, spanOf(scope.mod, m.stmt));
     }
@@ -1079,6 +1118,8 @@ export class Evaluator {
     const clauses = n.children.filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause');
     if (!body || clauses.length === 0) return unknownVal('comprehension', span);
     let envs: Map<string, PyVal>[] = [new Map(scope.locals ?? [])];
+    // What the iterated value came from (`raw.split(",")` with raw an env default): the result holds only then.
+    let via: string | undefined;
     for (const cl of clauses) {
       const next: Map<string, PyVal>[] = [];
       for (const env of envs) {
@@ -1087,6 +1128,7 @@ export class Evaluator {
           const left = cl.fields.left;
           const it = this.eval(cl.fields.right, s);
           if (it.t === 'unknown') return it;
+          via ??= it.via;
           const items: PyVal[] | undefined =
             it.t === 'seq' ? it.items : it.t === 'dict' ? it.entries.map((e) => e.key) : undefined;
           if (!items) return unknownVal('iteration over a non-sequence', span);
@@ -1107,7 +1149,7 @@ export class Evaluator {
       if (envs.length > 10_000) return unknownVal('comprehension too large', span);
     }
     const items = envs.map((env) => this.eval(body, { ...scope, locals: env }));
-    return { t: 'seq', kind: n.type === 'set_comprehension' ? 'set' : 'list', items, span };
+    return withVia({ t: 'seq', kind: n.type === 'set_comprehension' ? 'set' : 'list', items, span }, via);
   }
 
   private evalBinary(n: PyNode, scope: Scope): PyVal {
