@@ -163,7 +163,7 @@ describe('hooks and flask-cors together (§3.4)', () => {
   });
 });
 
-describe('values decided by an environment default keep the note (audit 35 py D1, D2)', () => {
+describe('values decided by an environment default keep the note (audit 35 py D1, D2, D4)', () => {
   const ENV = `import os\n` + HEAD;
   const via = (p: { origin: { known: boolean } & ({ via?: string } | object) }) => (p.origin.known && 'via' in p.origin ? p.origin.via : undefined);
 
@@ -177,6 +177,13 @@ describe('values decided by an environment default keep the note (audit 35 py D1
     const r = await extractPy({ 'app.py': ENV + `raw = os.getenv("X", "")\norigins = [u.strip() for u in raw.split(",") if u.strip()]\nCORS(app, origins=origins or "*", supports_credentials=True)\n` });
     expect(originOf(only(r))).toEqual({ kind: 'reflect-any' });
     expect(via(only(r))).toContain('default of $X when unset');
+  });
+
+  it('an empty default is no entry at all; a list of one default keeps its note', async () => {
+    const r = await extractPy({ 'app.py': ENV + `CORS(app, origins=[os.getenv("X", "")])\nb = Flask("b")\nCORS(b, origins=[os.getenv("Y", "localhost:3000")])\n` });
+    const [a, b] = r.policies;
+    expect(originOf(a!)).toMatchObject({ kind: 'allow-list', entries: [] });
+    expect(via(b!)).toBe('default of $Y when unset');
   });
 
   it('an append decided by a default says so; a registration under `if os.getenv("X"):` does not use X\'s default', async () => {

@@ -286,3 +286,19 @@ export function markGuarded(p: CorsPolicy, guard: RegistrationGuard): void {
   if (guard.condition) p.condition ??= guard.condition;
   else if (guard.note && p.origin.known && !p.origin.via?.includes(guard.note)) p.origin = { ...p.origin, via: p.origin.via ? `${p.origin.via}; ${guard.note}` : guard.note };
 }
+
+/**
+ * An empty origin that is the default of an environment variable (`os.getenv("ALLOWED_ORIGINS", "")`): a deliberate
+ * "no cross-origin access until configured", not a mistyped entry. It matches no Origin, exactly like no entry
+ * (checked with flask-cors 3.0: origins="" and [""] send no CORS headers), as `"".split(",")` is read (audit 35 py D4).
+ */
+export function emptyEnvDefault(v: PyVal): boolean {
+  return v.t === 'str' && v.v.trim() === '' && v.via !== undefined && v.via.startsWith('default of');
+}
+
+/** How a list of origins was obtained: its own note, else the one note every item shares (`[os.getenv("X", "")]`). */
+export function itemsVia(v: PyVal): string | undefined {
+  if (v.via || v.t !== 'seq' || v.items.length === 0) return v.via;
+  const first = v.items[0]?.via;
+  return first && v.items.every((i) => i.via === first) ? first : undefined;
+}

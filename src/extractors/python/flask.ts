@@ -20,7 +20,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { bothGuards, callArgs, importedModules, markGuarded, registerGuarded, registrationGuard, type RegistrationGuard, litSpan, isClientHeader, nestedScope, objKey, paramName, reasonOf, scopeAt, strItems, walk } from './common.js';
+import { bothGuards, callArgs, emptyEnvDefault, importedModules, itemsVia, markGuarded, registerGuarded, registrationGuard, type RegistrationGuard, litSpan, isClientHeader, nestedScope, objKey, paramName, reasonOf, scopeAt, strItems, walk } from './common.js';
 import { isTruthy, spanOf, unknownVal, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
@@ -835,6 +835,7 @@ function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWil
   const unknownEntries: Span[] = [];
   let star: PyVal | undefined;
   for (const i of items) {
+    if (emptyEnvDefault(i)) continue;
     if (i.t === 'str') {
       if (i.v === '*' || i.v === '.*') star = i;
       else if (flaskCorsProbablyRegex(i.v)) entries.push({ type: 'regex', pattern: i.v, flags: 'i', flavor: 'python', mode: 'match', span: i.span, ...litSpan(i) });
@@ -853,7 +854,7 @@ function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWil
       : known({ kind: 'reflect-any' }, star.span, `flask-cors origins='*' reflects the request Origin (§3.3)${via}`);
   }
   const dictNote = v.t === 'dict' ? 'origins is a dict, whose keys flask-cors reads as the origins' : undefined;
-  return known({ kind: 'allow-list', entries, unknownEntries }, v.span, [dictNote, v.via].filter(Boolean).join('; ') || undefined);
+  return known({ kind: 'allow-list', entries, unknownEntries }, v.span, [dictNote, itemsVia(v)].filter(Boolean).join('; ') || undefined);
 }
 
 // ─── @cross_origin (§3.5) ─────────────────────────────────────────────────────────────────────────

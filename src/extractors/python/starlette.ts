@@ -24,7 +24,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { blameSpan, bothGuards, boolOption, callArgs, registerGuarded, registrationGuard, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
+import { blameSpan, bothGuards, boolOption, callArgs, emptyEnvDefault, itemsVia, registerGuarded, registrationGuard, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
 import { URL_TYPE_VIA, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
@@ -674,6 +674,7 @@ function originPolicy(
       else entries.push({ type: 'substring', haystack: v.v, span: v.span });
     } else if (v.t === 'seq') {
       for (const i of v.items) {
+        if (emptyEnvDefault(i)) continue;
         if (i.t === 'str') {
           if (i.v === '*') allowAll = { span: i.span, ...(i.via ? { via: i.via } : {}) };
           else entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span, ...litSpan(i), ...(i.via?.startsWith(URL_TYPE_VIA) ? { changedBy: i.via } : {}) });
@@ -710,7 +711,7 @@ function originPolicy(
     return known({ kind: 'wildcard' }, allowAll.span, allowAll.via);
   }
   const span = origins ? origins.v.span : regex ? regex.v.span : callSpan;
-  const via = origins ? origins.v.via : !origins && !regex ? 'default allow_origins=() (no origin allowed)' : undefined;
+  const via = origins ? itemsVia(origins.v) : !origins && !regex ? 'default allow_origins=() (no origin allowed)' : undefined;
   void mod;
   return known({ kind: 'allow-list', entries, unknownEntries }, span, via);
 }
