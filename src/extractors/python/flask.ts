@@ -21,12 +21,12 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { bothGuards, callArgs, emptyEnvDefault, importedModules, itemsVia, markGuarded, registerGuarded, registrationGuard, type RegistrationGuard, litSpan, isClientHeader, nestedScope, objKey, paramName, reasonOf, scopeAt, strItems, walk } from './common.js';
-import { isTruthy, spanOf, unknownVal, type Evaluator, type PyVal, type Scope } from './evaluate.js';
+import { isTruthy, sameValue, spanOf, unknownVal, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
 import { headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields, type ManualWrite } from './manual.js';
 import type { PyNode } from './parser.js';
-import type { PyModule } from './project.js';
+import { indexBlock, type PyModule } from './project.js';
 import { flaskCorsProbablyRegex } from '../../simulate/scope.js';
 
 const CORS_QNAME = /^flask_cors(\.extension)?\.CORS$/;
@@ -286,6 +286,37 @@ function configRead(ev: Evaluator, o: Opt, cfg: { opts: Options; opaque?: Span }
  * `readAt` (the `CORS(app)` / `init_app(app)` call, which reads the config then), a write after that call in the
  * same function body comes too late and is left out.
  */
+/**
+ * The config objects a call of a project helper can return when it ends in a lookup in a mapping of them
+ * (`return config_dict.get(env, DevelopmentConfig)`, `return configs[name]`): every value of the mapping, and the
+ * fallback of `.get`. Undefined for any other shape, or a mapping or value that is not a known class or module.
+ */
+function configCandidates(ev: Evaluator, call: PyNode, scope: Scope): PyVal[] | undefined {
+  const fn = call.fields.function ? ev.eval(call.fields.function, scope) : undefined;
+  if (fn?.t !== 'func') return undefined;
+  const body = fn.node.fields.body;
+  const stmts = body?.children.filter((x) => x.type !== 'comment') ?? [];
+  const ret = stmts[stmts.length - 1];
+  const expr = ret?.type === 'return_statement' ? ret.children[0] : undefined;
+  let mapping: PyNode | undefined;
+  let fallback: PyNode | undefined;
+  if (expr?.type === 'subscript') mapping = expr.fields.value;
+  else if (expr?.type === 'call' && expr.fields.function?.type === 'attribute' && expr.fields.function.fields.attribute?.text === 'get') {
+    mapping = expr.fields.function.fields.object;
+    const a = callArgs(expr);
+    if (a.positional.length !== 2 || a.keywords.size) return undefined;
+    fallback = a.positional[1];
+  }
+  // A module-level mapping (the function does not rebind it).
+  if (mapping?.type !== 'identifier' || !body || indexBlock(body).bindings.has(mapping.text ?? '')) return undefined;
+  const fnScope: Scope = { mod: fn.mod };
+  const d = ev.eval(mapping, fnScope);
+  if (d.t !== 'dict' || d.entries.length === 0) return undefined;
+  const out = d.entries.map((e) => e.value);
+  if (fallback) out.push(ev.eval(fallback, fnScope));
+  return out.every((v) => v.t === 'class' || v.t === 'module') ? out : undefined;
+}
+
 function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule; node: PyNode }): { opts: Options; opaque?: Span } {
   const { ev, host } = ctx;
   const opts: Options = new Map();
@@ -305,7 +336,8 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
   // A receiver that is not known (a helper's `app` parameter: `def load_config(app): app.config[...] = ...`) may
   // be this app: its CORS settings are then not known.
   const maybeApp = (expr: PyNode | undefined, s: Scope) => !!expr && ev.eval(expr, s).t === 'unknown';
-  const setFromObject = (v: PyVal, span: Span) => {
+  const objectOptions = (v: PyVal, span: Span): Map<string, PyVal> => {
+    const out = new Map<string, PyVal>();
     for (const name of OPTION_NAMES) {
       const cfg = `CORS_${name.toUpperCase()}`;
       let val: PyVal | undefined;
@@ -320,8 +352,12 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
         if (!e) continue;
         val = e.value;
       }
-      if (val) opts.set(name, { v: val, span: val.span, source: `app.config ${cfg}` });
+      if (val) out.set(name, val);
     }
+    return out;
+  };
+  const setFromObject = (v: PyVal, span: Span) => {
+    for (const [name, val] of objectOptions(v, span)) opts.set(name, { v: val, span: val.span, source: `app.config CORS_${name.toUpperCase()}` });
   };
   /**
    * Reads the config writes under `root` of module `m`. `bound`: `root` is a helper's definition, called with this
@@ -396,7 +432,16 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
           v = target.t === 'ext' ? ev.importFrom(m, v.v, 0, '', v.span) : target;
         }
         if (v && (v.t === 'class' || v.t === 'instance' || v.t === 'module')) setFromObject(v, spanOf(m, n));
-        else opaque = spanOf(m, n);
+        else {
+          // `from_object(get_config())`, a helper returning one of several config classes (audit 35 py D5): followed
+          // when every class it can return sets the same CORS_* values, whichever the run-time key picks.
+          const cands = arg?.type === 'call' ? configCandidates(ev, arg, s) : undefined;
+          const first = cands?.[0];
+          const same = (x: Map<string, PyVal>, y: Map<string, PyVal>) => x.size === y.size && [...x].every(([k, xv]) => y.has(k) && sameValue(xv, y.get(k) as PyVal));
+          const sets = cands?.map((c) => objectOptions(c, spanOf(m, n)));
+          if (first && sets && sets.every((o) => same(o, sets[0] as Map<string, PyVal>))) setFromObject(first, spanOf(m, n));
+          else opaque = spanOf(m, n);
+        }
       } else if (meth === 'update' || meth === 'from_mapping') {
         for (const [k, kw] of a.keywords) {
           if (k.startsWith('CORS_') && OPTION_NAMES.includes(k.slice(5).toLowerCase())) opts.set(k.slice(5).toLowerCase(), { v: ev.eval(kw.fields.value, s), span: spanOf(m, kw), source: `app.config ${k}` });
