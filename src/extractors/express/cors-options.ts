@@ -245,6 +245,24 @@ export function isRequestOriginExpr(node: AstNode, mod: JsModule, reqParam: AstN
  * `new URL(req.url, base).searchParams.get('x')`): echoing one in Access-Control-Allow-Origin lets an attacker name
  * its own origin, which is reflection. They are treated like the request Origin.
  */
+/**
+ * A test that the request carries an Origin header: `'origin' in req.headers`, `req.headers.hasOwnProperty('origin')`
+ * (Node lower-cases the names in req.headers, so only the lower-case name is ever there).
+ */
+export function isOriginPresenceTest(node: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {
+  const n = unwrap(node);
+  const headersOfReq = (h: AstNode | undefined) => {
+    const u = h ? unwrap(h) : undefined;
+    return u?.type === 'MemberExpression' && memberName(u) === 'headers' && isReq(child(u, 'object') as AstNode, mod, reqParam);
+  };
+  if (n.type === 'BinaryExpression' && n.operator === 'in') return staticString(child(n, 'left')) === 'origin' && headersOfReq(child(n, 'right'));
+  if (n.type === 'CallExpression') {
+    const c = unwrap(child(n, 'callee') as AstNode);
+    return c.type === 'MemberExpression' && memberName(c) === 'hasOwnProperty' && staticString(args(n)[0]) === 'origin' && headersOfReq(child(c, 'object'));
+  }
+  return false;
+}
+
 /** A request parameter (query, body, route parameter) rather than the Origin header (see isAttackerControlled). */
 export function isRequestParameterExpr(node: AstNode, mod: JsModule, reqParam: AstNode | undefined, depth = 0): boolean {
   const n = unwrap(node);

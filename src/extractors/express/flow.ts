@@ -51,6 +51,8 @@ export interface FlowContext {
   isOrigin(node: AstNode): boolean;
   /** Is this expression the request method? */
   isMethod(node: AstNode): boolean;
+  /** Is this expression a test that the request has an Origin header (`'origin' in req.headers`)? */
+  hasOrigin?(node: AstNode): boolean;
   /** Should this call be recorded as an effect? */
   interesting(call: AstNode): boolean;
   /** Is this expression a part of the request its sender chooses freely (path, URL, query, body)? */
@@ -335,6 +337,8 @@ export function condition(node: AstNode, ctx: FlowContext, depth = 0): Cond {
     const b = lookup(ctx.mod, name, n);
     if (b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !ctx.mod.mutated.has(name)) && mentions(b.init, ctx.isOrigin, true)) return condition(b.init, ctx, depth + 1);
   }
+  // `'origin' in req.headers`: the same as `if (req.headers.origin)` (audit 36 js c06, n8n).
+  if (ctx.hasOrigin?.(n)) return lit({ kind: 'no-origin', node: n }, false);
   const atom = atomOf(n, ctx);
   return atom.cond;
 }

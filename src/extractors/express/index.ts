@@ -30,7 +30,7 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { args, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
-import { corsFields, isNeverSetRequestMember, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
+import { corsFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { evaluate, truthiness, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
@@ -867,6 +867,7 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
     mod,
     env,
     isOrigin: (n) => (isRequestOriginExpr(n, mod, reqP) && (paramsAreOrigin || !isRequestParameterExpr(n, mod, reqP))) || (!!originP && refersTo(mod, unwrap(n), originP)),
+    hasOrigin: (n) => isOriginPresenceTest(n, mod, reqP),
     isMethod: (n) => isRequestMethodExpr(n, mod, reqP),
     isChosen: (n) => isSenderChosenExpr(n, mod, reqP),
     interesting: (call) => {
