@@ -86,8 +86,22 @@ function runPath(mod: JsModule, node: AstNode, env: EvalEnv, depth = 0): number[
   const fn = enclosingFunction(mod, node);
   if (!fn) return [own];
   if (depth >= 4) return undefined;
+  const call = soleCallSite(mod, fn, env);
+  if (!call) return undefined;
   const method = parentOf(fn);
-  if (method?.type === 'MethodDefinition' && child(method, 'value') === fn) return methodRunPath(mod, method, own, env, depth);
+  if (method?.type === 'MethodDefinition' && method.kind === 'constructor') return [rangeOf(method)[0], own];
+  const outer = runPath(mod, call, env, depth + 1);
+  return outer ? [...outer, own] : undefined;
+}
+
+/**
+ * The one statement of the module that calls a function (`setup();`, `await setup();`, `this.routes();` in its
+ * class), when every other mention of it is its declaration; a constructor is its own site (it runs in its written
+ * order). Undefined when it may run at other times: exported, passed on, called twice, or from an expression.
+ */
+function soleCallSite(mod: JsModule, fn: AstNode, env: EvalEnv): AstNode | undefined {
+  const method = parentOf(fn);
+  if (method?.type === 'MethodDefinition' && child(method, 'value') === fn) return methodCallSite(method);
   const name = fn.type === 'FunctionDeclaration' ? identName(child(fn, 'id')) : declaredName(fn);
   if (!name) return undefined;
   // Every mention of the name must be the one declaration or the one call: otherwise it runs at another time too.
@@ -98,24 +112,24 @@ function runPath(mod: JsModule, node: AstNode, env: EvalEnv, depth = 0): number[
     const v = evaluate(callee, mod, env);
     return v.t === 'func' && v.fn === fn;
   });
-  if (calls.length !== 1) return undefined;
-  const call = calls[0] as AstNode;
-  // A call that is a statement of its own: a call inside an expression may be deferred or conditional.
+  return calls.length === 1 && isStatementCall(calls[0] as AstNode) ? calls[0] : undefined;
+}
+
+/** A call that is a statement of its own: a call inside an expression may be deferred or conditional. */
+function isStatementCall(call: AstNode): boolean {
   let up = parentOf(call);
   if (up?.type === 'AwaitExpression') up = parentOf(up);
-  if (up?.type !== 'ExpressionStatement') return undefined;
-  const outer = runPath(mod, call, env, depth + 1);
-  return outer ? [...outer, own] : undefined;
+  return up?.type === 'ExpressionStatement';
 }
 
 /**
- * runPath inside a class (`constructor() { this.middlewares(); this.routes(); }`, the common class-based server):
- * the constructor's code runs in its written order; a method runs where the one `this.method()` statement of the
- * class calls it, when nothing else in the class mentions it.
+ * soleCallSite inside a class (`constructor() { this.middlewares(); this.routes(); }`, the common class-based
+ * server): the constructor's code runs in its written order (it is its own site); a method runs where the one
+ * `this.method()` statement of the class calls it, when nothing else in the class mentions it.
  */
-function methodRunPath(mod: JsModule, method: AstNode, own: number, env: EvalEnv, depth: number): number[] | undefined {
+function methodCallSite(method: AstNode): AstNode | undefined {
   if (method.static) return undefined;
-  if (method.kind === 'constructor') return [rangeOf(method)[0], own];
+  if (method.kind === 'constructor') return method;
   const name = method.kind === 'method' && !method.computed ? propertyKey(method) : undefined;
   const cls = parentOf(parentOf(method) as AstNode);
   if (!name || !cls) return undefined;
@@ -127,11 +141,7 @@ function methodRunPath(mod: JsModule, method: AstNode, own: number, env: EvalEnv
   const only = mentions.length === 1 ? mentions[0] : undefined;
   const call = only ? parentOf(only) : undefined;
   if (!call || call.type !== 'CallExpression' || child(call, 'callee') !== only) return undefined;
-  let up = parentOf(call);
-  if (up?.type === 'AwaitExpression') up = parentOf(up);
-  if (up?.type !== 'ExpressionStatement') return undefined;
-  const outer = runPath(mod, call, env, depth + 1);
-  return outer ? [...outer, own] : undefined;
+  return isStatementCall(call) ? call : undefined;
 }
 
 const identifierCountsOf = new WeakMap<JsModule, Map<string, number>>();
@@ -548,20 +558,29 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
  * 'production') app.use(cors())` behind an nginx that adds the headers itself, in a compose file that sets production).
  */
 function registrationGuard(mod: JsModule, call: AstNode, env: EvalEnv): 'dead' | { span: Span; text: string } | undefined {
-  const fn = enclosingFunction(mod, call) ?? mod.program;
-  if (!fn) return undefined;
   let undecided: { span: Span; text: string } | undefined;
-  for (const i of enclosingIfs(call, fn).ifs) {
-    // A value that holds because an environment variable is unset (its default) is not decided by the code.
-    const v = evaluate(i.test, mod, env);
-    const t = v.via === undefined ? truthiness(v) : undefined;
-    if (t === undefined) {
-      if (!undecided) {
-        const [start, end] = rangeOf(i.test);
-        const src = mod.text.slice(start, end);
-        undecided = { span: spanOf(mod, i.test), text: i.inThen ? src : `!(${src})` };
-      }
-    } else if (t !== i.inThen) return 'dead';
+  // The ifs around the registration in its function, then around the one statement that calls that function
+  // (`if (inDevelopment) setupDevMiddlewares();`, audit 36 js c06), and so on outwards.
+  let node: AstNode | undefined = call;
+  for (let depth = 0; node && depth < 5; depth++) {
+    const fn = enclosingFunction(mod, node);
+    const top = fn ?? mod.program;
+    if (!top) break;
+    for (const i of enclosingIfs(node, top).ifs) {
+      // A value that holds because an environment variable is unset (its default) is not decided by the code.
+      const v = evaluate(i.test, mod, env);
+      const t = v.via === undefined ? truthiness(v) : undefined;
+      if (t === undefined) {
+        if (!undecided) {
+          const [start, end] = rangeOf(i.test);
+          const src = mod.text.slice(start, end);
+          undecided = { span: spanOf(mod, i.test), text: i.inThen ? src : `!(${src})` };
+        }
+      } else if (t !== i.inThen) return 'dead';
+    }
+    if (!fn) break;
+    const site = soleCallSite(mod, fn, env);
+    node = site && site.type !== 'MethodDefinition' ? site : undefined;
   }
   return undecided;
 }
@@ -2279,7 +2298,12 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
       const callee = unwrap(child(n, 'callee') as AstNode);
       const method = memberName(callee);
       const a = args(n);
-      if (method === 'enableCors') calls.push({ call: n, options: a[0] });
+      if (method === 'enableCors') {
+        // Under an if (audit 36 js c13, Hoppscotch: `if (!isProduction) app.enableCors({...})`): dropped when known
+        // false, marked when undecided.
+        if (registrationGuard(mod, n, env) === 'dead') continue;
+        calls.push({ call: n, options: a[0] });
+      }
       if (method === 'create' && identName(child(callee, 'object')) === 'NestFactory') creates++;
       if (method === 'create' && identName(child(callee, 'object')) === 'NestFactory' && a[1]) {
         const opts = evaluate(a[1], mod, env);
@@ -2296,6 +2320,7 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
     let credBy: Span | undefined;
     ordered.forEach(({ call, options, optionsValue }, i) => {
       const span = spanOf(mod, call);
+      const guard = registrationGuard(mod, call, env);
       const appId = `express:nest:${f.path}:${rangeOf(oneApp ? (ordered[0] as { call: AstNode }).call : call)[0]}`;
       const ov = optionsValue ?? (options ? evaluate(options, mod, env) : undefined);
       let fields = ov?.t === 'func' ? delegateFields(ov, call, mod, env) : corsFields(ov, call, mod, env);
@@ -2328,6 +2353,7 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
         privateNetwork: known(false, span),
         headerWrites: [],
         shadowedBy: [],
+        ...(guard && guard !== 'dead' ? { condition: guard } : {}),
       });
     });
   }
