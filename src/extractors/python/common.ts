@@ -200,6 +200,29 @@ export function readsJsonBody(mod: PyModule, fn: PyNode): boolean {
   return !!body && /\.json\(\s*\)/.test(mod.text.slice(body.start, body.end));
 }
 
+/**
+ * Whether `a` and `b` sit in different branches (the `if` body, an `elif`, the `else`) of one `if` statement: in
+ * one run at most one of them executes, so neither can be ordered before the other (audit 36 py D2: a middleware
+ * added in the `else` of the `if` that adds CORSMiddleware never runs together with it).
+ */
+export function exclusiveBranches(root: PyNode, a: PyNode, b: PyNode): boolean {
+  const inside = (n: PyNode, x: PyNode) => n.start <= x.start && x.end <= n.end;
+  let cur = root;
+  for (let depth = 0; depth < 200; depth++) {
+    const ca = cur.children.find((c) => inside(c, a));
+    const cb = cur.children.find((c) => inside(c, b));
+    if (!ca || !cb) return false;
+    if (ca !== cb) {
+      if (cur.type !== 'if_statement') return false;
+      const branch = (c: PyNode) => c === cur.fields.consequence || c.type === 'elif_clause' || c.type === 'else_clause';
+      return branch(ca) && branch(cb);
+    }
+    if (ca === a || ca === b) return false;
+    cur = ca;
+  }
+  return false;
+}
+
 /** How the `if` statements around a registration decide whether it runs (see `registrationGuard`). */
 export interface RegistrationGuard {
   /** The first condition the model cannot decide: the registration may be absent at run time (CorsPolicy.condition). */

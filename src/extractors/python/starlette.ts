@@ -24,7 +24,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { blameSpan, bothGuards, boolOption, callArgs, emptyEnvDefault, itemsVia, registerGuarded, registrationGuard, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
+import { blameSpan, bothGuards, exclusiveBranches, boolOption, callArgs, emptyEnvDefault, itemsVia, registerGuarded, registrationGuard, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
 import { URL_TYPE_VIA, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
@@ -1021,6 +1021,8 @@ function innerCatchAll(ctx: StarletteContext, mod: PyModule, scope: Scope, corsC
     if (label || n.start >= corsCall.start) return;
     if (within && (n.end <= within.start || n.start >= within.end)) return;
     if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'add_middleware') {
+      // In another branch of an `if` around the CORS registration: never added together with it.
+      if (exclusiveBranches(mod.root, n, corsCall)) return;
       const s = scopeAt(host, mod, fns);
       if (appRef(ctx, n.fields.function.fields.object, s, mod, n.start).id !== app.id) return;
       const args = callArgs(n);
@@ -1040,6 +1042,7 @@ function innerCatchAll(ctx: StarletteContext, mod: PyModule, scope: Scope, corsC
       for (const d of n.children) {
         const c = d.type === 'decorator' ? d.children[0] : undefined;
         if (c?.type !== 'call' || c.fields.function?.type !== 'attribute' || c.fields.function.fields.attribute?.text !== 'middleware') continue;
+        if (exclusiveBranches(mod.root, n, corsCall)) continue;
         const s = scopeAt(host, mod, fns);
         if (appRef(ctx, c.fields.function.fields.object, s, mod, n.start).id !== app.id) continue;
         if (catchesEveryException(mod, def)) label = def.fields.name?.text ?? 'middleware';
@@ -1070,6 +1073,8 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
     return r.id === app.id;
   };
   const within = helperBody(mod, scope, app);
+  // A registration in another branch of an `if` around the CORS one never runs together with it.
+  const apart = (n: PyNode) => exclusiveBranches(mod.root, n, corsCall);
   // The wrapping form (`app = CORSMiddleware(app, ...)`): the names bound to the CORS-wrapped app, in the same
   // function, and those bound to what wraps it in turn (`app = JwtMiddleware(app)` runs outside CORS).
   const wrappedNames = new Set<string>();
@@ -1088,6 +1093,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
     // for the constructor form every add_middleware at all (they wrap the constructor's list).
     if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'add_middleware') {
       if (form === 'add_middleware' && n.start <= corsCall.start) return;
+      if (apart(n)) return;
       const s = scopeAt(host, mod, fns);
       if (!sameApp(n.fields.function.fields.object, s, n.start)) return;
       const margs = callArgs(n);
@@ -1110,7 +1116,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
     }
     // `app = ApiKeyMiddleware(app)` after CORS was added: a middleware class wrapping the whole app runs outside
     // everything the app holds, CORSMiddleware included (an ASGI app passed to a middleware's constructor).
-    if (n.type === 'assignment' && n.fields.right?.type === 'call' && n.start > corsCall.start) {
+    if (n.type === 'assignment' && n.fields.right?.type === 'call' && n.start > corsCall.start && !apart(n)) {
       const call = n.fields.right;
       const s = scopeAt(host, mod, fns);
       const a = callArgs(call);
@@ -1141,6 +1147,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
       const arg = callArgs(n).positional[0];
       if (f?.type === 'attribute' && f.fields.attribute?.text === 'middleware' && (arg?.type === 'identifier' || arg?.type === 'attribute')) {
         if (form === 'add_middleware' && n.start <= corsCall.start) return;
+        if (apart(n)) return;
         const s = scopeAt(host, mod, fns);
         if (!sameApp(f.fields.object, s, n.start)) return;
         const fv = ev.eval(arg, s);
@@ -1159,6 +1166,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
         const c = d.children[0];
         if (c?.type !== 'call' || c.fields.function?.type !== 'attribute' || c.fields.function.fields.attribute?.text !== 'middleware') continue;
         if (form === 'add_middleware' && n.start <= corsCall.start) continue;
+        if (apart(n)) continue;
         const s = scopeAt(host, mod, fns);
         if (!sameApp(c.fields.function.fields.object, s, n.start)) continue;
         const why = shortCircuitFunction(mod, def);
