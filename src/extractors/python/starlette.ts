@@ -754,7 +754,9 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
   const sent =
     /await\s+[\w.]*Response\([^()]*\)\s*\(\s*scope\s*,\s*receive\s*,\s*send\s*\)/.exec(bodyText) ??
     (called && new RegExp(`\\b${called[1]}\\s*=\\s*[\\w.]*Response\\(`).test(bodyText) ? called : null) ??
-    /await\s+send\s*\(\s*\{[^}]*["']http\.response\.start["']/.exec(bodyText);
+    // Any awaited callable handed an `http.response.start` message literal starts a response: `send` itself or a
+    // wrapper of it (`await send_403({"type": "http.response.start", ...})`, MLflow's HostValidationMiddleware).
+    /await\s+[\w.]+\s*\(\s*\{[^}]*["']http\.response\.start["']/.exec(bodyText);
   if (sent && !/access-control-allow-origin/i.test(bodyText)) return `it can send its own response (${quoteCode(sent[0])})`;
   // `try: return await call_next(request) except Exception: return JSONResponse(..., 500)`: that answer is only for
   // requests the app fails on, never a preflight the inner CORSMiddleware answers (audit 17 case 10); the missing
@@ -768,6 +770,18 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
     for (const c of n.children) if (c.type === 'except_clause') handlers.push({ start: c.start, end: c.end });
   });
   const inHandler = (x: PyNode) => handlers.some((h) => x.start >= h.start && x.end <= h.end);
+  // A pure ASGI callable (`__call__(self, scope, receive, send)`) answers only through `send` (matched above): its
+  // return value is ignored, so `return await self.app(scope, receive, send)` passes the request on, and a
+  // `return await self.helper(scope, receive, send)` answers only if the helper sends (delegatedMethods reads it)
+  // (audit 36 py D3).
+  const params = (fn.fields.parameters?.children ?? []).filter((c) => c.type === 'identifier' || c.type.endsWith('parameter')).map(paramName);
+  const asgi = params[0] === 'self' ? params.slice(1) : params;
+  const asgiScope = asgi.length === 3 && asgi[0] ? asgi[0] : undefined;
+  const forwards = (e: PyNode): boolean => {
+    const c = e.type === 'await' ? e.children.find((x) => x.type === 'call') : undefined;
+    const f = c?.fields.function;
+    return !!c && f?.type === 'attribute' && f.fields.object?.text === 'self' && callArgs(c).positional[0]?.text === asgiScope;
+  };
   walk(body, (n) => {
     if (why) return;
     if (n.type === 'raise_statement' && !inHandler(n)) why = 'it raises an exception';
@@ -776,6 +790,7 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
       if (!e || inHandler(n)) return;
       const t = mod.text.slice(e.start, e.end);
       if (/call_next/.test(t)) return;
+      if (asgiScope && forwards(e)) return;
       if (e.type === 'identifier' && assignedFromCallNext.has(e.text ?? '')) return;
       // `return add_cors(response, origin)`: the app's response handed to a function of the module that sets
       // CORS headers on it or gives it back (audit 11 case 10).
