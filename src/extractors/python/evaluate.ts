@@ -995,7 +995,7 @@ export class Evaluator {
     let effects = false;
     for (const s of stmts.slice(0, -1)) {
       // A nested def (`@bp.after_request def hook(...)` registered on a parameter, audit 32 D5) is an effect too.
-      if ((s.type === 'expression_statement' && s.children[0]?.type === 'call') || s.type === 'function_definition' || s.type === 'decorated_definition') {
+      if ((s.type === 'expression_statement' && s.children[0]?.type === 'call') || s.type === 'function_definition' || s.type === 'decorated_definition' || effectOnlyBlock(s)) {
         effects = true;
         continue;
       }
@@ -1314,4 +1314,24 @@ function fromJson(j: unknown, span: Span, via?: string): PyVal {
     return { t: 'dict', entries: Object.entries(j as Record<string, unknown>).map(([k, v]) => ({ key: { t: 'str', v: k, ...base } as PyVal, value: fromJson(v, span, via) })), ...base };
   }
   return unknownVal('JSON value', span);
+}
+
+const BINDS = new Set(['return_statement', 'assignment', 'augmented_assignment', 'named_expression', 'global_statement', 'nonlocal_statement', 'delete_statement', 'import_statement', 'import_from_statement', 'yield', 'raise_statement']);
+const BLOCK_STATEMENTS = new Set(['for_statement', 'if_statement', 'with_statement', 'while_statement']);
+
+/**
+ * A loop or `if` in a factory that only makes calls (`for router in ROUTERS: app.include_router(router)`, an
+ * `if` that registers a middleware, audit 36 py D1, Prefect's create_api_app): no return, no raise and no binding
+ * other than the loop variable (nested function bodies are not entered, they run later), so the straight-line
+ * values of the function's names still hold after it. It is an effect, like a call statement.
+ */
+function effectOnlyBlock(stmt: PyNode): boolean {
+  if (!BLOCK_STATEMENTS.has(stmt.type)) return false;
+  if (stmt.type === 'for_statement' && stmt.fields.left?.type !== 'identifier') return false;
+  const clean = (n: PyNode): boolean => {
+    if (BINDS.has(n.type)) return false;
+    if (n.type === 'function_definition' || n.type === 'class_definition') return n.type === 'function_definition';
+    return n.children.every(clean);
+  };
+  return clean(stmt);
 }

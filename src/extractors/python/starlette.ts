@@ -1300,11 +1300,13 @@ function collectRoutes(ctx: StarletteContext, target: Extract<PyVal, { t: 'call'
         const p = pathArg ? pathOf(ev.eval(pathArg, s)) : undefined;
         const sub = subArg ? ev.eval(subArg, s) : undefined;
         if (p !== undefined && sub) mountRoutes(ctx, sub, base + p, out, modules, seen);
+        if (!sub || sub.t === 'unknown') unlisted(out);
       } else if (meth === 'include_router') {
         const r = a.positional[0] ? ev.eval(a.positional[0], s) : a.keywords.get('router') ? ev.eval(a.keywords.get('router')?.fields.value, s) : undefined;
         const px = a.keywords.get('prefix');
         const pre = px ? pathOf(ev.eval(px.fields.value, s)) ?? '' : '';
         if (r && r.t === 'call' && ROUTER_QNAME.test(r.qname)) collectRoutes(ctx, r, base + pre, out, modules, seen);
+        else unlisted(out);
       } else {
         const p = pathOf(a.positional[0] ? ev.eval(a.positional[0], s) : undefined) ?? '';
         const m = a.keywords.get('methods');
@@ -1318,7 +1320,11 @@ function collectRoutes(ctx: StarletteContext, target: Extract<PyVal, { t: 'call'
   }
   // Starlette(routes=[Route(...), Mount(...)]) / Router(routes=[...]): the routes the constructor is given.
   const routesKw = callArgs(target.node).keywords.get('routes');
-  if (routesKw) routeList(ctx, ev.eval(routesKw.fields.value, { mod: target.mod }), base, out, modules, seen, 0);
+  if (routesKw) {
+    const list = ev.eval(routesKw.fields.value, { mod: target.mod });
+    if (list.t !== 'seq') unlisted(out);
+    routeList(ctx, list, base, out, modules, seen, 0);
+  }
 }
 
 const ROUTE_CLASS = /^starlette\.routing\.Route$|^fastapi\.routing\.APIRoute$/;
@@ -1392,7 +1398,12 @@ function mountRoutes(ctx: StarletteContext, sub: PyVal, prefix: string, out: Rou
   const isApp = APP_QNAME.test(sub.qname);
   if (!isApp && !ROUTER_QNAME.test(sub.qname) && !STARLETTE_ROUTER.test(sub.qname)) return;
   const before = out.length;
-  collectRoutes(ctx, sub, prefix, out, modules, seen);
+  if (isApp) mountDepth++;
+  try {
+    collectRoutes(ctx, sub, prefix, out, modules, seen);
+  } finally {
+    if (isApp) mountDepth--;
+  }
   if (!isApp) return;
   for (const r of out.slice(before)) FROM_MOUNTED_APP.add(r);
   const ids = MOUNTED_APPS.get(out) ?? [];
@@ -1400,10 +1411,27 @@ function mountRoutes(ctx: StarletteContext, sub: PyVal, prefix: string, out: Rou
   MOUNTED_APPS.set(out, ids);
 }
 
-/** Whether every route of the app is in a mounted sub-application (so its unhandled exceptions become 500s inside this app's middleware). */
+/**
+ * Route lists (the list `collectRoutes` fills) of apps with a route registration of their own that cannot be listed
+ * (`for r in ROUTERS: app.include_router(r)`, an unknown mounted app, an unknown `routes=`): registrations inside a
+ * mounted sub-application do not count (`mountDepth` > 0), since that app's own ServerErrorMiddleware answers them.
+ */
+const UNLISTED_OWN = new WeakSet<Route[]>();
+let mountDepth = 0;
+function unlisted(out: Route[]): void {
+  if (mountDepth === 0) UNLISTED_OWN.add(out);
+}
+
+/**
+ * Whether every route of the app is in a mounted sub-application (so its unhandled exceptions become 500s inside this
+ * app's middleware): at least one FastAPI/Starlette app is mounted, the app has no route of its own that can be
+ * listed, and none that cannot. The mounted app's routes need not be listable (audit 36 py D1, Prefect: its routers
+ * come from a loop; checked with TestClient: the 500 carries the outer CORSMiddleware's headers).
+ */
 function onlyMountedApps(ctx: StarletteContext, app: AppRef): boolean {
   const routes = ctx.apps.get(app.id)?.routes ?? [];
-  return routes.length > 0 && routes.every((r) => FROM_MOUNTED_APP.has(r));
+  const mounts = ctx.apps.get(app.id)?.mounts ?? [];
+  return mounts.length > 0 && !UNLISTED_OWN.has(routes) && routes.every((r) => FROM_MOUNTED_APP.has(r));
 }
 
 const NON_BODY_DEFAULTS = /^(fastapi\.)?(params\.)?(Query|Path|Header|Cookie|Depends|Security|Form|File|UploadFile)\b/;
