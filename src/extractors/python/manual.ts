@@ -175,6 +175,29 @@ export function headerWrites(
       if ((right.type === 'identifier' && paramVars.has(right.text ?? '')) || isRequesterValue(mod.text.slice(right.start, right.end).replace(/\s+/g, ''))) paramVars.add(n.fields.left.text ?? '');
     }
   });
+  // `allowed = None` then `if origin in WHITELIST: allowed = origin`, read later (`if allowed is not None:
+  // headers[...] = allowed`, CKAN's shape, audit 36 py D4): the name holds the Origin only where that one
+  // assignment ran, so a write of it carries the assignment's conditions. Only for a name bound once to the
+  // Origin and otherwise to None (or nothing else), before the write.
+  const aliasGuards = new Map<string, { at: PyNode; guards: Guard[] }>();
+  for (const name of originVars) {
+    const origins: PyNode[] = [];
+    let other = false;
+    walk(body, (n) => {
+      if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.left.text === name) {
+        if (isOriginExpr(mod, n.fields.right, originVars)) origins.push(n);
+        else if (n.fields.right?.type !== 'none') other = true;
+      } else if ((n.type === 'augmented_assignment' || n.type === 'named_expression' || n.type === 'for_statement' || n.type === 'global_statement' || n.type === 'nonlocal_statement' || n.type === 'pattern_list' || n.type === 'tuple_pattern') && new RegExp(`\\b${name}\\b`).test(mod.text.slice(n.start, n.end))) {
+        other = true;
+      }
+    });
+    const only = origins.length === 1 && !other ? origins[0] : undefined;
+    const guards = only ? guardsWithin(body, only, originVars) : [];
+    // Only conditions that bound the origins (an allow-list, string tests): others (Gradio's test of the Host,
+    // audit 36 py c06) are left out, as they were before, so the echo stays what it is for the deployed host.
+    const bounds = guards.length > 0 && conjunction(guards.map((g) => guardMeaning(ev, mod, scope, g.cond, g.negated, g.originVars))).kind === 'entries';
+    if (only && bounds) aliasGuards.set(name, { at: only, guards });
+  }
   // `h = response.headers` then `h["Access-Control-Allow-Origin"] = ...`: names bound to a headers object.
   const headerAliases = new Set<string>();
   // `for o in ALLOWED: response.headers.add(...)`: loops over a known list of two or more items.
@@ -203,8 +226,33 @@ export function headerWrites(
     const l = loops.find((x) => n.start >= x.start && n.end <= x.end);
     return !!l && !guardsOf(n).some((g) => g.cond.start >= l.start && g.cond.end <= l.end);
   };
-  const guardsOf = (target: PyNode): Guard[] => guardsWithin(body, target, originVars);
-  type WriteValue = { value: Valued<string>; reflects?: 'header' | 'parameter'; guard?: Guard; otherwise?: Valued<string> };
+  // A write under a test that the alias holds a value (`if allowed is not None:`, `if allowed:`) runs only where
+  // the alias's assignment ran: under its conditions too (the other headers written beside the echo).
+  const aliasTested = (g: Guard): string | undefined => {
+    let c = g.cond;
+    while (c.type === 'parenthesized_expression' && c.children.length === 1) c = c.children[0] as PyNode;
+    let neg = g.negated;
+    if (c.type === 'not_operator' && c.fields.argument) {
+      c = c.fields.argument;
+      neg = !neg;
+    }
+    if (c.type === 'identifier') return !neg ? c.text : undefined;
+    if (c.type !== 'comparison_operator' || c.children.length !== 2) return undefined;
+    const [l, r] = c.children as [PyNode, PyNode];
+    const op = (c.op ?? '').replace(/\s+/g, ' ').trim();
+    if (l.type !== 'identifier' || r.type !== 'none') return undefined;
+    return ((op === 'is not' || op === '!=') && !neg) || ((op === 'is' || op === '==') && neg) ? l.text : undefined;
+  };
+  const guardsOf = (target: PyNode): Guard[] => {
+    const gs = guardsWithin(body, target, originVars);
+    const extra: Guard[] = [];
+    for (const g of gs) {
+      const alias = aliasGuards.get(aliasTested(g) ?? '');
+      if (alias && alias.at.end <= g.cond.start) extra.push(...alias.guards);
+    }
+    return extra.length ? [...gs, ...extra] : gs;
+  };
+  type WriteValue = { value: Valued<string>; reflects?: 'header' | 'parameter'; guard?: Guard; aliasGuards?: Guard[]; otherwise?: Valued<string> };
   const valueOf = (v: PyNode | undefined): WriteValue => {
     const span = v ? spanOf(mod, v) : spanOf(mod, fn);
     if (!v) return { value: unknown('no value', span) };
@@ -221,7 +269,8 @@ export function headerWrites(
     }
     if (isOriginExpr(mod, v, originVars)) {
       const param = (v.type === 'identifier' && paramVars.has(v.text ?? '')) || isRequesterValue(mod.text.slice(v.start, v.end).replace(/\s+/g, ''));
-      return { value: unknown('the request Origin', span), reflects: param ? 'parameter' : 'header' };
+      const alias = v.type === 'identifier' ? aliasGuards.get(v.text ?? '') : undefined;
+      return { value: unknown('the request Origin', span), reflects: param ? 'parameter' : 'header', ...(alias && alias.at.end <= v.start ? { aliasGuards: alias.guards } : {}) };
     }
     const val = ev.eval(v, scope);
     if (val.t === 'str') return { value: known(val.v, val.span, val.via) };
@@ -240,7 +289,7 @@ export function headerWrites(
   const written = (r: WriteValue, guards: Guard[]): Pick<ManualWrite, 'value' | 'reflectsOrigin' | 'guards' | 'otherwise'> => ({
     value: r.value,
     ...(r.reflects ? { reflectsOrigin: r.reflects } : {}),
-    guards: r.guard ? [...guards, r.guard] : guards,
+    guards: [...guards, ...(r.guard ? [r.guard] : []), ...(r.aliasGuards ?? [])],
     ...(r.otherwise ? { otherwise: r.otherwise } : {}),
   });
   /** The pairs of a header mapping: a dict literal, a list of 2-tuples, or a local name bound once to one. */
