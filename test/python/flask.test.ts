@@ -199,3 +199,12 @@ describe('values decided by an environment default keep the note (audit 35 py D1
     expect(b!.condition?.text).toBe('os.getenv("B")');
   });
 });
+
+describe('bool() of an environment value keeps its note', () => {
+  it('`DISABLED = bool(os.environ.get("X", ""))` then `if not DISABLED: CORS(app)` says it is the default when unset (audit 37 py c07, moto)', async () => {
+    const r = await extractPy({ 'app.py': `import os\n` + HEAD + `DISABLED = bool(os.environ.get("MOTO_DISABLE_GLOBAL_CORS", ""))\nif not DISABLED:\n    CORS(app)\n` });
+    const [a] = r.policies;
+    expect(originOf(a!)).toEqual({ kind: 'reflect-any' });
+    expect(a!.origin.known && a!.origin.via).toContain('default of $MOTO_DISABLE_GLOBAL_CORS when unset');
+  });
+});

@@ -157,6 +157,18 @@ describe('middleware order (§2.3)', () => {
     expect(d?.message).toContain('JSONResponse(status_code=401, content={}');
     for (const m of [d?.message ?? '', ...(d?.related ?? []).map((x) => x.message)]) expect(m).not.toMatch(/\n/);
   });
+  it('claims the preflight answer too only when the middleware does not look at the method (audit 37 py c02)', async () => {
+    const mw = (guard: string) =>
+      `@app.middleware("http")\nasync def auth(request, call_next):\n    if ${guard}not request.headers.get("x-key"):\n        return JSONResponse(status_code=401, content={})\n    return await call_next(request)\n`;
+    const msg = async (guard: string) => {
+      const out = await lintMemory({ 'main.py': HEAD + `from fastapi.responses import JSONResponse\napp.add_middleware(CORSMiddleware, allow_origins=["https://a.com"])\n` + mw(guard) });
+      return out.diagnostics.find((x) => x.ruleId === 'cors/cors-middleware-order')?.message ?? '';
+    };
+    expect(await msg('')).toContain("that response (a preflight's too) has no CORS headers");
+    const skipsOptions = await msg('request.method != "OPTIONS" and ');
+    expect(skipsOptions).toContain('that response has no CORS headers');
+    expect(skipsOptions).not.toContain("a preflight's too");
+  });
 });
 
 describe('resolution across modules', () => {

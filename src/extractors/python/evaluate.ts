@@ -895,7 +895,8 @@ export class Evaluator {
       if (q === 'builtins.bool') {
         const v = this.eval(arg0, scope);
         const t = isTruthy(v);
-        return t === undefined ? v : { t: 'bool', v: t, span };
+        // Keeps how the value was decided (an environment default: audit 37 py c07, moto's MOTO_DISABLE_GLOBAL_CORS).
+        return t === undefined ? v : { t: 'bool', v: t, span, ...(v.via ? { via: v.via } : {}) };
       }
       if (q === 'builtins.dict') {
         const entries: { key: PyVal; value: PyVal }[] = [];

@@ -1077,6 +1077,16 @@ function helperBody(mod: PyModule, scope: Scope, app: AppRef): PyNode | undefine
   return app.site || app.id.startsWith(`${mod.path}#app:`) ? scope.fn?.node : undefined;
 }
 
+/**
+ * " (a preflight's too)" for the message of a middleware that answers before CORSMiddleware, unless its code looks at
+ * the method (`request.method != "OPTIONS"`, a method list): then whether it answers preflights is not claimed
+ * (audit 36 py D6, audit 37 py c02: Onyx lets OPTIONS through and its preflights got 200 with CORS headers).
+ */
+function preflightToo(mod: PyModule, node: PyNode): string {
+  const text = mod.text.slice(node.start, node.end);
+  return /["']OPTIONS["']|\.method\s+(?:not\s+)?in\b|\.method\s*[!=]=/i.test(text) ? '' : " (a preflight's too)";
+}
+
 /** Middleware that runs outside (before) this CORSMiddleware on the same app. */
 function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef, form: 'add_middleware' | 'constructor' | 'wrap'): ShadowingStep[] {
   // Added by a helper (`setup_cors(app)`): what the caller adds to the app after that call wraps it too.
@@ -1122,12 +1132,12 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
       if (dv?.t === 'func' && dv.node.type === 'function_definition') {
         const why = shortCircuitFunction(dv.mod, dv.node);
         const name = dv.node.fields.name?.text ?? 'dispatch';
-        if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, n), label: name, effect: `is an HTTP middleware added after CORSMiddleware, so it runs outside it: when ${why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+        if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, n), label: name, effect: `is an HTTP middleware added after CORSMiddleware, so it runs outside it: when ${why}, that response${preflightToo(dv.mod, dv.node)} has no CORS headers (§2.3)` });
         return;
       }
       const text = mod.text.slice(a.start, a.end);
       const sc = classifyMiddlewareCall(ctx, cls, text, n, mod, s);
-      if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `is added after CORSMiddleware, so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+      if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `is added after CORSMiddleware, so it runs outside it: when ${sc.why}, that response${cls.t === 'class' ? preflightToo(cls.mod, cls.node) : " (a preflight's too)"} has no CORS headers (§2.3)` });
     }
     // `app = ApiKeyMiddleware(app)` after CORS was added: a middleware class wrapping the whole app runs outside
     // everything the app holds, CORSMiddleware included (an ASGI app passed to a middleware's constructor).
@@ -1149,7 +1159,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
             kind: sc.kind,
             span: spanOf(mod, n),
             label: text,
-            effect: `${where}, so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)`,
+            effect: `${where}, so it runs outside it: when ${sc.why}, that response${cls.t === 'class' ? preflightToo(cls.mod, cls.node) : " (a preflight's too)"} has no CORS headers (§2.3)`,
             ...(outerWrap ? { fix: 'Wrap the app in CORSMiddleware last, after the other middleware, so that it is the outermost.' } : {}),
           });
         }
@@ -1169,7 +1179,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
         if (fv.t !== 'func' || fv.node.type !== 'function_definition') return;
         const why = shortCircuitFunction(fv.mod, fv.node);
         const name = fv.node.fields.name?.text ?? 'middleware';
-        if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, n), label: name, effect: `is an HTTP middleware registered after CORSMiddleware, so it runs outside it: when ${why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+        if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, n), label: name, effect: `is an HTTP middleware registered after CORSMiddleware, so it runs outside it: when ${why}, that response${preflightToo(fv.mod, fv.node)} has no CORS headers (§2.3)` });
       }
     }
     // @app.middleware("http") functions registered after CORSMiddleware.
@@ -1186,7 +1196,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
         if (!sameApp(c.fields.function.fields.object, s, n.start)) continue;
         const why = shortCircuitFunction(mod, def);
         const name = def.fields.name?.text ?? 'middleware';
-        if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, d), label: name, effect: `is an HTTP middleware registered after CORSMiddleware, so it runs outside it: when ${why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+        if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, d), label: name, effect: `is an HTTP middleware registered after CORSMiddleware, so it runs outside it: when ${why}, that response${preflightToo(mod, def)} has no CORS headers (§2.3)` });
       }
     }
   });
@@ -1201,7 +1211,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
         const cls = ev.eval(a, { mod: item.mod });
         const text = item.mod.text.slice(a.start, a.end);
         const sc = classifyMiddlewareCall(ctx, cls, text, item.node, item.mod, { mod: item.mod });
-        if (sc) out.push({ kind: sc.kind, span: item.span, label: text, effect: `comes before CORSMiddleware in middleware=[...], so it runs outside it: when ${sc.why}, that response (a preflight's too) has no CORS headers (§2.3)` });
+        if (sc) out.push({ kind: sc.kind, span: item.span, label: text, effect: `comes before CORSMiddleware in middleware=[...], so it runs outside it: when ${sc.why}, that response${cls.t === 'class' ? preflightToo(cls.mod, cls.node) : " (a preflight's too)"} has no CORS headers (§2.3)` });
       }
     }
   }
