@@ -209,6 +209,19 @@ export function isRequestOriginExpr(node: AstNode, mod: JsModule, reqParam: AstN
     const test = child(n, 'test') as AstNode;
     return isRequestOriginExpr(test, mod, reqParam, originParam, depth + 1) && isRequestOriginExpr(child(n, 'consequent') as AstNode, mod, reqParam, originParam, depth + 1);
   }
+  // encodeURI(origin), String(origin), origin.trim(), `${origin}`: the same text for every origin a browser sends
+  // (scheme, host, port: nothing encodeURI changes; audit 37 js c03, NodeBB).
+  if (n.type === 'CallExpression' && depth < 4) {
+    const c = unwrap(child(n, 'callee') as AstNode);
+    const a0 = args(n)[0];
+    const fname = c.type === 'Identifier' && !lookup(mod, c.name as string, c) ? (c.name as string) : undefined;
+    if (fname && /^(encodeURI|decodeURI|String)$/.test(fname) && a0 && args(n).length === 1) return isRequestOriginExpr(a0, mod, reqParam, originParam, depth + 1);
+    const m = c.type === 'MemberExpression' ? memberName(c) : undefined;
+    if (m && /^(trim|toString|valueOf)$/.test(m) && args(n).length === 0) return isRequestOriginExpr(child(c, 'object') as AstNode, mod, reqParam, originParam, depth + 1);
+  }
+  if (n.type === 'TemplateLiteral' && depth < 4 && children(n, 'expressions').length === 1 && children(n, 'quasis').every((q) => (q.value as { cooked?: string } | undefined)?.cooked === '')) {
+    return isRequestOriginExpr(children(n, 'expressions')[0] as AstNode, mod, reqParam, originParam, depth + 1);
+  }
   if (isAttackerControlled(n, mod, reqParam)) return true;
   // Node lower-cases the names in req.headers: `req.headers.Origin` is always undefined (audit 29 case 30, checked
   // with Express 5: the response carried Access-Control-Allow-Origin: undefined).

@@ -217,11 +217,32 @@ function pushedOnto(v: JsValue & { t: 'array' }, name: string, id: AstNode, mod:
     const callee = m.type === 'CallExpression' ? unwrap(child(m, 'callee') as AstNode) : undefined;
     const method = callee ? memberName(callee) : undefined;
     if (!callee || (method !== 'push' && method !== 'unshift') || identName(child(callee, 'object')) !== name) return undefined;
+    // Another variable of the same name (a list of each factory of the module) is not this one.
+    const target = lookup(mod, name, child(callee, 'object') as AstNode);
+    if (target?.kind === 'var' && target.id !== id) continue;
     if (enclosingFunction(mod, m) !== home) return undefined;
+    // The ifs around the push, decided with what is known (a factory's arguments: `if (!opts.noCors) arr.push(cors())`,
+    // json-server's defaults, audit 37 js c06): a push that cannot run is left out; one that may run makes its item
+    // possibly absent, which only allow-list entries can be (a middleware list with a maybe-middleware is not known).
+    let runs: boolean | undefined = true;
+    for (let cur = m, up = parentOf(m); up && up !== home; cur = up, up = parentOf(up)) {
+      if (up.type !== 'IfStatement' || child(up, 'test') === cur) continue;
+      const tv = evaluate(child(up, 'test') as AstNode, mod, env);
+      const t = tv.via === undefined ? truthiness(tv) : undefined;
+      const inThen = child(up, 'consequent') === cur;
+      if (t === undefined) runs = undefined;
+      else if (t !== inThen) {
+        runs = false;
+        break;
+      }
+    }
+    if (runs === false) continue;
     for (const a of args(m)) {
       if (a.type === 'SpreadElement') return undefined;
       const x = evaluate(a, mod, env);
-      items.push(x.t === 'str' || x.t === 'regex' ? x : unknownValue(a, mod, 'pushed at runtime'));
+      if (x.t === 'str' || x.t === 'regex') items.push(x);
+      else if (runs && (x.t === 'ext' || x.t === 'func')) items.push(x);
+      else items.push(unknownValue(a, mod, 'pushed at runtime'));
     }
   }
   return { ...v, items, maybeFewer: true };
@@ -1035,7 +1056,17 @@ function returnedExpression(fn: AstNode): AstNode | undefined {
     const ret = c?.type === 'BlockStatement' && children(c, 'body').length === 1 ? children(c, 'body')[0] : c;
     return ret?.type === 'ReturnStatement' ? child(ret, 'argument') : undefined;
   };
-  const before = stmts.slice(0, -1).every((st) => (st.type === 'IfStatement' && !child(st, 'alternate') && throwsOnly(child(st, 'consequent'))) || earlyReturn(st) || (st.type === 'VariableDeclaration' && st.kind === 'const'));
+  // `arr.push(x)`, also under an `if` without else: what pushedOnto reads where the list is evaluated (json-server's
+  // middleware list, audit 37 js c06).
+  const pushes = (n: AstNode | undefined): boolean => {
+    if (!n) return false;
+    if (n.type === 'BlockStatement') return children(n, 'body').length > 0 && children(n, 'body').every(pushes);
+    if (n.type === 'IfStatement') return !child(n, 'alternate') && pushes(child(n, 'consequent'));
+    const e = n.type === 'ExpressionStatement' ? unwrap(child(n, 'expression') as AstNode) : undefined;
+    const c = e?.type === 'CallExpression' ? unwrap(child(e, 'callee') as AstNode) : undefined;
+    return c?.type === 'MemberExpression' && (memberName(c) === 'push' || memberName(c) === 'unshift') && unwrap(child(c, 'object') as AstNode).type === 'Identifier';
+  };
+  const before = stmts.slice(0, -1).every((st) => (st.type === 'IfStatement' && !child(st, 'alternate') && throwsOnly(child(st, 'consequent'))) || earlyReturn(st) || (st.type === 'VariableDeclaration' && st.kind === 'const') || pushes(st));
   let folded = last?.type === 'ReturnStatement' && before ? child(last, 'argument') : undefined;
   // The early returns fold into conditionals, last first: `if (a) return x; return y;` is `a ? x : y` (audit 28
   // case 04: `if (whitelist.length === 0) return { origin: true, credentials: true }`).

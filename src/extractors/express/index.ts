@@ -237,6 +237,16 @@ function receiverKey(mod: JsModule, v: JsValue, recvNode: AstNode): { key: strin
       }
       return undefined;
     }
+    // An app held by an object passed in (`exports.expressCreateServer = (hook, args) => { args.app.use(cors()) }`,
+    // Etherpad's plugin hooks, audit 37 js c10; `options.app`, `ctx.router`): one app per parameter and member name.
+    if (recvNode.type === 'MemberExpression') {
+      const member = memberName(recvNode);
+      const holder = unwrap(child(recvNode, 'object') as AstNode);
+      const hb = holder.type === 'Identifier' ? lookup(mod, holder.name as string, holder) : undefined;
+      if (member && hb?.kind === 'param' && /^(app|server|router|expressApp|[a-z]+Router)$/.test(member)) {
+        return { key: `${mod.path}:${rangeOf(hb.node)[0]}:${holder.name as string}.${member}`, kind: member.toLowerCase().endsWith('router') ? 'router' : 'unknown', node: hb.node };
+      }
+    }
     // An app or router passed in from elsewhere (`module.exports = (app) => { app.use(cors()) }`).
     const name = identName(recvNode);
     if (name && /^(app|server|router|api|apiRouter|[a-z]+Router|[a-z]*App)$/.test(name)) {
@@ -1386,7 +1396,8 @@ function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; nod
   const out: { value: JsValue; node: AstNode }[] = [];
   if (reg.apolloCors !== undefined) return [{ value: { t: 'ext', name: 'cors()', node: reg.call, mod: reg.mod, corsOptions: reg.apolloCors }, node: reg.apolloCors ?? reg.call }];
   for (const h of reg.handlers) {
-    const v = evaluate(h, reg.mod, env);
+    // `router.use(...middleware(config))`: the spread array's items (audit 37 js c01, Payload).
+    const v = h.type === 'SpreadElement' ? evaluate(child(h, 'argument') as AstNode, reg.mod, env) : evaluate(h, reg.mod, env);
     if (v.t === 'array') for (const it of v.items) out.push({ value: corsWrapped(it, env) ?? it, node: it.node });
     else out.push({ value: corsWrapped(v, env) ?? v, node: h });
   }
