@@ -1164,8 +1164,9 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
       // A named location nothing names (`location @cors { ... }` without `error_page`/`try_files ... @cors`)
       // answers no request at all (audit-15 nginx case 03).
       if (unreferencedNamedLocation(tree, serving, textOf)) continue;
-      // A regex location after one that matches every URI it matches is never chosen (case 06).
-      if (shadowedRegexLocation(serving)) continue;
+      // A regex location after one that matches every URI it matches is never chosen (case 06), nor is a prefix
+      // location whose every URI a regex sibling matches (audit 36 nginx D2).
+      if (shadowedRegexLocation(serving) || shadowedPrefixLocation(serving)) continue;
       const units: Unit[] = movesEveryRequest(serving) ? [] : [{ serving, level: serving }];
       for (const i of serving.ifs) if ((i.addHeaders.length || i.more.length) && !neverHolds(i, serving, tree) && !stoppedBefore(i, serving)) units.push({ serving, level: i });
       for (const u of units) {
@@ -1245,4 +1246,25 @@ function shadowedRegexLocation(l: Level): boolean {
     if (theirs && patternIncludes(theirs, mine) === true) return true;
   }
   return false;
+}
+
+/**
+ * A plain prefix location (`location /data/`, neither `=` nor `^~`) is used only when no regex location of its level
+ * matches the URI: nginx looks for the longest prefix first, then runs the regex locations in order, and the first
+ * that matches wins (the `location` directive's documentation, ngx_http_core_find_location; checked on nginx 1.22,
+ * audit 36 nginx D2: `location /data/` next to `location ~ ^/(css|js|data)/` answered no request, the regex location
+ * answered them all). When one regex sibling matches every URI that starts with the prefix, the prefix location's own
+ * configuration never answers a request. Its nested locations are not judged here (a nested regex location is tried
+ * before its parent's level's regexes). The URI is compared case-sensitively, as nginx does on Linux; a pattern that
+ * cannot be analysed shadows nothing.
+ */
+function shadowedPrefixLocation(l: Level): boolean {
+  const a = l.kind === 'location' && l.d ? l.d.args.map((x) => x.value) : [];
+  const prefix = a.length === 1 ? a[0] : undefined;
+  if (!l.d || prefix === undefined || !prefix.startsWith('/')) return false;
+  const mine: OriginEntry = { type: 'regex', pattern: `^${escapeRegex(prefix)}`, flags: '', flavor: 'pcre', mode: 'search', span: dSpan(l.d) };
+  return (l.parent?.locations ?? []).some((s) => {
+    const theirs = s === l ? undefined : locationPattern(s);
+    return !!theirs && patternIncludes(theirs, mine) === true;
+  });
 }
