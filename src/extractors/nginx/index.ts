@@ -604,7 +604,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
           );
   } else errorCoverage = known({ covers: 'all' }, span);
 
-  const preflight = preflightFor(unit, headers, allowMethods, allowHeaders, eff.opaque, span, ctx);
+  const preflight = neverPreflighted(unit.serving, preflightFor(unit, headers, allowMethods, allowHeaders, eff.opaque, span, ctx));
 
   // An `if` on the Origin that holds exactly for the origins the allow-list echoes: every header of the block is
   // sent with Access-Control-Allow-Origin only (for any other origin the block does not apply).
@@ -906,6 +906,19 @@ function answersOptionsWith405(unit: Unit, opaque: boolean): boolean {
   const ifs = [...(server && serving !== server ? server.ifs : []), ...serving.ifs];
   if (ifs.some((i) => i.kind !== 'if' || i.pass || returnCode(i.steps) !== undefined || i.handoff.length)) return false;
   return !serving.handoff.length && !server?.handoff.some((d) => d.name === 'error_page');
+}
+
+/**
+ * An `internal` location never gets a browser's preflight as such: nginx answers a direct request for it with 404
+ * (the `internal` directive's documentation), and the usual ways in, X-Accel-Redirect from the upstream
+ * and error_page, turn the method into GET (checked with nginx 1.22, audit 36 nginx D1, Zulip's uploads: DELETE on
+ * the public location was served from the internal one as a GET; OPTIONS on the internal URI got 404). The
+ * preflight goes to the public location that led there. A rewrite or try_files could still bring an OPTIONS
+ * request in, and what answers it then depends on that other location: not known, rather than missing.
+ */
+function neverPreflighted(serving: Level, pf: Valued<PreflightHandling>): Valued<PreflightHandling> {
+  if (!pf.known || pf.value.handled !== 'missing' || serving.kind !== 'location' || !serving.d?.block?.some((d) => d.name === 'internal')) return pf;
+  return unknown('an internal location: nginx answers a direct request, a preflight included, with 404, and X-Accel-Redirect and error_page bring only GET requests here', pf.span);
 }
 
 function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<TokenList>, hdrs: Valued<TokenList>, opaque: boolean, span: Span, ctx: EvalContext): Valued<PreflightHandling> {
