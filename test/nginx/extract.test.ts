@@ -451,6 +451,13 @@ describe('files and includes', () => {
     // ... also after http-level directives only nginx has (audit 24 case 11).
     expect(acceptsNginx('backend/api.example.com', 'proxy_cache_path /var/cache/nginx keys_zone=api:10m;\n\nmap $http_origin $o {\n  default "";\n}\n')).toBe(true);
     expect(acceptsNginx('backend/api.example.com', 'cache_path = /tmp;\nserver {\n}\n')).toBe(false);
+    // ... and after the other http-level directives a site file opens with (audit 36 nginx D4, Jitsi Meet).
+    expect(acceptsNginx('doc/debian/jitsi-meet.example', 'server_names_hash_bucket_size 64;\n\nserver {\n  listen 80;\n}\n')).toBe(true);
+    expect(acceptsNginx('doc/meet.example', 'client_max_body_size 10m; # uploads\r\nlog_format t \'$remote_addr\'\r\n  \'$status\';\r\ngeo $remote_addr $lan {\r\n}\r\n')).toBe(true);
+    expect(acceptsNginx('etc/named.conf.local', 'include "/etc/bind/zones.rfc1918";\nzone "example.com" {\n};\n')).toBe(false);
+    expect(acceptsNginx('etc/named.conf.local', 'include "/etc/bind/keys";\nserver 10.0.0.1 {\n  keys { k; };\n};\n')).toBe(false);
+    expect(acceptsNginx('build/project.example', 'include foo.mk\nserver {\n}\n')).toBe(false);
+    expect(acceptsNginx('notes/api.example.com', '\n'.repeat(2000) + 'x')).toBe(false);
     expect(acceptsNginx('prisma/schema.prisma', 'datasource db {\n  provider = "postgresql"\n}\n')).toBe(false);
     expect(acceptsNginx('notes/api.example.com', 'Some notes.\nserver {\n}\n')).toBe(false);
   });

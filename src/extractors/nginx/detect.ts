@@ -29,11 +29,25 @@ const NGINX_SHAPE =
 /** A block header or header directive at the start of a line. */
 const STRONG_SHAPE = /^[ \t]*(server|http|location[ \t]+[^{;\n]+|upstream[ \t]+\S+|map[ \t]+\$\S+[ \t]+\$\S+)[ \t]*\{|^[ \t]*(add_header|more_set_headers)[ \t]+\S+/m;
 /**
- * A file that starts (after comments, blank lines and http-level directives only nginx has, such as
- * `proxy_cache_path` or `limit_req_zone`, audit 24) with a server, upstream or map block.
+ * http-context directives a site file may open with before its first block (audit 24: `proxy_cache_path`,
+ * `limit_req_zone`; audit 36 nginx D4, Jitsi Meet's Debian site: `server_names_hash_bucket_size 64;`). Names
+ * only nginx uses, each followed by arguments and `;` (possibly over several lines, like `log_format`).
  */
-const LEADING_BLOCK =
-  /^(?:\s*#[^\n]*\n|\s*\n|[ \t]*(?:proxy_cache_path|fastcgi_cache_path|limit_req_zone|limit_conn_zone|log_format|ssl_session_cache)[ \t][^\n{}]*;[ \t]*\n)*[ \t]*(server|upstream[ \t]+\S+|map[ \t]+\$\S+[ \t]+\$\S+)[ \t]*\{/;
+const HTTP_LEADING_DIRECTIVE =
+  '(?:server_names_hash_(?:bucket|max)_size|map_hash_(?:bucket|max)_size|types_hash_(?:bucket|max)_size|variables_hash_(?:bucket|max)_size' +
+  '|client_max_body_size|client_body_(?:buffer_size|timeout|temp_path)|client_header_(?:buffer_size|timeout)|large_client_header_buffers' +
+  '|(?:proxy|fastcgi|uwsgi|scgi)_(?:cache_path|temp_path|buffers?|buffer_size|busy_buffers_size|buffering|(?:connect|read|send)_timeout|http_version|set_header|cache_key|max_temp_file_size|temp_file_write_size|headers_hash_(?:bucket|max)_size)' +
+  '|gzip(?:_[a-z_]+)?|log_format|access_log|error_log|resolver(?:_timeout)?|limit_(?:req|conn)_(?:zone|status|log_level)' +
+  '|ssl_[a-z_]+|include|sendfile|tcp_nopush|tcp_nodelay|keepalive_(?:timeout|requests)|send_timeout|server_tokens|underscores_in_headers' +
+  '|real_ip_(?:header|recursive)|set_real_ip_from|charset|source_charset|default_type|open_file_cache(?:_[a-z_]+)?|add_header|more_set_headers)';
+/**
+ * A file that starts (after comments, blank lines and http-level directives only nginx has) with a server,
+ * upstream, map or geo block.
+ */
+const LEADING_BLOCK = new RegExp(
+  `^(?:[ \\t\\r]*#[^\\n]*\\n|[ \\t\\r]*\\n|[ \\t]*${HTTP_LEADING_DIRECTIVE}[ \\t][^;{}]*;[ \\t\\r]*(?:#[^\\n]*)?\\n)*` +
+    `[ \\t]*(server|upstream[ \\t]+\\S+|map[ \\t]+\\S+[ \\t]+\\$\\S+|geo(?:[ \\t]+\\$\\S+)?[ \\t]+\\$\\S+)[ \\t]*\\{`,
+);
 /** Well-known extension-less files that are never nginx configuration. */
 const NOT_NGINX_NAMES = /^(Dockerfile|Containerfile|Makefile|GNUmakefile|Jenkinsfile|Vagrantfile|Procfile|Caddyfile|Gemfile|Rakefile|Brewfile|Justfile|Tiltfile|LICEN[CS]E|COPYING|README|CHANGELOG|CODEOWNERS|AUTHORS|NOTICE|VERSION)([.-].*)?$/i;
 
