@@ -55,6 +55,22 @@ describe('nginx parser', () => {
     expect(parseNginx(go, { template: true }).directives.map((d) => d.args[0]!.value)).toEqual(['A', 'B']);
   });
 
+  it('treats ERB output tags as placeholders and skips ERB statements (audit 36 nginx D3)', () => {
+    const text =
+      'upstream app {\n<% if @php %>\n  server unix:/run/php.sock;\n<% elsif @py -%>\n  server unix:/run/py.sock;\n<% else %>\n<% [1].each do |i| %>\n  server b<%= i %>;\n<% end %>\n<% end -%>\n}\n' +
+      '<%# a comment %>\nserver {\n  ssl_certificate /etc/ssl/<%= node[:fqdn] %>.pem;\n  add_header Access-Control-Allow-Origin "<%= @o ? "a" : "b" %>" always;\n<%= @extra %>\n}\n';
+    const r = parseNginx(text, { template: true });
+    expect(r.errors).toEqual([]);
+    expect(r.directives.map((d) => `${d.name} ${(d.block ?? []).map((c) => `${c.name} ${c.args.map((a) => a.value).join(' ')}`).join('; ')}`)).toEqual([
+      'upstream server unix:/run/php.sock',
+      'server ssl_certificate /etc/ssl/<%= node[:fqdn] %>.pem; add_header Access-Control-Allow-Origin <%= @o ? "a" : "b" %> always',
+    ]);
+    const acao = r.directives[1]!.block![1]!.args[1]!;
+    expect(acao.placeholder).toBe(true);
+    // Outside template mode nothing changes: nginx itself would reject the tags.
+    expect(parseNginx(text).errors.length).toBeGreaterThan(0);
+  });
+
   it('skips *_by_lua_block bodies with braces in Lua strings and comments', () => {
     const text = `location / {\n  access_by_lua_block {\n    local t = { a = "}" } -- } comment\n    local s = [[ { ]]\n    if x then ngx.say('{') end\n  }\n  add_header X-A b;\n}\n`;
     const r = parseNginx(text);

@@ -12,7 +12,8 @@
  * - `*_by_lua_block { ... }` bodies are Lua: they are skipped with Lua's own string/comment rules, as
  *   lua-nginx-module does, instead of being tokenised as nginx;
  * - in template mode (Jinja/Go templates: `*.j2`, `*.tpl`, Helm values) `{{ ... }}` is a placeholder
- *   word and `{% ... %}` / `{# ... #}` are skipped like comments.
+ *   word and `{% ... %}` / `{# ... #}` are skipped like comments; in ERB templates (`*.erb`, Chef and Puppet)
+ *   `<%= ... %>` is a placeholder and `<% ... %>` / `<%# ... %>` are skipped the same way.
  *
  * Errors never throw: they are collected with their position and parsing goes on (a missing `;` before a
  * line that starts with a known directive is split there when nginx rejects it too: the directive already has
@@ -220,6 +221,17 @@ class Tokenizer {
     return t.slice(endAt + 2, lineEnd < 0 ? t.length : lineEnd).trim() === '';
   }
 
+  /** An ERB tag that is the only thing on its line (it may not span lines). */
+  private erbAloneOnLine(): boolean {
+    const t = this.text;
+    const endAt = this.erbEnd(this.pos);
+    if (!this.lastNewline || endAt < 0) return false;
+    const nl = t.indexOf('\n', this.pos);
+    if (nl >= 0 && nl < endAt) return false;
+    const lineEnd = t.indexOf('\n', endAt);
+    return t.slice(endAt + 2, lineEnd < 0 ? t.length : lineEnd).trim() === '';
+  }
+
   /**
    * Only the first branch of a template conditional is analysed: the `else`/`elif` branches are skipped up
    * to the matching end, so `{% if prod %}add_header A x;{% else %}add_header A y;{% endif %}` is not read
@@ -239,6 +251,33 @@ class Tokenizer {
         }
         depth--;
       } else depth++;
+    }
+    this.pos = t.length;
+  }
+
+  /** Where the ERB tag opening at `from` (`<%`) closes (the offset of its `%>`), or -1. */
+  private erbEnd(from: number): number {
+    return this.text.indexOf('%>', from + 2);
+  }
+
+  /**
+   * ERB's `<% else %>` / `<% elsif ... %>`: like skipElse, the other branches are skipped up to the `<% end %>` of
+   * the conditional. Ruby opens blocks with if/unless/case/while/until/for/begin, `do |x|` and `{ |x|`.
+   */
+  private skipErbElse(): void {
+    const t = this.text;
+    const re = /<%(?![=%#])-?([\s\S]*?)-?%>/g;
+    re.lastIndex = this.pos;
+    let depth = 0;
+    for (let m = re.exec(t); m; m = re.exec(t)) {
+      const code = (m[1] ?? '').trim();
+      if (/^(end|\})(?![\w?!])/.test(code)) {
+        if (depth === 0) {
+          this.pos = m.index + m[0].length;
+          return;
+        }
+        depth--;
+      } else if (/^(if|unless|case|while|until|for|begin)\b/.test(code) || /(\bdo|\{)\s*(\|[^|]*\|)?$/.test(code)) depth++;
     }
     this.pos = t.length;
   }
@@ -266,6 +305,14 @@ class Tokenizer {
         const stmt = t.slice(this.pos + 2, endAt < 0 ? t.length : endAt);
         this.pos = endAt < 0 ? t.length : endAt + 2;
         if (/^-?\s*else\b/.test(stmt)) this.skipElse('go');
+      } else if (this.template && c === 60 /* < */ && t[this.pos + 1] === '%' && t[this.pos + 2] !== '%' && (t[this.pos + 2] !== '=' || this.erbAloneOnLine())) {
+        // An ERB statement or comment (`<% if @php %>`, `<%# note %>`, `<% end -%>`) never reaches nginx: skipped
+        // like `{% %}`. An output tag (`<%= @extra %>`) alone on its line stands for whole directives, or nothing,
+        // like `{{ }}` alone on its line.
+        const endAt = this.erbEnd(this.pos);
+        const stmt = t.slice(this.pos + 2, endAt < 0 ? t.length : endAt);
+        this.pos = endAt < 0 ? t.length : endAt + 2;
+        if (/^-?\s*(else|elsif)\b/.test(stmt)) this.skipErbElse();
       } else if (this.template && c === 123 /* { */ && (t[this.pos + 1] === '%' || t[this.pos + 1] === '#')) {
         const close = t[this.pos + 1] === '%' ? '%}' : '#}';
         const endAt = t.indexOf(close, this.pos + 2);
@@ -316,6 +363,16 @@ class Tokenizer {
         break;
       }
       if (ch === '$' && t[i + 1] === '{') placeholder = true;
+      if (this.template && ch === '<' && t[i + 1] === '%') {
+        // An ERB tag inside the string (`"<%= @origin %>"`): rendered before nginx reads it, quotes included.
+        const endAt = this.erbEnd(i);
+        if (endAt >= 0) {
+          placeholder = true;
+          value += t.slice(i, endAt + 2);
+          i = endAt + 2;
+          continue;
+        }
+      }
       if (this.template && ch === '{' && t[i + 1] === '{') {
         // A template action inside the string is rendered before nginx reads it: its own quotes do not end the string.
         const endAt = this.actionEnd(i);
@@ -348,7 +405,7 @@ class Tokenizer {
     let j = start;
     while (j < t.length) {
       const c = t.charCodeAt(j);
-      if (isSpace(c) || c === 59 || c === 123 || c === 92 || c === 36) break;
+      if (isSpace(c) || c === 59 || c === 123 || c === 92 || c === 36 || (c === 60 && this.template)) break;
       j++;
     }
     const stopCode = t.charCodeAt(j);
@@ -367,6 +424,16 @@ class Tokenizer {
       const code = t.charCodeAt(i);
       if (this.template && ch === '{' && t[i + 1] === '{') {
         const endAt = this.actionEnd(i);
+        const stop = endAt < 0 ? t.length : endAt + 2;
+        value += t.slice(i, stop);
+        placeholder = true;
+        i = stop;
+        variable = false;
+        continue;
+      }
+      if (this.template && ch === '<' && t[i + 1] === '%') {
+        // An ERB tag (`<%= node[:fqdn] %>.pem`): one placeholder in the word, spaces and all.
+        const endAt = this.erbEnd(i);
         const stop = endAt < 0 ? t.length : endAt + 2;
         value += t.slice(i, stop);
         placeholder = true;

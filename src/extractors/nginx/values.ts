@@ -89,6 +89,8 @@ export function splitVariables(value: string, envTemplate: boolean): { parts: Pa
       }
     }
     if (ch === '{' && value[i + 1] === '{') placeholder = true;
+    // An ERB tag (`<%= @cors_origin %>`, Chef and Puppet templates) is filled in when the template is rendered.
+    if (ch === '<' && value[i + 1] === '%' && value.includes('%>', i + 2)) placeholder = true;
     lit += ch;
     i++;
   }
