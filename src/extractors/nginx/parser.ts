@@ -553,6 +553,8 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseResul
   // Where a known directive name started a new line inside a directive that may take more arguments: nginx
   // reads it as arguments, unless a `{` follows (then the `;` was forgotten and nginx rejects the file).
   let splitAt: number | undefined;
+  // nginx stops at the first `{NAME}` placeholder (see the `{` case): later ones are not reported again.
+  let bracePlaceholderReported = false;
 
   /** Ends the directive before `splitAt` with a missing-`;` error; the words from there start the next one. */
   const splitPending = (): void => {
@@ -637,6 +639,35 @@ export function parseNginx(text: string, options: ParseOptions = {}): ParseResul
           continue;
         }
       }
+      // `server_name {MEDIA_DOMAIN};`: a `{NAME}` placeholder that a deploy script fills in. nginx ends the word at `{`
+      // and, the directive taking no block, stops with `directive "server_name" is not terminated by ";"` there
+      // (audit 36 nginx D5, Couchers; checked with nginx -t). That error is reported once, where nginx does; the
+      // placeholder is read back into one word (unknown), so the rest of the file does not cascade into unclosed blocks.
+      const opener = words.length ? (words[0] as Token).value.toLowerCase() : '';
+      const placeholderName =
+        opener !== '' && splitAt === undefined && !BLOCK_NAMES.has(opener) && !CUSTOM_HANDLER_BLOCKS.has(opener) && !/(^|_by_)lua_block$/.test(opener) && /^[A-Za-z_][A-Za-z0-9_]*\}/.test(text.slice(tok.end, tok.end + 200));
+      const glued = placeholderName ? nextToken() : undefined;
+      if (
+        glued?.kind === 'word' &&
+        glued.quote === '' &&
+        glued.start === tok.end &&
+        /^[A-Za-z_][A-Za-z0-9_]*\}/.test(glued.value)
+      ) {
+        if (!bracePlaceholderReported) {
+          bracePlaceholderReported = true;
+          const name = (words[0] as Token).value;
+          const shown = /^[^\s;{]*/.exec(glued.value)?.[0] ?? '';
+          errors.push({ message: `directive "${name}" is not terminated by ";" (nginx reads "{" as a block start: the "{${shown.split('}')[0]}}" placeholder must be filled in before nginx reads the file)`, start: tok.start, end: tok.end });
+        }
+        const last = words[words.length - 1] as Token;
+        if (words.length > 1 && last.end === tok.start) {
+          last.value += '{' + glued.value;
+          last.end = glued.end;
+          last.placeholder = true;
+        } else words.push({ ...glued, value: '{' + glued.value, start: tok.start, placeholder: true, lineStart: false });
+        continue;
+      }
+      if (glued) pending = glued;
       // `index index.html` then `location / {` on the next line: the `;` was forgotten before the block.
       if (splitAt !== undefined && !BLOCK_NAMES.has((words[0] as Token).value.toLowerCase())) splitPending();
       if (words.length === 0) {

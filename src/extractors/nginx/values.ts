@@ -91,6 +91,9 @@ export function splitVariables(value: string, envTemplate: boolean): { parts: Pa
     if (ch === '{' && value[i + 1] === '{') placeholder = true;
     // An ERB tag (`<%= @cors_origin %>`, Chef and Puppet templates) is filled in when the template is rendered.
     if (ch === '<' && value[i + 1] === '%' && value.includes('%>', i + 2)) placeholder = true;
+    // A `{MEDIA_CORS_ORIGIN}` placeholder that a deploy script replaces (audit 36 nginx D5, Couchers): nginx would send
+    // the braces as they are, a value no one means. Upper-case names only, so regex quantifiers (`{1,5}`) are untouched.
+    if (ch === '{' && value[i + 1] !== '{' && value[i - 1] !== '{' && /^\{[A-Z_][A-Z0-9_]*\}/.test(value.slice(i, i + 200))) placeholder = true;
     lit += ch;
     i++;
   }
