@@ -227,8 +227,7 @@ function pushedOnto(v: JsValue & { t: 'array' }, name: string, id: AstNode, mod:
     let runs: boolean | undefined = true;
     for (let cur = m, up = parentOf(m); up && up !== home; cur = up, up = parentOf(up)) {
       if (up.type !== 'IfStatement' || child(up, 'test') === cur) continue;
-      const tv = evaluate(child(up, 'test') as AstNode, mod, env);
-      const t = tv.via === undefined ? truthiness(tv) : undefined;
+      const t = codeTruthiness(evaluate(child(up, 'test') as AstNode, mod, env));
       const inThen = child(up, 'consequent') === cur;
       if (t === undefined) runs = undefined;
       else if (t !== inThen) {
@@ -453,6 +452,14 @@ function unsetTest(node: AstNode, mod: JsModule, e: EvalEnv): { name: string; ho
   if (!(isUndefined(other) || (isNull(other) && (op === '==' || op === '!=')))) return undefined;
   const name = envName(evaluate(subject, mod, e));
   return name === undefined ? undefined : { name, holds: op === '==' || op === '===' };
+}
+
+/**
+ * Whether a condition holds, when the code alone decides it: a value that holds because an environment variable is
+ * unset (its default, `via`) may be otherwise where the app runs, so it is not decided.
+ */
+export function codeTruthiness(v: JsValue): boolean | undefined {
+  return v.via === undefined ? truthiness(v) : undefined;
 }
 
 export function truthiness(v: JsValue): boolean | undefined {

@@ -31,7 +31,7 @@ import {
 } from '../../model/index.js';
 import { args, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
-import { evaluate, truthiness, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
+import { codeTruthiness, evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { enclosingFunction, loadModule, lookup, spanOf, type JsModule } from './modules.js';
@@ -577,9 +577,7 @@ function registrationGuard(mod: JsModule, call: AstNode, env: EvalEnv): 'dead' |
     const top = fn ?? mod.program;
     if (!top) break;
     for (const i of enclosingIfs(node, top).ifs) {
-      // A value that holds because an environment variable is unset (its default) is not decided by the code.
-      const v = evaluate(i.test, mod, env);
-      const t = v.via === undefined ? truthiness(v) : undefined;
+      const t = codeTruthiness(evaluate(i.test, mod, env));
       if (t === undefined) {
         if (!undecided) {
           const [start, end] = rangeOf(i.test);

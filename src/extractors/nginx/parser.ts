@@ -422,19 +422,11 @@ class Tokenizer {
     while (i < t.length) {
       const ch = t[i] as string;
       const code = t.charCodeAt(i);
-      if (this.template && ch === '{' && t[i + 1] === '{') {
-        const endAt = this.actionEnd(i);
-        const stop = endAt < 0 ? t.length : endAt + 2;
-        value += t.slice(i, stop);
-        placeholder = true;
-        i = stop;
-        variable = false;
-        continue;
-      }
-      if (this.template && ch === '<' && t[i + 1] === '%') {
-        // An ERB tag (`<%= node[:fqdn] %>.pem`): one placeholder in the word, spaces and all.
-        const endAt = this.erbEnd(i);
-        const stop = endAt < 0 ? t.length : endAt + 2;
+      // A template action (`{{ .Values.origin }}`) or an ERB tag (`<%= node[:fqdn] %>.pem`): one placeholder in the
+      // word, spaces and all.
+      const tagEnd = !this.template ? undefined : ch === '{' && t[i + 1] === '{' ? this.actionEnd(i) : ch === '<' && t[i + 1] === '%' ? this.erbEnd(i) : undefined;
+      if (tagEnd !== undefined) {
+        const stop = tagEnd < 0 ? t.length : tagEnd + 2;
         value += t.slice(i, stop);
         placeholder = true;
         i = stop;
