@@ -295,3 +295,27 @@ describe('configuration helpers', () => {
     expect((originOf(only(r)) as { entries: { value: string }[] }).entries.map((e) => e.value)).toEqual(['https://a.com', 'https://b.com']);
   });
 });
+
+describe('the environment variable a settings default stands for (audit 36 py D5)', () => {
+  const settings = (config: string, field: string) =>
+    `from pydantic_settings import BaseSettings, SettingsConfigDict\nfrom pydantic import Field\n` +
+    `class Settings(BaseSettings):\n${config}    ${field}\nsettings = Settings()\n` +
+    HEAD +
+    `app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_credentials=True)\n`;
+  const via = async (config: string, field: string) => {
+    const p = only(await extractPy({ 'main.py': settings(config, field) }));
+    return p.origin.known ? (p.origin.via ?? '') : '';
+  };
+  it('the field name, upper-cased (pydantic-settings matches case-insensitively)', async () => {
+    expect(await via('', 'cors_origins: list[str] = ["*"]')).toContain('environment variable CORS_ORIGINS when unset');
+  });
+  it('with env_prefix, in model_config or class Config', async () => {
+    expect(await via('    model_config = SettingsConfigDict(env_prefix="myapp_")\n', 'cors_origins: list[str] = ["*"]')).toContain('environment variable MYAPP_CORS_ORIGINS when unset');
+    expect(await via('    class Config:\n        env_prefix = "API_"\n', 'cors_origins: list[str] = ["*"]')).toContain('environment variable API_CORS_ORIGINS when unset');
+  });
+  it('a field alias names the variable itself', async () => {
+    expect(await via('    model_config = SettingsConfigDict(env_prefix="myapp_")\n', 'cors_origins: list[str] = Field(default=["*"], validation_alias="WEB_API_CORS_ALLOW_ORIGINS")')).toContain(
+      'environment variable WEB_API_CORS_ALLOW_ORIGINS when unset',
+    );
+  });
+});

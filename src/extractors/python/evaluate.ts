@@ -710,6 +710,22 @@ export class Evaluator {
     return { t: 'dict', entries: names.map((k) => ({ key: { t: 'str', v: k, span } as PyVal, value: this.classAttr(cls, k, span, undefined) })), span };
   }
 
+  /**
+   * The environment variable a pydantic settings field reads (audit 36 py D5, Dify): the class's `env_prefix` (in
+   * `model_config = SettingsConfigDict(...)` or `class Config`, also of a base class) before the field name, matched
+   * case-insensitively unless `case_sensitive=True`, so written upper-case as such variables are.
+   */
+  private settingsEnvName(cls: ClassVal, attr: string, depth = 0): string {
+    const text = cls.mod.text.slice(cls.node.start, cls.node.end);
+    const prefix = /\benv_prefix\s*=\s*[rbu]*["']([^"']*)["']/i.exec(text)?.[1];
+    const sensitive = /\bcase_sensitive\s*=\s*True\b/.test(text);
+    if (prefix === undefined && depth < 4) {
+      for (const base of this.bases(cls)) if (base.t === 'class' && this.derivesFrom(base, ['BaseSettings'])) return this.settingsEnvName(base, attr, depth + 1);
+    }
+    const name = `${prefix ?? ''}${attr}`;
+    return sensitive ? name : name.toUpperCase();
+  }
+
   classAttr(cls: ClassVal, attr: string, span: Span, self: PyVal | undefined, seen = new Set<string>()): PyVal {
     const key = `${cls.mod.path}:${cls.node.start}`;
     if (seen.has(key)) return unknownVal(`${attr} not found`, span);
@@ -730,11 +746,16 @@ export class Evaluator {
       }
       if (b.kind === 'assign' || b.kind === 'annotated') {
         let value: PyNode | undefined = b.kind === 'assign' ? b.value : undefined;
+        let alias: string | undefined;
         // pydantic `Field(default=...)` / `Field("x")`.
         if (value?.type === 'call') {
           const fname = cls.mod.text.slice(value.fields.function?.start ?? 0, value.fields.function?.end ?? 0);
           if (/(^|\.)Field$/.test(fname)) {
             const args = value.fields.arguments?.children ?? [];
+            // The variable a settings field reads: its alias when it has one (pydantic-settings, and `env=` in v1).
+            const named = args.find((a) => a.type === 'keyword_argument' && /^(validation_alias|alias|env)$/.test(a.fields.name?.text ?? '') && a.fields.value?.type === 'string');
+            const aliasNode = named?.fields.value;
+            alias = aliasNode ? /^[rbu]*["']{1,3}([^"']*)["']{1,3}$/i.exec(cls.mod.text.slice(aliasNode.start, aliasNode.end))?.[1] : undefined;
             const kw = args.find((a) => a.type === 'keyword_argument' && a.fields.name?.text === 'default');
             const pos = args.find((a) => a.type !== 'keyword_argument' && a.type !== 'comment');
             value = kw?.fields.value ?? pos;
@@ -745,7 +766,7 @@ export class Evaluator {
         let v = this.eval(value, { mod: cls.mod, cls: { node: cls.node, index: idx } });
         if (settings) {
           v = this.pydanticField(cls, attr, b.kind === 'assign' ? b.type : b.type, v);
-          v = withVia(v, `default of ${cls.name}.${attr} (environment variable ${attr} when unset)`);
+          v = withVia(v, `default of ${cls.name}.${attr} (environment variable ${alias ?? this.settingsEnvName(cls, attr)} when unset)`);
         }
         return v;
       }
