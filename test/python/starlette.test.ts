@@ -319,3 +319,24 @@ describe('the environment variable a settings default stands for (audit 36 py D5
     );
   });
 });
+
+describe('attributes __init__ sets from its parameters (audit 36 py D7, Langflow)', () => {
+  it('SettingsService(Settings()).settings is the Settings instance given', async () => {
+    const src =
+      `from pydantic_settings import BaseSettings\n` +
+      `class Settings(BaseSettings):\n    cors_origins: list[str] | str = "*"\n    cors_allow_credentials: bool = True\n` +
+      `class SettingsService:\n    def __init__(self, settings: Settings):\n        self.settings = settings\n` +
+      `def get_settings_service() -> SettingsService:\n    return SettingsService(Settings())\n` +
+      `settings = get_settings_service().settings\n` +
+      HEAD +
+      `app = CORSMiddleware(app=app, allow_origins=settings.cors_origins, allow_credentials=settings.cors_allow_credentials)\n`;
+    expect(originOf(only(await extractPy({ 'main.py': src })))).toEqual({ kind: 'reflect-any' });
+  });
+  it('an attribute assigned twice in the class stays unknown', async () => {
+    const src =
+      `class Holder:\n    def __init__(self, origins):\n        self.origins = origins\n    def reset(self):\n        self.origins = []\n` +
+      HEAD +
+      `h = Holder(["*"])\napp.add_middleware(CORSMiddleware, allow_origins=h.origins, allow_credentials=True)\n`;
+    expect(only(await extractPy({ 'main.py': src })).origin.known).toBe(false);
+  });
+});

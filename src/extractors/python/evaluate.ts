@@ -29,7 +29,8 @@ export type PyVal =
   | (Base & { t: 'class'; mod: PyModule; node: PyNode; name: string; decorators: PyNode[] })
   | (Base & { t: 'func'; mod: PyModule; node: PyNode; name: string; decorators: PyNode[] })
   /** `bare`: made by calling the class without arguments (its fields are their defaults). */
-  | (Base & { t: 'instance'; cls: ClassVal; bare?: boolean })
+  /** `init`: the constructor's arguments, when known (attributes `__init__` sets from its parameters). */
+  | (Base & { t: 'instance'; cls: ClassVal; bare?: boolean; init?: { args: PyVal[]; kwargs: Map<string, PyVal> } })
   /** The result of calling an external callable (`FastAPI()`, `APIRouter()`, `CORS()`), identified by its call. */
   | (Base & { t: 'call'; qname: string; node: PyNode; mod: PyModule })
   | (Base & { t: 'regex'; pattern: string; flags: string; lit?: number });
@@ -652,8 +653,11 @@ export class Evaluator {
       }
       case 'class':
         return this.classAttr(obj, attr, span, undefined);
-      case 'instance':
-        return this.classAttr(obj.cls, attr, span, obj);
+      case 'instance': {
+        const v = this.classAttr(obj.cls, attr, span, obj);
+        if (v.t === 'unknown' && v.reason === `${attr} not found` && obj.init) return this.initAttr(obj.cls, attr, obj.init, span) ?? v;
+        return v;
+      }
       case 'unknown':
         return obj;
       default:
@@ -947,7 +951,10 @@ export class Evaluator {
     }
     if (callee.t === 'call' && /starlette\.config\.Config$/.test(callee.qname)) return this.configCall(n, scope, span);
     if (callee.t === 'class') {
-      return { t: 'instance', cls: callee, span, ...(positional.length === 0 && keywords.size === 0 ? { bare: true } : {}) };
+      if (positional.length === 0 && keywords.size === 0) return { t: 'instance', cls: callee, span, bare: true };
+      const kw = new Map<string, PyVal>();
+      for (const [k, v] of keywords) kw.set(k, this.eval(v, scope));
+      return { t: 'instance', cls: callee, span, init: { args: positional.map((a) => this.eval(a, scope)), kwargs: kw } };
     }
     if (callee.t === 'func') {
       const argVals = positional.map((a) => this.eval(a, scope));
@@ -977,6 +984,33 @@ export class Evaluator {
   }
 
   /** Calls a project function whose body returns an evaluable expression. */
+  /**
+   * An attribute that `__init__` sets straight from one of its parameters (`def __init__(self, settings):
+   * self.settings = settings`, Langflow's SettingsService, audit 36 py D7): the argument given for it. Only a top-level
+   * statement of `__init__`, and only when nothing else in the class assigns the attribute.
+   */
+  private initAttr(cls: ClassVal, attr: string, init: { args: PyVal[]; kwargs: Map<string, PyVal> }, span: Span): PyVal | undefined {
+    const body = cls.node.fields.body;
+    const ctor = body?.children.find((c) => c.type === 'function_definition' && c.fields.name?.text === '__init__');
+    const stmts = ctor?.fields.body?.children ?? [];
+    const text = cls.mod.text;
+    const assigns = [...text.slice(cls.node.start, cls.node.end).matchAll(new RegExp(`\\bself\\.${attr}\\s*(?::[^=\\n]*)?=(?!=)`, 'g'))];
+    if (!ctor || assigns.length !== 1) return undefined;
+    const params = (ctor.fields.parameters?.children ?? []).filter((p) => p.type !== ',' && p.type !== '(' && p.type !== ')');
+    const names = params.map((p) => (p.type === 'identifier' ? p.text : p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text));
+    for (const st of stmts) {
+      const a = st.type === 'expression_statement' ? st.children[0] : undefined;
+      if (a?.type !== 'assignment') continue;
+      const left = a.fields.left;
+      const right = a.fields.right;
+      if (left?.type !== 'attribute' || left.fields.object?.text !== 'self' || left.fields.attribute?.text !== attr || right?.type !== 'identifier') continue;
+      const i = names.indexOf(right.text);
+      if (i < 1) return undefined;
+      return init.kwargs.get(right.text ?? '') ?? init.args[i - 1] ?? unknownVal(`argument ${right.text} of ${cls.name}()`, span);
+    }
+    return undefined;
+  }
+
   callFunction(fn: Extract<PyVal, { t: 'func' }>, args: PyVal[], kwargs: Map<string, PyVal>, span: Span): PyVal {
     const body = fn.node.fields.body;
     if (!body) return unknownVal(`${fn.name}() has no body`, span);
