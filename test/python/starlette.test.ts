@@ -340,3 +340,20 @@ describe('attributes __init__ sets from its parameters (audit 36 py D7, Langflow
     expect(only(await extractPy({ 'main.py': src })).origin.known).toBe(false);
   });
 });
+
+describe('a settings class imported under if/else (audit 35 py D6)', () => {
+  it('the branch an environment default picks, with its note; an undecided one stays unknown', async () => {
+    const files = (cond: string) => ({
+      'settings/__init__.py': `import os\nif ${cond}:\n    from .development import Settings\nelse:\n    from .production import Settings\n`,
+      'settings/development.py': `class Settings:\n    ALLOWED_ORIGINS = ["*"]\n`,
+      'settings/production.py': `class Settings:\n    ALLOWED_ORIGINS = ["https://app.example.com"]\n`,
+      'main.py': `from settings import Settings\n` + HEAD + `app.add_middleware(CORSMiddleware, allow_origins=Settings.ALLOWED_ORIGINS, allow_credentials=True)\n`,
+    });
+    const decided = only(await extractPy(files('os.getenv("APP_ENV", "development") == "development"')));
+    expect(originOf(decided)).toEqual({ kind: 'reflect-any' });
+    expect(decided.origin.known && decided.origin.via).toContain('default of $APP_ENV when unset');
+    const production = only(await extractPy(files('os.getenv("APP_ENV", "production") == "development"')));
+    expect(originOf(production)).toMatchObject({ kind: 'allow-list' });
+    expect(only(await extractPy(files('os.environ["APP_ENV"] == "development"'))).origin.known).toBe(false);
+  });
+});

@@ -516,9 +516,16 @@ export class Evaluator {
   /** The value of the condition of the plain `if` (no elif/else) whose body holds `stmt` directly, if it is one. */
   private plainIfCondition(stmt: PyNode, idx: BlockIndex, scope: Scope): PyVal | undefined {
     const owner = idx.statements.find((st) => st.start <= stmt.start && stmt.end <= st.end);
-    if (!owner || owner.type !== 'if_statement' || owner.children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause')) return undefined;
-    if (!owner.fields.consequence?.children.includes(stmt)) return undefined;
-    return owner.fields.condition ? this.eval(owner.fields.condition, scope) : undefined;
+    if (!owner || owner.type !== 'if_statement' || owner.children.some((c) => c.type === 'elif_clause')) return undefined;
+    const cond = owner.fields.condition;
+    if (owner.fields.consequence?.children.includes(stmt)) return cond ? this.eval(cond, scope) : undefined;
+    // The else branch of an if/else (`if os.getenv("APP_ENV", "development") == "development": from .development
+    // import Settings` / `else: from .production import Settings`, audit 35 py D6): it runs when the condition fails.
+    const orelse = owner.children.find((c) => c.type === 'else_clause');
+    if (!cond || !orelse?.fields.body?.children.includes(stmt)) return undefined;
+    const v = this.eval(cond, scope);
+    const t = isTruthy(v);
+    return t === undefined ? undefined : { t: 'bool', v: !t, span: v.span, ...(v.via ? { via: v.via } : {}) };
   }
 
   /** Whether the plain `if` whose body holds `stmt` directly is known to run it. */
@@ -651,8 +658,11 @@ export class Evaluator {
         }
         return unknownVal(`${attr} is not defined in ${obj.mod.path}`, span);
       }
-      case 'class':
-        return this.classAttr(obj, attr, span, undefined);
+      case 'class': {
+        // A class chosen by an environment default (an import under `if`) passes that note on to what is read from it.
+        const v = this.classAttr(obj, attr, span, undefined);
+        return v.t === 'unknown' ? v : withVia(v, obj.via);
+      }
       case 'instance': {
         const v = this.classAttr(obj.cls, attr, span, obj);
         if (v.t === 'unknown' && v.reason === `${attr} not found` && obj.init) return this.initAttr(obj.cls, attr, obj.init, span) ?? v;
