@@ -1,6 +1,6 @@
 /** Helpers shared by rule modules: wording and model queries that several rules need. */
 import type { AppModel, CorsPolicy, OriginEntry, OriginPolicy, Route, Span, Valued } from '../src/model/index.js';
-import { isForbiddenMethod, SAFELISTED_REQUEST_HEADERS, SIMPLE_METHODS } from '../src/model/index.js';
+import { isForbiddenMethod, nonTokenItem, SAFELISTED_REQUEST_HEADERS, SIMPLE_METHODS } from '../src/model/index.js';
 
 /** " (the default when $X is unset)" etc., for messages about values that are not written literally. */
 export function viaNote(v: Valued<unknown>): string {
@@ -67,27 +67,22 @@ export function preflightsAnsweredElsewhere(policy: CorsPolicy): boolean {
   return policy.preflight.known && !!policy.preflight.value.elsewhere;
 }
 
-/** An HTTP token (RFC 9110 §5.6.2): what each item of Allow-Methods (`#method`) and Allow-Headers (`#field-name`) is. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 /**
- * The items of an Allow-Methods / Allow-Headers value that are not tokens, so that the header does not parse as a
- * comma-separated list and every preflight fails (§5.4; checked with Chromium): `Content-Type; Authorization`,
- * `GET POST`, a full-width comma. Hand-written values are judged as written (each write), library settings by their
- * list items. Empty items and spaces around commas are fine.
+ * The items of an Allow-Methods / Allow-Headers value that are not tokens (nonTokenItem), so that the header does not
+ * parse and every preflight fails (§5.4; checked with Chromium): `Content-Type; Authorization`, `GET POST`, a
+ * full-width comma. Hand-written values are judged as written (each write), library settings by their list items.
  */
 export function unparsableListItems(policy: CorsPolicy, header: 'access-control-allow-methods' | 'access-control-allow-headers'): { value: string; span: Span }[] {
   const writes = policy.headerWrites.filter((w) => w.name === header);
-  const bad = (value: string) => value.split(',').map((t) => t.trim()).find((t) => t !== '' && !TOKEN.test(t));
   if (writes.length) {
     return writes.flatMap((w) => {
-      const item = w.value.known ? bad(w.value.value) : undefined;
+      const item = w.value.known ? nonTokenItem(w.value.value) : undefined;
       return item === undefined ? [] : [{ value: item, span: w.value.span }];
     });
   }
   const list = header === 'access-control-allow-methods' ? policy.allowMethods : policy.allowHeaders;
   if (!list.known || list.value.kind !== 'list') return [];
-  const item = list.value.items.find((t) => bad(t.value) !== undefined);
+  const item = list.value.items.find((t) => nonTokenItem(t.value) !== undefined);
   return item ? [{ value: item.value.trim(), span: item.span }] : [];
 }
 

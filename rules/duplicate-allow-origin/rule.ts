@@ -1,6 +1,6 @@
-import { allowsNoOrigin, type CorsPolicy } from '../../src/model/index.js';
+import type { CorsPolicy } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { appPolicyReaches } from '../../src/analysis/paths.js';
+import { upstreamAppPolicies } from '../../src/analysis/paths.js';
 
 function acaoWrites(p: CorsPolicy) {
   // A write made only for requests without an Origin never meets one made for CORS requests.
@@ -39,18 +39,12 @@ export default defineRule({
   },
   checkProject(ctx) {
     // A proxy adding ACAO in front of an app of this repository that already sends it.
-    const byApp = new Map<string, CorsPolicy[]>();
-    for (const p of ctx.project.policies) if (p.appId && p.layer === 'app') byApp.set(p.appId, [...(byApp.get(p.appId) ?? []), p]);
     for (const proxy of ctx.project.policies) {
       if (proxy.layer !== 'proxy' || !proxy.upstream?.appId || proxy.upstream.hidesOrigin) continue;
       const proxyAcao = acaoWrites(proxy)[0];
       if (!proxyAcao) continue;
-      // Only an app policy known to cover some of the paths this proxy level forwards (flask-cors `resources`, a
-      // route's own cors()) meets the proxy's header (audit 32 mix c10); undecided: no report.
-      const path = proxy.upstream.path;
-      // An app policy registered only under a condition the model cannot decide (`if (process.env.ENABLE_CORS)`) may
-      // be off where the proxy runs (audit 32 mix c01, audit 35 mix c13/c17/c18): no claim that the app sends it.
-      const appPolicy = (byApp.get(proxy.upstream.appId) ?? []).find((p) => !p.condition && p.origin.known && !allowsNoOrigin(p.origin.value) && appPolicyReaches(p, path) === true);
+      // Only an app policy known to send the header on some of the paths this proxy level forwards meets it.
+      const appPolicy = upstreamAppPolicies(proxy, ctx.project.policies)[0];
       if (!appPolicy) continue;
       const hide = proxy.upstream.hideDirective ?? 'proxy_hide_header';
       const lost = proxy.upstream.hideLost;

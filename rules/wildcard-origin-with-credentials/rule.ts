@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { appPolicyReaches } from '../../src/analysis/paths.js';
-import { allowsNoOrigin, type CorsPolicy, type Span } from '../../src/model/index.js';
+import { upstreamAppPolicies } from '../../src/analysis/paths.js';
+import type { CorsPolicy, Span } from '../../src/model/index.js';
 import { preflightOnlyAnswer, viaNote } from '../util.js';
 
 /**
@@ -82,18 +82,7 @@ export default defineRule({
       if (!proxy.origin.known || proxy.origin.value.kind !== 'wildcard') continue;
       // The proxy's own Allow-Credentials (any value) is a case of its own (checkPolicy, or a second header).
       if (proxy.headerWrites.some((w) => w.name === 'access-control-allow-credentials')) continue;
-      const app = ctx.project.policies.find(
-        (p) =>
-          p.layer === 'app' &&
-          p.appId === up.appId &&
-          !p.condition &&
-          p.credentials.known &&
-          p.credentials.value &&
-          p.origin.known &&
-          !allowsNoOrigin(p.origin.value) &&
-          !p.configError &&
-          appPolicyReaches(p, up.path) === true,
-      );
+      const app = upstreamAppPolicies(proxy, ctx.project.policies).find((p) => p.credentials.known && p.credentials.value);
       if (!app) continue;
       ctx.report({
         message:

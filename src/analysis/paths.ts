@@ -8,7 +8,7 @@
  * The answer is three-valued: true (some proxied path is covered), false (none can be), undefined (not decided).
  * It reasons only on the literal start of each path pattern, so it is conservative both ways.
  */
-import type { CorsPolicy } from '../model/index.js';
+import { allowsNoOrigin, type CorsPolicy } from '../model/index.js';
 import { flaskCorsProbablyRegex, flaskCorsResourceMatches } from '../simulate/scope.js';
 
 export interface ProxiedPath {
@@ -78,4 +78,16 @@ export function appPolicyReaches(policy: CorsPolicy, path: ProxiedPath | undefin
     if (r === undefined) unknownSeen = true;
   }
   return unknownSeen ? undefined : false;
+}
+
+/**
+ * The CORS policies of the app a proxy level forwards to (its linked `upstream.appId`) whose headers meet the proxy's:
+ * registered unconditionally (one under an undecided `if`, CorsPolicy.condition, may be off where the proxy runs:
+ * audit 32 mix c01, audit 35 mix c13/c17/c18), sending an Access-Control-Allow-Origin, and known to cover some of the
+ * forwarded paths (audit 32 mix c10); undecided coverage counts as not meeting.
+ */
+export function upstreamAppPolicies(proxy: CorsPolicy, policies: readonly CorsPolicy[]): CorsPolicy[] {
+  const up = proxy.upstream;
+  if (!up?.appId) return [];
+  return policies.filter((p) => p.layer === 'app' && p.appId === up.appId && !p.condition && p.origin.known && !allowsNoOrigin(p.origin.value) && appPolicyReaches(p, up.path) === true);
 }

@@ -471,6 +471,18 @@ export function emptyResult(): ExtractResult {
 
 // ─── Safelists from the Fetch standard (cors-semantics.md §5.3) ─────────────────────────────────
 
+/**
+ * Whether a header list value parses as comma-separated tokens (RFC 9110 §5.6.2), as Access-Control-Allow-Methods
+ * (`#method`) and Access-Control-Allow-Headers (`#field-name`) must; empty items and spaces around commas are fine
+ * (checked with Chromium). The item that is not a token, else undefined.
+ */
+export function nonTokenItem(value: string): string | undefined {
+  return value
+    .split(',')
+    .map((t) => t.trim())
+    .find((t) => t !== '' && !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(t));
+}
+
 export const SIMPLE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);
 /**
  * Forbidden methods (Fetch "forbidden method": CONNECT, TRACE, TRACK, matched case-insensitively): `fetch()` and
