@@ -326,10 +326,11 @@ const webCache = new Map<string, DFA>();
 /** The plain-http regex of each intended set, for literal entries (tested on the string, no automaton). */
 const insecureReCache = new Map<string, RegExp | null>();
 
+/** A query automaton of its own (compile builds a new one on every call, so callers may change it). */
 function dfaOf(regex: string, maxCharacter: Char): DFA {
   const c = compile({ source: regex, flags: maxCharacter > 0xffff ? 'u' : '' }, 'fullmatch');
   if (!c.ok) throw new Error(`internal query regex failed: ${c.reason}`);
-  return c.dfa.copy();
+  return c.dfa;
 }
 
 function alt(items: Iterable<string>): string {

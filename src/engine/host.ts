@@ -147,7 +147,15 @@ export function toPosix(p: string): string {
 }
 
 /** Normalises a root-relative path ("a/./b/../c" → "a/c"); undefined when it leaves the root. */
+/**
+ * A relative path already in normal form: non-empty segments, none starting with a dot (so no `.` or `..`), no
+ * backslash, no leading or trailing slash. Nearly every path the engine handles (the listed files) is one, and
+ * answers without path.normalize: that cost 2 % of a monorepo run (profiled).
+ */
+const NORMAL_REL = /^[^/\\.][^/\\]*(?:\/[^/\\.][^/\\]*)*$/;
+
 export function normalizeRel(rel: string): string | undefined {
+  if (NORMAL_REL.test(rel)) return rel;
   const n = path.posix.normalize(rel.replace(/\\/g, '/'));
   if (n === '..' || n.startsWith('../') || path.posix.isAbsolute(n)) return undefined;
   return n === '.' ? '' : n.replace(/\/$/, '');

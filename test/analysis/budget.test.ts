@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LIMITS, analyzeEntry, clearAnalysisCaches, entryMatches } from '../../src/analysis/index.js';
+import { BudgetExceeded, Deadline } from '../../src/analysis/regex.js';
 import type { OriginEntry } from '../../src/model/index.js';
 
 const span = { file: 't', start: 0, end: 1 };
@@ -91,5 +92,48 @@ describe('odd input never crashes', () => {
     expect(Array.isArray(v.problems)).toBe(true);
     const m = entryMatches(e, 'https://example.com');
     expect(m === undefined || typeof m === 'boolean').toBe(true);
+  });
+});
+
+describe('the per-entry time budget (Deadline)', () => {
+  /** Calls check() once per clock reading period (it reads a clock every 32 calls). */
+  const checkRound = (d: Deadline) => {
+    for (let i = 0; i < 32; i++) d.check();
+  };
+  /** Busy for `ms` of wall-clock time. */
+  const spin = (ms: number) => {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // busy
+    }
+  };
+  /** Busy for `ms` of this process's CPU time (however loaded the machine is). */
+  const burn = (ms: number) => {
+    const cpu = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
+    const until = cpu() + ms;
+    while (cpu() < until) spin(1);
+  };
+
+  it('does not fire while an entry is quick, even with a budget smaller than the wall-clock grace', () => {
+    const d = new Deadline(1);
+    expect(() => checkRound(d)).not.toThrow();
+  });
+
+  it('fires once the CPU time spent exceeds the budget', () => {
+    const d = new Deadline(20);
+    spin(12);
+    // The CPU clock starts here: 10 ms counted as spent, within the 20 ms budget.
+    expect(() => checkRound(d)).not.toThrow();
+    burn(30);
+    expect(() => checkRound(d)).toThrow(BudgetExceeded);
+  });
+
+  it('counts the wall-clock grace as spent: a budget below it fires at the first CPU reading', () => {
+    const d = new Deadline(5);
+    spin(12);
+    expect(() => checkRound(d)).toThrow(BudgetExceeded);
   });
 });

@@ -9,9 +9,10 @@ import { createRequire, syncBuiltinESMExports } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveConfig, type ResolvedConfig } from '../../src/engine/config.js';
-import { FsProjectHost, MAX_FILE_BYTES } from '../../src/engine/host.js';
+import { FsProjectHost, MAX_FILE_BYTES, normalizeRel } from '../../src/engine/host.js';
 import { lintProject } from '../../src/engine/lint.js';
 import { ruleIds } from '../../rules/index.js';
 import { allOnConfig } from '../support/lint.js';
@@ -276,5 +277,30 @@ describe('existence probes (answered from one listing per directory)', () => {
     // svc/app lists no `fastapi`: nothing below it is listed (each listing would be a failing open).
     expect(listed.filter((d) => d.startsWith('svc/app/'))).toEqual([]);
     expect(listed).toContain('svc/fastapi/middleware');
+  });
+});
+
+describe('relative path normalisation', () => {
+  /** The general rule: posix normalisation, backslashes as separators, nothing above the root. */
+  const reference = (rel: string): string | undefined => {
+    const n = path.posix.normalize(rel.replace(/\\/g, '/'));
+    if (n === '..' || n.startsWith('../') || path.posix.isAbsolute(n)) return undefined;
+    return n === '.' ? '' : n.replace(/\/$/, '');
+  };
+
+  it('answers like posix normalisation on paths built from odd segments (the fast path for normal ones included)', () => {
+    const segment = fc.constantFrom('a', 'src', '.', '..', '...', '.github', 'x.ts', '', 'a b', 'é', 'a\\b', '.env');
+    const rel = fc.tuple(fc.constantFrom('', '/', './', '../'), fc.array(segment, { maxLength: 6 }), fc.constantFrom('', '/')).map(([lead, segs, tail]) => lead + segs.join('/') + tail);
+    fc.assert(fc.property(rel, (r) => normalizeRel(r) === reference(r)), { seed: 7, numRuns: 3000 });
+  });
+
+  it('keeps normal paths and fixes the others', () => {
+    expect(normalizeRel('packages/api/src/app.ts')).toBe('packages/api/src/app.ts');
+    expect(normalizeRel('.github/workflows/ci.yml')).toBe('.github/workflows/ci.yml');
+    expect(normalizeRel('a/./b//c/')).toBe('a/b/c');
+    expect(normalizeRel('a\\b')).toBe('a/b');
+    expect(normalizeRel('a/../../b')).toBeUndefined();
+    expect(normalizeRel('/etc/passwd')).toBeUndefined();
+    expect(normalizeRel('.')).toBe('');
   });
 });
