@@ -50,6 +50,7 @@ import {
   originPolicy,
   parseCondition,
   rejectGuards,
+  replacedOriginTest,
   setsVariable,
   tokenList,
   variableCredentials,
@@ -293,6 +294,8 @@ function neverHolds(level: Level, serving: Level, tree: Tree): boolean {
   if (level.kind !== 'if' || !level.d) return false;
   const c = parseCondition(level.d);
   const name = c.variable;
+  // A test of `$http_origin` after a `set` replaced it with a constant that fails the test (audit 38 nginx D1).
+  if (name === 'http_origin') return replacedOriginTest(c, { tree, steps: stepsFor(serving), envTemplate: level.envTemplate, serving }) === false;
   if (!name || c.op !== '=' || !c.value || c.value.placeholder || tree.maps.has(name) || isRequestVariable(name)) return false;
   if ([serving, ...ancestors(serving)].some((l) => l.opaque.length || redirectsFrom(l))) return false;
   const steps = stepsFor(serving);
@@ -341,7 +344,7 @@ function neverHolds(level: Level, serving: Level, tree: Tree): boolean {
  */
 function deadOriginGuard(level: Level, serving: Level, tree: Tree): Extract<Guard, { t: 'origin' }> | undefined {
   if (level.kind !== 'if' || !level.d) return undefined;
-  const g = conditionGuard(parseCondition(level.d), { tree, steps: stepsFor(serving), envTemplate: level.envTemplate });
+  const g = conditionGuard(parseCondition(level.d), { tree, steps: stepsFor(serving), envTemplate: level.envTemplate, serving });
   if (g.t !== 'origin' || g.negated || g.deny || g.unknownSpans.length || g.entries.length === 0) return undefined;
   return g.entries.every((e) => analyzeEntry(e, g.entries).problems.some((p) => p.neverMatches === true)) ? g : undefined;
 }
@@ -471,7 +474,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   if (dead && hasCors) return deadBranchPolicy(tree, unit, dead);
   if (dead) return undefined;
 
-  const ctx: EvalContext = { tree, steps: stepsFor(serving), envTemplate: level.envTemplate };
+  const ctx: EvalContext = { tree, steps: stepsFor(serving), envTemplate: level.envTemplate, serving };
   const restrict = rejectGuards(ctx);
   const ifGuard = level.kind === 'if' ? conditionGuardFor(level, ctx) : undefined;
   if (ifGuard) restrict.push(ifGuard);
@@ -729,7 +732,7 @@ function internalBehindOriginChecks(tree: Tree, serving: Level): Guard[] | undef
           unchecked++;
           continue;
         }
-        const g = conditionGuard(parseCondition(ifLevel.d as Directive), { tree, steps: steps.slice(0, steps.indexOf(ifLevel)), envTemplate: ifLevel.envTemplate });
+        const g = conditionGuard(parseCondition(ifLevel.d as Directive), { tree, steps: steps.slice(0, steps.indexOf(ifLevel)), envTemplate: ifLevel.envTemplate, serving: l });
         if (g.t === 'other') unchecked++;
         else checked.push(g);
       }
@@ -749,7 +752,7 @@ function deadBranchPolicy(tree: Tree, unit: Unit, guard: Extract<Guard, { t: 'or
   const { serving, level } = unit;
   const span = dSpan(level.d as Directive);
   const why = 'the block never applies: no Origin a browser can send passes its check';
-  const ctx: EvalContext = { tree, steps: stepsFor(serving), envTemplate: level.envTemplate };
+  const ctx: EvalContext = { tree, steps: stepsFor(serving), envTemplate: level.envTemplate, serving };
   return {
     id: `${span.file}#${span.start}`,
     kind: 'nginx',
@@ -875,7 +878,7 @@ function enteredOnlyFromOptionsBranches(tree: Tree, serving: Level, text: (file:
     for (const s of l.steps) {
       if (isIfLevel(s) || s.name !== 'return' || !codes.has(Number(s.args[0]?.value))) continue;
       const owner = l.parent;
-      const ctx: EvalContext = { tree, steps: owner ? stepsFor(owner) : [], envTemplate: l.envTemplate };
+      const ctx: EvalContext = { tree, steps: owner ? stepsFor(owner) : [], envTemplate: l.envTemplate, ...(owner ? { serving: owner } : {}) };
       if (l.kind !== 'if' || !l.d || !owner || !isOptionsBranch(parseCondition(l.d), ctx)) return false;
       fromOptions++;
     }

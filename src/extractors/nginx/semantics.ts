@@ -131,6 +131,11 @@ export interface EvalContext {
   /** Rewrite-phase steps that run for the unit: server-level steps, then the location's. */
   steps: (Directive | Level)[];
   envTemplate: boolean;
+  /**
+   * The location (or server) that serves the unit, when known: a `set $http_origin` in another location can reach it
+   * only within the same server (see originValue).
+   */
+  serving?: Level;
 }
 
 export function isIfLevel(s: Directive | Level): s is Level {
@@ -265,6 +270,13 @@ export function conditionGuard(c: Condition, ctx: EvalContext, depth = 0): Guard
   if (c.variable === 'request_method' && c.value) return { t: 'other', method: { op: c.op ?? '', value: c.value.value } };
   const span = c.value ? argSpan(c.d, c.value) : dSpan(c.d);
   if (c.variable === 'http_origin') {
+    // After a `set $http_origin` the test reads what was set (checked on nginx 1.22): a constant tests nothing of
+    // the Origin; anything else is not followed. (The steps before this `if` only: a `set` after it has not run.)
+    const at = ctx.steps.findIndex((s) => isIfLevel(s) && s.d === c.d);
+    const tested = originValue(at >= 0 ? { ...ctx, steps: ctx.steps.slice(0, at) } : ctx, span, depth);
+    if (!isPlainOrigin(tested)) {
+      return tested.cases.length === 0 && tested.dflt.t === 'lit' ? { t: 'other' } : { t: 'unknown', reason: '$http_origin may have been replaced by a `set`' };
+    }
     if (!c.op) return { t: 'other' };
     const value = c.value as Arg;
     if (value.placeholder) return { t: 'origin', entries: [], unknownSpans: [span], negated: c.op.startsWith('!') };
@@ -334,7 +346,7 @@ function atomOfArg(d: Directive, a: Arg, ctx: EvalContext, depth: number): SymVa
   if (parts.length === 1) {
     const p = parts[0] as { lit: string } | { name: string };
     if ('lit' in p) return constant({ t: 'lit', v: p.lit, span });
-    if (p.name === 'http_origin') return constant({ t: 'origin', span });
+    if (p.name === 'http_origin') return originValue(ctx, span, depth);
     if (depth > 8) return constant({ t: 'unknown', reason: `$${p.name} is defined in terms of itself`, span });
     return variableValue(p.name, ctx, d, depth + 1, span);
   }
@@ -490,16 +502,124 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
   return { cases, dflt };
 }
 
+const isPlainOrigin = (v: SymValue) => v.cases.length === 0 && v.dflt.t === 'origin';
+
+/** `set $http_origin ...` (the name compared as setsVariable does). */
+const setsOrigin = (s: Directive | Level): boolean => (isIfLevel(s) ? s.steps.some(setsOrigin) : setsVariable(s, 'http_origin'));
+
+/** A step after which the following ones may not run: `return`, `break`, `rewrite` (its flag may end the phase). */
+const mayStop = (s: Directive | Level): boolean => (isIfLevel(s) ? s.steps.some(mayStop) : /^(return|break|rewrite)$/.test(s.name));
+
+interface OriginSet {
+  d: Directive;
+  /** The server whose rewrite phase runs it (undefined outside any server). */
+  server?: Level;
+}
+
+const originSetsMemo = new WeakMap<Tree, OriginSet[]>();
+
+/** Every `set $http_origin` of the tree (in locations, servers and their `if` blocks). Memoised. */
+function originSets(tree: Tree): OriginSet[] {
+  let out = originSetsMemo.get(tree);
+  if (out) return out;
+  const found: OriginSet[] = [];
+  const visit = (l: Level, server: Level | undefined) => {
+    for (const s of l.steps) if (!isIfLevel(s) && setsVariable(s, 'http_origin')) found.push({ d: s, server });
+    for (const x of [...l.servers, ...l.locations, ...l.ifs]) visit(x, x.kind === 'server' ? x : server);
+  };
+  visit(tree.root, tree.root.kind === 'server' ? tree.root : undefined);
+  originSetsMemo.set(tree, (out = found));
+  return out;
+}
+
+function serverOf(level: Level | undefined): Level | undefined {
+  for (let l = level; l; l = l.parent) if (l.kind === 'server') return l;
+  return undefined;
+}
+
+/**
+ * The value of `$http_origin` after the unit's rewrite steps. nginx lets `set` overwrite a request-header variable
+ * (audit 38 nginx D1, tsuru/rpaas-operator's `set $http_origin *;` for `origins="*"`), and the value set is what
+ * every later read gets for the rest of the request: `add_header`/`more_set_headers` values, later `if` tests,
+ * maps first read after it, and the locations an internal redirect (rewrite, try_files, error_page, index) leads to.
+ * Checked on nginx 1.22: `set $http_origin *;` in the location, in the server, or in a location that rewrites here
+ * made `$http_origin` a literal `*`; inside `if ($request_method = OPTIONS)` only OPTIONS got `*`; an `if` before the
+ * `set` still saw the Origin, and a branch returning before it sent the Origin.
+ * Decided only for a `set` at the top level of the steps that nothing before it can stop (so it certainly ran):
+ * its value. A `set` in an `if` (it runs for the requests the condition holds for, §4.3), after a
+ * `return`/`rewrite`/`break`, or in another location of the same server (a redirect from there keeps it; internal
+ * redirects stay in their server) leaves the value unknown, so nothing is reported on it.
+ */
+function originValue(ctx: EvalContext, span: Span, depth: number): SymValue {
+  const origin = constant({ t: 'origin', span });
+  const sets = originSets(ctx.tree);
+  if (sets.length === 0) return origin;
+  const notFollowed = (why: string) => constant({ t: 'unknown', reason: `$http_origin ${why}`, span, fromOrigin: true });
+  let value: SymValue | undefined;
+  let stoppable = false;
+  for (const [i, s] of ctx.steps.entries()) {
+    if (isIfLevel(s)) {
+      if (setsOrigin(s)) return notFollowed('is replaced by a `set` inside an `if`');
+    } else if (setsVariable(s, 'http_origin')) {
+      if (stoppable) return notFollowed('is replaced by a `set` that an earlier step may skip');
+      value = depth > 8 ? notFollowed('is too deeply derived') : atomOfArg(s, s.args[1] as Arg, { ...ctx, steps: ctx.steps.slice(0, i) }, depth + 1);
+    }
+    if (mayStop(s)) stoppable = true;
+  }
+  // A `set` here that certainly ran is the last word: a redirect from elsewhere runs this location's steps again.
+  if (value) return value;
+  const mine = new Set(ctx.steps.flatMap((s) => (isIfLevel(s) ? s.steps : [s])));
+  const server = serverOf(ctx.serving);
+  const elsewhere = sets.filter((x) => !mine.has(x.d) && (!ctx.serving || x.server === undefined || x.server === server));
+  if (elsewhere.length) return notFollowed('may have been replaced by a `set` in a location that redirects here');
+  return origin;
+}
+
+/**
+ * Whether an `if ($http_origin ...)` can hold, when a `set` before it certainly replaced `$http_origin` with a
+ * constant (originValue): the test is made on that constant (checked on nginx 1.22: after `set $http_origin *;`,
+ * `if ($http_origin ~ evil)` never held, whatever the Origin). Undefined when the test is on the request's Origin, or
+ * cannot be decided (a regex JavaScript does not read the way PCRE does, a placeholder).
+ */
+export function replacedOriginTest(c: Condition, ctx: EvalContext): boolean | undefined {
+  if (c.variable !== 'http_origin') return undefined;
+  const at = ctx.steps.findIndex((s) => isIfLevel(s) && s.d === c.d);
+  const v = originValue(at >= 0 ? { ...ctx, steps: ctx.steps.slice(0, at) } : ctx, dSpan(c.d), 0);
+  if (v.cases.length || v.dflt.t !== 'lit') return undefined;
+  const text = v.dflt.v;
+  if (!c.op) return truthy(text);
+  if (!c.value || c.value.placeholder) return undefined;
+  const neg = c.op.startsWith('!');
+  const op = neg ? c.op.slice(1) : c.op;
+  let hit: boolean;
+  if (op === '=') hit = text === c.value.value;
+  else if (op === '~' || op === '~*') {
+    try {
+      hit = new RegExp(c.value.value, op === '~*' ? 'i' : '').test(text);
+    } catch {
+      return undefined;
+    }
+  } else return undefined;
+  return hit !== neg;
+}
+
 /**
  * The value of `$name` at response time: map definitions, then the `set` / `if { set }` steps of the
  * rewrite phase in order (a later matching `if` wins, so its case goes first).
  */
 export function variableValue(name: string, ctx: EvalContext, at: Directive, depth = 0, use?: Span): SymValue {
   const span = use ?? dSpan(at);
-  if (name === 'http_origin') return constant({ t: 'origin', span });
+  if (name === 'http_origin') return originValue(ctx, span, depth);
   if (depth > 8) return constant({ t: 'unknown', reason: `$${name} is too deeply derived`, span });
   const m = ctx.tree.maps.get(name);
   let value: SymValue | undefined = m ? mapValue(m, ctx, depth, span) : undefined;
+  // A map computed from the Origin reads $http_origin when it is first used: after a `set $http_origin` it maps what
+  // was set, before it the request's Origin (checked on nginx 1.22, the map's value is kept once read). Where a set
+  // may have run, which one it maps is not decided here.
+  if (value && (dependsOnOrigin(value) || [value.dflt, ...value.cases.map((c) => c.atom)].some((a) => a.t === 'unknown' && a.fromOrigin))) {
+    const o = originValue(ctx, span, depth);
+    if (!isPlainOrigin(o)) value = constant({ t: 'unknown', reason: `map $${name} reads $http_origin, which a \`set\` may have replaced`, span, fromOrigin: true });
+  }
   const isSet = (d: Directive) => setsVariable(d, name);
   for (const s of ctx.steps) {
     if (isIfLevel(s)) {
@@ -511,7 +631,8 @@ export function variableValue(name: string, ctx: EvalContext, at: Directive, dep
       // The value set inside the `if` is computed from the state before it (`set $cors "${cors}options"`).
       const v = atomOfArg(last, last.args[1] as Arg, prior, depth + 1);
       const inner = [...v.cases.map((c) => ({ guard: conjunction(guard, c.guard), atom: c.atom })), { guard, atom: v.dflt }];
-      const before = value ?? constant({ t: 'lit', v: '', span });
+      // Before any `set`, a request variable (`$http_x_foo`) holds the request's data, any other variable is empty.
+      const before = value ?? constant(isRequestVariable(name) ? { t: 'unknown', reason: `$${name} is request data`, span, requestData: true } : { t: 'lit', v: '', span });
       value = { cases: [...inner, ...before.cases], dflt: before.dflt };
     } else if (isSet(s)) {
       value = atomOfArg(s, s.args[1] as Arg, { ...ctx, steps: ctx.steps.slice(0, ctx.steps.indexOf(s)) }, depth + 1);
@@ -730,7 +851,8 @@ export function tokenList(h: HeaderDirective | undefined, v: HeaderValue | undef
   if (v.text === undefined) {
     // `$http_access_control_request_headers` / `_method`: the requested values are echoed back.
     const raw = h.source === 'add_header' ? (h.value?.value ?? '') : (h.moreValue ?? '');
-    if (/^\$\{?http_access_control_request_(headers|method)\}?$/.test(raw.trim())) return known({ kind: 'echo' }, v.span, raw.trim());
+    // (Not when a `set` of the variable under an `if` replaces it for some requests: the value has cases then.)
+    if (v.sym.cases.length === 0 && /^\$\{?http_access_control_request_(headers|method)\}?$/.test(raw.trim())) return known({ kind: 'echo' }, v.span, raw.trim());
     return unknown('the value depends on the request or the environment', v.span);
   }
   const value = v.text;
