@@ -306,6 +306,8 @@ export interface ShadowingStep {
 
 export type Mechanism =
   | 'cors-package'
+  /** graphql-yoga's own CORS plugin (`createYoga({ cors })`), mounted on Express or served by node:http. */
+  | 'graphql-yoga'
   | 'express-manual'
   | 'starlette-middleware'
   | 'fastapi-manual'

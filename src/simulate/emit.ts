@@ -143,6 +143,72 @@ export function emitCorsPackage(p: CorsPolicy, res: ResponseBuilder, ex: Exchang
   return { ends: false };
 }
 
+// ─── graphql-yoga's CORS plugin (@whatwg-node/server plugins/useCors.js; src/extractors/express/yoga.ts) ──
+
+export function emitYoga(p: CorsPolicy, res: ResponseBuilder, ex: Exchange): EmitOutcome {
+  const isOptions = ex.method === 'OPTIONS';
+  const pf = p.preflight.known ? p.preflight.value : undefined;
+  // Every OPTIONS request is answered 204 by yoga, with the headers below (or none).
+  const end = (): EmitOutcome => {
+    if (!isOptions) {
+      // yoga answers every request of its mount, not the app's router: the status depends on the GraphQL request
+      // (200, 400, 405 for a method it does not serve, 404 off its endpoint); its CORS headers do not.
+      if (ex.req.status === undefined) {
+        res.status = null;
+        res.markUnknown('the status graphql-yoga answers with depends on the GraphQL request');
+      } else res.status = ex.req.status;
+      return { ends: true };
+    }
+    if (!pf) {
+      res.markUnknown('preflight handling not known');
+      res.status = null;
+      return { ends: true };
+    }
+    if (pf.handled === 'automatic') {
+      res.status = pf.status ?? 204;
+      return { ends: true };
+    }
+    return { ends: false };
+  };
+  // No Origin on the request: no CORS header at all.
+  if (ex.req.origin === undefined) return end();
+  const d = originOf(p, ex.req.origin, res);
+  const span = p.origin.span;
+  // yoga's headers replace those of the same names set earlier (Vary included).
+  const vary: string[] = [];
+  if (d === undefined) {
+    res.set('access-control-allow-origin', undefined, span, 'origin not known');
+    res.set('vary', undefined, span, 'origin not known');
+  } else if (d.send) {
+    res.set('access-control-allow-origin', d.value, span);
+    // The `null` yoga sends to a refused origin is in the model's list (it reads too), but goes out without Vary,
+    // also to the origin "null" itself unless that was listed (then it is there twice).
+    const o = p.origin.known ? p.origin.value : undefined;
+    const refusedNull = o?.kind === 'allow-list' && o.refusedValue === d.value && o.entries.filter((e) => e.type === 'literal' && e.value === d.value).length < 2;
+    if (d.reflected && !refusedNull) vary.push('Origin');
+  }
+  const m = val(p.allowMethods, res, 'methods');
+  if (m === undefined) res.set('access-control-allow-methods', undefined, p.allowMethods.span);
+  else if (m.kind === 'list' && m.items.length) res.set('access-control-allow-methods', tokenValues(m).join(', '), p.allowMethods.span);
+  else if (m.kind === 'echo' && ex.acrm) res.set('access-control-allow-methods', ex.acrm, p.allowMethods.span);
+  const h = val(p.allowHeaders, res, 'allowed headers');
+  if (h === undefined) res.set('access-control-allow-headers', undefined, p.allowHeaders.span);
+  else if (h.kind === 'list' && h.items.length) res.set('access-control-allow-headers', tokenValues(h).join(', '), p.allowHeaders.span);
+  else if (h.kind === 'echo' && ex.acrh) {
+    res.set('access-control-allow-headers', ex.acrh, p.allowHeaders.span);
+    vary.push('Access-Control-Request-Headers');
+  }
+  if (vary.length) res.set('vary', vary.join(', '), span);
+  const creds = val(p.credentials, res, 'credentials');
+  if (creds === undefined) res.set('access-control-allow-credentials', undefined, p.credentials.span);
+  else if (creds) res.set('access-control-allow-credentials', 'true', p.credentials.span);
+  exposeList(p, res, ', ');
+  const ma = val(p.maxAge, res, 'max age');
+  if (ma === undefined) res.set('access-control-max-age', undefined, p.maxAge.span);
+  else if (ma !== null && ma !== '') res.set('access-control-max-age', ma, p.maxAge.span);
+  return end();
+}
+
 function exposeList(p: CorsPolicy, res: ResponseBuilder, sep: string, sort = false): void {
   const e = val(p.exposeHeaders, res, 'exposed headers');
   if (e === undefined) res.set('access-control-expose-headers', undefined, p.exposeHeaders.span);

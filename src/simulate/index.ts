@@ -6,7 +6,7 @@
 import type { AppModel, CorsPolicy, ProjectModel, Span } from '../model/index.js';
 import { lineTableFor } from '../engine/source.js';
 import { chromiumPreflightCache, corsCheck, needsPreflight, normalizeMethod, preflightCheck, preflightChecks, unsafeHeaderNames } from './browser.js';
-import { covered, emitCorsPackage, emitFlaskCors, emitStarlette, emitWrites, type Exchange } from './emit.js';
+import { covered, emitCorsPackage, emitFlaskCors, emitYoga, emitStarlette, emitWrites, type Exchange } from './emit.js';
 import { ResponseBuilder } from './headers.js';
 import { lookupRoutes, parseNginxLocation, pathOnly, policyCovers, selectNginxLocation, type NginxLocation } from './scope.js';
 import type { Note, PolicyRef, PreflightResult, SimRequest, SimResponse, SimResult, Verdict } from './types.js';
@@ -59,6 +59,8 @@ function emitPolicy(p: CorsPolicy, res: ResponseBuilder, ex: Exchange): boolean 
   switch (p.mechanism) {
     case 'cors-package':
       return emitCorsPackage(p, res, ex).ends;
+    case 'graphql-yoga':
+      return emitYoga(p, res, ex).ends;
     case 'starlette-middleware':
       // Overwritten by an outer middleware: it still answers with its configured origins first.
       return emitStarlette(p.preemptedOrigin ? { ...p, origin: p.preemptedOrigin } : p, res, ex).ends;

@@ -31,8 +31,9 @@ export type JsValue =
   /**
    * A value from a known package. `corsOptions`: a cors() layer a framework builds from an options object it was
    * given (Apollo Server's `cors:` option): that node is the options, not the call's first argument.
+   * `yoga`: that layer is graphql-yoga's own CORS plugin, whose options mean other things (src/extractors/express/yoga.ts).
    */
-  | (Base & { t: 'ext'; name: string; corsOptions?: AstNode | null })
+  | (Base & { t: 'ext'; name: string; corsOptions?: AstNode | null; yoga?: true })
   /** A module namespace (`import * as x`, `require('./x')`). */
   | (Base & { t: 'ns'; target: JsModule })
   | (Base & { t: 'unknown'; reason: string });
@@ -73,6 +74,8 @@ const KNOWN_PACKAGES: Record<string, string> = {
   'body-parser': 'body-parser',
   passport: 'passport',
   'express-jwt': 'express-jwt',
+  // createYoga() builds a request handler that answers CORS itself (yoga.ts).
+  'graphql-yoga': 'graphql-yoga',
   // `import { env } from 'process'`, `const { env } = require('node:process')` (audit 33 case 19).
   process: 'process',
   'node:process': 'process',
@@ -80,6 +83,20 @@ const KNOWN_PACKAGES: Record<string, string> = {
   zod: 'zod',
   envalid: 'envalid',
 };
+
+/** What `createYoga(options)` evaluates to (its node is that call). */
+export const YOGA_CREATED = 'graphql-yoga.createYoga()';
+
+/** The `graphqlEndpoint` option of a createYoga() call: its value, '/graphql' when absent, undefined when not known. */
+function yogaEndpoint(v: JsValue & { t: 'ext' }, env: EvalEnv): JsValue | undefined {
+  const call = unwrap(v.node);
+  const first = call.type === 'CallExpression' ? args(call)[0] : undefined;
+  const opts = first ? evaluate(first, v.mod, env) : undefined;
+  if (opts && opts.t !== 'object') return undefined;
+  const e = opts?.props.get('graphqlEndpoint');
+  if (e) return e.t === 'str' ? e : undefined;
+  return opts?.partial ? undefined : { t: 'str', v: '/graphql', node: v.node, mod: v.mod };
+}
 
 function unknownValue(node: AstNode, mod: JsModule, reason: string): JsValue {
   return { t: 'unknown', reason, node, mod };
@@ -419,6 +436,8 @@ export function memberOf(v: JsValue, step: string | number, node: AstNode, mod: 
       const name = `${v.name}.${String(step)}`;
       if (v.name === 'process' && step === 'env') return { t: 'ext', name: 'process.env', node, mod };
       if (v.name === 'process.env') return { t: 'ext', name: `env:${String(step)}`, node, mod };
+      // `app.use(yoga.graphqlEndpoint, yoga)`: the endpoint the yoga was created with, '/graphql' by default.
+      if (v.name === YOGA_CREATED && step === 'graphqlEndpoint') return yogaEndpoint(v, env) ?? unknownValue(node, mod, 'the graphql-yoga endpoint');
       return { t: 'ext', name, node, mod };
     }
     case 'str':

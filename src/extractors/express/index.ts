@@ -14,6 +14,7 @@ import {
   type AppModel,
   allowsNoOrigin,
   VARY_ONLY_WHEN_ALLOWED,
+  VARY_SINGLE_STATIC_ORIGIN,
   varyNamesOrigin,
   type CorsPolicy,
   type ExtractResult,
@@ -31,11 +32,12 @@ import {
 } from '../../model/index.js';
 import { args, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
-import { codeTruthiness, evaluate, valueSpan, type EvalEnv, type JsValue } from './evaluate.js';
+import { codeTruthiness, evaluate, valueSpan, YOGA_CREATED, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { enclosingFunction, loadModule, lookup, spanOf, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
+import { yogaFields } from './yoga.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'options', 'all', 'head']);
 interface Registration {
@@ -489,6 +491,10 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
           // `cors(req, res, () => ...)` called by the handler: the cors middleware runs first, for every request.
           for (const c of corsUses(hv.fn, hv.mod, env)) reg.push({ method: 'use', path: undefined, pathNode: undefined, handlers: [c.node], call: c.call, mod: hv.mod });
           scan.byReceiver.set(key, { reg, kind: 'app', node: n, name: last === 'onRequest' ? 'function' : 'server', inOrder: true });
+        } else if (handler && last === 'createServer' && hv?.t === 'ext' && hv.name === YOGA_CREATED) {
+          // `createServer(yoga)` (node:http): the yoga answers every request, with its own CORS (yoga.ts).
+          const key = `${mod.path}:${rangeOf(n)[0]}`;
+          scan.byReceiver.set(key, { reg: [{ method: 'use', path: undefined, pathNode: undefined, handlers: [handler], call: n, mod }], kind: 'app', node: n, name: 'server', inOrder: true });
         }
         continue;
       }
@@ -1396,8 +1402,8 @@ function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; nod
   for (const h of reg.handlers) {
     // `router.use(...middleware(config))`: the spread array's items (audit 37 js c01, Payload).
     const v = h.type === 'SpreadElement' ? evaluate(child(h, 'argument') as AstNode, reg.mod, env) : evaluate(h, reg.mod, env);
-    if (v.t === 'array') for (const it of v.items) out.push({ value: corsWrapped(it, env) ?? it, node: it.node });
-    else out.push({ value: corsWrapped(v, env) ?? v, node: h });
+    if (v.t === 'array') for (const it of v.items) out.push({ value: corsWrapped(it, env) ?? yogaLayer(it, env) ?? it, node: it.node });
+    else out.push({ value: corsWrapped(v, env) ?? yogaLayer(v, env) ?? v, node: h });
   }
   return out;
 }
@@ -1420,6 +1426,27 @@ function corsWrapped(v: JsValue, env: EvalEnv): JsValue | undefined {
   if (a.length !== 3 || a.some((x, i) => x.type !== 'Identifier' || identName(x) === undefined || identName(x) !== identName(params[i]))) return undefined;
   const inner = evaluate(child(call, 'callee') as AstNode, v.mod, env);
   return inner.t === 'ext' && inner.name === 'cors()' ? inner : undefined;
+}
+
+/** The `cors` option of a createYoga() call: absent (undefined), its value, or unknown when the options are not known. */
+function yogaCorsOption(create: AstNode, mod: JsModule, env: EvalEnv): JsValue | undefined {
+  const call = unwrap(create);
+  const first = call.type === 'CallExpression' ? args(call)[0] : undefined;
+  if (!first) return undefined;
+  const opts = evaluate(first, mod, env);
+  if (opts.t !== 'object') return { t: 'unknown', reason: 'the createYoga options are not known', node: first, mod };
+  return opts.props.get('cors') ?? (opts.partial ? { t: 'unknown', reason: 'the cors option may be set by a spread', node: first, mod } : undefined);
+}
+
+/**
+ * A graphql-yoga instance used as a request handler (`app.use('/graphql', yoga)`): it answers CORS itself unless
+ * created with `cors: false` (yoga.ts), so it stands for a CORS layer of its mount, read with yoga's rules.
+ */
+function yogaLayer(v: JsValue, env: EvalEnv): JsValue | undefined {
+  if (v.t !== 'ext' || v.name !== YOGA_CREATED) return undefined;
+  const c = yogaCorsOption(v.node, v.mod, env);
+  if (c?.t === 'bool' && !c.v) return undefined;
+  return { t: 'ext', name: 'cors()', node: v.node, mod: v.mod, yoga: true };
 }
 
 /** `jwt({...})`, `expressjwt({...})`, and either with express-unless's `.unless({ path })`. */
@@ -1889,6 +1916,63 @@ function buildPolicies(
 
     // An earlier app.use(cors()) that ends every OPTIONS request this layer would see (§1.1).
     const endedBy = endsOptions.find((v) => useCovers(v.prefix, l.path ?? l.prefix));
+    if (isCors && l.handler.t === 'ext' && l.handler.yoga) {
+      // graphql-yoga's own CORS plugin (yoga.ts): it answers every request of its mount, OPTIONS included.
+      const create = l.handler.node;
+      let fields = yogaFields(yogaCorsOption(create, l.handler.mod, env), create, l.handler.mod);
+      const span = spanOf(l.reg.mod, l.reg.call);
+      // An earlier cors() with credentials: yoga sends no Access-Control-Allow-Credentials of its own with
+      // `credentials: false`, and the earlier one stays on the response (checked with Express 5 and yoga 5.24).
+      const credBy = credentialLayers.find((v) => useCovers(v.prefix, l.path ?? l.prefix));
+      if (credBy && fields.credentials.known && !fields.credentials.value) {
+        fields = { ...fields, credentials: known(true, spanOf(credBy.reg.mod, credBy.reg.call), 'an earlier cors() middleware sends Access-Control-Allow-Credentials: true') };
+      }
+      const answersAll = isUse || l.reg.method === 'options' || l.reg.method === 'all';
+      let preflight: Valued<PreflightHandling>;
+      if (endedBy) {
+        preflight = known({ handled: 'automatic', detail: 'an earlier cors() answers every OPTIONS request', span: spanOf(endedBy.reg.mod, endedBy.reg.call), elsewhere: true }, span);
+      } else if (answersAll) preflight = known({ handled: 'automatic', detail: 'graphql-yoga answers every OPTIONS request itself', status: 204 }, span);
+      else {
+        const other = answersOptions(l.path, l);
+        preflight = other
+          ? known({ handled: 'explicit', span: other, detail: 'an OPTIONS route answers the preflight' }, span)
+          : known({ handled: 'missing', detail: `OPTIONS ${l.path ?? '/'} reaches the router's automatic OPTIONS answer (200, Allow header, no CORS headers)` }, span);
+      }
+      if (isUse) endsOptions.push(l);
+      const o = fields.origin.known ? fields.origin.value : undefined;
+      // Vary: Origin goes with a reflected origin only: not with a fixed one, nor with the `null` sent to refused origins.
+      const varyOrigin: Valued<boolean> =
+        o?.kind === 'reflect-any'
+          ? known(true, fields.origin.span, 'graphql-yoga adds Vary: Origin when it reflects the origin')
+          : o?.kind === 'allow-list'
+            ? known(false, fields.origin.span, VARY_ONLY_WHEN_ALLOWED)
+            : known(false, fields.origin.span, VARY_SINGLE_STATIC_ORIGIN);
+      policies.push({
+        id: nextId(),
+        kind: 'express',
+        mechanism: 'graphql-yoga',
+        layer: 'app',
+        span,
+        scope,
+        appId: app.id,
+        origin: fields.origin,
+        credentials: fields.credentials,
+        allowMethods: fields.allowMethods,
+        allowHeaders: fields.allowHeaders,
+        exposeHeaders: fields.exposeHeaders,
+        maxAge: fields.maxAge,
+        varyOrigin,
+        preflight,
+        errorCoverage: answeredBefore
+          ? known({ covers: 'except-statuses', statuses: answeredBefore.statuses, detail: `${answeredBefore.label} registered before graphql-yoga answers ${answeredBefore.statuses.join('/')} itself` }, answeredBefore.span)
+          : known({ covers: 'all' }, span),
+        privateNetwork: known(false, span),
+        headerWrites: [],
+        shadowedBy,
+        ...conditionOf(l),
+      });
+      return;
+    }
     if (isCors) {
       const call = l.handler.node;
       const a = args(call);
