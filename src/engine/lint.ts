@@ -208,7 +208,9 @@ export function runRules(
     for (const p of judged.policies) {
       if (!rule.meta.kinds.includes(p.kind)) continue;
       const pc = withOptions(p.span.file);
-      rule.checkPolicy?.(p, p.condition ? underCondition(pc, p.condition) : pc);
+      // The endpoint wrapper is the outer one, so its note comes before the condition note.
+      const conditional = p.condition ? underCondition(pc, p.condition) : pc;
+      rule.checkPolicy?.(p, p.endpoint ? atEndpoint(conditional, p.endpoint) : conditional);
     }
     for (const a of model.apps) {
       if (!rule.meta.kinds.includes(a.kind)) continue;
@@ -253,6 +255,14 @@ function underCondition(ctx: RuleContext, condition: { span: Span; text: string 
         related: [...(f.related ?? []), { span: condition.span, message: 'the CORS setup is registered only when this holds' }],
       }),
   };
+}
+
+/**
+ * A policy of a library endpoint on the app's server (CorsPolicy.endpoint, Socket.IO's engine.io): its findings say
+ * where the headers are sent, since the code that sets them is an option, not a middleware of the app.
+ */
+function atEndpoint(ctx: RuleContext, endpoint: { label: string; note: string }): RuleContext {
+  return { ...ctx, report: (f) => ctx.report({ ...f, message: `${f.message} (This is ${endpoint.label}: ${endpoint.note}.)` }) };
 }
 
 /** Lints source files already in memory (language server, ESLint plugin, tests). */

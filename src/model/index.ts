@@ -370,6 +370,12 @@ export interface CorsPolicy {
    * simulator says the answer is not known. A condition known to be false removes the policy instead.
    */
   condition?: { span: Span; text: string };
+  /**
+   * The policy is that of an HTTP endpoint a library serves on the app's server, not of the app's own routes
+   * (Socket.IO's engine.io endpoint, which runs the cors package with the server's `cors` option): `label` names it,
+   * `note` says where the headers come from, and every finding on the policy says so.
+   */
+  endpoint?: { label: string; note: string };
   /** For a proxy layer: the app it forwards to, when it is in the same repository. */
   upstream?: {
     appId?: string;
@@ -442,6 +448,12 @@ export interface AppModel {
   readsHeaders: HeaderRead[];
   /** For nginx servers: the ports they listen on; for apps: the ports they bind, when known. */
   ports?: number[];
+  /**
+   * A library endpoint attached to an HTTP server (Socket.IO's engine.io): it answers every request whose path starts
+   * with this prefix, before the app that shares the server sees it, and none other. Its statuses depend on the
+   * library's protocol (query parameters, session ids), not on routes.
+   */
+  interceptsPath?: string;
   /**
    * Ids of the applications mounted inside this one: Starlette/FastAPI `mount` (their responses pass through its
    * middleware) and the blueprints a Flask app registers (its after_request hooks run on their responses).

@@ -29,10 +29,25 @@ function orderBySpan(a: CorsPolicy, b: CorsPolicy): number {
   return a.span.file === b.span.file ? a.span.start - b.span.start : a.span.file < b.span.file ? -1 : 1;
 }
 
+/** Whether a request path is under a path prefix that ends with `/` (engine.io compares the raw URL's start). */
+function underPrefix(path: string, prefix: string): boolean {
+  return path.startsWith(prefix);
+}
+
 /** The status the app answers with before any CORS code intervenes. */
 function frameworkStatus(app: AppModel | undefined, kind: string, ex: Exchange, path: string, res: ResponseBuilder): number | null {
   if (ex.throws) return 500;
   if (ex.method !== 'OPTIONS' && ex.req.status !== undefined) return ex.req.status;
+  if (app?.interceptsPath !== undefined) {
+    // A library endpoint (Socket.IO's engine.io): its status follows its protocol (transport, session id,
+    // allowRequest), and a path outside it is answered by whatever shares the server.
+    res.markUnknown(
+      underPrefix(path, app.interceptsPath)
+        ? `the status on ${app.interceptsPath} depends on the library's protocol (transport, session id, allowRequest)`
+        : `${path} is outside ${app.interceptsPath}: whatever shares the server answers it`,
+    );
+    return null;
+  }
   const look = lookupRoutes(app, path);
   if (!app || (app.routes.length === 0 && kind !== 'express')) {
     // No routes in the model: which status the app gives is not known (the CORS headers may still be).
@@ -239,9 +254,11 @@ function exchange(model: ProjectModel, ex: Exchange, path: string, opts: Simulat
     const hits = appIds.filter((id) => appPolicies.some((p) => (p.appId ?? '') === id && policyCovers(p, path, ex.method) !== false));
     const rank = (id: string): number[] => {
       const a = appsById.get(id);
-      return [lookupRoutes(a, path).pathMatched === true ? 1 : 0, a && !/^router\b/.test(a.label) ? 1 : 0, a?.routes.length ?? 0];
+      // A library endpoint on the server (Socket.IO) answers its path before the app sharing the server.
+      const intercepts = a?.interceptsPath !== undefined && underPrefix(path, a.interceptsPath) ? 1 : 0;
+      return [intercepts, lookupRoutes(a, path).pathMatched === true ? 1 : 0, a && !/^router\b/.test(a.label) ? 1 : 0, a?.routes.length ?? 0];
     };
-    const ranked = hits.map((id) => ({ id, r: rank(id) })).sort((x, y) => y.r[0]! - x.r[0]! || y.r[1]! - x.r[1]! || y.r[2]! - x.r[2]!);
+    const ranked = hits.map((id) => ({ id, r: rank(id) })).sort((x, y) => y.r[0]! - x.r[0]! || y.r[1]! - x.r[1]! || y.r[2]! - x.r[2]! || y.r[3]! - x.r[3]!);
     const top = ranked[0];
     const second = ranked[1];
     if (top && (!second || top.r.some((v, i) => v !== second.r[i]))) {

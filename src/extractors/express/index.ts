@@ -35,7 +35,7 @@ import { corsFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMet
 import { codeTruthiness, evaluate, valueSpan, YOGA_CREATED, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
-import { enclosingFunction, loadModule, lookup, spanOf, type JsModule } from './modules.js';
+import { enclosingFunction, isRequireCall, loadModule, lookup, spanOf, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
 import { yogaFields } from './yoga.js';
 
@@ -60,10 +60,11 @@ interface Registration {
    */
   at?: number[];
   /**
-   * A cors() layer that Apollo Server adds from its `cors` option (`server.applyMiddleware({ app, cors })`): the
-   * option's node, or null for the defaults. The registration has no handler of its own.
+   * A cors() layer that a framework adds from its `cors` option (Apollo Server's `server.applyMiddleware({ app, cors })`,
+   * Socket.IO's `new Server(httpServer, { cors })`): the option's node, or null for the defaults. The registration has
+   * no handler of its own.
    */
-  apolloCors?: AstNode | null;
+  optionCors?: AstNode | null;
 }
 
 /** When a registration runs in its module (see Registration.at). */
@@ -219,7 +220,20 @@ interface ModuleScan {
    * `inOrder`: the registrations are already in the order they run (a request handler first, then the cors
    * middleware it calls, wherever their source sits), not to be sorted by position.
    */
-  byReceiver: Map<string, { reg: Registration[]; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; ports?: number[]; param?: { fn: AstNode; index: number }; inOrder?: boolean }>;
+  byReceiver: Map<
+    string,
+    {
+      reg: Registration[];
+      kind: 'app' | 'router' | 'unknown';
+      node: AstNode;
+      name: string;
+      ports?: number[];
+      param?: { fn: AstNode; index: number };
+      inOrder?: boolean;
+      /** A Socket.IO server's endpoint (the app is that endpoint alone). */
+      endpoint?: SocketIoEndpoint;
+    }
+  >;
 }
 
 function receiverKey(mod: JsModule, v: JsValue, recvNode: AstNode): { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; param?: { fn: AstNode; index: number } } | undefined {
@@ -385,7 +399,7 @@ function apolloRegistration(call: AstNode, mod: JsModule, env: EvalEnv): { app: 
   const path = pathNode ? staticString(pathNode) : '/graphql';
   if (path === undefined) return undefined;
   const options = !corsNode || cv?.t === 'bool' ? null : corsNode;
-  return { app, reg: { method: 'use', path, pathNode, handlers: [], call, mod, apolloCors: options } };
+  return { app, reg: { method: 'use', path, pathNode, handlers: [], call, mod, optionCors: options } };
 }
 
 /**
@@ -408,7 +422,111 @@ function apolloStandalone(n: AstNode, mod: JsModule, env: EvalEnv): Registration
   if (!corsNode) return undefined;
   const cv = evaluate(corsNode, mod, env);
   if (cv.t === 'bool' && !cv.v) return undefined;
-  return { method: 'use', path: undefined, pathNode: undefined, handlers: [], call: n, mod, apolloCors: cv.t === 'bool' ? null : corsNode };
+  return { method: 'use', path: undefined, pathNode: undefined, handlers: [], call: n, mod, optionCors: cv.t === 'bool' ? null : corsNode };
+}
+
+/** A Socket.IO server's HTTP endpoint, where engine.io runs the cors package with the server's `cors` option. */
+interface SocketIoEndpoint {
+  /** The path prefix engine.io takes (`/socket.io/` by default). */
+  path: string;
+}
+
+/** `require('socket.io')`, written as such. */
+function isSocketIoRequire(n: AstNode): boolean {
+  return isRequireCall(n) === 'socket.io';
+}
+
+/** A name for the socket.io module itself: `const socketIO = require('socket.io')`, `import io from 'socket.io'`. */
+function isSocketIoModule(n: AstNode, mod: JsModule): boolean {
+  const u = unwrap(n);
+  if (isSocketIoRequire(u)) return true;
+  const name = identName(u);
+  if (!name) return false;
+  const b = lookup(mod, name, u);
+  if (b?.kind === 'import') return b.source === 'socket.io' && (b.imported === 'default' || b.imported === '*');
+  return b?.kind === 'var' && b.path.length === 0 && !!b.init && isSocketIoRequire(b.init);
+}
+
+/**
+ * Whether a `new`/call callee builds a Socket.IO server: the `Server` class (`import { Server } from 'socket.io'`,
+ * `const { Server } = require('socket.io')`, `io.Server`) or the module's own export, a function that calls
+ * `new Server(srv, opts)` (`require('socket.io')(httpServer, opts)`).
+ */
+function isSocketIoServerCallee(callee: AstNode, mod: JsModule): boolean {
+  const c = unwrap(callee);
+  if (c.type === 'MemberExpression') return memberName(c) === 'Server' && isSocketIoModule(child(c, 'object') as AstNode, mod);
+  if (isSocketIoModule(c, mod)) return true;
+  const name = identName(c);
+  if (!name) return false;
+  const b = lookup(mod, name, c);
+  if (b?.kind === 'import') return b.source === 'socket.io' && b.imported === 'Server';
+  return b?.kind === 'var' && b.path.length === 1 && b.path[0] === 'Server' && !!b.init && isSocketIoRequire(b.init);
+}
+
+/**
+ * The major version of socket.io the nearest package.json that depends on it asks for, when its range says so.
+ * The `cors` option exists since Socket.IO 3 (engine.io 4); Socket.IO 2 ignores it (its own CORS handling is not
+ * modelled).
+ */
+function socketIoMajor(host: ProjectHost, file: string): number | undefined {
+  let dir = posix.dirname(file);
+  for (let i = 0; i < 30; i++) {
+    const p = dir === '.' || dir === '' ? 'package.json' : `${dir}/package.json`;
+    const found = host.memo(`express:pkg-socket.io:${p}`, () => {
+      const f = host.readFile(p);
+      if (!f) return undefined;
+      const m = /"socket\.io"\s*:\s*"([^"]*)"/.exec(f.text);
+      if (!m) return null;
+      const major = /^\s*(?:[\^~]|>=?|=)?\s*v?(\d+)(?:\.|\s*$|\.x)/.exec(m[1] as string);
+      return { major: major && !/\|\|/.test(m[1] as string) ? Number(major[1]) : undefined };
+    });
+    if (found) return found.major;
+    if (dir === '.' || dir === '') break;
+    dir = posix.dirname(dir);
+  }
+  return undefined;
+}
+
+/**
+ * A Socket.IO server made with a `cors` option: `new Server(httpServer, { cors })`, `new Server(port, { cors })`,
+ * `new Server({ cors })`, `require('socket.io')(httpServer, { cors })`. Socket.IO hands its options to engine.io,
+ * which, when `cors` is truthy, runs `require('cors')(opts.cors)` first on every HTTP request whose path starts
+ * with the server's path (`/socket.io/` unless `path` says otherwise): the long-polling transport, its preflights,
+ * the client bundle; an object is the cors options, a function the options delegate, any other truthy value the
+ * defaults, and a falsy one (the default, `false`) sends no CORS header at all (engine.io 6 `Server` constructor
+ * and `attach`, socket.io 4 `attach`; checked by running socket.io 4.8 with curl), so the semantics are those of
+ * cors-semantics.md §1, on that path only. WebSocket upgrades are not subject to CORS. `io.attach(srv, { cors })`
+ * is not followed.
+ */
+function socketIoServer(n: AstNode, mod: JsModule, env: EvalEnv): { reg: Registration; endpoint: SocketIoEndpoint } | undefined {
+  if (!isSocketIoServerCallee(child(n, 'callee') as AstNode, mod)) return undefined;
+  const a = args(n);
+  let optsNode: AstNode | undefined;
+  if (a.length >= 2) optsNode = a[1];
+  else if (a.length === 1 && evaluate(a[0] as AstNode, mod, env).t === 'object') optsNode = a[0];
+  if (!optsNode) return undefined;
+  const opts = evaluate(optsNode, mod, env);
+  if (opts.t !== 'object') return undefined;
+  const corsValue = opts.props.get('cors');
+  // No `cors` key: engine.io's default `false`, no CORS headers (unless a spread may hold one: not known).
+  if (!corsValue) return undefined;
+  // The value is read again from its node by buildPolicies, in this module.
+  if (corsValue.mod !== mod) return undefined;
+  const truth = codeTruthiness(corsValue);
+  if (truth === false) return undefined;
+  // A path that cannot be read leaves the endpoint unplaced: not modelled.
+  const pathValue = opts.props.get('path');
+  let path = '/socket.io';
+  if (pathValue && pathValue.t !== 'undef') {
+    if (pathValue.t !== 'str') return undefined;
+    if (pathValue.v) path = pathValue.v;
+  }
+  path = `${path.replace(/\/$/, '')}/`;
+  const major = socketIoMajor(env.host, mod.path);
+  if (major !== undefined && major < 3) return undefined;
+  // `true`, a string, a number: cors(value) merges nothing into its defaults.
+  const options = truth === true && corsValue.t !== 'object' && corsValue.t !== 'func' ? null : corsValue.node;
+  return { reg: { method: 'use', path, pathNode: undefined, handlers: [], call: n, mod, optionCors: options }, endpoint: { path } };
 }
 
 /** Where a handler runs a cors middleware: `cors(req, res, next)`, or passes it on (`runMiddleware(req, res, cors)`). */
@@ -472,6 +590,21 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
       walk(mod.program, (x) => {
         const reg = x.type === 'NewExpression' ? apolloStandalone(x, mod, env) : undefined;
         if (reg) scan.byReceiver.set(`${mod.path}:apollo:${rangeOf(x)[0]}`, { reg: [reg], kind: 'app', node: x, name: 'ApolloServer' });
+        return true;
+      });
+    }
+    // Socket.IO: its engine.io endpoint on the HTTP server runs cors with the server's `cors` option, before the app
+    // that shares the server sees the request; a separate app of its own, scoped to the endpoint's path.
+    if (/socket\.io['"]/.test(mod.text)) {
+      walk(mod.program, (x) => {
+        const sio = x.type === 'NewExpression' || x.type === 'CallExpression' ? socketIoServer(x, mod, env) : undefined;
+        if (sio) {
+          const guard = registrationGuard(mod, x, env);
+          if (guard !== 'dead') {
+            if (guard) sio.reg.condition = guard;
+            scan.byReceiver.set(`${mod.path}:socket.io:${rangeOf(x)[0]}`, { reg: [sio.reg], kind: 'app', node: x, name: 'Socket.IO', endpoint: sio.endpoint, inOrder: true });
+          }
+        }
         return true;
       });
     }
@@ -1398,7 +1531,7 @@ function conditionOf(l: Layer): { condition?: { span: Span; text: string } } {
 
 function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; node: AstNode }[] {
   const out: { value: JsValue; node: AstNode }[] = [];
-  if (reg.apolloCors !== undefined) return [{ value: { t: 'ext', name: 'cors()', node: reg.call, mod: reg.mod, corsOptions: reg.apolloCors }, node: reg.apolloCors ?? reg.call }];
+  if (reg.optionCors !== undefined) return [{ value: { t: 'ext', name: 'cors()', node: reg.call, mod: reg.mod, corsOptions: reg.optionCors }, node: reg.optionCors ?? reg.call }];
   for (const h of reg.handlers) {
     // `router.use(...middleware(config))`: the spread array's items (audit 37 js c01, Payload).
     const v = h.type === 'SpreadElement' ? evaluate(child(h, 'argument') as AstNode, reg.mod, env) : evaluate(h, reg.mod, env);
@@ -1630,7 +1763,7 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
   const env: EvalEnv = { host };
   // Registrations of one app may be spread over several modules (`export const app = express()` in one file,
   // `app.use(cors())` in another): group them by the node that created the app.
-  type Group = { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; home: string; regs: Registration[]; ports: number[]; param?: { fn: AstNode; index: number } };
+  type Group = { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; home: string; regs: Registration[]; ports: number[]; param?: { fn: AstNode; index: number }; endpoint?: SocketIoEndpoint };
   const groups = new Map<string, Group>();
   const scanned = new Set<string>();
   const addScan = (mod: JsModule) => {
@@ -1638,7 +1771,7 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
     scanned.add(mod.path);
     for (const [key, entry] of scanModule(mod, host).byReceiver) {
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { key, kind: entry.kind, node: entry.node, name: entry.name, home: key.slice(0, key.indexOf(':')), regs: [], ports: [], ...(entry.param ? { param: entry.param } : {}) }));
+      if (!g) groups.set(key, (g = { key, kind: entry.kind, node: entry.node, name: entry.name, home: key.slice(0, key.indexOf(':')), regs: [], ports: [], ...(entry.param ? { param: entry.param } : {}), ...(entry.endpoint ? { endpoint: entry.endpoint } : {}) }));
       g.regs.push(...entry.reg);
       g.ports.push(...(entry.ports ?? []));
     }
@@ -1676,9 +1809,23 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
       readsHeaders: [],
       ...(g.ports.length ? { ports: [...new Set(g.ports)] } : {}),
     };
+    if (g.endpoint) {
+      app.label = `Socket.IO server (${g.endpoint.path})`;
+      app.framework = { name: 'socket.io' };
+      app.interceptsPath = g.endpoint.path;
+    }
     const policies = buildPolicies(builder, app, g.kind, version.major, env, () => `${g.home}#${counter++}`);
+    if (g.endpoint) {
+      const where = `Socket.IO's HTTP endpoint ${g.endpoint.path}`;
+      for (const p of policies) {
+        p.scope = { ...p.scope, label: where };
+        p.endpoint = { label: where, note: "the Socket.IO server's `cors` option is run by engine.io with the cors package on the long-polling requests and their preflights" };
+      }
+    }
     if (g.kind === 'router' && policies.length === 0) return;
-    for (const m of builder.modules) app.readsHeaders.push(...headerReads(m));
+    // The request headers a module reads are its Express routes', not those of a Socket.IO endpoint (whose clients
+    // send extra headers only when told to, and whose handshake reads are not followed).
+    if (!g.endpoint) for (const m of builder.modules) app.readsHeaders.push(...headerReads(m));
     // Middleware and handlers the app registers from other modules (`app.get('/x', auth.ensureUser, ...)`): the
     // headers they read, in those functions only (audit 12 case 16).
     const seenFns = new Set<AstNode>();
