@@ -56,7 +56,11 @@ export function normalizeOrigins(model: ProjectModel): void {
     const all = p.origin.value.entries.find((e) => acceptsEveryOrigin(e) === true);
     if (!all) continue;
     // The list's own note stays (`new RegExp(process.env.X || '.*')`: the default when $X is unset), audit 29 case 39.
+    // An entry that carries its own provenance (Starlette's `allow_origin_regex` beside `allow_origins`; '' when
+    // written literally) is described by it, not by the list's: the list's note would name another setting (audit 38 py D1).
+    const own = all.type === 'regex' ? all.via : undefined;
+    const from = own !== undefined ? own : p.origin.via;
     const note = `${describeEntry(all)} accepts every origin`;
-    p.origin = { known: true, value: { kind: 'reflect-any' }, span: all.span, via: p.origin.via ? `${p.origin.via}: ${note}` : note };
+    p.origin = { known: true, value: { kind: 'reflect-any' }, span: all.span, via: from ? `${from}: ${note}` : note };
   }
 }

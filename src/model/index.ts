@@ -90,7 +90,8 @@ export type OriginEntry =
   /**
    * `via`, when present, is this entry's own provenance where it does not come from the value the policy's origin
    * `via` describes ('' when written literally): Starlette's `allow_origin_regex` beside an `allow_origins` read from
-   * the environment.
+   * the environment; a flask-cors `origins` item with its own note in a list whose items do not share one. Where the
+   * entry accepts every origin, normalizeOrigins describes the reflection with it.
    */
   | { type: 'regex'; pattern: string; flags: string; flavor: RegexFlavor; mode: MatchMode; span: Span; textSpan?: Span; via?: string }
   /** A conjunction of string tests (all must hold), from origin callbacks and hand-written middleware. */

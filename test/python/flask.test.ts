@@ -22,6 +22,15 @@ describe('flask-cors options', () => {
     expect(originOf(b!)).toEqual({ kind: 'wildcard' });
   });
 
+  it('an accept-all origins item with its own environment default is described by it (audit 38 py D1)', async () => {
+    const out = await lintMemory({ 'app.py': HEAD + `import os\nA = os.getenv("APP_ORIGIN", "https://a.example.com")\nB = os.getenv("APP_ORIGIN_RE", r"^.+$")\nCORS(app, origins=[A, B], supports_credentials=True)\n` });
+    const m = out.diagnostics.find((d) => d.ruleId === 'cors/reflected-origin-with-credentials')?.message ?? '';
+    expect(m).toContain('APP_ORIGIN_RE');
+    // A list read whole from one default keeps the list's note.
+    const whole = await lintMemory({ 'app.py': HEAD + `import os\nCORS(app, origins=os.getenv("APP_ORIGINS", "https://a.example.com,^.+$").split(","), supports_credentials=True)\n` });
+    expect(whole.diagnostics.find((d) => d.ruleId === 'cors/reflected-origin-with-credentials')?.message ?? '').toContain('APP_ORIGINS');
+  });
+
   it('regex strings are start-anchored and case-insensitive; literals casefold; "." and "+" are not regex triggers (§3.2)', async () => {
     const r = await extractPy({ 'app.py': HEAD + `import re\nCORS(app, origins=[r"https://.*\\.a\\.com", "https://b.com", "https://c+d.com", re.compile(r"https://e\\.com$")], supports_credentials=True)\n` });
     const o = originOf(only(r));

@@ -215,6 +215,17 @@ describe('resolution across modules', () => {
     expect(m).not.toContain('CORS_ORIGINS');
   });
 
+  it('an accept-all allow_origin_regex from a settings default is described by its own provenance (audit 38 py D1)', async () => {
+    const settings = `from pydantic import BaseSettings\nclass Settings(BaseSettings):\n    cors_origins: str = "http://localhost:5174"\n    cors_allow_origin_regex: str = r".*"\n` +
+      `    @property\n    def cors_origins_list(self):\n        return [o.strip() for o in self.cors_origins.split(",")]\nsettings = Settings()\n`;
+    for (const origins of ['allow_origins=settings.cors_origins_list, ', '', 'allow_origins=["https://a.example.com"], ']) {
+      const out = await lintMemory({ 'main.py': HEAD + settings + `app.add_middleware(CORSMiddleware, ${origins}allow_origin_regex=settings.cors_allow_origin_regex, allow_credentials=True)\n` });
+      const m = out.diagnostics.find((d) => d.ruleId === 'cors/reflected-origin-with-credentials')?.message ?? '';
+      expect(m).toContain('CORS_ALLOW_ORIGIN_REGEX');
+      expect(m).not.toContain('CORS_ORIGINS');
+    }
+  });
+
   it('relative imports, package __init__ re-exports and a validator that splits a string default', async () => {
     const r = await extractPy({
       'svc/__init__.py': '',

@@ -879,15 +879,19 @@ function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWil
   const entries: OriginEntry[] = [];
   const unknownEntries: Span[] = [];
   let star: PyVal | undefined;
+  // An item's own provenance (`[os.getenv("A", ...), os.getenv("B", r"^.+$")]`): the list's `via` names one shared
+  // note or none, so an entry that accepts every origin is described by its own (audit 38 py D1). An item without
+  // one is described by the list's.
+  const ownVia = (i: PyVal): { via?: string } => (i !== v && i.via ? { via: i.via } : {});
   for (const i of items) {
     if (emptyEnvDefault(i)) continue;
     if (i.t === 'str') {
       if (i.v === '*' || i.v === '.*') star = i;
-      else if (flaskCorsProbablyRegex(i.v)) entries.push({ type: 'regex', pattern: i.v, flags: 'i', flavor: 'python', mode: 'match', span: i.span, ...litSpan(i) });
+      else if (flaskCorsProbablyRegex(i.v)) entries.push({ type: 'regex', pattern: i.v, flags: 'i', flavor: 'python', mode: 'match', span: i.span, ...litSpan(i), ...ownVia(i) });
       else entries.push({ type: 'literal', value: i.v, caseInsensitive: true, span: i.span, ...litSpan(i) });
     } else if (i.t === 'regex') {
       // A compiled pattern is matched with re.match and its own flags (§3.2).
-      entries.push({ type: 'regex', pattern: i.pattern, flags: i.flags, flavor: 'python', mode: 'match', span: i.span, ...litSpan(i) });
+      entries.push({ type: 'regex', pattern: i.pattern, flags: i.flags, flavor: 'python', mode: 'match', span: i.span, ...litSpan(i), ...ownVia(i) });
     } else unknownEntries.push(i.span);
   }
   if (star) {
