@@ -1270,6 +1270,14 @@ export class Evaluator {
       }
       if (found !== undefined) return { t: 'bool', v: op === 'in' ? found : !found, span };
     }
+    if (op === 'is' || op === 'is not') {
+      // `origin is None` (audit 38 py D3): decided only against a singleton, None / True / False.
+      const same = l.t === 'none' || l.t === 'bool' ? isSingleton(l, r) : r.t === 'none' || r.t === 'bool' ? isSingleton(r, l) : undefined;
+      if (same !== undefined) {
+        const via = l.via ?? r.via;
+        return { t: 'bool', v: op === 'is' ? same : !same, span, ...(via ? { via } : {}) };
+      }
+    }
     return unknownVal(`comparison ${op}`, span);
   }
 }
@@ -1279,6 +1287,27 @@ const STR_METHODS = new Set(['split', 'strip', 'lstrip', 'rstrip', 'lower', 'upp
 const BUILTINS = new Set(['str', 'list', 'tuple', 'set', 'frozenset', 'sorted', 'int', 'float', 'bool', 'dict', 'len', 'isinstance', 'print']);
 
 const isScalar = (v: PyVal): boolean => v.t === 'str' || v.t === 'num' || v.t === 'bool' || v.t === 'none';
+
+/**
+ * `v is s` where `s` is None, True or False, each a single object in CPython: a value known to be of another type is
+ * never it (`1 is True` is false), a bool is it when equal. Undefined for what may be anything: a name from outside
+ * the project, what an outside callable returned. Identity between other values (`"a" is "a"`, interned or not) is
+ * an implementation detail and stays undecided, as does anything not a singleton.
+ */
+function isSingleton(s: Extract<PyVal, { t: 'none' } | { t: 'bool' }>, v: PyVal): boolean | undefined {
+  switch (v.t) {
+    case 'unknown':
+    case 'ext':
+    case 'call':
+      return undefined;
+    case 'none':
+      return s.t === 'none';
+    case 'bool':
+      return s.t === 'bool' && s.v === v.v;
+    default:
+      return false;
+  }
+}
 
 /**
  * Python `==` on known values: scalars, and lists/tuples/sets of them (a list never equals a tuple; a set ignores
