@@ -882,6 +882,11 @@ export class Evaluator {
     // Method calls on values: "a,b".split(","), x.strip(), d.get(k, default)
     if (fnNode.type === 'attribute') {
       const meth = fnNode.fields.attribute?.text ?? '';
+      const cfg = fnNode.fields.object;
+      if (meth === 'get' && cfg?.type === 'attribute' && cfg.fields.attribute?.text === 'config') {
+        const read = this.freshFlaskConfigGet(n, cfg.fields.object, scope, span);
+        if (read) return read;
+      }
       const recv = this.eval(fnNode.fields.object, scope);
       const m = this.method(recv, meth, n, scope, span);
       if (m) return m;
@@ -890,6 +895,66 @@ export class Evaluator {
     }
     const callee = this.eval(fnNode, scope);
     return this.applyCallee(callee, n, scope, span);
+  }
+
+  /**
+   * `app.config.get("KEY"[, default])` read right after `app = Flask(...)` (audit 38 py D3, FlaskALED reads
+   * ALLOW_ORIGIN before its `from_object`): a new app's config holds only Flask's defaults, so a key that is not one
+   * of them gives the default (None without one). Decided only when nothing can have written the config in between:
+   * the read is in a plain statement of the same block, after the assignment, and the statements between make no
+   * call, import nothing and do not name the app (a call could reach a module-level app, an extension's
+   * `init_app` sets keys). Undefined (the read is evaluated as before) otherwise.
+   */
+  private freshFlaskConfigGet(n: PyNode, appExpr: PyNode | undefined, scope: Scope, span: Span): PyVal | undefined {
+    if (appExpr?.type !== 'identifier') return undefined;
+    const { positional, keywords, splat } = this.args(n);
+    if (splat || keywords.size || positional.length === 0 || positional.length > 2) return undefined;
+    const app = this.eval(appExpr, scope);
+    if (app.t !== 'call' || app.qname !== 'flask.Flask' || app.mod !== scope.mod) return undefined;
+    const key = this.eval(positional[0] as PyNode, scope);
+    if (key.t !== 'str' || FLASK_DEFAULT_CONFIG.has(key.v)) return undefined;
+    const name = appExpr.text ?? '';
+    // The block whose statements hold both the assignment `name = Flask(...)` and the read.
+    const inside = (outer: PyNode, x: PyNode) => outer.start <= x.start && x.end <= outer.end;
+    const stmtOf = (block: PyNode, x: PyNode) => block.children.findIndex((c) => inside(c, x));
+    let found: { block: PyNode; at: number; read: number } | undefined;
+    const search = (b: PyNode): void => {
+      if (found) return;
+      const at = b.children.findIndex((c) => {
+        const a = c.type === 'expression_statement' ? c.children[0] : undefined;
+        return a?.type === 'assignment' && a.fields.left?.type === 'identifier' && a.fields.left.text === name && a.fields.right?.start === app.node.start && a.fields.right.end === app.node.end;
+      });
+      if (at >= 0) {
+        found = { block: b, at, read: stmtOf(b, n) };
+        return;
+      }
+      for (const c of b.children) if (inside(c, app.node)) for (const g of c.children) search(g);
+    };
+    search(scope.mod.root);
+    if (!found || found.read <= found.at) return undefined;
+    const readStmt = found.block.children[found.read] as PyNode;
+    if (readStmt.type !== 'expression_statement') return undefined;
+    // Nothing between (nor before the read in its own statement) may call, import, define or name the app.
+    let clean = true;
+    const check = (x: PyNode, until: number): void => {
+      if (!clean || x.start >= until) return;
+      if (/^(call|import_statement|import_from_statement|future_import_statement|function_definition|class_definition|decorated_definition|lambda|await|with_statement|for_statement|while_statement|try_statement|global_statement|nonlocal_statement)$/.test(x.type)) clean = false;
+      else if (x.type === 'identifier' && x.text === name) clean = false;
+      else for (const c of x.children) check(c, until);
+    };
+    for (let i = found.at + 1; i < found.read; i++) check(found.block.children[i] as PyNode, Infinity);
+    check(readStmt, appExpr.start);
+    // The read itself must run where it is written, not later from a nested function or lambda.
+    let deferred = false;
+    const nested = (x: PyNode): void => {
+      if (deferred || !inside(x, n) || x === n) return;
+      if (x.type === 'lambda' || x.type === 'function_definition' || x.type === 'class_definition') deferred = true;
+      else for (const c of x.children) nested(c);
+    };
+    nested(readStmt);
+    if (!clean || deferred) return undefined;
+    const via = `app.config has no ${key.v} when it is read (right after Flask())`;
+    return positional[1] ? withVia(this.eval(positional[1], scope), via) : { t: 'none', span, via };
   }
 
   private applyCallee(callee: PyVal, n: PyNode, scope: Scope, span: Span): PyVal {
@@ -1281,6 +1346,20 @@ export class Evaluator {
     return unknownVal(`comparison ${op}`, span);
   }
 }
+
+/**
+ * The keys a new Flask app's config already holds (`Flask.default_config`, 2.2 and the keys later versions added or
+ * removed): a read of one of them is not "unset".
+ */
+const FLASK_DEFAULT_CONFIG = new Set([
+  'APPLICATION_ROOT', 'DEBUG', 'ENV', 'EXPLAIN_TEMPLATE_LOADING', 'JSONIFY_MIMETYPE', 'JSONIFY_PRETTYPRINT_REGULAR', 'JSON_AS_ASCII',
+  'JSON_SORT_KEYS', 'MAX_CONTENT_LENGTH', 'MAX_COOKIE_SIZE', 'MAX_FORM_MEMORY_SIZE', 'MAX_FORM_PARTS', 'PERMANENT_SESSION_LIFETIME',
+  'PREFERRED_URL_SCHEME', 'PROPAGATE_EXCEPTIONS', 'PROVIDE_AUTOMATIC_OPTIONS', 'SECRET_KEY', 'SECRET_KEY_FALLBACKS',
+  'SEND_FILE_MAX_AGE_DEFAULT', 'SERVER_NAME', 'SESSION_COOKIE_DOMAIN', 'SESSION_COOKIE_HTTPONLY', 'SESSION_COOKIE_NAME',
+  'SESSION_COOKIE_PARTITIONED', 'SESSION_COOKIE_PATH', 'SESSION_COOKIE_SAMESITE', 'SESSION_COOKIE_SECURE',
+  'SESSION_REFRESH_EACH_REQUEST', 'TEMPLATES_AUTO_RELOAD', 'TESTING', 'TRAP_BAD_REQUEST_ERRORS', 'TRAP_HTTP_EXCEPTIONS',
+  'TRUSTED_HOSTS', 'USE_X_SENDFILE',
+]);
 
 const STR_METHODS = new Set(['split', 'strip', 'lstrip', 'rstrip', 'lower', 'upper', 'replace']);
 

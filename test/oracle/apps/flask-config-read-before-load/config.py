@@ -1,0 +1,2 @@
+class Config:
+    ALLOW_ORIGIN = ["https://app.example.com"]
