@@ -226,6 +226,16 @@ describe('resolution across modules', () => {
     }
   });
 
+  it('settings picked by an if/elif/else chain in a function are the ones the environment default picks, and the message says so (audit 38 py D4)', async () => {
+    const src = `import os\nfrom pydantic import BaseSettings\nclass Settings(BaseSettings):\n    ALLOW_ORIGIN_REGEX: str = r".*"\n` +
+      `class Prod(Settings):\n    ALLOW_ORIGIN_REGEX: str = r"https://a\\.example\\.com"\nenv = (os.environ.get("API_ENV") or "local").lower()\n` +
+      `def get_settings():\n    if env == "prod":\n        return Prod()\n    elif env == "local":\n        return Settings()\n    else:\n        return Prod()\n` +
+      `s = get_settings()\napp.add_middleware(CORSMiddleware, allow_origin_regex=s.ALLOW_ORIGIN_REGEX, allow_credentials=True)\n`;
+    const out = await lintMemory({ 'main.py': HEAD + src });
+    const m = out.diagnostics.find((d) => d.ruleId === 'cors/reflected-origin-with-credentials')?.message ?? '';
+    expect(m).toContain('$API_ENV when unset');
+  });
+
   it('relative imports, package __init__ re-exports and a validator that splits a string default', async () => {
     const r = await extractPy({
       'svc/__init__.py': '',

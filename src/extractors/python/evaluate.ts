@@ -95,6 +95,14 @@ function withVia<T extends PyVal>(v: T, via: string | undefined): T {
   return v.via ? v : { ...v, via };
 }
 
+/** `v` with `via` added to its own note (both hold: how a field got its value, and how its object was chosen). */
+function alsoVia<T extends PyVal>(v: T, via: string | undefined): T {
+  if (!via || v.via?.includes(via)) return v;
+  if (!v.via) return withVia(v, via);
+  if (v.t === 'seq') return { ...v, via: `${v.via}; ${via}`, items: v.items.map((i) => alsoVia(i, via)) };
+  return { ...v, via: `${v.via}; ${via}` };
+}
+
 function escapeFree(raw: string): boolean {
   return !raw.includes('\\');
 }
@@ -659,6 +667,12 @@ export class Evaluator {
         return unknownVal(`${attr} is not defined in ${obj.mod.path}`, span);
       }
       case 'class': {
+        // A member of a plain Enum is not its value (`Env.PROD == "prod"` is False); with a str or int mixin
+        // (`class Env(str, Enum)`, IntEnum, StrEnum) it compares equal to it, as read here.
+        if (this.derivesFrom(obj, ['Enum', 'Flag']) && !this.derivesFrom(obj, ['str', 'int', 'StrEnum', 'IntEnum', 'IntFlag'])) {
+          const m = this.classAttr(obj, attr, span, undefined);
+          if (m.t !== 'func' && m.t !== 'unknown') return unknownVal(`${obj.name}.${attr} is an Enum member, not its value`, span);
+        }
         // A class chosen by an environment default (an import under `if`) passes that note on to what is read from it.
         const v = this.classAttr(obj, attr, span, undefined);
         return v.t === 'unknown' ? v : withVia(v, obj.via);
@@ -666,7 +680,9 @@ export class Evaluator {
       case 'instance': {
         const v = this.classAttr(obj.cls, attr, span, obj);
         if (v.t === 'unknown' && v.reason === `${attr} not found` && obj.init) return this.initAttr(obj.cls, attr, obj.init, span) ?? v;
-        return v;
+        // An instance chosen by an environment default (`get_settings()` returning `LocalSettings()` when API_ENV is
+        // unset, audit 38 py D4) passes that note on, beside the field's own (its default, its variable).
+        return v.t === 'unknown' ? v : alsoVia(v, obj.via);
       }
       case 'unknown':
         return obj;
@@ -1103,23 +1119,42 @@ export class Evaluator {
       else if (p.fields.value) locals.set(pname, this.eval(p.fields.value, { mod: fn.mod }));
       else locals.set(pname, unknownVal(`argument ${pname} of ${fn.name}()`, span));
     }
-    // Only straight-line bodies: assignments then a final `return` (docstrings allowed).
+    // Only straight-line bodies: assignments then a final `return` (docstrings allowed), or a final if/elif/else
+    // chain that returns in every branch.
     const stmts = body.children.filter((s) => s.type !== 'comment' && !(s.type === 'expression_statement' && s.children[0]?.type === 'string'));
-    const ret = stmts[stmts.length - 1];
-    if (!ret || ret.type !== 'return_statement') {
+    // Early returns (`v = os.getenv("ORIGINS", ""); if v: return v.split(","); return ["https://a.example"]`):
+    // an `if` (with `elif`s, and an `else` when it ends the body) each of whose branches is one `return`. The
+    // settings picked by an environment value (`if env == "prod": return ProdSettings() elif env == "local": return
+    // LocalSettings()`, audit 38 py D4) are the branch its default takes, and the result says so.
+    const onlyReturn = (blk: PyNode | undefined): { value: PyNode | undefined } | undefined => {
+      const inner = blk?.children.filter((c) => c.type !== 'comment') ?? [];
+      return inner.length === 1 && inner[0]?.type === 'return_statement' ? { value: inner[0].children[0] } : undefined;
+    };
+    const earlyReturn = (st: PyNode): { branches: { cond: PyNode; value: PyNode | undefined }[]; orelse?: { value: PyNode | undefined } } | undefined => {
+      if (st.type !== 'if_statement' || !st.fields.condition) return undefined;
+      const first = onlyReturn(st.fields.consequence);
+      if (!first) return undefined;
+      const branches = [{ cond: st.fields.condition, value: first.value }];
+      let orelse: { value: PyNode | undefined } | undefined;
+      for (const c of st.children) {
+        if (c.type === 'elif_clause') {
+          const r = onlyReturn(c.fields.consequence);
+          if (!r || !c.fields.condition) return undefined;
+          branches.push({ cond: c.fields.condition, value: r.value });
+        } else if (c.type === 'else_clause') {
+          orelse = onlyReturn(c.fields.body);
+          if (!orelse) return undefined;
+        }
+      }
+      return { branches, ...(orelse ? { orelse } : {}) };
+    };
+    const last = stmts[stmts.length - 1];
+    const ret = last?.type === 'return_statement' || (last && earlyReturn(last)?.orelse) ? last : undefined;
+    if (!ret) {
       // Validators like parse_cors(v): `if isinstance(v, str): return [i.strip() for i in v.split(",")]`
       return unknownVal(`${fn.name}() is not a simple function`, span);
     }
     const fnIndex = this.host.memo(`python:fnindex:${fn.mod.path}:${fn.node.start}`, () => indexBlock(body));
-    // Early returns (`v = os.getenv("ORIGINS", ""); if v: return v.split(","); return ["https://a.example"]`):
-    // an `if` without elif/else whose body is one `return`.
-    const earlyReturn = (st: PyNode): { cond: PyNode; value: PyNode | undefined } | undefined => {
-      if (st.type !== 'if_statement' || st.children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause')) return undefined;
-      const cons = st.fields.consequence;
-      const inner = cons?.children.filter((c) => c.type !== 'comment') ?? [];
-      const cond = st.fields.condition;
-      return cond && inner.length === 1 && inner[0]?.type === 'return_statement' ? { cond, value: inner[0].children[0] } : undefined;
-    };
     // Calls made for their effect (`app.add_middleware(...)`, `app.include_router(...)` in an app factory, audit 29
     // case 33): they may change a returned list or dict, so only an object the function builds (`app = FastAPI()`,
     // which the extractors follow into the body) is returned through them.
@@ -1137,14 +1172,18 @@ export class Evaluator {
       const scope: Scope = { mod: fn.mod, locals, fn: { node: fn.node, index: fnIndex } };
       // An early return not taken because of an env default: what follows holds only then.
       let via: string | undefined;
-      for (const s of stmts.slice(0, -1)) {
+      for (const s of ret.type === 'return_statement' ? stmts.slice(0, -1) : stmts) {
         const early = earlyReturn(s);
         if (!early) continue;
-        const c = this.eval(early.cond, scope);
-        const t = isTruthy(c);
-        if (t === undefined) return unknownVal(`${fn.name}() returns early under a condition not known (${c.t === 'unknown' ? c.reason : 'condition'})`, span);
-        if (t) return early.value ? withVia(this.eval(early.value, scope), via ?? c.via) : { t: 'none', span };
-        via ??= c.via;
+        for (const b of early.branches) {
+          const c = this.eval(b.cond, scope);
+          const t = isTruthy(c);
+          if (t === undefined) return unknownVal(`${fn.name}() returns early under a condition not known (${c.t === 'unknown' ? c.reason : 'condition'})`, span);
+          if (t) return b.value ? withVia(this.eval(b.value, scope), via ?? c.via) : { t: 'none', span };
+          via ??= c.via;
+        }
+        // Every condition failed: the else branch (which ends the body) returns.
+        if (early.orelse) return early.orelse.value ? withVia(this.eval(early.orelse.value, scope), via) : { t: 'none', span };
       }
       const expr = ret.children[0];
       if (!expr) return { t: 'none', span };
