@@ -61,6 +61,6 @@ export function normalizeOrigins(model: ProjectModel): void {
     const own = all.type === 'regex' ? all.via : undefined;
     const from = own !== undefined ? own : p.origin.via;
     const note = `${describeEntry(all)} accepts every origin`;
-    p.origin = { known: true, value: { kind: 'reflect-any' }, span: all.span, via: from ? `${from}: ${note}` : note };
+    p.origin = { known: true, value: { kind: 'reflect-any', byPattern: true }, span: all.span, via: from ? `${from}: ${note}` : note };
   }
 }

@@ -115,6 +115,12 @@ export type OriginPolicy =
       from?: 'request-parameter';
       /** Other places that echo it, when several do (each branch of a hand-written middleware): fixing one leaves the rest. */
       sites?: Span[];
+      /**
+       * Set when an allow-list entry (a pattern) accepts every origin (`allow_origin_regex=".*"`): the server still
+       * compares each origin, so what a framework does for a literal `*` setting (Starlette's allow_all_origins,
+       * cors-semantics.md §2) does not apply.
+       */
+      byPattern?: true;
     }
   /** The same string whatever the request Origin (cors `origin: 'https://a.com'`, nginx literal). */
   | { kind: 'fixed'; value: string }

@@ -263,7 +263,8 @@ export function emitStarlette(p: CorsPolicy, res: ResponseBuilder, ex: Exchange)
     return { ends: false };
   }
   const o = val(p.origin, res, 'origin');
-  const allowAll = o ? o.kind === 'wildcard' || o.kind === 'reflect-any' : undefined;
+  // allow_all_origins is `"*" in allow_origins` only: a regex that accepts every origin is compared like any other (cors-semantics.md §2.1).
+  const allowAll = o ? o.kind === 'wildcard' || (o.kind === 'reflect-any' && !o.byPattern) : undefined;
   const creds = val(p.credentials, res, 'credentials');
   const d = originOf(p, origin, res);
   const allowed = d === undefined ? undefined : d.send;
