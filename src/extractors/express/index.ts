@@ -2531,7 +2531,8 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
     if (!isJsPath(f.path) || !/enableCors|NestFactory/.test(f.text)) continue;
     const mod = loadModule(host, f.path);
     if (!mod?.program) continue;
-    if (usesFastifyAdapter(host, f.path, f.text)) continue;
+    // Fastify apps (or apps whose adapter is not known) are left out, not modelled as Express.
+    if (nestAdapter(host, mod) !== 'express') continue;
     const calls: { call: AstNode; options: AstNode | undefined; optionsValue?: JsValue; fromCreate?: boolean }[] = [];
     let creates = 0;
     for (const n of mod.calls) {
@@ -2544,9 +2545,11 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
         if (registrationGuard(mod, n, env) === 'dead') continue;
         calls.push({ call: n, options: a[0] });
       }
-      if (method === 'create' && identName(child(callee, 'object')) === 'NestFactory') creates++;
-      if (method === 'create' && identName(child(callee, 'object')) === 'NestFactory' && a[1]) {
-        const opts = evaluate(a[1], mod, env);
+      if (isNestCreate(n)) creates++;
+      // `create(Module, options)` or `create(Module, adapter, options)`.
+      const createOptions = a.length >= 3 ? a[2] : a[1];
+      if (isNestCreate(n) && createOptions) {
+        const opts = evaluate(createOptions, mod, env);
         const c = opts.t === 'object' ? opts.props.get('cors') : undefined;
         if (c && !(c.t === 'bool' && !c.v)) calls.push({ call: n, options: undefined, optionsValue: c.t === 'bool' ? undefined : c, fromCreate: true });
       }
@@ -2599,17 +2602,86 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
   }
 }
 
-function usesFastifyAdapter(host: ProjectHost, file: string, text: string): boolean {
-  if (/FastifyAdapter|platform-fastify/.test(text)) return true;
-  let dir = posix.dirname(file);
+/** `NestFactory.create(...)`. */
+function isNestCreate(n: AstNode): boolean {
+  const callee = unwrap(child(n, 'callee') as AstNode);
+  return memberName(callee) === 'create' && identName(child(callee, 'object')) === 'NestFactory';
+}
+
+type NestAdapter = 'express' | 'fastify' | undefined;
+
+/** `new FastifyAdapter(...)` / `new ExpressAdapter(...)`, directly or through a `const` bound to one. */
+function adapterOfExpression(node: AstNode, mod: JsModule): NestAdapter {
+  let n = unwrap(node);
+  if (n.type === 'Identifier') {
+    const b = lookup(mod, n.name as string, n);
+    if (b?.kind !== 'var' || !b.init || b.path.length || b.declKind !== 'const') return undefined;
+    n = unwrap(b.init);
+  }
+  // Options passed in the adapter's place (`create(AppModule, { cors: true })`): the default adapter.
+  if (n.type === 'ObjectExpression') return 'express';
+  if (n.type !== 'NewExpression') return undefined;
+  const name = identName(unwrap(child(n, 'callee') as AstNode)) ?? memberName(unwrap(child(n, 'callee') as AstNode));
+  return name === 'FastifyAdapter' ? 'fastify' : name === 'ExpressAdapter' ? 'express' : undefined;
+}
+
+/**
+ * The HTTP adapter a `NestFactory.create(module, adapter?, options?)` call runs on. Without an adapter argument Nest
+ * loads @nestjs/platform-express (NestFactory.createHttpAdapter), whatever else the project lists; an adapter that
+ * cannot be read falls back on the type argument (`create<NestFastifyApplication>`).
+ */
+function nestCreateAdapter(call: AstNode, mod: JsModule): NestAdapter {
+  const a = args(call);
+  if (!a[1]) return 'express';
+  const fromArg = adapterOfExpression(a[1], mod);
+  if (fromArg) return fromArg;
+  const tp = child(call, 'typeParameters') ?? child(call, 'typeArguments');
+  for (const t of tp ? children(tp, 'params') : []) {
+    const name = identName(child(t, 'typeName'));
+    if (name === 'NestFastifyApplication') return 'fastify';
+    if (name === 'NestExpressApplication') return 'express';
+  }
+  return undefined;
+}
+
+/**
+ * Which adapter the NestJS app of this file runs on (audit 39 D5). The code decides: the adapter argument of its
+ * `NestFactory.create` calls, or, in a file that configures an app created elsewhere, Fastify types or imports used
+ * in code (comments never count: a commented-out `new FastifyAdapter()` is the common leftover of trying it).
+ * package.json decides only what the code leaves open: Fastify when it lists @nestjs/platform-fastify without
+ * @nestjs/platform-express, Express when it lists no Fastify adapter; both listed and nothing in the code is unknown.
+ */
+function nestAdapter(host: ProjectHost, mod: JsModule): NestAdapter {
+  const creates = mod.calls.filter(isNestCreate);
+  if (creates.length) {
+    const kinds = creates.map((c) => nestCreateAdapter(c, mod));
+    if (kinds.includes('fastify')) return 'fastify';
+    if (kinds.every((k) => k === 'express')) return 'express';
+  } else if (mod.program && /Fastify/.test(mod.text)) {
+    let fastify = false;
+    walk(mod.program, (n) => {
+      if (fastify) return false;
+      if ((n.type === 'Identifier' && /^(FastifyAdapter|NestFastifyApplication)$/.test(n.name as string)) || (n.type === 'ImportDeclaration' && staticString(child(n, 'source')) === '@nestjs/platform-fastify')) fastify = true;
+      return undefined;
+    });
+    if (fastify) return 'fastify';
+  }
+  let dir = posix.dirname(mod.path);
   for (let i = 0; i < 30; i++) {
     const p = dir === '.' || dir === '' ? 'package.json' : `${dir}/package.json`;
     const pkg = host.readFile(p);
-    if (pkg && /"@nestjs\/core"/.test(pkg.text)) return /"@nestjs\/platform-fastify"/.test(pkg.text);
-    if (dir === '.' || dir === '') return false;
+    if (pkg && /"@nestjs\/core"/.test(pkg.text)) {
+      const f = /"@nestjs\/platform-fastify"/.test(pkg.text);
+      const e = /"@nestjs\/platform-express"/.test(pkg.text);
+      if (f && !e) return 'fastify';
+      if (!f && (e || !creates.length)) return 'express';
+      return undefined;
+    }
+    if (dir === '.' || dir === '') break;
     dir = posix.dirname(dir);
   }
-  return false;
+  // No package.json says: a configuring file keeps the default adapter; an unreadable adapter argument stays unknown.
+  return creates.length ? undefined : 'express';
 }
 
 export const expressExtractor: Extractor = {
