@@ -43,8 +43,12 @@ export function validateLiteralOrigin(value: string, options: ValidateOptions): 
   const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(v);
   if (/^file:/i.test(v)) return { code: 'malformed', detail: 'file: pages send the Origin "null", never a file: origin' };
   if (!schemeMatch) {
-    // Only a host name ("example.com", "localhost:3000") suggests its https origin ("NULL" or "1" does not).
-    const guess = /^(?:(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*|localhost)(:\d+)?$/i.test(v) ? `https://${v.toLowerCase()}` : undefined;
+    // Only a host name ("example.com", "localhost:3000") suggests an origin ("NULL" or "1" does not). A loopback
+    // host is a local dev server, which serves plain http (Vite's localhost:5173), and insecure-origin exempts http
+    // on loopback (audit 39 D7); any other host gets its https origin.
+    const loopback = /^(?:(?:[a-z0-9-]+\.)*localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)(:\d+)?$/i.test(v);
+    const host = /^(?:[a-z0-9-]+\.)+[a-z][a-z0-9-]*(:\d+)?$/i.test(v);
+    const guess = loopback ? `http://${v.toLowerCase()}` : host ? `https://${v.toLowerCase()}` : undefined;
     return { code: 'no-scheme', detail: 'the entry has no scheme: a browser Origin always starts with "http://" or "https://"', ...(guess ? { suggestion: guess } : {}) };
   }
   const scheme = schemeMatch[1]!;
