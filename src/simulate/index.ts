@@ -63,8 +63,9 @@ function frameworkStatus(app: AppModel | undefined, kind: string, ex: Exchange, 
   if (!look.pathMatched) return 404;
   if (ex.method === 'OPTIONS') {
     if (has('OPTIONS')) return ex.req.status ?? 200;
-    // Express router and Flask answer OPTIONS automatically (§1.4, §3.4); Starlette's router says 405 (§2.3).
-    return kind === 'fastapi' ? 405 : 200;
+    // Express router and Flask answer OPTIONS automatically (§1.4, §3.4); Starlette's router says 405 (§2.3). NestJS's
+    // catch-all not-found handler runs before the Express router's automatic answer (checked with NestJS 10.4): 404.
+    return kind === 'fastapi' ? 405 : app.framework?.name === 'nestjs' ? 404 : 200;
   }
   if (has(ex.method)) return 200;
   return kind === 'express' ? 404 : 405;

@@ -1646,6 +1646,7 @@ function headerReads(mod: { path: string; text: string }, within?: AstNode): Hea
 
 /** Nest files by convention: controllers (routes), and guards, strategies, middleware and interceptors (header reads). */
 const NEST_FILE = /\.(controller|guard|strategy|middleware|interceptor)\.[cm]?[jt]s$/;
+const NEST_MODULE_FILE = /\.module\.[cm]?[jt]s$/;
 const NEST_SKIP_DIR = /^(node_modules|dist|build|coverage|test|tests|__tests__|\..*)$/;
 const NEST_ROUTE = /@(Get|Post|Put|Patch|Delete|Options|Head|All)\(\s*(?:['"`]([^'"`]*)['"`])?/g;
 /** Passport's JWT extraction from the Authorization header (`ExtractJwt.fromAuthHeaderAsBearerToken()`). */
@@ -1658,10 +1659,11 @@ const NEST_BEARER = /\bExtractJwt\.fromAuth(?:HeaderAsBearerToken|HeaderWithSche
  * Their routes (`@Patch(':id')` under `@Controller('customer')`) and the request headers they read
  * (`@Headers('authorization')`, `request.headers.authorization`, passport-jwt's bearer extraction).
  */
-function nestSources(host: ProjectHost, main: string): { routes: Route[]; reads: HeaderRead[] } {
+function nestSources(host: ProjectHost, main: string): { routes: Route[]; reads: HeaderRead[]; appliesMiddleware: boolean } {
   return host.memo(`js:nest-sources:${main}`, () => {
     const routes: Route[] = [];
     const reads: HeaderRead[] = [];
+    let appliesMiddleware = false;
     const slash = main.lastIndexOf('/');
     const dirs = [slash < 0 ? '' : main.slice(0, slash)];
     let budget = 2000;
@@ -1672,6 +1674,11 @@ function nestSources(host: ProjectHost, main: string): { routes: Route[]; reads:
         const rel = dir ? `${dir}/${name}` : name;
         if (!name.includes('.')) {
           if (!NEST_SKIP_DIR.test(name)) dirs.push(rel);
+          continue;
+        }
+        if (NEST_MODULE_FILE.test(name)) {
+          // `configure(consumer) { consumer.apply(X).forRoutes(...) }`: middleware classes on the app.
+          if (/\.apply\s*\(/.test(host.readFile(rel)?.text ?? '')) appliesMiddleware = true;
           continue;
         }
         if (!NEST_FILE.test(name) || /\.(spec|test)\./.test(name)) continue;
@@ -1698,7 +1705,7 @@ function nestSources(host: ProjectHost, main: string): { routes: Route[]; reads:
         }
       }
     }
-    return { routes, reads };
+    return { routes, reads, appliesMiddleware };
   });
 }
 
@@ -1814,7 +1821,13 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
       app.framework = { name: 'socket.io' };
       app.interceptsPath = g.endpoint.path;
     }
-    const policies = buildPolicies(builder, app, g.kind, version.major, env, () => `${g.home}#${counter++}`);
+    const nest = g.kind === 'unknown' && !g.endpoint ? nestAppOf(g.node, g.home, host, files, env) : undefined;
+    // Its routes are its controllers' (as for the enableCors app of the same bootstrap, extractNest).
+    if (nest) {
+      app.framework = { name: 'nestjs' };
+      if (nest.ownsRoutes) app.routes.push(...nestSources(host, g.home).routes);
+    }
+    const policies = buildPolicies(builder, app, g.kind, version.major, env, () => `${g.home}#${counter++}`, nest);
     if (g.endpoint) {
       const where = `Socket.IO's HTTP endpoint ${g.endpoint.path}`;
       for (const p of policies) {
@@ -1921,6 +1934,80 @@ function calledFunction(call: AstNode, mod: JsModule, env: EvalEnv): (JsValue & 
   return fv.t === 'func' ? fv : undefined;
 }
 
+/**
+ * A NestJS app on the Express adapter whose `app.use` layers are modelled (`const app = await NestFactory.create(M)`).
+ * `othersMayAnswer`: why something outside its `app.use` layers may end OPTIONS requests (enableCors, the create
+ * option, module middleware), when it may.
+ */
+interface NestApp {
+  othersMayAnswer?: string;
+  /**
+   * No enableCors() or create option in the project: no NestJS app of extractNest stands for this bootstrap, so
+   * this app carries the controllers' routes (otherwise that app does, and simulate picks it, as before).
+   */
+  ownsRoutes: boolean;
+}
+
+/** Body parsers, which pass every OPTIONS request on (they read bodies only). */
+const PASS_THROUGH = /^(express|body-parser)\.(json|urlencoded|text|raw)\(\)$/;
+/** Packages whose middleware passes every OPTIONS request on (none of them answers OPTIONS). */
+const PASS_THROUGH_PACKAGES = new Set(['helmet', 'compression', 'cookie-parser', 'morgan']);
+
+/** `helmet()` where `helmet` is imported or required from one of PASS_THROUGH_PACKAGES. */
+function passThroughCall(node: AstNode, mod: JsModule): boolean {
+  const n = unwrap(node);
+  const callee = n.type === 'CallExpression' ? unwrap(child(n, 'callee') as AstNode) : undefined;
+  if (callee?.type !== 'Identifier') return false;
+  const b = lookup(mod, callee.name as string, callee);
+  if (b?.kind === 'import') return PASS_THROUGH_PACKAGES.has(b.source);
+  if (b?.kind !== 'var' || !b.init || b.path.length) return false;
+  const init = unwrap(b.init);
+  return init.type === 'CallExpression' && identName(child(init, 'callee')) === 'require' && PASS_THROUGH_PACKAGES.has(staticString(args(init)[0]) ?? '');
+}
+
+/** Whether a layer may end an OPTIONS request (a route for OPTIONS, cors(), a middleware that answers it, unknown code). */
+function mayEndOptions(l: Layer, env: EvalEnv): boolean {
+  if (l.reg.method === 'options' || l.reg.method === 'all') return true;
+  if (l.reg.method !== 'use') return false;
+  if (isErrorHandler(l.handler)) return false;
+  if (l.handler.t === 'ext') return !PASS_THROUGH.test(l.handler.name);
+  if (l.handler.t !== 'func') return !passThroughCall(l.handlerNode, l.reg.mod);
+  if (l.reg.server || !isExpressLike(l.handler.fn) || endsEveryRequest(l)) return true;
+  return analyzeManual(l.handler.fn, l.handler.mod, env).endsOnOptions || !!bareOptionsAnswer(l.handler.fn, l.handler.mod);
+}
+
+/**
+ * The NestJS app an app group is, when the group's receiver is a `const app = await NestFactory.create(...)` on the
+ * Express adapter; undefined for anything else (a Fastify or unknown adapter keeps the Express model's answer).
+ */
+function nestAppOf(node: AstNode, home: string, host: ProjectHost, files: SourceFile[], env: EvalEnv): NestApp | undefined {
+  const decl = parentOf(node);
+  if (decl?.type !== 'VariableDeclarator' || child(decl, 'id') !== node) return undefined;
+  let init = child(decl, 'init');
+  if (!init) return undefined;
+  init = unwrap(init);
+  if (init.type === 'AwaitExpression') init = unwrap(child(init, 'argument') as AstNode);
+  if (init.type !== 'CallExpression' || !isNestCreate(init)) return undefined;
+  const mod = loadModule(host, home);
+  if (!mod?.program || (nestCreateAdapter(init, mod) ?? nestAdapter(host, mod)) !== 'express') return undefined;
+  // enableCors() (here or in a file it is passed to) and the create option are app.use(cors()) layers that end
+  // every OPTIONS request (extracted by extractNest as their own policies); module middleware runs after app.use
+  // layers (MiddlewareModule, registered in init()) and may end them too.
+  const a = args(init);
+  const createOptions = a.length >= 3 ? a[2] : a[1];
+  const opts = createOptions ? evaluate(createOptions, mod, env) : undefined;
+  const corsOpt = opts?.t === 'object' ? opts.props.get('cors') : opts ? { t: 'unknown' as const } : undefined;
+  if (corsOpt && !(corsOpt.t === 'bool' && !corsOpt.v)) return { othersMayAnswer: 'the NestJS create option cors may answer OPTIONS requests', ownsRoutes: false };
+  // (A call in code, not the word: comments do not count.)
+  const callsEnableCors = (m: JsModule | undefined) => !!m?.program && /\benableCors\b/.test(m.text) && m.calls.some((c) => memberName(unwrap(child(c, 'callee') as AstNode)) === 'enableCors');
+  if (callsEnableCors(mod) || files.some((f) => isJsPath(f.path) && /\benableCors\b/.test(f.text) && callsEnableCors(loadModule(host, f.path)))) return { othersMayAnswer: 'enableCors() may answer OPTIONS requests', ownsRoutes: false };
+  const sources = nestSources(host, home);
+  if (sources.appliesMiddleware) return { othersMayAnswer: 'a module middleware (consumer.apply) may answer OPTIONS requests', ownsRoutes: true };
+  // An @Options() or @All() handler answers the OPTIONS requests of its path (200 with NestJS 10.4).
+  if (sources.routes.some((r) => r.methods.includes('OPTIONS') || r.methods.includes('ALL'))) return { othersMayAnswer: 'a controller answers OPTIONS requests (@Options or @All) for some paths', ownsRoutes: true };
+  return { ownsRoutes: true };
+}
+
 function buildPolicies(
   builder: AppBuilder,
   app: AppModel,
@@ -1928,6 +2015,7 @@ function buildPolicies(
   major: number | undefined,
   env: EvalEnv,
   nextId: () => string,
+  nest?: NestApp,
 ): CorsPolicy[] {
   const layers = builder.layers;
   const policies: CorsPolicy[] = [];
@@ -2256,6 +2344,16 @@ function buildPolicies(
         // sets Allow-Methods and Allow-Headers itself (the requested headers when none are configured): this
         // middleware's never reach a preflight (audit 12 case 11).
         preflight = known({ handled: 'automatic', detail: 'an OPTIONS route with cors() answers every preflight', span: spanOf(optionsCors.reg.mod, optionsCors.reg.call), elsewhere: true }, base.span);
+      }
+      else if (isUse && nest) {
+        // NestJS registers a catch-all not-found handler after the routes (NestApplication.registerRouterHooks), so the
+        // router's automatic OPTIONS answer (§1.4) never runs: an OPTIONS request no layer ends gets 404, with the
+        // headers this middleware set (checked with NestJS 10.4, also with a controller route for the path; an
+        // @Options() handler answers 200). Missing only when nothing else of the app can end OPTIONS requests.
+        const other = nest.othersMayAnswer ?? layers.find((x) => x !== l && mayEndOptions(x, env))?.handlerNode;
+        preflight = other
+          ? unknown(typeof other === 'string' ? other : 'another middleware of this NestJS app may answer OPTIONS requests', typeof other === 'string' ? base.span : spanOf(l.reg.mod, other))
+          : known({ handled: 'missing', detail: "NestJS has no automatic OPTIONS answer: the request reaches Nest's not-found handler, which answers 404 (with these headers)", headersOnAnswer: true }, base.span);
       }
       else if (isUse) preflight = known({ handled: 'router-auto', detail: "headers set before next() stay on the router's automatic OPTIONS answer" }, base.span);
       else if (l.reg.method === 'options' || l.reg.method === 'all') preflight = known({ handled: 'explicit' }, base.span);
