@@ -71,14 +71,18 @@ export class Deadline {
   /** CPU time when the wall clock passed CPU_CLOCK_AFTER_MS (unset until then). */
   private cpuFrom: number | undefined;
   private calls = 0;
-  constructor(private readonly ms: number = LIMITS.timeMs) {}
+  /** @param graceMs CPU_CLOCK_AFTER_MS (tests change it) */
+  constructor(
+    private readonly ms: number = LIMITS.timeMs,
+    private readonly graceMs: number = CPU_CLOCK_AFTER_MS,
+  ) {}
   check(): void {
     if (++this.calls % CLOCK_EVERY !== 0) return;
     if (this.cpuFrom === undefined) {
-      if (performance.now() - this.startWall < CPU_CLOCK_AFTER_MS) return;
+      if (performance.now() - this.startWall < this.graceMs) return;
       this.cpuFrom = cpuMs();
     }
-    if (CPU_CLOCK_AFTER_MS + cpuMs() - this.cpuFrom > this.ms) throw new BudgetExceeded('time budget exceeded');
+    if (this.graceMs + cpuMs() - this.cpuFrom > this.ms) throw new BudgetExceeded('time budget exceeded');
   }
 }
 
