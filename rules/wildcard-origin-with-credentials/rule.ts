@@ -22,6 +22,14 @@ function replacedOnActualResponses(policy: CorsPolicy, policies: readonly CorsPo
   return undefined;
 }
 
+/** A proxy level linked to this policy's app that hides the app's Access-Control-Allow-Origin on the paths this policy covers. */
+function hidingProxy(policy: CorsPolicy, policies: readonly CorsPolicy[]): CorsPolicy | undefined {
+  if (policy.layer !== 'app' || !policy.appId) return undefined;
+  return policies.find(
+    (q) => q.layer === 'proxy' && q.upstream?.appId === policy.appId && q.upstream?.hidesOrigin && q.upstream?.hidesCredentials === false && upstreamAppPolicies(q, policies).includes(policy),
+  );
+}
+
 export default defineRule({
   meta: {
     id: 'wildcard-origin-with-credentials',
@@ -54,6 +62,10 @@ export default defineRule({
     // other response (audit 34 peer D2: the actual responses then reflect the Origin, which reflected-origin-with-
     // credentials reports): the `*` is only ever on preflight answers.
     const replacedBy = preflightOnly ? undefined : replacedOnActualResponses(policy, ctx.project.policies);
+    // A linked proxy hides this Access-Control-Allow-Origin and sends its own (audit 39 mix c11): what the browser
+    // gets through it is the proxy's header with this credentials flag, judged at the proxy (here or by
+    // reflected-origin-with-credentials); this message then speaks of the app's own responses only.
+    const hiddenBy = preflightOnly || replacedBy ? undefined : hidingProxy(policy, ctx.project.policies);
     ctx.report({
       message: replacedBy
         ? `Access-Control-Allow-Origin: *${viaNote(origin)} with Access-Control-Allow-Credentials: true reaches the preflight answers only ` +
@@ -63,12 +75,18 @@ export default defineRule({
         ? `This preflight answer sends Access-Control-Allow-Origin: *${viaNote(origin)} with Access-Control-Allow-Credentials: true: ` +
           `browsers reject it for every credentialed request that needs a preflight (PUT, DELETE, JSON POST, custom headers...), ` +
           `so those requests are never sent. List the allowed origins instead.`
+        : hiddenBy
+        ? `Access-Control-Allow-Origin is a literal *${viaNote(origin)} while Access-Control-Allow-Credentials is true: a browser that gets ` +
+          `the app's responses directly rejects every credentialed cross-origin request. The proxy in front of it (${hiddenBy.span.file}) ` +
+          `hides this * and sends its own Access-Control-Allow-Origin with these credentials, so what the browser gets there depends on the proxy's value. ` +
+          `List the allowed origins here instead.`
         : `Access-Control-Allow-Origin is a literal *${viaNote(origin)} while Access-Control-Allow-Credentials is true: ` +
           `browsers reject every credentialed cross-origin request. List the allowed origins instead.`,
       span: origin.span,
       related: [
         { span: credentials.span, message: 'credentials are allowed here' },
         ...(replacedBy ? [{ span: replacedBy, message: 'Access-Control-Allow-Origin is replaced here on the responses that are not preflight answers' }] : []),
+        ...(hiddenBy ? [{ span: hiddenBy.origin.span, message: 'the proxy sends its own Access-Control-Allow-Origin here, in place of this one' }] : []),
       ],
     });
   },

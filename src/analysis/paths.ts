@@ -91,3 +91,49 @@ export function upstreamAppPolicies(proxy: CorsPolicy, policies: readonly CorsPo
   if (!up?.appId) return [];
   return policies.filter((p) => p.layer === 'app' && p.appId === up.appId && !p.condition && p.origin.known && !allowsNoOrigin(p.origin.value) && appPolicyReaches(p, up.path) === true);
 }
+
+/**
+ * Whether an app-layer policy sends `Access-Control-Allow-Credentials: true` on responses to origins it does not
+ * allow too, so that a proxy which replaces the app's Access-Control-Allow-Origin with its own (an echo of the
+ * request Origin) hands every site a credentialed, readable response. `all`: on preflight answers and actual
+ * responses; `simple`: on actual responses, while the app's own preflight answer to such an origin fails (so only
+ * requests without a preflight pass). Undefined when not known to.
+ * - An app that accepts every origin (`*`, reflection) sends it to all of them.
+ * - cors (§1.2): a refused origin only loses Access-Control-Allow-Origin; Allow-Credentials is still sent, and the
+ *   preflight still gets 204 (not for an origin callback that refuses with `false` or an error).
+ * - Starlette (§2.2): simple responses carry it for every Origin; its preflight answers a refused origin with 400.
+ * - flask-cors (§3.3) sends no CORS header at all to a refused origin; hand-written code is judged elsewhere.
+ * Checked with nginx 1.22 (`proxy_hide_header Access-Control-Allow-Origin; add_header ... $http_origin always`) in
+ * front of cors 2.8 and Starlette 0.26 with one allowed origin, and flask-cors 3.0 (no Allow-Credentials to others).
+ */
+export function credentialsToAnyOrigin(p: CorsPolicy): 'all' | 'simple' | undefined {
+  if (!p.credentials.known || !p.credentials.value || !p.origin.known) return undefined;
+  const o = p.origin.value;
+  if (o.kind === 'wildcard' || (o.kind === 'reflect-any' && o.from === undefined)) return 'all';
+  if (p.mechanism === 'cors-package') {
+    if (o.kind === 'fixed') return 'all';
+    if (o.kind === 'allow-list' && (o.onRefused === undefined || o.onRefused === 'omit-acao') && !o.entries.some((e) => e.type === 'tests')) return 'all';
+    return undefined;
+  }
+  if (p.mechanism === 'starlette-middleware' && (o.kind === 'allow-list' || o.kind === 'fixed')) return 'simple';
+  return undefined;
+}
+
+/**
+ * A proxy level that hides the linked app's Access-Control-Allow-Origin (and adds its own) but lets the app's
+ * `Access-Control-Allow-Credentials: true` through, with the app policy whose credentials reach every origin
+ * (credentialsToAnyOrigin). The proxy's own Allow-Credentials write is a case of its own (the proxy policy itself).
+ */
+export function upstreamCredentialsThrough(proxy: CorsPolicy, policies: readonly CorsPolicy[]): { app: CorsPolicy; reach: 'all' | 'simple' } | undefined {
+  const up = proxy.upstream;
+  if (proxy.layer !== 'proxy' || !up?.appId || !up.hidesOrigin || up.hidesCredentials !== false) return undefined;
+  if (proxy.headerWrites.some((w) => w.name === 'access-control-allow-credentials')) return undefined;
+  // An answer nginx gives itself (an OPTIONS branch that returns) never carries the app's headers.
+  if (proxy.scope.methods?.length === 1 && proxy.scope.methods[0] === 'OPTIONS') return undefined;
+  const apps = upstreamAppPolicies(proxy, policies);
+  for (const reach of ['all', 'simple'] as const) {
+    const app = apps.find((p) => credentialsToAnyOrigin(p) === reach);
+    if (app) return { app, reach };
+  }
+  return undefined;
+}
