@@ -5,10 +5,11 @@
 import type { Extractor } from '../../engine/extractor.js';
 import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
-import { known, unknown, type AppModel, type CorsPolicy, type ExtractResult } from '../../model/index.js';
-import { Evaluator } from './evaluate.js';
+import { known, unknown, type AppModel, type CorsPolicy, type ExtractResult, type Span } from '../../model/index.js';
+import { Evaluator, type PyVal } from './evaluate.js';
 import { callArgs, scopeAt, walk } from './common.js';
 import type { PyModule } from './project.js';
+import { resolveModulePath } from './project.js';
 import { extractFlask, finishViewPreflights, finishViewScopes, isMatchAll, mentionsFlask } from './flask.js';
 import { compareVersions, versionsFor } from './manifest.js';
 import { acceptsPython, pythonPrefilter } from './detect.js';
@@ -116,6 +117,19 @@ function coverRouteErrors(policies: CorsPolicy[], apps: Map<string, AppModel>): 
  * also `app.run("0.0.0.0", 5001)`) and `uvicorn.run(app, port=8000)`. Only explicit ports: the defaults are often
  * replaced by a process manager's.
  */
+/** The value an ASGI import string (`"pkg.module:attr.sub"`, uvicorn's `import_from_string`) names, when in the project. */
+function importStringTarget(ev: Evaluator, from: PyModule, text: string, span: Span): PyVal | undefined {
+  const m = /^([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*):([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)$/.exec(text.trim());
+  if (!m) return undefined;
+  const p = resolveModulePath(ev.host, from.path, m[1] as string, 0);
+  const target = p ? ev.moduleByPath(p) : undefined;
+  if (!target) return undefined;
+  const [first, ...rest] = (m[2] as string).split('.');
+  let v = ev.moduleName(target, first as string, span);
+  for (const attr of rest) v = ev.getAttr(v, attr, span);
+  return v;
+}
+
 function assignPorts(host: ProjectHost, ev: Evaluator, modules: PyModule[], apps: Map<string, AppModel>): void {
   for (const mod of modules) {
     if (!/\.run\s*\(/.test(mod.text)) continue;
@@ -126,7 +140,11 @@ function assignPorts(host: ProjectHost, ev: Evaluator, modules: PyModule[], apps
       const a = callArgs(n);
       const recv = ev.eval(fn.fields.object, s);
       const server = recv.t === 'ext' && recv.qname === 'uvicorn';
-      const target = server ? (a.positional[0] ? ev.eval(a.positional[0], s) : undefined) : recv;
+      let target = server ? (a.positional[0] ? ev.eval(a.positional[0], s) : undefined) : recv;
+      // `uvicorn.run("main:app", reload=True)`: the import string names the attribute `app` of the module `main`, which
+      // uvicorn imports (importlib) from sys.path, whose first entry is the running script's directory: resolved as
+      // the file's own absolute imports are (audit 39 mix c02). A module or attribute not found stays unresolved.
+      if (server && target?.t === 'str') target = importStringTarget(ev, mod, target.v, target.span);
       if (target?.t !== 'call') return;
       const app = apps.get(`${target.mod.path}#${target.node.start}`);
       const portNode = a.keywords.get('port')?.fields.value ?? (server ? undefined : a.positional[1]);
