@@ -60,6 +60,11 @@ function readCompose(host: ProjectHost, rel: string, base: string): Service[] {
     const names = new Set([name]);
     if (typeof s.container_name === 'string') names.add(s.container_name);
     if (typeof s.hostname === 'string') names.add(s.hostname);
+    // `networks: { back: { aliases: [api] } }`: more names of the service on that network (audit 39 mix c12).
+    for (const net of Object.values(asRecord(s.networks) ?? {})) {
+      const aliases = asRecord(net)?.aliases;
+      for (const a of Array.isArray(aliases) ? aliases : []) if (typeof a === 'string') names.add(a);
+    }
     const build = s.build;
     const context = typeof build === 'string' ? build : typeof asRecord(build)?.context === 'string' ? (asRecord(build)?.context as string) : undefined;
     let dir: string | undefined;
@@ -83,6 +88,15 @@ function readCompose(host: ProjectHost, rel: string, base: string): Service[] {
       if (!joined.startsWith('..')) mounts.push({ source: joined === '.' ? '' : joined.replace(/\/$/, ''), target: target.replace(/\/$/, '') });
     }
     out.push({ names, ...(dir !== undefined ? { dir } : {}), ports, mounts });
+  }
+  // `links: ["backend:api"]` on another service: `api` is a name of the service `backend` for it (audit 39 mix c12).
+  const byKey = new Map(Object.keys(services).map((k, i) => [k, out[i] as Service]));
+  for (const raw of Object.values(services)) {
+    const links = asRecord(raw)?.links;
+    for (const l of Array.isArray(links) ? links : []) {
+      const m = typeof l === 'string' ? /^([^:\s]+):([^:\s]+)$/.exec(l.trim()) : null;
+      if (m) byKey.get(m[1] as string)?.names.add(m[2] as string);
+    }
   }
   return out;
 }
