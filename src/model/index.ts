@@ -462,6 +462,12 @@ export interface AppModel {
    */
   interceptsPath?: string;
   /**
+   * Ports of `ports` that are the default of an environment variable (`app.listen(process.env.PORT || 3000)`,
+   * `port=int(os.getenv("PORT", 5000))`): bound only where the variable is unset. A deployment that sets it (a
+   * docker-compose service's `environment`) binds that value instead.
+   */
+  portDefaults?: { port: number; env: string }[];
+  /**
    * Ids of the applications mounted inside this one: Starlette/FastAPI `mount` (their responses pass through its
    * middleware) and the blueprints a Flask app registers (its after_request hooks run on their responses).
    */

@@ -228,6 +228,7 @@ interface ModuleScan {
       node: AstNode;
       name: string;
       ports?: number[];
+      portDefaults?: { port: number; env: string }[];
       param?: { fn: AstNode; index: number };
       inOrder?: boolean;
       /** A Socket.IO server's endpoint (the app is that endpoint alone). */
@@ -654,6 +655,9 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
           let entry = scan.byReceiver.get(k.key);
           if (!entry) scan.byReceiver.set(k.key, (entry = { reg: [], kind: k.kind, node: k.node, name: identName(child(callee, 'object')) ?? 'app' }));
           (entry.ports ??= []).push(port);
+          // `process.env.PORT || 3000`: 3000 only where PORT is unset (a compose service may set it).
+          const env = p?.via ? /^the default when \$(\w+) is unset$/.exec(p.via)?.[1] : undefined;
+          if (env) (entry.portDefaults ??= []).push({ port, env });
         }
         continue;
       }
@@ -1770,7 +1774,7 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
   const env: EvalEnv = { host };
   // Registrations of one app may be spread over several modules (`export const app = express()` in one file,
   // `app.use(cors())` in another): group them by the node that created the app.
-  type Group = { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; home: string; regs: Registration[]; ports: number[]; param?: { fn: AstNode; index: number }; endpoint?: SocketIoEndpoint };
+  type Group = { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; home: string; regs: Registration[]; ports: number[]; portDefaults: { port: number; env: string }[]; param?: { fn: AstNode; index: number }; endpoint?: SocketIoEndpoint };
   const groups = new Map<string, Group>();
   const scanned = new Set<string>();
   const addScan = (mod: JsModule) => {
@@ -1778,9 +1782,10 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
     scanned.add(mod.path);
     for (const [key, entry] of scanModule(mod, host).byReceiver) {
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { key, kind: entry.kind, node: entry.node, name: entry.name, home: key.slice(0, key.indexOf(':')), regs: [], ports: [], ...(entry.param ? { param: entry.param } : {}), ...(entry.endpoint ? { endpoint: entry.endpoint } : {}) }));
+      if (!g) groups.set(key, (g = { key, kind: entry.kind, node: entry.node, name: entry.name, home: key.slice(0, key.indexOf(':')), regs: [], ports: [], portDefaults: [], ...(entry.param ? { param: entry.param } : {}), ...(entry.endpoint ? { endpoint: entry.endpoint } : {}) }));
       g.regs.push(...entry.reg);
       g.ports.push(...(entry.ports ?? []));
+      g.portDefaults.push(...(entry.portDefaults ?? []));
     }
   };
   for (const f of files) {
@@ -1815,6 +1820,7 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
       routes: [],
       readsHeaders: [],
       ...(g.ports.length ? { ports: [...new Set(g.ports)] } : {}),
+      ...(g.portDefaults.length ? { portDefaults: g.portDefaults } : {}),
     };
     if (g.endpoint) {
       app.label = `Socket.IO server (${g.endpoint.path})`;

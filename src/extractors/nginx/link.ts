@@ -3,7 +3,9 @@
  * (issue "nginx extractor", point 5): `proxy_pass http://api:8000` + a docker-compose service `api` built
  * from `./backend` → the app whose source is under `backend/`. `proxy_pass http://127.0.0.1:8000` → the
  * only app known to listen on port 8000. Anything ambiguous stays unlinked (no guess), and so does an app whose
- * known ports do not include the proxied port.
+ * known ports do not include the proxied port. The compose service decides what its app binds: the port its
+ * `command:` starts the server on, the value its `environment:` gives a port variable, and for a host nginx the
+ * host ports `ports:` publishes (portsInService).
  */
 import * as path from 'node:path';
 import type * as Yaml from 'yaml';
@@ -20,6 +22,71 @@ interface Service {
   ports: number[];
   /** Bind mounts of files of the repository: root-relative source, container path. */
   mounts: { source: string; target: string }[];
+  /** `ports:` entries that publish a container port on a host port (`"8000:8000"`, `127.0.0.1:8080:80`). */
+  published: { host: number; container: number }[];
+  /** `environment:` values; undefined = set, to a value not known here (`${VAR}`, `- PORT` passing the host's). */
+  env: Map<string, string | undefined>;
+  /** The service reads an `env_file`: any variable `environment:` does not set may be set there. */
+  envFile: boolean;
+  /** What `command:` tells about the server it starts, when it starts a Python server (ServerCommand). */
+  command?: ServerCommand;
+}
+
+/**
+ * The port of an ASGI/WSGI server started by a compose `command:` (`uvicorn app.main:app --port 8000`,
+ * `gunicorn -b 0.0.0.0:8000 wsgi:app`, `flask run --port 5000`). `ports` empty: the command gives none it is sure of (no
+ * option, so the server's own default or its environment, or a `${PORT}`). The app module runs under the server, so
+ * the code's `if __name__ == "__main__": uvicorn.run(app, port=...)` does not.
+ */
+interface ServerCommand {
+  server: string;
+  /** `app.main` of `app.main:app`, when named. */
+  module?: string;
+  ports: number[];
+}
+
+const SERVER = /^(?:.*\/)?(uvicorn|gunicorn|hypercorn|daphne|flask)$/;
+
+function parseCommand(raw: unknown): ServerCommand | undefined {
+  const text = Array.isArray(raw) ? raw.map(String).join(' ') : typeof raw === 'string' ? raw : undefined;
+  if (!text) return undefined;
+  const tokens = text.replace(/["']/g, ' ').split(/\s+/).filter(Boolean);
+  const at = tokens.findIndex((t) => SERVER.test(t));
+  if (at < 0) return undefined;
+  const server = SERVER.exec(tokens[at] as string)?.[1] as string;
+  const out: ServerCommand = { server, ports: [] };
+  let unsure = false;
+  const portOf = (v: string | undefined, bind: boolean) => {
+    const m = bind ? /^(?:[\w.-]*|\[[^\]]*\]):(\d+)$/.exec(v ?? '') : /^(\d+)$/.exec(v ?? '');
+    if (m) out.ports.push(Number(m[1]));
+    else unsure = true;
+  };
+  for (let i = at + 1; i < tokens.length; i++) {
+    const t = tokens[i] as string;
+    if (/^(&&|;|\|\||\|)$/.test(t)) break;
+    const [opt, inline] = t.startsWith('--') && t.includes('=') ? [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)] : [t, undefined];
+    const value = () => inline ?? tokens[++i];
+    if (opt === '--port' || (opt === '-p' && (server === 'flask' || server === 'daphne'))) portOf(value(), false);
+    else if ((opt === '-b' || opt === '--bind') && server !== 'flask') portOf(value(), true);
+    else if (/^-b./.test(opt) && server !== 'flask') portOf(opt.slice(2), true);
+    else if (opt === '--app' && server === 'flask') out.module = value()?.split(':')[0];
+    else if (/^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$/.test(t) && !out.module) out.module = t.split(':')[0];
+  }
+  if (unsure) out.ports = [];
+  return out;
+}
+
+/** `environment:` as a map, or as a list of `NAME=value` / `NAME` (the host's value). */
+function readEnv(raw: unknown): Map<string, string | undefined> {
+  const env = new Map<string, string | undefined>();
+  const put = (k: string, v: unknown) => env.set(k, typeof v === 'string' || typeof v === 'number' ? (/\$/.test(String(v)) ? undefined : String(v)) : undefined);
+  if (Array.isArray(raw)) {
+    for (const e of raw) {
+      const [k, ...rest] = String(e).split('=');
+      if (k) put(k, rest.length ? rest.join('=') : undefined);
+    }
+  } else for (const [k, v] of Object.entries(asRecord(raw) ?? {})) put(k, v);
+  return env;
 }
 
 function asRecord(v: unknown): Record<string, unknown> | undefined {
@@ -77,6 +144,12 @@ function readCompose(host: ProjectHost, rel: string, base: string): Service[] {
       const m = /(?:^|:)(\d+)(?:\/\w+)?$/.exec(String(typeof p === 'object' && p ? ((p as Record<string, unknown>).target ?? '') : p));
       if (m) ports.push(Number(m[1]));
     }
+    const published: Service['published'] = [];
+    for (const p of Array.isArray(s.ports) ? s.ports : []) {
+      const long = asRecord(p);
+      const [hostPort, target] = long ? [String(long.published ?? ''), String(long.target ?? '')] : (/(?:^|:)(\d+):(\d+)(?:\/\w+)?$/.exec(String(p))?.slice(1) ?? []);
+      if (hostPort && target && /^\d+$/.test(hostPort) && /^\d+$/.test(target)) published.push({ host: Number(hostPort), container: Number(target) });
+    }
     if (Array.isArray(s.expose)) for (const p of s.expose) if (/^\d+$/.test(String(p))) ports.push(Number(p));
     const mounts: Service['mounts'] = [];
     for (const v of Array.isArray(s.volumes) ? s.volumes : []) {
@@ -87,7 +160,8 @@ function readCompose(host: ProjectHost, rel: string, base: string): Service[] {
       const joined = path.posix.normalize(path.posix.join(base || '.', source));
       if (!joined.startsWith('..')) mounts.push({ source: joined === '.' ? '' : joined.replace(/\/$/, ''), target: target.replace(/\/$/, '') });
     }
-    out.push({ names, ...(dir !== undefined ? { dir } : {}), ports, mounts });
+    const command = parseCommand(s.command);
+    out.push({ names, ...(dir !== undefined ? { dir } : {}), ports, mounts, published, env: readEnv(s.environment), envFile: s.env_file !== undefined, ...(command ? { command } : {}) });
   }
   // `links: ["backend:api"]` on another service: `api` is a name of the service `backend` for it (audit 39 mix c12).
   const byKey = new Map(Object.keys(services).map((k, i) => [k, out[i] as Service]));
@@ -136,6 +210,55 @@ function inDir(app: AppModel, dir: string): boolean {
   return dir === '' || app.span.file === dir || app.span.file.startsWith(dir + '/');
 }
 
+/** Whether an app's file is the Python module `dotted` of a build context (`app.main` → `<dir>/…/app/main.py`). */
+function isModule(app: AppModel, dir: string, dotted: string): boolean {
+  const rel = dir === '' ? app.span.file : app.span.file.slice(dir.length + 1);
+  const base = dotted.replace(/\./g, '/');
+  return [`${base}.py`, `${base}/__init__.py`].some((m) => rel === m || rel.endsWith(`/${m}`));
+}
+
+/**
+ * The ports an app of the service's build context binds in that service's container: the port its `command:` starts
+ * the server on (for the app that command runs), the value the service's `environment:` gives the variable a port
+ * defaults from (`process.env.PORT || 3000` with `PORT=5000`), else the ports its code binds. Undefined: not known
+ * (a variable set to an unknown value or possibly by an env_file, a server started without an explicit port), which
+ * neither links nor vetoes a link. [] : the service runs another program of the context, not this app.
+ */
+function portsInService(s: Service, app: AppModel, inContext: AppModel[]): number[] | undefined {
+  const cmd = s.command;
+  if (cmd && (app.kind === 'fastapi' || app.kind === 'flask')) {
+    const runs = cmd.module !== undefined ? inContext.filter((a) => isModule(a, s.dir ?? '', cmd.module as string)) : inContext.length === 1 ? inContext : [];
+    if (runs.length !== 1) return undefined;
+    if (runs[0] !== app) return [];
+    return cmd.ports.length ? cmd.ports : undefined;
+  }
+  const ports = app.ports;
+  if (!ports?.length || !app.portDefaults?.length) return ports;
+  const out: number[] = [];
+  for (const p of ports) {
+    const envs = app.portDefaults.filter((d) => d.port === p).map((d) => d.env);
+    if (!envs.length) {
+      out.push(p);
+      continue;
+    }
+    const env = envs[0] as string;
+    if (envs.some((e) => e !== env)) return undefined;
+    if (s.env.has(env)) {
+      const v = s.env.get(env);
+      if (v === undefined || !/^\d+$/.test(v)) return undefined;
+      out.push(Number(v));
+    } else if (s.envFile) return undefined;
+    else out.push(p);
+  }
+  return [...new Set(out)];
+}
+
+/** Whether the nginx file is run inside a container of a compose service (mounted into it, or in its build context). */
+function containerized(services: Service[], file: string): boolean {
+  const under = (d: string) => d === '' || file === d || file.startsWith(`${d}/`);
+  return services.some((s) => (s.dir !== undefined && under(s.dir)) || s.mounts.some((m) => under(m.source)));
+}
+
 export function linkNginx(model: ExtractResult, host: ProjectHost): void {
   const apps = model.apps.filter((a) => a.kind !== 'nginx');
   if (apps.length === 0) return;
@@ -149,7 +272,19 @@ export function linkNginx(model: ExtractResult, host: ProjectHost): void {
       // (the nginx file of one service of a monorepo, another service's app binding the same port): then either may
       // be what listens there.
       if (target.port !== undefined) {
-        candidates = apps.filter((a) => a.ports?.includes(target.port as number));
+        const port = target.port;
+        // A host nginx in front of a compose service that publishes the port the app binds in its container
+        // (`ports: ["8000:8000"]` + `command: uvicorn app.main:app --port 8000`, audit 39 mix c01).
+        const published = (a: AppModel): boolean => {
+          if (containerized(composeServices(host, p.span.file), p.span.file)) return false;
+          const services = composeServices(host, a.span.file).filter((s) => s.dir !== undefined && inDir(a, s.dir) && s.published.some((x) => x.host === port));
+          if (services.length !== 1) return false;
+          const s = services[0] as Service;
+          if (containerized([s], p.span.file)) return false;
+          const bound = portsInService(s, a, apps.filter((b) => inDir(b, s.dir as string)));
+          return !!bound?.some((c) => s.published.some((x) => x.host === port && x.container === c));
+        };
+        candidates = apps.filter((a) => a.ports?.includes(port) || published(a));
         const only = candidates.length === 1 ? (candidates[0] as AppModel) : undefined;
         if (only && apps.some((a) => !a.ports?.length && sharedDepth(a.span.file, p.span.file) > sharedDepth(only.span.file, p.span.file))) candidates = [];
       }
@@ -161,10 +296,19 @@ export function linkNginx(model: ExtractResult, host: ProjectHost): void {
         candidates = apps.filter((a) => inDir(a, dir));
         if (target.port !== undefined) {
           const port = target.port;
+          // What the app binds in this service's container (its command, its environment: audit 39 mix c01/c06),
+          // from the one service of that name.
+          const inContext = candidates;
+          const bound = (a: AppModel) => (services.length === 1 ? portsInService(services[0] as Service, a, inContext) : a.ports);
           // An app known to bind other ports is not what answers on this one (a mock dev server next to the real
           // API, audit 32 mix c18): with both ports known and different, no link.
-          candidates = candidates.filter((a) => !a.ports?.length || a.ports.includes(port));
-          const byPort = candidates.filter((a) => a.ports?.includes(port));
+          // Unknown keeps the app (it may be what answers); [] from the command is another program of the context.
+          candidates = candidates.filter((a) => {
+            const b = bound(a);
+            if (b === undefined || (b.length === 0 && b === a.ports)) return true;
+            return b.includes(port);
+          });
+          const byPort = candidates.filter((a) => bound(a)?.includes(port));
           if (candidates.length > 1 && byPort.length) candidates = byPort;
         }
       }

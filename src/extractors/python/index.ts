@@ -151,6 +151,9 @@ function assignPorts(host: ProjectHost, ev: Evaluator, modules: PyModule[], apps
       const port = portNode ? ev.eval(portNode, s) : undefined;
       if (!app || port?.t !== 'num' || !Number.isInteger(port.v)) return;
       if (!(app.ports ??= []).includes(port.v)) app.ports.push(port.v);
+      // `int(os.getenv("PORT", 5000))`: only where PORT is unset (a compose service may set it).
+      const env = port.via ? /^default of \$(\w+) when unset$/.exec(port.via)?.[1] : undefined;
+      if (env) (app.portDefaults ??= []).push({ port: port.v, env });
     });
   }
 }
