@@ -13,6 +13,11 @@ interface Base {
   span: Span;
   /** How the value was obtained ("default of $ORIGINS when unset"). */
   via?: string;
+  /**
+   * Set on a member of a plain Enum (`AppEnv.prod`), read as its value but tagged with its class: it equals the same
+   * member (a dict key, an `==` or `in` test) and never a bare value (`AppEnv.prod == "prod"` is False).
+   */
+  enumOf?: string;
 }
 
 export type PyVal =
@@ -671,6 +676,7 @@ export class Evaluator {
         // (`class Env(str, Enum)`, IntEnum, StrEnum) it compares equal to it, as read here.
         if (this.derivesFrom(obj, ['Enum', 'Flag']) && !this.derivesFrom(obj, ['str', 'int', 'StrEnum', 'IntEnum', 'IntFlag'])) {
           const m = this.classAttr(obj, attr, span, undefined);
+          if (m.t === 'str' || m.t === 'num' || m.t === 'bool') return { ...m, enumOf: `${obj.mod.path}:${obj.name}` };
           if (m.t !== 'func' && m.t !== 'unknown') return unknownVal(`${obj.name}.${attr} is an Enum member, not its value`, span);
         }
         // A class chosen by an environment default (an import under `if`) passes that note on to what is read from it.
@@ -1450,6 +1456,8 @@ function valueEquals(a: PyVal, b: PyVal): boolean | undefined {
 }
 
 export function sameValue(a: PyVal, b: PyVal): boolean {
+  // A plain Enum member equals only itself (Base.enumOf).
+  if (a.enumOf !== b.enumOf) return false;
   if (a.t !== b.t) {
     if ((a.t === 'num' && b.t === 'bool') || (a.t === 'bool' && b.t === 'num')) return Number(a.v) === Number(b.v);
     return false;
