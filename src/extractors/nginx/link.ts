@@ -95,17 +95,26 @@ function asRecord(v: unknown): Record<string, unknown> | undefined {
 
 /** Services of the compose files found next to `from` and in its ancestors. */
 function composeServices(host: ProjectHost, from: string): Service[] {
-  const out: Service[] = [];
-  for (let dir = path.posix.dirname(from); ; dir = path.posix.dirname(dir)) {
+  return composeServicesOfDir(host, path.posix.dirname(from));
+}
+
+/**
+ * The services of the compose files in `dir` and its ancestors (nearest first), memoised per directory: the linker
+ * asks for every app once per proxied location, and walking the ancestors each time cost seconds on the bench
+ * monorepo.
+ */
+function composeServicesOfDir(host: ProjectHost, dir: string): Service[] {
+  return host.memo(`nginx:compose-dir:${dir}`, () => {
     const base = dir === '.' ? '' : dir;
+    const out: Service[] = [];
     for (const name of COMPOSE_NAMES) {
       const rel = base ? `${base}/${name}` : name;
-      const services = host.memo(`nginx:compose:${rel}`, () => readCompose(host, rel, base));
-      out.push(...services);
+      out.push(...host.memo(`nginx:compose:${rel}`, () => readCompose(host, rel, base)));
     }
-    if (dir === '.' || dir === '/' || dir === '') break;
-  }
-  return out;
+    if (dir === '.' || dir === '/' || dir === '') return out;
+    const parent = composeServicesOfDir(host, path.posix.dirname(dir));
+    return parent.length ? [...out, ...parent] : out;
+  });
 }
 
 function readCompose(host: ProjectHost, rel: string, base: string): Service[] {
@@ -262,6 +271,13 @@ function containerized(services: Service[], file: string): boolean {
 export function linkNginx(model: ExtractResult, host: ProjectHost): void {
   const apps = model.apps.filter((a) => a.kind !== 'nginx');
   if (apps.length === 0) return;
+  // The compose services whose build context holds each app, computed once per app (most apps have none).
+  const contexts = new Map<AppModel, Service[]>();
+  const contextServices = (a: AppModel): Service[] => {
+    let found = contexts.get(a);
+    if (!found) contexts.set(a, (found = composeServices(host, a.span.file).filter((s) => s.dir !== undefined && inDir(a, s.dir))));
+    return found;
+  };
   for (const p of model.policies) {
     if (p.kind !== 'nginx' || !p.upstream || p.upstream.appId) continue;
     const target = proxyTarget(p.upstream.label);
@@ -276,9 +292,9 @@ export function linkNginx(model: ExtractResult, host: ProjectHost): void {
         // A host nginx in front of a compose service that publishes the port the app binds in its container
         // (`ports: ["8000:8000"]` + `command: uvicorn app.main:app --port 8000`, audit 39 mix c01).
         const published = (a: AppModel): boolean => {
-          if (containerized(composeServices(host, p.span.file), p.span.file)) return false;
-          const services = composeServices(host, a.span.file).filter((s) => s.dir !== undefined && inDir(a, s.dir) && s.published.some((x) => x.host === port));
+          const services = contextServices(a).filter((s) => s.published.some((x) => x.host === port));
           if (services.length !== 1) return false;
+          if (containerized(composeServices(host, p.span.file), p.span.file)) return false;
           const s = services[0] as Service;
           if (containerized([s], p.span.file)) return false;
           const bound = portsInService(s, a, apps.filter((b) => inDir(b, s.dir as string)));
