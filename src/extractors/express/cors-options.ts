@@ -22,6 +22,14 @@ export interface CorsFields {
   successStatus: number | undefined;
 }
 
+/** The fields a policy takes over as they are from its options (the cors package's, graphql-yoga's). */
+export type HeaderFields = Pick<CorsFields, 'origin' | 'credentials' | 'allowMethods' | 'allowHeaders' | 'exposeHeaders' | 'maxAge'>;
+
+/** The header fields of `f` alone, to spread into a policy. */
+export function headerFields(f: HeaderFields): HeaderFields {
+  return { origin: f.origin, credentials: f.credentials, allowMethods: f.allowMethods, allowHeaders: f.allowHeaders, exposeHeaders: f.exposeHeaders, maxAge: f.maxAge };
+}
+
 function describe(v: JsValue): string {
   if (v.t === 'unknown') return v.reason;
   const env = envName(v);

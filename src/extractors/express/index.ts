@@ -31,7 +31,7 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { args, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
-import { corsFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
+import { corsFields, headerFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { codeTruthiness, evaluate, valueSpan, YOGA_CREATED, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
@@ -2196,12 +2196,7 @@ function buildPolicies(
         span,
         scope,
         appId: app.id,
-        origin: fields.origin,
-        credentials: fields.credentials,
-        allowMethods: fields.allowMethods,
-        allowHeaders: fields.allowHeaders,
-        exposeHeaders: fields.exposeHeaders,
-        maxAge: fields.maxAge,
+        ...headerFields(fields),
         varyOrigin,
         preflight,
         errorCoverage: answeredBefore
@@ -2280,12 +2275,7 @@ function buildPolicies(
         span,
         scope,
         appId: app.id,
-        origin: fields.origin,
-        credentials: fields.credentials,
-        allowMethods: fields.allowMethods,
-        allowHeaders: fields.allowHeaders,
-        exposeHeaders: fields.exposeHeaders,
-        maxAge: fields.maxAge,
+        ...headerFields(fields),
         // cors adds Vary: Origin for every origin but '*' (§1.2).
         varyOrigin: known(true, span, 'the cors package adds Vary: Origin'),
         preflight,
@@ -2688,12 +2678,7 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
         span,
         scope: { level: 'app', label: 'NestJS app' },
         appId,
-        origin: fields.origin,
-        credentials: fields.credentials,
-        allowMethods: fields.allowMethods,
-        allowHeaders: fields.allowHeaders,
-        exposeHeaders: fields.exposeHeaders,
-        maxAge: fields.maxAge,
+        ...headerFields(fields),
         varyOrigin: known(true, span, 'the cors package adds Vary: Origin'),
         preflight: known({ handled: 'automatic', ...(fields.successStatus !== undefined ? { status: fields.successStatus } : {}) }, span),
         errorCoverage: known({ covers: 'all' }, span),
