@@ -220,21 +220,20 @@ interface ModuleScan {
    * `inOrder`: the registrations are already in the order they run (a request handler first, then the cors
    * middleware it calls, wherever their source sits), not to be sorted by position.
    */
-  byReceiver: Map<
-    string,
-    {
-      reg: Registration[];
-      kind: 'app' | 'router' | 'unknown';
-      node: AstNode;
-      name: string;
-      ports?: number[];
-      portDefaults?: { port: number; env: string }[];
-      param?: { fn: AstNode; index: number };
-      inOrder?: boolean;
-      /** A Socket.IO server's endpoint (the app is that endpoint alone). */
-      endpoint?: SocketIoEndpoint;
-    }
-  >;
+  byReceiver: Map<string, ScanEntry>;
+}
+
+interface ScanEntry {
+  reg: Registration[];
+  kind: 'app' | 'router' | 'unknown';
+  node: AstNode;
+  name: string;
+  ports?: number[];
+  portDefaults?: { port: number; env: string }[];
+  param?: { fn: AstNode; index: number };
+  inOrder?: boolean;
+  /** A Socket.IO server's endpoint (the app is that endpoint alone). */
+  endpoint?: SocketIoEndpoint;
 }
 
 function receiverKey(mod: JsModule, v: JsValue, recvNode: AstNode): { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; param?: { fn: AstNode; index: number } } | undefined {
@@ -432,6 +431,68 @@ interface SocketIoEndpoint {
   path: string;
 }
 
+/** A port a `listen(port)` argument gives, and the variable it is the default of (`process.env.PORT || 3000`). */
+interface BoundPort {
+  port: number;
+  env?: string;
+}
+
+function listenPort(arg: AstNode | undefined, mod: JsModule, env: EvalEnv): BoundPort | undefined {
+  const p = arg ? evaluate(arg, mod, env) : undefined;
+  const port = p?.t === 'num' ? p.v : p?.t === 'str' && /^\d+$/.test(p.v) ? Number(p.v) : undefined;
+  if (port === undefined) return undefined;
+  // `process.env.PORT || 3000`: 3000 only where PORT is unset (a compose service may set it).
+  const variable = p?.via ? /^the default when \$(\w+) is unset$/.exec(p.via)?.[1] : undefined;
+  return { port, ...(variable ? { env: variable } : {}) };
+}
+
+/** Node's own http or https module, written as such or named: `require('node:http')`, `import https from 'https'`. */
+function isHttpModule(n: AstNode, mod: JsModule): boolean {
+  const u = unwrap(n);
+  const HTTP = /^(node:)?https?$/;
+  const req = isRequireCall(u);
+  if (req !== undefined) return HTTP.test(req);
+  const name = identName(u);
+  const b = name ? lookup(mod, name, u) : undefined;
+  if (b?.kind === 'import') return HTTP.test(b.source) && (b.imported === 'default' || b.imported === '*');
+  return b?.kind === 'var' && b.path.length === 0 && !!b.init && HTTP.test(isRequireCall(b.init) ?? '');
+}
+
+/**
+ * The HTTP server an expression names, followed through `const server = ...` (at most a few steps):
+ * - `http.createServer(app)`, `https.createServer(opts, app)`, `http.Server(app)`, `new http.Server(app)`, and
+ *   `createServer` / `Server` imported or destructured from http/https: `handler` is the request listener, its last
+ *   argument (Node's `createServer([options][, requestListener])`);
+ * - `app.listen(...)`, which starts a server of its own and returns it (Express's `app.listen` is
+ *   `http.createServer(this).listen(...)`): the `listen` call itself, with no handler.
+ * `server.listen(port)` returns the server too, so `createServer(app).listen(port)` is the createServer call.
+ */
+function httpServerOf(n: AstNode, mod: JsModule, depth = 0): { node: AstNode; handler?: AstNode } | undefined {
+  const u = unwrap(n);
+  if (depth > 5) return undefined;
+  if (u.type === 'Identifier') {
+    const b = lookup(mod, u.name as string, u);
+    return b?.kind === 'var' && b.path.length === 0 && b.init ? httpServerOf(b.init, mod, depth + 1) : undefined;
+  }
+  if (u.type !== 'CallExpression' && u.type !== 'NewExpression') return undefined;
+  const callee = unwrap(child(u, 'callee') as AstNode);
+  let made = false;
+  if (callee.type === 'MemberExpression') {
+    const m = memberName(callee);
+    if (m === 'listen' && u.type === 'CallExpression') return httpServerOf(child(callee, 'object') as AstNode, mod, depth + 1) ?? { node: u };
+    made = (m === 'createServer' || m === 'Server') && isHttpModule(child(callee, 'object') as AstNode, mod);
+  } else if (callee.type === 'Identifier') {
+    const b = lookup(mod, callee.name as string, callee);
+    const HTTP = /^(node:)?https?$/;
+    if (b?.kind === 'import') made = HTTP.test(b.source) && (b.imported === 'createServer' || b.imported === 'Server');
+    else if (b?.kind === 'var' && b.path.length === 1 && b.init) made = (b.path[0] === 'createServer' || b.path[0] === 'Server') && HTTP.test(isRequireCall(b.init) ?? '');
+  }
+  if (!made) return undefined;
+  const a = args(u);
+  const last = a[a.length - 1];
+  return { node: u, ...(last ? { handler: last } : {}) };
+}
+
 /** `require('socket.io')`, written as such. */
 function isSocketIoRequire(n: AstNode): boolean {
   return isRequireCall(n) === 'socket.io';
@@ -596,6 +657,8 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
     }
     // Socket.IO: its engine.io endpoint on the HTTP server runs cors with the server's `cors` option, before the app
     // that shares the server sees the request; a separate app of its own, scoped to the endpoint's path.
+    // The HTTP server each Socket.IO server is attached to (its first argument), to give it that server's port.
+    const socketIoOn: { key: string; server: AstNode }[] = [];
     if (/socket\.io['"]/.test(mod.text)) {
       walk(mod.program, (x) => {
         const sio = x.type === 'NewExpression' || x.type === 'CallExpression' ? socketIoServer(x, mod, env) : undefined;
@@ -603,12 +666,31 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
           const guard = registrationGuard(mod, x, env);
           if (guard !== 'dead') {
             if (guard) sio.reg.condition = guard;
-            scan.byReceiver.set(`${mod.path}:socket.io:${rangeOf(x)[0]}`, { reg: [sio.reg], kind: 'app', node: x, name: 'Socket.IO', endpoint: sio.endpoint, inOrder: true });
+            const key = `${mod.path}:socket.io:${rangeOf(x)[0]}`;
+            const entry: ScanEntry = { reg: [sio.reg], kind: 'app', node: x, name: 'Socket.IO', endpoint: sio.endpoint, inOrder: true };
+            const first = args(x).length >= 2 ? (args(x)[0] as AstNode) : undefined;
+            // `new Server(3000, { cors })`: engine.io starts a server of its own on that port.
+            const own = first ? listenPort(first, mod, env) : undefined;
+            if (own) {
+              entry.ports = [own.port];
+              if (own.env) entry.portDefaults = [{ port: own.port, env: own.env }];
+            }
+            const server = first && !own ? httpServerOf(first, mod) : undefined;
+            if (server) socketIoOn.push({ key, server: server.node });
+            scan.byReceiver.set(key, entry);
           }
         }
         return true;
       });
     }
+    const bindPort = (key: string, fresh: () => { kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string }, bound: BoundPort) => {
+      let entry = scan.byReceiver.get(key);
+      if (!entry) scan.byReceiver.set(key, (entry = { reg: [], ...fresh() }));
+      (entry.ports ??= []).push(bound.port);
+      if (bound.env) (entry.portDefaults ??= []).push({ port: bound.port, env: bound.env });
+    };
+    // Ports bound by `listen` on an HTTP server (the server node of httpServerOf).
+    const serverPorts: { server: AstNode; handler?: AstNode; bound: BoundPort }[] = [];
     for (const n of mod.calls) {
       const callee = unwrap(child(n, 'callee') as AstNode);
       // Plain Node servers: http.createServer((req, res) => ...) handles every request itself.
@@ -647,18 +729,19 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
       }
       if (lower === 'listen') {
         // app.listen(3000) / app.listen(process.env.PORT || 3000): the port lets a proxy be linked to this app.
-        const p = args(n)[0] ? evaluate(args(n)[0] as AstNode, mod, env) : undefined;
-        const port = p?.t === 'num' ? p.v : p?.t === 'str' && /^\d+$/.test(p.v) ? Number(p.v) : undefined;
-        const v = evaluate(child(callee, 'object') as AstNode, mod, env);
-        const k = receiverKey(mod, v, unwrap(child(callee, 'object') as AstNode));
-        if (k && port !== undefined) {
-          let entry = scan.byReceiver.get(k.key);
-          if (!entry) scan.byReceiver.set(k.key, (entry = { reg: [], kind: k.kind, node: k.node, name: identName(child(callee, 'object')) ?? 'app' }));
-          (entry.ports ??= []).push(port);
-          // `process.env.PORT || 3000`: 3000 only where PORT is unset (a compose service may set it).
-          const env = p?.via ? /^the default when \$(\w+) is unset$/.exec(p.via)?.[1] : undefined;
-          if (env) (entry.portDefaults ??= []).push({ port, env });
+        const bound = listenPort(args(n)[0], mod, env);
+        if (!bound) continue;
+        const recv = child(callee, 'object') as AstNode;
+        // `const server = http.createServer(app); server.listen(PORT)` (audit 40 js c25): the server answers with
+        // the app it was given, so the port is that app's (and that of a Socket.IO server attached to it).
+        const server = httpServerOf(recv, mod);
+        if (server && server.node !== n) {
+          serverPorts.push({ server: server.node, ...(server.handler ? { handler: server.handler } : {}), bound });
+          continue;
         }
+        serverPorts.push({ server: n, bound });
+        const k = receiverKey(mod, evaluate(recv, mod, env), unwrap(recv));
+        if (k) bindPort(k.key, () => ({ kind: k.kind, node: k.node, name: identName(recv) ?? 'app' }), bound);
         continue;
       }
       if (lower === 'applymiddleware') {
@@ -689,6 +772,20 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
       const path = firstIsPath ? pathString(first as AstNode, mod, env) : undefined;
       if (lower !== 'use' && !firstIsPath) continue; // app.get('setting') etc.
       add(obj, { method: lower, path, pathNode: firstIsPath ? first : undefined, handlers: firstIsPath ? a.slice(1) : a, call: n, mod });
+    }
+    for (const { server, handler, bound } of serverPorts) {
+      if (handler) {
+        // The request listener: an Express app (or router), or a handler the loop above made an app of
+        // (a plain `(req, res)` function, a yoga), keyed by the createServer call.
+        const own = `${mod.path}:${rangeOf(server)[0]}`;
+        if (scan.byReceiver.has(own)) bindPort(own, () => ({ kind: 'app', node: server, name: 'server' }), bound);
+        else {
+          const k = receiverKey(mod, evaluate(handler, mod, env), unwrap(handler));
+          if (k) bindPort(k.key, () => ({ kind: k.kind, node: k.node, name: identName(handler) ?? 'app' }), bound);
+        }
+      }
+      // engine.io answers its path on the server it is attached to, so on the same port.
+      for (const s of socketIoOn) if (s.server === server) bindPort(s.key, () => ({ kind: 'app', node: server, name: 'Socket.IO' }), bound);
     }
     // In the order they run: a registration inside a function the module calls once runs where that call is.
     for (const e of scan.byReceiver.values()) {

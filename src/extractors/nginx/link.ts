@@ -268,6 +268,24 @@ function containerized(services: Service[], file: string): boolean {
   return services.some((s) => (s.dir !== undefined && under(s.dir)) || s.mounts.some((m) => under(m.source)));
 }
 
+/**
+ * Among apps that may answer one proxied port, a library endpoint that shares the HTTP server of an app (Socket.IO's
+ * engine.io, AppModel.interceptsPath, bound to the port of the server it is attached to) answers only the requests
+ * whose path starts with its prefix, before the app; the app answers every other one. So a location whose proxied
+ * paths are all under the endpoint's prefix reaches the endpoint, and any other location (`/`, `/api/`, or paths not
+ * known) the app, which also keeps the link an app had before its endpoint got the port. A location `/socket.io`
+ * counts as under `/socket.io/`: its other paths (`/socket.io`, `/socket.iox`) are not what a client sends.
+ */
+function pickSharedServer(candidates: AppModel[], proxied: { value: string; exact: boolean } | undefined): AppModel[] {
+  if (candidates.length < 2) return candidates;
+  const endpoints = candidates.filter((a) => a.interceptsPath !== undefined);
+  const others = candidates.filter((a) => a.interceptsPath === undefined);
+  if (!endpoints.length || !others.length) return candidates;
+  const under = (prefix: string) => !!proxied && (proxied.value.startsWith(prefix) || (prefix.endsWith('/') && proxied.value === prefix.slice(0, -1)));
+  const reached = endpoints.filter((a) => under(a.interceptsPath as string));
+  return reached.length ? reached : others;
+}
+
 export function linkNginx(model: ExtractResult, host: ProjectHost): void {
   const apps = model.apps.filter((a) => a.kind !== 'nginx');
   if (apps.length === 0) return;
@@ -300,7 +318,10 @@ export function linkNginx(model: ExtractResult, host: ProjectHost): void {
           const bound = portsInService(s, a, apps.filter((b) => inDir(b, s.dir as string)));
           return !!bound?.some((c) => s.published.some((x) => x.host === port && x.container === c));
         };
-        candidates = apps.filter((a) => a.ports?.includes(port) || published(a));
+        candidates = pickSharedServer(
+          apps.filter((a) => a.ports?.includes(port) || published(a)),
+          p.upstream.path,
+        );
         const only = candidates.length === 1 ? (candidates[0] as AppModel) : undefined;
         if (only && apps.some((a) => !a.ports?.length && sharedDepth(a.span.file, p.span.file) > sharedDepth(only.span.file, p.span.file))) candidates = [];
       }
@@ -326,6 +347,7 @@ export function linkNginx(model: ExtractResult, host: ProjectHost): void {
           });
           const byPort = candidates.filter((a) => bound(a)?.includes(port));
           if (candidates.length > 1 && byPort.length) candidates = byPort;
+          candidates = pickSharedServer(candidates, p.upstream.path);
         }
       }
     }
