@@ -429,6 +429,8 @@ function apolloStandalone(n: AstNode, mod: JsModule, env: EvalEnv): Registration
 interface SocketIoEndpoint {
   /** The path prefix engine.io takes (`/socket.io/` by default). */
   path: string;
+  /** A NestJS gateway on the Nest app's HTTP server (port 0): it answers on that app's port. */
+  onNestApp?: boolean;
 }
 
 /** A port a `listen(port)` argument gives, and the variable it is the default of (`process.env.PORT || 3000`). */
@@ -567,6 +569,11 @@ function socketIoServer(n: AstNode, mod: JsModule, env: EvalEnv): { reg: Registr
   if (a.length >= 2) optsNode = a[1];
   else if (a.length === 1 && evaluate(a[0] as AstNode, mod, env).t === 'object') optsNode = a[0];
   if (!optsNode) return undefined;
+  return socketIoEndpoint(n, optsNode, mod, env);
+}
+
+/** The endpoint of a Socket.IO server built with the options `optsNode` (see socketIoServer), by the call `n`. */
+function socketIoEndpoint(n: AstNode, optsNode: AstNode, mod: JsModule, env: EvalEnv): { reg: Registration; endpoint: SocketIoEndpoint } | undefined {
   const opts = evaluate(optsNode, mod, env);
   if (opts.t !== 'object') return undefined;
   const corsValue = opts.props.get('cors');
@@ -589,6 +596,170 @@ function socketIoServer(n: AstNode, mod: JsModule, env: EvalEnv): { reg: Registr
   // `true`, a string, a number: cors(value) merges nothing into its defaults.
   const options = truth === true && corsValue.t !== 'object' && corsValue.t !== 'func' ? null : corsValue.node;
   return { reg: { method: 'use', path, pathNode: undefined, handlers: [], call: n, mod, optionCors: options }, endpoint: { path } };
+}
+
+/**
+ * The major version a package.json range of `name` asks for, from the nearest package.json that lists it (the same
+ * reading as socketIoMajor): undefined when none lists it or the range does not say.
+ */
+function packageMajor(host: ProjectHost, file: string, name: string): number | undefined {
+  const quoted = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  let dir = posix.dirname(file);
+  for (let i = 0; i < 30; i++) {
+    const p = dir === '.' || dir === '' ? 'package.json' : `${dir}/package.json`;
+    const found = host.memo(`express:pkg-major:${name}:${p}`, () => {
+      const f = host.readFile(p);
+      if (!f) return undefined;
+      const m = new RegExp(`"${quoted}"\\s*:\\s*"([^"]*)"`).exec(f.text);
+      if (!m) return null;
+      const major = /^\s*(?:[\^~]|>=?|=)?\s*v?(\d+)(?:\.|\s*$|\.x)/.exec(m[1] as string);
+      return { major: major && !/\|\|/.test(m[1] as string) ? Number(major[1]) : undefined };
+    });
+    if (found) return found.major;
+    if (dir === '.' || dir === '') break;
+    dir = posix.dirname(dir);
+  }
+  return undefined;
+}
+
+/**
+ * A NestJS gateway, `@WebSocketGateway(options)` or `@WebSocketGateway(port, options)` from @nestjs/websockets, run by
+ * Nest's default adapter, IoAdapter (@nestjs/platform-socket.io): the gateway's options less `namespace` and
+ * `server` are the Socket.IO server's options (`new Server(httpServer, options)` on the Nest app's HTTP server for
+ * port 0, the default; `new Server(port, options)` on a server of its own otherwise), so its `cors` option is run by
+ * engine.io on the Socket.IO path exactly as socketIoServer reads it (platform-socket.io 10 IoAdapter.create and
+ * createIOServer; checked with NestJS 10.4 and curl: `{ cors: { origin: true, credentials: true } }` reflects any
+ * Origin with Access-Control-Allow-Credentials: true on `/socket.io/`, whatever enableCors says). A `server` option
+ * reuses a server made elsewhere: not modelled. `ownPort`: the port given, undefined for 0 or a port not read,
+ * `portKnown` false for the latter. platform-socket.io 7 runs socket.io 2, whose CORS is not modelled.
+ */
+function nestGateway(n: AstNode, mod: JsModule, env: EvalEnv): { reg: Registration; endpoint: SocketIoEndpoint; ownPort?: BoundPort; portKnown: boolean } | undefined {
+  const callee = unwrap(child(n, 'callee') as AstNode);
+  const name = identName(callee);
+  const b = name ? lookup(mod, name, callee) : undefined;
+  if (b?.kind !== 'import' || b.source !== '@nestjs/websockets' || b.imported !== 'WebSocketGateway') return undefined;
+  const a = args(n);
+  let optsNode: AstNode | undefined;
+  let portNode: AstNode | undefined;
+  if (a.length >= 2) [portNode, optsNode] = a;
+  else if (a.length === 1) {
+    if (evaluate(a[0] as AstNode, mod, env).t === 'object') optsNode = a[0];
+    else portNode = a[0];
+  }
+  if (!optsNode) return undefined;
+  const opts = evaluate(optsNode, mod, env);
+  if (opts.t !== 'object' || opts.props.has('server')) return undefined;
+  const nestMajor = packageMajor(env.host, mod.path, '@nestjs/platform-socket.io');
+  if (nestMajor !== undefined && nestMajor < 8) return undefined;
+  const sio = socketIoEndpoint(n, optsNode, mod, env);
+  if (!sio) return undefined;
+  const port = portNode ? evaluate(portNode, mod, env) : undefined;
+  if (!port || (port.t === 'num' && port.v === 0)) return { ...sio, portKnown: true };
+  const own = listenPort(portNode, mod, env);
+  return { ...sio, ...(own ? { ownPort: own } : {}), portKnown: !!own };
+}
+
+/** The nearest directory at or above a file's that holds a package.json ('' for the root). */
+function packageRoot(host: ProjectHost, file: string): string {
+  let dir = posix.dirname(file);
+  for (let i = 0; i < 30 && dir !== '.' && dir !== ''; i++) {
+    if (host.readFile(`${dir}/package.json`)) return dir;
+    dir = posix.dirname(dir);
+  }
+  return '';
+}
+
+/**
+ * Every `@WebSocketGateway(...)` of the package under `root` (files that need not mention CORS), as the key of the
+ * Socket.IO server Nest gives it (port and path, '?' when not read) and the source of its `cors` option ('none',
+ * '?'). Nest makes one server per port and path, with the options of the first gateway it initialises there
+ * (@nestjs/websockets SocketServerProvider.scanForSocketServer; the others only add a namespace).
+ */
+function nestGateways(host: ProjectHost, root: string, env: EvalEnv): { gateways: { key: string; cors: string; at: string }[]; otherAdapter: boolean } {
+  return host.memo(`js:nest-gateways:${root}`, () => {
+    const out: { key: string; cors: string; at: string }[] = [];
+    // Another WebSocket adapter (WsAdapter of @nestjs/platform-ws, whose `ws` has no CORS; a custom one, which may
+    // change the options) set anywhere in the package: what the gateways run on is not known.
+    let otherAdapter = /"@nestjs\/platform-ws"/.test(host.readFile(root ? `${root}/package.json` : 'package.json')?.text ?? '');
+    const dirs = [root];
+    let budget = 3000;
+    while (dirs.length && budget > 0) {
+      const dir = dirs.shift() as string;
+      for (const name of host.listDir(dir)) {
+        if (--budget <= 0) break;
+        const rel = dir ? `${dir}/${name}` : name;
+        if (!name.includes('.')) {
+          if (!NEST_SKIP_DIR.test(name)) dirs.push(rel);
+          continue;
+        }
+        if (!isJsPath(rel)) continue;
+        const text = host.readFile(rel)?.text ?? '';
+        if (/\buseWebSocketAdapter\s*\(\s*(?!new\s+IoAdapter\s*\()/.test(text)) otherAdapter = true;
+        if (!/\bWebSocketGateway\b/.test(text)) continue;
+        const mod = loadModule(host, rel);
+        if (!mod?.program) continue;
+        walk(mod.program, (x) => {
+          if (x.type !== 'Decorator') return true;
+          const call = unwrap(child(x, 'expression') as AstNode);
+          const callee = call.type === 'CallExpression' ? unwrap(child(call, 'callee') as AstNode) : undefined;
+          const b = callee && identName(callee) ? lookup(mod, identName(callee) as string, callee) : undefined;
+          if (b?.kind !== 'import' || b.source !== '@nestjs/websockets' || b.imported !== 'WebSocketGateway') return false;
+          const a = args(call);
+          const first = a[0] ? evaluate(a[0], mod, env) : undefined;
+          const optsNode = a.length >= 2 ? a[1] : first?.t === 'object' ? a[0] : undefined;
+          const portNode = a.length >= 2 || (a[0] && first?.t !== 'object') ? a[0] : undefined;
+          const pv = portNode ? evaluate(portNode, mod, env) : undefined;
+          const port = !pv || (pv.t === 'num' && pv.v === 0) ? '0' : pv.t === 'num' ? String(pv.v) : '?';
+          const opts = optsNode ? evaluate(optsNode, mod, env) : undefined;
+          let path = '/socket.io/';
+          let cors = 'none';
+          if (opts && opts.t !== 'object') [path, cors] = ['?', '?'];
+          else if (opts) {
+            const pathValue = opts.props.get('path');
+            if (pathValue && pathValue.t !== 'undef') path = pathValue.t === 'str' ? `${(pathValue.v || '/socket.io').replace(/\/$/, '')}/` : '?';
+            const c = opts.props.get('cors');
+            if (c) cors = c.node ? c.mod.text.slice(rangeOf(c.node)[0], rangeOf(c.node)[1]) : '?';
+          }
+          out.push({ key: `${port} ${path}`, cors, at: `${mod.path}:${rangeOf(call)[0]}` });
+          return false;
+        });
+      }
+    }
+    return { gateways: out, otherAdapter };
+  });
+}
+
+/**
+ * NestJS gateways (nestGateway) whose Socket.IO server is known: none when the package sets another WebSocket adapter
+ * (useWebSocketAdapter with anything but `new IoAdapter(...)`, or lists @nestjs/platform-ws); one whose port and path another gateway of its
+ * package may share with other CORS options is dropped (which one Nest initialises first, and so whose options the
+ * server has, is not known here). One on the Nest app's HTTP server takes that app's ports, when its package has one
+ * Nest app that binds known ports.
+ */
+function settleNestGateways(groups: Map<string, { key: string; node: AstNode; home: string; ports: number[]; portDefaults: { port: number; env: string }[]; kind: string; endpoint?: SocketIoEndpoint }>, host: ProjectHost, env: EvalEnv): void {
+  for (const [key, g] of groups) {
+    if (!key.includes(':nest-gateway:')) continue;
+    const root = packageRoot(host, g.home);
+    const { gateways: all, otherAdapter } = nestGateways(host, root, env);
+    const me = all.find((x) => x.at === `${g.home}:${rangeOf(g.node)[0]}`);
+    const [port, path] = (me?.key ?? '? ?').split(' ');
+    const sharing = all.filter((x) => x !== me && x.key.split(' ').every((v, i) => {
+      const mine = i === 0 ? port : path;
+      return v === '?' || mine === '?' || v === mine;
+    }));
+    if (otherAdapter || !me || me.cors === '?' || sharing.some((x) => x.cors !== me.cors)) {
+      groups.delete(key);
+      continue;
+    }
+    if (g.endpoint?.onNestApp && !g.ports.length) {
+      const apps = [...groups.values()].filter((a) => !a.endpoint && a.kind === 'unknown' && a.ports.length && packageRoot(host, a.home) === root && /\bNestFactory\b/.test(host.readFile(a.home)?.text ?? ''));
+      const app = apps.length === 1 ? apps[0] : undefined;
+      if (app && nestAppOf(app.node, app.home, host, [], env)) {
+        g.ports.push(...app.ports);
+        g.portDefaults.push(...app.portDefaults);
+      }
+    }
+  }
 }
 
 /** Where a handler runs a cors middleware: `cors(req, res, next)`, or passes it on (`runMiddleware(req, res, cors)`). */
@@ -681,6 +852,23 @@ function scanModule(mod: JsModule, host: ProjectHost): ModuleScan {
           }
         }
         return true;
+      });
+    }
+    // NestJS gateways (nestGateway): the Socket.IO server Nest builds with the decorator's options.
+    if (/@nestjs\/websockets['"]/.test(mod.text) && /\bWebSocketGateway\b/.test(mod.text)) {
+      walk(mod.program, (x) => {
+        if (x.type !== 'Decorator') return true;
+        const call = unwrap(child(x, 'expression') as AstNode);
+        const gw = call.type === 'CallExpression' ? nestGateway(call, mod, env) : undefined;
+        if (gw) {
+          const entry: ScanEntry = { reg: [gw.reg], kind: 'app', node: call, name: 'Socket.IO', endpoint: { ...gw.endpoint, ...(gw.portKnown && !gw.ownPort ? { onNestApp: true } : {}) }, inOrder: true };
+          if (gw.ownPort) {
+            entry.ports = [gw.ownPort.port];
+            if (gw.ownPort.env) entry.portDefaults = [{ port: gw.ownPort.port, env: gw.ownPort.env }];
+          }
+          scan.byReceiver.set(`${mod.path}:nest-gateway:${rangeOf(call)[0]}`, entry);
+        }
+        return false;
       });
     }
     const bindPort = (key: string, fresh: () => { kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string }, bound: BoundPort) => {
@@ -1900,6 +2088,7 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
     }
   }
   linkPassedApps(groups, scanned, host, env, addScan);
+  settleNestGateways(groups, host, env);
   let counter = 0;
   const mountedRouters = new Set<string>();
   const build = (g: Group) => {
