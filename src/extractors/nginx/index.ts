@@ -53,9 +53,11 @@ import {
   replacedOriginTest,
   setsVariable,
   tokenList,
+  valueForRequests,
   variableCredentials,
   type EvalContext,
   type HeaderValue,
+  type RequestKind,
 } from './semantics.js';
 
 export { parseNginx } from './parser.js';
@@ -371,6 +373,11 @@ interface Unit {
   serving: Level;
   /** The level whose configuration applies: `serving` or one of its `if` blocks. */
   level: Level;
+  /**
+   * The requests the policy describes when a header's value was set under a `$request_method` test (requestViews):
+   * preflights only, or the actual requests; undefined for every request.
+   */
+  view?: RequestKind;
 }
 
 function stepsFor(serving: Level): (Directive | Level)[] {
@@ -484,7 +491,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   const valueOf = (h: HeaderDirective | undefined) => {
     if (!h) return undefined;
     let v = values.get(h);
-    if (!v) values.set(h, (v = headerValue(h, ctx)));
+    if (!v) values.set(h, (v = viewed(headerValue(h, ctx), unit.view)));
     return v;
   };
 
@@ -564,6 +571,10 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
       varyOrigin = unknown('a preflight-only answer: OPTIONS responses are not cached by HTTP caches', span);
     }
   }
+  // So is the preflights' view of a level whose values were set under an OPTIONS test (requestViews).
+  if (unit.view === 'preflight' && varyOrigin.known && !varyOrigin.value) {
+    varyOrigin = unknown('a preflight-only answer: OPTIONS responses are not cached by HTTP caches', span);
+  }
   // So is a named location that answers 204 with Access-Control-Allow-Methods (`error_page 418 = @cors_preflight`
   // from the OPTIONS branches, audit 21 case 10, checked with nginx 1.22), or that only OPTIONS requests reach.
   const optionsOnly = level === serving && enteredOnlyFromOptionsBranches(tree, serving, text);
@@ -634,7 +645,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   const moreTouches = (name: string) => effectiveMore(level).some((h) => h.name === name && h.op !== 'append');
   const moreTouchesAcao = moreTouches(ACAO);
   const hidesCredentials = hidesHeader(level, ACAC, pass ? pass.name.replace(/_pass$/, '') : 'proxy').hides || moreTouches(ACAC);
-  const scope: Scope = scopeOf(serving, level, ctx, optionsOnly);
+  const scope: Scope = scopeOf(serving, level, ctx, optionsOnly || unit.view === 'preflight');
   const droppedInherited: DroppedHeader[] = dropped.map((x) => ({
     header: x.header.name,
     span: dSpan(x.header.d),
@@ -643,7 +654,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     droppedAt: x.at.label,
   }));
   const policy: CorsPolicy = {
-    id: `${span.file}#${span.start}`,
+    id: `${span.file}#${span.start}${unit.view === 'preflight' ? '#preflight' : ''}`,
     kind: 'nginx',
     mechanism: 'nginx',
     layer: 'proxy',
@@ -663,8 +674,9 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     shadowedBy: [],
   };
   // A level that answers with `return` never reaches the upstream (nginx answering preflights while the app
-  // answers actual requests is one policy, not a duplicate).
-  if (pass && ret === undefined) {
+  // answers actual requests is one policy, not a duplicate), nor do the preflights of a location whose OPTIONS branch
+  // returns.
+  if (pass && ret === undefined && !(unit.view === 'preflight' && optionsAnsweredByBranch(serving))) {
     const hidesOrigin = hide.hides || moreTouchesAcao;
     const appPath = upstreamPath(serving, level, pass);
     const hideDirective = /^(proxy|fastcgi|uwsgi|scgi|grpc)_pass$/.test(pass.name) ? pass.name.replace(/_pass$/, '_hide_header') : undefined;
@@ -773,6 +785,46 @@ function deadBranchPolicy(tree: Tree, unit: Unit, guard: Extract<Guard, { t: 'or
     headerWrites: [],
     shadowedBy: [],
   };
+}
+
+/** A header value as the requests of one kind get it (valueForRequests); unchanged for every request. */
+function viewed(v: HeaderValue, view: RequestKind | undefined): HeaderValue {
+  if (!view) return v;
+  const { value, changed } = valueForRequests(v.sym, view);
+  if (!changed) return v;
+  return { sym: value, span: v.span, text: value.cases.length === 0 && value.dflt.t === 'lit' ? value.dflt.v : undefined };
+}
+
+/**
+ * The policies a location (or server) level gives: one for every request, or, when a CORS header's value was set
+ * under a `$request_method` test (`if ($request_method = OPTIONS) { set $acao $http_origin; }`, audit 40 nginx c25,
+ * checked with nginx 1.22: only the preflights got their Origin back), one for the actual requests and one for the
+ * preflights (scoped to OPTIONS), each with the values its requests get. No preflights' view when an `if` that may hold
+ * for OPTIONS has headers of its own: those replace the level's on the requests it holds for (§4.3), and its own
+ * policy describes them.
+ */
+function requestViews(tree: Tree, serving: Level): (RequestKind | undefined)[] {
+  const ctx: EvalContext = { tree, steps: stepsFor(serving), envTemplate: serving.envTemplate, serving };
+  const hs = [...moreSent(serving), ...effectiveAddHeaders(serving).headers].filter((h) => isCorsHeader(h.name) || h.name === 'vary');
+  const split = hs.some((h) => {
+    const { sym } = headerValue(h, ctx);
+    return valueForRequests(sym, 'preflight').changed || valueForRequests(sym, 'actual').changed;
+  });
+  if (!split) return [undefined];
+  const server = nearest(serving, 'server');
+  const ifs = [...(server && serving !== server ? server.ifs : []), ...serving.ifs].filter((i) => i.kind === 'if' && i.d);
+  const ownForOptions = ifs.some((i) => (i.addHeaders.length || i.more.length) && methodsOf(parseCondition(i.d as Directive))?.has('OPTIONS') !== false);
+  return ownForOptions ? ['actual'] : ['actual', 'preflight'];
+}
+
+/** Whether an `if ($request_method = OPTIONS)` branch of the level (or its server) answers every preflight with `return`. */
+function optionsAnsweredByBranch(serving: Level): boolean {
+  const server = nearest(serving, 'server');
+  const ifs = [...(server && serving !== server ? server.ifs : []), ...serving.ifs].filter((i) => i.kind === 'if' && i.d && !stoppedBefore(i, serving));
+  return ifs.some((i) => {
+    const m = methodsOf(parseCondition(i.d as Directive));
+    return m !== undefined && m.has('OPTIONS') && returnCode(i.steps) !== undefined;
+  });
 }
 
 /** The Origin guard of an `if` block's own condition (undefined when it does not test the Origin). */
@@ -1037,6 +1089,8 @@ function mergePolicies(list: { policy: CorsPolicy; owner?: Level; serving: Level
       pf.known ? [pf.value.handled, pf.value.detail, self(pf.value.span)] : [pf.reason, self(pf.span)],
       policy.upstream ? [policy.upstream.label, policy.upstream.hidesOrigin, policy.upstream.path ?? null] : null,
       policy.varyOrigin.known ? policy.varyOrigin.value : policy.varyOrigin.reason,
+      // (The preflights' view of a level is not merged with the actual requests' view of another.)
+      policy.scope.methods ?? null,
     ]);
     let byKey = groups.get(owner);
     if (!byKey) groups.set(owner, (byKey = new Map()));
@@ -1183,8 +1237,13 @@ export function extractNginx(files: SourceFile[], host: ProjectHost): ExtractRes
       // A regex location after one that matches every URI it matches is never chosen (case 06), nor is a prefix
       // location whose every URI a regex sibling matches (audit 36 nginx D2).
       if (shadowedRegexLocation(serving) || shadowedPrefixLocation(serving)) continue;
-      const units: Unit[] = movesEveryRequest(serving) ? [] : [{ serving, level: serving }];
-      for (const i of serving.ifs) if ((i.addHeaders.length || i.more.length) && !neverHolds(i, serving, tree) && !stoppedBefore(i, serving)) units.push({ serving, level: i });
+      const units: Unit[] = movesEveryRequest(serving) ? [] : requestViews(tree, serving).map((view) => ({ serving, level: serving, ...(view ? { view } : {}) }));
+      for (const i of serving.ifs) {
+        if (!(i.addHeaders.length || i.more.length) || neverHolds(i, serving, tree) || stoppedBefore(i, serving)) continue;
+        // An OPTIONS branch answers preflights only: its values are the preflights' (requestViews).
+        const preflightOnly = isOptionsBranch(parseCondition(i.d as Directive), { tree, steps: stepsFor(serving), envTemplate: i.envTemplate, serving });
+        units.push({ serving, level: i, ...(preflightOnly ? { view: 'preflight' as const } : {}) });
+      }
       for (const u of units) {
         const p = buildPolicy(tree, u, textOf);
         if (p) built.push({ policy: p, owner: u.level === u.serving ? effectiveAddHeaders(u.level).owner : undefined, serving: u.serving });

@@ -219,9 +219,13 @@ export function methodsOf(c: Condition): Set<string> | undefined {
 
 function methodSet(c: Condition): Set<string> | undefined {
   if (c.variable !== 'request_method' || !c.op || !c.value) return undefined;
-  const v = c.value.value;
-  const neg = c.op.startsWith('!');
-  const op = neg ? c.op.slice(1) : c.op;
+  return methodsMatching(c.op, c.value.value);
+}
+
+/** The methods a `$request_method <op> <v>` test holds for (undefined when it cannot be told). */
+function methodsMatching(fullOp: string, v: string): Set<string> | undefined {
+  const neg = fullOp.startsWith('!');
+  const op = neg ? fullOp.slice(1) : fullOp;
   let test: (m: string) => boolean;
   if (op === '=') test = (m) => m === v;
   else if (op === '~' || op === '~*') {
@@ -234,6 +238,45 @@ function methodSet(c: Condition): Set<string> | undefined {
     test = (m) => re.test(m);
   } else return undefined;
   return new Set(METHODS.filter((m) => test(m) !== neg));
+}
+
+/** The kinds of request a value can be projected on: preflights (OPTIONS) and the actual requests of a browser. */
+export type RequestKind = 'preflight' | 'actual';
+
+/** Methods of actual CORS requests: fetch never sends CONNECT, TRACE or TRACK (forbidden methods). */
+const ACTUAL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/**
+ * The value a variable has for one kind of request, when some of its cases were set under a `$request_method` test
+ * (`set $acao "https://app.example.com"; if ($request_method = OPTIONS) { set $acao $http_origin; }`, audit 40 nginx
+ * c25). A `set` inside an `if` runs only for the requests the condition holds for (§4.3, checked with nginx 1.22: the
+ * OPTIONS request got its Origin back, the GET the literal), so a case whose method test holds for every request of
+ * that kind is what they all get (the cases before it are the only ones that can win over it), and a case whose test
+ * holds for none of them is dropped. A test that holds for some methods of the kind only stays a case. `changed`:
+ * whether the value differs from the one for every request.
+ */
+export function valueForRequests(sym: SymValue, kind: RequestKind): { value: SymValue; changed: boolean } {
+  const wanted = kind === 'preflight' ? ['OPTIONS'] : ACTUAL_METHODS;
+  const cases: SymValue['cases'] = [];
+  let changed = false;
+  for (const c of sym.cases) {
+    const m = c.guard.t === 'unknown' ? undefined : c.guard.method;
+    const ms = m ? methodsMatching(m.op, m.value) : undefined;
+    const hits = ms ? wanted.filter((x) => ms.has(x)).length : -1;
+    if (hits < 0 || (hits > 0 && hits < wanted.length)) {
+      cases.push(c);
+      continue;
+    }
+    changed = true;
+    if (hits === 0) continue;
+    // Holds for every request of the kind: a method-only test always, an Origin test with a method test as an Origin test.
+    if (c.guard.t === 'other') return { value: { cases, dflt: c.atom }, changed };
+    if (c.guard.t === 'origin') {
+      const { method: _method, ...originOnly } = c.guard;
+      cases.push({ guard: originOnly, atom: c.atom });
+    }
+  }
+  return { value: changed ? { cases, dflt: sym.dflt } : sym, changed };
 }
 
 /** Two `if` conditions that can never both hold (`$request_method = OPTIONS` and `~ (GET|POST)`, or c and !c). */
@@ -382,6 +425,10 @@ function atomOfArg(d: Directive, a: Arg, ctx: EvalContext, depth: number): SymVa
 /** Both guards hold. Only the Origin part matters for the analysis; two Origin tests cannot be intersected here. */
 function conjunction(a: Guard, b: Guard): Guard {
   // An Origin test and a method test: the Origin test, remembering the method.
+  // Two tests that are not on the Origin: only one of them can be remembered, and a method test alone would say the
+  // case holds for every request of that method (valueForRequests); the conjunction keeps no method then (unless
+  // both are the same method test).
+  if (a.t === 'other' && b.t === 'other') return a.method && b.method && a.method.op === b.method.op && a.method.value === b.method.value ? a : { t: 'other' };
   if (a.t === 'other') return b.t === 'origin' && a.method && !b.method ? { ...b, method: a.method } : b;
   if (b.t === 'other') return a.t === 'origin' && b.method && !a.method ? { ...a, method: b.method } : a;
   if (a.t === 'unknown') return a;
