@@ -13,7 +13,7 @@
  */
 import type { OriginEntry, OriginPolicy, Span, Token, TokenList, Valued } from '../../model/index.js';
 import { known, unknown } from '../../model/index.js';
-import { entriesOverlap, entryKey, entryMatches } from '../../analysis/origins.js';
+import { acceptsEveryOrigin, analyzeEntry, entriesOverlap, entryKey, entryMatches } from '../../analysis/origins.js';
 import { argSpan, dSpan, spanOf, type HeaderDirective, type Level, type MapDef, type Tree } from './levels.js';
 import type { Arg, Directive } from './parser.js';
 import { constant, dependsOnOrigin, splitVariables, truthy, type Atom, type Guard, type SymValue } from './values.js';
@@ -549,6 +549,23 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
   return { cases, dflt };
 }
 
+/**
+ * Whether a test of the request's Origin holds for no Origin a browser can send (every CORS request has one): an
+ * equality or pattern no serialized origin matches (`= ''`, `~ ^$`), or the negation of a pattern every origin matches
+ * (`!~ .`). Undefined tests (placeholders, patterns the analysis cannot read) are not decided: false.
+ */
+function noBrowserOriginPasses(c: Condition): boolean {
+  if (c.variable !== 'http_origin' || !c.op || !c.value || c.value.placeholder) return false;
+  const span = argSpan(c.d, c.value);
+  const v = c.value.value;
+  const negated = c.op.startsWith('!');
+  const op = negated ? c.op.slice(1) : c.op;
+  if (op !== '=' && op !== '~' && op !== '~*') return false;
+  const entry: OriginEntry = op === '=' ? { type: 'literal', value: v, caseInsensitive: false, span } : regexEntry(v, op === '~*', span);
+  if (negated) return entry.type === 'regex' && acceptsEveryOrigin(entry) === true;
+  return analyzeEntry(entry, [entry]).problems.some((p) => p.neverMatches === true);
+}
+
 const isPlainOrigin = (v: SymValue) => v.cases.length === 0 && v.dflt.t === 'origin';
 
 /** `set $http_origin ...` (the name compared as setsVariable does). */
@@ -606,7 +623,11 @@ function originValue(ctx: EvalContext, span: Span, depth: number): SymValue {
   let stoppable = false;
   for (const [i, s] of ctx.steps.entries()) {
     if (isIfLevel(s)) {
-      if (setsOrigin(s)) return notFollowed('is replaced by a `set` inside an `if`');
+      // `if ($http_origin = '') { set $http_origin "*"; }` (audit 40 nginx c15, serverfault's "Credentialed CORS"
+      // recipe): the test reads the request's Origin (nothing replaced it before), and no Origin a browser sends passes
+      // it, so the `set` runs only for requests without one, which are no CORS requests (checked with nginx 1.22: a
+      // request with an Origin got it back). The value a browser's request sees is the Origin still.
+      if (setsOrigin(s) && !(value === undefined && noBrowserOriginPasses(parseCondition(s.d as Directive)))) return notFollowed('is replaced by a `set` inside an `if`');
     } else if (setsVariable(s, 'http_origin')) {
       if (stoppable) return notFollowed('is replaced by a `set` that an earlier step may skip');
       value = depth > 8 ? notFollowed('is too deeply derived') : atomOfArg(s, s.args[1] as Arg, { ...ctx, steps: ctx.steps.slice(0, i) }, depth + 1);
