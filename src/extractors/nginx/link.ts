@@ -4,8 +4,8 @@
  * from `./backend` → the app whose source is under `backend/`. `proxy_pass http://127.0.0.1:8000` → the
  * only app known to listen on port 8000. Anything ambiguous stays unlinked (no guess), and so does an app whose
  * known ports do not include the proxied port. The compose service decides what its app binds: the port its
- * `command:` starts the server on, the value its `environment:` gives a port variable, and for a host nginx the
- * host ports `ports:` publishes (portsInService).
+ * `command:` starts the server on, the value its `environment:` (else its Dockerfile's `ENV`) gives a port variable,
+ * and for a host nginx the host ports `ports:` publishes (portsInService).
  */
 import * as path from 'node:path';
 import type * as Yaml from 'yaml';
@@ -28,6 +28,8 @@ interface Service {
   env: Map<string, string | undefined>;
   /** The service reads an `env_file`: any variable `environment:` does not set may be set there. */
   envFile: boolean;
+  /** Root-relative path of the Dockerfile its build context is built from (`build.dockerfile`, else `Dockerfile`). */
+  dockerfile?: string;
   /** What `command:` tells about the server it starts, when it starts a Python server (ServerCommand). */
   command?: ServerCommand;
 }
@@ -170,7 +172,9 @@ function readCompose(host: ProjectHost, rel: string, base: string): Service[] {
       if (!joined.startsWith('..')) mounts.push({ source: joined === '.' ? '' : joined.replace(/\/$/, ''), target: target.replace(/\/$/, '') });
     }
     const command = parseCommand(s.command);
-    out.push({ names, ...(dir !== undefined ? { dir } : {}), ports, mounts, published, env: readEnv(s.environment), envFile: s.env_file !== undefined, ...(command ? { command } : {}) });
+    const named = asRecord(build)?.dockerfile;
+    const dockerfile = dir === undefined ? undefined : typeof named === 'string' ? path.posix.normalize(path.posix.join(dir || '.', named)) : path.posix.join(dir || '.', 'Dockerfile');
+    out.push({ names, ...(dir !== undefined ? { dir } : {}), ...(dockerfile && !dockerfile.startsWith('..') && !path.posix.isAbsolute(dockerfile) ? { dockerfile } : {}), ports, mounts, published, env: readEnv(s.environment), envFile: s.env_file !== undefined, ...(command ? { command } : {}) });
   }
   // `links: ["backend:api"]` on another service: `api` is a name of the service `backend` for it (audit 39 mix c12).
   const byKey = new Map(Object.keys(services).map((k, i) => [k, out[i] as Service]));
@@ -229,11 +233,12 @@ function isModule(app: AppModel, dir: string, dotted: string): boolean {
 /**
  * The ports an app of the service's build context binds in that service's container: the port its `command:` starts
  * the server on (for the app that command runs), the value the service's `environment:` gives the variable a port
- * defaults from (`process.env.PORT || 3000` with `PORT=5000`), else the ports its code binds. Undefined: not known
- * (a variable set to an unknown value or possibly by an env_file, a server started without an explicit port), which
+ * defaults from (`process.env.PORT || 3000` with `PORT=5000`), else the one the `ENV` of its Dockerfile gives it,
+ * else the ports its code binds. Undefined: not known (a variable set to an unknown value or possibly by an env_file,
+ * a server started without an explicit port), which
  * neither links nor vetoes a link. [] : the service runs another program of the context, not this app.
  */
-function portsInService(s: Service, app: AppModel, inContext: AppModel[]): number[] | undefined {
+function portsInService(host: ProjectHost, s: Service, app: AppModel, inContext: AppModel[]): number[] | undefined {
   const cmd = s.command;
   if (cmd && (app.kind === 'fastapi' || app.kind === 'flask')) {
     const runs = cmd.module !== undefined ? inContext.filter((a) => isModule(a, s.dir ?? '', cmd.module as string)) : inContext.length === 1 ? inContext : [];
@@ -252,14 +257,74 @@ function portsInService(s: Service, app: AppModel, inContext: AppModel[]): numbe
     }
     const env = envs[0] as string;
     if (envs.some((e) => e !== env)) return undefined;
+    // `environment:` and `env_file` override the image's `ENV` (compose file reference, "environment").
+    const image = s.dockerfile !== undefined ? dockerfileEnv(host, s.dockerfile) : undefined;
     if (s.env.has(env)) {
       const v = s.env.get(env);
       if (v === undefined || !/^\d+$/.test(v)) return undefined;
       out.push(Number(v));
     } else if (s.envFile) return undefined;
-    else out.push(p);
+    else if (image?.has(env)) {
+      const v = image.get(env);
+      if (v === undefined || !/^\d+$/.test(v)) return undefined;
+      out.push(Number(v));
+    } else out.push(p);
   }
   return [...new Set(out)];
+}
+
+/**
+ * The `ENV` variables of the final stage of a Dockerfile (the image a compose service runs when built from it, audit
+ * 40 nginx c17: `ENV PORT=8080` with `process.env.PORT || 3000`), including those of an earlier stage it is built
+ * `FROM`. Values are literal text; a value that refers to a variable or build argument (`ENV PORT=$PORT`,
+ * `${APP_PORT}`) is undefined: set, to a value not known here. Undefined when the file is not in the repository.
+ * (A base image pulled from a registry may set variables too: not known here, as before.)
+ */
+function dockerfileEnv(host: ProjectHost, rel: string): Map<string, string | undefined> | undefined {
+  return host.memo(`nginx:dockerfile-env:${rel}`, () => {
+    const f = host.readFile(rel);
+    if (!f) return undefined;
+    // Instructions, with `\` line continuations joined and comment lines dropped.
+    const lines: string[] = [];
+    let cur = '';
+    for (const raw of f.text.split(/\r?\n/)) {
+      if (/^\s*#/.test(raw) && cur === '') continue;
+      const cont = /\\\s*$/.test(raw);
+      cur += cont ? raw.replace(/\\\s*$/, ' ') : raw;
+      if (!cont) {
+        if (cur.trim()) lines.push(cur.trim());
+        cur = '';
+      }
+    }
+    if (cur.trim()) lines.push(cur.trim());
+    const stages = new Map<string, Map<string, string | undefined>>();
+    let env = new Map<string, string | undefined>();
+    for (const line of lines) {
+      const [, keyword = '', rest = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
+      const kw = keyword.toUpperCase();
+      if (kw === 'FROM') {
+        // `FROM base AS final`: a stage built from an earlier stage starts with its variables.
+        const m = /^(?:--\S+\s+)*(\S+)(?:\s+as\s+(\S+))?/i.exec(rest);
+        env = new Map(stages.get((m?.[1] ?? '').toLowerCase()) ?? []);
+        if (m?.[2]) stages.set(m[2].toLowerCase(), env);
+      } else if (kw === 'ENV') {
+        const value = (v: string) => {
+          const q = /^(["'])(.*)\1$/.exec(v);
+          const text = q ? (q[2] as string) : v;
+          return text.includes('$') ? undefined : text;
+        };
+        if (/^[A-Za-z_][\w]*=/.test(rest)) {
+          // `ENV A=1 B="two words"`
+          for (const m of rest.matchAll(/(?:^|\s)([A-Za-z_]\w*)=("[^"]*"|'[^']*'|\S*)/g)) env.set(m[1] as string, value(m[2] as string));
+        } else {
+          // `ENV NAME value`: the rest of the line is the value.
+          const m = /^([A-Za-z_]\w*)\s+(.*)$/.exec(rest);
+          if (m) env.set(m[1] as string, value((m[2] as string).trim()));
+        }
+      }
+    }
+    return env;
+  });
 }
 
 /** Whether the nginx file is run inside a container of a compose service (mounted into it, or in its build context). */
@@ -315,7 +380,7 @@ export function linkNginx(model: ExtractResult, host: ProjectHost): void {
           if (containerized(composeServices(host, p.span.file), p.span.file)) return false;
           const s = services[0] as Service;
           if (containerized([s], p.span.file)) return false;
-          const bound = portsInService(s, a, apps.filter((b) => inDir(b, s.dir as string)));
+          const bound = portsInService(host, s, a, apps.filter((b) => inDir(b, s.dir as string)));
           return !!bound?.some((c) => s.published.some((x) => x.host === port && x.container === c));
         };
         candidates = pickSharedServer(
@@ -336,7 +401,7 @@ export function linkNginx(model: ExtractResult, host: ProjectHost): void {
           // What the app binds in this service's container (its command, its environment: audit 39 mix c01/c06),
           // from the one service of that name.
           const inContext = candidates;
-          const bound = (a: AppModel) => (services.length === 1 ? portsInService(services[0] as Service, a, inContext) : a.ports);
+          const bound = (a: AppModel) => (services.length === 1 ? portsInService(host, services[0] as Service, a, inContext) : a.ports);
           // An app known to bind other ports is not what answers on this one (a mock dev server next to the real
           // API, audit 32 mix c18): with both ports known and different, no link.
           // Unknown keeps the app (it may be what answers); [] from the command is another program of the context.
