@@ -44,7 +44,7 @@ function prepare(dir: string): Promise<Prepared> {
     const appDir = path.join(APPS, dir);
     p = (async () => {
       const project = await loadProjectModel(appDir);
-      const server = await startApp(kindOfApp(dir) as AppKind, appDir);
+      const server = await startApp(kindOfApp(dir) as AppKind, appDir, { script: loadOracleConfig(appDir).script });
       started.add(server);
       return { server, project };
     })();

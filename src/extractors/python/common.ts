@@ -3,7 +3,7 @@ import type { ProjectHost } from '../../engine/host.js';
 import { known, unknown, type CorsPolicy, type OriginEntry, type Span, type Token, type TokenList, type Valued } from '../../model/index.js';
 import { isTruthy, spanOf, unsetVariable, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import type { PyNode } from './parser.js';
-import { indexBlock, type PyModule } from './project.js';
+import { indexBlock, resolveModulePath, type PyModule } from './project.js';
 
 /** Visits every node with the stack of enclosing function definitions (innermost last). No recursion. */
 export function walk(root: PyNode, visit: (n: PyNode, fns: PyNode[]) => void): void {
@@ -223,6 +223,54 @@ export function exclusiveBranches(root: PyNode, a: PyNode, b: PyNode): boolean {
   return false;
 }
 
+/** The value an ASGI import string (`"pkg.module:attr.sub"`, uvicorn's `import_from_string`) names, when in the project. */
+export function importStringTarget(ev: Evaluator, from: PyModule, text: string, span: Span): PyVal | undefined {
+  const m = /^([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*):([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)$/.exec(text.trim());
+  if (!m) return undefined;
+  const p = resolveModulePath(ev.host, from.path, m[1] as string, 0);
+  const target = p ? ev.moduleByPath(p) : undefined;
+  if (!target) return undefined;
+  const [first, ...rest] = (m[2] as string).split('.');
+  let v = ev.moduleName(target, first as string, span);
+  for (const attr of rest) v = ev.getAttr(v, attr, span);
+  return v;
+}
+
+/** `if __name__ == "__main__":` (either operand order, either quote). */
+function isMainCheck(mod: PyModule, cond: PyNode): boolean {
+  const t = mod.text.slice(cond.start, cond.end).replace(/\s+/g, ' ').trim();
+  return /^(__name__ ?== ?(['"])__main__\2|(['"])__main__\3 ?== ?__name__)$/.test(t);
+}
+
+/**
+ * Whether the `if __name__ == "__main__":` block `block` starts the server only through uvicorn import strings
+ * (`uvicorn.run("main:app", reload=True)`) that name an app this module itself creates (directly, or through a module
+ * that imports it): uvicorn then imports that module afresh (importlib, under its own name, not `__main__`), so the
+ * served app is a new object whose module code skipped the block, and what the block registered on this script's
+ * `app` never reaches it (audit 40 py D1; checked on uvicorn 0.17: the preflight gets 405 without CORS headers).
+ * Any other way of serving in the block (`uvicorn.run(app)`, `app.run()`) keeps the block undecided.
+ */
+function servesFreshImport(ev: Evaluator, host: ProjectHost, mod: PyModule, block: PyNode, fns: PyNode[]): boolean {
+  const scope = scopeAt(host, mod, fns);
+  let served = 0;
+  let other = false;
+  walk(block, (n) => {
+    if (other || n.type !== 'call') return;
+    const fn = n.fields.function;
+    const name = fn?.type === 'attribute' ? fn.fields.attribute?.text : fn?.type === 'identifier' ? fn.text : undefined;
+    if (!fn || (name !== 'run' && name !== 'serve')) return;
+    const callee = ev.eval(fn, scope);
+    const recv = fn.type === 'attribute' && fn.fields.object ? ev.eval(fn.fields.object, scope) : undefined;
+    const uvicorn = (callee.t === 'ext' && callee.qname === 'uvicorn.run') || (name === 'run' && recv?.t === 'ext' && recv.qname === 'uvicorn');
+    const first = callArgs(n).positional[0] ?? callArgs(n).keywords.get('app')?.fields.value;
+    const arg = uvicorn && first ? ev.eval(first, scope) : undefined;
+    const target = arg?.t === 'str' ? importStringTarget(ev, mod, arg.v, arg.span) : undefined;
+    if (target?.t === 'call' && target.mod.path === mod.path) served++;
+    else other = true;
+  });
+  return served > 0 && !other;
+}
+
 /** How the `if` statements around a registration decide whether it runs (see `registrationGuard`). */
 export interface RegistrationGuard {
   /** The first condition the model cannot decide: the registration may be absent at run time (CorsPolicy.condition). */
@@ -267,6 +315,8 @@ export function registrationGuard(ev: Evaluator, host: ProjectHost, mod: PyModul
   for (let depth = 0; depth < 200 && cur !== node; depth++) {
     const next = cur.children.find((c) => c.start <= node.start && node.end <= c.end);
     if (!next) break;
+    // The script's own setup before it serves a fresh import of itself: absent from the served app.
+    if (cur.type === 'if_statement' && cur.fields.condition && next === cur.fields.consequence && isMainCheck(mod, cur.fields.condition) && servesFreshImport(ev, host, mod, next, fns)) return 'dead';
     if (cur.type === 'if_statement' && cur.fields.condition && next !== cur.fields.condition) {
       const clauses = cur.children.filter((c) => c.type === 'elif_clause' || c.type === 'else_clause');
       // The branches before this one did not run, this one's condition held.

@@ -5,11 +5,10 @@
 import type { Extractor } from '../../engine/extractor.js';
 import type { ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
-import { known, unknown, type AppModel, type CorsPolicy, type ExtractResult, type Span } from '../../model/index.js';
+import { known, unknown, type AppModel, type CorsPolicy, type ExtractResult } from '../../model/index.js';
 import { Evaluator, type PyVal } from './evaluate.js';
-import { callArgs, scopeAt, walk } from './common.js';
+import { callArgs, importStringTarget, scopeAt, walk } from './common.js';
 import type { PyModule } from './project.js';
-import { resolveModulePath } from './project.js';
 import { extractFlask, finishViewPreflights, finishViewScopes, isMatchAll, mentionsFlask } from './flask.js';
 import { compareVersions, versionsFor } from './manifest.js';
 import { acceptsPython, pythonPrefilter } from './detect.js';
@@ -117,19 +116,6 @@ function coverRouteErrors(policies: CorsPolicy[], apps: Map<string, AppModel>): 
  * also `app.run("0.0.0.0", 5001)`) and `uvicorn.run(app, port=8000)`. Only explicit ports: the defaults are often
  * replaced by a process manager's.
  */
-/** The value an ASGI import string (`"pkg.module:attr.sub"`, uvicorn's `import_from_string`) names, when in the project. */
-function importStringTarget(ev: Evaluator, from: PyModule, text: string, span: Span): PyVal | undefined {
-  const m = /^([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*):([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)$/.exec(text.trim());
-  if (!m) return undefined;
-  const p = resolveModulePath(ev.host, from.path, m[1] as string, 0);
-  const target = p ? ev.moduleByPath(p) : undefined;
-  if (!target) return undefined;
-  const [first, ...rest] = (m[2] as string).split('.');
-  let v = ev.moduleName(target, first as string, span);
-  for (const attr of rest) v = ev.getAttr(v, attr, span);
-  return v;
-}
-
 function assignPorts(host: ProjectHost, ev: Evaluator, modules: PyModule[], apps: Map<string, AppModel>): void {
   for (const mod of modules) {
     if (!/\.run\s*\(/.test(mod.text)) continue;

@@ -31,6 +31,11 @@ export interface OracleConfig {
    * a case whose name matches `cases` may differ; it is reported as a known gap, not counted, not failed.
    */
   knownGaps: { cases: string; issue: string }[];
+  /**
+   * FastAPI only: start the app as a script (`python3 main.py`, whose `__main__` block starts uvicorn on $HOST:$PORT)
+   * instead of `uvicorn main:app`, for setup that only the script runs.
+   */
+  script: boolean;
 }
 
 export const DEFAULT_CONFIG: OracleConfig = {
@@ -39,6 +44,7 @@ export const DEFAULT_CONFIG: OracleConfig = {
   errorPath: '/api/error',
   missingPath: '/api/nope',
   statuses: {},
+  script: false,
   errorThrows: true,
   extraOrigins: [],
   cases: [],

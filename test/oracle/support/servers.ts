@@ -111,7 +111,7 @@ export function prepareNginxConf(text: string, port: number, dir: string): strin
   return out;
 }
 
-export async function startApp(kind: AppKind, appDir: string): Promise<RunningServer> {
+export async function startApp(kind: AppKind, appDir: string, opts: { script?: boolean } = {}): Promise<RunningServer> {
   const port = await freePort();
   let output = '';
   let child: ChildProcess;
@@ -122,7 +122,8 @@ export async function startApp(kind: AppKind, appDir: string): Promise<RunningSe
       child = spawn(process.execPath, ['server.js'], { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
       break;
     case 'fastapi':
-      child = spawn(SYSTEM_PYTHON, ['-m', 'uvicorn', 'main:app', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warning'], {
+      const args = opts.script ? ['main.py'] : ['-m', 'uvicorn', 'main:app', '--host', '127.0.0.1', '--port', String(port), '--log-level', 'warning'];
+      child = spawn(SYSTEM_PYTHON, args, {
         cwd: appDir,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
