@@ -18,6 +18,16 @@ interface Base {
    * member (a dict key, an `==` or `in` test) and never a bare value (`AppEnv.prod == "prod"` is False).
    */
   enumOf?: string;
+  /**
+   * Set on an Enum member read as its value: a plain Enum's (with enumOf), or a str/int mixin's, which is that value
+   * (`class Env(str, Enum)`). Its `.value` is the value itself, untagged.
+   */
+  member?: true;
+  /**
+   * On the unknown read for a plain Enum member whose value is not a scalar (`Origins.LOCAL` with `LOCAL = ["*"]`):
+   * that value, which only `.value` gives (the member itself is neither a list nor equal to one).
+   */
+  enumValue?: PyVal;
 }
 
 export type PyVal =
@@ -658,6 +668,16 @@ export class Evaluator {
   }
 
   getAttr(obj: PyVal, attr: string, span: Span): PyVal {
+    // `Origins.LOCAL.value`: the member's value, no longer a member (audit 40 py D3).
+    if (attr === 'value' && obj.member && obj.t !== 'unknown') {
+      const { enumOf: _tag, member: _member, ...value } = obj;
+      return value as PyVal;
+    }
+    if (obj.t === 'unknown' && obj.enumValue) {
+      if (attr === 'value') return obj.enumValue;
+      const { enumValue: _value, ...rest } = obj;
+      return rest;
+    }
     switch (obj.t) {
       case 'ext':
         return { t: 'ext', qname: `${obj.qname}.${attr}`, span };
@@ -674,10 +694,20 @@ export class Evaluator {
       case 'class': {
         // A member of a plain Enum is not its value (`Env.PROD == "prod"` is False); with a str or int mixin
         // (`class Env(str, Enum)`, IntEnum, StrEnum) it compares equal to it, as read here.
-        if (this.derivesFrom(obj, ['Enum', 'Flag']) && !this.derivesFrom(obj, ['str', 'int', 'StrEnum', 'IntEnum', 'IntFlag'])) {
+        if (this.derivesFrom(obj, ['Enum', 'Flag']) && !attr.startsWith('_')) {
           const m = this.classAttr(obj, attr, span, undefined);
-          if (m.t === 'str' || m.t === 'num' || m.t === 'bool') return { ...m, enumOf: `${obj.mod.path}:${obj.name}` };
-          if (m.t !== 'func' && m.t !== 'unknown') return unknownVal(`${obj.name}.${attr} is an Enum member, not its value`, span);
+          const mixin = this.derivesFrom(obj, ['str', 'StrEnum']) ? 'str' : this.derivesFrom(obj, ['int', 'IntEnum', 'IntFlag']) ? 'int' : undefined;
+          if (!mixin) {
+            if (m.t === 'str' || m.t === 'num' || m.t === 'bool') return { ...m, enumOf: `${obj.mod.path}:${obj.name}`, member: true };
+            if (m.t !== 'func' && m.t !== 'unknown') return { ...unknownVal(`${obj.name}.${attr} is an Enum member, not its value`, span), enumValue: withVia(m, obj.via) };
+          } else if (m.t !== 'func' && m.t !== 'unknown') {
+            // A mixin member is made by the mixin type from its value: `str(["https://a.com"])` is the string
+            // "['https://a.com']" (so is its `.value` on Python 3.11), `int("1")` is 1. Only a value already of that
+            // type is read; any other is left unknown rather than guessing the conversion.
+            const fits = mixin === 'str' ? m.t === 'str' : m.t === 'num' && Number.isInteger(m.v);
+            if (!fits) return unknownVal(`${obj.name}.${attr} is a ${mixin} Enum member made from a ${m.t} value`, span);
+            return withVia({ ...m, member: true }, obj.via);
+          }
         }
         // A class chosen by an environment default (an import under `if`) passes that note on to what is read from it.
         const v = this.classAttr(obj, attr, span, undefined);
@@ -870,6 +900,11 @@ export class Evaluator {
         if (sameValue(e.key, key)) return e.value;
       }
       return unknownVal('key not found', span);
+    }
+    // `Origins["LOCAL"]`: an Enum member by its name (EnumMeta.__getitem__).
+    if (obj.t === 'class' && key.t === 'str' && !key.v.startsWith('_') && this.derivesFrom(obj, ['Enum', 'Flag'])) {
+      const m = this.getAttr(obj, key.v, span);
+      return m.member || m.t === 'unknown' ? m : unknownVal(`${key.v} is not a member of ${obj.name}`, span);
     }
     if ((obj.t === 'seq' || obj.t === 'str') && key.t === 'num' && Number.isInteger(key.v)) {
       const arr = obj.t === 'seq' ? obj.items : undefined;
