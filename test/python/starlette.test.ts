@@ -377,4 +377,16 @@ describe('a settings class imported under if/else (audit 35 py D6)', () => {
     expect(originOf(production)).toMatchObject({ kind: 'allow-list' });
     expect(only(await extractPy(files('os.environ["APP_ENV"] == "development"'))).origin.known).toBe(false);
   });
+
+  it('a regex that accepts every origin, in the branch an environment default picks: the message says it holds only then (audit 40 py D4)', async () => {
+    const out = await lintMemory({
+      'main.py':
+        `import os\n${HEAD}ALLOWED = os.getenv("ALLOWED_ORIGINS", "*")\n` +
+        `if ALLOWED == "*":\n    app.add_middleware(CORSMiddleware, allow_origin_regex=r".*", allow_credentials=True)\n` +
+        `else:\n    app.add_middleware(CORSMiddleware, allow_origins=ALLOWED.split(","), allow_credentials=True)\n`,
+    });
+    const m = out.diagnostics.find((x) => x.ruleId === 'cors/reflected-origin-with-credentials')?.message ?? '';
+    expect(m).toContain('registered because `ALLOWED == "*"` holds: default of $ALLOWED_ORIGINS when unset');
+    expect(m).toContain('r".*" accepts every origin');
+  });
 });

@@ -357,7 +357,16 @@ export function registerGuarded(ev: Evaluator, guard: 'dead' | RegistrationGuard
 
 export function markGuarded(p: CorsPolicy, guard: RegistrationGuard): void {
   if (guard.condition) p.condition ??= guard.condition;
-  else if (guard.note && p.origin.known && !p.origin.via?.includes(guard.note)) p.origin = { ...p.origin, via: p.origin.via ? `${p.origin.via}; ${guard.note}` : guard.note };
+  else if (guard.note && p.origin.known && !p.origin.via?.includes(guard.note)) {
+    const note = guard.note;
+    let value = p.origin.value;
+    // A pattern entry with its own provenance (Starlette's `allow_origin_regex`) is described by that provenance when it
+    // accepts every origin (normalizeOrigins): the note goes there too, or the message loses it (audit 40 py D4).
+    if (value.kind === 'allow-list') {
+      value = { ...value, entries: value.entries.map((e) => (e.type === 'regex' && e.via !== undefined && !e.via.includes(note) ? { ...e, via: e.via ? `${e.via}; ${note}` : note } : e)) };
+    }
+    p.origin = { ...p.origin, value, via: p.origin.via ? `${p.origin.via}; ${note}` : note };
+  }
 }
 
 /**
