@@ -528,30 +528,6 @@ function isSocketIoServerCallee(callee: AstNode, mod: JsModule): boolean {
 }
 
 /**
- * The major version of socket.io the nearest package.json that depends on it asks for, when its range says so.
- * The `cors` option exists since Socket.IO 3 (engine.io 4); Socket.IO 2 ignores it (its own CORS handling is not
- * modelled).
- */
-function socketIoMajor(host: ProjectHost, file: string): number | undefined {
-  let dir = posix.dirname(file);
-  for (let i = 0; i < 30; i++) {
-    const p = dir === '.' || dir === '' ? 'package.json' : `${dir}/package.json`;
-    const found = host.memo(`express:pkg-socket.io:${p}`, () => {
-      const f = host.readFile(p);
-      if (!f) return undefined;
-      const m = /"socket\.io"\s*:\s*"([^"]*)"/.exec(f.text);
-      if (!m) return null;
-      const major = /^\s*(?:[\^~]|>=?|=)?\s*v?(\d+)(?:\.|\s*$|\.x)/.exec(m[1] as string);
-      return { major: major && !/\|\|/.test(m[1] as string) ? Number(major[1]) : undefined };
-    });
-    if (found) return found.major;
-    if (dir === '.' || dir === '') break;
-    dir = posix.dirname(dir);
-  }
-  return undefined;
-}
-
-/**
  * A Socket.IO server made with a `cors` option: `new Server(httpServer, { cors })`, `new Server(port, { cors })`,
  * `new Server({ cors })`, `require('socket.io')(httpServer, { cors })`. Socket.IO hands its options to engine.io,
  * which, when `cors` is truthy, runs `require('cors')(opts.cors)` first on every HTTP request whose path starts
@@ -591,7 +567,8 @@ function socketIoEndpoint(n: AstNode, optsNode: AstNode, mod: JsModule, env: Eva
     if (pathValue.v) path = pathValue.v;
   }
   path = `${path.replace(/\/$/, '')}/`;
-  const major = socketIoMajor(env.host, mod.path);
+  // The `cors` option exists since Socket.IO 3 (engine.io 4); Socket.IO 2 ignores it (its own CORS handling is not modelled).
+  const major = packageMajor(env.host, mod.path, 'socket.io');
   if (major !== undefined && major < 3) return undefined;
   // `true`, a string, a number: cors(value) merges nothing into its defaults.
   const options = truth === true && corsValue.t !== 'object' && corsValue.t !== 'func' ? null : corsValue.node;
@@ -599,8 +576,8 @@ function socketIoEndpoint(n: AstNode, optsNode: AstNode, mod: JsModule, env: Eva
 }
 
 /**
- * The major version a package.json range of `name` asks for, from the nearest package.json that lists it (the same
- * reading as socketIoMajor): undefined when none lists it or the range does not say.
+ * The major version a package.json range of `name` asks for, from the nearest package.json that lists it (`^4.7.2`,
+ * `~3.0`, `>=4`; socket.io 2.x ignores the `cors` option): undefined when none lists it or the range does not say.
  */
 function packageMajor(host: ProjectHost, file: string, name: string): number | undefined {
   const quoted = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
