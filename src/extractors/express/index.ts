@@ -658,49 +658,38 @@ function nestGateways(host: ProjectHost, root: string, env: EvalEnv): { gateways
     // Another WebSocket adapter (WsAdapter of @nestjs/platform-ws, whose `ws` has no CORS; a custom one, which may
     // change the options) set anywhere in the package: what the gateways run on is not known.
     let otherAdapter = /"@nestjs\/platform-ws"/.test(host.readFile(root ? `${root}/package.json` : 'package.json')?.text ?? '');
-    const dirs = [root];
-    let budget = 3000;
-    while (dirs.length && budget > 0) {
-      const dir = dirs.shift() as string;
-      for (const name of host.listDir(dir)) {
-        if (--budget <= 0) break;
-        const rel = dir ? `${dir}/${name}` : name;
-        if (!name.includes('.')) {
-          if (!NEST_SKIP_DIR.test(name)) dirs.push(rel);
-          continue;
+    for (const rel of nestPackageFiles(host, root, 3000)) {
+      if (!isJsPath(rel)) continue;
+      const text = host.readFile(rel)?.text ?? '';
+      if (/\buseWebSocketAdapter\s*\(\s*(?!new\s+IoAdapter\s*\()/.test(text)) otherAdapter = true;
+      if (!/\bWebSocketGateway\b/.test(text)) continue;
+      const mod = loadModule(host, rel);
+      if (!mod?.program) continue;
+      walk(mod.program, (x) => {
+        if (x.type !== 'Decorator') return true;
+        const call = unwrap(child(x, 'expression') as AstNode);
+        const callee = call.type === 'CallExpression' ? unwrap(child(call, 'callee') as AstNode) : undefined;
+        const b = callee && identName(callee) ? lookup(mod, identName(callee) as string, callee) : undefined;
+        if (b?.kind !== 'import' || b.source !== '@nestjs/websockets' || b.imported !== 'WebSocketGateway') return false;
+        const a = args(call);
+        const first = a[0] ? evaluate(a[0], mod, env) : undefined;
+        const optsNode = a.length >= 2 ? a[1] : first?.t === 'object' ? a[0] : undefined;
+        const portNode = a.length >= 2 || (a[0] && first?.t !== 'object') ? a[0] : undefined;
+        const pv = portNode ? evaluate(portNode, mod, env) : undefined;
+        const port = !pv || (pv.t === 'num' && pv.v === 0) ? '0' : pv.t === 'num' ? String(pv.v) : '?';
+        const opts = optsNode ? evaluate(optsNode, mod, env) : undefined;
+        let path = '/socket.io/';
+        let cors = 'none';
+        if (opts && opts.t !== 'object') [path, cors] = ['?', '?'];
+        else if (opts) {
+          const pathValue = opts.props.get('path');
+          if (pathValue && pathValue.t !== 'undef') path = pathValue.t === 'str' ? `${(pathValue.v || '/socket.io').replace(/\/$/, '')}/` : '?';
+          const c = opts.props.get('cors');
+          if (c) cors = c.node ? c.mod.text.slice(rangeOf(c.node)[0], rangeOf(c.node)[1]) : '?';
         }
-        if (!isJsPath(rel)) continue;
-        const text = host.readFile(rel)?.text ?? '';
-        if (/\buseWebSocketAdapter\s*\(\s*(?!new\s+IoAdapter\s*\()/.test(text)) otherAdapter = true;
-        if (!/\bWebSocketGateway\b/.test(text)) continue;
-        const mod = loadModule(host, rel);
-        if (!mod?.program) continue;
-        walk(mod.program, (x) => {
-          if (x.type !== 'Decorator') return true;
-          const call = unwrap(child(x, 'expression') as AstNode);
-          const callee = call.type === 'CallExpression' ? unwrap(child(call, 'callee') as AstNode) : undefined;
-          const b = callee && identName(callee) ? lookup(mod, identName(callee) as string, callee) : undefined;
-          if (b?.kind !== 'import' || b.source !== '@nestjs/websockets' || b.imported !== 'WebSocketGateway') return false;
-          const a = args(call);
-          const first = a[0] ? evaluate(a[0], mod, env) : undefined;
-          const optsNode = a.length >= 2 ? a[1] : first?.t === 'object' ? a[0] : undefined;
-          const portNode = a.length >= 2 || (a[0] && first?.t !== 'object') ? a[0] : undefined;
-          const pv = portNode ? evaluate(portNode, mod, env) : undefined;
-          const port = !pv || (pv.t === 'num' && pv.v === 0) ? '0' : pv.t === 'num' ? String(pv.v) : '?';
-          const opts = optsNode ? evaluate(optsNode, mod, env) : undefined;
-          let path = '/socket.io/';
-          let cors = 'none';
-          if (opts && opts.t !== 'object') [path, cors] = ['?', '?'];
-          else if (opts) {
-            const pathValue = opts.props.get('path');
-            if (pathValue && pathValue.t !== 'undef') path = pathValue.t === 'str' ? `${(pathValue.v || '/socket.io').replace(/\/$/, '')}/` : '?';
-            const c = opts.props.get('cors');
-            if (c) cors = c.node ? c.mod.text.slice(rangeOf(c.node)[0], rangeOf(c.node)[1]) : '?';
-          }
-          out.push({ key: `${port} ${path}`, cors, at: `${mod.path}:${rangeOf(call)[0]}` });
-          return false;
-        });
-      }
+        out.push({ key: `${port} ${path}`, cors, at: `${mod.path}:${rangeOf(call)[0]}` });
+        return false;
+      });
     }
     return { gateways: out, otherAdapter };
   });
@@ -1914,6 +1903,31 @@ function headerReads(mod: { path: string; text: string }, within?: AstNode): Hea
 const NEST_FILE = /\.(controller|guard|strategy|middleware|interceptor)\.[cm]?[jt]s$/;
 const NEST_MODULE_FILE = /\.module\.[cm]?[jt]s$/;
 const NEST_SKIP_DIR = /^(node_modules|dist|build|coverage|test|tests|__tests__|\..*)$/;
+
+/**
+ * The files below `dir` in breadth-first order, as Nest's conventions are searched (NEST_SKIP_DIR directories left
+ * out; names without a dot taken for directories), after at most `budget` listed entries: a huge tree is cut, not read.
+ */
+function nestPackageFiles(host: ProjectHost, dir: string, budget: number): string[] {
+  return host.memo(`js:nest-files:${budget}:${dir}`, () => {
+    const files: string[] = [];
+    const dirs = [dir];
+    let left = budget;
+    while (dirs.length && left > 0) {
+      const d = dirs.shift() as string;
+      for (const name of host.listDir(d)) {
+        if (--left <= 0) break;
+        const rel = d ? `${d}/${name}` : name;
+        if (!name.includes('.')) {
+          if (!NEST_SKIP_DIR.test(name)) dirs.push(rel);
+          continue;
+        }
+        files.push(rel);
+      }
+    }
+    return files;
+  });
+}
 const NEST_ROUTE = /@(Get|Post|Put|Patch|Delete|Options|Head|All)\(\s*(?:['"`]([^'"`]*)['"`])?/g;
 /** Passport's JWT extraction from the Authorization header (`ExtractJwt.fromAuthHeaderAsBearerToken()`). */
 const NEST_BEARER = /\bExtractJwt\.fromAuth(?:HeaderAsBearerToken|HeaderWithScheme)\b/g;
@@ -1931,44 +1945,34 @@ function nestSources(host: ProjectHost, main: string): { routes: Route[]; reads:
     const reads: HeaderRead[] = [];
     let appliesMiddleware = false;
     const slash = main.lastIndexOf('/');
-    const dirs = [slash < 0 ? '' : main.slice(0, slash)];
-    let budget = 2000;
-    while (dirs.length && budget > 0) {
-      const dir = dirs.shift() as string;
-      for (const name of host.listDir(dir)) {
-        if (--budget <= 0) break;
-        const rel = dir ? `${dir}/${name}` : name;
-        if (!name.includes('.')) {
-          if (!NEST_SKIP_DIR.test(name)) dirs.push(rel);
-          continue;
+    for (const rel of nestPackageFiles(host, slash < 0 ? '' : main.slice(0, slash), 2000)) {
+      const name = rel.slice(rel.lastIndexOf('/') + 1);
+      if (NEST_MODULE_FILE.test(name)) {
+        // `configure(consumer) { consumer.apply(X).forRoutes(...) }`: middleware classes on the app.
+        if (/\.apply\s*\(/.test(host.readFile(rel)?.text ?? '')) appliesMiddleware = true;
+        continue;
+      }
+      if (!NEST_FILE.test(name) || /\.(spec|test)\./.test(name)) continue;
+      const file = host.readFile(rel);
+      if (!file) continue;
+      reads.push(...headerReads(file));
+      for (const m of file.text.matchAll(NEST_BEARER)) reads.push({ name: 'authorization', span: { file: rel, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length } });
+      // `@Headers() headers: Record<string, string>` then `headers.authorization` / `headers['x-api-key']`.
+      for (const p of new Set([...file.text.matchAll(/@Headers\(\s*\)\s*(\w+)/g)].map((m) => m[1] as string))) {
+        for (const m of file.text.matchAll(new RegExp(`\\b${p}(?:\\??\\.([A-Za-z_]\\w*)(?![\\w$]|\\s*\\()|\\[\\s*['"]([^'"]+)['"]\\s*\\])`, 'g'))) {
+          const name = (m[1] ?? m[2] ?? '').toLowerCase();
+          if (!clientSetHeader(name)) continue;
+          reads.push({ name, span: { file: rel, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length } });
         }
-        if (NEST_MODULE_FILE.test(name)) {
-          // `configure(consumer) { consumer.apply(X).forRoutes(...) }`: middleware classes on the app.
-          if (/\.apply\s*\(/.test(host.readFile(rel)?.text ?? '')) appliesMiddleware = true;
-          continue;
-        }
-        if (!NEST_FILE.test(name) || /\.(spec|test)\./.test(name)) continue;
-        const file = host.readFile(rel);
-        if (!file) continue;
-        reads.push(...headerReads(file));
-        for (const m of file.text.matchAll(NEST_BEARER)) reads.push({ name: 'authorization', span: { file: rel, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length } });
-        // `@Headers() headers: Record<string, string>` then `headers.authorization` / `headers['x-api-key']`.
-        for (const p of new Set([...file.text.matchAll(/@Headers\(\s*\)\s*(\w+)/g)].map((m) => m[1] as string))) {
-          for (const m of file.text.matchAll(new RegExp(`\\b${p}(?:\\??\\.([A-Za-z_]\\w*)(?![\\w$]|\\s*\\()|\\[\\s*['"]([^'"]+)['"]\\s*\\])`, 'g'))) {
-            const name = (m[1] ?? m[2] ?? '').toLowerCase();
-            if (!clientSetHeader(name)) continue;
-            reads.push({ name, span: { file: rel, start: m.index ?? 0, end: (m.index ?? 0) + m[0].length } });
-          }
-        }
-        const ctl = /@Controller\(\s*(?:['"`]([^'"`]*)['"`]|\{[^}]*\bpath\s*:\s*['"`]([^'"`]*)['"`])?/.exec(file.text);
-        if (!ctl) continue;
-        const prefix = (ctl[1] ?? ctl[2] ?? '').replace(/^\/+|\/+$/g, '');
-        for (const m of file.text.matchAll(NEST_ROUTE)) {
-          const sub = (m[2] ?? '').replace(/^\/+/, '');
-          const path = '/' + [prefix, sub].filter(Boolean).join('/');
-          const at = m.index ?? 0;
-          routes.push({ methods: [(m[1] as string).toUpperCase()], path, span: { file: rel, start: at, end: at + m[0].length } });
-        }
+      }
+      const ctl = /@Controller\(\s*(?:['"`]([^'"`]*)['"`]|\{[^}]*\bpath\s*:\s*['"`]([^'"`]*)['"`])?/.exec(file.text);
+      if (!ctl) continue;
+      const prefix = (ctl[1] ?? ctl[2] ?? '').replace(/^\/+|\/+$/g, '');
+      for (const m of file.text.matchAll(NEST_ROUTE)) {
+        const sub = (m[2] ?? '').replace(/^\/+/, '');
+        const path = '/' + [prefix, sub].filter(Boolean).join('/');
+        const at = m.index ?? 0;
+        routes.push({ methods: [(m[1] as string).toUpperCase()], path, span: { file: rel, start: at, end: at + m[0].length } });
       }
     }
     return { routes, reads, appliesMiddleware };
