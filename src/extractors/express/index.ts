@@ -2351,11 +2351,17 @@ function buildPolicies(
   const manualAt: { index: number; layer: Layer; policy: CorsPolicy; passesOn: boolean }[] = [];
   const corsUseAt: { index: number; layer: Layer; origin: OriginPolicy }[] = [];
 
+  // Modules where an earlier layer takes every request and never passes it on, kept up to date as the layers are
+  // walked (each layer is asked once, where a look back over all earlier layers was quadratic in the routes).
+  const endedModules = new Set<JsModule>();
   layers.forEach((l, index) => {
     // After a middleware that takes every request and never passes it on (a 404 handler, `next(createError(404))`),
     // the layers of the same module never run, error handlers aside.
+    const mod = (l.mount ?? l.reg).mod;
+    const ended = endedModules.has(mod);
+    if (endsEveryRequest(l)) endedModules.add(mod);
     const errorHandler = isErrorHandler(l.handler);
-    if (!errorHandler && layers.slice(0, index).some((p) => (p.mount ?? p.reg).mod === (l.mount ?? l.reg).mod && endsEveryRequest(p))) return;
+    if (!errorHandler && ended) return;
     const isCors = l.handler.t === 'ext' && l.handler.name === 'cors()';
     // `app.all('*', (req, res, next) => ...)` runs for every request like app.use (the classic tutorial shape).
     const allPaths = l.reg.method === 'all' && (l.reg.path === undefined || WILDCARD_PATHS.has(l.reg.path));
