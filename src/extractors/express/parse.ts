@@ -49,7 +49,9 @@ interface BabelError {
 export function parserOptions(path: string): ParserOptions {
   return {
     sourceType: 'unambiguous',
-    sourceFilename: path,
+    // No `sourceFilename` (Babel would copy it onto every node's location) and no comment attachment (Babel's own
+    // pass over every node): the extractors read neither, and disable directives are read from the text.
+    attachComment: false,
     errorRecovery: true,
     allowReturnOutsideFunction: true,
     allowAwaitOutsideFunction: true,
