@@ -32,8 +32,16 @@ function remember<V>(cache: Map<string, V>, key: string, compute: () => V): V {
   return v;
 }
 
-/** A span-free identity of an entry, for memoisation. */
+const keys = new WeakMap<OriginEntry, string>();
+
+/** A span-free identity of an entry, for memoisation (kept per entry object: each is keyed once per sibling). */
 export function entryKey(entry: OriginEntry): string {
+  let k = keys.get(entry);
+  if (k === undefined) keys.set(entry, (k = keyOf(entry)));
+  return k;
+}
+
+function keyOf(entry: OriginEntry): string {
   switch (entry.type) {
     case 'literal':
       return JSON.stringify(['l', entry.value, entry.caseInsensitive]);
