@@ -2382,19 +2382,24 @@ function buildPolicies(
     // An error handler runs only after next(err): that routes answer before it is how it is meant to run, not an
     // order problem.
     if (isUse && !errorHandler) {
-      for (const prev of layers.slice(0, index)) {
+      // The route has CORS of its own: cors() among its handlers, or a cors() layer before it that covers its
+      // path (a router's own `router.use(cors())`), or a hand-written CORS middleware before it that passes every
+      // request on. Asked only of routes (it looks back over the layers before them).
+      const routeHasCors = (prev: Layer, prevIndex: number): boolean => {
+        for (let i = 0; i <= prevIndex; i++) {
+          const x = layers[i] as Layer;
+          if (x.handler.t === 'ext' && x.handler.name === 'cors()' && (x.reg === prev.reg || (x.reg.method === 'use' && useCovers(x.prefix, prev.path)))) return true;
+        }
+        return manualAt.some((m) => m.index < prevIndex && m.passesOn && m.layer.reg.method === 'use' && useCovers(m.layer.prefix, prev.path) && m.policy.origin.known && m.policy.origin.value.kind !== 'none');
+      };
+      for (let prevIndex = 0; prevIndex < index; prevIndex++) {
+        const prev = layers[prevIndex] as Layer;
         // Registrations in other modules run in an order imports decide; a router's layers take the place of
         // the app.use() that mounts it.
         if ((prev.mount ?? prev.reg).mod !== (l.mount ?? l.reg).mod) continue;
         if (prev.reg.method === 'use' ? !above(prev.prefix) : !under(prev.path)) continue;
-        // The route has CORS of its own: cors() among its handlers, or a cors() layer before it that covers its
-        // path (a router's own `router.use(cors())`).
-        const prevIndex = layers.indexOf(prev);
-        const prevHasCors =
-          layers.some((x, i) => i <= prevIndex && x.handler.t === 'ext' && x.handler.name === 'cors()' && (x.reg === prev.reg || (x.reg.method === 'use' && useCovers(x.prefix, prev.path)))) ||
-          // A hand-written CORS middleware before it that passes every request on covers it too.
-          manualAt.some((m) => m.index < prevIndex && m.passesOn && m.layer.reg.method === 'use' && useCovers(m.layer.prefix, prev.path) && m.policy.origin.known && m.policy.origin.value.kind !== 'none');
-        if (prev.reg.method !== 'use' && prev.reg.method !== 'options' && !prevHasCors) {
+        if (prev.reg.method !== 'use' && prev.reg.method !== 'options') {
+          if (routeHasCors(prev, prevIndex)) continue;
           if (shadowedBy.some((s) => s.kind === 'route' && s.span.start === rangeOf(prev.reg.call)[0])) continue;
           shadowedBy.push({
             kind: 'route',
@@ -2419,7 +2424,8 @@ function buildPolicies(
     // mounted before it on that path answers them first: an auth middleware there rejects them (audit 33 repro r20,
     // checked by the audit with Express 4: 401 without CORS headers).
     if (isCors && !isUse && (l.reg.method === 'options' || l.reg.method === 'all')) {
-      for (const prev of layers.slice(0, index)) {
+      for (let prevIndex = 0; prevIndex < index; prevIndex++) {
+        const prev = layers[prevIndex] as Layer;
         if ((prev.mount ?? prev.reg).mod !== (l.mount ?? l.reg).mod || prev.reg.method !== 'use' || !useCovers(prev.prefix, l.path)) continue;
         const auth = authMiddleware(prev.handler);
         if (auth && !auth.passesPreflights) {
