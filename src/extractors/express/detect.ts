@@ -8,9 +8,10 @@ export const JS_EXTENSIONS = ['.js', '.cjs', '.mjs', '.jsx', '.ts', '.cts', '.mt
 import { matchesInCode } from '../comments.js';
 
 // Files that mention CORS, the files that create Express apps (their routes and mounts give the prefixes), and
-// the ones that create a graphql-yoga server, which answers CORS by default without naming it.
+// the ones that create a graphql-yoga server, which answers CORS by default without naming it, or use json-server,
+// whose defaults() adds cors without naming it.
 // Global: every match is tried until one is outside a comment line.
-const PREFILTER = /cors|access-control-|\bexpress\s*\(\s*\)|\bcreateYoga\b/gi;
+const PREFILTER = /cors|access-control-|\bexpress\s*\(\s*\)|\bcreateYoga\b|json-server/gi;
 
 const JS_EXTENSION_SET: ReadonlySet<string> = new Set(JS_EXTENSIONS);
 

@@ -6,7 +6,7 @@
 import type { ProjectHost } from '../../engine/host.js';
 import type { Span } from '../../model/index.js';
 import { args, child, children, elements, identName, isFunction, memberName, parentOf, propertyKey, rangeOf, soleExpression, staticString, unwrap, walk, type AstNode } from './ast.js';
-import { enclosingFunction, isRequireCall, loadModule, lookup, resolveSpecifier, spanOf, type Binding, type ExportRef, type JsModule } from './modules.js';
+import { enclosingFunction, isRequireCall, loadModule, lookup, packageRange, resolveSpecifier, spanOf, type Binding, type ExportRef, type JsModule } from './modules.js';
 
 interface Base {
   node: AstNode;
@@ -32,8 +32,10 @@ export type JsValue =
    * A value from a known package. `corsOptions`: a cors() layer a framework builds from an options object it was
    * given (Apollo Server's `cors:` option): that node is the options, not the call's first argument.
    * `yoga`: that layer is graphql-yoga's own CORS plugin, whose options mean other things (src/extractors/express/yoga.ts).
+   * `corsPreset`: a cors() layer a library builds with options of its own, written nowhere in the project (json-server's
+   * `defaults()`): those options, with the library's call as their place.
    */
-  | (Base & { t: 'ext'; name: string; corsOptions?: AstNode | null; yoga?: true })
+  | (Base & { t: 'ext'; name: string; corsOptions?: AstNode | null; yoga?: true; corsPreset?: JsValue })
   /** A module namespace (`import * as x`, `require('./x')`). */
   | (Base & { t: 'ns'; target: JsModule })
   | (Base & { t: 'unknown'; reason: string });
@@ -82,7 +84,52 @@ const KNOWN_PACKAGES: Record<string, string> = {
   // Environment schemas (envSchemaValue).
   zod: 'zod',
   envalid: 'envalid',
+  // json-server 0.x: `create()` is an Express app, `defaults()` its middleware list, with cors (jsonServerCall).
+  'json-server': 'json-server',
 };
+
+/**
+ * json-server 0.x (lib/server/index.js and defaults.js of 0.17.4, the same from 0.8 on; checked with 0.17.4 and curl):
+ * `create()` is `express().set('json spaces', 2)`, an Express 4 app of json-server's own express dependency;
+ * `defaults(opts)` is an array of middleware that holds `cors({ origin: true, credentials: true })` unless
+ * `opts.noCors` is truthy, so `server.use(jsonServer.defaults())` reflects every Origin with
+ * Access-Control-Allow-Credentials: true, on preflights (answered 204 there) and on every other response.
+ * The other items (compression, express.static, morgan, a no-cache header writer, the body parser) send no CORS
+ * header and answer no OPTIONS request, except the `readOnly` one, which answers every non-GET request 403 and so
+ * hides what comes after it: with that option (unless known false) the list is not modelled.
+ * json-server 1.x (ESM, tinyhttp) has another API; `defaults()` is read only where the package.json asks for 0.x.
+ */
+function jsonServerCall(name: string, n: AstNode, mod: JsModule, env: EvalEnv): JsValue | undefined {
+  if (name === 'json-server.create()') return { t: 'ext', name: 'express()', node: n, mod };
+  if (name !== 'json-server.defaults()') return undefined;
+  const range = packageRange(env.host, mod.path, 'json-server');
+  if (range === undefined || !/^\s*(?:[\^~]|=)?\s*v?0\.\d/.test(range) || /\|\||\s-\s/.test(range)) return unknownValue(n, mod, 'json-server version not read as 0.x');
+  const arg = args(n)[0];
+  const opts = arg ? evaluate(arg, mod, env) : undefined;
+  if (opts && opts.t !== 'object' && opts.t !== 'undef') return unknownValue(n, mod, 'json-server defaults() options not known');
+  const props = opts?.t === 'object' ? opts.props : new Map<string, JsValue>();
+  if (opts?.t === 'object' && opts.partial) return unknownValue(n, mod, 'json-server defaults() options may be set by a spread');
+  const option = (key: string): boolean | undefined => {
+    const v = props.get(key);
+    return v ? codeTruthiness(v) : false;
+  };
+  const noCors = option('noCors');
+  if (noCors === undefined || option('readOnly') !== false) return unknownValue(n, mod, 'json-server defaults() options not modelled');
+  if (noCors) return { t: 'array', items: [], node: n, mod };
+  const via = "json-server's defaults() adds cors({ origin: true, credentials: true }) unless noCors";
+  const preset: JsValue = {
+    t: 'object',
+    props: new Map<string, JsValue>([
+      ['origin', { t: 'bool', v: true, node: n, mod, via }],
+      ['credentials', { t: 'bool', v: true, node: n, mod, via }],
+    ]),
+    keys: new Map(),
+    partial: false,
+    node: n,
+    mod,
+  };
+  return { t: 'array', items: [{ t: 'ext', name: 'cors()', node: n, mod, corsPreset: preset }], node: n, mod };
+}
 
 /** What `createYoga(options)` evaluates to (its node is that call). */
 export const YOGA_CREATED = 'graphql-yoga.createYoga()';
@@ -939,13 +986,14 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
     }
     if (obj.t === 'ext') {
       // express.Router(), express.json(), require('cors')(...)
-      return { t: 'ext', name: `${obj.name}.${method ?? '?'}()`, node: n, mod };
+      const name = `${obj.name}.${method ?? '?'}()`;
+      return jsonServerCall(name, n, mod, env) ?? { t: 'ext', name, node: n, mod };
     }
     if (obj.t === 'unknown') return obj;
     return unknownValue(n, mod, `result of .${method ?? '?'}()`);
   }
   const fn = evaluate(calleeNode, mod, env);
-  if (fn.t === 'ext') return { t: 'ext', name: `${fn.name}()`, node: n, mod };
+  if (fn.t === 'ext') return jsonServerCall(`${fn.name}()`, n, mod, env) ?? { t: 'ext', name: `${fn.name}()`, node: n, mod };
   if (identName(calleeNode) === 'String' && a[0]) {
     const v = evaluate(a[0], mod, env);
     const s = toStr(v);

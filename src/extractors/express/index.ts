@@ -35,7 +35,7 @@ import { corsFields, headerFields, isNeverSetRequestMember, isOriginPresenceTest
 import { codeTruthiness, evaluate, valueSpan, YOGA_CREATED, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
-import { enclosingFunction, isRequireCall, loadModule, lookup, spanOf, type JsModule } from './modules.js';
+import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, spanOf, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
 import { yogaFields } from './yoga.js';
 
@@ -576,30 +576,6 @@ function socketIoEndpoint(n: AstNode, optsNode: AstNode, mod: JsModule, env: Eva
 }
 
 /**
- * The major version a package.json range of `name` asks for, from the nearest package.json that lists it (`^4.7.2`,
- * `~3.0`, `>=4`; socket.io 2.x ignores the `cors` option): undefined when none lists it or the range does not say.
- */
-function packageMajor(host: ProjectHost, file: string, name: string): number | undefined {
-  const quoted = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  let dir = posix.dirname(file);
-  for (let i = 0; i < 30; i++) {
-    const p = dir === '.' || dir === '' ? 'package.json' : `${dir}/package.json`;
-    const found = host.memo(`express:pkg-major:${name}:${p}`, () => {
-      const f = host.readFile(p);
-      if (!f) return undefined;
-      const m = new RegExp(`"${quoted}"\\s*:\\s*"([^"]*)"`).exec(f.text);
-      if (!m) return null;
-      const major = /^\s*(?:[\^~]|>=?|=)?\s*v?(\d+)(?:\.|\s*$|\.x)/.exec(m[1] as string);
-      return { major: major && !/\|\|/.test(m[1] as string) ? Number(major[1]) : undefined };
-    });
-    if (found) return found.major;
-    if (dir === '.' || dir === '') break;
-    dir = posix.dirname(dir);
-  }
-  return undefined;
-}
-
-/**
  * A NestJS gateway, `@WebSocketGateway(options)` or `@WebSocketGateway(port, options)` from @nestjs/websockets, run by
  * Nest's default adapter, IoAdapter (@nestjs/platform-socket.io): the gateway's options less `namespace` and
  * `server` are the Socket.IO server's options (`new Server(httpServer, options)` on the Nest app's HTTP server for
@@ -1028,6 +1004,16 @@ function joinPath(prefix: string, p: string | undefined): string {
   if (WILDCARD_PATHS.has(p)) return `${prefix.replace(/\/+$/, '')}/*`;
   if (p.startsWith('/') && !p.startsWith('/^')) return posix.join(prefix, p);
   return `${prefix}${p}`;
+}
+
+/** Whether an app's node is json-server's `create()` (evaluate.ts jsonServerCall). */
+function isJsonServerApp(node: AstNode, home: string, host: ProjectHost, env: EvalEnv): boolean {
+  const mod = loadModule(host, home);
+  const n = unwrap(node);
+  if (!mod || n.type !== 'CallExpression') return false;
+  const callee = unwrap(child(n, 'callee') as AstNode);
+  const fn = evaluate(callee, mod, env);
+  return fn.t === 'ext' && fn.name === 'json-server.create';
 }
 
 /** Express major version from the nearest package.json that depends on express (cors-semantics §1.4). */
@@ -2076,7 +2062,9 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
     const builder = new AppBuilder(host, env);
     builder.addRegistrations(g.regs, '', 0);
     for (const r of builder.mountedRouters) mountedRouters.add(r);
-    const version = expressVersion(host, g.home);
+    // json-server's create() is an app of json-server's own express dependency (^4 in every 0.x), whatever
+    // Express the project itself lists.
+    const version = isJsonServerApp(g.node, g.home, host, env) ? { major: 4 } : expressVersion(host, g.home);
     const appId = `express:${g.key}`;
     const app: AppModel = {
       id: appId,
@@ -2493,7 +2481,9 @@ function buildPolicies(
       const a = args(call);
       const optionsNode = l.handler.t === 'ext' && l.handler.corsOptions !== undefined ? (l.handler.corsOptions ?? undefined) : a[0];
       let fields;
-      if (optionsNode) {
+      // A cors() a library adds with options of its own (json-server's defaults(), evaluate.ts jsonServerCall).
+      if (l.handler.t === 'ext' && l.handler.corsPreset) fields = corsFields(l.handler.corsPreset, call, l.handler.mod, env);
+      else if (optionsNode) {
         const ov = evaluate(optionsNode, l.handler.mod, env);
         if (ov.t === 'func') {
           // The options delegate `cors((req, cb) => cb(null, options))` (§1.1).

@@ -529,3 +529,35 @@ function resolveWithTsconfigPaths(host: ProjectHost, fromPath: string, spec: str
 
 /** The `require('x')` specifier of a call, if it is one. */
 export { isRequireCall };
+
+/**
+ * The version range of `name` in the nearest package.json that lists it (`^4.7.2`), or undefined when none does.
+ */
+export function packageRange(host: ProjectHost, file: string, name: string): string | undefined {
+  const quoted = name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  let dir = posix.dirname(file);
+  for (let i = 0; i < 30; i++) {
+    const p = dir === '.' || dir === '' ? 'package.json' : `${dir}/package.json`;
+    const found = host.memo(`express:pkg-range:${name}:${p}`, () => {
+      const f = host.readFile(p);
+      if (!f) return undefined;
+      const m = new RegExp(`"${quoted}"\\s*:\\s*"([^"]*)"`).exec(f.text);
+      return m ? { range: m[1] as string } : null;
+    });
+    if (found) return found.range;
+    if (dir === '.' || dir === '') break;
+    dir = posix.dirname(dir);
+  }
+  return undefined;
+}
+
+/**
+ * The major version a package.json range of `name` asks for, from the nearest package.json that lists it (`^4.7.2`,
+ * `~3.0`, `>=4`; socket.io 2.x ignores the `cors` option): undefined when none lists it or the range does not say.
+ */
+export function packageMajor(host: ProjectHost, file: string, name: string): number | undefined {
+  const range = packageRange(host, file, name);
+  if (range === undefined) return undefined;
+  const major = /^\s*(?:[\^~]|>=?|=)?\s*v?(\d+)(?:\.|\s*$|\.x)/.exec(range);
+  return major && !/\|\|/.test(range) ? Number(major[1]) : undefined;
+}
