@@ -334,6 +334,11 @@ export interface CorsPolicy {
   scope: Scope;
   /** The app this policy belongs to (see ProjectModel.apps). */
   appId?: string;
+  /**
+   * Where the policy runs among the policies of its app that also carry one, when the source order does not say it
+   * (NestJS: GraphQLModule's cors is added at init(), after main.ts's enableCors, from another file).
+   */
+  runOrder?: number;
 
   origin: Valued<OriginPolicy>;
   /** Whether `Access-Control-Allow-Credentials: true` is sent (exactly `true`). */

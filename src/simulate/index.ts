@@ -26,6 +26,7 @@ interface LayerResult {
 }
 
 function orderBySpan(a: CorsPolicy, b: CorsPolicy): number {
+  if (a.runOrder !== undefined && b.runOrder !== undefined && a.appId === b.appId) return a.runOrder - b.runOrder;
   return a.span.file === b.span.file ? a.span.start - b.span.start : a.span.file < b.span.file ? -1 : 1;
 }
 

@@ -35,7 +35,7 @@ import { corsFields, headerFields, isNeverSetRequestMember, isOriginPresenceTest
 import { codeTruthiness, evaluate, valueSpan, YOGA_CREATED, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
-import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, spanOf, type JsModule } from './modules.js';
+import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, packageRange, spanOf, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
 import { yogaFields } from './yoga.js';
 
@@ -2262,6 +2262,7 @@ function nestAppOf(node: AstNode, home: string, host: ProjectHost, files: Source
   // (A call in code, not the word: comments do not count.)
   const callsEnableCors = (m: JsModule | undefined) => !!m?.program && /\benableCors\b/.test(m.text) && m.calls.some((c) => memberName(unwrap(child(c, 'callee') as AstNode)) === 'enableCors');
   if (callsEnableCors(mod) || files.some((f) => isJsPath(f.path) && /\benableCors\b/.test(f.text) && callsEnableCors(loadModule(host, f.path)))) return { othersMayAnswer: 'enableCors() may answer OPTIONS requests', ownsRoutes: false };
+  if (nestBootstraps(host, home).length === 1 && nestGraphqlRegistrations(host, home, env).length) return { othersMayAnswer: "GraphQLModule's cors may answer OPTIONS requests", ownsRoutes: false };
   const sources = nestSources(host, home);
   if (sources.appliesMiddleware) return { othersMayAnswer: 'a module middleware (consumer.apply) may answer OPTIONS requests', ownsRoutes: true };
   // An @Options() or @All() handler answers the OPTIONS requests of its path (200 with NestJS 10.4).
@@ -2890,13 +2891,25 @@ function assignmentsIn(fn: AstNode, name: string, mod: JsModule, env: EvalEnv, c
  */
 function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResult): void {
   const env: EvalEnv = { host };
+  // A bootstrap that never mentions CORS (not among the files) still runs a GraphQLModule's cors (nestGraphqlCors).
+  const bootstraps: { path: string; text: string }[] = [...files];
+  const listed = new Set(files.map((f) => f.path));
   for (const f of files) {
+    if (!isJsPath(f.path) || !/\bGraphQLModule\b/.test(f.text)) continue;
+    const mains = nestBootstraps(host, f.path);
+    const main = mains.length === 1 ? host.readFile(mains[0] as string) : undefined;
+    if (main && !listed.has(main.path)) {
+      listed.add(main.path);
+      bootstraps.push({ path: main.path, text: main.text });
+    }
+  }
+  for (const f of bootstraps) {
     if (!isJsPath(f.path) || !/enableCors|NestFactory/.test(f.text)) continue;
     const mod = loadModule(host, f.path);
     if (!mod?.program) continue;
     // Fastify apps (or apps whose adapter is not known) are left out, not modelled as Express.
     if (nestAdapter(host, mod) !== 'express') continue;
-    const calls: { call: AstNode; options: AstNode | undefined; optionsValue?: JsValue; fromCreate?: boolean }[] = [];
+    const calls: { call: AstNode; options: AstNode | undefined; optionsValue?: JsValue; fromCreate?: boolean; graphql?: { mod: JsModule; path: string } }[] = [];
     let creates = 0;
     for (const n of mod.calls) {
       const callee = unwrap(child(n, 'callee') as AstNode);
@@ -2922,14 +2935,21 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
     // NestJS 10.4: `create(M, { cors: true })` + `enableCors({ origin, credentials: true })` answers a GET with
     // Access-Control-Allow-Origin: * and Access-Control-Allow-Credentials: true; audit 32 case 08).
     const oneApp = creates <= 1;
-    const ordered = oneApp ? [...calls.filter((c) => !c.fromCreate), ...calls.filter((c) => c.fromCreate)] : calls;
+    // GraphQLModule's cors layer (nestGraphqlCors) is added in init() after both, on its path; only for the one
+    // bootstrap of its package (another bootstrap may be the one that imports the module).
+    const graphql: typeof calls =
+      creates === 1 && nestBootstraps(host, f.path).length === 1
+        ? nestGraphqlRegistrations(host, f.path, env).map((g) => ({ call: g.call, options: undefined, ...(g.options ? { optionsValue: g.options } : {}), graphql: { mod: g.mod, path: g.path } }))
+        : [];
+    const ordered = oneApp ? [...calls.filter((c) => !c.fromCreate), ...calls.filter((c) => c.fromCreate), ...graphql] : calls;
     let credBy: Span | undefined;
-    ordered.forEach(({ call, options, optionsValue }, i) => {
-      const span = spanOf(mod, call);
-      const guard = registrationGuard(mod, call, env);
+    ordered.forEach(({ call, options, optionsValue, graphql: gql }, i) => {
+      const home = gql?.mod ?? mod;
+      const span = spanOf(home, call);
+      const guard = gql ? undefined : registrationGuard(mod, call, env);
       const appId = `express:nest:${f.path}:${rangeOf(oneApp ? (ordered[0] as { call: AstNode }).call : call)[0]}`;
       const ov = optionsValue ?? (options ? evaluate(options, mod, env) : undefined);
-      let fields = ov?.t === 'func' ? delegateFields(ov, call, mod, env) : corsFields(ov, call, mod, env);
+      let fields = ov?.t === 'func' ? delegateFields(ov, call, home, env) : corsFields(ov, call, home, env);
       // Each layer is app.use(cors(options)): an earlier one's Access-Control-Allow-Credentials: true stays on the
       // response that a later one gives its own Access-Control-Allow-Origin (§1.2, as for Express).
       if (oneApp && credBy && fields.credentials.known && !fields.credentials.value) {
@@ -2938,18 +2958,23 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
       const o = fields.origin.known ? fields.origin.value : undefined;
       if (oneApp && !credBy && o && (o.kind === 'reflect-any' || o.kind === 'fixed' || (o.kind === 'allow-list' && o.onRefused !== 'no-cors')) && fields.credentials.known && fields.credentials.value) credBy = span;
       const sources = nestSources(host, f.path);
-      if (!oneApp || i === 0) result.apps.push({ id: appId, kind: 'express', span, label: 'NestJS app', framework: { name: 'nestjs' }, routes: sources.routes, readsHeaders: [...headerReads(mod), ...sources.reads] });
+      if (!oneApp || i === 0) result.apps.push({ id: appId, kind: 'express', span: spanOf(mod, call), label: 'NestJS app', framework: { name: 'nestjs' }, routes: sources.routes, readsHeaders: [...headerReads(mod), ...sources.reads] });
+      // An earlier app-wide layer (enableCors, the create option) ends every OPTIONS request first (§1.1).
+      const first = gql && i > 0 && !(ordered[0] as { graphql?: unknown }).graphql ? (ordered[0] as { call: AstNode }).call : undefined;
       result.policies.push({
         id: `${f.path}#nest${i}`,
         kind: 'express',
         mechanism: 'cors-package',
         layer: 'app',
         span,
-        scope: { level: 'app', label: 'NestJS app' },
+        scope: gql ? { level: 'router', paths: [gql.path], label: `GraphQLModule ('${gql.path}')` } : { level: 'app', label: 'NestJS app' },
         appId,
+        ...(oneApp ? { runOrder: i } : {}),
         ...headerFields(fields),
         varyOrigin: known(true, span, 'the cors package adds Vary: Origin'),
-        preflight: known({ handled: 'automatic', ...(fields.successStatus !== undefined ? { status: fields.successStatus } : {}) }, span),
+        preflight: first
+          ? known({ handled: 'automatic', detail: 'an earlier cors() answers every OPTIONS request', span: spanOf(mod, first), elsewhere: true }, span)
+          : known({ handled: 'automatic', ...(fields.successStatus !== undefined ? { status: fields.successStatus } : {}) }, span),
         errorCoverage: known({ covers: 'all' }, span),
         privateNetwork: known(false, span),
         headerWrites: [],
@@ -2958,6 +2983,70 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
       });
     });
   }
+}
+
+/**
+ * `GraphQLModule.forRoot(options)` of @nestjs/graphql before 10 (7 to 9, before the drivers) on the Express platform:
+ * its onModuleInit (run by init() at listen(), after main.ts's enableCors and the create option) makes an
+ * apollo-server-express ApolloServer and calls `applyMiddleware({ app, path, cors, ... })` with the module's `cors`
+ * option as given (graphql.module.ts registerExpress), so the layer is apolloRegistration's: `cors(options)` on `path`
+ * (`/graphql` by default), cors' defaults for `cors: true` or no option, nothing for `cors: false`
+ * (apollo-server-express getMiddleware; checked by audit 39 with NestJS 7 and curl: `cors: { origin: true,
+ * credentials: true }` reflects any Origin with credentials on /graphql, 204 for its preflights, nothing elsewhere).
+ * Only where the package.json asks for @nestjs/graphql below 10 and lists apollo-server-express, with the options
+ * an object literal read whole; not with a `driver` (10 and later), nor `useGlobalPrefix` (the path then depends on
+ * the app's prefix), nor forRootAsync. @nestjs/apollo's drivers are not read.
+ */
+function nestGraphqlCors(call: AstNode, mod: JsModule, env: EvalEnv): { options: JsValue | undefined; path: string; pathNode?: AstNode } | undefined {
+  const callee = unwrap(child(call, 'callee') as AstNode);
+  if (callee.type !== 'MemberExpression' || memberName(callee) !== 'forRoot') return undefined;
+  const obj = unwrap(child(callee, 'object') as AstNode);
+  const name = identName(obj);
+  const b = name ? lookup(mod, name, obj) : undefined;
+  if (b?.kind !== 'import' || b.source !== '@nestjs/graphql' || b.imported !== 'GraphQLModule') return undefined;
+  const major = packageMajor(env.host, mod.path, '@nestjs/graphql');
+  if (major === undefined || major >= 10 || packageRange(env.host, mod.path, 'apollo-server-express') === undefined) return undefined;
+  const first = args(call)[0];
+  const opts = first ? evaluate(first, mod, env) : undefined;
+  if (opts && (opts.t !== 'object' || opts.partial)) return undefined;
+  const props = opts?.t === 'object' ? opts.props : new Map<string, JsValue>();
+  if (props.has('driver')) return undefined;
+  const prefix = props.get('useGlobalPrefix');
+  if (prefix && codeTruthiness(prefix) !== false) return undefined;
+  const cors = props.get('cors');
+  if (cors && codeTruthiness(cors) === false) return undefined;
+  const p = props.get('path');
+  if (p && p.t !== 'str') return undefined;
+  // normalizeRoutePath: one leading slash, no trailing one.
+  const raw = p?.t === 'str' ? p.v : '/graphql';
+  const path = `/${raw.replace(/^\/+|\/+$/g, '')}`;
+  return { options: cors?.t === 'bool' ? undefined : cors, path, ...(p ? { pathNode: p.node } : {}) };
+}
+
+/** Every GraphQLModule.forRoot call of nestGraphqlCors in the package of a NestJS bootstrap (memoised per package). */
+function nestGraphqlRegistrations(host: ProjectHost, main: string, env: EvalEnv): { call: AstNode; mod: JsModule; options: JsValue | undefined; path: string }[] {
+  const root = packageRoot(host, main);
+  return host.memo(`js:nest-graphql:${root}`, () => {
+    const out: { call: AstNode; mod: JsModule; options: JsValue | undefined; path: string }[] = [];
+    for (const rel of nestPackageFiles(host, root, 3000)) {
+      if (!isJsPath(rel) || rel.includes('node_modules/')) continue;
+      const text = host.readFile(rel)?.text;
+      if (!text || !/\bGraphQLModule\b/.test(text) || !/@nestjs\/graphql['"]/.test(text)) continue;
+      const mod = loadModule(host, rel);
+      if (!mod?.program) continue;
+      for (const c of mod.calls) {
+        const g = nestGraphqlCors(c, mod, env);
+        if (g && registrationGuard(mod, c, env) === undefined) out.push({ call: c, mod, options: g.options, path: g.path });
+      }
+    }
+    return out;
+  });
+}
+
+/** The files of a package that call `NestFactory.create` (bootstraps). */
+function nestBootstraps(host: ProjectHost, main: string): string[] {
+  const root = packageRoot(host, main);
+  return host.memo(`js:nest-bootstraps:${root}`, () => nestPackageFiles(host, root, 3000).filter((rel) => isJsPath(rel) && !rel.includes('node_modules/') && /\bNestFactory\s*\.\s*create\b/.test(host.readFile(rel)?.text ?? '')));
 }
 
 /** `NestFactory.create(...)`. */
