@@ -243,6 +243,7 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
         let v = evaluate(b.init, mod, { ...env, active });
         // `list.push(x)`, `opts.origin = x`: data that is modified later is unknown (apps and routers are not data).
         const m = mod.mutated.get(name);
+        if (m && frozenInit(b.init, mod)) return unknownValue(at, mod, `${name} is frozen or sealed and modified at offset ${rangeOf(m)[0]}`);
         if (m && v.t === 'object') v = completedObject(v, name, b.id, at, mod, { ...env, active }) ?? unknownValue(at, mod, `${name} is modified at offset ${rangeOf(m)[0]}`);
         else if (m && v.t === 'array') {
           const grown = pushedOnto(v, name, b.id, mod, { ...env, active });
@@ -915,6 +916,24 @@ function envSchemaValue(n: AstNode, callee: AstNode, a: AstNode[], mod: JsModule
   return { t: 'object', props: new Map([['data', parsed]]), keys: new Map(), partial: true, node: n, mod };
 }
 
+/** `Object` methods that return their first argument itself. */
+const IDENTITY_OBJECT_METHODS = new Set(['freeze', 'seal', 'preventExtensions']);
+
+/**
+ * Whether an initialiser is `Object.freeze(...)` / `Object.seal(...)` / `Object.preventExtensions(...)`: a later
+ * `x.key = v` or `x.push(v)` on it is ignored or throws (a TypeError in strict code and ES modules), depending on the
+ * method and the mode, so the value at a use after such a change is not modelled.
+ */
+function frozenInit(init: AstNode, mod: JsModule): boolean {
+  const call = unwrap(init);
+  if (call.type !== 'CallExpression') return false;
+  const callee = unwrap(child(call, 'callee') as AstNode);
+  if (callee.type !== 'MemberExpression') return false;
+  const method = memberName(callee);
+  const obj = child(callee, 'object') as AstNode;
+  return method !== undefined && IDENTITY_OBJECT_METHODS.has(method) && identName(obj) === 'Object' && !lookup(mod, 'Object', obj);
+}
+
 function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
   const calleeNode = child(n, 'callee') as AstNode;
   const req = isRequireCall(n);
@@ -928,6 +947,15 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
   if (callee.type === 'MemberExpression' && !staticCall) {
     const method = memberName(callee);
     const objNode = child(callee, 'object') as AstNode;
+    // `Object.freeze(x)`, `Object.seal(x)`, `Object.preventExtensions(x)` return x itself (ECMA-262 §20.1.2): the
+    // value of a frozen config module (`export default Object.freeze({ clientOrigin: '*' })`, audit 41 js D1) is its
+    // argument's. Later changes of such a binding are left unknown by bindingValue (frozenInit).
+    if (method !== undefined && IDENTITY_OBJECT_METHODS.has(method) && identName(objNode) === 'Object' && !lookup(mod, 'Object', objNode)) {
+      const x = a[0];
+      if (!x) return { t: 'undef', node: n, mod };
+      if (x.type === 'SpreadElement') return unknownValue(n, mod, `Object.${method} of a spread`);
+      return evaluate(x, mod, env);
+    }
     // Object.assign({}, defaults, { origin: true }): the sources' properties in order, like object spread.
     if (method === 'assign' && identName(objNode) === 'Object' && !lookup(mod, 'Object', objNode) && a.length > 0) {
       const props = new Map<string, JsValue>();
