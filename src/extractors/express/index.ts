@@ -1775,11 +1775,49 @@ function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; nod
   if (reg.optionCors !== undefined) return [{ value: { t: 'ext', name: 'cors()', node: reg.call, mod: reg.mod, corsOptions: reg.optionCors }, node: reg.optionCors ?? reg.call }];
   for (const h of reg.handlers) {
     // `router.use(...middleware(config))`: the spread array's items (audit 37 js c01, Payload).
-    const v = h.type === 'SpreadElement' ? evaluate(child(h, 'argument') as AstNode, reg.mod, env) : evaluate(h, reg.mod, env);
+    const looped = reg.handlers.length === 1 ? loopedItems(h, reg, env) : undefined;
+    const v = looped ?? (h.type === 'SpreadElement' ? evaluate(child(h, 'argument') as AstNode, reg.mod, env) : evaluate(h, reg.mod, env));
     if (v.t === 'array') for (const it of v.items) out.push({ value: corsWrapped(it, env) ?? yogaLayer(it, env) ?? it, node: it.node });
     else out.push({ value: corsWrapped(v, env) ?? yogaLayer(v, env) ?? v, node: h });
   }
   return out;
+}
+
+/**
+ * The list a registration is run once per item of, when its one handler is the loop's element and the registration
+ * is all the loop body does: `list.forEach((m) => app.use(m))`, `list.map(function (m) { app.use(m); })`,
+ * `for (const m of list) app.use(m)` (audit 41 js D4, penguin.js's middlewares module). Each pass registers the
+ * next item, so the layers are those of `app.use(list)`, in the list's order. Undefined for any other shape, and
+ * when the list is not known item by item (its items may be fewer): then the handler stays the unknown parameter
+ * it is, as before.
+ */
+function loopedItems(h: AstNode, reg: Registration, env: EvalEnv): (JsValue & { t: 'array' }) | undefined {
+  const id = unwrap(h);
+  const name = identName(id);
+  const b = name ? lookup(reg.mod, name, id) : undefined;
+  if (b?.kind !== 'param' || unwrap(b.node).type !== 'Identifier') return undefined;
+  const loop = b.fn;
+  let list: AstNode | undefined;
+  let body: AstNode | undefined;
+  if (loop.type === 'ForOfStatement') {
+    const left = child(loop, 'left');
+    const decls = left?.type === 'VariableDeclaration' ? children(left, 'declarations') : [];
+    if (loop.await || decls.length !== 1 || child(decls[0] as AstNode, 'id') !== b.node) return undefined;
+    list = child(loop, 'right');
+    const stmt = child(loop, 'body');
+    const only = stmt?.type === 'BlockStatement' ? (children(stmt, 'body').length === 1 ? children(stmt, 'body')[0] : undefined) : stmt;
+    body = only?.type === 'ExpressionStatement' ? child(only, 'expression') : undefined;
+  } else if (isFunction(loop) && b.index === 0 && children(loop, 'params')[0] === b.node) {
+    const call = parentOf(loop);
+    const callee = call?.type === 'CallExpression' && args(call)[0] === loop ? unwrap(child(call, 'callee') as AstNode) : undefined;
+    const method = callee?.type === 'MemberExpression' ? memberName(callee) : undefined;
+    if (!callee || (method !== 'forEach' && method !== 'map')) return undefined;
+    list = child(callee, 'object');
+    body = soleExpression(loop, { statement: true });
+  }
+  if (!list || !body || unwrap(body) !== reg.call) return undefined;
+  const v = evaluate(list, reg.mod, env);
+  return v.t === 'array' && !v.maybeFewer ? v : undefined;
 }
 
 /**
