@@ -1214,7 +1214,7 @@ function mapTrivial(fn: AstNode, arr: JsValue & { t: 'array' }): JsValue[] | und
  * initializer, or arrow functions within them. Undefined in a plain function (its own `this`), a static
  * member (`this` is the class) or outside a class.
  */
-function instanceClass(node: AstNode): AstNode | undefined {
+export function instanceClass(node: AstNode): AstNode | undefined {
   let cur: AstNode | undefined = node;
   let prev: AstNode | undefined;
   while (cur) {
@@ -1288,7 +1288,7 @@ function thisFieldDefinition(node: AstNode, name: string): AstNode | undefined {
 }
 
 /** The class a name refers to: declared in the module, or imported from a module of the project. */
-function classOf(n: AstNode, mod: JsModule, env: EvalEnv, depth = 0): { node: AstNode; mod: JsModule } | undefined {
+export function classOf(n: AstNode, mod: JsModule, env: EvalEnv, depth = 0): { node: AstNode; mod: JsModule } | undefined {
   if (n.type !== 'Identifier' || depth > 3) return undefined;
   const b = lookup(mod, n.name as string, n);
   if (b?.kind === 'class') return { node: b.node, mod };

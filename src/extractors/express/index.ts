@@ -32,10 +32,10 @@ import {
 } from '../../model/index.js';
 import { args, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, headerFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
-import { codeTruthiness, evaluate, valueSpan, YOGA_CREATED, type EvalEnv, type JsValue } from './evaluate.js';
+import { classOf, codeTruthiness, evaluate, instanceClass, valueSpan, YOGA_CREATED, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
-import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, packageRange, spanOf, type JsModule } from './modules.js';
+import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, packageRange, resolveSpecifier, spanOf, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
 import { yogaFields } from './yoga.js';
 
@@ -2060,11 +2060,13 @@ class AppBuilder {
   }
 }
 
+/** The registrations of one app, router, or app a function receives (`param`), over the modules of the project. */
+type Group = { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; home: string; regs: Registration[]; ports: number[]; portDefaults: { port: number; env: string }[]; param?: { fn: AstNode; index: number }; endpoint?: SocketIoEndpoint };
+
 function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResult): void {
   const env: EvalEnv = { host };
   // Registrations of one app may be spread over several modules (`export const app = express()` in one file,
   // `app.use(cors())` in another): group them by the node that created the app.
-  type Group = { key: string; kind: 'app' | 'router' | 'unknown'; node: AstNode; name: string; home: string; regs: Registration[]; ports: number[]; portDefaults: { port: number; env: string }[]; param?: { fn: AstNode; index: number }; endpoint?: SocketIoEndpoint };
   const groups = new Map<string, Group>();
   const scanned = new Set<string>();
   const addScan = (mod: JsModule) => {
@@ -2171,57 +2173,163 @@ function extractApps(files: SourceFile[], host: ProjectHost, result: ExtractResu
  * Registrations on an app a function receives (`module.exports = (app) => { app.use(cors()) }`, called as
  * `require('./startup/cors')(app)`): they belong to each app or router the scanned modules pass to it, placed
  * where the call is in that app's registrations. A function called with nothing known keeps its own group.
+ * The function may be a class's constructor (`new Server(app)`) or a method the class calls on itself
+ * (`this.config(app)`), and the app may reach it through another function's parameter (`constructor(app) {
+ * this.config(app) }`, audit 41 js D3): those registrations join that parameter's group, at the inner call,
+ * and follow it to the app it is given.
  */
-function linkPassedApps(
-  groups: Map<string, { kind: string; name: string; regs: Registration[]; param?: { fn: AstNode; index: number } }>,
-  scanned: Set<string>,
-  host: ProjectHost,
-  env: EvalEnv,
-  addScan: (mod: JsModule) => void,
-): void {
+function linkPassedApps(groups: Map<string, Group>, scanned: Set<string>, host: ProjectHost, env: EvalEnv, addScan: (mod: JsModule) => void): void {
   // A function of a module that is not a candidate (it mentions neither CORS nor express()) may receive the app
   // (`require('./routes')(app)`): its registrations are the app's too, so that module is scanned as well.
   const appNames = new Set([...groups.values()].filter((g) => g.kind !== 'unknown').map((g) => g.name));
   for (const path of [...scanned]) {
     const mod = loadModule(host, path);
     if (!mod) continue;
-    for (const call of mod.calls) {
+    for (const call of [...mod.calls, ...mod.constructions]) {
       if (!args(call).some((a) => a.type === 'Identifier' && appNames.has(identName(a) as string))) continue;
-      const fv = calledFunction(call, mod, env);
+      const fv = receivingFunction(call, mod, env);
       if (fv && !scanned.has(fv.mod.path) && fv.mod.program) addScan(fv.mod);
     }
   }
-  const passed = [...groups.entries()].filter(([, g]) => g.kind === 'unknown' && g.param);
-  if (!passed.length) return;
-  const byFn = new Map(passed.map(([key, g]) => [g.param?.fn as AstNode, { key, g }]));
+  if (![...groups.values()].some((g) => g.kind === 'unknown' && g.param)) return;
   const start = (n: AstNode) => rangeOf(n)[0];
+  // The calls of each function, by the function they run (one evaluation per call, as the groups are many).
+  type Site = { mod: JsModule; call: AstNode; arg: AstNode };
+  const callsOf = new Map<AstNode, { mod: JsModule; call: AstNode }[]>();
   for (const path of [...scanned]) {
     const mod = loadModule(host, path);
     if (!mod) continue;
-    for (const call of mod.calls) {
-      const fv = calledFunction(call, mod, env);
+    for (const call of [...mod.calls, ...mod.constructions]) {
+      const fv = receivingFunction(call, mod, env);
       if (!fv) continue;
-      const hit = byFn.get(fv.fn);
-      if (!hit) continue;
-      const arg = args(call)[hit.g.param?.index ?? 0];
-      if (!arg) continue;
-      const k = receiverKey(mod, evaluate(arg, mod, env), unwrap(arg));
-      const target = k && k.kind !== 'unknown' ? groups.get(k.key) : undefined;
-      if (!target) continue;
-      const placed = hit.g.regs.map((r) => ({ ...r, site: { mod, call } }));
-      // After the target's registrations made earlier in the calling module.
-      let at = target.regs.length;
-      for (let i = 0; i < target.regs.length; i++) {
-        const r = target.regs[i] as Registration;
-        if ((r.site?.mod ?? r.mod) === mod && compareRuns(r.site ? (runPath(mod, r.site.call, env) ?? [start(r.site.call)]) : runsAt(r), runPath(mod, call, env) ?? [start(call)]) > 0) {
-          at = i;
-          break;
-        }
-      }
-      target.regs.splice(at, 0, ...placed);
-      groups.delete(hit.key);
+      const list = callsOf.get(fv.fn);
+      if (list) list.push({ mod, call });
+      else callsOf.set(fv.fn, [{ mod, call }]);
     }
   }
+  const sitesOf = (g: Group): Site[] =>
+    (callsOf.get(g.param?.fn as AstNode) ?? []).flatMap(({ mod, call }) => {
+      const arg = args(call)[g.param?.index ?? 0];
+      return arg && arg.type !== 'SpreadElement' ? [{ mod, call, arg }] : [];
+    });
+  // Inner groups reached through an outer function's parameter: outer key -> (inner group, the inner call).
+  const inner = new Map<string, { g: Group; site: Site }[]>();
+  const sites = new Map<string, Site[]>();
+  const pending = [...groups.values()].filter((g) => g.kind === 'unknown' && g.param);
+  for (let i = 0; i < pending.length && i < 200; i++) {
+    const g = pending[i] as Group;
+    const list = sitesOf(g);
+    sites.set(g.key, list);
+    for (const site of list) {
+      const k = receiverKey(site.mod, evaluate(site.arg, site.mod, env), unwrap(site.arg));
+      if (!k || k.kind !== 'unknown' || !k.param || k.param.fn === g.param?.fn) continue;
+      let outer = groups.get(k.key);
+      if (!outer) {
+        groups.set(k.key, (outer = { key: k.key, kind: 'unknown', node: k.node, name: identName(site.arg) ?? 'app', home: site.mod.path, regs: [], ports: [], portDefaults: [], param: k.param }));
+        pending.push(outer);
+      }
+      const into = inner.get(k.key) ?? [];
+      into.push({ g, site });
+      inner.set(k.key, into);
+    }
+  }
+  /** Places registrations made by a call among a group's own, after those of the calling module that run before it. */
+  const place = (regs: Registration[], placed: Registration[], mod: JsModule, call: AstNode) => {
+    let at = regs.length;
+    for (let i = 0; i < regs.length; i++) {
+      const r = regs[i] as Registration;
+      if ((r.site?.mod ?? r.mod) === mod && compareRuns(r.site ? (runPath(mod, r.site.call, env) ?? [start(r.site.call)]) : runsAt(r), runPath(mod, call, env) ?? [start(call)]) > 0) {
+        at = i;
+        break;
+      }
+    }
+    regs.splice(at, 0, ...placed);
+  };
+  /** A group's registrations with those of the functions it passes its parameter to, each at its call. */
+  const withInner = (g: Group, depth: number, seen: Set<string>): Registration[] => {
+    const regs = [...g.regs];
+    if (depth >= 5 || seen.has(g.key)) return regs;
+    const next = new Set([...seen, g.key]);
+    for (const { g: ig, site } of inner.get(g.key) ?? []) {
+      place(
+        regs,
+        withInner(ig, depth + 1, next).map((r) => ({ ...r, site: { mod: site.mod, call: site.call } })),
+        site.mod,
+        site.call,
+      );
+    }
+    return regs;
+  };
+  const linked = new Set<string>();
+  for (const g of pending) {
+    for (const site of sites.get(g.key) ?? []) {
+      const k = receiverKey(site.mod, evaluate(site.arg, site.mod, env), unwrap(site.arg));
+      let target = k && k.kind !== 'unknown' ? groups.get(k.key) : undefined;
+      // `new Server(express())`: an app made in the call and handed over whole.
+      if (!target && k?.kind === 'app') groups.set(k.key, (target = { key: k.key, kind: 'app', node: k.node, name: 'app', home: site.mod.path, regs: [], ports: [], portDefaults: [] }));
+      if (!target) continue;
+      const placed = withInner(g, 0, new Set()).map((r) => ({ ...r, site: { mod: site.mod, call: site.call } }));
+      place(target.regs, placed, site.mod, site.call);
+      linked.add(g.key);
+    }
+  }
+  // A group linked to an app, or passed on to one that is, is part of that app now.
+  const consumed = new Set(linked);
+  for (let changed = true, guard = 0; changed && guard < 10; guard++) {
+    changed = false;
+    for (const [outer, list] of inner) {
+      if (!consumed.has(outer)) continue;
+      for (const { g } of list) if (!consumed.has(g.key)) changed = consumed.add(g.key) !== undefined;
+    }
+  }
+  for (const key of consumed) groups.delete(key);
+  // An outer group made here that stayed unlinked holds only its inner groups' registrations, which stay in those.
+  for (const key of inner.keys()) if (!consumed.has(key) && groups.get(key)?.regs.length === 0) groups.delete(key);
+}
+
+/**
+ * The function a call or `new` runs with its arguments: calledFunction's, a method of the class of `this`
+ * (`this.config(app)`), or a class's constructor (`new Server(app)`).
+ */
+function receivingFunction(call: AstNode, mod: JsModule, env: EvalEnv): { fn: AstNode; mod: JsModule } | undefined {
+  if (call.type === 'NewExpression') {
+    const callee = unwrap(child(call, 'callee') as AstNode);
+    const cls = callee.type === 'Identifier' ? (classOf(callee, mod, env) ?? requiredClass(callee, mod, env)) : undefined;
+    const ctor = cls ? classMember(cls.node, 'constructor') : undefined;
+    return ctor ? { fn: ctor, mod: cls?.mod as JsModule } : undefined;
+  }
+  const callee = unwrap(child(call, 'callee') as AstNode);
+  if (callee.type === 'MemberExpression' && unwrap(child(callee, 'object') as AstNode).type === 'ThisExpression') {
+    const name = memberName(callee);
+    const cls = instanceClass(callee);
+    const fn = cls && name && name !== 'constructor' ? classMember(cls, name) : undefined;
+    return fn ? { fn, mod } : undefined;
+  }
+  return calledFunction(call, mod, env);
+}
+
+/** A class a CommonJS module exports whole (`module.exports = Routes` / `= class {...}`), by `const X = require('./x')`. */
+function requiredClass(id: AstNode, mod: JsModule, env: EvalEnv): { node: AstNode; mod: JsModule } | undefined {
+  const b = lookup(mod, identName(id) as string, id);
+  const source = b?.kind === 'var' && b.path.length === 0 && b.init ? isRequireCall(b.init) : undefined;
+  const resolved = source !== undefined ? resolveSpecifier(env.host, mod.path, source) : undefined;
+  const target = resolved ? loadModule(env.host, resolved) : undefined;
+  const ref = target?.exports.get('default');
+  if (!target || ref?.kind !== 'expr') return undefined;
+  const e = unwrap(ref.node);
+  if (e.type === 'ClassExpression' || e.type === 'ClassDeclaration') return { node: e, mod: target };
+  const tb = e.type === 'Identifier' ? lookup(target, e.name as string, e) : undefined;
+  return tb?.kind === 'class' ? { node: tb.node, mod: target } : undefined;
+}
+
+/** The function of a class's constructor or of one of its (non-static, non-computed) methods, by name. */
+function classMember(cls: AstNode, name: string): AstNode | undefined {
+  const body = child(cls, 'body');
+  for (const m of body ? children(body, 'body') : []) {
+    if (m.type !== 'MethodDefinition' || m.static || m.computed || propertyKey(m) !== name) continue;
+    if (name === 'constructor' ? m.kind === 'constructor' : m.kind === 'method') return child(m, 'value');
+  }
+  return undefined;
 }
 
 /** The function a call calls, when its callee is a name, a member or a call (`require('./x')(app)`). */

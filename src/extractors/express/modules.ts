@@ -48,6 +48,8 @@ export interface JsModule {
   reassigned: Map<string, AstNode>;
   /** Every call expression, in source (pre-)order: what route and CORS scans look at, without another walk. */
   calls: AstNode[];
+  /** Every `new` expression, in source order: the constructor calls an app may be handed to (`new Server(app)`). */
+  constructions: AstNode[];
   scopeCache: Map<AstNode, Map<string, Binding>>;
 }
 
@@ -267,6 +269,7 @@ export function buildModule(parsed: ParsedModule): JsModule {
     mutations: new Map(),
     reassigned: new Map(),
     calls: [],
+    constructions: [],
     scopeCache: new Map(),
   };
   const program = parsed.program;
@@ -289,6 +292,8 @@ export function buildModule(parsed: ParsedModule): JsModule {
       const base = baseIdentifier(arg);
       if (base) noteMutation(mod, base, n);
       if (arg?.type === 'Identifier') mod.reassigned.set(arg.name as string, n);
+    } else if (n.type === 'NewExpression') {
+      mod.constructions.push(n);
     } else if (n.type === 'CallExpression') {
       mod.calls.push(n);
       const callee = child(n, 'callee');
