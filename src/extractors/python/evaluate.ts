@@ -1315,6 +1315,9 @@ export class Evaluator {
         const e = recv.entries[i] as { key: PyVal; value: PyVal };
         if (k && sameValue(e.key, k)) return e.value;
       }
+      // A key that is not known may be any of the entries' keys: the fallback holds only for a known key that is
+      // missing (audit 40 py D2: `configs.get(env, DevConfig)` is DevConfig only when env is none of the keys).
+      if (!k || (k.t !== 'str' && k.t !== 'num' && k.t !== 'bool' && k.t !== 'none')) return unknownVal(`dict.get with ${k?.t === 'unknown' ? k.reason : 'a key that is not known'}`, span);
       return positional[1] ? this.eval(positional[1], scope) : { t: 'none', span };
     }
     if (recv.t === 'seq' && meth === 'copy') return recv;

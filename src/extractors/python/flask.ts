@@ -26,7 +26,7 @@ import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
 import { headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields, type ManualWrite } from './manual.js';
 import type { PyNode } from './parser.js';
-import { indexBlock, type PyModule } from './project.js';
+import { indexBlock, type BlockIndex, type PyModule } from './project.js';
 import { flaskCorsProbablyRegex } from '../../simulate/scope.js';
 
 const CORS_QNAME = /^flask_cors(\.extension)?\.CORS$/;
@@ -287,34 +287,76 @@ function configRead(ev: Evaluator, o: Opt, cfg: { opts: Options; opaque?: Span }
  * same function body comes too late and is left out.
  */
 /**
- * The config objects a call of a project helper can return when it ends in a lookup in a mapping of them
- * (`return config_dict.get(env, DevelopmentConfig)`, `return configs[name]`): every value of the mapping, and the
- * fallback of `.get`. Undefined for any other shape, or a mapping or value that is not a known class or module.
+ * The config objects `app.config.from_object(expr)` may load when `expr` is known only up to WHICH of several
+ * objects of the project it is (audit 35 py D5, audit 40 py D2): a lookup with an unknown key in a mapping of them
+ * (`config_by_name[config_name]`, `configs.get(env, DevConfig)`, the `.get` fallback included), a conditional
+ * between them (`DevConfig if debug else ProdConfig`), or a call of a project helper whose last statement returns
+ * such an expression (`return config_dict.get(env, DevelopmentConfig)`). `None` (`configs.get(env)` without a
+ * fallback) loads nothing: Flask's from_object copies the upper-case attributes of `dir(obj)`. Undefined for any
+ * other shape, or a candidate that is not a known class, instance or module (an unknown one may set any key).
  */
-function configCandidates(ev: Evaluator, call: PyNode, scope: Scope): PyVal[] | undefined {
-  const fn = call.fields.function ? ev.eval(call.fields.function, scope) : undefined;
-  if (fn?.t !== 'func') return undefined;
-  const body = fn.node.fields.body;
-  const stmts = body?.children.filter((x) => x.type !== 'comment') ?? [];
-  const ret = stmts[stmts.length - 1];
-  const expr = ret?.type === 'return_statement' ? ret.children[0] : undefined;
+function configCandidates(ev: Evaluator, expr: PyNode | undefined, scope: Scope, depth = 0, helper?: BlockIndex): PyVal[] | undefined {
+  if (!expr || depth > 3) return undefined;
+  const one = (n: PyNode | undefined): PyVal[] | undefined => {
+    if (n?.type === 'identifier' && helper?.bindings.has(n.text ?? '')) return undefined;
+    const v = n ? ev.eval(n, scope) : undefined;
+    if (v && (v.t === 'class' || v.t === 'instance' || v.t === 'module' || v.t === 'none')) return [v];
+    return configCandidates(ev, n, scope, depth + 1, helper);
+  };
+  if (expr.type === 'parenthesized_expression') return configCandidates(ev, expr.children.find((c) => c.type !== 'comment'), scope, depth + 1, helper);
+  if (expr.type === 'conditional_expression') {
+    // Reached only when the evaluator could not decide the condition (otherwise the value is the branch's).
+    const [a, , b] = expr.children.filter((x) => x.type !== 'comment');
+    const ca = one(a);
+    const cb = ca && one(b);
+    return ca && cb ? [...ca, ...cb] : undefined;
+  }
   let mapping: PyNode | undefined;
+  let key: PyNode | undefined;
   let fallback: PyNode | undefined;
-  if (expr?.type === 'subscript') mapping = expr.fields.value;
-  else if (expr?.type === 'call' && expr.fields.function?.type === 'attribute' && expr.fields.function.fields.attribute?.text === 'get') {
+  let noFallback = false;
+  if (expr.type === 'subscript') {
+    mapping = expr.fields.value;
+    key = expr.fields.subscript;
+  } else if (expr.type === 'call' && expr.fields.function?.type === 'attribute' && expr.fields.function.fields.attribute?.text === 'get') {
     mapping = expr.fields.function.fields.object;
     const a = callArgs(expr);
-    if (a.positional.length !== 2 || a.keywords.size) return undefined;
+    if (a.positional.length < 1 || a.positional.length > 2 || a.keywords.size || a.splat) return undefined;
+    key = a.positional[0];
     fallback = a.positional[1];
-  }
-  // A module-level mapping (the function does not rebind it).
-  if (mapping?.type !== 'identifier' || !body || indexBlock(body).bindings.has(mapping.text ?? '')) return undefined;
-  const fnScope: Scope = { mod: fn.mod };
-  const d = ev.eval(mapping, fnScope);
+    noFallback = !fallback;
+  } else if (expr.type === 'call') {
+    // A helper of the project: its last statement returns the choice, read in the helper's module scope (its
+    // mapping must be a module-level name the helper does not rebind).
+    const fn = expr.fields.function ? ev.eval(expr.fields.function, scope) : undefined;
+    if (fn?.t !== 'func') return undefined;
+    const body = fn.node.fields.body;
+    const stmts = body?.children.filter((x) => x.type !== 'comment') ?? [];
+    const ret = stmts[stmts.length - 1];
+    const rexpr = ret?.type === 'return_statement' ? ret.children[0] : undefined;
+    // Another `return` before it (`if os.getenv("PROD"): return ProdConfig`) may return something else.
+    let returns = 0;
+    walk(body ?? ret ?? expr, (n, fns) => {
+      if (n.type === 'return_statement' && fns.length === 0) returns++;
+    });
+    if (!rexpr || !body || returns !== 1) return undefined;
+    // The key is not read there (the helper's parameters and locals are not bound): every entry is a candidate.
+    return configCandidates(ev, rexpr, { mod: fn.mod }, depth + 1, indexBlock(body));
+  } else return undefined;
+  if (mapping?.type !== 'identifier' && helper) return undefined;
+  if (!mapping || (mapping.type === 'identifier' && helper?.bindings.has(mapping.text ?? ''))) return undefined;
+  const d = ev.eval(mapping, scope);
   if (d.t !== 'dict' || d.entries.length === 0) return undefined;
+  // A key the code decides picks one entry, which the evaluator already gave (or a KeyError): not a choice.
+  if (key && !helper && ev.eval(key, scope).t !== 'unknown') return undefined;
   const out = d.entries.map((e) => e.value);
-  if (fallback) out.push(ev.eval(fallback, fnScope));
-  return out.every((v) => v.t === 'class' || v.t === 'module') ? out : undefined;
+  if (fallback) {
+    const f = one(fallback);
+    if (!f) return undefined;
+    out.push(...f);
+  }
+  if (noFallback) out.push({ t: 'none', span: spanOf(scope.mod, expr) });
+  return out.every((v) => v.t === 'class' || v.t === 'instance' || v.t === 'module' || v.t === 'none') ? out : undefined;
 }
 
 function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule; node: PyNode }): { opts: Options; opaque?: Span } {
@@ -433,14 +475,27 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
         }
         if (v && (v.t === 'class' || v.t === 'instance' || v.t === 'module')) setFromObject(v, spanOf(m, n));
         else {
-          // `from_object(get_config())`, a helper returning one of several config classes (audit 35 py D5): followed
-          // when every class it can return sets the same CORS_* values, whichever the run-time key picks.
-          const cands = arg?.type === 'call' ? configCandidates(ev, arg, s) : undefined;
-          const first = cands?.[0];
-          const same = (x: Map<string, PyVal>, y: Map<string, PyVal>) => x.size === y.size && [...x].every(([k, xv]) => y.has(k) && sameValue(xv, y.get(k) as PyVal));
-          const sets = cands?.map((c) => objectOptions(c, spanOf(m, n)));
-          if (first && sets && sets.every((o) => same(o, sets[0] as Map<string, PyVal>))) setFromObject(first, spanOf(m, n));
-          else opaque = spanOf(m, n);
+          // Which object is loaded is not known, but it is one of a known set (configCandidates): a CORS_* key on
+          // which every candidate agrees (the same value, or none sets it) is known; one they disagree on is not.
+          // flask-cors reads only the CORS_* keys (flask_cors/core.py CONFIG_OPTIONS, §3.1), so the other keys
+          // the candidates set do not matter.
+          const cands = configCandidates(ev, arg, s);
+          if (!cands) opaque = spanOf(m, n);
+          else {
+            const sets = cands.map((c) => objectOptions(c, spanOf(m, n)));
+            for (const name of OPTION_NAMES) {
+              const vals = sets.map((o) => o.get(name));
+              const first = vals[0];
+              if (vals.every((x) => x === undefined)) continue;
+              const cfgKey = `CORS_${name.toUpperCase()}`;
+              if (first && vals.every((x) => x !== undefined && sameValue(x, first))) opts.set(name, { v: first, span: first.span, source: `app.config ${cfgKey}` });
+              else {
+                const span = spanOf(m, n);
+                const names = cands.map((c) => (c.t === 'class' ? c.name : c.t === 'instance' ? c.cls.name : c.t === 'module' ? c.mod.path : 'None'));
+                opts.set(name, { v: unknownVal(`${cfgKey} differs between the config objects from_object may load (${[...new Set(names)].join(', ')})`, span), span, source: `app.config ${cfgKey}` });
+              }
+            }
+          }
         }
       } else if (meth === 'update' || meth === 'from_mapping') {
         for (const [k, kw] of a.keywords) {
