@@ -7,7 +7,7 @@
 import type { ProjectHost } from '../../engine/host.js';
 import type { Span } from '../../model/index.js';
 import type { PyNode } from './parser.js';
-import { indexBlock, loadModule, moduleIndex, resolveModulePath, type BlockIndex, type Binding, type PyModule } from './project.js';
+import { indexBlock, loadModule, moduleIndex, projectPythonFiles, resolveModulePath, type BlockIndex, type Binding, type PyModule } from './project.js';
 
 interface Base {
   span: Span;
@@ -413,7 +413,10 @@ export class Evaluator {
     return this.moduleName(scope.mod, name, span);
   }
 
-  /** A function parameter: its default value when it has one (app factories `create_app(config=Config)`). */
+  /**
+   * A function parameter: its default value when it has one (app factories `create_app(config=Config)`), unless the
+   * project's only call of the function passes it; without a default, what that only call passes.
+   */
   private parameter(fn: PyNode, name: string, scope: Scope): PyVal | undefined {
     const params = fn.fields.parameters;
     if (!params) return undefined;
@@ -422,12 +425,136 @@ export class Evaluator {
       if (pname !== name) continue;
       const span = spanOf(scope.mod, p);
       if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.fields.value) {
+        // The only call passes another value (`create_app("prod")`): that one (see soleCallArgument).
+        const passed = this.soleCallArgument(fn, name, scope.mod);
+        if (passed) return passed;
         const v = this.eval(p.fields.value, { mod: scope.mod });
         return withVia(v, `default of parameter ${name}`);
       }
-      return unknownVal(`parameter ${name} of ${fn.fields.name?.text ?? 'a function'}`, span);
+      return this.soleCallArgument(fn, name, scope.mod) ?? unknownVal(`parameter ${name} of ${fn.fields.name?.text ?? 'a function'}`, span);
     }
     return undefined;
+  }
+
+  /**
+   * A parameter of a module-level function that the project calls exactly once (audit 40 py D2:
+   * `def create_app(config_name)` and `app = create_app(os.getenv("BOILERPLATE_ENV") or "dev")` in manage.py): the
+   * value that call passes, when it is known. Only a plain, undecorated function (a decorator may hand it to a
+   * framework that calls it), every mention of whose name in the project's Python files (tests aside, see
+   * projectPythonFiles) is its definition, an import, or a call of it; a launcher file that names it
+   * (`gunicorn "app:create_app('prod')"`) may call it too, and then nothing is concluded. A literal argument is
+   * noted as passed by that call; an environment default keeps its own note ("default of $X when unset").
+   * Only data is taken this way, not an app object. Undefined when that call does not pass the parameter.
+   */
+  private soleCallArgument(fn: PyNode, name: string, mod: PyModule): PyVal | undefined {
+    const fnName = fn.fields.name?.text;
+    if (fn.type !== 'function_definition' || !fnName || !mod.root.children.includes(fn)) return undefined;
+    const params = (fn.fields.parameters?.children ?? []).filter((c) => c.type !== ',' && c.type !== '(' && c.type !== ')' && c.type !== 'comment');
+    const index = params.findIndex((p) => (p.type === 'identifier' ? p.text : p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text) === name);
+    const param = params[index];
+    if (!param || !['identifier', 'typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(param.type)) return undefined;
+    // Positional arguments bind in order only up to a `*args`, a bare `*` or a `/` marker.
+    if (params.slice(0, index).some((p) => !['identifier', 'typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(p.type))) return undefined;
+    const key = `python:sole-call:${mod.path}:${fn.start}:${name}`;
+    if (this.active.has(key)) return undefined;
+    const call = this.host.memo(key, () => {
+      this.active.add(key);
+      try {
+        return this.soleCall(fn, fnName, mod);
+      } finally {
+        this.active.delete(key);
+      }
+    });
+    if (!call) return undefined;
+    const a = call.node.fields.arguments?.children ?? [];
+    let arg: PyNode | undefined;
+    let positional = 0;
+    for (const c of a) {
+      if (c.type === 'comment') continue;
+      if (c.type === 'list_splat' || c.type === 'dictionary_splat') return undefined;
+      if (c.type === 'keyword_argument') {
+        if (c.fields.name?.text === name) arg = c.fields.value;
+      } else if (positional++ === index) arg = c;
+    }
+    if (!arg) return undefined;
+    this.active.add(key);
+    try {
+      const v = this.eval(arg, call.scope);
+      // Data only (settings, names, config classes): an app or router passed to a helper (`setup_cors(app)`) is
+      // followed by the extractors themselves, which also place its registrations in the caller's order.
+      if (!['str', 'num', 'bool', 'none', 'seq', 'dict', 'class'].includes(v.t)) return undefined;
+      const line = call.mod.text.slice(0, call.node.start).split('\n').length;
+      return v.via ? v : withVia(v, `passed by the only call of ${fnName}(), ${call.mod.path}:${line}`);
+    } finally {
+      this.active.delete(key);
+    }
+  }
+
+  /** The only call of the module-level function `fn` in the project (see soleCallArgument), with its scope. */
+  private soleCall(fn: PyNode, fnName: string, home: PyModule): { node: PyNode; mod: PyModule; scope: Scope } | undefined {
+    const files = projectPythonFiles(this.host, home.path);
+    if (!files) return undefined;
+    const word = new RegExp(`\\b${fnName}\\b`);
+    for (const l of files.launchers) {
+      const t = this.host.readFile(l)?.text;
+      if (t && word.test(t)) return undefined;
+    }
+    const paths = files.py.includes(home.path) ? files.py : [home.path, ...files.py];
+    let found: { node: PyNode; mod: PyModule; scope: Scope } | undefined;
+    for (const p of paths) {
+      const text = p === home.path ? home.text : this.host.readFile(p)?.text;
+      if (!text || !word.test(text)) continue;
+      const m = p === home.path ? home : loadModule(this.host, p);
+      if (!m) return undefined;
+      // Every mention of the name, with its parent and the functions around it.
+      const stack: { n: PyNode; parent?: PyNode; fns: PyNode[] }[] = [{ n: m.root, fns: [] }];
+      while (stack.length) {
+        const { n, parent, fns } = stack.pop() as { n: PyNode; parent?: PyNode; fns: PyNode[] };
+        if (n.type === 'identifier' && n.text === fnName) {
+          if (!parent) return undefined;
+          // Its own name, a same-named def or parameter elsewhere, a keyword argument's name: not a use.
+          if ((parent.type === 'function_definition' || parent.type === 'class_definition' || parent.type === 'keyword_argument') && parent.fields.name === n) continue;
+          if (parent.type === 'dotted_name') continue;
+          if (parent.type === 'aliased_import') return undefined;
+          const callee = parent.type === 'call' && parent.fields.function === n ? parent : undefined;
+          if (!callee) return undefined;
+          const scope = this.scopeIn(m, fns);
+          const f = this.eval(n, scope);
+          if (f.t !== 'func') return undefined;
+          if (f.node !== fn) continue;
+          if (found) return undefined;
+          found = { node: callee, mod: m, scope };
+          continue;
+        }
+        if (n.type === 'attribute' && n.fields.attribute?.text === fnName) {
+          // `main.create_app(...)`: a call through the module.
+          const callee = parent?.type === 'call' && parent.fields.function === n ? parent : undefined;
+          if (!callee) return undefined;
+          const scope = this.scopeIn(m, fns);
+          const f = this.eval(n, scope);
+          if (f.t !== 'func') return undefined;
+          if (f.node === fn) {
+            if (found) return undefined;
+            found = { node: callee, mod: m, scope };
+          }
+          if (n.fields.object) stack.push({ n: n.fields.object, parent: n, fns });
+          continue;
+        }
+        const inner = n.type === 'function_definition' ? [...fns, n] : fns;
+        for (let i = n.children.length - 1; i >= 0; i--) stack.push({ n: n.children[i] as PyNode, parent: n, fns: inner });
+      }
+    }
+    return found;
+  }
+
+  /** The evaluation scope of code inside the functions `fns` of `mod` (as common.ts scopeAt). */
+  private scopeIn(mod: PyModule, fns: PyNode[]): Scope {
+    const fn = fns[fns.length - 1];
+    if (!fn || !fn.fields.body) return { mod };
+    const body = fn.fields.body;
+    const index = this.host.memo(`python:fnindex:${mod.path}:${fn.start}`, () => indexBlock(body));
+    const outer = fns.length > 1 ? this.scopeIn(mod, fns.slice(0, -1)) : undefined;
+    return outer && outer.fn ? { mod, fn: { node: fn, index }, outer } : { mod, fn: { node: fn, index } };
   }
 
   moduleName(mod: PyModule, name: string, span: Span): PyVal {

@@ -261,3 +261,44 @@ export function moduleIndex(host: ProjectHost, mod: PyModule): BlockIndex {
 export function bodyOf(def: PyNode): PyNode | undefined {
   return def.fields.body;
 }
+
+/** Directories a project's own calls are not searched in: dependencies, build output, virtualenvs, tests. */
+const SKIP_DIR = /^(node_modules|site-packages|__pycache__|venv|env|dist|build|tests?|\..*)$/;
+/** Test modules: their calls build apps for the tests, not the served one. */
+const TEST_FILE = /^(test_.*|.*_test|conftest)\.py$/;
+/** Files that can start a Python app by naming a function (`gunicorn "app:create_app('prod')"`, `flask --app`). */
+const LAUNCHER_FILE = /^(Dockerfile.*|Procfile|Makefile|\.flaskenv|\.env.*|.*\.(sh|ya?ml|toml|ini|cfg|conf|service))$/;
+
+/**
+ * The project's Python source files and the files that may launch one of its functions, by a breadth-first walk of
+ * the lint root that holds `file` (the highest of its directories the host lets us list: a CLI run on a subdirectory
+ * reads only below it), SKIP_DIR directories and test modules left out, names without a dot taken for directories
+ * except launcher names. Undefined when the tree has more than `budget` entries: a huge tree is not searched, and
+ * what depends on the search stays unknown.
+ */
+export function projectPythonFiles(host: ProjectHost, file: string, budget = 4000): { py: string[]; launchers: string[] } | undefined {
+  const parts = file.split('/').slice(0, -1);
+  let top = '';
+  for (let i = 0; i <= parts.length; i++) {
+    top = parts.slice(0, i).join('/');
+    if (host.listDir(top).length > 0) break;
+  }
+  return host.memo(`python:project-files:${budget}:${top}`, () => {
+    const py: string[] = [];
+    const launchers: string[] = [];
+    const dirs = [top];
+    let left = budget;
+    while (dirs.length) {
+      const d = dirs.shift() as string;
+      for (const name of host.listDir(d)) {
+        if (--left <= 0) return undefined;
+        const rel = d ? `${d}/${name}` : name;
+        if (LAUNCHER_FILE.test(name)) launchers.push(rel);
+        else if (name.endsWith('.py')) {
+          if (!TEST_FILE.test(name)) py.push(rel);
+        } else if (!name.includes('.') && !SKIP_DIR.test(name)) dirs.push(rel);
+      }
+    }
+    return { py, launchers };
+  });
+}
