@@ -439,6 +439,11 @@ export interface Route {
   pathError?: string;
   /** The route reads a JSON body (so cross-origin callers send `Content-Type: application/json`). */
   jsonBody?: boolean;
+  /**
+   * A middleware mounted on `path` (methods `['USE']`) that answers every request under it, with a status the model
+   * does not know (json-server's router: its resources, 404 for the rest). Names what answers.
+   */
+  answersAll?: string;
 }
 
 export interface HeaderRead {

@@ -62,6 +62,11 @@ function frameworkStatus(app: AppModel | undefined, kind: string, ex: Exchange, 
   const methods = look.methods;
   const has = (m: string) => methods.includes(m) || methods.includes('ALL') || (m === 'HEAD' && methods.includes('GET'));
   if (!look.pathMatched) return 404;
+  // A middleware that answers every request of the path (json-server's router) where no route of the method is known.
+  if (look.answersAll !== undefined && !has(ex.method)) {
+    if (ex.method === 'OPTIONS' || ex.req.status === undefined) res.markUnknown(`${look.answersAll} answers ${path}, with a status the model does not know`);
+    return ex.method === 'OPTIONS' ? null : (ex.req.status ?? null);
+  }
   if (ex.method === 'OPTIONS') {
     if (has('OPTIONS')) return ex.req.status ?? 200;
     // Express router and Flask answer OPTIONS automatically (§1.4, §3.4); Starlette's router says 405 (§2.3). NestJS's

@@ -154,6 +154,8 @@ export interface RouteLookup {
   pathMatched: boolean | undefined;
   /** Methods of the routes that answer the path (upper-case). */
   methods: string[];
+  /** A middleware that answers every request of the path, with a status not known (Route.answersAll). */
+  answersAll?: string;
 }
 
 export function lookupRoutes(app: AppModel | undefined, path: string): RouteLookup {
@@ -161,7 +163,15 @@ export function lookupRoutes(app: AppModel | undefined, path: string): RouteLook
   let undecided = false;
   const methods = new Set<string>();
   let matched = false;
+  let answersAll: string | undefined;
   for (const r of app.routes) {
+    if (r.answersAll !== undefined) {
+      // A mounted middleware: it sees every path under its mount path.
+      const m = app.kind === 'express' ? expressPathMatches(r.path, path, true) : undefined;
+      if (m === undefined) undecided = true;
+      if (m) answersAll ??= r.answersAll;
+      continue;
+    }
     const m = routeMatchesPath(app, r, path);
     if (m === undefined) undecided = true;
     if (m) {
@@ -169,6 +179,7 @@ export function lookupRoutes(app: AppModel | undefined, path: string): RouteLook
       for (const x of r.methods) methods.add(x.toUpperCase());
     }
   }
+  if (answersAll !== undefined) return { pathMatched: true, methods: [...methods], answersAll };
   return { pathMatched: matched ? true : undecided ? undefined : false, methods: [...methods] };
 }
 

@@ -34,8 +34,10 @@ export type JsValue =
    * `yoga`: that layer is graphql-yoga's own CORS plugin, whose options mean other things (src/extractors/express/yoga.ts).
    * `corsPreset`: a cors() layer a library builds with options of its own, written nowhere in the project (json-server's
    * `defaults()`): those options, with the library's call as their place.
+   * `answersAll`: a middleware that answers every request of its mount path and never passes one on (json-server 0.x's
+   * `router()`); the text says what answers.
    */
-  | (Base & { t: 'ext'; name: string; corsOptions?: AstNode | null; yoga?: true; corsPreset?: JsValue })
+  | (Base & { t: 'ext'; name: string; corsOptions?: AstNode | null; yoga?: true; corsPreset?: JsValue; answersAll?: string })
   /** A module namespace (`import * as x`, `require('./x')`). */
   | (Base & { t: 'ns'; target: JsModule })
   | (Base & { t: 'unknown'; reason: string });
@@ -97,13 +99,21 @@ const KNOWN_PACKAGES: Record<string, string> = {
  * The other items (compression, express.static, morgan, a no-cache header writer, the body parser) send no CORS
  * header and answer no OPTIONS request, except the `readOnly` one, which answers every non-GET request 403 and so
  * hides what comes after it: with that option (unless known false) the list is not modelled.
- * json-server 1.x (ESM, tinyhttp) has another API; `defaults()` is read only where the package.json asks for 0.x.
+ * `router(db)` is an Express router whose last layer is a catch-all that renders every request that reaches it (404
+ * with `{}` for paths that are no resource of the database; its own error handler answers errors with 500), so it
+ * never passes a request on: what is registered after it on its mount path never runs, CORS included (audit 42 js
+ * c05/c06; checked with 0.17.4 and curl: OPTIONS of a resource gets the router's 200 with an Allow header, other paths
+ * 404, and a later defaults() or cors() adds nothing).
+ * json-server 1.x (ESM, tinyhttp) has another API; `defaults()` and `router()` are read only where the package.json
+ * asks for 0.x.
  */
 function jsonServerCall(name: string, n: AstNode, mod: JsModule, env: EvalEnv): JsValue | undefined {
   if (name === 'json-server.create()') return { t: 'ext', name: 'express()', node: n, mod };
-  if (name !== 'json-server.defaults()') return undefined;
+  if (name !== 'json-server.defaults()' && name !== 'json-server.router()') return undefined;
   const range = packageRange(env.host, mod.path, 'json-server');
-  if (range === undefined || !/^\s*(?:[\^~]|=)?\s*v?0\.\d/.test(range) || /\|\||\s-\s/.test(range)) return unknownValue(n, mod, 'json-server version not read as 0.x');
+  const zeroX = range !== undefined && /^\s*(?:[\^~]|=)?\s*v?0\.\d/.test(range) && !/\|\||\s-\s/.test(range);
+  if (name === 'json-server.router()') return zeroX ? { t: 'ext', name, node: n, mod, answersAll: "json-server's router" } : undefined;
+  if (!zeroX) return unknownValue(n, mod, 'json-server version not read as 0.x');
   const arg = args(n)[0];
   const opts = arg ? evaluate(arg, mod, env) : undefined;
   if (opts && opts.t !== 'object' && opts.t !== 'undef') return unknownValue(n, mod, 'json-server defaults() options not known');

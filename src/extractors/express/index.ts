@@ -334,6 +334,16 @@ function endsEveryRequest(l: Layer): boolean {
 }
 
 /**
+ * A `use` layer that answers every request of its mount path and passes none on (json-server 0.x's router, see
+ * evaluate.ts jsonServerCall): what it is, or undefined. Not when it is registered under a condition the model cannot
+ * decide (it may then be absent).
+ */
+function answersAllOf(l: Layer): string | undefined {
+  if (l.reg.server || l.reg.method !== 'use' || l.handler.t !== 'ext' || l.handler.answersAll === undefined) return undefined;
+  return l.reg.condition || l.mount?.condition ? undefined : l.handler.answersAll;
+}
+
+/**
  * Whether an exported `(req, res, next)` function is Express middleware rather than a whole request handler: it
  * calls `next`, so it is meant for app.use() (where the app that uses it gives it its place).
  */
@@ -2429,10 +2439,28 @@ function buildPolicies(
   const policies: CorsPolicy[] = [];
   const jsonApp = layers.some((l) => l.reg.method === 'use' && isJsonParser(l.handler));
 
+  // Middleware that answers every request of its mount path (json-server's router): a layer of the same module
+  // registered after it on that path never runs (error handlers aside), and one on a wider path runs only for the
+  // other paths, like the routes before a CORS middleware of cors-semantics §1.4 (checked with json-server 0.17.4
+  // and curl, audit 42 js c05/c06).
+  const catchAlls = layers.flatMap((l, index) => {
+    const what = answersAllOf(l);
+    return what === undefined ? [] : [{ layer: l, index, what }];
+  });
+  const sameModule = (a: Layer, b: Layer) => (a.mount ?? a.reg).mod === (b.mount ?? b.reg).mod;
+  const catchAllBefore = (l: Layer, index: number) =>
+    isErrorHandler(l.handler) ? undefined : catchAlls.find((c) => c.index < index && sameModule(c.layer, l) && useCovers(c.layer.prefix, l.path ?? l.prefix));
+  for (const c of catchAlls) {
+    if (catchAllBefore(c.layer, c.index)) continue;
+    app.routes.push({ methods: ['USE'], path: c.layer.prefix ?? '/', span: spanOf(c.layer.reg.mod, c.layer.handlerNode), answersAll: c.what });
+  }
+
   // Routes (one per registration, whatever the number of handlers).
   const seenRegs = new Set<Registration>();
-  for (const l of layers) {
+  for (const [index, l] of layers.entries()) {
     if (l.reg.method === 'use') continue;
+    // A route behind a catch-all never answers.
+    if (catchAllBefore(l, index)) continue;
     const methods = l.reg.method === 'all' ? ['ALL'] : [l.reg.method === 'del' ? 'DELETE' : l.reg.method.toUpperCase()];
     if (seenRegs.has(l.reg)) continue;
     seenRegs.add(l.reg);
@@ -2486,6 +2514,21 @@ function buildPolicies(
   const manualAt: { index: number; layer: Layer; policy: CorsPolicy; passesOn: boolean }[] = [];
   const corsUseAt: { index: number; layer: Layer; origin: OriginPolicy }[] = [];
 
+  /** Whether the responses of a catch-all carry CORS headers of an earlier layer that covers its whole path. */
+  const catchAllHasCors = (c: (typeof catchAlls)[number]): boolean =>
+    layers.some((x, i) => i < c.index && x.reg.method === 'use' && x.handler.t === 'ext' && x.handler.name === 'cors()' && useCovers(x.prefix, c.layer.prefix) && !catchAllBefore(x, i)) ||
+    manualAt.some((m) => m.index < c.index && m.passesOn && m.layer.reg.method === 'use' && useCovers(m.layer.prefix, c.layer.prefix) && m.policy.origin.known && m.policy.origin.value.kind !== 'none');
+  const catchAllLabel = (c: (typeof catchAlls)[number]) => (c.layer.prefix && c.layer.prefix !== '/' ? `${c.what} on ${c.layer.prefix}` : c.what);
+  const catchAllStep = (c: (typeof catchAlls)[number], whole: boolean): ShadowingStep => ({
+    kind: 'middleware',
+    span: spanOf(c.layer.reg.mod, c.layer.handlerNode),
+    label: catchAllLabel(c),
+    effect: whole
+      ? 'answers every request of its path (its resources, 404 for the rest) and passes none on, so this CORS handling never runs'
+      : 'answers every request of its path (its resources, 404 for the rest) before the CORS middleware runs, so those responses carry no CORS headers',
+    fix: 'Register the CORS middleware before the router.',
+  });
+
   // Modules where an earlier layer takes every request and never passes it on, kept up to date as the layers are
   // walked (each layer is asked once, where a look back over all earlier layers was quadratic in the routes).
   const endedModules = new Set<JsModule>();
@@ -2504,6 +2547,43 @@ function buildPolicies(
     const scope: Scope = isUse
       ? { level: l.prefix ? 'router' : receiverKind === 'router' ? 'router' : 'app', ...(l.prefix ? { paths: [l.prefix] } : {}), label: l.prefix ? `app.use('${l.prefix}')` : 'app' }
       : { level: 'route', paths: [l.path ?? '/'], methods: [l.reg.method === 'del' ? 'DELETE' : l.reg.method.toUpperCase()], label: `route ${l.reg.method.toUpperCase()} ${l.path ?? '/'}` };
+
+    // Behind a catch-all of its path (json-server's router), a layer never runs. A CORS layer there sends nothing;
+    // it is kept as a policy that says so, for cors-middleware-order, unless the catch-all's own responses carry
+    // CORS headers of an earlier layer (then nothing is wrong but dead code).
+    const deadBy = catchAllBefore(l, index);
+    if (deadBy) {
+      const base = isCors ? undefined : l.handler.t === 'func' ? manualPolicy(analyzeManual(l.handler.fn, l.handler.mod, env), l.handler.fn, l.handler.mod, env) : undefined;
+      const yoga = isCors && l.handler.t === 'ext' && l.handler.yoga === true;
+      const mechanism: CorsPolicy['mechanism'] | undefined = yoga ? 'graphql-yoga' : isCors ? 'cors-package' : base ? 'express-manual' : undefined;
+      if (!mechanism || catchAllHasCors(deadBy)) return;
+      const span = yoga ? spanOf(l.reg.mod, l.reg.call) : isCors ? spanOf(l.handler.mod, l.handler.node) : (base as NonNullable<typeof base>).span;
+      const why = `${catchAllLabel(deadBy)} answers every request before this layer, which never runs`;
+      const u = <T,>(): Valued<T> => unknown(why, span);
+      policies.push({
+        id: nextId(),
+        kind: 'express',
+        mechanism,
+        layer: 'app',
+        span,
+        scope,
+        appId: app.id,
+        origin: known({ kind: 'none' }, span, why),
+        credentials: known(false, span, why),
+        allowMethods: u(),
+        allowHeaders: u(),
+        exposeHeaders: u(),
+        maxAge: u(),
+        varyOrigin: u(),
+        preflight: u(),
+        errorCoverage: u(),
+        privateNetwork: known(false, span, why),
+        headerWrites: [],
+        shadowedBy: [catchAllStep(deadBy, true)],
+        ...conditionOf(l),
+      });
+      return;
+    }
 
     // Steps before an app-wide CORS layer that answer first (cors-semantics §1.4).
     const shadowedBy: ShadowingStep[] = [];
@@ -2532,6 +2612,12 @@ function buildPolicies(
         // Registrations in other modules run in an order imports decide; a router's layers take the place of
         // the app.use() that mounts it.
         if ((prev.mount ?? prev.reg).mod !== (l.mount ?? l.reg).mod) continue;
+        // A catch-all on a path inside this layer's (one on a path around it makes this layer dead, above).
+        const catchAll = catchAlls.find((c) => c.layer === prev);
+        if (catchAll) {
+          if (under(prev.prefix) && !catchAllBefore(prev, prevIndex) && !catchAllHasCors(catchAll)) shadowedBy.push(catchAllStep(catchAll, false));
+          continue;
+        }
         if (prev.reg.method === 'use' ? !above(prev.prefix) : !under(prev.path)) continue;
         if (prev.reg.method !== 'use' && prev.reg.method !== 'options') {
           if (routeHasCors(prev, prevIndex)) continue;

@@ -16,5 +16,9 @@ server.get('/api/error', () => {
   throw new Error('boom');
 });
 server.get('/stacked/items', (req, res) => res.json([{ id: 1 }]));
+// A json-server router after defaults(): its answers (its resources, 404 for the rest) carry defaults()' headers.
+// Whatever is registered after it on /db never runs (an in-memory database: no file is written).
+server.use('/db', jsonServer.router({ posts: [{ id: 1 }] }));
+server.use('/db', cors({ origin: 'https://other.example.com' }));
 
 server.listen(Number(process.env.PORT), '127.0.0.1');
