@@ -23,8 +23,9 @@ export type JsValue =
   | (Base & { t: 'undef' })
   | (Base & { t: 'regex'; pattern: string; flags: string })
   /** `maybeFewer`: some items may be absent (a `.filter(Boolean)` over values not known): `length` is not known. */
-  | (Base & { t: 'array'; items: JsValue[]; maybeFewer?: boolean })
-  | (Base & { t: 'object'; props: Map<string, JsValue>; keys: Map<string, AstNode>; partial: boolean })
+  | (Base & { t: 'array'; items: JsValue[]; maybeFewer?: boolean; frozen?: true })
+  /** `frozen`: the object was handed to Object.freeze / seal / preventExtensions (see frozenBy). */
+  | (Base & { t: 'object'; props: Map<string, JsValue>; keys: Map<string, AstNode>; partial: boolean; frozen?: true })
   /** `bound`: the values of the enclosing factory's parameters, when the function was returned by a known call. */
   | (Base & { t: 'func'; fn: AstNode; bound?: Map<AstNode, JsValue> })
   /** A well-known external: the `cors` factory, `express`, `express.Router`, the request origin... */
@@ -236,8 +237,12 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
       return { t: 'func', fn: b.node, node: b.node, mod };
     case 'class':
       return unknownValue(at, mod, `class ${name}`);
-    case 'import':
-      return importValue(b.source, b.imported, b.node, mod, env);
+    case 'import': {
+      const v = importValue(b.source, b.imported, b.node, mod, env);
+      // `import config from './config'` (exported frozen) then `config.origin = true` here: ignored or a TypeError.
+      const m = mod.mutated.get(name);
+      return m && isFrozen(v) ? unknownValue(at, mod, `${name} is frozen or sealed and modified at offset ${rangeOf(m)[0]}`) : v;
+    }
     case 'var': {
       if (b.declKind !== 'const' && mod.reassigned.has(name)) {
         const last = b.path.length === 0 ? lastStraightAssignment(name, b.id, at, mod) : undefined;
@@ -253,7 +258,12 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
         let v = evaluate(b.init, mod, { ...env, active });
         // `list.push(x)`, `opts.origin = x`: data that is modified later is unknown (apps and routers are not data).
         const m = mod.mutated.get(name);
-        if (m && frozenInit(b.init, mod)) return unknownValue(at, mod, `${name} is frozen or sealed and modified at offset ${rangeOf(m)[0]}`);
+        const frozenLater = mod.frozen.get(name);
+        if (m && (frozenInit(b.init, mod) || isFrozen(v) || (frozenLater && !frozenAfterChanges(frozenLater, name, b.id, mod)))) {
+          return unknownValue(at, mod, `${name} is frozen or sealed and modified at offset ${rangeOf(m)[0]}`);
+        }
+        // Frozen here and changed in a module that imports it: that one must not apply the change either.
+        if (mod.frozen.has(name)) v = markFrozen(v);
         if (m && v.t === 'object') v = completedObject(v, name, b.id, at, mod, { ...env, active }) ?? unknownValue(at, mod, `${name} is modified at offset ${rangeOf(m)[0]}`);
         else if (m && v.t === 'array') {
           const grown = pushedOnto(v, name, b.id, mod, { ...env, active });
@@ -930,6 +940,32 @@ function envSchemaValue(n: AstNode, callee: AstNode, a: AstNode[], mod: JsModule
 const IDENTITY_OBJECT_METHODS = new Set(['freeze', 'seal', 'preventExtensions']);
 
 /**
+ * An object or array handed to Object.freeze / seal / preventExtensions: wherever it is then changed (here, or in a
+ * module that imports it), the change is ignored in sloppy code and throws a TypeError in strict code (ES modules,
+ * classes, 'use strict'), a seal lets existing keys change, and which one happens depends on the order of the
+ * calls; so a frozen value that is also changed is not modelled (unknown), whatever the order (audit 42 js c18).
+ */
+function isFrozen(v: JsValue): boolean {
+  return (v.t === 'object' || v.t === 'array') && v.frozen === true;
+}
+
+/**
+ * `const o = {...}; o.origin = x; Object.freeze(o);`: the freeze is a statement of the declaration's own block, after
+ * every change of the name in the module, so the changes ran before it as plain code (completedObject decides them).
+ */
+function frozenAfterChanges(freeze: AstNode, name: string, id: AstNode, mod: JsModule): boolean {
+  const stmt = parentOf(freeze);
+  const declBlock = parentOf(parentOf(parentOf(id) ?? id) ?? id);
+  if (stmt?.type !== 'ExpressionStatement' || !declBlock || parentOf(stmt) !== declBlock) return false;
+  const at = rangeOf(freeze)[0];
+  return (mod.mutations.get(name) ?? []).every((m) => rangeOf(m)[1] <= at);
+}
+
+function markFrozen(v: JsValue): JsValue {
+  return v.t === 'object' || v.t === 'array' ? { ...v, frozen: true } : v;
+}
+
+/**
  * Whether an initialiser is `Object.freeze(...)` / `Object.seal(...)` / `Object.preventExtensions(...)`: a later
  * `x.key = v` or `x.push(v)` on it is ignored or throws (a TypeError in strict code and ES modules), depending on the
  * method and the mode, so the value at a use after such a change is not modelled.
@@ -964,7 +1000,7 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       const x = a[0];
       if (!x) return { t: 'undef', node: n, mod };
       if (x.type === 'SpreadElement') return unknownValue(n, mod, `Object.${method} of a spread`);
-      return evaluate(x, mod, env);
+      return markFrozen(evaluate(x, mod, env));
     }
     // Object.assign({}, defaults, { origin: true }): the sources' properties in order, like object spread.
     if (method === 'assign' && identName(objNode) === 'Object' && !lookup(mod, 'Object', objNode) && a.length > 0) {

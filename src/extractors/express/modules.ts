@@ -44,6 +44,11 @@ export interface JsModule {
   mutated: Map<string, AstNode>;
   /** Every change of each name in `mutated`, in source order. */
   mutations: Map<string, AstNode[]>;
+  /**
+   * Names handed to `Object.freeze` / `Object.seal` / `Object.preventExtensions` (or `Reflect.preventExtensions`)
+   * somewhere in the module, the first such call of each: a change of such an object is ignored or throws.
+   */
+  frozen: Map<string, AstNode>;
   /** Names assigned directly (`x = ...`, `x++`): a `let`/`var` value is then unknown. */
   reassigned: Map<string, AstNode>;
   /** Every call expression, in source (pre-)order: what route and CORS scans look at, without another walk. */
@@ -250,6 +255,9 @@ function isModuleExports(n: AstNode): boolean {
   return u.type === 'MemberExpression' && identName(child(u, 'object')) === 'module' && memberName(u) === 'exports';
 }
 
+/** `Object` methods after which changes of the object are ignored or throw (ECMA-262 §20.1.2). */
+const FREEZERS = new Set(['freeze', 'seal', 'preventExtensions']);
+
 function noteMutation(mod: JsModule, name: string, n: AstNode): void {
   mod.mutated.set(name, n);
   const all = mod.mutations.get(name);
@@ -267,6 +275,7 @@ export function buildModule(parsed: ParsedModule): JsModule {
     starReexports: [],
     mutated: new Map(),
     mutations: new Map(),
+    frozen: new Map(),
     reassigned: new Map(),
     calls: [],
     constructions: [],
@@ -305,6 +314,12 @@ export function buildModule(parsed: ParsedModule): JsModule {
       if (callee && identName(callee) === undefined && memberName(callee) === 'assign' && identName(child(callee, 'object')) === 'Object') {
         const base = baseIdentifier(children(n, 'arguments')[0]);
         if (base) noteMutation(mod, base, n);
+      }
+      // `Object.freeze(config)` as a statement (audit 42 js c18), or of a member (`Object.freeze(config.cors)`).
+      const holder = callee && identName(callee) === undefined ? identName(child(callee, 'object')) : undefined;
+      if (name && ((holder === 'Object' && FREEZERS.has(name)) || (holder === 'Reflect' && name === 'preventExtensions'))) {
+        const base = baseIdentifier(children(n, 'arguments')[0]);
+        if (base && !mod.frozen.has(base)) mod.frozen.set(base, n);
       }
     }
   });
