@@ -28,6 +28,8 @@ export function routesInScope(policy: CorsPolicy, app: AppModel | undefined): Ro
     if (r.pathError || r.methods.includes('USE')) return false;
     if (scope.methods && !r.methods.some((m) => scope.methods?.includes(m) || m === 'ALL')) return false;
     if (scope.paths && !scope.paths.some((p) => (scope.exact ? p === r.path : pathMatches(p, r.path)))) return false;
+    // A route left out for every method it serves.
+    if (scope.except?.some((x) => x.path === r.path && (!x.methods || r.methods.every((m) => x.methods?.includes(m))))) return false;
     return true;
   });
 }

@@ -247,6 +247,11 @@ export interface Scope {
   /** `paths` are exactly the routes covered (a decorated view's own routes), not prefixes of them. */
   exact?: boolean;
   /**
+   * Routes left out of the scope (NestJS `consumer.apply(X).exclude(...)`): the policy never runs for a request whose
+   * path matches one of these exactly (framework syntax), with one of `methods` (every method when absent).
+   */
+  except?: { path: string; methods?: string[] }[];
+  /**
    * The paths match no route of the app, and the app's routes are all known (a flask-cors resource keyed by a
    * literal path that no route serves): the policy's headers only ever go on that path's 404 page, which carries
    * no data. The policy stays in the model (what is sent is still predicted) but is not judged by the rules.

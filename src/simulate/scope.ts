@@ -192,6 +192,13 @@ export function policyCovers(p: CorsPolicy, path: string, method: string): boole
     const viaGet = method === 'HEAD' && up.includes('GET') && (p.kind === 'express' || p.kind === 'flask' || p.kind === 'fastapi');
     if (!all && !up.includes(method) && !viaGet) return false;
   }
+  // Left out by path and method (NestJS exclude(): matched against the whole path, the method as sent).
+  for (const x of p.scope.except ?? []) {
+    if (x.methods && !x.methods.includes(method)) continue;
+    const m = p.kind === 'express' ? expressPathMatches(x.path, path, false) : undefined;
+    if (m === true) return false;
+    if (m === undefined) return undefined;
+  }
   const paths = p.scope.paths;
   if (!paths || paths.length === 0 || p.scope.level === 'app' || p.scope.level === 'server' || p.scope.level === 'http') return true;
   let undecided = false;

@@ -2420,6 +2420,8 @@ function nestAppOf(node: AstNode, home: string, host: ProjectHost, files: Source
   if (callsEnableCors(mod) || files.some((f) => isJsPath(f.path) && /\benableCors\b/.test(f.text) && callsEnableCors(loadModule(host, f.path)))) return { othersMayAnswer: 'enableCors() may answer OPTIONS requests', ownsRoutes: false };
   if (nestBootstraps(host, home).length === 1 && nestGraphqlRegistrations(host, home, env).length) return { othersMayAnswer: "GraphQLModule's cors may answer OPTIONS requests", ownsRoutes: false };
   const sources = nestSources(host, home);
+  // Module middleware that extractNest models makes its NestJS app, which then carries the routes.
+  if (nestBootstraps(host, home).length === 1 && nestModuleMiddleware(host, home, env).layers.length) return { othersMayAnswer: 'a module middleware (consumer.apply) may answer OPTIONS requests', ownsRoutes: false };
   if (sources.appliesMiddleware) return { othersMayAnswer: 'a module middleware (consumer.apply) may answer OPTIONS requests', ownsRoutes: true };
   // An @Options() or @All() handler answers the OPTIONS requests of its path (200 with NestJS 10.4).
   if (sources.routes.some((r) => r.methods.includes('OPTIONS') || r.methods.includes('ALL'))) return { othersMayAnswer: 'a controller answers OPTIONS requests (@Options or @All) for some paths', ownsRoutes: true };
@@ -3127,7 +3129,9 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
   const bootstraps: { path: string; text: string }[] = [...files];
   const listed = new Set(files.map((f) => f.path));
   for (const f of files) {
-    if (!isJsPath(f.path) || !/\bGraphQLModule\b/.test(f.text)) continue;
+    // A bootstrap that never mentions CORS also runs its modules' middleware (nestModuleMiddleware), which a file that
+    // does (the middleware's) may be.
+    if (!isJsPath(f.path) || !(/\bGraphQLModule\b/.test(f.text) || packageRange(host, f.path, '@nestjs/core') !== undefined)) continue;
     const mains = nestBootstraps(host, f.path);
     const main = mains.length === 1 ? host.readFile(mains[0] as string) : undefined;
     if (main && !listed.has(main.path)) {
@@ -3141,8 +3145,10 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
     if (!mod?.program) continue;
     // Fastify apps (or apps whose adapter is not known) are left out, not modelled as Express.
     if (nestAdapter(host, mod) !== 'express') continue;
-    const calls: { call: AstNode; options: AstNode | undefined; optionsValue?: JsValue; fromCreate?: boolean; graphql?: { mod: JsModule; path: string } }[] = [];
+    type Entry = { call: AstNode; options: AstNode | undefined; optionsValue?: JsValue; fromCreate?: boolean; graphql?: { mod: JsModule; path: string }; mw?: NestModuleMiddleware };
+    const calls: Entry[] = [];
     let creates = 0;
+    let createCall: AstNode | undefined;
     for (const n of mod.calls) {
       const callee = unwrap(child(n, 'callee') as AstNode);
       const method = memberName(callee);
@@ -3153,7 +3159,10 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
         if (registrationGuard(mod, n, env) === 'dead') continue;
         calls.push({ call: n, options: a[0] });
       }
-      if (isNestCreate(n)) creates++;
+      if (isNestCreate(n)) {
+        creates++;
+        createCall ??= n;
+      }
       // `create(Module, options)` or `create(Module, adapter, options)`.
       const createOptions = a.length >= 3 ? a[2] : a[1];
       if (isNestCreate(n) && createOptions) {
@@ -3167,20 +3176,101 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
     // NestJS 10.4: `create(M, { cors: true })` + `enableCors({ origin, credentials: true })` answers a GET with
     // Access-Control-Allow-Origin: * and Access-Control-Allow-Credentials: true; audit 32 case 08).
     const oneApp = creates <= 1;
-    // GraphQLModule's cors layer (nestGraphqlCors) is added in init() after both, on its path; only for the one
-    // bootstrap of its package (another bootstrap may be the one that imports the module).
-    const graphql: typeof calls =
-      creates === 1 && nestBootstraps(host, f.path).length === 1
-        ? nestGraphqlRegistrations(host, f.path, env).map((g) => ({ call: g.call, options: undefined, ...(g.options ? { optionsValue: g.options } : {}), graphql: { mod: g.mod, path: g.path } }))
-        : [];
-    const ordered = oneApp ? [...calls.filter((c) => !c.fromCreate), ...calls.filter((c) => c.fromCreate), ...graphql] : calls;
+    const soleBootstrap = creates === 1 && nestBootstraps(host, f.path).length === 1;
+    // The modules' middleware (nestModuleMiddleware) comes next, then GraphQLModule's cors layer (nestGraphqlCors) on
+    // its path; only for the one bootstrap of its package (another bootstrap may be the one that imports the modules).
+    // A global prefix moves the middleware's paths under it, as it does the routes, which are read without it; but
+    // exclude() is matched against the whole path, so with a prefix exclusions are not read.
+    const prefixed = mod.calls.some((c) => memberName(unwrap(child(c, 'callee') as AstNode)) === 'setGlobalPrefix');
+    const moduleMw = soleBootstrap ? nestModuleMiddleware(host, f.path, env) : { layers: [], unread: false };
+    const middleware: Entry[] = moduleMw.layers
+      .filter((m) => !(prefixed && m.scope.except))
+      .map((m) => (m.handler.t === 'ext' && m.handler.name === 'cors()' && !m.handler.yoga && !m.handler.corsPreset ? { call: m.handler.node, options: args(m.handler.node)[0], mw: m } : { call: m.call, options: undefined, mw: m }));
+    const graphql: Entry[] = soleBootstrap
+      ? nestGraphqlRegistrations(host, f.path, env).map((g) => ({ call: g.call, options: undefined, ...(g.options ? { optionsValue: g.options } : {}), graphql: { mod: g.mod, path: g.path } }))
+      : [];
+    const ordered = oneApp ? [...calls.filter((c) => !c.fromCreate), ...calls.filter((c) => c.fromCreate), ...middleware, ...graphql] : calls;
+    if (ordered.length === 0) continue;
+    const appId = (call: AstNode) => `express:nest:${f.path}:${rangeOf(oneApp ? (createCall ?? (ordered[0] as Entry).call) : call)[0]}`;
+    const sources = nestSources(host, f.path);
+    const pushApp = (call: AstNode) => result.apps.push({ id: appId(call), kind: 'express', span: spanOf(mod, oneApp && createCall ? createCall : call), label: 'NestJS app', framework: { name: 'nestjs' }, routes: sources.routes, readsHeaders: [...headerReads(mod), ...sources.reads] });
+    if (oneApp) pushApp((ordered[0] as Entry).call);
     let credBy: Span | undefined;
-    ordered.forEach(({ call, options, optionsValue, graphql: gql }, i) => {
-      const home = gql?.mod ?? mod;
+    /** The app-wide cors() layers so far: whether each ends every OPTIONS request (undefined: not known), and what it adds. */
+    const corsBefore: { span: Span; ends: boolean | undefined; varies: boolean; gate?: Valued<OriginPolicy>; condition: boolean }[] = [];
+    /** Whether something of the app other than `self` may end OPTIONS requests (so a preflight need not reach Nest's 404). */
+    const othersMayEnd = (self: NestModuleMiddleware): string | undefined => {
+      if (moduleMw.unread || middleware.length !== moduleMw.layers.length) return 'a module middleware that is not read may answer OPTIONS requests';
+      for (const m of moduleMw.layers) {
+        if (m === self) continue;
+        const h = m.handler;
+        const passes = h.t === 'func' ? !analyzeManual(h.fn, h.mod, env).endsOnOptions && !bareOptionsAnswer(h.fn, h.mod) : h.t === 'ext' ? PASS_THROUGH.test(h.name) : passThroughCall(m.node, m.mod);
+        if (!passes) return 'another module middleware may answer OPTIONS requests';
+      }
+      // The bootstrap's own app.use layers run before: body parsers and the known pass-through packages aside.
+      for (const c of mod.calls) {
+        if (memberName(unwrap(child(c, 'callee') as AstNode)) !== 'use') continue;
+        if (!args(c).every((a) => passThroughCall(a, mod) || ((v) => v.t === 'ext' && PASS_THROUGH.test(v.name))(evaluate(a, mod, env)))) return 'an app.use middleware of the bootstrap may answer OPTIONS requests';
+      }
+      if (graphql.length) return "GraphQLModule's cors may answer OPTIONS requests";
+      // An @Options() or @All() handler answers the OPTIONS requests of its path (200 with NestJS 10.4).
+      if (sources.routes.some((r) => r.methods.includes('OPTIONS') || r.methods.includes('ALL'))) return 'a controller answers OPTIONS requests (@Options or @All) for some paths';
+      return undefined;
+    };
+    ordered.forEach(({ call, options, optionsValue, graphql: gql, mw }, i) => {
+      if (!oneApp) pushApp(call);
+      const runOrder = oneApp ? { runOrder: i } : {};
+      if (mw && mw.handler.t === 'func') {
+        // A middleware class's `use(req, res, next)` (or a middleware function) is a hand-written app.use layer of the
+        // Express app (§1.4): its headers are set before next(), so the routes' answers and errors keep them.
+        const h = mw.handler;
+        const analysis = analyzeManual(h.fn, h.mod, env);
+        const base = manualPolicy(analysis, h.fn, h.mod, env);
+        if (!base) return;
+        // What the earlier app-wide cors() layers (enableCors, the create option) leave on the response (§1.2, as in
+        // buildPolicies): Access-Control-Allow-Credentials: true, Vary: Origin, and only the origins a refusing one allows.
+        if (credBy && base.credentials.known && !base.credentials.value && !base.headerWrites.some((w) => w.name === 'access-control-allow-credentials')) {
+          base.credentials = known(true, credBy, 'an earlier CORS setup of this NestJS app sends Access-Control-Allow-Credentials: true');
+        }
+        const varyBy = corsBefore.find((c) => c.varies);
+        if (varyBy && base.varyOrigin.known && !base.varyOrigin.value) base.varyOrigin = known(true, varyBy.span, 'an earlier cors() middleware adds Vary: Origin');
+        const gate = corsBefore.find((c) => c.gate)?.gate;
+        if (gate?.known && base.origin.known && base.origin.value.kind === 'reflect-any') {
+          base.origin = known(gate.value, gate.span, 'an earlier cors() refuses every other origin with an error, so only the origins it allows reach this middleware');
+        }
+        let preflight: Valued<PreflightHandling>;
+        const ender = corsBefore.find((c) => c.ends !== false);
+        if (ender && ender.ends && !ender.condition) {
+          // enableCors() / the create option end every OPTIONS request before the module middleware runs (§1.1).
+          preflight = known({ handled: 'automatic', detail: 'an earlier cors() answers every OPTIONS request', span: ender.span, elsewhere: true }, base.span);
+        } else if (ender) preflight = unknown('an earlier cors() of this NestJS app may answer OPTIONS requests', ender.span);
+        else if (analysis.endsOnOptions) preflight = known({ handled: 'explicit', detail: 'the middleware answers OPTIONS itself' }, base.span);
+        else {
+          // NestJS has no automatic OPTIONS answer (its not-found handler runs before the Express router's, checked with
+          // NestJS 10.4 by audit 39, case c22: 404 with the middleware's headers), as for an app.use middleware.
+          const other = othersMayEnd(mw);
+          preflight = other
+            ? unknown(other, base.span)
+            : known({ handled: 'missing', detail: "NestJS has no automatic OPTIONS answer: the request reaches Nest's not-found handler, which answers 404 (with these headers)", headersOnAnswer: true }, base.span);
+        }
+        result.policies.push({
+          ...base,
+          id: `${f.path}#nest${i}`,
+          scope: mw.scope,
+          appId: appId(call),
+          ...runOrder,
+          preflight,
+          errorCoverage: known({ covers: 'all' }, base.span),
+          shadowedBy: [],
+        });
+        return;
+      }
+      // Another value applied as module middleware (a package's, or one not read): no policy of its own.
+      if (mw && !(mw.handler.t === 'ext' && mw.handler.name === 'cors()')) return;
+      const home = gql?.mod ?? mw?.handler.mod ?? mod;
       const span = spanOf(home, call);
-      const guard = gql ? undefined : registrationGuard(mod, call, env);
-      const appId = `express:nest:${f.path}:${rangeOf(oneApp ? (ordered[0] as { call: AstNode }).call : call)[0]}`;
-      const ov = optionsValue ?? (options ? evaluate(options, mod, env) : undefined);
+      const guard = gql || mw ? undefined : registrationGuard(mod, call, env);
+      const ov = optionsValue ?? (options ? evaluate(options, home, env) : undefined);
       let fields = ov?.t === 'func' ? delegateFields(ov, call, home, env) : corsFields(ov, call, home, env);
       // Each layer is app.use(cors(options)): an earlier one's Access-Control-Allow-Credentials: true stays on the
       // response that a later one gives its own Access-Control-Allow-Origin (§1.2, as for Express).
@@ -3188,24 +3278,29 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
         fields = { ...fields, credentials: known(true, credBy, 'an earlier CORS setup of this NestJS app sends Access-Control-Allow-Credentials: true') };
       }
       const o = fields.origin.known ? fields.origin.value : undefined;
-      if (oneApp && !credBy && o && (o.kind === 'reflect-any' || o.kind === 'fixed' || (o.kind === 'allow-list' && o.onRefused !== 'no-cors')) && fields.credentials.known && fields.credentials.value) credBy = span;
-      const sources = nestSources(host, f.path);
-      if (!oneApp || i === 0) result.apps.push({ id: appId, kind: 'express', span: spanOf(mod, call), label: 'NestJS app', framework: { name: 'nestjs' }, routes: sources.routes, readsHeaders: [...headerReads(mod), ...sources.reads] });
+      const sends = !!o && (o.kind === 'reflect-any' || o.kind === 'fixed' || (o.kind === 'allow-list' && o.onRefused !== 'no-cors'));
+      const scope: Scope = gql ? { level: 'router', paths: [gql.path], label: `GraphQLModule ('${gql.path}')` } : mw ? mw.scope : { level: 'app', label: 'NestJS app' };
+      // (A cors() module middleware on some paths only leaves its credentials header on those.)
+      if (oneApp && !credBy && sends && fields.credentials.known && fields.credentials.value && (!mw || scope.level === 'app')) credBy = span;
       // An earlier app-wide layer (enableCors, the create option) ends every OPTIONS request first (§1.1).
-      const first = gql && i > 0 && !(ordered[0] as { graphql?: unknown }).graphql ? (ordered[0] as { call: AstNode }).call : undefined;
+      const ender = (gql || mw) && corsBefore.find((c) => c.ends !== false);
+      if (scope.level === 'app') {
+        const ends = !fields.preflightContinue.known || !o ? undefined : !fields.preflightContinue.value && !(o.kind === 'allow-list' && o.onRefused === 'no-cors');
+        corsBefore.push({ span, ends, varies: sends, ...(o?.kind === 'allow-list' && o.onRefused === 'error' ? { gate: fields.origin } : {}), condition: !!guard && guard !== 'dead' });
+      }
       result.policies.push({
         id: `${f.path}#nest${i}`,
         kind: 'express',
         mechanism: 'cors-package',
         layer: 'app',
         span,
-        scope: gql ? { level: 'router', paths: [gql.path], label: `GraphQLModule ('${gql.path}')` } : { level: 'app', label: 'NestJS app' },
-        appId,
-        ...(oneApp ? { runOrder: i } : {}),
+        scope,
+        appId: appId(call),
+        ...runOrder,
         ...headerFields(fields),
         varyOrigin: known(true, span, 'the cors package adds Vary: Origin'),
-        preflight: first
-          ? known({ handled: 'automatic', detail: 'an earlier cors() answers every OPTIONS request', span: spanOf(mod, first), elsewhere: true }, span)
+        preflight: ender
+          ? known({ handled: 'automatic', detail: 'an earlier cors() answers every OPTIONS request', span: ender.span, elsewhere: true }, span)
           : known({ handled: 'automatic', ...(fields.successStatus !== undefined ? { status: fields.successStatus } : {}) }, span),
         errorCoverage: known({ covers: 'all' }, span),
         privateNetwork: known(false, span),
@@ -3214,6 +3309,15 @@ function extractNest(files: SourceFile[], host: ProjectHost, result: ExtractResu
         ...(guard && guard !== 'dead' ? { condition: guard } : {}),
       });
     });
+    // A module middleware that sets Access-Control-Allow-Credentials: true and no origin, on every response of the app:
+    // cors leaves that header (§1.2), so it goes out beside the origin of the earlier cors() layers (as in buildPolicies).
+    const own = result.policies.filter((p) => oneApp && p.appId === appId((ordered[0] as Entry).call));
+    const credMw = own.find((p) => p.mechanism === 'express-manual' && p.scope.level === 'app' && !p.scope.except && p.credentials.known && p.credentials.value && !p.headerWrites.some((w) => w.name === 'access-control-allow-origin'));
+    if (credMw) {
+      for (const c of own) {
+        if (c.mechanism === 'cors-package' && c.scope.level === 'app' && c.credentials.known && !c.credentials.value) c.credentials = known(true, credMw.credentials.span, 'Access-Control-Allow-Credentials: true is set by a hand-written middleware');
+      }
+    }
   }
 }
 
@@ -3272,6 +3376,137 @@ function nestGraphqlRegistrations(host: ProjectHost, main: string, env: EvalEnv)
       }
     }
     return out;
+  });
+}
+
+/** Paths Nest's RouteInfoPathExtractor takes for "every path" (isAWildcard). */
+const NEST_WILDCARD_PATHS = new Set(['*', '/*', '/*/', '(.*)', '/(.*)']);
+
+/** One middleware a module's `configure(consumer)` applies (`consumer.apply(X).exclude(...).forRoutes(...)`), modelled. */
+interface NestModuleMiddleware {
+  /** The `forRoutes(...)` call: where it is registered. */
+  call: AstNode;
+  mod: JsModule;
+  /** The `use` method of a middleware class, a middleware function, or another value (cors(), a package's middleware). */
+  handler: JsValue;
+  node: AstNode;
+  scope: Scope;
+}
+
+/** `RequestMethod.X` of @nestjs/common, by name ('ALL', 'GET', ...). */
+function nestRequestMethod(node: AstNode | undefined): string | undefined {
+  const n = node ? unwrap(node) : undefined;
+  if (n?.type !== 'MemberExpression' || identName(child(n, 'object')) !== 'RequestMethod') return undefined;
+  return memberName(n);
+}
+
+/**
+ * A `forRoutes` / `exclude` argument read as Nest 10 maps it (RoutesMapper, checked with NestJS 10.4 on Express): a
+ * string is `{ path, method: -1 }`, registered with `app.use('/path')` (the path and what is below it); a route object
+ * `{ path, method: RequestMethod.ALL }` with `app.all('/path')` (that path only), another method with that method's
+ * route (left out here); a wildcard path (NEST_WILDCARD_PATHS) is every path. A controller class maps to its routes,
+ * which are not read: undefined, as for anything else not read.
+ */
+function nestRouteArg(node: AstNode, mod: JsModule, env: EvalEnv): { path: string; wildcard: boolean; method: string } | undefined {
+  const n = unwrap(node);
+  let pathNode: AstNode | undefined = n;
+  let method = 'USE';
+  if (n.type === 'ObjectExpression') {
+    pathNode = undefined;
+    method = '';
+    for (const p of children(n, 'properties')) {
+      if (p.type !== 'Property' && p.type !== 'ObjectProperty') return undefined;
+      const key = propertyKey(p);
+      if (key === 'path') pathNode = child(p, 'value');
+      else if (key === 'method') method = nestRequestMethod(child(p, 'value')) ?? '';
+      else return undefined;
+    }
+    if (!method) return undefined;
+  }
+  const v = pathNode ? evaluate(pathNode, mod, env) : undefined;
+  if (v?.t !== 'str') return undefined;
+  if (NEST_WILDCARD_PATHS.has(v.v)) return { path: '/*', wildcard: true, method };
+  // Literal paths and `:param` segments only (Nest's path-to-regexp and Express 4's agree on those).
+  if (/[*()?+[\]{}]/.test(v.v)) return undefined;
+  return { path: `/${v.v.replace(/^\/+|\/+$/g, '')}`, wildcard: false, method };
+}
+
+/** The scope of `forRoutes(...routes)` minus `exclude(...excluded)`, when every argument is read (nestRouteArg). */
+function nestMiddlewareScope(routes: AstNode[], excluded: AstNode[], mod: JsModule, env: EvalEnv): Scope | undefined {
+  const read = routes.map((r) => nestRouteArg(r, mod, env));
+  const except: { path: string; methods?: string[] }[] = [];
+  for (const x of excluded) {
+    const r = nestRouteArg(x, mod, env);
+    // A wildcard exclusion, or one not read: where the middleware runs is not known.
+    if (!r || r.wildcard) return undefined;
+    except.push({ path: r.path, ...(r.method === 'USE' || r.method === 'ALL' ? {} : { methods: [r.method] }) });
+  }
+  const rest = except.length ? { except } : {};
+  const label = (what: string) => `consumer.apply().forRoutes(${what})${except.length ? ` except ${except.map((x) => x.path).join(', ')}` : ''}`;
+  // Every method on every path: the middleware runs for every request of the app (OPTIONS too).
+  if (read.some((r) => r?.wildcard && (r.method === 'USE' || r.method === 'ALL'))) return { level: 'app', label: label("'*'"), ...rest };
+  if (!read.length || read.some((r) => !r || r.wildcard)) return undefined;
+  const ok = read as { path: string; method: string }[];
+  // app.use('/items'): /items and below; app.all('/items'): /items only. Another method: not modelled.
+  if (ok.every((r) => r.method === 'USE')) return { level: 'router', paths: ok.map((r) => r.path), label: label(ok.map((r) => `'${r.path}'`).join(', ')), ...rest };
+  if (ok.every((r) => r.method === 'ALL')) return { level: 'route', paths: ok.map((r) => r.path), exact: true, label: label(ok.map((r) => `'${r.path}'`).join(', ')), ...rest };
+  return undefined;
+}
+
+/**
+ * The middleware the modules of a NestJS package apply in `configure(consumer)` (memoised per package):
+ * `consumer.apply(A, B).exclude(...).forRoutes(...)`, chains of them, classes (their `use` method), functions and
+ * other values. MiddlewareModule registers them in init() on the Express app (`app.use` / `app.all` by RequestMethod,
+ * Nest 10 RouterMethodFactory), after the app's own app.use layers, enableCors and the create option's cors, before
+ * the controllers' routes and GraphQLModule's onModuleInit (NestApplication.init: applyOptions, registerModules,
+ * registerRouter, callInitHook). `unread`: some applied middleware or its routes were not read, so something not
+ * in `layers` may run (and may answer OPTIONS requests).
+ */
+function nestModuleMiddleware(host: ProjectHost, main: string, env: EvalEnv): { layers: NestModuleMiddleware[]; unread: boolean } {
+  const root = packageRoot(host, main);
+  return host.memo(`js:nest-middleware:${root}`, () => {
+    const layers: NestModuleMiddleware[] = [];
+    let unread = false;
+    for (const rel of nestPackageFiles(host, root, 3000)) {
+      if (!isJsPath(rel) || rel.includes('node_modules/') || /\.(spec|test)\./.test(rel)) continue;
+      const text = host.readFile(rel)?.text;
+      if (!text || !/\bforRoutes\s*\(/.test(text)) continue;
+      const mod = loadModule(host, rel);
+      if (!mod?.program) continue;
+      for (const call of mod.calls) {
+        const callee = unwrap(child(call, 'callee') as AstNode);
+        if (callee.type !== 'MemberExpression' || memberName(callee) !== 'forRoutes') continue;
+        const excluded: AstNode[] = [];
+        let obj = unwrap(child(callee, 'object') as AstNode);
+        while (obj.type === 'CallExpression' && memberName(unwrap(child(obj, 'callee') as AstNode)) === 'exclude') {
+          excluded.push(...args(obj));
+          obj = unwrap(child(unwrap(child(obj, 'callee') as AstNode), 'object') as AstNode);
+        }
+        if (obj.type !== 'CallExpression' || memberName(unwrap(child(obj, 'callee') as AstNode)) !== 'apply') continue;
+        // The chain starts at the consumer: the first parameter of a module's `configure` method.
+        let base = unwrap(child(unwrap(child(obj, 'callee') as AstNode), 'object') as AstNode);
+        while (base.type === 'CallExpression' && unwrap(child(base, 'callee') as AstNode).type === 'MemberExpression') base = unwrap(child(unwrap(child(base, 'callee') as AstNode), 'object') as AstNode);
+        const fn = enclosingFunction(mod, call);
+        const method = fn ? parentOf(fn) : undefined;
+        if (base.type !== 'Identifier' || !fn || method?.type !== 'MethodDefinition' || propertyKey(method) !== 'configure' || identName(paramOf(fn, 0)) !== base.name) continue;
+        const guard = registrationGuard(mod, call, env);
+        if (guard === 'dead') continue;
+        const scope = nestMiddlewareScope(args(call), excluded, mod, env);
+        // Registered only when an undecided condition holds: not modelled (its place among the layers is then not known).
+        if (!scope || guard) {
+          unread = true;
+          continue;
+        }
+        for (const a of args(obj)) {
+          const cls = unwrap(a).type === 'Identifier' ? classOf(unwrap(a), mod, env) : undefined;
+          const use = cls ? classMember(cls.node, 'use') : undefined;
+          const handler: JsValue = use && cls ? { t: 'func', fn: use, mod: cls.mod, node: use } : evaluate(a, mod, env);
+          if (cls && !use) unread = true;
+          layers.push({ call, mod, handler, node: a, scope });
+        }
+      }
+    }
+    return { layers, unread };
   });
 }
 
