@@ -207,6 +207,23 @@ describe('values decided by an environment default keep the note (audit 35 py D1
     expect(b!.origin.known).toBe(false);
     expect(b!.condition?.text).toBe('os.getenv("B")');
   });
+
+  it('an if/elif/else chain decided by a default keeps the note, in an assignment and in an append (audit 41 py D2)', async () => {
+    const r = await extractPy({
+      'app.py':
+        ENV +
+        `env = os.getenv("PY_ENV", "production")\norigin = "https://a.example"\nif env == "staging":\n    origin = "https://b.example"\nelif env == "production":\n    origin = "*"\nelse:\n    origin = "https://c.example"\nCORS(app, origins=origin, supports_credentials=True)\n` +
+        `b = Flask("b")\norigins = ["https://a.example"]\nif env == "dev":\n    origins.append("https://d.example")\nelif env == "production":\n    origins.append("*")\nCORS(b, origins=origins, supports_credentials=True)\n` +
+        `c = Flask("c")\nmode = os.environ["MODE"]\no = "https://a.example"\nif mode == "x":\n    o = "https://x.example"\nelif env == "production":\n    o = "*"\nCORS(c, origins=o, supports_credentials=True)\n`,
+    });
+    const [a, b, c] = r.policies;
+    expect(originOf(a!)).toEqual({ kind: 'reflect-any' });
+    expect(via(a!)).toContain('default of $PY_ENV when unset');
+    expect(originOf(b!)).toEqual({ kind: 'reflect-any' });
+    expect(via(b!)).toContain('default of $PY_ENV when unset');
+    // An earlier test that is not known leaves the value unknown, whatever the later ones give.
+    expect(c!.origin.known).toBe(false);
+  });
 });
 
 describe('bool() of an environment value keeps its note', () => {

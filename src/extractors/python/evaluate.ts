@@ -610,8 +610,9 @@ export class Evaluator {
 
   /**
    * `_rx = None` then `if ENV == "development": _rx = r"..."` at the same level: the value after the `if` when its
-   * condition is known (an env default decides it, and the result says so). Only plain `if` blocks directly in
-   * the block, assignments directly in their body.
+   * condition is known (an env default decides it, and the result says so). The assignments sit directly in a
+   * branch of an `if`/`elif`/`else` chain directly in the block (audit 41 py D2: per-environment origins picked by
+   * `if env == "staging": ... elif env == "production": ...`).
    */
   private decideBranches(name: string, bindings: Binding[], idx: BlockIndex, scope: Scope, span: Span): PyVal | undefined {
     let current: PyVal | undefined;
@@ -624,22 +625,18 @@ export class Evaluator {
       // The condition reads the name with its value so far (`origins = os.getenv("X")` then `if not origins:
       // origins = "*"`, audit 35 py D1): not the binding being decided, which would refer to itself.
       const before: Scope = current ? { ...scope, locals: new Map([...(scope.locals ?? []), [name, current]]) } : scope;
-      const cond = this.plainIfCondition(b.stmt, idx, before);
-      let t = cond ? isTruthy(cond) : undefined;
-      let condVia = cond?.via;
       const unset = current ? unsetVariable(current) : undefined;
-      if (t === undefined && unset) {
+      const runs = this.branchRuns(b.stmt, idx, (test) => {
+        const v = this.eval(test, before);
+        const t = isTruthy(v);
+        if (t !== undefined || !unset) return { t, ...(v.via ? { via: v.via } : {}) };
         // A variable read without a default is None when unset: `if not x:` / `if x is None:` then run, `if x:` not.
-        const test = this.plainIfOwner(b.stmt, idx)?.fields.condition;
-        const truthy = test ? this.testOfName(test, name) : undefined;
-        if (truthy !== undefined) {
-          t = !truthy;
-          condVia = `default of $${unset} when unset`;
-        }
-      }
-      if (t === undefined) return undefined;
-      via ??= condVia;
-      if (t) current = this.fromBinding(name, b, scope, span);
+        const truthy = this.testOfName(test, name);
+        return truthy === undefined ? { t: undefined } : { t: !truthy, via: `default of $${unset} when unset` };
+      });
+      if (runs?.t === undefined) return undefined;
+      via ??= runs.via;
+      if (runs.t) current = this.fromBinding(name, b, scope, span);
     }
     return current ? withVia(current, via) : undefined;
   }
@@ -656,32 +653,44 @@ export class Evaluator {
     return undefined;
   }
 
-  /** The plain `if` (no elif/else) whose body holds `stmt` directly. */
-  private plainIfOwner(stmt: PyNode, idx: BlockIndex): PyNode | undefined {
+  /**
+   * Whether the branch of the `if`/`elif`/`else` chain whose body holds `stmt` directly runs, given how each test
+   * turns out (undefined when `stmt` is not directly in such a branch). Python tries the tests in order and runs the
+   * first branch whose test holds, else the `else` branch: so the branch runs when every earlier test is known to
+   * fail and its own holds, does not run when an earlier test holds or its own fails, and is not known as soon as a
+   * test on the way is not known. `via` is the first note of a test that was read (an env default deciding it).
+   */
+  private branchRuns(stmt: PyNode, idx: BlockIndex, test: (cond: PyNode) => { t: boolean | undefined; via?: string }): { t: boolean | undefined; via?: string } | undefined {
     const owner = idx.statements.find((st) => st.start <= stmt.start && stmt.end <= st.end);
-    if (!owner || owner.type !== 'if_statement' || owner.children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause')) return undefined;
-    return owner.fields.consequence?.children.includes(stmt) ? owner : undefined;
+    if (!owner || owner.type !== 'if_statement') return undefined;
+    const clauses: { cond: PyNode | undefined; body: PyNode | undefined }[] = [{ cond: owner.fields.condition, body: owner.fields.consequence }];
+    for (const c of owner.children) {
+      if (c.type === 'elif_clause') clauses.push({ cond: c.fields.condition, body: c.fields.consequence });
+      else if (c.type === 'else_clause') clauses.push({ cond: undefined, body: c.fields.body });
+    }
+    const at = clauses.findIndex((c) => c.body?.children.includes(stmt));
+    if (at < 0) return undefined;
+    let via: string | undefined;
+    for (let i = 0; i <= at; i++) {
+      const cond = clauses[i]?.cond;
+      // The `else` branch: every test before it failed.
+      if (!cond) return { t: true, ...(via ? { via } : {}) };
+      const r = test(cond);
+      if (r.t === undefined) return { t: undefined };
+      via ??= r.via;
+      if (r.t) return { t: i === at, ...(via ? { via } : {}) };
+    }
+    return { t: false, ...(via ? { via } : {}) };
   }
 
-  /** The value of the condition of the plain `if` (no elif/else) whose body holds `stmt` directly, if it is one. */
-  private plainIfCondition(stmt: PyNode, idx: BlockIndex, scope: Scope): PyVal | undefined {
-    const owner = idx.statements.find((st) => st.start <= stmt.start && stmt.end <= st.end);
-    if (!owner || owner.type !== 'if_statement' || owner.children.some((c) => c.type === 'elif_clause')) return undefined;
-    const cond = owner.fields.condition;
-    if (owner.fields.consequence?.children.includes(stmt)) return cond ? this.eval(cond, scope) : undefined;
-    // The else branch of an if/else (`if os.getenv("APP_ENV", "development") == "development": from .development
-    // import Settings` / `else: from .production import Settings`, audit 35 py D6): it runs when the condition fails.
-    const orelse = owner.children.find((c) => c.type === 'else_clause');
-    if (!cond || !orelse?.fields.body?.children.includes(stmt)) return undefined;
-    const v = this.eval(cond, scope);
-    const t = isTruthy(v);
-    return t === undefined ? undefined : { t: 'bool', v: !t, span: v.span, ...(v.via ? { via: v.via } : {}) };
-  }
-
-  /** Whether the plain `if` whose body holds `stmt` directly is known to run it. */
+  /** Whether the branch of the `if`/`elif`/`else` chain whose body holds `stmt` directly is known to run. */
   private holdsAround(stmt: PyNode, idx: BlockIndex, scope: Scope): { t: boolean | undefined; via?: string } {
-    const cond = this.plainIfCondition(stmt, idx, scope);
-    return { t: cond ? isTruthy(cond) : undefined, ...(cond?.via ? { via: cond.via } : {}) };
+    return (
+      this.branchRuns(stmt, idx, (test) => {
+        const v = this.eval(test, scope);
+        return { t: isTruthy(v), ...(v.via ? { via: v.via } : {}) };
+      }) ?? { t: undefined }
+    );
   }
 
   private applyMutations(name: string, v: PyVal, idx: BlockIndex, scope: Scope, binding: Binding): PyVal {
