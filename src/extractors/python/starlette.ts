@@ -168,6 +168,8 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
     return at.file === mod.path && inExcept(at);
   });
   if (errorsOnly && origin.known) origin.via = `${origin.via ? `${origin.via}, ` : ''}on the error responses ${label} builds when the app raises`;
+  // The app's routes (collected here) decide whether its errors are all answered inside a mounted sub-application.
+  ensureApp(ctx, app, mod, versions);
   const policy: CorsPolicy = {
     id: `${mod.path}#${def.start}`,
     kind: 'fastapi',
@@ -186,13 +188,16 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
         : known({ handled: 'missing', detail: 'the middleware passes OPTIONS to the router, which answers 405 (with these headers) unless an OPTIONS route exists (§2.3)', headersOnAnswer: true, span }, span),
     errorCoverage: errorsOnly || (catchesEveryException(mod, def) && exceptAnswersWithCors(mod, def))
       ? known({ covers: 'all', detail: 'the middleware catches the exceptions and answers them with these headers' }, span)
-      : known({ covers: 'not-unhandled', detail: 'HTTP middleware runs inside ServerErrorMiddleware: unhandled exceptions become 500s without these headers (§2.3)' }, span),
+      : onlyMountedApps(ctx, app)
+        ? // The mounted app's ServerErrorMiddleware turns the exception into a 500 that call_next returns, so the
+          // middleware's writes reach it (checked with Starlette 0.26's TestClient; Prefect's shape, audit 36 py D1).
+          known({ covers: 'all', detail: 'every route is in a mounted sub-application, whose own ServerErrorMiddleware answers its exceptions inside this middleware' }, span)
+        : known({ covers: 'not-unhandled', detail: 'HTTP middleware runs inside ServerErrorMiddleware: unhandled exceptions become 500s without these headers (§2.3)' }, span),
     privateNetwork: !pnWrite ? known(false, span) : forExactOrigins(pnWrite.value.known ? known(pnWrite.value.value === 'true', pnWrite.span) : unknown(pnWrite.value.reason, pnWrite.span), origin),
     shadowedBy: [],
   };
   ctx.policies.push(policy);
   if (!errorsOnly && onlyPassesOn(mod, def)) passesOn.add(policy);
-  ensureApp(ctx, app, mod, versions);
   // Registered after add_middleware(CORSMiddleware), this middleware runs outside it (§2.3): when it always sets
   // Access-Control-Allow-Origin it replaces CORSMiddleware's on every response, preflights included, and the
   // browser sees its value next to CORSMiddleware's other headers (its Allow-Credentials among them).
