@@ -772,7 +772,12 @@ export class Evaluator {
       const m = this.moduleByPath(p);
       if (m) {
         const idx = this.index(m);
-        if (idx.bindings.has(name)) return this.moduleName(m, name, span);
+        // `from . import views` (or `from pkg import views`) in the package's own __init__.py: the name is bound
+        // by this very import, so reading it back from the package would refer to itself. Python finds no such
+        // attribute on the half-initialised package and imports the submodule (audit 41 py D3, the Flask layout
+        // `bp = Blueprint(...)` then `from . import views` at the end of __init__.py).
+        const selfImport = m.path === mod.path;
+        if (idx.bindings.has(name) && !selfImport) return this.moduleName(m, name, span);
         // `from pkg import submodule`
         const sub = resolveModulePath(this.host, p, name, 1);
         if (sub && p.endsWith('__init__.py')) {

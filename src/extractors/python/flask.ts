@@ -1376,7 +1376,14 @@ function flaskRoutes(ctx: FlaskContext, target: Extract<PyVal, { t: 'call' }>, p
   const ownPrefixNode = callArgs(target.node).keywords.get('url_prefix');
   const ownPrefix = ownPrefixNode ? ev.eval(ownPrefixNode.fields.value, { mod }) : undefined;
   const base = prefix + (!prefixReplaced && ownPrefix?.t === 'str' ? ownPrefix.v : '');
-  const isTarget = (expr: PyNode | undefined, s: Scope) => !!expr && (expr.type === 'identifier' || expr.type === 'attribute') && objKey(ev.eval(expr, s)) === key;
+  // A helper's parameter (`def register_routes(app): app.register_blueprint(bp)`, called with the app, audit 41 py
+  // c13) is the object every call of the helper passes for it.
+  const isTarget = (expr: PyNode | undefined, s: Scope): boolean => {
+    if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) return false;
+    if (objKey(ev.eval(expr, s)) === key) return true;
+    const arg = parameterArgument(ctx, s.mod, expr, s);
+    return !!arg && objKey(arg) === key;
+  };
   const pushRoute = (r: Route, call: PyNode, s: Scope) => {
     out.push(r);
     automaticOptions.set(r, providesAutomaticOptions(ev, call, r.methods, s));
