@@ -482,7 +482,11 @@ export class Evaluator {
       const v = this.eval(arg, call.scope);
       // Data only (settings, names, config classes): an app or router passed to a helper (`setup_cors(app)`) is
       // followed by the extractors themselves, which also place its registrations in the caller's order.
-      if (!['str', 'num', 'bool', 'none', 'seq', 'dict', 'class'].includes(v.t)) return undefined;
+      // A config module (`create_app(config)` after `import config`) is data too. A value that cannot be read
+      // (`create_app(os.environ["CFG"])`) makes the parameter unknown: its default is not what the app gets (audit
+      // 41 py D4, r17a: the default `config=""` hid the module's CORS_SUPPORTS_CREDENTIALS).
+      if (v.t === 'unknown') return v;
+      if (!['str', 'num', 'bool', 'none', 'seq', 'dict', 'class', 'module'].includes(v.t)) return undefined;
       const line = call.mod.text.slice(0, call.node.start).split('\n').length;
       return v.via ? v : withVia(v, `passed by the only call of ${fnName}(), ${call.mod.path}:${line}`);
     } finally {
