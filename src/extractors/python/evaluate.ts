@@ -499,9 +499,14 @@ export class Evaluator {
     const files = projectPythonFiles(this.host, home.path);
     if (!files) return undefined;
     const word = new RegExp(`\\b${fnName}\\b`);
+    // Flask's CLI calls a factory named create_app or make_app itself, without arguments, when the module it loads
+    // (FLASK_APP, `--app`, or app.py / wsgi.py for a bare `flask run`) has no `app` or `application` (audit 42 py
+    // c13: `.flaskenv` FLASK_APP=app served create_app() while a seed script called create_app('development')).
+    const cliFactory = (fnName === 'create_app' || fnName === 'make_app') && !/^(app|application)\s*(:[^=\n]*)?=/m.test(home.text);
+    if (cliFactory && /(^|\/)(app|wsgi)\.py$/.test(home.path)) return undefined;
     for (const l of files.launchers) {
       const t = this.host.readFile(l)?.text;
-      if (t && word.test(t)) return undefined;
+      if (t && (word.test(t) || (cliFactory && /\bflask\b|FLASK_APP/i.test(t)))) return undefined;
     }
     const paths = files.py.includes(home.path) ? files.py : [home.path, ...files.py];
     let found: { node: PyNode; mod: PyModule; scope: Scope } | undefined;

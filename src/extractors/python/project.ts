@@ -264,15 +264,20 @@ export function bodyOf(def: PyNode): PyNode | undefined {
 
 /** Directories a project's own calls are not searched in: dependencies, build output, virtualenvs, tests. */
 const SKIP_DIR = /^(node_modules|site-packages|__pycache__|venv|env|dist|build|tests?|\..*)$/;
+/** Hidden directories that hold launch configurations (CI workflows, editor run configurations, dev containers). */
+const LAUNCH_DIR = /^\.(github|gitlab|circleci|vscode|idea|devcontainer|run)$/;
 /** Test modules: their calls build apps for the tests, not the served one. */
 const TEST_FILE = /^(test_.*|.*_test|conftest)\.py$/;
 /** Files that can start a Python app by naming a function (`gunicorn "app:create_app('prod')"`, `flask --app`). */
-const LAUNCHER_FILE = /^(Dockerfile.*|Procfile|Makefile|\.flaskenv|\.env.*|.*\.(sh|ya?ml|toml|ini|cfg|conf|service))$/;
+// Shell, PowerShell and batch scripts, CI and compose files, editor launch configurations (launch.json), app
+// manifests (app.json, package.json scripts), and docs that give the launch command (audit 42 py c02: a run.ps1 with
+// `$env:FLASK_APP = "app:create_app('default')"`).
+const LAUNCHER_FILE = /^(Dockerfile.*|Containerfile|Procfile|Makefile|Jenkinsfile|[Jj]ustfile|Taskfile.*|\.flaskenv|\.env.*|.*\.(sh|bash|zsh|fish|ps1|psm1|bat|cmd|ya?ml|toml|ini|cfg|conf|service|json|mk|md|rst))$/;
 
 /**
  * The project's Python source files and the files that may launch one of its functions, by a breadth-first walk of
  * the lint root that holds `file` (the highest of its directories the host lets us list: a CLI run on a subdirectory
- * reads only below it), SKIP_DIR directories and test modules left out, names without a dot taken for directories
+ * reads only below it), SKIP_DIR directories and test modules left out (the LAUNCH_DIR ones walked), names without a dot taken for directories
  * except launcher names. Undefined when the tree has more than `budget` entries: a huge tree is not searched, and
  * what depends on the search stays unknown.
  */
@@ -296,7 +301,7 @@ export function projectPythonFiles(host: ProjectHost, file: string, budget = 400
         if (LAUNCHER_FILE.test(name)) launchers.push(rel);
         else if (name.endsWith('.py')) {
           if (!TEST_FILE.test(name)) py.push(rel);
-        } else if (!name.includes('.') && !SKIP_DIR.test(name)) dirs.push(rel);
+        } else if ((!name.includes('.') && !SKIP_DIR.test(name)) || LAUNCH_DIR.test(name)) dirs.push(rel);
       }
     }
     return { py, launchers };
