@@ -391,8 +391,13 @@ export function emitFlaskCors(p: CorsPolicy, res: ResponseBuilder, ex: Exchange)
     const acrm = (ex.acrm ?? '').toUpperCase();
     // `acl_request_method in options['methods']`: a substring test on the joined string (§3.2).
     const ok = methodsStr === undefined ? undefined : acrm !== '' && methodsStr.includes(acrm);
-    if (ok === undefined) res.markUnknown('methods not known');
-    else if (ok) {
+    if (ok === undefined) {
+      // Whether the preflight-only headers are sent at all depends on the methods: none of them is known.
+      res.markUnknown('methods not known');
+      res.append('access-control-allow-methods', undefined, p.allowMethods.span);
+      if (ex.acrh) res.append('access-control-allow-headers', undefined, p.allowHeaders.span);
+      res.append('access-control-max-age', undefined, p.maxAge.span);
+    } else if (ok) {
       const h = val(p.allowHeaders, res, 'allowed headers');
       if (ex.acrh) {
         const req = ex.acrh.split(',').map((x) => x.trim());

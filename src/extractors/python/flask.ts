@@ -398,6 +398,20 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
     }
     return out;
   };
+  /**
+   * A config load whose keys are not known (an unreadable or out-of-project file, an environment variable, a value
+   * the evaluator cannot read). Config writes apply in order and flask-cors reads the config once, at the
+   * `CORS(app)` / `init_app` call (§3.1): such a load may replace any CORS_* key written before it, so those keys
+   * are no longer known (they become unknown through `opaque`); a key written after it is known again (audit 42 py
+   * c09: `from_mapping(CORS_ORIGINS='*', ...)` then the tutorial's instance `from_pyfile('config.py', silent=True)`).
+   * `only`: the one key the load may write.
+   */
+  const opaqueLoad = (span: Span, first: boolean, only?: string) => {
+    if (first) opaque ??= span;
+    else opaque = span;
+    if (only === undefined) opts.clear();
+    else opts.delete(only);
+  };
   const setFromObject = (v: PyVal, span: Span) => {
     for (const [name, val] of objectOptions(v, span)) opts.set(name, { v: val, span: val.span, source: `app.config CORS_${name.toUpperCase()}` });
   };
@@ -421,7 +435,7 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
         const s = scopeOf(fns);
         const k = ev.eval(sub.fields.subscript, s);
         if (!isApp(obj.fields.object, s)) {
-          if (maybeApp(obj.fields.object, s) && !boundByCalls(m, obj.fields.object, fns) && (k.t !== 'str' || k.v.startsWith('CORS_'))) opaque ??= spanOf(m, n);
+          if (maybeApp(obj.fields.object, s) && !boundByCalls(m, obj.fields.object, fns) && (k.t !== 'str' || k.v.startsWith('CORS_'))) opaqueLoad(spanOf(m, n), true, k.t === 'str' ? k.v.slice(5).toLowerCase() : undefined);
           return;
         }
         if (k.t !== 'str' || !k.v.startsWith('CORS_')) return;
@@ -448,7 +462,7 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
             const name = param && (param.type === 'identifier' || param.type === 'typed_parameter') ? paramName(param) : undefined;
             const all = name && depth < 2 ? argumentOfAllCalls(ctx, fv.mod, fv.node, index, name) : undefined;
             if (all && objKey(all) === key && name) visit(fv.mod, fv.node, { fn: fv.node, param: name, app: all }, depth + 1);
-            else opaque ??= spanOf(m, n);
+            else opaqueLoad(spanOf(m, n), true);
           }
         }
       }
@@ -459,7 +473,7 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
       if (cfg?.type !== 'attribute' || cfg.fields.attribute?.text !== 'config') return;
       const s = scopeOf(fns);
       if (!isApp(cfg.fields.object, s)) {
-        if (maybeApp(cfg.fields.object, s) && !boundByCalls(m, cfg.fields.object, fns) && /^(update|from_\w+|setdefault)$/.test(meth)) opaque ??= spanOf(m, n);
+        if (maybeApp(cfg.fields.object, s) && !boundByCalls(m, cfg.fields.object, fns) && /^(update|from_\w+|setdefault)$/.test(meth)) opaqueLoad(spanOf(m, n), true);
         return;
       }
       const a = callArgs(n);
@@ -480,7 +494,7 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
           // flask-cors reads only the CORS_* keys (flask_cors/core.py CONFIG_OPTIONS, §3.1), so the other keys
           // the candidates set do not matter.
           const cands = configCandidates(ev, arg, s);
-          if (!cands) opaque = spanOf(m, n);
+          if (!cands) opaqueLoad(spanOf(m, n), false);
           else {
             const sets = cands.map((c) => objectOptions(c, spanOf(m, n)));
             for (const name of OPTION_NAMES) {
@@ -498,13 +512,14 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
           }
         }
       } else if (meth === 'update' || meth === 'from_mapping') {
-        for (const [k, kw] of a.keywords) {
-          if (k.startsWith('CORS_') && OPTION_NAMES.includes(k.slice(5).toLowerCase())) opts.set(k.slice(5).toLowerCase(), { v: ev.eval(kw.fields.value, s), span: spanOf(m, kw), source: `app.config ${k}` });
-        }
+        // The mapping first, then the keyword arguments over it (dict.update, Flask Config.from_mapping).
         if (a.positional[0]) {
           const d = ev.eval(a.positional[0], s);
           if (d.t === 'dict') setFromObject(d, spanOf(m, n));
-          else opaque = spanOf(m, n);
+          else opaqueLoad(spanOf(m, n), false);
+        }
+        for (const [k, kw] of a.keywords) {
+          if (k.startsWith('CORS_') && OPTION_NAMES.includes(k.slice(5).toLowerCase())) opts.set(k.slice(5).toLowerCase(), { v: ev.eval(kw.fields.value, s), span: spanOf(m, kw), source: `app.config ${k}` });
         }
       } else if (meth === 'from_pyfile') {
         // `from_pyfile("default_config.py")`: a file relative to the app's root path, the directory of the module
@@ -515,9 +530,9 @@ function configOptions(ctx: FlaskContext, app: AppInfo, readAt?: { mod: PyModule
         const rel = f?.t === 'str' && !f.v.startsWith('/') && !/instance_relative_config\s*=\s*True/.test(m.text) ? posix.normalize(dir ? `${dir}/${f.v}` : f.v) : undefined;
         const target = rel && !rel.startsWith('..') ? ev.moduleByPath(rel) : undefined;
         if (target) setFromObject({ t: 'module', mod: target, span: spanOf(m, n) }, spanOf(m, n));
-        else opaque = spanOf(m, n);
+        else opaqueLoad(spanOf(m, n), false);
       } else if (meth === 'from_envvar' || meth === 'from_prefixed_env' || meth === 'from_file') {
-        opaque = spanOf(m, n);
+        opaqueLoad(spanOf(m, n), false);
       }
     });
   };
