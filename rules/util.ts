@@ -1,6 +1,7 @@
 /** Helpers shared by rule modules: wording and model queries that several rules need. */
 import type { AppModel, CorsPolicy, OriginEntry, OriginPolicy, Route, Span, Valued } from '../src/model/index.js';
 import { isForbiddenMethod, nonTokenItem, SAFELISTED_REQUEST_HEADERS, SIMPLE_METHODS } from '../src/model/index.js';
+import { flaskCorsResourceMatches } from '../src/simulate/scope.js';
 
 /** " (the default when $X is unset)" etc., for messages about values that are not written literally. */
 export function viaNote(v: Valued<unknown>): string {
@@ -20,14 +21,45 @@ function pathMatches(scopePath: string, routePath: string): boolean {
   return routePath === prefix || routePath.startsWith(prefix.endsWith('/') ? prefix : prefix + '/');
 }
 
+/**
+ * Request paths a Flask route rule answers, one per sample value of its `<converter:name>` parts (two samples, so
+ * that a resource regex that accepts only some values of a parameter is not taken to cover the route).
+ */
+function flaskRouteSamples(rule: string): string[] {
+  const sample = (i: number) =>
+    rule.replace(/<(?:(\w+)(?:\(([^)]*)\))?:)?\w+>/g, (_m, conv: string | undefined, args: string | undefined) => {
+      if (conv === 'int') return i ? '42' : '1';
+      if (conv === 'float') return i ? '2.5' : '1.5';
+      if (conv === 'uuid') return '0b5e1a7c-2d3f-4a6b-8c9d-0e1f2a3b4c5d';
+      if (conv === 'path') return i ? 'x/y' : 'x';
+      if (conv === 'any') return (args ?? '').split(',')[0]?.trim().replace(/^['"]|['"]$/g, '') ?? 'x';
+      return i ? 'x1' : 'x';
+    });
+  return [sample(0), sample(1)];
+}
+
+/**
+ * Whether flask-cors gives a route this resource's options (§3.4): every sample request path of the route matches
+ * one of its keys and none of the keys tried before it (the first match wins). An undecided match counts as no.
+ */
+function flaskResourceCovers(scope: CorsPolicy['scope'], before: (string | null)[], routePath: string): boolean {
+  const samples = flaskRouteSamples(routePath);
+  if (scope.paths && !samples.every((x) => scope.paths?.some((p) => flaskCorsResourceMatches(p, x) === true))) return false;
+  return !samples.some((x) => before.some((p) => p === null || flaskCorsResourceMatches(p, x) !== false));
+}
+
 /** The app routes a policy applies to. */
 export function routesInScope(policy: CorsPolicy, app: AppModel | undefined): Route[] {
   if (!app) return [];
   const { scope } = policy;
+  const flaskResource = policy.mechanism === 'flask-cors' ? scope.flaskResource : undefined;
   return app.routes.filter((r) => {
     if (r.pathError || r.methods.includes('USE')) return false;
     if (scope.methods && !r.methods.some((m) => scope.methods?.includes(m) || m === 'ALL')) return false;
-    if (scope.paths && !scope.paths.some((p) => (scope.exact ? p === r.path : pathMatches(p, r.path)))) return false;
+    // flask-cors resource keys are regexes or exact paths, not the `/x/*` globs of other frameworks' scopes.
+    if (flaskResource) {
+      if (!flaskResourceCovers(scope, flaskResource.before, r.path)) return false;
+    } else if (scope.paths && !scope.paths.some((p) => (scope.exact ? p === r.path : pathMatches(p, r.path)))) return false;
     // A route left out for every method it serves.
     if (scope.except?.some((x) => x.path === r.path && (!x.methods || r.methods.every((m) => x.methods?.includes(m))))) return false;
     return true;

@@ -257,6 +257,13 @@ export interface Scope {
    * no data. The policy stays in the model (what is sent is still predicted) but is not judged by the rules.
    */
   reachesNoRoute?: boolean;
+  /**
+   * A flask-cors `resources` entry (§3.4): `paths` (when present) are its keys, matched against the request path
+   * as flask-cors does (re.match for a key with regex characters, equality otherwise), and `before` are the keys
+   * of the same call that flask-cors tries first (its sort: literal keys first, then more `/` and longer first);
+   * the first key that matches a path gives its options. null: a key that is not known (it may match any path).
+   */
+  flaskResource?: { before: (string | null)[] };
 }
 
 export interface PreflightHandling {

@@ -607,10 +607,11 @@ function extension(
   // resources → one policy per resource pattern (first match wins, literal paths first, §3.4).
   const res = merged.get('resources');
   const out: { policy: CorsPolicy; call: PyNode; app: AppInfo }[] = [];
-  const make = (opts: Options, scopeLabel: string, paths: string[] | undefined, spanStart: Span) => {
+  const make = (opts: Options, scopeLabel: string, paths: string[] | undefined, spanStart: Span, before?: (string | null)[]) => {
+    const flaskResource = before ? { flaskResource: { before } } : {};
     const policy = buildPolicy(ctx, mod, opts, callSpan, version, {
       id: `${spanStart.file}#${spanStart.start}`,
-      scope: paths ? { level: 'route', paths, label: scopeLabel } : { level: app?.isBlueprint ? 'router' : 'app', label: scopeLabel },
+      scope: paths ? { level: 'route', paths, label: scopeLabel, ...flaskResource } : { level: app?.isBlueprint ? 'router' : 'app', label: scopeLabel, ...flaskResource },
       appId: app?.id,
       opaque: splat ?? cfg.opaque,
       errorCoverageDefault: true,
@@ -619,22 +620,50 @@ function extension(
   };
   if (!res) make(merged, app.label, undefined, callSpan);
   else if (res.v.t === 'dict') {
-    for (const e of res.v.entries) {
+    // flask-cors tries the keys in the order of parse_resources' sort (§3.4): literal keys, then regex-looking
+    // strings and compiled patterns, each by more `/` then longer first; a stable sort, so ties keep dict order.
+    const keyOf = (k: PyVal): string | null => (k.t === 'str' ? (k.v === '*' ? '.*' : k.v) : k.t === 'regex' ? k.pattern : null);
+    const rank = (k: PyVal): number[] | undefined => {
+      const p = keyOf(k);
+      if (p === null) return undefined;
+      const slashes = -(p.split('/').length - 1);
+      return k.t === 'regex' ? [1, 0, slashes, -p.length] : flaskCorsProbablyRegex(p) ? [1, 1, slashes, -p.length] : [0, 0, slashes, -p.length];
+    };
+    const entries = res.v.entries;
+    const ranks = entries.map((e) => rank(e.key));
+    const less = (a: number[], b: number[]) => {
+      for (let i = 0; i < a.length; i++) if ((a[i] as number) !== (b[i] as number)) return (a[i] as number) < (b[i] as number);
+      return false;
+    };
+    // The keys tried before entry i; with a key that is not known, the order is not known either (null).
+    const beforeOf = (i: number): (string | null)[] => {
+      const ri = ranks[i];
+      const out: (string | null)[] = [];
+      entries.forEach((e, j) => {
+        const rj = ranks[j];
+        if (j === i) return;
+        if (!ri || !rj) out.push(rj ? keyOf(e.key) : null);
+        else if (less(rj, ri) || (!less(ri, rj) && j < i)) out.push(keyOf(e.key));
+      });
+      return out;
+    };
+    for (const [i, e] of entries.entries()) {
       const per: Options = new Map(merged);
       per.delete('resources');
       if (e.value.t === 'dict') {
         for (const x of e.value.entries) if (x.key.t === 'str' && OPTION_NAMES.includes(x.key.v)) per.set(x.key.v, { v: x.value, span: x.value.span, source: `resources[${e.key.t === 'str' ? JSON.stringify(e.key.v) : '?'}]` });
       } else if (e.value.t === 'unknown') {
-        make(unknownResourceOptions(merged, e.value, 'resource options'), 'resource', undefined, e.key.span);
+        make(unknownResourceOptions(merged, e.value, 'resource options'), 'resource', undefined, e.key.span, beforeOf(i));
         continue;
       }
       const pattern = e.key.t === 'str' ? e.key.v : e.key.t === 'regex' ? e.key.pattern : '?';
-      make(per, `resource ${pattern}`, isMatchAll(pattern) ? undefined : [pattern], e.key.span);
+      make(per, `resource ${pattern}`, isMatchAll(pattern) ? undefined : [pattern], e.key.span, beforeOf(i));
     }
   } else if (res.v.t === 'str' || res.v.t === 'seq') {
     const items = res.v.t === 'str' ? [res.v] : res.v.items;
     const paths = items.map((i) => (i.t === 'str' ? i.v : '?'));
-    make(merged, `resources ${paths.join(', ')}`, paths.some(isMatchAll) ? undefined : paths, callSpan);
+    // A string or list: one set of options for every key (not sorted, nothing tried before).
+    make(merged, `resources ${paths.join(', ')}`, paths.some(isMatchAll) ? undefined : paths, callSpan, []);
   } else {
     // Resources not known: each resource dict may carry its own origins, credentials, methods... which override the
     // top-level ones (§3.1), so none of them is known (audit 34 Flask c16: not the default origins='*').
