@@ -683,7 +683,7 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       if (name !== undefined) {
         // `Cors.useCors()`: a static method (or field) of a class of the project (audit 13 case 10).
         const cls = classOf(unwrap(obj), mod, env);
-        const member = cls ? staticMember(cls.node, name) : undefined;
+        const member = cls ? classMember(cls.node, name, true) : undefined;
         if (cls && member) return member.type === 'FunctionExpression' || member.type === 'ArrowFunctionExpression' ? { t: 'func', fn: member, node: member, mod: cls.mod } : evaluate(member, cls.mod, e);
       }
       if (name !== undefined && unwrap(obj).type === 'ThisExpression') {
@@ -1351,13 +1351,16 @@ export function classOf(n: AstNode, mod: JsModule, env: EvalEnv, depth = 0): { n
   return undefined;
 }
 
-/** A static method's function or a static field's value, by name. */
-function staticMember(cls: AstNode, name: string): AstNode | undefined {
+/**
+ * A member of a class body by name: a static method's function or static field's value (`isStatic`), else an
+ * instance method's function (`constructor`: the constructor's).
+ */
+export function classMember(cls: AstNode, name: string, isStatic = false): AstNode | undefined {
   const body = child(cls, 'body');
   for (const m of body ? children(body, 'body') : []) {
-    if (!m.static || m.computed || propertyKey(m) !== name) continue;
-    if (m.type === 'MethodDefinition' && m.kind === 'method') return child(m, 'value');
-    if (m.type === 'ClassProperty' || m.type === 'PropertyDefinition') return child(m, 'value');
+    if (Boolean(m.static) !== isStatic || m.computed || propertyKey(m) !== name) continue;
+    if (m.type === 'MethodDefinition' && m.kind === (!isStatic && name === 'constructor' ? 'constructor' : 'method')) return child(m, 'value');
+    if (isStatic && (m.type === 'ClassProperty' || m.type === 'PropertyDefinition')) return child(m, 'value');
   }
   return undefined;
 }

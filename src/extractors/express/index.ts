@@ -32,7 +32,7 @@ import {
 } from '../../model/index.js';
 import { args, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, headerFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
-import { classOf, codeTruthiness, evaluate, instanceClass, valueSpan, YOGA_CREATED, type EvalEnv, type JsValue } from './evaluate.js';
+import { classMember, classOf, codeTruthiness, evaluate, instanceClass, valueSpan, YOGA_CREATED, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, packageRange, resolveSpecifier, spanOf, type JsModule } from './modules.js';
@@ -2330,16 +2330,6 @@ function requiredClass(id: AstNode, mod: JsModule, env: EvalEnv): { node: AstNod
   if (e.type === 'ClassExpression' || e.type === 'ClassDeclaration') return { node: e, mod: target };
   const tb = e.type === 'Identifier' ? lookup(target, e.name as string, e) : undefined;
   return tb?.kind === 'class' ? { node: tb.node, mod: target } : undefined;
-}
-
-/** The function of a class's constructor or of one of its (non-static, non-computed) methods, by name. */
-function classMember(cls: AstNode, name: string): AstNode | undefined {
-  const body = child(cls, 'body');
-  for (const m of body ? children(body, 'body') : []) {
-    if (m.type !== 'MethodDefinition' || m.static || m.computed || propertyKey(m) !== name) continue;
-    if (name === 'constructor' ? m.kind === 'constructor' : m.kind === 'method') return child(m, 'value');
-  }
-  return undefined;
 }
 
 /** The function a call calls, when its callee is a name, a member or a call (`require('./x')(app)`). */
