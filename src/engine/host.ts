@@ -56,6 +56,26 @@ export interface ProjectHost {
   readonly settings: ProjectSettings;
 }
 
+/**
+ * A breadth-first walk of the tree under `top` through the host's listings (so only directories the run may read),
+ * for extractors that look for files by convention rather than through imports. `visit` is called with each entry
+ * (path relative to the root, and its name) and returns true for a directory to walk into. At most `budget`
+ * entries are visited; the result says whether the walk ended before the budget did (a huge tree is not searched).
+ */
+export function walkTree(host: ProjectHost, top: string, budget: number, visit: (rel: string, name: string) => boolean): boolean {
+  const dirs = [top];
+  let left = budget;
+  while (dirs.length) {
+    const d = dirs.shift() as string;
+    for (const name of host.listDir(d)) {
+      if (--left <= 0) return false;
+      const rel = d ? `${d}/${name}` : name;
+      if (visit(rel, name)) dirs.push(rel);
+    }
+  }
+  return true;
+}
+
 /** `compute()` for one file's text, reused across runs when the host keeps a `FileMemo` and the text is unchanged. */
 export function perFile<T>(host: ProjectHost, kind: string, file: SourceFile, compute: () => T): T {
   return host.fileMemo ? host.fileMemo(kind, file, compute) : compute();

@@ -5,7 +5,7 @@
  */
 import * as posix from 'node:path/posix';
 import type { Extractor } from '../../engine/extractor.js';
-import type { ProjectHost } from '../../engine/host.js';
+import { walkTree, type ProjectHost } from '../../engine/host.js';
 import type { SourceFile } from '../../engine/source.js';
 import {
   known,
@@ -1945,20 +1945,12 @@ const NEST_SKIP_DIR = /^(node_modules|dist|build|coverage|test|tests|__tests__|\
 function nestPackageFiles(host: ProjectHost, dir: string, budget: number): string[] {
   return host.memo(`js:nest-files:${budget}:${dir}`, () => {
     const files: string[] = [];
-    const dirs = [dir];
-    let left = budget;
-    while (dirs.length && left > 0) {
-      const d = dirs.shift() as string;
-      for (const name of host.listDir(d)) {
-        if (--left <= 0) break;
-        const rel = d ? `${d}/${name}` : name;
-        if (!name.includes('.')) {
-          if (!NEST_SKIP_DIR.test(name)) dirs.push(rel);
-          continue;
-        }
-        files.push(rel);
-      }
-    }
+    // Over the budget, what was found so far.
+    walkTree(host, dir, budget, (rel, name) => {
+      if (!name.includes('.')) return !NEST_SKIP_DIR.test(name);
+      files.push(rel);
+      return false;
+    });
     return files;
   });
 }

@@ -4,7 +4,7 @@
  * packages via `__init__.py`) and the bindings of a block (module body, class body, function body).
  */
 import * as path from 'node:path';
-import { perFile, type ProjectHost } from '../../engine/host.js';
+import { perFile, walkTree, type ProjectHost } from '../../engine/host.js';
 import { parsePython, type PyNode } from './parser.js';
 
 export interface PyModule {
@@ -291,19 +291,14 @@ export function projectPythonFiles(host: ProjectHost, file: string, budget = 400
   return host.memo(`python:project-files:${budget}:${top}`, () => {
     const py: string[] = [];
     const launchers: string[] = [];
-    const dirs = [top];
-    let left = budget;
-    while (dirs.length) {
-      const d = dirs.shift() as string;
-      for (const name of host.listDir(d)) {
-        if (--left <= 0) return undefined;
-        const rel = d ? `${d}/${name}` : name;
-        if (LAUNCHER_FILE.test(name)) launchers.push(rel);
-        else if (name.endsWith('.py')) {
-          if (!TEST_FILE.test(name)) py.push(rel);
-        } else if ((!name.includes('.') && !SKIP_DIR.test(name)) || LAUNCH_DIR.test(name)) dirs.push(rel);
-      }
-    }
+    const complete = walkTree(host, top, budget, (rel, name) => {
+      if (LAUNCHER_FILE.test(name)) launchers.push(rel);
+      else if (name.endsWith('.py')) {
+        if (!TEST_FILE.test(name)) py.push(rel);
+      } else return (!name.includes('.') && !SKIP_DIR.test(name)) || LAUNCH_DIR.test(name);
+      return false;
+    });
+    if (!complete) return undefined;
     return { py, launchers };
   });
 }
