@@ -320,11 +320,16 @@ function endsEveryRequest(l: Layer): boolean {
   // A whole request handler (http.createServer, an exported API route) is the server itself, not a layer before others.
   if (l.reg.server || l.reg.method !== 'use' || (l.prefix !== undefined && l.prefix !== '/') || l.handler.t !== 'func') return false;
   if (isErrorHandler(l.handler)) return false;
-  const params = children(l.handler.fn, 'params');
+  return neverPassesOn(l.handler.fn);
+}
+
+/** Whether a `(req, res[, next])` handler never passes the request on (no `next()`, and `next` never handed on). */
+function neverPassesOn(fn: AstNode): boolean {
+  const params = children(fn, 'params');
   const next = params[2] ? identName(params[2]) : undefined;
   if (!next) return params.length <= 2;
   let passes = false;
-  walk(child(l.handler.fn, 'body') as AstNode, (n) => {
+  walk(child(fn, 'body') as AstNode, (n) => {
     if (passes) return false;
     // `next()` or `next` handed on (`somethingAsync().then(next)`): it may pass the request on.
     if (identName(n) === next && !(parentOf(n)?.type === 'CallExpression' && child(parentOf(n) as AstNode, 'callee') === n && args(parentOf(n) as AstNode).length > 0)) passes = true;
@@ -334,13 +339,19 @@ function endsEveryRequest(l: Layer): boolean {
 }
 
 /**
- * A `use` layer that answers every request of its mount path and passes none on (json-server 0.x's router, see
- * evaluate.ts jsonServerCall): what it is, or undefined. Not when it is registered under a condition the model cannot
+ * A layer that answers every request of its mount path and passes none on (json-server 0.x's router, see
+ * evaluate.ts jsonServerCall; a catch-all `app.all('*', handler)`): what it is, or undefined. Not when it is registered under a condition the model cannot
  * decide (it may then be absent).
  */
 function answersAllOf(l: Layer): string | undefined {
-  if (l.reg.server || l.reg.method !== 'use' || l.handler.t !== 'ext' || l.handler.answersAll === undefined) return undefined;
-  return l.reg.condition || l.mount?.condition ? undefined : l.handler.answersAll;
+  if (l.reg.server || l.reg.condition || l.mount?.condition) return undefined;
+  if (l.reg.method === 'use' && l.handler.t === 'ext' && l.handler.answersAll !== undefined) return l.handler.answersAll;
+  // `app.all('*', (req, res) => res.status(404).json(...))`: a route for every method and path whose one handler never
+  // passes the request on, so nothing after it runs (checked with Express 4 and curl: a cors() after it sends no header).
+  if (l.reg.method === 'all' && l.reg.handlers.length === 1 && (l.reg.path === undefined || WILDCARD_PATHS.has(l.reg.path)) && l.handler.t === 'func' && !isErrorHandler(l.handler) && neverPassesOn(l.handler.fn)) {
+    return `ALL ${l.reg.path ?? '/'}`;
+  }
+  return undefined;
 }
 
 /**
@@ -2429,13 +2440,14 @@ function buildPolicies(
   // and curl, audit 42 js c05/c06).
   const catchAlls = layers.flatMap((l, index) => {
     const what = answersAllOf(l);
-    return what === undefined ? [] : [{ layer: l, index, what }];
+    return what === undefined ? [] : [{ layer: l, index, what, route: l.reg.method !== 'use' }];
   });
   const sameModule = (a: Layer, b: Layer) => (a.mount ?? a.reg).mod === (b.mount ?? b.reg).mod;
   const catchAllBefore = (l: Layer, index: number) =>
     isErrorHandler(l.handler) ? undefined : catchAlls.find((c) => c.index < index && sameModule(c.layer, l) && useCovers(c.layer.prefix, l.path ?? l.prefix));
   for (const c of catchAlls) {
-    if (catchAllBefore(c.layer, c.index)) continue;
+    // (A catch-all route is a route of the app already.)
+    if (c.route || catchAllBefore(c.layer, c.index)) continue;
     app.routes.push({ methods: ['USE'], path: c.layer.prefix ?? '/', span: spanOf(c.layer.reg.mod, c.layer.handlerNode), answersAll: c.what });
   }
 
@@ -2508,9 +2520,9 @@ function buildPolicies(
     span: spanOf(c.layer.reg.mod, c.layer.handlerNode),
     label: catchAllLabel(c),
     effect: whole
-      ? 'answers every request of its path (its resources, 404 for the rest) and passes none on, so this CORS handling never runs'
-      : 'answers every request of its path (its resources, 404 for the rest) before the CORS middleware runs, so those responses carry no CORS headers',
-    fix: 'Register the CORS middleware before the router.',
+      ? `answers every request of its path${c.route ? '' : ' (its resources, 404 for the rest)'} and passes none on, so this CORS handling never runs`
+      : `answers every request of its path${c.route ? '' : ' (its resources, 404 for the rest)'} before the CORS middleware runs, so those responses carry no CORS headers`,
+    fix: c.route ? 'Register the CORS middleware before the catch-all route.' : 'Register the CORS middleware before the router.',
   });
 
   // Modules where an earlier layer takes every request and never passes it on, kept up to date as the layers are
