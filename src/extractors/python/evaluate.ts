@@ -1341,29 +1341,31 @@ export class Evaluator {
     };
     const last = stmts[stmts.length - 1];
     const ret = last?.type === 'return_statement' || (last && earlyReturn(last)?.orelse) ? last : undefined;
-    if (!ret) {
-      // Validators like parse_cors(v): `if isinstance(v, str): return [i.strip() for i in v.split(",")]`
-      return unknownVal(`${fn.name}() is not a simple function`, span);
-    }
     const fnIndex = this.host.memo(`python:fnindex:${fn.mod.path}:${fn.node.start}`, () => indexBlock(body));
     // Calls made for their effect (`app.add_middleware(...)`, `app.include_router(...)` in an app factory, audit 29
     // case 33): they may change a returned list or dict, so only an object the function builds (`app = FastAPI()`,
     // which the extractors follow into the body) is returned through them.
     let effects = false;
-    for (const s of stmts.slice(0, -1)) {
+    // The first statement not followed (a loop, a `with` block, a `raise`, a body without a final return): an early
+    // return taken before it still gives the value (audit 42 py c11: `if env == "dev": return ["*"]` then a loop
+    // that builds the list; with $ENV unset the function returns ["*"]); reaching it makes the value unknown.
+    let stop = ret ? stmts.length - 1 : stmts.length;
+    for (let i = 0; i < stop; i++) {
+      const s = stmts[i] as PyNode;
       // A nested def (`@bp.after_request def hook(...)` registered on a parameter, audit 32 D5) is an effect too.
       if ((s.type === 'expression_statement' && s.children[0]?.type === 'call') || s.type === 'function_definition' || s.type === 'decorated_definition' || effectOnlyBlock(s)) {
         effects = true;
         continue;
       }
-      if ((s.type !== 'expression_statement' || s.children[0]?.type !== 'assignment') && !earlyReturn(s)) return unknownVal(`${fn.name}() is not a simple function`, span);
+      if ((s.type !== 'expression_statement' || s.children[0]?.type !== 'assignment') && !earlyReturn(s)) stop = i;
     }
+    const simple = ret !== undefined && stop === stmts.length - 1;
     this.active.add(key);
     try {
       const scope: Scope = { mod: fn.mod, locals, fn: { node: fn.node, index: fnIndex } };
       // An early return not taken because of an env default: what follows holds only then.
       let via: string | undefined;
-      for (const s of ret.type === 'return_statement' ? stmts.slice(0, -1) : stmts) {
+      for (const s of simple && ret.type === 'return_statement' ? stmts.slice(0, -1) : stmts.slice(0, simple ? stmts.length : stop)) {
         const early = earlyReturn(s);
         if (!early) continue;
         for (const b of early.branches) {
@@ -1376,6 +1378,9 @@ export class Evaluator {
         // Every condition failed: the else branch (which ends the body) returns.
         if (early.orelse) return early.orelse.value ? withVia(this.eval(early.orelse.value, scope), via) : { t: 'none', span };
       }
+      // Validators like parse_cors(v) (`if isinstance(v, str): return [...]` then a `raise`) whose early returns are
+      // not taken, and bodies with statements not followed.
+      if (!simple || !ret) return unknownVal(`${fn.name}() is not a simple function`, span);
       const expr = ret.children[0];
       if (!expr) return { t: 'none', span };
       const out = withVia(this.eval(expr, scope), via);
