@@ -3,7 +3,9 @@ import type { ProjectHost } from '../../engine/host.js';
 import { known, unknown, type CorsPolicy, type OriginEntry, type Span, type Token, type TokenList, type Valued } from '../../model/index.js';
 import { isTruthy, spanOf, unsetVariable, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import type { PyNode } from './parser.js';
-import { indexBlock, resolveModulePath, type PyModule } from './project.js';
+import { indexBlock, paramName, resolveModulePath, type PyModule } from './project.js';
+
+export { paramName };
 
 /** Visits every node with the stack of enclosing function definitions (innermost last). No recursion. */
 export function walk(root: PyNode, visit: (n: PyNode, fns: PyNode[]) => void): void {
@@ -201,11 +203,6 @@ export function importedModules(ev: Evaluator, mod: PyModule, limit = 30): PyMod
     add(p ? ev.moduleByPath(p) : undefined);
   }
   return [...out.values()];
-}
-
-/** The name of a parameter node (`x`, `x: int`, `x=1`, `x: int = 1`, `*args`). */
-export function paramName(p: PyNode): string | undefined {
-  return p.type === 'identifier' ? p.text : (p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text);
 }
 
 /** Whether a function's body reads a JSON request body (`await request.json()`). */

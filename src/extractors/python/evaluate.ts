@@ -7,7 +7,7 @@
 import type { ProjectHost } from '../../engine/host.js';
 import type { Span } from '../../model/index.js';
 import type { PyNode } from './parser.js';
-import { indexBlock, loadModule, moduleIndex, projectPythonFiles, resolveModulePath, type BlockIndex, type Binding, type PyModule } from './project.js';
+import { indexBlock, loadModule, moduleIndex, paramName, projectPythonFiles, resolveModulePath, type BlockIndex, type Binding, type PyModule } from './project.js';
 
 interface Base {
   span: Span;
@@ -421,7 +421,7 @@ export class Evaluator {
     const params = fn.fields.parameters;
     if (!params) return undefined;
     for (const p of params.children) {
-      const pname = p.type === 'identifier' ? p.text : p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text;
+      const pname = paramName(p);
       if (pname !== name) continue;
       const span = spanOf(scope.mod, p);
       if ((p.type === 'default_parameter' || p.type === 'typed_default_parameter') && p.fields.value) {
@@ -450,7 +450,7 @@ export class Evaluator {
     const fnName = fn.fields.name?.text;
     if (fn.type !== 'function_definition' || !fnName || !mod.root.children.includes(fn)) return undefined;
     const params = (fn.fields.parameters?.children ?? []).filter((c) => c.type !== ',' && c.type !== '(' && c.type !== ')' && c.type !== 'comment');
-    const index = params.findIndex((p) => (p.type === 'identifier' ? p.text : p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text) === name);
+    const index = params.findIndex((p) => paramName(p) === name);
     const param = params[index];
     if (!param || !['identifier', 'typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(param.type)) return undefined;
     // Positional arguments bind in order only up to a `*args`, a bare `*` or a `/` marker.
@@ -1279,7 +1279,7 @@ export class Evaluator {
     const assigns = [...text.slice(cls.node.start, cls.node.end).matchAll(new RegExp(`\\bself\\.${attr}\\s*(?::[^=\\n]*)?=(?!=)`, 'g'))];
     if (!ctor || assigns.length !== 1) return undefined;
     const params = (ctor.fields.parameters?.children ?? []).filter((p) => p.type !== ',' && p.type !== '(' && p.type !== ')');
-    const names = params.map((p) => (p.type === 'identifier' ? p.text : p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text));
+    const names = params.map(paramName);
     for (const st of stmts) {
       const a = st.type === 'expression_statement' ? st.children[0] : undefined;
       if (a?.type !== 'assignment') continue;
@@ -1302,7 +1302,7 @@ export class Evaluator {
     const params = fn.node.fields.parameters?.children ?? [];
     let i = 0;
     for (const p of params) {
-      const pname = p.type === 'identifier' ? p.text : p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text;
+      const pname = paramName(p);
       if (!pname) continue;
       const given = kwargs.get(pname) ?? args[i];
       i++;

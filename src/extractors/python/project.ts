@@ -302,3 +302,8 @@ export function projectPythonFiles(host: ProjectHost, file: string, budget = 400
     return { py, launchers };
   });
 }
+
+/** The name of a parameter node (`x`, `x: int`, `x=1`, `x: int = 1`, `*args`). */
+export function paramName(p: PyNode): string | undefined {
+  return p.type === 'identifier' ? p.text : (p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text);
+}

@@ -806,9 +806,9 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
         const passed = callArgs(e).positional.findIndex((a) => a.type === 'identifier' && assignedFromCallNext.has(a.text ?? ''));
         const def = passed >= 0 ? helper : undefined;
         const param = def?.fields.parameters?.children.filter((c) => c.type === 'identifier' || c.type === 'typed_parameter' || c.type === 'default_parameter' || c.type === 'typed_default_parameter')[passed];
-        const paramName = param ? (param.type === 'identifier' ? param.text : (param.fields.name ?? param.children.find((c) => c.type === 'identifier'))?.text) : undefined;
+        const pName = param ? paramName(param) : undefined;
         const defText = def ? mod.text.slice(def.start, def.end) : '';
-        if (def && (/access-control-allow-origin/i.test(defText) || (paramName && new RegExp(`\\breturn\\s+${paramName}\\s*$`, 'm').test(defText)))) return;
+        if (def && (/access-control-allow-origin/i.test(defText) || (pName && new RegExp(`\\breturn\\s+${pName}\\s*$`, 'm').test(defText)))) return;
       }
       // Its own response with an Access-Control-Allow-Origin (`return Response(status_code=204, headers={...})`,
       // or a response whose ACAO it sets first): that answer carries CORS headers.
