@@ -351,8 +351,15 @@ function answersAllOf(l: Layer): string | undefined {
   if (l.reg.method === 'all' && l.reg.handlers.length === 1 && (l.reg.path === undefined || WILDCARD_PATHS.has(l.reg.path)) && l.handler.t === 'func' && !isErrorHandler(l.handler) && neverPassesOn(l.handler.fn)) {
     return `ALL ${l.reg.path ?? '/'}`;
   }
+  // `app.use((req, res) => res.status(404).json(...))` on the whole app: a middleware that never passes a request on
+  // (no next, or only `next(err)`; checked with Express 5.3 and curl: a cors() after it never runs, no response
+  // carries its headers).
+  if (endsEveryRequest(l)) return HAND_WRITTEN_CATCH_ALL;
   return undefined;
 }
+
+/** What a hand-written middleware that ends every request is called in messages. */
+const HAND_WRITTEN_CATCH_ALL = 'a catch-all middleware';
 
 /**
  * Whether an exported `(req, res, next)` function is Express middleware rather than a whole request handler: it
@@ -2440,14 +2447,16 @@ function buildPolicies(
   // and curl, audit 42 js c05/c06).
   const catchAlls = layers.flatMap((l, index) => {
     const what = answersAllOf(l);
-    return what === undefined ? [] : [{ layer: l, index, what, route: l.reg.method !== 'use' }];
+    if (what === undefined) return [];
+    const kind: 'route' | 'router' | 'middleware' = l.reg.method !== 'use' ? 'route' : what === HAND_WRITTEN_CATCH_ALL ? 'middleware' : 'router';
+    return [{ layer: l, index, what, kind }];
   });
   const sameModule = (a: Layer, b: Layer) => (a.mount ?? a.reg).mod === (b.mount ?? b.reg).mod;
   const catchAllBefore = (l: Layer, index: number) =>
     isErrorHandler(l.handler) ? undefined : catchAlls.find((c) => c.index < index && sameModule(c.layer, l) && useCovers(c.layer.prefix, l.path ?? l.prefix));
   for (const c of catchAlls) {
     // (A catch-all route is a route of the app already.)
-    if (c.route || catchAllBefore(c.layer, c.index)) continue;
+    if (c.kind === 'route' || catchAllBefore(c.layer, c.index)) continue;
     app.routes.push({ methods: ['USE'], path: c.layer.prefix ?? '/', span: spanOf(c.layer.reg.mod, c.layer.handlerNode), answersAll: c.what });
   }
 
@@ -2520,9 +2529,9 @@ function buildPolicies(
     span: spanOf(c.layer.reg.mod, c.layer.handlerNode),
     label: catchAllLabel(c),
     effect: whole
-      ? `answers every request of its path${c.route ? '' : ' (its resources, 404 for the rest)'} and passes none on, so this CORS handling never runs`
-      : `answers every request of its path${c.route ? '' : ' (its resources, 404 for the rest)'} before the CORS middleware runs, so those responses carry no CORS headers`,
-    fix: c.route ? 'Register the CORS middleware before the catch-all route.' : 'Register the CORS middleware before the router.',
+      ? `answers every request of its path${c.kind === 'router' ? ' (its resources, 404 for the rest)' : ''} and passes none on, so this CORS handling never runs`
+      : `answers every request of its path${c.kind === 'router' ? ' (its resources, 404 for the rest)' : ''} before the CORS middleware runs, so those responses carry no CORS headers`,
+    fix: c.kind === 'route' ? 'Register the CORS middleware before the catch-all route.' : c.kind === 'router' ? 'Register the CORS middleware before the router.' : 'Register the CORS middleware before that middleware.',
   });
 
   // Modules where an earlier layer takes every request and never passes it on, kept up to date as the layers are
@@ -2535,7 +2544,8 @@ function buildPolicies(
     const ended = endedModules.has(mod);
     if (endsEveryRequest(l)) endedModules.add(mod);
     const errorHandler = isErrorHandler(l.handler);
-    if (!errorHandler && ended) return;
+    // (A CORS layer behind a catch-all the model is sure of is kept, below, for cors-middleware-order.)
+    if (!errorHandler && ended && !catchAllBefore(l, index)) return;
     const isCors = l.handler.t === 'ext' && l.handler.name === 'cors()';
     // `app.all('*', (req, res, next) => ...)` runs for every request like app.use (the classic tutorial shape).
     const allPaths = l.reg.method === 'all' && (l.reg.path === undefined || WILDCARD_PATHS.has(l.reg.path));
