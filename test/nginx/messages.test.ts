@@ -57,4 +57,16 @@ describe('nginx finding messages', () => {
     expect(diags.map((d) => d.ruleId).sort()).toEqual(['cors/reflected-origin-with-credentials', 'cors/wildcard-origin-with-credentials']);
     for (const d of diags) expect(d.message).not.toContain('preflight');
   });
+
+  it('missing-preflight-handler says the preflight gets no OK status when the error answer carries the headers (`always`)', async () => {
+    // audit 44 nginx D1: static content's 405, auth_basic's 401 and an OPTIONS branch's 403 carry the `always`
+    // headers (and headers-more's); without `always` they carry none.
+    const diags = (await lintDir(NGINX, ['preflight-error-status.conf'])).filter((d) => d.ruleId === 'cors/missing-preflight-handler');
+    const byLine = new Map(diags.map((d) => [d.line, d.message]));
+    const noOk = "The browser's OPTIONS preflight gets no OK status";
+    const noHeaders = "Nothing answers the browser's OPTIONS preflight with CORS headers";
+    expect([...byLine.keys()].sort((a, b) => a - b)).toEqual([11, 19, 27, 35, 42, 52, 62]);
+    for (const line of [11, 19, 35, 42, 62]) expect(byLine.get(line), `line ${line}`).toContain(noOk);
+    for (const line of [27, 52]) expect(byLine.get(line), `line ${line}`).toContain(noHeaders);
+  });
 });

@@ -104,7 +104,7 @@ function endsRewrite(level: Level): boolean {
  * http level unless turned off), or `limit_except` without OPTIONS whose block denies all. Undefined when
  * something may let it through (`satisfy any`, `allow` rules, `auth_request`, whose subrequest is not known).
  */
-function accessRejection(serving: Level): { d: Directive; why: string } | undefined {
+function accessRejection(serving: Level): { d: Directive; why: string; status: number } | undefined {
   const chain = [serving, ...ancestors(serving)];
   const blocks = chain.map((l) => l.d?.block ?? []);
   if (blocks.some((b) => b.some((x) => x.name === 'satisfy' && x.args[0]?.value === 'any'))) return undefined;
@@ -113,14 +113,14 @@ function accessRejection(serving: Level): { d: Directive; why: string } | undefi
     const d = b.find((x) => x.name === 'auth_basic');
     if (!d) continue;
     if (d.args[0]?.value === 'off') break;
-    return { d, why: `auth_basic answers the preflight with 401 (a preflight carries no credentials)` };
+    return { d, why: `auth_basic answers the preflight with 401 (a preflight carries no credentials)`, status: 401 };
   }
   const le = (serving.d?.block ?? []).find((x) => x.name === 'limit_except');
   if (le?.block) {
     const methods = le.args.map((a) => a.value.toUpperCase());
     const denies = le.block.some((x) => x.name === 'deny' && x.args[0]?.value === 'all');
     const lets = le.block.some((x) => x.name === 'allow' || x.name.startsWith('auth_'));
-    if (!methods.includes('OPTIONS') && denies && !lets) return { d: le, why: `limit_except ${methods.join(' ')} answers OPTIONS with 403` };
+    if (!methods.includes('OPTIONS') && denies && !lets) return { d: le, why: `limit_except ${methods.join(' ')} answers OPTIONS with 403`, status: 403 };
   }
   return undefined;
 }
@@ -986,6 +986,14 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
     const eff = effectiveAddHeaders(l).headers.some((h) => h.name === ACAO);
     return eff || effectiveMore(l).some((h) => h.name === ACAO && h.op !== 'clear');
   };
+  // Whether an error answer (a 405 from static content, a refusal) made with a level's configuration carries its
+  // Access-Control-Allow-Origin: add_header only with `always` (§4.1), more_set_headers unless its -s list leaves the
+  // status out. Then the preflight fails for its status, not for missing headers (§5.4), and the message says so
+  // (audit 44 nginx D1, checked with nginx 1.22: OPTIONS to a static file gets 405 with the `always` headers).
+  const errorCarriesAcao = (hs: HeaderDirective[], status: number) =>
+    hs.some((h) => h.name === ACAO && h.op !== 'clear' && (h.statuses === 'all' || h.codes?.includes(String(status)) === true));
+  const sentBy = (l: Level) => [...moreSent(l), ...effectiveAddHeaders(l).headers];
+  const onAnswer = (hs: HeaderDirective[], status: number) => (errorCarriesAcao(hs, status) ? { headersOnAnswer: true } : {});
   if (serving.kind === 'snippet' || serving.kind === 'http') return unknown('the including context is not in the repository', span);
   // `return 418` with `error_page 418 = @cors_preflight`: the status hands the request to another location (the
   // named-location preflight idiom), not a refusal.
@@ -1002,7 +1010,7 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
         : known({ handled: 'missing', detail: 'the OPTIONS branch answers without Access-Control-Allow-Origin', span: dSpan(level.d) }, dSpan(level.d));
     }
     const refused = returnCode(level.steps);
-    if (refused !== undefined && refused >= 400 && !handedOff(refused)) return known({ handled: 'missing', detail: `the OPTIONS branch answers ${refused}: a preflight needs a 2xx status`, span: dSpan(level.d), status: refused }, dSpan(level.d));
+    if (refused !== undefined && refused >= 400 && !handedOff(refused)) return known({ handled: 'missing', detail: `the OPTIONS branch answers ${refused}: a preflight needs a 2xx status`, span: dSpan(level.d), status: refused, ...onAnswer(headers, refused) }, dSpan(level.d));
     return unknown('the OPTIONS branch does not return: the request goes on', span);
   }
   const server = nearest(serving, 'server');
@@ -1032,7 +1040,7 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   if (refusing && needsPreflight(methods, hdrs) === true) {
     const s = dSpan(refusing.d as Directive);
     const code = returnCode(refusing.steps) as number;
-    return known({ handled: 'missing', detail: `the OPTIONS branch answers ${code}: a preflight needs a 2xx status`, span: s, status: code }, s);
+    return known({ handled: 'missing', detail: `the OPTIONS branch answers ${code}: a preflight needs a 2xx status`, span: s, status: code, ...onAnswer(sentBy(refusing), code) }, s);
   }
   const ret = returnCode(serving.steps);
   if (ret !== undefined && ret >= 200 && ret < 300) return known({ handled: 'explicit', detail: `return ${ret} answers every method, OPTIONS included`, status: ret }, span);
@@ -1047,7 +1055,7 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   // rewrite phase runs before the access phase.
   const answeringIf = live.some((i) => i.kind === 'if' && answers(i));
   if (rejecting && !answeringIf && needsPreflight(methods, hdrs) === true) {
-    return known({ handled: 'missing', detail: `${rejecting.why}, before anything can answer it (no if ($request_method = OPTIONS) branch returns first)`, span: dSpan(rejecting.d) }, span);
+    return known({ handled: 'missing', detail: `${rejecting.why}, before anything can answer it (no if ($request_method = OPTIONS) branch returns first)`, span: dSpan(rejecting.d), status: rejecting.status, ...onAnswer(headers, rejecting.status) }, span);
   }
   const pass = level.pass ?? serving.pass;
   if (pass) return unknown(`proxied to ${pass.args[0]?.value ?? 'an upstream'}, which may answer OPTIONS`, dSpan(pass));
@@ -1066,7 +1074,10 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   if (handoff) return unknown(`${handoff.name} may hand OPTIONS requests to other handling`, dSpan(handoff));
   const need = needsPreflight(methods, hdrs);
   if (need !== true) return unknown(need === false ? 'only simple requests are allowed, no preflight is expected' : 'the allowed methods/headers are not known', span);
-  return known({ handled: 'missing', detail: 'no if ($request_method = OPTIONS) branch answers preflights and nothing is proxied: nginx answers OPTIONS with 405' }, span);
+  // The status goes into the model for simulate. try_files `=404` answers a missing file before the static module
+  // could say 405 (checked with nginx 1.22): the status is 404 or 405 then, and not known.
+  const tries = [serving, ...(server && serving !== server ? [server] : [])].some((l) => l.d?.block?.some((x) => x.name === 'try_files') || l.ifs.some((i) => i.d?.block?.some((x) => x.name === 'try_files')));
+  return known({ handled: 'missing', detail: 'no if ($request_method = OPTIONS) branch answers preflights and nothing is proxied: nginx answers OPTIONS with 405', ...(tries ? {} : { status: 405 }), ...onAnswer(headers, 405) }, span);
 }
 
 /**
