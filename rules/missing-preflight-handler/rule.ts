@@ -37,12 +37,17 @@ export default defineRule({
       else if (header) why = `${header.value} is allowed, and it is not a CORS-safelisted header`;
     }
     if (!why) return;
+    // Where the failing answer comes from (an OPTIONS branch without the headers, a refusing directive, a route
+    // registered first), when that is not the policy itself: the message blames it (audit 44 nginx N1).
+    const at = preflight.value.span;
+    const elsewhere = at && !(at.file === policy.span.file && at.start === policy.span.start && at.end === policy.span.end);
     ctx.report({
       message:
         // A 405 that carries the headers fails for its status: say so, not that the headers are missing (audit 34 c09).
         (preflight.value.headersOnAnswer ? `The browser's OPTIONS preflight gets no OK status (${why})` : `Nothing answers the browser's OPTIONS preflight with CORS headers (${why})`) +
         `${preflight.value.detail ? `: ${preflight.value.detail}` : ''}. The preflight fails and the request is never sent.`,
       span: policy.span,
+      ...(elsewhere ? { related: [{ span: at, message: 'the preflight gets its answer here' }] } : {}),
     });
   },
 });

@@ -69,4 +69,13 @@ describe('nginx finding messages', () => {
     for (const line of [11, 19, 35, 42, 62]) expect(byLine.get(line), `line ${line}`).toContain(noOk);
     for (const line of [27, 52]) expect(byLine.get(line), `line ${line}`).toContain(noHeaders);
   });
+
+  it('missing-preflight-handler names the OPTIONS branch or directive that gives the failing answer', async () => {
+    // audit 44 nginx N1: the message blames the OPTIONS branch, which is not the policy's own span.
+    const diags = (await lintDir(NGINX, ['preflight-error-status.conf'])).filter((d) => d.ruleId === 'cors/missing-preflight-handler');
+    const related = new Map(diags.map((d) => [d.line, d.related?.map((r) => `${r.line} ${r.message}`) ?? []]));
+    expect(related.get(62)).toEqual(['65 the preflight gets its answer here']);
+    expect(related.get(42)).toEqual(['43 the preflight gets its answer here']);
+    expect(related.get(11)).toEqual([]);
+  });
 });
