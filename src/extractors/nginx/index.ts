@@ -108,11 +108,13 @@ function accessRejection(serving: Level): { d: Directive; why: string; status: n
   const chain = [serving, ...ancestors(serving)];
   const blocks = chain.map((l) => l.d?.block ?? []);
   if (blocks.some((b) => b.some((x) => x.name === 'satisfy' && x.args[0]?.value === 'any'))) return undefined;
-  // The nearest level that sets auth_basic decides.
+  // The nearest level that sets auth_basic decides. Without an auth_basic_user_file (set there or inherited from an
+  // outer level) it checks nothing: nginx 1.22 served GET 200 and OPTIONS 405 there, and 401 with the file.
+  const hasUserFile = blocks.some((b) => b.some((x) => x.name === 'auth_basic_user_file'));
   for (const b of blocks) {
     const d = b.find((x) => x.name === 'auth_basic');
     if (!d) continue;
-    if (d.args[0]?.value === 'off') break;
+    if (d.args[0]?.value === 'off' || !hasUserFile) break;
     return { d, why: `auth_basic answers the preflight with 401 (a preflight carries no credentials)`, status: 401 };
   }
   const le = (serving.d?.block ?? []).find((x) => x.name === 'limit_except');
