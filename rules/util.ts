@@ -75,8 +75,11 @@ export function preflightReason(route: Route, method: string): string | undefine
   return undefined;
 }
 
-/** Request headers that clients must send for the app to work (credentials, CSRF and API-key headers). */
-export const REQUIRED_HEADER = /^(authorization|.*(token|api-?key|csrf|xsrf|auth).*)$/i;
+/**
+ * Request headers that clients must send for the app to work (credentials, CSRF and API-key headers). `api_key` too:
+ * Node keeps `_` in header names, so it is a header of its own, not `api-key`.
+ */
+export const REQUIRED_HEADER = /^(authorization|.*(token|api[-_]?key|csrf|xsrf|auth).*)$/i;
 
 export function isSafelistedHeader(name: string): boolean {
   return SAFELISTED_REQUEST_HEADERS.has(name.toLowerCase());

@@ -1939,12 +1939,21 @@ function clientSetHeader(name: string): boolean {
   return !!name && !NOT_CLIENT_SET.has(name) && !name.startsWith('access-control-') && !name.startsWith('sec-');
 }
 
+/**
+ * The request headers read in `mod` (or in `within`), by the names Node gives them. Node keeps a header's name as
+ * sent, lower-cased, and does not rewrite `_` (unlike CGI/WSGI servers): `req.headers.api_key`, `req.get('api_key')`
+ * and `req.header('API_Key')` all read a header literally named `api_key`, never `api-key` (checked with Express 5.3
+ * and curl). `req.get()`/`req.header()` and Nest's `@Headers()` compare case-insensitively; a property of
+ * `req.headers` is looked up as written, so one with an upper-case letter (`req.headers.Authorization`) is always
+ * undefined: the app reads nothing there (as with `req.headers.Origin`, see the capital-origin-header fixture).
+ */
 function headerReads(mod: { path: string; text: string }, within?: AstNode): HeaderRead[] {
   const out: HeaderRead[] = [];
   const [from, to] = within ? rangeOf(within) : [0, mod.text.length];
   for (const m of mod.text.slice(from, to).matchAll(HEADER_READ)) {
-    const raw = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5] ?? '').toLowerCase();
-    const name = raw === 'authorization' || raw.includes('-') || raw.startsWith('x') ? raw : raw.replace(/_/g, '-');
+    const property = m[1] ?? m[2];
+    if (property !== undefined && property !== property.toLowerCase()) continue;
+    const name = (property ?? m[3] ?? m[4] ?? m[5] ?? '').toLowerCase();
     if (!clientSetHeader(name)) continue;
     out.push({ name, span: { file: mod.path, start: from + (m.index ?? 0), end: from + (m.index ?? 0) + m[0].length } });
   }
