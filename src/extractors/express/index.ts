@@ -3029,12 +3029,33 @@ function optionObjectsFor(node: AstNode, mod: JsModule, fn: AstNode, env: EvalEn
   const name = identName(n);
   if (name) {
     const b = lookup(mod, name, n);
-    // `const corsOptions = cond ? { origin: true } : { origin: false }; callback(null, corsOptions)`.
-    if (b?.kind === 'var' && b.declKind === 'const' && b.init && b.path.length === 0 && unwrap(b.init).type === 'ConditionalExpression') {
+    // Every change of this binding (a name of an inner scope that shadows it is another binding). Names in
+    // `mod.mutations` include `x++`, `x += 1`, destructuring and for-in/of targets, member writes, and writes from
+    // nested functions, anywhere in the module.
+    const changes = b?.kind === 'var' ? (mod.mutations.get(name) ?? []).filter((m) => lookup(mod, name, m) === b) : [];
+    // `var o = a; ... var o = b;` declares one binding twice: the second is a reassignment.
+    if (b?.kind === 'var' && b.declKind === 'var') {
+      walk(mod.program as AstNode, (d) => {
+        if (d.type === 'VariableDeclarator' && identName(child(d, 'id')) === name && child(d, 'id') !== b.id && lookup(mod, name, d) === b) changes.push(d);
+      });
+    }
+    const reassignments = changes.filter((m) => !(m.type === 'AssignmentExpression' && unwrap(child(m, 'left') as AstNode).type === 'MemberExpression') && m.type !== 'CallExpression');
+    // `const corsOptions = cond ? { origin: true } : { origin: false }; callback(null, corsOptions)`; a `let` or `var`
+    // never changed anywhere holds its initial value as a `const` does (audit 44 js c05).
+    if (b?.kind === 'var' && changes.length === 0 && b.init && b.path.length === 0 && unwrap(b.init).type === 'ConditionalExpression') {
       return optionObjectsFor(b.init, mod, fn, env, ctx);
     }
-    if (b?.kind === 'var' && (b.declKind !== 'const' || !b.init) && mod.mutated.has(name)) {
-      // Follow `name = {...}` assignments inside the delegate, with their path conditions.
+    if (b?.kind === 'var' && b.declKind !== 'const' && reassignments.length > 0) {
+      // Follow `name = {...}` assignments inside the delegate, with their path conditions. The paths they leave
+      // uncovered keep the initial value and are taken as enabling no CORS, so that is only right when the initial
+      // value enables none (`{ origin: false }`; without an initialiser, as before), and when every change is a
+      // plain `name = ...` in the delegate's own body (not `+=`, `||=`, `++`, a destructuring, one in a nested
+      // function that may run at any time or never, or one outside).
+      const [s, e] = rangeOf(fn);
+      const inside = (m: AstNode) => rangeOf(m)[0] >= s && rangeOf(m)[1] <= e && enclosingFunction(mod, m) === fn;
+      const plain = (m: AstNode) => m.type === 'AssignmentExpression' && m.operator === '=' && unwrap(child(m, 'left') as AstNode).type === 'Identifier';
+      if (!reassignments.every((m) => plain(m) && inside(m)) || changes.length !== reassignments.length) return undefined;
+      if (b.init && !enablesNoCors(evaluate(b.init, mod, env))) return undefined;
       return assignmentsIn(fn, name, mod, env, ctx);
     }
     if (b?.kind === 'var' && b.init && b.path.length === 0) {
@@ -3045,6 +3066,16 @@ function optionObjectsFor(node: AstNode, mod: JsModule, fn: AstNode, env: EvalEn
   const v = evaluate(n, mod, env);
   if (v.t === 'object') return [{ value: v, path: [] }];
   return undefined;
+}
+
+/**
+ * A delegate's options object under which cors() sends no CORS headers: `origin: false` (§1.2). Not `undefined` or
+ * `null`: cors() merges the options into its defaults, so those send `*`.
+ */
+function enablesNoCors(v: JsValue): boolean {
+  if (v.t !== 'object' || v.partial) return false;
+  const origin = v.props.get('origin');
+  return origin?.t === 'bool' && !origin.v;
 }
 
 /**

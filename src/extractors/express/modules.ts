@@ -295,7 +295,13 @@ export function buildModule(parsed: ParsedModule): JsModule {
         const base = baseIdentifier(left);
         if (base && !(left.type === 'MemberExpression' && isModuleExportsChain(left))) noteMutation(mod, base, n);
         if (left.type === 'Identifier') mod.reassigned.set(left.name as string, n);
+        // `[a, b] = pair`, `({ origin } = config)`: each name in the pattern is reassigned too.
+        else if (left.type === 'ArrayPattern' || left.type === 'ObjectPattern') noteTargets(mod, left, n);
       }
+    } else if ((n.type === 'ForOfStatement' || n.type === 'ForInStatement') && child(n, 'left')?.type !== 'VariableDeclaration') {
+      // `for (x of list)` with an `x` declared before the loop reassigns it on every turn.
+      const left = child(n, 'left');
+      if (left) noteTargets(mod, left, n);
     } else if (n.type === 'UpdateExpression') {
       const arg = child(n, 'argument');
       const base = baseIdentifier(arg);
@@ -404,6 +410,38 @@ function isModuleExportsChain(n: AstNode): boolean {
     return !!obj && (identName(obj) === 'exports' || isModuleExports(obj));
   }
   return false;
+}
+
+/** Notes every name a destructuring (or for-in/of) target writes as changed by `by`: reassigned when it is a name. */
+function noteTargets(mod: JsModule, target: AstNode, by: AstNode): void {
+  const t = unwrap(target);
+  switch (t.type) {
+    case 'Identifier':
+      noteMutation(mod, t.name as string, by);
+      mod.reassigned.set(t.name as string, by);
+      return;
+    case 'MemberExpression': {
+      const base = baseIdentifier(t);
+      if (base) noteMutation(mod, base, by);
+      return;
+    }
+    case 'ArrayPattern':
+      for (const e of children(t, 'elements')) noteTargets(mod, e, by);
+      return;
+    case 'ObjectPattern':
+      for (const p of children(t, 'properties')) noteTargets(mod, p.type === 'RestElement' ? p : ((child(p, 'value') ?? p) as AstNode), by);
+      return;
+    case 'AssignmentPattern': {
+      const left = child(t, 'left');
+      if (left) noteTargets(mod, left, by);
+      return;
+    }
+    case 'RestElement': {
+      const arg = child(t, 'argument');
+      if (arg) noteTargets(mod, arg, by);
+      return;
+    }
+  }
 }
 
 function baseIdentifier(n: AstNode | undefined): string | undefined {
