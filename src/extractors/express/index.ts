@@ -1915,8 +1915,124 @@ function authMiddleware(v: JsValue): { label: string; passesPreflights: boolean;
   const [s, e] = rangeOf(v.fn);
   const text = v.mod.text.slice(s, e);
   const statuses = [...new Set([...text.matchAll(/\b(40[13])\b/g)].map((m) => Number(m[1])))].sort();
-  if (!/authorization/i.test(text) || statuses.length === 0) return undefined;
+  if (!/authorization/i.test(text) || statuses.length === 0) return headerGuard(v.fn, v.mod);
   return { label: 'an auth middleware', passesPreflights: /OPTIONS/.test(text) || /['"`]options['"`]/i.test(text), statuses };
+}
+
+/**
+ * A hand-written `(req, res, next)` middleware whose body starts (after `const x = req.get('...')` declarations at
+ * most) with `if (<test>) return res.status(401|403)...`, where the test is certainly true when the headers it reads
+ * are absent: `!key`, `key !== 'literal'`, `key === undefined`, combined with `!`, `&&`, `||`. Browsers never send a
+ * script's own headers on a preflight (§1.4, §5.4), so every preflight gets that status, without CORS headers when the
+ * CORS layer comes later (audit 44 js c35: an API-key check). Nothing is claimed when the test may be false without
+ * the header: a comparison with a value not known here (`key !== process.env.API_KEY` is false when both are
+ * unset), `key && key !== K` (no key, no 401), or one that looks at the method, the path or anything else.
+ */
+function headerGuard(fn: AstNode, mod: JsModule): { label: string; passesPreflights: boolean; statuses: number[] } | undefined {
+  const req = paramOf(fn, 0);
+  const res = paramOf(fn, 1);
+  const body = child(fn, 'body');
+  if (!req || !res || children(fn, 'params').length !== 3 || body?.type !== 'BlockStatement') return undefined;
+  const [s, e] = rangeOf(fn);
+  if (/\bmethod\b|OPTIONS/i.test(mod.text.slice(s, e))) return undefined;
+  // Only a header certainly missing from every preflight: not one the browser sends there itself (Accept,
+  // Accept-Language, Cache-Control...), nor one a proxy or platform in front of the app may add to every request.
+  const absentOnPreflights = (name: string) =>
+    clientSetHeader(name) &&
+    !/^(accept|accept-language|content-type|content-language|cache-control|pragma|dnt|priority|te|upgrade-insecure-requests|save-data|traceparent|tracestate|true-client-ip|x-request-id|x-correlation-id|x-client-ip)$/.test(name) &&
+    !/^(cf-|x-amz|x-vercel|x-envoy|x-appengine|x-cloud|x-azure|x-arr|x-original|x-b3|fly-|render-|x-railway)/.test(name);
+  const ABSENT = Symbol('absent');
+  type Val = string | boolean | typeof ABSENT | undefined;
+  const UNKNOWN = undefined;
+  // The name of the client-set request header `n` reads (`req.get('x')`, `req.header('x')`, `req.headers.x`,
+  // `req.headers['x']`), as headerReads() names it.
+  const headerOf = (n: AstNode): string | undefined => {
+    const u = unwrap(n);
+    if (u.type === 'CallExpression') {
+      const callee = unwrap(child(u, 'callee') as AstNode);
+      const m = callee.type === 'MemberExpression' ? memberName(callee) : undefined;
+      const a = args(u);
+      if ((m !== 'get' && m !== 'header') || a.length !== 1 || !refersTo(mod, unwrap(child(callee, 'object') as AstNode), req)) return undefined;
+      const name = staticString(a[0])?.toLowerCase();
+      return name && absentOnPreflights(name) ? name : undefined;
+    }
+    if (u.type !== 'MemberExpression') return undefined;
+    const headers = unwrap(child(u, 'object') as AstNode);
+    if (headers.type !== 'MemberExpression' || memberName(headers) !== 'headers' || !refersTo(mod, unwrap(child(headers, 'object') as AstNode), req)) return undefined;
+    const name = memberName(u);
+    return name && name === name.toLowerCase() && absentOnPreflights(name) ? name : undefined;
+  };
+  const reads: string[] = [];
+  const locals = new Set<AstNode>();
+  const value = (n: AstNode): Val => {
+    const u = unwrap(n);
+    const h = headerOf(u);
+    if (h) {
+      reads.push(h);
+      return ABSENT;
+    }
+    if (u.type === 'Identifier') {
+      if (u.name === 'undefined') return ABSENT;
+      const b = lookup(mod, u.name as string, u);
+      return b?.kind === 'var' && locals.has(b.id) ? value(b.init as AstNode) : UNKNOWN;
+    }
+    if (u.type === 'Literal' || u.type === 'StringLiteral') return typeof u.value === 'string' ? u.value : UNKNOWN;
+    if (u.type === 'UnaryExpression' && u.operator === '!') {
+      const v = value(child(u, 'argument') as AstNode);
+      return v === UNKNOWN ? UNKNOWN : v === ABSENT ? true : !v;
+    }
+    if (u.type === 'LogicalExpression' && (u.operator === '&&' || u.operator === '||')) {
+      const l = value(child(u, 'left') as AstNode);
+      if (l === UNKNOWN) return UNKNOWN;
+      const truthy = l !== ABSENT && !!l;
+      if (u.operator === '&&' ? !truthy : truthy) return l;
+      return value(child(u, 'right') as AstNode);
+    }
+    if (u.type === 'BinaryExpression' && ['===', '!==', '==', '!='].includes(u.operator as string)) {
+      const l = value(child(u, 'left') as AstNode);
+      const r = value(child(u, 'right') as AstNode);
+      if (l === UNKNOWN || r === UNKNOWN) return UNKNOWN;
+      const same = l === r;
+      return u.operator === '===' || u.operator === '==' ? same : !same;
+    }
+    return UNKNOWN;
+  };
+  // The 401/403 the branch answers with: `res.status(401)...`, `res.sendStatus(403)`, returned or not.
+  const rejection = (n: AstNode | undefined): number | undefined => {
+    let st = n ? unwrap(n) : undefined;
+    if (st?.type === 'BlockStatement') st = children(st, 'body')[0];
+    if (st?.type === 'ReturnStatement' || st?.type === 'ExpressionStatement') st = child(st, st.type === 'ReturnStatement' ? 'argument' : 'expression');
+    let cur = st ? unwrap(st) : undefined;
+    while (cur?.type === 'CallExpression') {
+      const callee = unwrap(child(cur, 'callee') as AstNode);
+      if (callee.type !== 'MemberExpression') return undefined;
+      const object = unwrap(child(callee, 'object') as AstNode);
+      const m = memberName(callee);
+      if (refersTo(mod, object, res) && (m === 'status' || m === 'sendStatus')) {
+        const code = unwrap(args(cur)[0] as AstNode);
+        return (code?.type === 'Literal' || code?.type === 'NumericLiteral') && (code.value === 401 || code.value === 403) ? (code.value as number) : undefined;
+      }
+      cur = object;
+    }
+    return undefined;
+  };
+  for (const st of children(body, 'body')) {
+    if (st.type === 'VariableDeclaration') {
+      // `const key = req.get('x-api-key')`: only header reads, so the guard below still comes first.
+      for (const d of children(st, 'declarations')) {
+        const id = child(d, 'id');
+        const init = child(d, 'init');
+        if (id?.type !== 'Identifier' || !init || !headerOf(init)) return undefined;
+        locals.add(id);
+      }
+      continue;
+    }
+    if (st.type !== 'IfStatement') return undefined;
+    const status = rejection(child(st, 'consequent'));
+    if (status === undefined || value(child(st, 'test') as AstNode) !== true || reads.length === 0) return undefined;
+    return { label: `a middleware that answers ${status} without the ${reads[0]} header`, passesPreflights: false, statuses: [status] };
+  }
+  return undefined;
 }
 
 /** express-jwt, or passport.authenticate('jwt' | 'bearer' | 'oauth-bearer'): middleware that requires an Authorization header. */
