@@ -234,17 +234,23 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
     const scope = scopeAt(host, mod, fns);
     const args = callArgs(n);
     if (fn.type === 'attribute' && fn.fields.attribute?.text === 'add_middleware') {
-      const first = firstParam(args, 'middleware_class');
-      // `add_middleware(**{"middleware_class": CORSMiddleware, "allow_origins": [...]})` (audit 16 case 01).
-      const cls = first.node ? ev.eval(first.node, scope) : splatEntries(ev, args, scope)?.get('middleware_class');
-      if (cls?.t === 'class') registerGuarded(ev, guard(n), ctx.policies, () => classMiddleware(ctx, mod, cls, () => appRef(ctx, fn.fields.object, scope, mod, n.start), spanOf(mod, n)));
-      if (!cls || !isCorsClass(cls, ev)) return;
-      // The binding of the name at this call (`app = FastAPI()` may be rebound to another app later).
-      const app = appRef(ctx, fn.fields.object, scope, mod, n.start);
-      const rest = first.rest;
-      // In a helper (`setup_cors(app)`): the `if`s around its one call count too.
-      const g = app.site ? bothGuards(guard(n), registrationGuard(ev, host, app.site.mod, app.site.call)) : guard(n);
-      registerGuarded(ev, g, ctx.policies, () => addPolicy(ctx, mod, app.site ? withSiteArguments(ctx, scope, app.site) : scope, n, rest, app, 'add_middleware'));
+      // `for cls, options in ((CORSMiddleware, {...}), ...): app.add_middleware(cls, **options)` (audit 44 py D1):
+      // one registration per pass, in order; outside such a loop, the one scope.
+      const passes = loopPasses(ev, mod, n, fns, scope);
+      passes.forEach((s, index) => {
+        const loop = passes.length > 1 || s !== scope ? { index, before: passes.slice(0, index), after: passes.slice(index + 1) } : undefined;
+        const first = firstParam(args, 'middleware_class');
+        // `add_middleware(**{"middleware_class": CORSMiddleware, "allow_origins": [...]})` (audit 16 case 01).
+        const cls = first.node ? ev.eval(first.node, s) : splatEntries(ev, args, s)?.get('middleware_class');
+        if (cls?.t === 'class') registerGuarded(ev, guard(n), ctx.policies, () => classMiddleware(ctx, mod, cls, () => appRef(ctx, fn.fields.object, s, mod, n.start), spanOf(mod, n)));
+        if (!cls || !isCorsClass(cls, ev)) return;
+        // The binding of the name at this call (`app = FastAPI()` may be rebound to another app later).
+        const app = appRef(ctx, fn.fields.object, s, mod, n.start);
+        const rest = first.rest;
+        // In a helper (`setup_cors(app)`): the `if`s around its one call count too.
+        const g = app.site ? bothGuards(guard(n), registrationGuard(ev, host, app.site.mod, app.site.call)) : guard(n);
+        registerGuarded(ev, g, ctx.policies, () => addPolicy(ctx, mod, app.site ? withSiteArguments(ctx, s, app.site) : s, n, rest, app, 'add_middleware', undefined, loop));
+      });
       return;
     }
     const callee = ev.eval(fn, scope);
@@ -276,6 +282,64 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
       registerGuarded(ev, guard(n), ctx.policies, () => addPolicy(ctx, mod, scope, n, rest, app, 'wrap'));
     }
   });
+}
+
+/** One pass of a `for` loop unrolled around an add_middleware call: its index and the scopes of the other passes. */
+interface LoopPass {
+  index: number;
+  /** Earlier passes: what they add runs inside this one (add_middleware inserts at 0, §2.3). */
+  before: Scope[];
+  /** Later passes: what they add runs outside this one. */
+  after: Scope[];
+}
+
+/** Loop bodies that can leave a pass early or skip the rest of the loop: the passes are then not known. */
+const LOOP_EXITS = new Set(['break_statement', 'continue_statement', 'return_statement', 'raise_statement', 'yield', 'try_statement', 'with_statement']);
+
+/**
+ * The scopes in which `call` (an add_middleware call) runs: `[scope]` outside a loop, and for a statement of the
+ * body of a `for` loop over a sequence the evaluator knows item by item (`for cls, options in middlewares:` with
+ * `middlewares` a literal tuple of pairs, mindlogger's shape, audit 44 py D1), one scope per pass with the loop
+ * variables bound to that pass's item, in iteration order (the order matters: the middleware added last is the
+ * outermost, §2.3). A loop that cannot be unrolled (unknown iterable, unpacking that does not fit, a nested loop,
+ * `break`/`continue`, the call under an `if` or another block in the body) leaves `[scope]`, where the loop
+ * variables are unknown, so nothing is registered from them.
+ */
+function loopPasses(ev: Evaluator, mod: PyModule, call: PyNode, fns: PyNode[], scope: Scope): Scope[] {
+  const top = fns.at(-1)?.fields.body ?? mod.root;
+  const loops: PyNode[] = [];
+  let cur: PyNode | undefined = top;
+  for (let depth = 0; cur && cur !== call && depth < 200; depth++) {
+    if (cur.type === 'for_statement' || cur.type === 'while_statement') loops.push(cur);
+    cur = cur.children.find((c) => c.start <= call.start && call.end <= c.end);
+  }
+  const loop = loops[0];
+  if (loops.length !== 1 || loop?.type !== 'for_statement') return [scope];
+  const body = loop.fields.body;
+  const left = loop.fields.left;
+  const right = loop.fields.right;
+  // The call is a statement of the body itself (not under an `if` whose condition may read the loop variables).
+  if (!body || !left || !right || !body.children.some((st) => st.type === 'expression_statement' && st.children[0] === call)) return [scope];
+  let exits = false;
+  walk(body, (n) => {
+    if (LOOP_EXITS.has(n.type) || n.type === 'for_statement' || n.type === 'while_statement') exits = true;
+  });
+  if (exits) return [scope];
+  const names = left.type === 'identifier' ? [left] : left.type === 'pattern_list' || left.type === 'tuple_pattern' ? left.children : undefined;
+  if (!names || names.length === 0 || names.some((x) => x.type !== 'identifier' || !x.text)) return [scope];
+  const seq = ev.eval(right, scope);
+  if (seq.t !== 'seq' || seq.items.length === 0 || seq.items.length > 50) return [scope];
+  const passes: Scope[] = [];
+  for (const item of seq.items) {
+    const locals = new Map(scope.locals ?? []);
+    if (left.type === 'identifier') locals.set(left.text ?? '', item);
+    else {
+      if (item.t !== 'seq' || item.items.length !== names.length) return [scope];
+      names.forEach((x, i) => locals.set(x.text ?? '', item.items[i] as PyVal));
+    }
+    passes.push({ ...scope, locals });
+  }
+  return passes;
 }
 
 /** Evaluates the app expression; for `app = CORSMiddleware(app=app)` the binding before the statement. */
@@ -420,6 +484,7 @@ function addPolicy(
   app: AppRef,
   form: 'add_middleware' | 'constructor' | 'wrap' | 'route',
   route?: { path: string; methods: string[] },
+  loop?: LoopPass,
 ): void {
   const { ev } = ctx;
   const callSpan = spanOf(mod, call);
@@ -485,7 +550,7 @@ function addPolicy(
   const privateNetwork = forAnyOrigin(boolOption(mod, pn?.kw, pn?.v, false, callSpan, dflt('allow_private_network=False')), origin);
 
   // ── error coverage (§2.3)
-  const catcher = form === 'add_middleware' ? innerCatchAll(ctx, mod, scope, call, app) : undefined;
+  const catcher = form === 'add_middleware' ? innerCatchAll(ctx, mod, scope, call, app, loop?.before ?? []) : undefined;
   // The app's routes (collected here) decide whether its errors are all answered inside a mounted sub-application.
   ensureApp(ctx, app, mod, versions);
   const errorCoverage = form === 'wrap'
@@ -497,7 +562,8 @@ function addPolicy(
       : known({ covers: 'not-unhandled' as const, detail: 'unhandled exceptions become 500 responses built by ServerErrorMiddleware, outside CORSMiddleware (§2.3)' }, callSpan);
 
   const policy: CorsPolicy = {
-    id: `${mod.path}#${call.start}`,
+    // A later pass of an unrolled loop registers another middleware at the same call.
+    id: loop && loop.index > 0 ? `${mod.path}#${call.start}:${loop.index}` : `${mod.path}#${call.start}`,
     kind: 'fastapi',
     mechanism: 'starlette-middleware',
     layer: 'app',
@@ -519,7 +585,7 @@ function addPolicy(
     errorCoverage,
     privateNetwork,
     headerWrites: [],
-    shadowedBy: form === 'route' ? [] : shadowing(ctx, mod, scope, call, app, form),
+    shadowedBy: form === 'route' ? [] : shadowing(ctx, mod, scope, call, app, form, loop?.after ?? []),
   };
   void versionNote;
   ctx.policies.push(policy);
@@ -835,9 +901,11 @@ function shortCircuitFunction(mod: PyModule, fn: PyNode): string | undefined {
 function letsEveryHostThrough(cls: PyVal, text: string, call: PyNode, mod: PyModule, ev: StarletteContext['ev'], scope: Scope): boolean {
   const name = cls.t === 'ext' ? (cls.qname.split('.').pop() as string) : cls.t === 'class' ? cls.name : text;
   if (name !== 'TrustedHostMiddleware' || cls.t === 'class') return false;
-  const kw = callArgs(call).keywords.get('allowed_hosts');
+  // A keyword or an entry of a `**options` mapping that can be read (a pass of an unrolled loop, audit 44 py D1);
+  // absent, or in a mapping that cannot be read, it is taken as the default ["*"] (nothing is claimed).
+  const kw = evalKw(ev, callArgs(call), 'allowed_hosts', scope);
   if (!kw) return true;
-  const v = ev.eval(kw.fields.value, scope);
+  const v = kw.v;
   if (v.t === 'none') return true;
   return v.t === 'seq' && v.items.some((i) => i.t === 'str' && i.v === '*');
 }
@@ -1033,27 +1101,32 @@ function catchesEveryException(mod: PyModule, fn: PyNode): boolean {
  * exception into a response of its own: those 500s pass through CORSMiddleware and get its headers. Its label,
  * or undefined.
  */
-function innerCatchAll(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef): string | undefined {
+function innerCatchAll(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef, earlierPasses: Scope[]): string | undefined {
   const { ev, host } = ctx;
   let label: string | undefined;
   const within = helperBody(mod, scope, app);
+  const added = (n: PyNode, s: Scope) => {
+    const f = n.fields.function;
+    if (f?.type !== 'attribute' || appRef(ctx, f.fields.object, s, mod, n.start).id !== app.id) return;
+    const args = callArgs(n);
+    const first = firstParam(args, 'middleware_class').node;
+    const cls = first ? ev.eval(first, s) : undefined;
+    const dispatchArg = args.keywords.get('dispatch')?.fields.value;
+    const fv = dispatchArg ? ev.eval(dispatchArg, s) : undefined;
+    if (fv?.t === 'func' && fv.node.type === 'function_definition' && catchesEveryException(fv.mod, fv.node)) label = fv.node.fields.name?.text ?? 'dispatch';
+    if (cls?.t !== 'class') return;
+    const dispatch = dispatchMethod(cls);
+    if (dispatch && catchesEveryException(cls.mod, dispatch)) label = cls.name;
+  };
+  // The earlier passes of a loop that adds CORSMiddleware: added before it, so inside it.
+  for (const s of earlierPasses) if (!label) added(corsCall, s);
   walk(mod.root, (n, fns) => {
     if (label || n.start >= corsCall.start) return;
     if (within && (n.end <= within.start || n.start >= within.end)) return;
     if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'add_middleware') {
       // In another branch of an `if` around the CORS registration: never added together with it.
       if (exclusiveBranches(mod.root, n, corsCall)) return;
-      const s = scopeAt(host, mod, fns);
-      if (appRef(ctx, n.fields.function.fields.object, s, mod, n.start).id !== app.id) return;
-      const args = callArgs(n);
-      const first = firstParam(args, 'middleware_class').node;
-      const cls = first ? ev.eval(first, s) : undefined;
-      const dispatchArg = args.keywords.get('dispatch')?.fields.value;
-      const fv = dispatchArg ? ev.eval(dispatchArg, s) : undefined;
-      if (fv?.t === 'func' && fv.node.type === 'function_definition' && catchesEveryException(fv.mod, fv.node)) label = fv.node.fields.name?.text ?? 'dispatch';
-      if (cls?.t !== 'class') return;
-      const dispatch = dispatchMethod(cls);
-      if (dispatch && catchesEveryException(cls.mod, dispatch)) label = cls.name;
+      added(n, scopeAt(host, mod, fns));
     }
     // `@app.middleware("http")` is add_middleware(BaseHTTPMiddleware, dispatch=func).
     if (n.type === 'decorated_definition') {
@@ -1093,7 +1166,7 @@ function preflightToo(mod: PyModule, node: PyNode): string {
 }
 
 /** Middleware that runs outside (before) this CORSMiddleware on the same app. */
-function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef, form: 'add_middleware' | 'constructor' | 'wrap'): ShadowingStep[] {
+function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall: PyNode, app: AppRef, form: 'add_middleware' | 'constructor' | 'wrap', laterPasses: Scope[] = []): ShadowingStep[] {
   // Added by a helper (`setup_cors(app)`): what the caller adds to the app after that call wraps it too.
   const out: ShadowingStep[] = app.site && form === 'add_middleware' ? shadowing(ctx, app.site.mod, app.site.scope, app.site.call, { ...app, site: undefined }, form) : [];
   const { ev, host } = ctx;
@@ -1115,6 +1188,31 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
     });
   }
   const wrapsCors = (expr: PyNode, fns: PyNode[]) => form === 'wrap' && expr.type === 'identifier' && wrappedNames.has(expr.text ?? '') && fns.at(-1) === corsFn;
+  /** An add_middleware call `n`, evaluated in `s`, that runs after the CORS one (outside it). */
+  const addedAfter = (n: PyNode, s: Scope, pass = false) => {
+    if (n.fields.function?.type !== 'attribute' || !sameApp(n.fields.function.fields.object, s, n.start)) return;
+    const margs = callArgs(n);
+    const a = firstParam(margs, 'middleware_class').node;
+    if (!a) return;
+    const cls = ev.eval(a, s);
+    if (isCorsClass(cls, ev)) return;
+    // `add_middleware(BaseHTTPMiddleware, dispatch=auth)`: what `@app.middleware("http")` builds.
+    const dispatchArg = margs.keywords.get('dispatch')?.fields.value;
+    const dv = dispatchArg ? ev.eval(dispatchArg, s) : undefined;
+    if (dv?.t === 'func' && dv.node.type === 'function_definition') {
+      const why = shortCircuitFunction(dv.mod, dv.node);
+      const name = dv.node.fields.name?.text ?? 'dispatch';
+      if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, n), label: name, effect: `is an HTTP middleware added after CORSMiddleware, so it runs outside it: when ${why}, that response${preflightToo(dv.mod, dv.node)} has no CORS headers (§2.3)` });
+      return;
+    }
+    // A loop variable (`add_middleware(middleware, ...)`) is named by the class it holds in that pass.
+    const looped = pass && a.type === 'identifier';
+    const text = looped && cls.t === 'class' ? cls.name : looped && cls.t === 'ext' ? (cls.qname.split('.').pop() as string) : mod.text.slice(a.start, a.end);
+    const sc = classifyMiddlewareCall(ctx, cls, text, n, mod, s);
+    if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `is added after CORSMiddleware, so it runs outside it: when ${sc.why}, that response${cls.t === 'class' ? preflightToo(cls.mod, cls.node) : " (a preflight's too)"} has no CORS headers (§2.3)` });
+  };
+  // The later passes of a loop that adds CORSMiddleware (audit 44 py D1): added after it, so outside it.
+  for (const s of laterPasses) addedAfter(corsCall, s, true);
   walk(mod.root, (n, fns) => {
     if (within && (n.end <= within.start || n.start >= within.end)) return;
     // Wrapping form: what is added to the inner app runs inside CORSMiddleware; only outer wraps count.
@@ -1124,25 +1222,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
     if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.attribute?.text === 'add_middleware') {
       if (form === 'add_middleware' && n.start <= corsCall.start) return;
       if (apart(n)) return;
-      const s = scopeAt(host, mod, fns);
-      if (!sameApp(n.fields.function.fields.object, s, n.start)) return;
-      const margs = callArgs(n);
-      const a = firstParam(margs, 'middleware_class').node;
-      if (!a) return;
-      const cls = ev.eval(a, s);
-      if (isCorsClass(cls, ev)) return;
-      // `add_middleware(BaseHTTPMiddleware, dispatch=auth)`: what `@app.middleware("http")` builds.
-      const dispatchArg = margs.keywords.get('dispatch')?.fields.value;
-      const dv = dispatchArg ? ev.eval(dispatchArg, s) : undefined;
-      if (dv?.t === 'func' && dv.node.type === 'function_definition') {
-        const why = shortCircuitFunction(dv.mod, dv.node);
-        const name = dv.node.fields.name?.text ?? 'dispatch';
-        if (why) out.push({ kind: /auth/i.test(name) ? 'auth' : 'middleware', span: spanOf(mod, n), label: name, effect: `is an HTTP middleware added after CORSMiddleware, so it runs outside it: when ${why}, that response${preflightToo(dv.mod, dv.node)} has no CORS headers (§2.3)` });
-        return;
-      }
-      const text = mod.text.slice(a.start, a.end);
-      const sc = classifyMiddlewareCall(ctx, cls, text, n, mod, s);
-      if (sc) out.push({ kind: sc.kind, span: spanOf(mod, n), label: text, effect: `is added after CORSMiddleware, so it runs outside it: when ${sc.why}, that response${cls.t === 'class' ? preflightToo(cls.mod, cls.node) : " (a preflight's too)"} has no CORS headers (§2.3)` });
+      addedAfter(n, scopeAt(host, mod, fns));
     }
     // `app = ApiKeyMiddleware(app)` after CORS was added: a middleware class wrapping the whole app runs outside
     // everything the app holds, CORSMiddleware included (an ASGI app passed to a middleware's constructor).
