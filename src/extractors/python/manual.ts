@@ -175,6 +175,13 @@ export function headerWrites(
       if ((right.type === 'identifier' && paramVars.has(right.text ?? '')) || isRequesterValue(mod.text.slice(right.start, right.end).replace(/\s+/g, ''))) paramVars.add(n.fields.left.text ?? '');
     }
   });
+  // Locals that hold a test of the origin (`allowed = origin in ORIGINS`, audit 44 py D3): a guard on one of them
+  // is an origin check, as the test written inline is (originGuards).
+  const tests = new Set<string>();
+  walk(body, (n) => {
+    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.right && !originVars.has(n.fields.left.text ?? '') && mentionsOrigin(n.fields.right, originVars)) tests.add(n.fields.left.text ?? '');
+  });
+  storedTests.set(originVars, tests);
   // `allowed = None` then `if origin in WHITELIST: allowed = origin`, read later (`if allowed is not None:
   // headers[...] = allowed`, CKAN's shape, audit 36 py D4): the name holds the Origin only where that one
   // assignment ran, so a write of it carries the assignment's conditions. Only for a name bound once to the
@@ -617,6 +624,48 @@ function flagMeaning(ev: Evaluator, mod: PyModule, scope: Scope, flag: PyNode, o
   return disjunction(ways);
 }
 
+/**
+ * A local bound once, before `use`, to a test of the origin (`allowed = origin in ORIGINS`, `is_allowed = origin in
+ * ORIGINS or PATTERN.match(origin)`, audit 44 py D3): `if allowed:` means that test, as `if origin in ORIGINS:`
+ * would. Only for a name with no other binding in the function, and an origin not rebound between the two. The
+ * conditions under which the assignment ran, beyond those the use is under too, hold as well (when `use` runs,
+ * the assignment did: otherwise reading the local raises UnboundLocalError).
+ */
+function storedTest(mod: PyModule, scope: Scope, use: PyNode, originVars: ReadonlySet<string>): { test: PyNode; guards: Guard[] } | undefined {
+  const body = scope.fn?.node.fields.body;
+  const name = use.text;
+  if (!body || !name || originVars.has(name)) return undefined;
+  const assigns: PyNode[] = [];
+  let other = false;
+  const word = new RegExp(`\\b${name}\\b`);
+  walk(body, (n) => {
+    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.left.text === name) assigns.push(n);
+    else if (n.type === 'assignment' && n.fields.left && n.fields.left.type !== 'identifier' && word.test(mod.text.slice(n.fields.left.start, n.fields.left.end))) other = true;
+    else if (n.type === 'augmented_assignment' || n.type === 'named_expression' || n.type === 'for_statement' || n.type === 'global_statement' || n.type === 'nonlocal_statement') {
+      const target = n.type === 'for_statement' ? n.fields.left : n.type === 'augmented_assignment' || n.type === 'named_expression' ? (n.fields.left ?? n.fields.name) : n;
+      if (target && word.test(mod.text.slice(target.start, target.end))) other = true;
+    }
+  });
+  const a = assigns[0];
+  const test = a?.fields.right;
+  if (other || assigns.length !== 1 || !a || !test || a.end > use.start) return undefined;
+  // The test must read the origin (a flag set to True/False is flagMeaning's).
+  let reads = false;
+  walk(test, (n) => {
+    if (!reads && isOriginExpr(mod, n, originVars as Set<string>)) reads = true;
+  });
+  if (!reads) return undefined;
+  // The origin rebound between the assignment and the use: the test was about another value.
+  let rebound = false;
+  walk(body, (n) => {
+    if (n.type === 'assignment' && n.start > a.end && n.end < use.start && n.fields.left?.type === 'identifier' && originVars.has(n.fields.left.text ?? '')) rebound = true;
+  });
+  if (rebound) return undefined;
+  const atUse = new Set(guardsWithin(body, use, originVars).map((g) => `${g.cond.start}:${g.negated}`));
+  const guards = guardsWithin(body, a, originVars).filter((g) => !atUse.has(`${g.cond.start}:${g.negated}`));
+  return { test, guards };
+}
+
 /** The branch conditions that hold in the `if` statement's child `c` (its consequence, an `elif` or the `else`). */
 function branchGuards(n: PyNode, c: PyNode, originVars: ReadonlySet<string>): Guard[] {
   const cond = n.fields.condition;
@@ -677,6 +726,14 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
   };
   // `if origin:` holds for every request that has an Origin; `if not origin:` only for those without one.
   if (isOrigin(cond)) return negated ? { kind: 'other' } : { kind: 'presence' };
+  // `allowed = origin in ORIGINS` then `if allowed:` (audit 44 py D3): the test stored once in a local.
+  if (cond.type === 'identifier' && depth < 6) {
+    const stored = storedTest(mod, scope, cond, originVars);
+    if (stored) {
+      const own = recur(stored.test, negated);
+      return stored.guards.length ? conjunction([own, ...stored.guards.map((g) => guardMeaning(ev, mod, scope, g.cond, g.negated, g.originVars, depth + 1))]) : own;
+    }
+  }
   // `if allowed:` where the flag was set by tests of the origin.
   if (cond.type === 'identifier' && !negated && depth < 6) {
     const m = flagMeaning(ev, mod, scope, cond, originVars, depth);
@@ -880,9 +937,15 @@ export function writtenFields(
 }
 
 /** The checks of a write that are about the request Origin (by their position and polarity). */
+/** For the origin names of a function (headerWrites' set), the locals of it that hold a test of the origin. */
+const storedTests = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+
 function originGuards(w: ManualWrite): Set<string> {
   const out = new Set<string>();
-  for (const g of w.guards) if (mentionsOrigin(g.cond, g.originVars)) out.add(`${g.cond.start}:${g.negated}`);
+  for (const g of w.guards) {
+    const tests = storedTests.get(g.originVars);
+    if (mentionsOrigin(g.cond, tests?.size ? new Set([...g.originVars, ...tests]) : g.originVars)) out.add(`${g.cond.start}:${g.negated}`);
+  }
   return out;
 }
 
