@@ -58,6 +58,11 @@ export function isOriginExpr(mod: PyModule, n: PyNode | undefined, originVars: S
   // `origin or ""`: the origin whenever there is one.
   if (n.type === 'boolean_operator' && (n.op ?? '').trim() === 'or') return isOriginExpr(mod, n.fields.left, originVars);
   if (n.type === 'parenthesized_expression' && n.children.length === 1) return isOriginExpr(mod, n.children[0], originVars);
+  // `origin.lower()` (`.casefold()`, `.strip()`): the origin, compared case-insensitively (audit 44 py D4). Browsers
+  // serialize the scheme and host in lower case (§5.8), so the tests on it accept the same attacker origins.
+  if (n.type === 'call' && n.fields.function?.type === 'attribute' && /^(lower|casefold|strip)$/.test(n.fields.function.fields.attribute?.text ?? '') && callArgs(n).positional.length === 0 && callArgs(n).keywords.size === 0 && !callArgs(n).splat) {
+    return isOriginExpr(mod, n.fields.function.fields.object, originVars);
+  }
   // `flask.request...` when the module imports flask itself.
   return /^(?:flask\.)?request\.(origin|headers\.get\(["']origin["'](,[^)]*)?\)|headers\[["']origin["']\]|environ\.get\(["']HTTP_ORIGIN["'](,[^)]*)?\)|environ\[["']HTTP_ORIGIN["']\])$/i.test(t) || isRequesterValue(t.replace(/^flask\./, ''));
 }
