@@ -677,8 +677,13 @@ export interface EntryVerdict {
   unknown?: string;
 }
 
-/** Explains the bypass class of a foreign counterexample. */
-export function bypassClass(example: string, intended: Intended, accepts?: (origin: string) => boolean): string {
+/**
+ * Explains the bypass class of a foreign counterexample. `literalDots`: the entry is made of string tests
+ * (`"onrender.com" in origin`, `origin.endswith(...)`), where a "." is only a dot, so the cause is never an
+ * unescaped one: deleting the character before the domain to tell the two apart can also break another test of a
+ * conjunction (`and "test" in origin`, audit 44 py D5).
+ */
+export function bypassClass(example: string, intended: Intended, accepts?: (origin: string) => boolean, literalDots = false): string {
   const p = splitOrigin(example);
   if (!p) return 'it accepts an origin outside the intended sites';
   if (/^(?:[a-z0-9-]+\.)*localhost\./.test(p.host)) return 'the host may continue after "localhost" (the pattern is not anchored at the end of the origin)';
@@ -689,11 +694,11 @@ export function bypassClass(example: string, intended: Intended, accepts?: (orig
       // character, any, stands where the dot is; a missing dot (`.*example\.org`) accepts both (audit 30).
       const at = p.host.length - d.length - 1;
       const without = example.replace(p.host, p.host.slice(0, at) + p.host.slice(at + 1));
-      if (accepts && !accepts(without)) return 'an unescaped "." matches any character';
+      if (!literalDots && accepts && !accepts(without)) return 'an unescaped "." matches any character';
       return `nothing requires a "." before "${d}", so any domain ending in "${d}" matches`;
     }
   }
-  for (const d of intended.domains) {
+  for (const d of literalDots ? [] : intended.domains) {
     const dx = d.replace(/\./g, '[.x]');
     if (new RegExp(`(^|\\.)${dx}$`).test(p.host) && !p.host.endsWith(d)) return 'an unescaped "." matches any character';
     if (p.host.replace(/x/g, '.').endsWith(d)) return 'an unescaped "." matches any character';
@@ -788,7 +793,7 @@ function computeVerdict(entry: OriginEntry, siblings: readonly OriginEntry[]): E
     const ownHosts = [...own.domains, ...own.suffixes];
     const ownSamples = ownHosts.length ? samples.filter((p) => ownHosts.some((d) => p.host === d || p.host.endsWith('.' + d))) : samples;
     const foreign = findExample(q.foreign(nfa), ownSamples, naming, 'foreign', deadline);
-    if (foreign) problems.push({ kind: 'permissive', example: foreign, detail: bypassClass(foreign, naming, (o) => nfa.test(frame(o) as Char[])) });
+    if (foreign) problems.push({ kind: 'permissive', example: foreign, detail: bypassClass(foreign, naming, (o) => nfa.test(frame(o) as Char[]), entry.type === 'tests') });
     // An entry that already accepts sites on any domain is not also reported for the shared suffixes only its
     // siblings name (`^https://app\.example\.com` beside `\.vercel\.app$`: its own bypass says more). A suffix it
     // names itself (`https://.*\.run\.app`, unanchored) is a second problem, which anchoring does not fix.

@@ -68,6 +68,15 @@ describe('what the explanation names as the cause', () => {
   it('a missing dot when nothing needs to stand before the domain', () => {
     expect(detail('^https://.*example\\.org$')).toMatch(/^nothing requires a "\." before "example\.org"/);
   });
+  it('string tests: a "." is only a dot, so a conjunction the one-character check breaks is still a missing dot (audit 44 py D5)', () => {
+    const span = { file: 'x', start: 0, end: 0 };
+    const tests = (all: [string, string][]) =>
+      analyzeEntry({ type: 'tests', all: all.map(([op, value]) => ({ op: op as 'includes', on: 'origin' as const, value, caseInsensitive: false, span })), span }, []).problems.find((p) => p.kind === 'permissive');
+    const both = tests([['includes', 'onrender.com'], ['includes', 'test']]);
+    expect(both?.detail).toMatch(/^nothing requires a "\." before "onrender\.com"/);
+    expect(both?.detail).not.toMatch(/unescaped/);
+    expect(tests([['endsWith', 'example.com']])?.detail).toMatch(/^nothing requires a "\." before "example\.com"/);
+  });
   it('no attacker host under a top-level domain nobody can register (.local, .internal)', () => {
     expect(detail('^https://(.*example\\.local|.*corp\\.internal)$')).toBeUndefined();
   });
