@@ -48,7 +48,8 @@ function continuesString(text: string, lineStart: number): boolean {
   return i >= 0 && text.charCodeAt(i) === 92;
 }
 
-function inCommentLine(text: string, at: number, style: CommentStyle): boolean {
+/** Whether the position `at` is on a comment line (conservative: see the module comment). */
+export function inCommentLine(text: string, at: number, style: CommentStyle): boolean {
   const start = lineStartOf(text, at, style);
   const first = skipBlanks(text, start, at);
   if (continuesString(text, start)) return false;

@@ -264,6 +264,23 @@ describe('modules', () => {
   });
 });
 
+describe('header reads', () => {
+  it('a read on a commented-out line reads nothing', async () => {
+    const out = await lintMemory({
+      's.js':
+        head +
+        `app.post('/x', (req, res) => {
+  // if (req.get('x-api-key') !== process.env.KEY) return res.sendStatus(401);
+  /*
+   * const key = req.headers['x-csrf-token'];
+   */
+  res.json({ token: req.get('x-auth-token') }); // req.get('x-trailing') still counts: not a whole comment line
+});`,
+    });
+    expect(out.model.apps[0]?.readsHeaders.map((h) => h.name)).toEqual(['x-auth-token', 'x-trailing']);
+  });
+});
+
 describe('apps and order', () => {
   it('routes with app.route() chains and Express 5 path errors', async () => {
     const out = await lintMemory({

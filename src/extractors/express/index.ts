@@ -37,6 +37,7 @@ import { allowedBy, branchPaths, condition, equalitySelection, followFunction, o
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, packageRange, resolveSpecifier, spanOf, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
+import { inCommentLine } from '../comments.js';
 import { yogaFields } from './yoga.js';
 
 const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'options', 'all', 'head']);
@@ -2067,6 +2068,8 @@ function headerReads(mod: { path: string; text: string }, within?: AstNode): Hea
   const out: HeaderRead[] = [];
   const [from, to] = within ? rangeOf(within) : [0, mod.text.length];
   for (const m of mod.text.slice(from, to).matchAll(HEADER_READ)) {
+    // A read in a commented-out line (`// const key = req.get('api_key')`) reads nothing.
+    if (inCommentLine(mod.text, from + (m.index ?? 0), 'js')) continue;
     const property = m[1] ?? m[2];
     if (property !== undefined && property !== property.toLowerCase()) continue;
     const name = (property ?? m[3] ?? m[4] ?? m[5] ?? '').toLowerCase();
