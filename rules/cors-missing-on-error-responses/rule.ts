@@ -1,6 +1,7 @@
 import { defineRule, type Edit } from '../../src/engine/rule.js';
+import { allowsNoBrowserOrigin } from '../../src/analysis/index.js';
 import { entryKey, entryMatches } from '../../src/analysis/origins.js';
-import { allowsNoOrigin, type CorsPolicy, type OriginPolicy, type Valued } from '../../src/model/index.js';
+import { type CorsPolicy, type OriginPolicy, type Valued } from '../../src/model/index.js';
 
 export default defineRule({
   meta: {
@@ -14,7 +15,10 @@ export default defineRule({
   checkPolicy(policy, ctx) {
     const { errorCoverage, origin } = policy;
     if (!errorCoverage.known || errorCoverage.value.covers === 'all') return;
-    if (origin.known && allowsNoOrigin(origin.value)) return;
+    // No origin can pass at all (every entry never matches a serialized origin, §5.8): successful responses fail the
+    // check too, so "missing on errors" describes nothing and invalid-origin names the cause. Adding the headers to
+    // every status would even break an error response another layer makes readable (audit 45 D2, cases c26/c27/c43).
+    if (origin.known && allowsNoBrowserOrigin(origin.value, origin.span)) return;
     // Hand-written headers whose value is not known may be no CORS at all; a framework's CORS middleware configured
     // with origins from settings sends CORS headers to the origins it allows, and its error responses lack them
     // whatever those origins are.
@@ -32,7 +36,7 @@ export default defineRule({
           q.errorCoverage.known &&
           q.errorCoverage.value.covers === 'all' &&
           // (Its origin check not known: whether those answers miss headers an allowed origin needs is not known either.)
-          !(q.origin.known && allowsNoOrigin(q.origin.value)),
+          !(q.origin.known && allowsNoBrowserOrigin(q.origin.value, q.origin.span)),
       );
       if (handled) return;
     }
@@ -70,7 +74,7 @@ function appWideLayerFor(q: CorsPolicy, origin: Valued<OriginPolicy>): boolean {
 
 /** Whether every origin `inner` sends ACAO to gets ACAO from `outer` too (decided on known values only). */
 function coversOrigins(outer: Valued<OriginPolicy>, inner: Valued<OriginPolicy>): boolean {
-  if (!outer.known || !inner.known || allowsNoOrigin(outer.value)) return false;
+  if (!outer.known || !inner.known || allowsNoBrowserOrigin(outer.value, outer.span)) return false;
   const o = outer.value;
   const i = inner.value;
   if (o.kind === 'wildcard' || o.kind === 'reflect-any') return true;

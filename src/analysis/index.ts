@@ -2,7 +2,7 @@
  * Origin analysis: the one place that decides which origins an origin matcher accepts (design.md "Origin
  * analysis"). Extractors describe matchers as `OriginEntry` values; rules and `simulate` ask this module.
  */
-import type { OriginEntry, OriginPolicy, ProjectModel, Span } from '../model/index.js';
+import { allowsNoOrigin, type OriginEntry, type OriginPolicy, type ProjectModel, type Span } from '../model/index.js';
 import { acceptsEveryOrigin, analyzeEntry, describeEntry, type EntryVerdict } from './origins.js';
 import { preloadSuffixes } from './intended.js';
 import { refa } from './refa.js';
@@ -42,6 +42,23 @@ export function analyzeOriginPolicy(policy: OriginPolicy, span?: Span): EntryVer
   }
   policyCache.set(policy, out);
   return out;
+}
+
+/**
+ * Whether no Origin a browser can send ever passes the policy's check: nothing is allowed at all (`allowsNoOrigin`),
+ * or every entry of a fully known allow-list (or the one value of a `fixed` policy) is one that never matches a
+ * serialized origin (a trailing slash, no scheme, several origins in one string, a pattern compared literally:
+ * cors-semantics.md §5.1 and §5.8; the same test invalid-origin reports). Then no response, successful or not,
+ * passes the browser's CORS check, and what a rule says about some responses lacking the headers describes nothing:
+ * invalid-origin names the cause. An allow-list that answers refused origins with `*` does allow them.
+ */
+export function allowsNoBrowserOrigin(policy: OriginPolicy, span?: Span): boolean {
+  if (allowsNoOrigin(policy)) return true;
+  if (policy.kind === 'allow-list') {
+    if (policy.entries.length === 0 || policy.unknownEntries.length > 0 || policy.onRefused === 'wildcard') return false;
+  } else if (policy.kind !== 'fixed') return false;
+  const verdicts = analyzeOriginPolicy(policy, span);
+  return verdicts.length > 0 && verdicts.every((v) => v.problems.some((p) => p.neverMatches === true));
 }
 
 /**
