@@ -1,10 +1,22 @@
-import type { CorsPolicy } from '../../src/model/index.js';
+import type { CorsPolicy, ShadowingStep } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
 import { upstreamAppPolicies } from '../../src/analysis/paths.js';
 
 function acaoWrites(p: CorsPolicy) {
   // A write made only for requests without an Origin never meets one made for CORS requests.
   return p.headerWrites.filter((w) => w.name === 'access-control-allow-origin' && !w.onlyWithoutOrigin);
+}
+
+/**
+ * A step registered before the app's CORS handling that answers some requests without it (a route, a catch-all, an
+ * auth middleware rejecting preflights). An after_request hook is not one: it writes the header itself.
+ */
+const answersFirst = (s: ShadowingStep) => s.kind === 'route' || s.kind === 'middleware' || s.kind === 'auth';
+
+/** "GET /, GET /hello" (the first three, then how many more). */
+function labels(steps: readonly ShadowingStep[]): string {
+  const shown = steps.slice(0, 3).map((s) => s.label).join(', ');
+  return steps.length > 3 ? `${shown} and ${steps.length - 3} more` : shown;
 }
 
 export default defineRule({
@@ -44,8 +56,17 @@ export default defineRule({
       const proxyAcao = acaoWrites(proxy)[0];
       if (!proxyAcao) continue;
       // Only an app policy known to send the header on some of the paths this proxy level forwards meets it.
-      const appPolicy = upstreamAppPolicies(proxy, ctx.project.policies)[0];
+      const appPolicies = upstreamAppPolicies(proxy, ctx.project.policies);
+      const appPolicy = appPolicies[0];
       if (!appPolicy) continue;
+      // Routes or middleware registered before the app's CORS handling answer their requests without it (the
+      // cors-middleware-order facts, §1.4): those responses carry only the proxy's value. The model cannot list which
+      // responses pass through (in audit 45 c12: Express's 404s and its automatic OPTIONS answers), so the message
+      // names the ones that do not, when every app policy here has such steps.
+      const answeredFirst = appPolicies.every((p) => p.shadowedBy.some(answersFirst)) ? appPolicy.shadowedBy.filter(answersFirst) : [];
+      const which = answeredFirst.length
+        ? `sends it on the responses that pass through its CORS handling: those get two values and the browser rejects them (the responses of ${labels(answeredFirst)}, which ${answeredFirst.length > 1 ? 'answer' : 'answers'} before it, get only the proxy's).`
+        : 'already sends it: the browser gets two values and rejects the response.';
       const hide = proxy.upstream.hideDirective ?? 'proxy_hide_header';
       const lost = proxy.upstream.hideLost;
       // The hide directive is there, but at an outer level whose list this level's own hide list replaces (§4.2).
@@ -53,10 +74,11 @@ export default defineRule({
         ? `The ${hide} Access-Control-Allow-Origin of an outer level does not apply where the request is proxied: the ${hide} there replaces the inherited list, so repeat it there.`
         : `Remove one, or add ${hide} Access-Control-Allow-Origin.`;
       ctx.report({
-        message: `This proxy adds Access-Control-Allow-Origin on top of the upstream app (${proxy.upstream.label}), which already sends it: the browser gets two values and rejects the response. ${fix}`,
+        message: `This proxy adds Access-Control-Allow-Origin on top of the upstream app (${proxy.upstream.label}), which ${which} ${fix}`,
         span: proxyAcao.span,
         related: [
           { span: appPolicy.span, message: 'the upstream app sends Access-Control-Allow-Origin here' },
+          ...answeredFirst.map((st) => ({ span: st.span, message: `${st.label} answers before the app's CORS handling: one Access-Control-Allow-Origin` })),
           ...(lost
             ? [
                 { span: lost.hide, message: `${hide} Access-Control-Allow-Origin set here is not inherited` },
