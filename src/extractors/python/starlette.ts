@@ -40,6 +40,18 @@ const ROUTER_QNAME = /^fastapi(\.routing)?\.APIRouter$/;
 const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 /** Always added to the allowed headers (§2.1, cors.py SAFELISTED_HEADERS). */
 const STARLETTE_SAFELISTED = ['Accept', 'Accept-Language', 'Content-Language', 'Content-Type'];
+/** The keyword parameters of CORSMiddleware.__init__ (allow_private_network since 0.51; older versions reject it, not modelled). */
+const CORS_MIDDLEWARE_KEYWORDS: ReadonlySet<string> = new Set([
+  'app',
+  'allow_origins',
+  'allow_methods',
+  'allow_headers',
+  'allow_credentials',
+  'allow_origin_regex',
+  'allow_private_network',
+  'expose_headers',
+  'max_age',
+]);
 
 const ROUTE_DECORATORS: Record<string, string[]> = {
   get: ['GET'],
@@ -496,6 +508,13 @@ function addPolicy(
   const splatKnown = splatEntries(ev, args, scope) !== undefined;
   const splatUnknown = (name: string): Valued<never> | undefined =>
     args.splat && !splatKnown && !args.keywords.has(name) ? unknown(`options passed with ** may set ${name}`, spanOf(mod, args.splat)) : undefined;
+  // A keyword CORSMiddleware.__init__ does not take (`allow_header=`, a typo) raises TypeError where the middleware is
+  // built: for add_middleware, when Starlette builds its middleware stack on the first request, so every request fails
+  // with 500 (checked with the Starlette 0.26 test client; the app never answers). None of the settings, defaults
+  // included, is ever in effect: every field is unknown, and no rule blames a default (audit 29 py D5, audit 45 D7).
+  const stray = [...args.keywords.keys()].find((k) => !CORS_MIDDLEWARE_KEYWORDS.has(k));
+  const strayKw = stray !== undefined ? args.keywords.get(stray) : undefined;
+  const crash = strayKw ? unknown<never>(`CORSMiddleware() got an unexpected keyword argument '${stray}': building it raises TypeError, so no CORS setting applies`, spanOf(mod, strayKw)) : undefined;
 
   // ── credentials
   const cred = opt('allow_credentials');
@@ -586,6 +605,21 @@ function addPolicy(
     privateNetwork,
     headerWrites: [],
     shadowedBy: form === 'route' ? [] : shadowing(ctx, mod, scope, call, app, form, loop?.after ?? []),
+    ...(crash
+      ? {
+          origin: crash,
+          credentials: crash,
+          allowMethods: crash,
+          allowHeaders: crash,
+          exposeHeaders: crash,
+          maxAge: crash,
+          varyOrigin: crash,
+          preflight: crash,
+          errorCoverage: crash,
+          privateNetwork: crash,
+          shadowedBy: [],
+        }
+      : {}),
   };
   void versionNote;
   ctx.policies.push(policy);
