@@ -38,6 +38,9 @@ export default defineRule({
       });
       return;
     }
+    // The writes reach only some responses (nginx try_files answering a missing file from another location whose
+    // line count is not known to be the same): whether the browser ever gets two values is not known.
+    if (policy.fallback) return;
     // `set` replaces, `append` adds a line: count the lines that survive in order.
     let lines: typeof writes = [];
     for (const w of writes) lines = w.op === 'set' ? [w] : [...lines, w];

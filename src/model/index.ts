@@ -424,6 +424,14 @@ export interface CorsPolicy {
    * §4.2/§4.3). Absent or empty when nothing is dropped.
    */
   droppedInherited?: DroppedHeader[];
+  /**
+   * nginx: `try_files $uri /health.php` (or `... @backend`) hands a request for a missing file to another location
+   * (an internal redirect), whose own headers then apply instead of this level's (§4.2: headers belong to the level
+   * that answers). Set when the model cannot tell that every location a request may end in sends as many
+   * Access-Control-Allow-Origin lines as this level: the header writes here reach only the responses for files that
+   * exist, which cannot be known statically. `span` is the try_files, `label` where it leads.
+   */
+  fallback?: { span: Span; label: string };
 }
 
 /** A CORS header that an enclosing level sets but that a nested level silently drops (nginx). */

@@ -244,6 +244,87 @@ function targetLocation(server: Level, target: string): Level | undefined {
 }
 
 /**
+ * The location nginx chooses for the URI of an internal redirect (NGX-DOCS location): `location = uri`, else the
+ * longest prefix when it is `^~`, else the first regex location that matches, else that prefix. Undefined when the
+ * model cannot tell: variables in the path, a regex JavaScript cannot compile, or nested locations under the chosen
+ * one (their regexes are searched too).
+ */
+function locationForUri(server: Level, target: string): Level | undefined {
+  // `/index.php$is_args$args`: $is_args is "?" or empty, so the path ends there.
+  const uri = (target.split('?')[0] as string).replace(/\$\{?is_args\}?.*$/, '');
+  if (!uri.startsWith('/') || uri.includes('$')) return undefined;
+  const locs = server.locations;
+  const argsOf = (l: Level) => l.d?.args.map((a) => a.value) ?? [];
+  const whole = (l: Level | undefined) => (l && !l.locations.length ? l : undefined);
+  const exact = locs.find((l) => argsOf(l)[0] === '=' && argsOf(l)[1] === uri);
+  if (exact) return whole(exact);
+  let best: Level | undefined;
+  let bestLen = -1;
+  for (const l of locs) {
+    const prefix = prefixOf(l);
+    if (prefix !== undefined && !prefix.startsWith('@') && uri.startsWith(prefix) && prefix.length > bestLen) {
+      best = l;
+      bestLen = prefix.length;
+    }
+  }
+  if (best && argsOf(best)[0] === '^~') return whole(best);
+  if (best?.locations.length) return undefined;
+  for (const l of locs) {
+    const [op, re] = argsOf(l);
+    if ((op !== '~' && op !== '~*') || re === undefined) continue;
+    let hit: boolean;
+    try {
+      hit = new RegExp(re, op === '~*' ? 'i' : '').test(uri);
+    } catch {
+      return undefined;
+    }
+    if (hit) return whole(l);
+  }
+  return best;
+}
+
+/** The Access-Control-Allow-Origin lines a level's own configuration sends (headers-more first, §4.4); undefined when not known. */
+function acaoLines(level: Level): number | undefined {
+  const eff = effectiveAddHeaders(level);
+  if (eff.opaque || level.opaque.length) return undefined;
+  let n = 0;
+  for (const h of [...moreSent(level), ...eff.headers]) if (h.name === ACAO) n = h.op === 'append' ? n + 1 : 1;
+  return n;
+}
+
+/**
+ * For a location whose `try_files` hands a request for a missing file to another location (its last argument, a
+ * URI or `@name`; `=404` answers here): the try_files, when the model cannot tell that every location the request
+ * may end in (that one, its `if` blocks, and where its own try_files leads) sends Access-Control-Allow-Origin as
+ * many times, counting two or more alike, as this level. Checked with nginx 1.22 + headers-more (audit 45 case 42):
+ * `location = /health { try_files $uri /health.php; ... }` answers a missing file from `location ~ \.php$` with
+ * none of its own headers, `always` or not, and a location whose try_files falls back to itself keeps them.
+ */
+function tryFilesFallback(serving: Level): { d: Directive; label: string } | undefined {
+  const d = serving.tryFiles;
+  const server = serving.kind === 'location' ? serving.parent : undefined;
+  const last = d?.args[d.args.length - 1]?.value;
+  if (!d || last === undefined || d.args.length < 2 || /^=\d+$/.test(last)) return undefined;
+  if (server?.kind !== 'server') return { d, label: last };
+  const mine = acaoLines(serving);
+  const want = mine === undefined ? undefined : mine >= 2;
+  const seen = new Set<Level>([serving]);
+  const same = (target: string): boolean => {
+    const to = target.startsWith('@') ? server.locations.find((l) => l.d?.args[0]?.value === target) : locationForUri(server, target);
+    if (!to || want === undefined) return false;
+    if (seen.has(to)) return true;
+    seen.add(to);
+    for (const l of [to, ...to.ifs]) {
+      const n = acaoLines(l);
+      if (n === undefined || n >= 2 !== want) return false;
+    }
+    const next = to.tryFiles?.args[to.tryFiles.args.length - 1]?.value;
+    return next === undefined || /^=\d+$/.test(next) || same(next);
+  };
+  return same(last) ? undefined : { d, label: last };
+}
+
+/**
  * Whether a location hands every request to another location before any response: a top-level
  * `rewrite <regex> <uri> last` whose regex matches every URI of the prefix location (`^/v1/(.*)$` in
  * `location /v1/`, `^(.*)$`, `^/`), with no `return` before it.
@@ -693,6 +774,10 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
     };
   }
   if (droppedInherited.length) policy.droppedInherited = droppedInherited;
+  // try_files runs after the rewrite phase, so a `return` answers first; and a request that an `if` block takes
+  // gets that block's configuration, which has no try_files ("If is Evil"; checked with nginx 1.22).
+  const fallback = level === serving && serving.kind === 'location' && ret === undefined ? tryFilesFallback(serving) : undefined;
+  if (fallback) policy.fallback = { span: dSpan(fallback.d), label: fallback.label };
   return policy;
 }
 
@@ -1104,6 +1189,7 @@ function mergePolicies(list: { policy: CorsPolicy; owner?: Level; serving: Level
       policy.varyOrigin.known ? policy.varyOrigin.value : policy.varyOrigin.reason,
       // (The preflights' view of a level is not merged with the actual requests' view of another.)
       policy.scope.methods ?? null,
+      policy.fallback?.label ?? null,
     ]);
     let byKey = groups.get(owner);
     if (!byKey) groups.set(owner, (byKey = new Map()));

@@ -48,6 +48,8 @@ export interface Level {
   opaque: Directive[];
   /** Directives that hand the request to other handling (`try_files ... @named`, `error_page`, `limit_except`). */
   handoff: Directive[];
+  /** The level's own `try_files` (the last one read, as nginx keeps it), includes expanded. */
+  tryFiles?: Directive;
   /** The file the level's block is in (for env-template handling of its values). */
   envTemplate: boolean;
 }
@@ -338,6 +340,7 @@ export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): v
         level.handoff.push(d);
         break;
       case 'try_files': {
+        level.tryFiles = d;
         // The last argument is where a request for a missing file goes: a named location or a script URI
         // (Laravel's `/index.php?$query_string`) hands it to other handling, which may answer OPTIONS. `=404`
         // ends it here, and a single-page app's `/index.html` is served by the static module (405 to OPTIONS).
