@@ -4,6 +4,7 @@
  * Locations that share the same effective configuration (inherited from the same level, same preflight
  * answer and upstream) are merged into one policy whose scope lists them.
  */
+import { analyzeOriginPolicy } from '../../analysis/index.js';
 import { analyzeEntry, entryKey, escapeRegex, patternIncludes } from '../../analysis/origins.js';
 import type { Extractor } from '../../engine/extractor.js';
 import type { ProjectHost } from '../../engine/host.js';
@@ -540,9 +541,22 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   // fails on the `*` either way, and one without credentials passes either way (audit 13 case 09).
   const ownAcao = headers.find((h) => h.name === ACAO);
   const starHere = !!ownAcao?.value && !ownAcao.value.placeholder && ownAcao.value.value.trim() === '*';
+  // Nor an Access-Control-Allow-Origin whose literal value no Origin ever equals (`"https://a.example https://b.example"`,
+  // audit 45 case 27, checked with nginx 1.22): the browser's check fails with it exactly as without it (§5.1, §5.8).
+  // invalid-origin reports the value itself, from the same verdicts (analyzeOriginPolicy) used here. When this level
+  // sends no Access-Control-Allow-Origin of its own, the inherited headers it replaces went with that value, so no
+  // response ever passed the check with them either: none of those drops changes anything.
+  const neverMatches = (x: (typeof dropped)[number]) => {
+    const v = x.header.value;
+    if (x.header.name !== ACAO || !v || v.placeholder || v.value.includes('$')) return false;
+    const verdicts = analyzeOriginPolicy({ kind: 'fixed', value: v.value }, dSpan(x.header.d));
+    return verdicts.length > 0 && verdicts.every((e) => e.problems.some((p) => p.neverMatches === true));
+  };
+  const deadInherited = !headers.some((h) => h.name === ACAO) && dropped.some((x) => x.reason === 'redefined' && neverMatches(x));
   dropped = dropped.filter((x) => {
     if (x.header.name === 'access-control-max-age') return false;
     if (x.header.name === 'access-control-allow-credentials' && starHere) return false;
+    if (neverMatches(x) || (deadInherited && x.reason === 'redefined')) return false;
     const v = x.header.value;
     return !(x.header.name === 'access-control-allow-credentials' && v && !v.placeholder && !v.value.includes('$') && v.value !== 'true');
   });
