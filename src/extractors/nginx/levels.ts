@@ -210,6 +210,8 @@ function isEnvTemplate(ctx: BuildContext, file: string): boolean {
  */
 const REFUSED_IN_SERVER_IF: ReadonlySet<string> = new Set(['add_header', 'more_set_headers', 'more_clear_headers', 'expires', 'error_page', 'root', 'try_files', 'auth_basic', 'proxy_pass', 'uwsgi_pass']);
 const REFUSED_IN_ANY_IF = /^((proxy|fastcgi|uwsgi)_(hide|pass)_header|if)$/;
+/** Directives that put, hide or let through response headers. */
+const HEADER_DIRECTIVE = /^(add_header|more_set_headers|more_clear_headers|(proxy|fastcgi|uwsgi|scgi|grpc)_(hide|pass)_header)$/;
 
 /** The nginx message for a directive nginx does not accept in this level, or undefined. */
 export function refusedHere(level: Level, d: Directive): string | undefined {
@@ -236,6 +238,10 @@ export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): v
     if (refused) {
       if (!refusedReported) ctx.tree.problems.push({ file: d.file, start: d.nameStart, end: d.nameEnd, message: refused });
       refusedReported = true;
+      // What the author meant this level to send is then not known (audit 45 case 38: the OPTIONS branch adds
+      // Access-Control-Allow-Origin inside a nested `if`): a refused block, or a refused header directive, leaves
+      // the level's headers unknown, like an include that cannot be read, so no rule judges them.
+      if (d.block || HEADER_DIRECTIVE.test(d.name)) level.opaque.push(d);
       continue;
     }
     switch (d.name) {
