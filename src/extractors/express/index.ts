@@ -30,7 +30,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { args, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
+import { args, calleePath, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, headerFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { classMember, classOf, codeTruthiness, evaluate, instanceClass, valueSpan, YOGA_CREATED, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
@@ -324,19 +324,39 @@ function endsEveryRequest(l: Layer): boolean {
   return neverPassesOn(l.handler.fn);
 }
 
-/** Whether a `(req, res[, next])` handler never passes the request on (no `next()`, and `next` never handed on). */
+/**
+ * Whether a `(req, res[, next])` handler never passes the request on: no `next` at all, or `next` only ever called
+ * with an argument that is certainly an error (`next(new Error())`, `next(createError(404))`). `next('route')`,
+ * `next(null)`, `next(err)` with an `err` that may be undefined (`parser(req, res, (err) => next(err))`), `next`
+ * handed on, a rest parameter (`(...args) => mw(...args)`) or `arguments` may all pass it on (Express 5.3 with curl:
+ * a cors() after each of them still answered; audit 46).
+ */
 function neverPassesOn(fn: AstNode): boolean {
   const params = children(fn, 'params');
+  if (params.some((p) => p.type === 'RestElement')) return false;
   const next = params[2] ? identName(params[2]) : undefined;
-  if (!next) return params.length <= 2;
+  if (!next && params.length > 2) return false;
   let passes = false;
   walk(child(fn, 'body') as AstNode, (n) => {
     if (passes) return false;
-    // `next()` or `next` handed on (`somethingAsync().then(next)`): it may pass the request on.
-    if (identName(n) === next && !(parentOf(n)?.type === 'CallExpression' && child(parentOf(n) as AstNode, 'callee') === n && args(parentOf(n) as AstNode).length > 0)) passes = true;
+    if (n.type === 'Identifier' && n.name === 'arguments') passes = true;
+    if (next === undefined || identName(n) !== next) return true;
+    const call = parentOf(n);
+    const called = call?.type === 'CallExpression' && child(call, 'callee') === n;
+    const first = called ? args(call as AstNode)[0] : undefined;
+    if (!first || !certainlyError(first)) passes = true;
     return true;
   });
   return !passes;
+}
+
+/** `new SomeError(...)`, `createError(404)`, `httpErrors.NotFound()`-like: a value that is an error whatever happens. */
+function certainlyError(n: AstNode): boolean {
+  const u = unwrap(n);
+  if (u.type === 'NewExpression') return true;
+  if (u.type !== 'CallExpression') return false;
+  const name = calleePath(child(u, 'callee') as AstNode)?.at(-1);
+  return name !== undefined && /error/i.test(name);
 }
 
 /**
