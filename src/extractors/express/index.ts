@@ -1917,12 +1917,19 @@ function isJsonParser(v: JsValue): boolean {
   return v.t === 'ext' && /^(express|body-parser)\.json\(\)$/.test(v.name);
 }
 
+/** A middleware that rejects requests before the CORS layer: what it is, whether it lets preflights through, its statuses. */
+interface AuthGate {
+  label: string;
+  passesPreflights: boolean;
+  statuses: number[];
+}
+
 /**
  * An auth middleware: a known one (passport, express-jwt), or a function that reads Authorization and answers
  * 401/403. `passesPreflights`: it lets OPTIONS through (`if (req.method === 'OPTIONS') return next()`, also
  * compared in lower case), so it answers only the other requests, with `statuses`, before a later CORS layer runs.
  */
-function authMiddleware(v: JsValue): { label: string; passesPreflights: boolean; statuses: number[] } | undefined {
+function authMiddleware(v: JsValue): AuthGate | undefined {
   if (v.t === 'ext') {
     if (/^passport\.authenticate\(\)$/.test(v.name)) return { label: 'passport.authenticate()', passesPreflights: false, statuses: [401] };
     // express-jwt lets through every OPTIONS request whose Access-Control-Request-Headers names Authorization (its
@@ -1949,7 +1956,7 @@ function authMiddleware(v: JsValue): { label: string; passesPreflights: boolean;
  * the header: a comparison with a value not known here (`key !== process.env.API_KEY` is false when both are
  * unset), `key && key !== K` (no key, no 401), or one that looks at the method, the path or anything else.
  */
-function headerGuard(fn: AstNode, mod: JsModule): { label: string; passesPreflights: boolean; statuses: number[] } | undefined {
+function headerGuard(fn: AstNode, mod: JsModule): AuthGate | undefined {
   const req = paramOf(fn, 0);
   const res = paramOf(fn, 1);
   const body = child(fn, 'body');

@@ -114,6 +114,15 @@ export function mentionsStarletteCors(text: string): boolean {
   return text.includes('CORSMiddleware') || (/fastapi|starlette/.test(text) && /access-control-/i.test(text)) || /\.add_middleware\(\s*\*\*/.test(text);
 }
 
+/** The `x.middleware(...)` calls among a decorated definition's decorators (`@app.middleware("http")`), with their decorators. */
+function middlewareDecorators(n: PyNode): { deco: PyNode; call: PyNode & { fields: { function: PyNode } } }[] {
+  return n.children.flatMap((deco) => {
+    const call = deco.type === 'decorator' ? deco.children[0] : undefined;
+    const f = call?.type === 'call' ? call.fields.function : undefined;
+    return call && f?.type === 'attribute' && f.fields.attribute?.text === 'middleware' ? [{ deco, call: call as PyNode & { fields: { function: PyNode } } }] : [];
+  });
+}
+
 /**
  * `@app.middleware("http")` functions that write CORS headers by hand (mechanism 'fastapi-manual'). They are
  * user middleware: not on ServerErrorMiddleware's 500s, and a preflight reaches them only to be answered by
@@ -122,19 +131,15 @@ export function mentionsStarletteCors(text: string): boolean {
 function manualMiddleware(ctx: StarletteContext, mod: PyModule, n: PyNode, fns: PyNode[]): void {
   const def = n.fields.definition;
   if (!def || def.type !== 'function_definition') return;
-  const deco = n.children.find((d) => {
-    const c = d.type === 'decorator' ? d.children[0] : undefined;
-    return c?.type === 'call' && c.fields.function?.type === 'attribute' && c.fields.function.fields.attribute?.text === 'middleware';
-  });
-  if (!deco) {
+  const first = middlewareDecorators(n)[0];
+  if (!first) {
     routeHeaders(ctx, mod, n, def, fns);
     exceptionHandlerHeaders(ctx, mod, n, def, fns);
     return;
   }
-  const c = deco.children[0] as PyNode;
   const scope = scopeAt(ctx.host, mod, fns);
   const fnScope = scopeAt(ctx.host, mod, [...fns, def]);
-  manualPolicy(ctx, mod, def, fnScope, () => appRef(ctx, (c.fields.function as PyNode).fields.object, scope, mod), spanOf(mod, deco), `HTTP middleware ${def.fields.name?.text ?? ''}`);
+  manualPolicy(ctx, mod, def, fnScope, () => appRef(ctx, first.call.fields.function.fields.object, scope, mod), spanOf(mod, first.deco), `HTTP middleware ${def.fields.name?.text ?? ''}`);
 }
 
 /** The `dispatch` method a BaseHTTPMiddleware subclass defines. */
@@ -747,9 +752,7 @@ function optionsAnsweredFirst(ctx: StarletteContext, mod: PyModule, app: AppRef)
     if (found || n.type !== 'decorated_definition') return;
     const def = n.fields.definition;
     if (def?.type !== 'function_definition' || !answersEveryOptions(mod, def)) return;
-    for (const d of n.children) {
-      const c = d.type === 'decorator' ? d.children[0] : undefined;
-      if (c?.type !== 'call' || c.fields.function?.type !== 'attribute' || c.fields.function.fields.attribute?.text !== 'middleware') continue;
+    for (const { call: c } of middlewareDecorators(n)) {
       const kind = callArgs(c).positional[0];
       if (!kind || !/^["']http["']$/.test(mod.text.slice(kind.start, kind.end))) continue;
       if (appRef(ctx, c.fields.function.fields.object, scopeAt(ctx.host, mod, fns), mod, n.start).id === app.id) found = true;
@@ -1211,9 +1214,7 @@ function innerCatchAll(ctx: StarletteContext, mod: PyModule, scope: Scope, corsC
     if (n.type === 'decorated_definition') {
       const def = n.fields.definition;
       if (!def || def.type !== 'function_definition') return;
-      for (const d of n.children) {
-        const c = d.type === 'decorator' ? d.children[0] : undefined;
-        if (c?.type !== 'call' || c.fields.function?.type !== 'attribute' || c.fields.function.fields.attribute?.text !== 'middleware') continue;
+      for (const { call: c } of middlewareDecorators(n)) {
         if (exclusiveBranches(mod.root, n, corsCall)) continue;
         const s = scopeAt(host, mod, fns);
         if (appRef(ctx, c.fields.function.fields.object, s, mod, n.start).id !== app.id) continue;
@@ -1350,10 +1351,7 @@ function shadowing(ctx: StarletteContext, mod: PyModule, scope: Scope, corsCall:
     if (n.type === 'decorated_definition') {
       const def = n.fields.definition;
       if (!def || def.type !== 'function_definition') return;
-      for (const d of n.children) {
-        if (d.type !== 'decorator') continue;
-        const c = d.children[0];
-        if (c?.type !== 'call' || c.fields.function?.type !== 'attribute' || c.fields.function.fields.attribute?.text !== 'middleware') continue;
+      for (const { deco: d, call: c } of middlewareDecorators(n)) {
         if (form === 'add_middleware' && n.start <= corsCall.start) continue;
         if (apart(n)) continue;
         const s = scopeAt(host, mod, fns);
