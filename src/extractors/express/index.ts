@@ -2002,7 +2002,11 @@ function headerGuard(fn: AstNode, mod: JsModule): AuthGate | undefined {
     if (u.type === 'Identifier') {
       if (u.name === 'undefined') return ABSENT;
       const b = lookup(mod, u.name as string, u);
-      return b?.kind === 'var' && locals.has(b.id) ? value(b.init as AstNode) : UNKNOWN;
+      if (b?.kind !== 'var' || b.path.length > 0 || !b.init) return UNKNOWN;
+      if (locals.has(b.id)) return value(b.init);
+      // A constant key (`const API_KEY = 'k-123'`): only a literal string, never something read elsewhere.
+      const init = unwrap(b.init);
+      return b.declKind === 'const' && (init.type === 'Literal' || init.type === 'StringLiteral') && typeof init.value === 'string' ? init.value : UNKNOWN;
     }
     if (u.type === 'Literal' || u.type === 'StringLiteral') return typeof u.value === 'string' ? u.value : UNKNOWN;
     if (u.type === 'UnaryExpression' && u.operator === '!') {
@@ -2044,7 +2048,31 @@ function headerGuard(fn: AstNode, mod: JsModule): AuthGate | undefined {
     }
     return undefined;
   };
+  // `next()`, then nothing else when `ended`: `return next()`, `{ next(); return; }` (or `{ next(); }` as an if's branch
+  // with an else).
+  const next = paramOf(fn, 2);
+  const callsNext = (n: AstNode | undefined): boolean => {
+    const u = n ? unwrap(n) : undefined;
+    return u?.type === 'CallExpression' && args(u).length === 0 && refersTo(mod, unwrap(child(u, 'callee') as AstNode), next);
+  };
+  const passes = (n: AstNode | undefined, ended: boolean): boolean => {
+    const u = n ? unwrap(n) : undefined;
+    if (u?.type === 'ReturnStatement') return callsNext(child(u, 'argument'));
+    if (u?.type === 'ExpressionStatement') return !ended && callsNext(child(u, 'expression'));
+    if (u?.type !== 'BlockStatement') return false;
+    const b = children(u, 'body');
+    if (b.length === 1) return passes(b[0], ended);
+    return b.length === 2 && passes(b[0], false) && b[1].type === 'ReturnStatement' && !child(b[1], 'argument');
+  };
+  const gate = (status: number): AuthGate => ({ label: `a middleware that answers ${status} without the ${reads[0]} header`, passesPreflights: false, statuses: [status] });
+  // Set once an `if (<test>) return next();` whose test is certainly false without the header has been passed over
+  // (audit 46: `if (key === KEY) { next(); return; }` then the 401): the request goes on to what follows.
+  let passedOver = false;
   for (const st of children(body, 'body')) {
+    if (passedOver && st.type !== 'IfStatement') {
+      const status = rejection(st);
+      return status === undefined ? undefined : gate(status);
+    }
     if (st.type === 'VariableDeclaration') {
       // `const key = req.get('x-api-key')`: only header reads, so the guard below still comes first.
       for (const d of children(st, 'declarations')) {
@@ -2056,9 +2084,18 @@ function headerGuard(fn: AstNode, mod: JsModule): AuthGate | undefined {
       continue;
     }
     if (st.type !== 'IfStatement') return undefined;
-    const status = rejection(child(st, 'consequent'));
-    if (status === undefined || value(child(st, 'test') as AstNode) !== true || reads.length === 0) return undefined;
-    return { label: `a middleware that answers ${status} without the ${reads[0]} header`, passesPreflights: false, statuses: [status] };
+    const test = child(st, 'test') as AstNode;
+    const consequent = child(st, 'consequent');
+    const alternate = child(st, 'alternate');
+    const status = rejection(consequent);
+    if (status !== undefined) return value(test) === true && reads.length > 0 ? gate(status) : undefined;
+    // The request passes on only when the test holds, and it is false without the header.
+    if (!passes(consequent, !alternate) || value(test) !== false || reads.length === 0) return undefined;
+    if (alternate) {
+      const rejected = rejection(alternate);
+      return rejected === undefined ? undefined : gate(rejected);
+    }
+    passedOver = true;
   }
   return undefined;
 }
