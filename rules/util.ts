@@ -1,6 +1,6 @@
 /** Helpers shared by rule modules: wording and model queries that several rules need. */
 import type { AppModel, CorsPolicy, OriginEntry, OriginPolicy, Route, Span, Valued } from '../src/model/index.js';
-import { isForbiddenMethod, nonTokenItem, SAFELISTED_REQUEST_HEADERS, SIMPLE_METHODS } from '../src/model/index.js';
+import { allowsNoOrigin, isForbiddenMethod, nonTokenItem, SAFELISTED_REQUEST_HEADERS, SIMPLE_METHODS } from '../src/model/index.js';
 import { flaskCorsResourceMatches } from '../src/simulate/scope.js';
 
 /** " (the default when $X is unset)" etc., for messages about values that are not written literally. */
@@ -93,6 +93,20 @@ export function location(span: { file: string }, text = ''): string {
 export function echoSites(origin: Valued<OriginPolicy>): { span: Span; message: string }[] {
   if (!origin.known || origin.value.kind !== 'reflect-any') return [];
   return (origin.value.sites ?? []).map((span) => ({ span, message: 'the Origin is echoed here too' }));
+}
+
+/**
+ * Whether the lists this policy sends on preflights can matter: some origin may pass. When the origins are not known
+ * (read from the environment or a settings module without a default), a CORS library still answers the preflights
+ * of the origins it is deployed with from its methods and headers lists, and it checks those lists (Starlette, §2.2)
+ * or sends them (cors, §1.2; flask-cors, §3) the same whatever the origins are: a list that misses a route's method
+ * fails for every origin it allows (audit 47: js D1, py c01). Hand-written headers whose origin value is not known
+ * may be no CORS at all, so nothing is claimed for them.
+ */
+export function mayAllowSomeOrigin(policy: CorsPolicy): boolean {
+  const { origin } = policy;
+  if (origin.known) return !allowsNoOrigin(origin.value);
+  return policy.mechanism === 'cors-package' || policy.mechanism === 'starlette-middleware' || policy.mechanism === 'flask-cors';
 }
 
 /**

@@ -1,6 +1,6 @@
 import { defineRule } from '../../src/engine/rule.js';
-import { allowsNoOrigin, type CorsPolicy, type Route, type Span } from '../../src/model/index.js';
-import { REQUIRED_HEADER, isSafelistedHeader, preflightsAnsweredElsewhere, routesInScope, unparsableListItems, viaNote } from '../util.js';
+import { type CorsPolicy, type Route, type Span } from '../../src/model/index.js';
+import { mayAllowSomeOrigin, REQUIRED_HEADER, isSafelistedHeader, preflightsAnsweredElsewhere, routesInScope, unparsableListItems, viaNote } from '../util.js';
 
 /** Hand-written CORS headers: sending no Access-Control-Allow-Headers at all allows no request header. */
 const HAND_WRITTEN = new Set<CorsPolicy['mechanism']>(['express-manual', 'flask-manual', 'fastapi-manual']);
@@ -44,8 +44,8 @@ export default defineRule({
     fixable: false,
   },
   checkPolicy(policy, ctx) {
-    const { allowHeaders, origin } = policy;
-    if (!allowHeaders.known || !origin.known || allowsNoOrigin(origin.value)) return;
+    const { allowHeaders } = policy;
+    if (!allowHeaders.known || !mayAllowSomeOrigin(policy)) return;
     // Its list never reaches a preflight when another policy answers them first.
     if (preflightsAnsweredElsewhere(policy)) return;
     // A value that does not parse fails every preflight: invalid-header-value says so, once.

@@ -1,7 +1,7 @@
 import type { Span } from '../../src/model/index.js';
-import { allowsNoOrigin, SIMPLE_METHODS } from '../../src/model/index.js';
+import { SIMPLE_METHODS } from '../../src/model/index.js';
 import { defineRule } from '../../src/engine/rule.js';
-import { REQUIRED_HEADER, preflightReason, preflightsAnsweredElsewhere, routesInScope, unparsableListItems, viaNote } from '../util.js';
+import { mayAllowSomeOrigin, REQUIRED_HEADER, preflightReason, preflightsAnsweredElsewhere, routesInScope, unparsableListItems, viaNote } from '../util.js';
 
 /** Headers written by the application's own code (not a CORS library, whose defaults are modelled as lists). */
 const HAND_WRITTEN: ReadonlySet<string> = new Set(['express-manual', 'fastapi-manual', 'flask-manual']);
@@ -16,9 +16,8 @@ export default defineRule({
     fixable: false,
   },
   checkPolicy(policy, ctx) {
-    const { allowMethods, origin } = policy;
-    if (!allowMethods.known) return;
-    if (!origin.known || allowsNoOrigin(origin.value)) return;
+    const { allowMethods } = policy;
+    if (!allowMethods.known || !mayAllowSomeOrigin(policy)) return;
     // Its list never reaches a preflight when another policy answers them first.
     if (preflightsAnsweredElsewhere(policy)) return;
     // A value that does not parse fails every preflight: invalid-header-value says so, once.
