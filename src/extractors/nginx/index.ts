@@ -490,6 +490,15 @@ function moreSent(level: Level): HeaderDirective[] {
 
 function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | undefined): CorsPolicy | undefined {
   const { serving, level } = unit;
+  // The OPTIONS branch (or the preflights' view) of an internal location that no OPTIONS request can enter answers
+  // nothing, so what it would send is never observed (audit 47 nginx D1): no policy, as for an unreachable location.
+  const answersOptionsOnly = (l: Level) => {
+    if (l.kind !== 'if' || !l.d) return false;
+    const c = parseCondition(l.d);
+    const m = methodsOf(c);
+    return m ? m.size === 1 && m.has('OPTIONS') : isOptionsBranch(c, { tree, steps: stepsFor(serving), envTemplate: l.envTemplate, serving });
+  };
+  if ((unit.view === 'preflight' || answersOptionsOnly(level)) && optionsNeverEnter(tree, serving, text)) return undefined;
   const eff = effectiveAddHeaders(level);
   const more = moreSent(level);
   const headers: HeaderDirective[] = [...more, ...eff.headers];
@@ -715,7 +724,7 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
           );
   } else errorCoverage = known({ covers: 'all' }, span);
 
-  const preflight = neverPreflighted(unit.serving, preflightFor(unit, headers, allowMethods, allowHeaders, eff.opaque, span, ctx));
+  const preflight = neverPreflighted(unit.serving, preflightFor(unit, headers, allowMethods, allowHeaders, eff.opaque, span, ctx), () => optionsNeverEnter(tree, serving, text));
 
   // An `if` on the Origin that holds exactly for the origins the allow-list echoes: every header of the block is
   // sent with Access-Control-Allow-Origin only (for any other origin the block does not apply).
@@ -1039,6 +1048,112 @@ function enteredOnlyFromOptionsBranches(tree: Tree, serving: Level, text: (file:
   return fromOptions > 0;
 }
 
+/**
+ * Whether a location answers every OPTIONS request in its rewrite phase, before anything else can move it on: an
+ * `if` that holds for OPTIONS and `return`s a status none of `codes` (the error_page statuses that would hand the
+ * answer on: error_page applies to a `return`'s status too, checked with nginx 1.22), with only `set`s before it and
+ * `if` blocks that either never hold for OPTIONS or only `set` (a matched `if` goes on with the next step, §4.3).
+ */
+function answersOptionsFirst(l: Level, codes: ReadonlySet<number>): boolean {
+  if (l.kind !== 'location' || l.locations.length || l.opaque.length) return false;
+  const onlySets = (xs: (Directive | Level)[]) => xs.every((x) => !isIfLevel(x) && x.name === 'set');
+  for (const s of l.steps) {
+    if (!isIfLevel(s)) {
+      if (s.name === 'set') continue;
+      return false;
+    }
+    const m = s.d ? methodsOf(parseCondition(s.d)) : undefined;
+    if (m && !m.has('OPTIONS')) continue;
+    if (!m || s.handoff.length || s.opaque.length) {
+      if (onlySets(s.steps) && !s.handoff.length && !s.opaque.length) continue;
+      return false;
+    }
+    const code = returnCode(s.steps);
+    const beforeReturn = s.steps.slice(0, s.steps.findIndex((x) => !isIfLevel(x) && x.name === 'return'));
+    return code !== undefined && !codes.has(code) && onlySets(beforeReturn);
+  }
+  return false;
+}
+
+/**
+ * Whether no OPTIONS request, and so no browser's preflight, can ever be served by an internal location (a named one,
+ * or one marked `internal`): every way in is known, and each either turns the method into GET or starts from a
+ * location that has already answered every OPTIONS itself (answersOptionsFirst). Checked with nginx 1.22 (audit 47
+ * nginx D1, cis-vproxy's `@handle_redirect1`): a direct request for an internal location gets 404; error_page and
+ * X-Accel-Redirect to a URI turn OPTIONS into GET; `index` declines OPTIONS (405); but rewrite, try_files, and
+ * error_page or X-Accel-Redirect to a named location keep it. A prefix location ending in `/` that proxies answers
+ * `/v2` with a 301 before its rewrite phase (auto-redirect), and its `error_page 301` then takes an OPTIONS in.
+ */
+function optionsNeverEnter(tree: Tree, serving: Level, text: (file: string) => string | undefined): boolean {
+  if (serving.kind !== 'location' || !serving.d || (tree.root.kind !== 'main' && tree.root.kind !== 'http')) return false;
+  const server = nearest(serving, 'server');
+  if (!server || serving.parent !== server) return false;
+  const args = serving.d.args.map((a) => a.value);
+  const name = args.length === 1 && args[0]?.startsWith('@') ? args[0] : undefined;
+  if (!name && !serving.d.block?.some((d) => d.name === 'internal')) return false;
+  const levels: Level[] = [];
+  const visit = (l: Level) => {
+    levels.push(l);
+    for (const x of [...l.ifs, ...l.locations]) visit(x);
+  };
+  visit(server);
+  if (levels.some((l) => l.opaque.length)) return false;
+  const texts = [...tree.files].map((f) => text(f) ?? '');
+  // A script (Lua's ngx.exec, njs, Perl, echo_exec) can move any request anywhere.
+  if (texts.some((t) => /\b(echo_exec|\w+_by_lua\w*|js_content|js_access|perl)\b/.test(t))) return false;
+  const lastArg = (d: Directive) => d.args[d.args.length - 1]?.value ?? '';
+  const codesOf = (d: Directive) => new Set(d.name === 'error_page' ? d.args.map((a) => a.value).filter((v) => /^\d{3}$/.test(v)).map(Number) : []);
+  /** A request of this level's can be moved here with its method, unless the level answers every OPTIONS first. */
+  const safeSource = (l: Level, d: Directive) => {
+    if (l === serving) return true;
+    if (l.kind === 'if') return false;
+    const codes = codesOf(d);
+    // Auto-redirect (301 for the URI without the trailing slash) happens in the location before its rewrite phase.
+    const a = l.d?.args.map((x) => x.value) ?? [];
+    const autoRedirect = a.length > 0 && a[0] !== '~' && a[0] !== '~*' && (a[a.length - 1] ?? '').endsWith('/') && (!!l.pass || l.ifs.some((i) => i.pass));
+    if (codes.has(301) && autoRedirect) return false;
+    return answersOptionsFirst(l, codes);
+  };
+  if (name) {
+    // Every mention of the name is its definition or an error_page / try_files of its server (as errorPagesInto).
+    const entries = new Map<string, { l: Level; d: Directive }[]>();
+    for (const l of levels) {
+      for (const d of [...l.handoff.filter((x) => x.name === 'error_page'), ...(l.tryFiles ? [l.tryFiles] : [])]) {
+        if (lastArg(d) !== name) continue;
+        const key = `${d.file}|${d.start}`;
+        entries.set(key, [...(entries.get(key) ?? []), { l, d }]);
+      }
+    }
+    const mention = new RegExp(`${escapeRegex(name)}(?![\\w-])`, 'g');
+    const mentions = texts.reduce((n, t) => n + (t.match(mention)?.length ?? 0), 0);
+    if (mentions !== entries.size + 1) return false;
+    if (![...entries.values()].flat().every(({ l, d }) => safeSource(l, d))) return false;
+    // X-Accel-Redirect from an upstream to a named location keeps the method: every level that proxies answers
+    // OPTIONS itself first, or ignores the header.
+    return levels.every((l) => {
+      if (!l.pass && !l.ifs.some((i) => i.pass)) return true;
+      const ignores = [l, ...ancestors(l)].some((x) => x.d?.block?.some((y) => /_ignore_headers$/.test(y.name) && y.args.some((a) => /^x-accel-redirect$/i.test(a.value))));
+      return ignores || (l.kind === 'location' && answersOptionsFirst(l, new Set()));
+    });
+  }
+  // An `internal` URI location: rewrite (last or no flag) and try_files keep the method; error_page, X-Accel-Redirect
+  // and index do not bring OPTIONS in.
+  for (const l of levels) {
+    const own = l.kind === 'if' ? [] : l.steps.flatMap((s) => (isIfLevel(s) ? s.steps : [s])).filter((x): x is Directive => !isIfLevel(x));
+    const moves = [
+      ...own.filter((d) => d.name === 'rewrite' && /^(last)?$/.test(d.args[2]?.value ?? '')).map((d) => ({ d, to: d.args[1]?.value ?? '' })),
+      ...(l.tryFiles && l.tryFiles.args.length >= 2 ? [{ d: l.tryFiles, to: lastArg(l.tryFiles) }] : []),
+    ];
+    for (const { d, to } of moves) {
+      if (/^(https?:\/\/|\$scheme)/.test(to) || to.startsWith('@') || /^=\d+$/.test(to)) continue;
+      if (!to.startsWith('/') || mayServe(serving, to)) {
+        if (!safeSource(l, d)) return false;
+      }
+    }
+  }
+  return true;
+}
+
 function needsPreflight(methods: Valued<TokenList>, hdrs: Valued<TokenList>): boolean | undefined {
   if (!methods.known || !hdrs.known) return undefined;
   const m = methods.value;
@@ -1072,9 +1187,14 @@ function answersOptionsWith405(unit: Unit, opaque: boolean): boolean {
  * preflight goes to the public location that led there. A rewrite or try_files could still bring an OPTIONS
  * request in, and what answers it then depends on that other location: not known, rather than missing.
  */
-function neverPreflighted(serving: Level, pf: Valued<PreflightHandling>): Valued<PreflightHandling> {
-  if (!pf.known || pf.value.handled !== 'missing' || serving.kind !== 'location' || !serving.d?.block?.some((d) => d.name === 'internal')) return pf;
-  return unknown('an internal location: nginx answers a direct request, a preflight included, with 404, and X-Accel-Redirect and error_page bring only GET requests here', pf.span);
+function neverPreflighted(serving: Level, pf: Valued<PreflightHandling>, optionsNeverEnter: () => boolean): Valued<PreflightHandling> {
+  if (!pf.known || pf.value.handled !== 'missing' || serving.kind !== 'location') return pf;
+  if (serving.d?.block?.some((d) => d.name === 'internal')) {
+    return unknown('an internal location: nginx answers a direct request, a preflight included, with 404, and X-Accel-Redirect and error_page bring only GET requests here', pf.span);
+  }
+  // A named location whose every way in starts where OPTIONS was already answered (optionsNeverEnter).
+  if (optionsNeverEnter()) return unknown('a named location that no OPTIONS request can enter: every way in starts from a location that answers OPTIONS itself', pf.span);
+  return pf;
 }
 
 function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<TokenList>, hdrs: Valued<TokenList>, opaque: boolean, span: Span, ctx: EvalContext): Valued<PreflightHandling> {
