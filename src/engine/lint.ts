@@ -243,16 +243,17 @@ export function runRules(
  * A policy registered under a condition the model cannot decide (CorsPolicy.condition): its findings are real when
  * the condition holds, and say so, with the condition as a related location.
  */
-function underCondition(ctx: RuleContext, condition: { span: Span; text: string }): RuleContext {
+function underCondition(ctx: RuleContext, condition: { span: Span; text: string; onRequest?: true }): RuleContext {
   const flat = condition.text.replace(/\s+/g, ' ').trim();
   const text = flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
+  const when = condition.onRequest ? 'runs only for the requests for which' : 'is registered only when';
   return {
     ...ctx,
     report: (f) =>
       ctx.report({
         ...f,
-        message: `${f.message} (This CORS setup is registered only when \`${text}\` holds.)`,
-        related: [...(f.related ?? []), { span: condition.span, message: 'the CORS setup is registered only when this holds' }],
+        message: `${f.message} (This CORS setup ${when} \`${text}\` holds.)`,
+        related: [...(f.related ?? []), { span: condition.span, message: `the CORS setup ${when} this holds` }],
       }),
   };
 }

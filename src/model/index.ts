@@ -392,8 +392,10 @@ export interface CorsPolicy {
    * Single-layer rules judge the policy as written (what it sends when it is on, said in their message); rules that
    * claim what the deployed whole sends (a second Access-Control-Allow-Origin behind a proxy) skip it, and the
    * simulator says the answer is not known. A condition known to be false removes the policy instead.
+   * `onRequest`: the condition is tested on each request by the code that runs the CORS middleware (`if
+   * (req.method === 'GET') return cors(opts)(req, res, next)`), so the policy is what the requests meeting it get.
    */
-  condition?: { span: Span; text: string };
+  condition?: { span: Span; text: string; onRequest?: true };
   /**
    * The policy is that of an HTTP endpoint a library serves on the app's server, not of the app's own routes
    * (Socket.IO's engine.io endpoint, which runs the cors package with the server's `cors` option): `label` names it,

@@ -120,7 +120,7 @@ function appLayer(app: AppModel | undefined, policies: CorsPolicy[], ex: Exchang
     if (p.scope.errorsOnly && !ex.throws) continue;
     const c = policyCovers(p, path, ex.method);
     if (c === undefined) res.markUnknown(`cannot tell whether ${p.scope.label} covers ${path}`);
-    if (c && p.condition) res.markUnknown(`the CORS policy at ${p.span.file} is registered only when ${p.condition.text}`);
+    if (c && p.condition) res.markUnknown(`the CORS policy at ${p.span.file} ${p.condition.onRequest ? 'runs only for the requests for which' : 'is registered only when'} ${p.condition.text}${p.condition.onRequest ? ' holds' : ''}`);
     if (c) ps.push(p);
   }
   ps = ps.sort(orderBySpan);

@@ -37,11 +37,30 @@ export type JsValue =
    * `defaults()`): those options, with the library's call as their place.
    * `answersAll`: a middleware that answers every request of its mount path and never passes one on (json-server 0.x's
    * `router()`); the text says what answers.
+   * `guard`: a cors() layer that a hand-written middleware runs for some requests only (index.ts guardedCors).
    */
-  | (Base & { t: 'ext'; name: string; corsOptions?: AstNode | null; yoga?: true; corsPreset?: JsValue; answersAll?: string })
+  | (Base & { t: 'ext'; name: string; corsOptions?: AstNode | null; yoga?: true; corsPreset?: JsValue; answersAll?: string; guard?: CorsGuard })
   /** A module namespace (`import * as x`, `require('./x')`). */
   | (Base & { t: 'ns'; target: JsModule })
   | (Base & { t: 'unknown'; reason: string });
+
+/**
+ * The requests a hand-written middleware runs a cors() middleware for (`if (req.path.startsWith('/api/public')) return
+ * cors(opts)(req, res, next)`). `paths`: the test is exactly "the path (below the mount) starts with one of these"
+ * (`prefix`) or "is one of these" (`exact`); otherwise `text` and `node` say the condition, in the source's words.
+ * `originUnknown`: which origins reach cors() depends on the request Origin too (an allow-list checked before it), so
+ * what the layer lets read is the intersection of the two, not what its options say alone.
+ */
+export interface CorsGuard {
+  text: string;
+  node: AstNode;
+  paths?: { kind: 'prefix' | 'exact'; values: string[] };
+  /** The test is exactly "the method is one of these" (upper case). */
+  methods?: string[];
+  /** Paths (below the mount) the layer never runs for, by the same kinds of test. */
+  except?: { kind: 'prefix' | 'exact'; value: string }[];
+  originUnknown?: string;
+}
 
 export function valueSpan(v: JsValue): Span {
   return spanOf(v.mod, v.node);

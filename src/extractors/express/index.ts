@@ -32,8 +32,8 @@ import {
 } from '../../model/index.js';
 import { args, calleePath, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, headerFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
-import { classMember, classOf, codeTruthiness, evaluate, instanceClass, valueSpan, YOGA_CREATED, type EvalEnv, type JsValue } from './evaluate.js';
-import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Effect, type FlowContext, type Path } from './flow.js';
+import { classMember, classOf, codeTruthiness, evaluate, instanceClass, valueSpan, YOGA_CREATED, type CorsGuard, type EvalEnv, type JsValue } from './evaluate.js';
+import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Atom, type Effect, type FlowContext, type Lit, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, packageRange, resolveSpecifier, spanOf, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
@@ -1826,8 +1826,13 @@ function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; nod
     // `router.use(...middleware(config))`: the spread array's items (audit 37 js c01, Payload).
     const looped = reg.handlers.length === 1 ? loopedItems(h, reg, env) : undefined;
     const v = looped ?? (h.type === 'SpreadElement' ? evaluate(child(h, 'argument') as AstNode, reg.mod, env) : evaluate(h, reg.mod, env));
-    if (v.t === 'array') for (const it of v.items) out.push({ value: corsWrapped(it, env) ?? yogaLayer(it, env) ?? it, node: it.node });
-    else out.push({ value: corsWrapped(v, env) ?? yogaLayer(v, env) ?? v, node: h });
+    const one = (x: JsValue, node: AstNode) => {
+      const guarded = corsWrapped(x, env) ? undefined : guardedCors(x, env);
+      if (guarded) for (const g of guarded) out.push({ value: g, node });
+      else out.push({ value: corsWrapped(x, env) ?? yogaLayer(x, env) ?? x, node });
+    };
+    if (v.t === 'array') for (const it of v.items) one(it, it.node);
+    else one(v, h);
   }
   return out;
 }
@@ -1887,6 +1892,168 @@ function corsWrapped(v: JsValue, env: EvalEnv): JsValue | undefined {
   if (a.length !== 3 || a.some((x, i) => x.type !== 'Identifier' || identName(x) === undefined || identName(x) !== identName(params[i]))) return undefined;
   const inner = evaluate(child(call, 'callee') as AstNode, v.mod, env);
   return inner.t === 'ext' && inner.name === 'cors()' ? inner : undefined;
+}
+
+/**
+ * The cors middlewares a hand-written `(req, res, next)` middleware runs for some requests only:
+ * `if (req.path.startsWith('/api/public')) return cors(opts)(req, res, next); next();`, an if/else between two
+ * cors() calls, or `const c = cors(opts)` called later. Each call stands for a cors() layer that applies to the
+ * requests the conditions on its way let through (cors builds the same middleware per request, so what reaches it
+ * gets what its options send: audit 47 js c05, curl with Express 4.22 and 5.3). Conditions on the path, the method or
+ * anything else that is not the Origin only narrow the requests it applies to: said as a path scope when they are
+ * plain tests of `req.path`, else as the policy's condition. A condition on the Origin (an allow-list checked before
+ * cors({ origin: true }), audit 47 js c04) makes what the layer lets read the intersection of that check and the
+ * options, which is not modelled: the origin is then unknown. Undefined when the function runs no cors middleware
+ * so, writes CORS headers itself, or cannot be followed.
+ */
+function guardedCors(v: JsValue, env: EvalEnv): JsValue[] | undefined {
+  if (v.t !== 'func') return undefined;
+  const fn = v.fn;
+  const mod = v.mod;
+  const params = children(fn, 'params');
+  if (params.length !== 3 || params.some((p) => identName(p) === undefined)) return undefined;
+  const body = child(fn, 'body');
+  if (!body) return undefined;
+  const [start, end] = rangeOf(fn);
+  if (/access-control-/i.test(mod.text.slice(start, end))) return undefined;
+  const calls = new Map<AstNode, JsValue & { t: 'ext' }>();
+  walk(body, (n) => {
+    if (isFunction(n)) return false;
+    if (n.type !== 'CallExpression') return true;
+    const a = args(n);
+    // The middleware's own req, res and next, passed on in that order.
+    if (a.length !== 3 || a.some((x, i) => identName(x) === undefined || identName(x) !== identName(params[i]))) return true;
+    const inner = evaluate(child(n, 'callee') as AstNode, mod, env);
+    if (inner.t === 'ext' && inner.name === 'cors()' && !inner.yoga && !inner.guard) calls.set(n, inner);
+    return true;
+  });
+  if (calls.size === 0) return undefined;
+  const reqP = params[0];
+  const ctx: FlowContext = {
+    mod,
+    env,
+    isOrigin: (n) => isRequestOriginExpr(n, mod, reqP),
+    hasOrigin: (n) => isOriginPresenceTest(n, mod, reqP),
+    isMethod: (n) => isRequestMethodExpr(n, mod, reqP),
+    isChosen: (n) => isSenderChosenExpr(n, mod, reqP),
+    interesting: (call) => calls.has(call),
+  };
+  const flow = followFunction(fn, ctx);
+  if (flow.incomplete) return undefined;
+  const out: JsValue[] = [];
+  let guarded = false;
+  for (const [call, inner] of calls) {
+    const paths = flow.effects.filter((e) => e.call === call).map((e) => e.path);
+    const reqTerms: Lit[][] = [];
+    const originTerms: Lit[][] = [];
+    for (const p of paths) {
+      // A request without an Origin header is no CORS request.
+      if (p.some((l) => l.atom.kind === 'no-origin' && l.positive)) continue;
+      const kept = p.filter((l) => !(l.atom.kind === 'no-origin' || (l.atom.kind === 'const' && l.atom.value === l.positive)));
+      if (kept.some((l) => l.atom.kind === 'const')) continue;
+      (kept.every((l) => notAboutOrigin(l.atom, ctx, reqP, 0)) ? reqTerms : originTerms).push(kept);
+    }
+    // Reached whatever the request (`if (!origin) return next();` before it at most): the plain layer.
+    if (reqTerms.some((t) => t.length === 0)) {
+      out.push(inner);
+      continue;
+    }
+    guarded = true;
+    // Paths every term leaves out (`!req.path.startsWith('/x')` on each), and those where the call runs whatever the
+    // Origin (a request-only term scoped by path): the origin-dependent layer adds nothing there.
+    const excluded = (terms: Lit[][]) => {
+      const per = terms.map((t) => t.filter((l) => !l.positive).flatMap((l) => requestPaths([[{ ...l, positive: true }]], ctx, reqP) ?? { kind: 'prefix' as const, values: [] as string[] }).flatMap((x) => x.values.map((value) => ({ kind: x.kind, value }))));
+      return (per[0] ?? []).filter((x) => per.every((q) => q.some((y) => y.kind === x.kind && y.value === x.value)));
+    };
+    const termsText = (terms: Lit[][]) => terms.map((t) => t.map((l) => (l.positive ? '' : '!') + nodeText(mod, l.atom.node)).join(' && ')).join(' || ');
+    const firstNode = (terms: Lit[][]) => (terms[0]?.[0]?.atom.node ?? call) as AstNode;
+    if (reqTerms.length) {
+      const scoped = requestPaths(reqTerms, ctx, reqP);
+      // `req.method === 'GET' || req.method === 'OPTIONS'`: the methods it runs for.
+      const methods = reqTerms.every((t) => t.length === 1 && t[0]?.positive && t[0].atom.kind === 'method') ? reqTerms.map((t) => (t[0]?.atom as { method: string }).method) : undefined;
+      out.push({ ...inner, guard: { text: termsText(reqTerms), node: firstNode(reqTerms), ...(scoped ? { paths: scoped } : {}), ...(methods ? { methods: [...new Set(methods)] } : {}), except: excluded(reqTerms) } });
+    }
+    if (originTerms.length) {
+      const scoped = reqTerms.length ? requestPaths(reqTerms, ctx, reqP) : undefined;
+      const except = [...excluded(originTerms), ...(scoped ? scoped.values.map((value) => ({ kind: scoped.kind, value })) : [])];
+      out.push({ ...inner, guard: { text: termsText(originTerms), node: firstNode(originTerms), originUnknown: 'the middleware runs cors() only for the origins its own check lets through, and that check is not modelled', except } });
+    }
+  }
+  // A middleware that runs its cors() for every request but does other things too (`res.setHeader('Vary', 'Origin');
+  // corsFunc(req, res, next)`) stays what it was: only the conditional shapes are read here.
+  return guarded ? out : undefined;
+}
+
+function nodeText(mod: JsModule, n: AstNode): string {
+  const [s, e] = rangeOf(n);
+  return mod.text.slice(s, e);
+}
+
+/** A constant bound to a condition (`const isPublic = req.path.startsWith('/api/public')`): its value, followed. */
+function constCondition(n: AstNode, ctx: FlowContext): AstNode | undefined {
+  const name = identName(unwrap(n));
+  if (!name) return undefined;
+  const b = lookup(ctx.mod, name, n);
+  return b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !ctx.mod.mutated.has(name)) ? b.init : undefined;
+}
+
+/**
+ * Whether a condition atom is certainly not about the request Origin: the method, a part of the request its sender
+ * chooses (the path), or an expression that reads neither the request nor a variable changed elsewhere (configuration).
+ * A call that is handed the request (`isAllowed(req)`) may check its Origin: not this.
+ */
+function notAboutOrigin(atom: Atom, ctx: FlowContext, reqP: AstNode | undefined, depth: number): boolean {
+  if (atom.kind === 'method' || atom.kind === 'const') return true;
+  if (atom.kind !== 'unknown' || atom.aboutOrigin) return false;
+  if (atom.chosen) return true;
+  const init = depth < 4 ? constCondition(atom.node, ctx) : undefined;
+  if (init) return condition(init, ctx).every((t) => t.every((l) => l.atom.kind === 'no-origin' || notAboutOrigin(l.atom, ctx, reqP, depth + 1)));
+  let reads = false;
+  walk(atom.node, (n) => {
+    if (reads) return false;
+    const name = identName(n);
+    if (name && ((reqP && refersTo(ctx.mod, n, reqP)) || ctx.mod.mutated.has(name) || name === 'arguments')) reads = true;
+    return !reads;
+  });
+  return !reads;
+}
+
+/**
+ * The request paths a set of terms lets through when each term is one positive test of `req.path` alone:
+ * `req.path.startsWith('/x')` (prefix), `req.path === '/x'` (exact), a `||` of them, or a constant holding one.
+ */
+function requestPaths(terms: Lit[][], ctx: FlowContext, reqP: AstNode | undefined): CorsGuard['paths'] {
+  const found: { kind: 'prefix' | 'exact'; value: string }[] = [];
+  const isPath = (n: AstNode) => {
+    const u = unwrap(n);
+    return u.type === 'MemberExpression' && memberName(u) === 'path' && !!reqP && refersTo(ctx.mod, unwrap(child(u, 'object') as AstNode), reqP);
+  };
+  const collect = (node: AstNode, depth: number): boolean => {
+    const n = unwrap(node);
+    if (n.type === 'LogicalExpression' && n.operator === '||') return collect(child(n, 'left') as AstNode, depth) && collect(child(n, 'right') as AstNode, depth);
+    if (n.type === 'CallExpression') {
+      const callee = unwrap(child(n, 'callee') as AstNode);
+      const a = args(n);
+      const value = a.length === 1 ? staticString(a[0]) : undefined;
+      if (callee.type !== 'MemberExpression' || memberName(callee) !== 'startsWith' || value === undefined || !value.startsWith('/') || !isPath(child(callee, 'object') as AstNode)) return false;
+      found.push({ kind: 'prefix', value });
+      return true;
+    }
+    if (n.type === 'BinaryExpression' && (n.operator === '===' || n.operator === '==')) {
+      const l = child(n, 'left') as AstNode;
+      const r = child(n, 'right') as AstNode;
+      const value = isPath(l) ? staticString(r) : isPath(r) ? staticString(l) : undefined;
+      if (value === undefined || !value.startsWith('/')) return false;
+      found.push({ kind: 'exact', value });
+      return true;
+    }
+    const init = depth < 4 ? constCondition(n, ctx) : undefined;
+    return init !== undefined && collect(init, depth + 1);
+  };
+  for (const t of terms) if (t.length !== 1 || !(t[0] as Lit).positive || !collect((t[0] as Lit).atom.node, 0)) return undefined;
+  const kinds = new Set(found.map((f) => f.kind));
+  if (kinds.size !== 1) return undefined;
+  return { kind: found[0]?.kind as 'prefix' | 'exact', values: [...new Set(found.map((f) => f.value))] };
 }
 
 /** The `cors` option of a createYoga() call: absent (undefined), its value, or unknown when the options are not known. */
@@ -2742,9 +2909,27 @@ function buildPolicies(
     // `app.all('*', (req, res, next) => ...)` runs for every request like app.use (the classic tutorial shape).
     const allPaths = l.reg.method === 'all' && (l.reg.path === undefined || WILDCARD_PATHS.has(l.reg.path));
     const isUse = l.reg.method === 'use' || (allPaths && !isCors);
-    const scope: Scope = isUse
-      ? { level: l.prefix ? 'router' : receiverKind === 'router' ? 'router' : 'app', ...(l.prefix ? { paths: [l.prefix] } : {}), label: l.prefix ? `app.use('${l.prefix}')` : 'app' }
-      : { level: 'route', paths: [l.path ?? '/'], methods: [l.reg.method === 'del' ? 'DELETE' : l.reg.method.toUpperCase()], label: `route ${l.reg.method.toUpperCase()} ${l.path ?? '/'}` };
+    const guard = l.handler.t === 'ext' ? l.handler.guard : undefined;
+    const guardPaths = isUse && l.reg.method === 'use' ? guard?.paths : undefined;
+    const scope: Scope = guardPaths
+      ? // A cors() run by a middleware for `req.path.startsWith('/x')` only (guardedCors): req.path is below the mount.
+        // Mount-style prefixes are what the model has: they leave out `/xy` for a prefix `/x`, and Express compares
+        // them without case where startsWith does not; `req.path === '/x'` is the route `/x`.
+        guardPaths.kind === 'prefix'
+        ? { level: 'router', paths: guardPaths.values.map((p) => joinPath(l.prefix ?? '', p)), label: `requests whose path starts with ${guardPaths.values.map((p) => `'${joinPath(l.prefix ?? '', p)}'`).join(' or ')}` }
+        : { level: 'route', paths: guardPaths.values.map((p) => joinPath(l.prefix ?? '', p)), exact: true, label: `requests for ${guardPaths.values.map((p) => `'${joinPath(l.prefix ?? '', p)}'`).join(' or ')}` }
+      : isUse
+        ? { level: l.prefix ? 'router' : receiverKind === 'router' ? 'router' : 'app', ...(l.prefix ? { paths: [l.prefix] } : {}), label: l.prefix ? `app.use('${l.prefix}')` : 'app' }
+        : { level: 'route', paths: [l.path ?? '/'], methods: [l.reg.method === 'del' ? 'DELETE' : l.reg.method.toUpperCase()], label: `route ${l.reg.method.toUpperCase()} ${l.path ?? '/'}` };
+    // The requests a guarded cors() applies to, when no path scope says them: the policy's condition (unless the
+    // registration itself is under one, which says more: the simulator cannot answer either way).
+    // Paths the guard leaves out, as patterns (`/x*`: the path starts with `/x`) the simulator matches against the path.
+    if (guard?.except?.length && isUse && l.reg.method === 'use') scope.except = guard.except.map((x) => ({ path: joinPath(l.prefix ?? '', x.value) + (x.kind === 'prefix' ? '*' : '') }));
+    if (guard?.methods && isUse && l.reg.method === 'use') {
+      scope.methods = guard.methods;
+      scope.label = `${scope.label} (${guard.methods.join(', ')} requests)`;
+    }
+    const guardCondition = guard && !guardPaths && !(guard.methods && isUse && l.reg.method === 'use') && !conditionOf(l).condition ? { condition: { span: spanOf(l.handler.mod, guard.node), text: guard.text, onRequest: true as const } } : {};
 
     // Behind a catch-all of its path (json-server's router), a layer never runs. A CORS layer there sends nothing;
     // it is kept as a policy that says so, for cors-middleware-order, unless the catch-all's own responses carry
@@ -2922,6 +3107,13 @@ function buildPolicies(
         } else fields = corsFields(ov, call, l.handler.mod, env);
       } else fields = corsFields(undefined, call, l.handler.mod, env);
       const span = spanOf(l.handler.mod, call);
+      if (guard?.originUnknown) {
+        // Every header of the layer goes only to the origins the check lets through.
+        const at = spanOf(l.handler.mod, guard.node);
+        fields = { ...fields, origin: unknown<OriginPolicy>(guard.originUnknown, at), credentials: fields.credentials.known && fields.credentials.value ? unknown<boolean>(guard.originUnknown, at) : fields.credentials };
+      }
+      // A guarded cors() that sends nothing (`origin: false`: cors calls next() at once, §1.2) is no policy.
+      if (guard && fields.origin.known && fields.origin.value.kind === 'none') return;
       // A second cors() under an earlier one with credentials: its Access-Control-Allow-Credentials: true stays on
       // the response, which now carries this layer's Access-Control-Allow-Origin (a default cors() after a listed
       // one sends * with credentials; audit 11 case 04).
@@ -2952,7 +3144,9 @@ function buildPolicies(
           : known({ handled: 'missing', detail: `OPTIONS ${l.path ?? '/'} reaches the router's automatic OPTIONS answer (200, Allow header, no CORS headers)` }, span);
       }
       // (An origin callback that refuses skips cors altogether: those responses get no Vary, §1.2.)
-      const o = fields.origin.known ? fields.origin.value : undefined;
+      // A guarded cors() (guardedCors) sees some requests only: what later layers get from one that sees every
+      // request of its path (its Vary, its credentials, its answer to every OPTIONS request) does not follow.
+      const o = fields.origin.known && !guard ? fields.origin.value : undefined;
       if (l.reg.method === 'use' && o && o.kind !== 'none') {
         corsLayers.push(l);
         corsUseAt.push({ index, layer: l, origin: o });
@@ -2987,6 +3181,7 @@ function buildPolicies(
         headerWrites: [],
         shadowedBy,
         ...conditionOf(l),
+        ...guardCondition,
       });
       return;
     }
