@@ -1173,7 +1173,10 @@ function pathCovers(pattern: string | undefined, path: string | undefined): bool
   // Prefix wildcards: '/api/*' covers '/api/x'.
   const m = /^(.*?)\/(?:\*|\{\*\w+\}|\*\w+|\(\.\*\))$/.exec(pattern);
   if (m && path.startsWith(m[1] as string)) return true;
-  return false;
+  // Express 4 reads a `*` anywhere as `(.*)`: '/api/frontend*' covers '/api/frontend' and every path below it
+  // (Express 5 refuses an unnamed `*`, which invalid-preflight-route reports).
+  const star = /^(\/[^*?+()[\]{}:]*)\*$/.exec(pattern);
+  return !!star && path.startsWith(star[1] as string);
 }
 
 function useCovers(prefix: string | undefined, path: string | undefined): boolean {
@@ -3013,7 +3016,10 @@ function buildPolicies(
           });
         } else if (prev.reg.method === 'use') {
           const auth = authMiddleware(prev.handler);
-          if (auth && !auth.passesPreflights) {
+          // An OPTIONS route with cors() registered before the auth middleware, on every path this layer sees,
+          // answers the preflights first (audit 47 js, Unleash's `app.options('/api/frontend*', cors)`).
+          const answeredFirst = optionsCorsFor(l);
+          if (auth && !auth.passesPreflights && !(answeredFirst && layers.indexOf(answeredFirst) < prevIndex)) {
             shadowedBy.push({
               kind: 'auth',
               span: spanOf(prev.reg.mod, prev.handlerNode),
