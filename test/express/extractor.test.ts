@@ -290,6 +290,9 @@ describe('apps and order', () => {
     const app = out.model.apps[0];
     expect(app?.routes.map((r) => `${r.methods.join(',')} ${r.path}`)).toEqual(['GET /book', 'PUT /book', 'ALL *']);
     expect(app?.routes[2]?.pathError).toMatch(/Missing parameter name/);
+    // Each method of a chain is placed at its own name (audit 48 c16), not at the path they share.
+    const src = head + `app.route('/book').get((req, res) => res.send('a')).put((req, res) => res.send('b'));\napp.all('*', cors());`;
+    expect(app?.routes.slice(0, 2).map((r) => src.slice(r.span.start, r.span.end))).toEqual(['get', 'put']);
     expect(keys(out.diagnostics)).toContain('s.js:5 cors/invalid-preflight-route');
     const fix = out.diagnostics.find((d) => d.ruleId === 'cors/invalid-preflight-route')?.fix;
     expect(fix?.edits[0]?.text).toBe('/{*splat}');

@@ -2837,6 +2837,11 @@ function buildPolicies(
       const err = express5PathErrorOf(l.reg, env);
       if (err) route.pathError = err;
     }
+    // In a chain (`router.route('/:id').get(...).delete(...)`) the path is written once: each method's route is
+    // placed at its own `.delete` (audit 48 c16), and a path error at the path.
+    const callee = unwrap(child(l.reg.call, 'callee') as AstNode);
+    const property = callee.type === 'MemberExpression' ? child(callee, 'property') : undefined;
+    if (!route.pathError && property && routeChainBase(unwrap(child(callee, 'object') as AstNode))) route.span = spanOf(l.reg.mod, property);
     const handlers = flattenHandlers(l.reg, env);
     const json = jsonApp || handlers.some((h) => isJsonParser(h.value));
     // A route reads a JSON body when a JSON parser runs before it and a handler of its own reads the body (a POST
