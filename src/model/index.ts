@@ -84,6 +84,8 @@ export type OriginEntry =
       textSpan?: Span;
       /** How the value sent differs from the text written (`pydantic 2 URL type: str() adds a trailing slash`). */
       changedBy?: string;
+      /** Its own provenance, as a regex entry's `via` (`default of $EXTRA_ORIGIN when unset` in a list of literals). */
+      via?: string;
     }
   /** A regular expression with its dialect and matching mode. */
   /** `textSpan`, when present, is exactly the source characters of `pattern` (for suggestions that edit it). */

@@ -226,6 +226,18 @@ describe('resolution across modules', () => {
     }
   });
 
+  it('a literal entry read from the environment beside written ones keeps its own note, also through an f-string (audit 48 c10)', async () => {
+    const code =
+      `import os\nDOMAIN = os.getenv("APP_DOMAIN", "app.example.com")\n` +
+      `app.add_middleware(CORSMiddleware, allow_origins=["https://ok.example.com", os.getenv("EXTRA_ORIGIN", "http://localhost:*"), f"https://{DOMAIN}:*", "http://127.0.0.1:*"])\n`;
+    const out = await lintMemory({ 'main.py': HEAD + code });
+    const msgs = out.diagnostics.filter((d) => d.ruleId === 'cors/invalid-origin').map((d) => d.message);
+    expect(msgs).toHaveLength(3);
+    expect(msgs.find((m) => m.includes('"http://localhost:*"'))).toContain('(default of $EXTRA_ORIGIN when unset)');
+    expect(msgs.find((m) => m.includes('"https://app.example.com:*"'))).toContain('(default of $APP_DOMAIN when unset)');
+    expect(msgs.find((m) => m.includes('"http://127.0.0.1:*"'))).not.toContain('when unset');
+  });
+
   it('settings picked by an if/elif/else chain in a function are the ones the environment default picks, and the message says so (audit 38 py D4)', async () => {
     const src = `import os\nfrom pydantic import BaseSettings\nclass Settings(BaseSettings):\n    ALLOW_ORIGIN_REGEX: str = r".*"\n` +
       `class Prod(Settings):\n    ALLOW_ORIGIN_REGEX: str = r"https://a\\.example\\.com"\nenv = (os.environ.get("API_ENV") or "local").lower()\n` +

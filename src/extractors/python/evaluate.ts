@@ -351,6 +351,8 @@ export class Evaluator {
     let out = '';
     let lit: number | undefined;
     let verbatim = true;
+    // The provenance of the values put in (`f"https://{DOMAIN}:*"` with DOMAIN the default of $APP_DOMAIN, audit 48 c10).
+    const vias: string[] = [];
     const parts = n.children.filter((c) => c.type === 'string_content' || c.type === 'interpolation' || c.type === 'escape_sequence');
     for (const c of parts) {
       if (c.type === 'interpolation') {
@@ -359,6 +361,7 @@ export class Evaluator {
         if (v.t === 'str' || v.t === 'num') out += String(v.v);
         else if (v.t === 'bool') out += v.v ? 'True' : 'False';
         else return unknownVal(`f-string with ${v.t === 'unknown' ? v.reason : 'a non-string value'}`, span);
+        if (v.via && !vias.includes(v.via)) vias.push(v.via);
         verbatim = false;
         continue;
       }
@@ -374,7 +377,8 @@ export class Evaluator {
     }
     if (parts.length === 0) lit = startTok ? startTok.end : n.start + 1;
     const contiguous = parts.length <= 1 || parts.every((p, i) => i === 0 || p.start === (parts[i - 1] as PyNode).end);
-    return verbatim && contiguous && lit !== undefined ? { t: 'str', v: out, span, lit } : { t: 'str', v: out, span };
+    const via = vias.length ? { via: vias.join('; ') } : {};
+    return verbatim && contiguous && lit !== undefined ? { t: 'str', v: out, span, lit, ...via } : { t: 'str', v: out, span, ...via };
   }
 
   private evalSeq(n: PyNode, kind: 'list' | 'tuple' | 'set', scope: Scope): PyVal {

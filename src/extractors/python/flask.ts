@@ -987,7 +987,7 @@ function originOf(o: Opt | undefined, opaque: Valued<never> | undefined, sendWil
     if (i.t === 'str') {
       if (i.v === '*' || i.v === '.*') star = i;
       else if (flaskCorsProbablyRegex(i.v)) entries.push({ type: 'regex', pattern: i.v, flags: 'i', flavor: 'python', mode: 'match', span: i.span, ...litSpan(i), ...ownVia(i) });
-      else entries.push({ type: 'literal', value: i.v, caseInsensitive: true, span: i.span, ...litSpan(i) });
+      else entries.push({ type: 'literal', value: i.v, caseInsensitive: true, span: i.span, ...litSpan(i), ...ownVia(i) });
     } else if (i.t === 'regex') {
       // A compiled pattern is matched with re.match and its own flags (§3.2).
       entries.push({ type: 'regex', pattern: i.pattern, flags: i.flags, flavor: 'python', mode: 'match', span: i.span, ...litSpan(i), ...ownVia(i) });

@@ -759,7 +759,7 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
         const entries: OriginEntry[] = [];
         const unknownEntries: Span[] = [];
         for (const i of v.items) {
-          if (i.t === 'str') entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span, ...litSpan(i) });
+          if (i.t === 'str') entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span, ...litSpan(i), ...(i.via && i.via !== v.via ? { via: i.via } : {}) });
           else unknownEntries.push(i.span);
         }
         return { kind: 'entries', entries, unknownEntries, list: true, span: v.span, ...(v.via ? { via: v.via } : {}) };

@@ -830,7 +830,8 @@ function originPolicy(
         if (emptyEnvDefault(i)) continue;
         if (i.t === 'str') {
           if (i.v === '*') allowAll = { span: i.span, ...(i.via ? { via: i.via } : {}) };
-          else entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span, ...litSpan(i), ...(i.via?.startsWith(URL_TYPE_VIA) ? { changedBy: i.via } : {}) });
+          // An item's own provenance (`["https://a", os.getenv("B", "http://localhost:*")]`: the list has none, audit 48 c10).
+          else entries.push({ type: 'literal', value: i.v, caseInsensitive: false, span: i.span, ...litSpan(i), ...(i.via?.startsWith(URL_TYPE_VIA) ? { changedBy: i.via } : {}), ...(i.via && i.via !== v.via ? { via: i.via } : {}) });
         } else if (i.t === 'unknown') unknownEntries.push(i.span);
         else unknownEntries.push(i.span);
       }
