@@ -164,7 +164,7 @@ export function headerWrites(
    * `fn` is a helper that builds and returns a header mapping (`def cors_headers(request): h = {...}; ...;
    * return h`): the name it returns, read as a headers object. Depth of helper calls followed so far.
    */
-  built?: { name: string; depth: number },
+  built?: { name: string; depth: number; returns?: true },
 ): ManualWrite[] {
   const body = fn.fields.body;
   if (!body) return [];
@@ -304,9 +304,24 @@ export function headerWrites(
     guards: [...guards, ...(r.guard ? [r.guard] : []), ...(r.aliasGuards ?? [])],
     ...(r.otherwise ? { otherwise: r.otherwise } : {}),
   });
-  /** The pairs of a header mapping: a dict literal, a list of 2-tuples, or a local name bound once to one. */
-  const headerPairs = (h: PyNode | undefined, depth = 0): { key: PyNode; value: PyNode | undefined; at: PyNode }[] | undefined => {
+  type Pair = { key: PyNode; value: PyNode | undefined; at: PyNode; guards?: Guard[] };
+  /**
+   * The pairs of a header mapping: a dict literal, a list of 2-tuples, a local name bound once to one, or `a if
+   * cond else b` of two of them (each side's pairs under the test, taken or failed: the Response copies the one
+   * chosen, §2.3).
+   */
+  const headerPairs = (h: PyNode | undefined, depth = 0): Pair[] | undefined => {
     if (!h) return undefined;
+    if (h.type === 'parenthesized_expression' && h.children.length === 1) return headerPairs(h.children[0], depth);
+    if (h.type === 'conditional_expression') {
+      const [a, c, b] = h.children.filter((x) => x.type !== 'comment');
+      if (!a || !c || !b) return undefined;
+      const pa = headerPairs(a, 1);
+      const pb = headerPairs(b, 1);
+      if (!pa || !pb) return undefined;
+      const under = (ps: Pair[], negated: boolean): Pair[] => ps.map((p) => ({ ...p, guards: [...(p.guards ?? []), { cond: c, negated, originVars }] }));
+      return [...under(pa, false), ...under(pb, true)];
+    }
     if (h.type === 'dictionary') return h.children.filter((p) => p.type === 'pair').map((p) => ({ key: p.fields.key as PyNode, value: p.fields.value, at: p }));
     if (h.type === 'list' && h.children.every((t) => t.type === 'tuple' && t.children.length === 2)) return h.children.map((t) => ({ key: t.children[0] as PyNode, value: t.children[1], at: t }));
     // `Headers({...})`, `Headers()`, `dict(...)`: the mapping it starts from (the writes on the name come on top).
@@ -321,12 +336,12 @@ export function headerWrites(
     }
     return undefined;
   };
-  const addPairs = (pairs: { key: PyNode; value: PyNode | undefined; at: PyNode }[] | undefined, where: PyNode) => {
+  const addPairs = (pairs: Pair[] | undefined, where: PyNode) => {
     for (const p of pairs ?? []) {
       const k = ev.eval(p.key, scope);
       if (k.t !== 'str' || !CORS_HEADER.test(k.v)) continue;
       const r = valueOf(p.value);
-      out.push({ name: k.v.toLowerCase(), op: 'set', statuses: 'all', span: spanOf(mod, p.at), ...written(r, guardsOf(where)) });
+      out.push({ name: k.v.toLowerCase(), op: 'set', statuses: 'all', span: spanOf(mod, p.at), ...written(r, [...guardsOf(where), ...(p.guards ?? [])]) });
     }
   };
   /**
@@ -345,18 +360,31 @@ export function headerWrites(
     if (call?.type !== 'call' || (built?.depth ?? 0) >= 2) return;
     const f = ev.eval(call.fields.function, scope);
     if (f.t !== 'func' || !f.node.fields.body) return;
+    // Every return of the helper gives the mapping: one local name it builds, or mappings written in the return
+    // (`if origin in ALLOWED: return {"Access-Control-Allow-Origin": origin}` then `return {}`, audit 47 py c13).
+    // Anything else returned (another call, a parameter, a bare `return`) leaves the headers unknown.
     const returned = new Set<string>();
+    let literal = false;
     let other = false;
-    walk(f.node.fields.body, (x) => {
-      if (x.type !== 'return_statement') return;
+    walk(f.node.fields.body, (x, fns) => {
+      if (x.type !== 'return_statement' || fns.length > 0) return;
       const r = x.children[0];
       if (r?.type === 'identifier') returned.add(r.text ?? '');
+      else if (r && returnedMapping(r)) literal = true;
       else other = true;
-      return false;
     });
     const name = [...returned][0];
-    if (returned.size !== 1 || other || name === undefined) return;
-    inline(f, where, name);
+    if (returned.size > 1 || other || (name === undefined && !literal)) return;
+    inline(f, where, name ?? '', literal);
+  };
+  /** A mapping written in place: a dict literal, `dict(...)`/`Headers(...)` of one, or `a if c else b` of two. */
+  const returnedMapping = (r: PyNode): boolean => {
+    if (r.type === 'parenthesized_expression' && r.children.length === 1) return returnedMapping(r.children[0] as PyNode);
+    if (r.type === 'conditional_expression') {
+      const [a, , b] = r.children.filter((x) => x.type !== 'comment');
+      return !!a && !!b && returnedMapping(a) && returnedMapping(b);
+    }
+    return !!mappingConstruction(ev, r, scope);
   };
   /** `return set_headers(resp)`: a function of the project handed the response writes its headers. */
   const mutatingHelper = (call: PyNode): void => {
@@ -373,10 +401,10 @@ export function headerWrites(
    * the helper's own conditions hold.
    */
   const inExcept = exceptClauses(body);
-  const inline = (f: Extract<PyVal, { t: 'func' }>, where: PyNode, builtName: string): void => {
+  const inline = (f: Extract<PyVal, { t: 'func' }>, where: PyNode, builtName: string, returns = false): void => {
     const site = guardsOf(where);
     const at = { mod: f.mod, scope: scopeAt(ev.host, f.mod, [f.node]) };
-    for (const w of headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name: builtName, depth: (built?.depth ?? 0) + 1 })) {
+    for (const w of headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name: builtName, depth: (built?.depth ?? 0) + 1, ...(returns ? { returns } : {}) })) {
       const own = w.guards.map((g) => ({ at, ...g }));
       const seen = out.find((o) => o.span.file === w.span.file && o.span.start === w.span.start && o.name === w.name);
       if (seen) {
@@ -391,6 +419,13 @@ export function headerWrites(
   if (built?.name) {
     walk(body, (n) => {
       if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.left.text === built.name) addPairs(headerPairs(n.fields.right), n);
+    });
+  }
+  // The mappings it returns in place, each under the conditions of its return.
+  if (built?.returns) {
+    walk(body, (n, fns) => {
+      const r = n.type === 'return_statement' && fns.length === 0 ? n.children[0] : undefined;
+      if (r && r.type !== 'identifier') addPairs(headerPairs(r, 1), n);
     });
   }
   walk(body, (n) => {
