@@ -128,11 +128,11 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
       }
     }
   });
-  const corsPolicies: { policy: CorsPolicy; call: PyNode; app: AppInfo; fnStart: number }[] = [];
+  const corsPolicies: CorsRegistration[] = [];
   const dead = extensionCalls.length ? deadRanges(ctx, mod) : [];
   // The `if`s around `CORS(app)` / `cors.init_app(app)` (audit 32 mix c01, audit 35 mix D1): a branch known not to
   // run registers nothing; one that may not run marks the policy (CorsPolicy.condition).
-  const guarded = (g: 'dead' | RegistrationGuard, made: () => { policy: CorsPolicy; call: PyNode; app: AppInfo }[], fnStart: number, initIn?: PyModule) => {
+  const guarded = (g: 'dead' | RegistrationGuard, made: () => { policy: CorsPolicy; call: PyNode; app: AppInfo }[], fn: PyNode | undefined, initIn?: PyModule) => {
     if (g === 'dead') return;
     for (const r of ev.assumingSet(g.assumeSet, made)) {
       // `CORS()` then `cors.init_app(app)` under an `if` of its own.
@@ -142,15 +142,15 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
         continue;
       }
       markGuarded(r.policy, rg);
-      corsPolicies.push({ ...r, fnStart });
+      corsPolicies.push({ ...r, fnStart: fn?.start ?? -1, ...(fn ? { fn } : {}) });
     }
   };
   for (const { call, scope } of extensionCalls) {
     if (dead.some(([from, to]) => call.start >= from && call.end <= to)) continue;
-    guarded(registrationGuard(ev, host, mod, call), () => extension(ctx, mod, scope, call), scope.fn?.node.start ?? -1, mod);
+    guarded(registrationGuard(ev, host, mod, call), () => extension(ctx, mod, scope, call), scope.fn?.node, mod);
   }
   for (const { call, scope, ext } of initAppCalls) {
-    guarded(bothGuards(registrationGuard(ev, host, mod, call), registrationGuard(ev, host, ext.mod, ext.node)), () => extension(ctx, ext.mod, { mod: ext.mod }, ext.node, { call, scope, mod }), scope.fn?.node.start ?? -1);
+    guarded(bothGuards(registrationGuard(ev, host, mod, call), registrationGuard(ev, host, ext.mod, ext.node)), () => extension(ctx, ext.mod, { mod: ext.mod }, ext.node, { call, scope, mod }), scope.fn?.node);
   }
   // `app.after_request(func)` called directly.
   walk(mod.root, (n, fns) => {
@@ -573,7 +573,8 @@ function extension(
     anchor = remoteInit.call;
     mod = remoteInit.mod;
   } else if (appExpr) {
-    app = appInfo(ev, appExpr, scope, mod);
+    // `def add_cors(app): CORS(app)`: the app the calls of the function pass, as for a hook registered there.
+    app = appInfo(ev, appExpr, scope, mod, parameterArgument(ctx, mod, appExpr, scope));
     layers.push(own);
   } else {
     // CORS() + cors.init_app(app, ...): find the init_app call on this extension object.
@@ -1115,6 +1116,62 @@ function crossOrigin(ctx: FlaskContext, mod: PyModule, scope: Scope, decorated: 
 
 // ─── Hand-written after_request headers (§3.4) ───────────────────────────────────────────────────
 
+/** A `CORS(app)` / `cors.init_app(app)` of the module, with the function it is called in (if any). */
+interface CorsRegistration {
+  policy: CorsPolicy;
+  call: PyNode;
+  app: AppInfo;
+  fnStart: number;
+  fn?: PyNode;
+}
+
+/**
+ * Where a registration made at `at` (inside `fn`, or at module level) runs, from the outermost scope in: the
+ * position in each scope, following a function of the module out to its call while it has exactly one call in the
+ * module, made as a statement of its own (not under an `if`, a loop or a `try`, which may not run it or run it
+ * again). Scopes are function starts (-1 for the module).
+ */
+function registrationPath(ctx: FlaskContext, mod: PyModule, at: PyNode, fn: PyNode | undefined): { fn: number; pos: number }[] {
+  const path = [{ fn: fn?.start ?? -1, pos: at.start }];
+  for (let depth = 0; fn && depth < 4; depth++) {
+    const name = fn.fields.name?.text;
+    if (!name) break;
+    const calls: { call: PyNode; fns: PyNode[] }[] = [];
+    const target: PyNode = fn;
+    walk(mod.root, (n, fns) => {
+      if (n.type !== 'call' || n.fields.function?.type !== 'identifier' || n.fields.function.text !== name) return;
+      const callee = ctx.ev.eval(n.fields.function, scopeAt(ctx.host, mod, fns));
+      if (callee.t === 'func' && callee.node === target) calls.push({ call: n, fns });
+    });
+    const only = calls.length === 1 ? calls[0] : undefined;
+    if (!only || only.fns.includes(fn)) break;
+    // `add_cors(app)` (or `x = add_cors(app)`) as a statement of the caller's body or of the module.
+    const caller = only.fns[only.fns.length - 1];
+    const block = caller ? caller.fields.body : mod.root;
+    const stmt = block?.children.find((st) => st.start <= only.call.start && only.call.end <= st.end);
+    if (stmt?.type !== 'expression_statement') break;
+    const e = stmt.children[0];
+    if (e !== only.call && !(e?.type === 'assignment' && e.fields.right === only.call)) break;
+    path.unshift({ fn: caller?.start ?? -1, pos: only.call.start });
+    fn = caller;
+  }
+  return path;
+}
+
+/**
+ * Which of two registrations runs first, when both run in one scope: compared at the first scope where their
+ * positions differ (the same call of a setup function runs both: compared inside it).
+ */
+function registrationOrder(a: { fn: number; pos: number }[], b: { fn: number; pos: number }[]): 'a' | 'b' | undefined {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const x = a[i] as { fn: number; pos: number };
+    const y = b[i] as { fn: number; pos: number };
+    if (x.fn !== y.fn) return undefined;
+    if (x.pos !== y.pos) return x.pos < y.pos ? 'a' : 'b';
+  }
+  return undefined;
+}
+
 /**
  * A hook registered on a parameter of the function around it (`def add_cors_headers(bp): @bp.after_request ...`):
  * the Flask app or blueprint the calls of that function in the project pass for it, when they all pass the same one
@@ -1169,7 +1226,7 @@ function manualHook(
   ctx: FlaskContext,
   mod: PyModule,
   h: { deco: PyNode; def: PyNode; scope: Scope; receiver: PyNode | undefined; defMod?: PyModule },
-  corsPolicies: { policy: CorsPolicy; call: PyNode; app: AppInfo; fnStart: number }[],
+  corsPolicies: CorsRegistration[],
 ): void {
   const { ev } = ctx;
   // The function's own module (for its body) and the registering one (for the app).
@@ -1212,11 +1269,16 @@ function manualHook(
   // Interplay with flask-cors on the same app (§3.4): the extension skips responses that already have an
   // ACAO; a hook registered before CORS(app) runs after it and overwrites / duplicates its headers.
   const setsAcao = writes.some((w) => w.name === 'access-control-allow-origin');
+  const hookPath = registrationPath(ctx, mod, h.deco, h.scope.fn?.node);
   for (const c of corsPolicies) {
-    // Registration order is only known when both run in the same scope (module level or one factory).
-    if (c.app.id !== app.id || !setsAcao || c.fnStart !== (h.scope.fn?.node.start ?? -1) || c.call.start < 0) continue;
+    // Registration order is only known when both run in the same scope (module level or one factory), or in setup
+    // functions called from it (`def add_cors(app): CORS(app); @app.after_request ...` then `add_cors(app)`, audit 47
+    // py c17): each counts at the position of the call that runs it.
+    if (c.app.id !== app.id || !setsAcao || c.call.start < 0) continue;
+    const first = registrationOrder(registrationPath(ctx, mod, c.call, c.fn), hookPath);
+    if (first === undefined) continue;
     const label = h.def.fields.name?.text ?? 'after_request';
-    if (c.call.start < h.deco.start) {
+    if (first === 'a') {
       // A hook registered after CORS(app) runs first (hooks run in reverse order); flask-cors then skips the
       // responses that already carry ACAO, so the hook's own policy is what the browser sees (§3.4). When it
       // always sets ACAO, flask-cors skips every response, preflights included: the configuration never applies.
