@@ -63,6 +63,19 @@ export function isOriginExpr(mod: PyModule, n: PyNode | undefined, originVars: S
   if (n.type === 'call' && n.fields.function?.type === 'attribute' && /^(lower|casefold|strip)$/.test(n.fields.function.fields.attribute?.text ?? '') && callArgs(n).positional.length === 0 && callArgs(n).keywords.size === 0 && !callArgs(n).splat) {
     return isOriginExpr(mod, n.fields.function.fields.object, originVars);
   }
+  // `str(origin)`, `f"{origin}"`: the same string (str() of a str is itself; the header value is a str, or None
+  // without an Origin, which no CORS request lacks), as the Express extractor reads `String(req.headers.origin)`.
+  if (n.type === 'call' && n.fields.function?.type === 'identifier' && n.fields.function.text === 'str') {
+    const a = callArgs(n);
+    if (a.positional.length === 1 && a.keywords.size === 0 && !a.splat) return isOriginExpr(mod, a.positional[0], originVars);
+  }
+  if (n.type === 'string') {
+    const prefix = (n.children.find((c) => c.type === 'string_start')?.text ?? '').toLowerCase();
+    const parts = n.children.filter((c) => c.type !== 'string_start' && c.type !== 'string_end');
+    const only = parts.length === 1 && parts[0]?.type === 'interpolation' ? parts[0] : undefined;
+    // Only a bare `{x}`: a conversion (`!r` quotes it) or a format spec changes the text.
+    if (prefix.includes('f') && only && only.children.length === 1) return isOriginExpr(mod, only.children[0], originVars);
+  }
   // `flask.request...` when the module imports flask itself.
   return /^(?:flask\.)?request\.(origin|headers\.get\(["']origin["'](,[^)]*)?\)|headers\[["']origin["']\]|environ\.get\(["']HTTP_ORIGIN["'](,[^)]*)?\)|environ\[["']HTTP_ORIGIN["']\])$/i.test(t) || isRequesterValue(t.replace(/^flask\./, ''));
 }
