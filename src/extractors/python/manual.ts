@@ -390,6 +390,12 @@ export function headerWrites(
     if (returned.size > 1 || other || (name === undefined && !literal)) return;
     inline(f, where, name ?? '', literal);
   };
+  /** Calls whose value is returned or assigned (`return add_cors(jsonify(...))`, `resp = add_cors(make_response(...))`). */
+  const used = new Set<PyNode>();
+  walk(body, (n) => {
+    if (n.type === 'return_statement' && n.children[0]) used.add(n.children[0]);
+    if (n.type === 'assignment' && n.fields.right) used.add(n.fields.right);
+  });
   /** A mapping written in place: a dict literal, `dict(...)`/`Headers(...)` of one, or `a if c else b` of two. */
   const returnedMapping = (r: PyNode): boolean => {
     if (r.type === 'parenthesized_expression' && r.children.length === 1) return returnedMapping(r.children[0] as PyNode);
@@ -406,7 +412,21 @@ export function headerWrites(
     const a = callArgs(call);
     const params = (f.node.fields.parameters?.children ?? []).map(paramName);
     const fBody = f.mod.text.slice(f.node.fields.body.start, f.node.fields.body.end);
-    if (a.positional.some((x, i) => x.type === 'identifier' && params[i] !== undefined && new RegExp(`\\b${params[i]}\\.headers\\b`).test(fBody))) inline(f, call, '');
+    // A response built in the call (`return add_cors(jsonify(...))`, audit 47 vuln D3) reaches the client through
+    // the helper's return value: only when that value is used and is the parameter on every return.
+    const returnsParam = (p: string) => {
+      let every = true;
+      walk(f.node.fields.body as PyNode, (x, fns) => {
+        if (x.type === 'return_statement' && fns.length === 0 && !(x.children[0]?.type === 'identifier' && x.children[0].text === p)) every = false;
+      });
+      return every && fBody.includes('return');
+    };
+    const handed = (x: PyNode, i: number) => {
+      const p = params[i];
+      if (p === undefined || !new RegExp(`\\b${p}\\.headers\\b`).test(fBody)) return false;
+      return x.type === 'identifier' || (x.type === 'call' && used.has(call) && returnsParam(p));
+    };
+    if (a.positional.some(handed)) inline(f, call, '');
   };
   /**
    * A helper's writes, made here: under its own conditions (read in its module) and those of the call. Called from
