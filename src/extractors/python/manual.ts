@@ -53,7 +53,7 @@ export interface Guard {
 /** Is this expression the request's Origin (`request.headers.get("Origin")`, `request.origin`...)? */
 export function isOriginExpr(mod: PyModule, n: PyNode | undefined, originVars: Set<string>): boolean {
   if (!n) return false;
-  const t = mod.text.slice(n.start, n.end).replace(/\s+/g, '');
+  const text = mod.text.slice(n.start, n.end).replace(/\s+/g, '');
   if (n.type === 'identifier' && originVars.has(n.text ?? '')) return true;
   // `origin or ""`: the origin whenever there is one.
   if (n.type === 'boolean_operator' && (n.op ?? '').trim() === 'or') return isOriginExpr(mod, n.fields.left, originVars);
@@ -75,6 +75,12 @@ export function isOriginExpr(mod: PyModule, n: PyNode | undefined, originVars: S
     const only = parts.length === 1 && parts[0]?.type === 'interpolation' ? parts[0] : undefined;
     // Only a bare `{x}`: a conversion (`!r` quotes it) or a format spec changes the text.
     if (prefix.includes('f') && only && only.children.length === 1) return isOriginExpr(mod, only.children[0], originVars);
+  }
+  // A helper's parameter the call passes the request for (`def add_cors(req, resp)` called as `add_cors(request,
+  // resp)`, audit 47 vuln D4): read as `request`.
+  let t = text;
+  for (const alias of requestAliases.get(originVars) ?? []) {
+    if (t.startsWith(`${alias}.`)) t = `request${t.slice(alias.length)}`;
   }
   // `flask.request...` when the module imports flask itself.
   return /^(?:flask\.)?request\.(origin|headers\.get\(["']origin["'](,[^)]*)?\)|headers\[["']origin["']\]|environ\.get\(["']HTTP_ORIGIN["'](,[^)]*)?\)|environ\[["']HTTP_ORIGIN["']\])$/i.test(t) || isRequesterValue(t.replace(/^flask\./, ''));
@@ -177,12 +183,13 @@ export function headerWrites(
    * `fn` is a helper that builds and returns a header mapping (`def cors_headers(request): h = {...}; ...;
    * return h`): the name it returns, read as a headers object. Depth of helper calls followed so far.
    */
-  built?: { name: string; depth: number; returns?: true },
+  built?: { name: string; depth: number; returns?: true; requestParams?: ReadonlySet<string> },
 ): ManualWrite[] {
   const body = fn.fields.body;
   if (!body) return [];
   const out: ManualWrite[] = [];
   const originVars = new Set<string>();
+  if (built?.requestParams?.size) requestAliases.set(originVars, built.requestParams);
   /** Those of them bound to a request parameter (query string, form) rather than the Origin header. */
   const paramVars = new Set<string>();
   // origin = request.headers.get("Origin")
@@ -388,7 +395,28 @@ export function headerWrites(
     });
     const name = [...returned][0];
     if (returned.size > 1 || other || (name === undefined && !literal)) return;
-    inline(f, where, name ?? '', literal);
+    inline(f, where, name ?? '', literal, requestParams(call, f.node));
+  };
+  /**
+   * The parameters of the helper `def` that the call passes the request for (`request`, `flask.request`, or a
+   * parameter of this function bound to it in turn), by position or keyword.
+   */
+  const requestParams = (call: PyNode, def: PyNode): Set<string> => {
+    const out = new Set<string>();
+    const aliases = requestAliases.get(originVars);
+    const isRequest = (x: PyNode | undefined) => {
+      const t = x ? mod.text.slice(x.start, x.end).replace(/\s+/g, '') : '';
+      return t === 'request' || t === 'flask.request' || (x?.type === 'identifier' && !!aliases?.has(t));
+    };
+    const a = callArgs(call);
+    if (a.splat) return out;
+    const params = (def.fields.parameters?.children ?? []).map(paramName);
+    a.positional.forEach((x, i) => {
+      const p = params[i];
+      if (p && p !== 'request' && isRequest(x)) out.add(p);
+    });
+    for (const [k, kw] of a.keywords) if (k !== 'request' && params.includes(k) && isRequest(kw.fields.value)) out.add(k);
+    return out;
   };
   /** Calls whose value is returned or assigned (`return add_cors(jsonify(...))`, `resp = add_cors(make_response(...))`). */
   const used = new Set<PyNode>();
@@ -426,7 +454,7 @@ export function headerWrites(
       if (p === undefined || !new RegExp(`\\b${p}\\.headers\\b`).test(fBody)) return false;
       return x.type === 'identifier' || (x.type === 'call' && used.has(call) && returnsParam(p));
     };
-    if (a.positional.some(handed)) inline(f, call, '');
+    if (a.positional.some(handed)) inline(f, call, '', false, requestParams(call, f.node));
   };
   /**
    * A helper's writes, made here: under its own conditions (read in its module) and those of the call. Called from
@@ -434,10 +462,10 @@ export function headerWrites(
    * the helper's own conditions hold.
    */
   const inExcept = exceptClauses(body);
-  const inline = (f: Extract<PyVal, { t: 'func' }>, where: PyNode, builtName: string, returns = false): void => {
+  const inline = (f: Extract<PyVal, { t: 'func' }>, where: PyNode, builtName: string, returns: boolean, requestParams: ReadonlySet<string>): void => {
     const site = guardsOf(where);
     const at = { mod: f.mod, scope: scopeAt(ev.host, f.mod, [f.node]) };
-    for (const w of headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name: builtName, depth: (built?.depth ?? 0) + 1, ...(returns ? { returns } : {}) })) {
+    for (const w of headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name: builtName, depth: (built?.depth ?? 0) + 1, ...(returns ? { returns } : {}), ...(requestParams.size ? { requestParams } : {}) })) {
       const own = w.guards.map((g) => ({ at, ...g }));
       const seen = out.find((o) => o.span.file === w.span.file && o.span.start === w.span.start && o.name === w.name);
       if (seen) {
@@ -1010,6 +1038,11 @@ export function writtenFields(
 }
 
 /** The checks of a write that are about the request Origin (by their position and polarity). */
+/**
+ * For the origin names of a helper's reading (headerWrites' set), its parameters the call passes the request for
+ * (other than one named `request`, which is read as the request already).
+ */
+const requestAliases = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
 /** For the origin names of a function (headerWrites' set), the locals of it that hold a test of the origin. */
 const storedTests = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
 
