@@ -516,6 +516,12 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
       if ((mode === 'bool' && (method === 'includes' || method === 'has')) || (mode === 'indexOf' && method === 'indexOf')) {
         // Membership in an array, set or string: whatever its contents, a finite set of origins.
         if (list.t === 'unknown') return lit({ kind: 'unknown', reason: list.reason, node: call, aboutOrigin: true, finite: true });
+        // An empty list that is only the default of an unset variable (`new Set((process.env.ALLOWED || '').split(',')
+        // .filter(Boolean))`): the deployment sets the variable, and which origins it then holds is not known (audit 49
+        // D2; the Python side skips such empty defaults too). Not "never allows".
+        if (list.t === 'array' && list.via?.includes(' is unset') && list.items.every((it) => it.t === 'str' && it.v.trim() === '')) {
+          return lit({ kind: 'unknown', reason: `an empty list, ${list.via}`, node: call, aboutOrigin: true, finite: true });
+        }
         if (list.t === 'str') {
           // 'https://a.com,https://b.com'.includes(origin): a substring test on a string, not list membership.
           if (method === 'has' || s.on !== 'origin' || s.ci) return lit({ kind: 'unknown', reason: `string.${method}()`, node: call, aboutOrigin: true });
