@@ -51,6 +51,10 @@ function flaskResourceCovers(scope: CorsPolicy['scope'], before: (string | null)
 /** The app routes a policy applies to. */
 export function routesInScope(policy: CorsPolicy, app: AppModel | undefined): Route[] {
   if (!app) return [];
+  // A CORS layer that the app's code runs for the requests meeting a condition it tests on each request, when that
+  // condition is not a plain path or method test: which routes it sees is not known (audit 49 D1:
+  // `req.path.startsWith('/health') || req.path === '/'` is no route scope the model has).
+  if (policy.condition?.onRequest) return [];
   const { scope } = policy;
   const flaskResource = policy.mechanism === 'flask-cors' ? scope.flaskResource : undefined;
   return app.routes.filter((r) => {
@@ -60,8 +64,9 @@ export function routesInScope(policy: CorsPolicy, app: AppModel | undefined): Ro
     if (flaskResource) {
       if (!flaskResourceCovers(scope, flaskResource.before, r.path)) return false;
     } else if (scope.paths && !scope.paths.some((p) => (scope.exact ? p === r.path : pathMatches(p, r.path)))) return false;
-    // A route left out for every method it serves.
-    if (scope.except?.some((x) => x.path === r.path && (!x.methods || r.methods.every((m) => x.methods?.includes(m))))) return false;
+    // A route left out for every method it serves (an Express pattern `/internal/*` leaves out the routes below it).
+    const leftOut = (x: { path: string }) => x.path === r.path || (policy.kind === 'express' && x.path.endsWith('/*') && r.path.startsWith(x.path.slice(0, -1)));
+    if (scope.except?.some((x) => leftOut(x) && (!x.methods || r.methods.every((m) => x.methods?.includes(m))))) return false;
     return true;
   });
 }

@@ -468,6 +468,8 @@ export interface Route {
    * does not know (json-server's router: its resources, 404 for the rest). Names what answers.
    */
   answersAll?: string;
+  /** The whole registration, handlers included (Express): what a request of this route runs. */
+  range?: Span;
 }
 
 export interface HeaderRead {

@@ -59,6 +59,8 @@ export interface CorsGuard {
   methods?: string[];
   /** Paths (below the mount) the layer never runs for, by the same kinds of test. */
   except?: { kind: 'prefix' | 'exact'; value: string }[];
+  /** The test only leaves out the `except` paths (`if (req.path.startsWith('/internal/')) return next();`). */
+  exceptOnly?: true;
   originUnknown?: string;
 }
 

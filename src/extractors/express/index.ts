@@ -1974,7 +1974,11 @@ function guardedCors(v: JsValue, env: EvalEnv): JsValue[] | undefined {
       const scoped = requestPaths(reqTerms, ctx, reqP);
       // `req.method === 'GET' || req.method === 'OPTIONS'`: the methods it runs for.
       const methods = reqTerms.every((t) => t.length === 1 && t[0]?.positive && t[0].atom.kind === 'method') ? reqTerms.map((t) => (t[0]?.atom as { method: string }).method) : undefined;
-      out.push({ ...inner, guard: { text: termsText(reqTerms), node: firstNode(reqTerms), ...(scoped ? { paths: scoped } : {}), ...(methods ? { methods: [...new Set(methods)] } : {}), except: excluded(reqTerms) } });
+      // Only paths left out (`if (req.path.startsWith('/internal/')) return next();` before it, audit 49 v01): the
+      // layer of every other request, with those paths as its scope's exceptions, and no condition.
+      const only = reqTerms.length === 1 ? (reqTerms[0] as Lit[]) : [];
+      const exceptOnly = only.length > 0 && only.every((l) => !l.positive && requestPaths([[{ ...l, positive: true }]], ctx, reqP) !== undefined);
+      out.push({ ...inner, guard: { text: termsText(reqTerms), node: firstNode(reqTerms), ...(scoped ? { paths: scoped } : {}), ...(methods ? { methods: [...new Set(methods)] } : {}), except: excluded(reqTerms), ...(exceptOnly ? { exceptOnly: true as const } : {}) } });
     }
     if (originTerms.length) {
       const scoped = reqTerms.length ? requestPaths(reqTerms, ctx, reqP) : undefined;
@@ -2179,6 +2183,24 @@ function headerGuard(fn: AstNode, mod: JsModule): AuthGate | undefined {
       return b.declKind === 'const' && (init.type === 'Literal' || init.type === 'StringLiteral') && typeof init.value === 'string' ? init.value : UNKNOWN;
     }
     if (u.type === 'Literal' || u.type === 'StringLiteral') return typeof u.value === 'string' ? u.value : UNKNOWN;
+    if (u.type === 'CallExpression') {
+      // `String(key || '')`, `key.trim()`, `key?.toLowerCase()` (audit 49 D3): the string, or the absent header
+      // through `?.`; a method of the absent header itself throws (a 500, not this 401): not known.
+      const callee = unwrap(child(u, 'callee') as AstNode);
+      const a = args(u);
+      if (callee.type === 'Identifier' && callee.name === 'String' && a.length === 1) {
+        const v = value(a[0] as AstNode);
+        return v === ABSENT ? 'undefined' : typeof v === 'string' ? v : UNKNOWN;
+      }
+      const m = callee.type === 'MemberExpression' ? memberName(callee) : undefined;
+      if (m && a.length === 0 && /^(trim|trimStart|trimEnd|toLowerCase|toUpperCase)$/.test(m)) {
+        const v = value(child(callee, 'object') as AstNode);
+        if (v === ABSENT) return callee.optional || u.optional ? ABSENT : UNKNOWN;
+        if (typeof v !== 'string') return UNKNOWN;
+        return m === 'trim' ? v.trim() : m === 'trimStart' ? v.trimStart() : m === 'trimEnd' ? v.trimEnd() : m === 'toLowerCase' ? v.toLowerCase() : v.toUpperCase();
+      }
+      return UNKNOWN;
+    }
     if (u.type === 'UnaryExpression' && u.operator === '!') {
       const v = value(child(u, 'argument') as AstNode);
       return v === UNKNOWN ? UNKNOWN : v === ABSENT ? true : !v;
@@ -2244,11 +2266,12 @@ function headerGuard(fn: AstNode, mod: JsModule): AuthGate | undefined {
       return status === undefined ? undefined : gate(status);
     }
     if (st.type === 'VariableDeclaration') {
-      // `const key = req.get('x-api-key')`: only header reads, so the guard below still comes first.
+      // `const key = req.get('x-api-key')`, `String(req.headers['x-api-key'] || '').trim()`: values known when the
+      // headers are absent (nothing that could answer first), so the guard below still comes first.
       for (const d of children(st, 'declarations')) {
         const id = child(d, 'id');
         const init = child(d, 'init');
-        if (id?.type !== 'Identifier' || !init || !headerOf(init)) return undefined;
+        if (id?.type !== 'Identifier' || !init || value(init) === UNKNOWN) return undefined;
         locals.add(id);
       }
       continue;
@@ -2259,8 +2282,10 @@ function headerGuard(fn: AstNode, mod: JsModule): AuthGate | undefined {
     const alternate = child(st, 'alternate');
     const status = rejection(consequent);
     if (status !== undefined) return value(test) === true && reads.length > 0 ? gate(status) : undefined;
-    // The request passes on only when the test holds, and it is false without the header.
-    if (!passes(consequent, !alternate) || value(test) !== false || reads.length === 0) return undefined;
+    // The request passes on only when the test holds, and it is false without the header (`key === K`, or
+    // `key && key === process.env.KEY`, whose value is then the absent header: audit 49 D3).
+    const without = value(test);
+    if (!passes(consequent, !alternate) || (without !== false && without !== ABSENT && without !== '') || reads.length === 0) return undefined;
     if (alternate) {
       const rejected = rejection(alternate);
       return rejected === undefined ? undefined : gate(rejected);
@@ -2832,7 +2857,7 @@ function buildPolicies(
     if (seenRegs.has(l.reg)) continue;
     seenRegs.add(l.reg);
     const pathSpan = l.reg.pathNode ? spanOf(l.reg.mod, l.reg.pathNode) : spanOf(l.reg.mod, l.reg.call);
-    const route: Route = { methods, path: l.path ?? '/', span: { ...pathSpan, start: pathSpan.start, end: pathSpan.end } };
+    const route: Route = { methods, path: l.path ?? '/', span: { ...pathSpan, start: pathSpan.start, end: pathSpan.end }, range: spanOf(l.reg.mod, l.reg.call) };
     if (major === 5 && l.reg.path !== undefined) {
       const err = express5PathErrorOf(l.reg, env);
       if (err) route.pathError = err;
@@ -2932,12 +2957,15 @@ function buildPolicies(
     // The requests a guarded cors() applies to, when no path scope says them: the policy's condition (unless the
     // registration itself is under one, which says more: the simulator cannot answer either way).
     // Paths the guard leaves out, as patterns (`/x*`: the path starts with `/x`) the simulator matches against the path.
-    if (guard?.except?.length && isUse && l.reg.method === 'use') scope.except = guard.except.map((x) => ({ path: joinPath(l.prefix ?? '', x.value) + (x.kind === 'prefix' ? '*' : '') }));
+    if (guard?.except?.length && isUse && l.reg.method === 'use') {
+      scope.except = guard.except.map((x) => ({ path: joinPath(l.prefix ?? '', x.value) + (x.kind === 'prefix' ? '*' : '') }));
+      if (guard.exceptOnly) scope.label = `${scope.label} (except ${guard.except.map((x) => `'${joinPath(l.prefix ?? '', x.value)}'${x.kind === 'prefix' ? ' and below' : ''}`).join(', ')})`;
+    }
     if (guard?.methods && isUse && l.reg.method === 'use') {
       scope.methods = guard.methods;
       scope.label = `${scope.label} (${guard.methods.join(', ')} requests)`;
     }
-    const guardCondition = guard && !guardPaths && !(guard.methods && isUse && l.reg.method === 'use') && !conditionOf(l).condition ? { condition: { span: spanOf(l.handler.mod, guard.node), text: guard.text, onRequest: true as const } } : {};
+    const guardCondition = guard && !guardPaths && !(guard.exceptOnly && isUse && l.reg.method === 'use') && !(guard.methods && isUse && l.reg.method === 'use') && !conditionOf(l).condition ? { condition: { span: spanOf(l.handler.mod, guard.node), text: guard.text, onRequest: true as const } } : {};
 
     // Behind a catch-all of its path (json-server's router), a layer never runs. A CORS layer there sends nothing;
     // it is kept as a policy that says so, for cors-middleware-order, unless the catch-all's own responses carry
@@ -3023,8 +3051,10 @@ function buildPolicies(
           const auth = authMiddleware(prev.handler);
           // An OPTIONS route with cors() registered before the auth middleware, on every path this layer sees,
           // answers the preflights first (audit 47 js, Unleash's `app.options('/api/frontend*', cors)`).
-          const answeredFirst = optionsCorsFor(l);
-          if (auth && !auth.passesPreflights && !(answeredFirst && layers.indexOf(answeredFirst) < prevIndex)) {
+          // It may cover this layer's paths or the auth middleware's (`app.options('/api/*', cors())` before
+          // `app.use('/api', auth)`, with cors() app-wide after both: audit 49 D6).
+          const answeredFirst = [optionsCorsFor(l), optionsCorsFor(prev)].some((o) => o !== undefined && layers.indexOf(o) < prevIndex);
+          if (auth && !auth.passesPreflights && !answeredFirst) {
             shadowedBy.push({
               kind: 'auth',
               span: spanOf(prev.reg.mod, prev.handlerNode),
