@@ -1222,6 +1222,16 @@ function innerCatchAll(ctx: StarletteContext, mod: PyModule, scope: Scope, corsC
         if (catchesEveryException(mod, def)) label = def.fields.name?.text ?? 'middleware';
       }
     }
+    // `app.middleware("http")(func)`: the decorator applied by hand (audit 48 c01, chroma).
+    if (n.type === 'call' && n.fields.function?.type === 'call') {
+      const f = n.fields.function.fields.function;
+      const arg = callArgs(n).positional[0];
+      if (f?.type !== 'attribute' || f.fields.attribute?.text !== 'middleware' || !arg || exclusiveBranches(mod.root, n, corsCall)) return;
+      const s = scopeAt(host, mod, fns);
+      if (appRef(ctx, f.fields.object, s, mod, n.start).id !== app.id) return;
+      const fv = ev.eval(arg, s);
+      if (fv.t === 'func' && fv.node.type === 'function_definition' && catchesEveryException(fv.mod, fv.node)) label = fv.node.fields.name?.text ?? 'middleware';
+    }
   });
   return label;
 }
