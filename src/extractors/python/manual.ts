@@ -1037,7 +1037,6 @@ export function writtenFields(
   };
 }
 
-/** The checks of a write that are about the request Origin (by their position and polarity). */
 /**
  * For the origin names of a helper's reading (headerWrites' set), its parameters the call passes the request for
  * (other than one named `request`, which is read as the request already).
@@ -1046,6 +1045,7 @@ const requestAliases = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
 /** For the origin names of a function (headerWrites' set), the locals of it that hold a test of the origin. */
 const storedTests = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
 
+/** The checks of a write that are about the request Origin (by their position and polarity). */
 function originGuards(w: ManualWrite): Set<string> {
   const out = new Set<string>();
   for (const g of w.guards) {
