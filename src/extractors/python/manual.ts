@@ -121,7 +121,7 @@ function mappingConstruction(ev: Evaluator, n: PyNode, scope: Scope): { from?: P
  * (`Response(body, status, h)`, `headers=h`, `make_response((body, status, h))`, `return body, status, h`), with
  * where each is first handed over.
  */
-function handedHeaderMappings(ev: Evaluator, body: PyNode, scope: Scope, framework: 'flask' | 'fastapi'): Map<string, number> {
+function handedHeaderMappings(ev: Evaluator, body: PyNode, scope: Scope, framework: 'flask' | 'fastapi', responseArgs: boolean): Map<string, number> {
   const handed = new Map<string, number>();
   /** Names given to a Werkzeug Response's constructor: a Headers object is kept, not copied. */
   const kept = new Set<string>();
@@ -131,6 +131,11 @@ function handedHeaderMappings(ev: Evaluator, body: PyNode, scope: Scope, framewo
     if (keeps) kept.add(x.text);
   };
   walk(body, (n) => {
+    // Copied onto a response's headers, in any function (audit 47 vuln D1): `for k, v in h.items(): resp.headers[k] =
+    // v`, or `resp.headers.update(h)`.
+    const copied = copiedMapping(n);
+    if (copied) hand(copied, n);
+    if (!responseArgs) return;
     if (n.type === 'return_statement') {
       const t = n.children[0];
       if ((t?.type === 'expression_list' || t?.type === 'tuple') && t.children.length >= 2) hand(t.children.at(-1), n);
@@ -168,6 +173,33 @@ function handedHeaderMappings(ev: Evaluator, body: PyNode, scope: Scope, framewo
     else if (kept.has(name) && !plain) handed.set(name, Number.MAX_SAFE_INTEGER);
   }
   return handed;
+}
+
+/**
+ * The local mapping a statement copies onto a response's headers: `for k, v in h.items(): <x>.headers[k] = v` (the
+ * loop's only statement), or `<x>.headers.update(h)`. Undefined for anything else.
+ */
+function copiedMapping(n: PyNode): PyNode | undefined {
+  const isHeaders = (x: PyNode | undefined) => x?.type === 'attribute' && x.fields.attribute?.text === 'headers';
+  if (n.type === 'call') {
+    const f = n.fields.function;
+    const a = callArgs(n);
+    const only = a.positional.length === 1 && a.keywords.size === 0 && !a.splat ? a.positional[0] : undefined;
+    return f?.type === 'attribute' && f.fields.attribute?.text === 'update' && isHeaders(f.fields.object) && only?.type === 'identifier' ? only : undefined;
+  }
+  if (n.type !== 'for_statement') return undefined;
+  const targets = n.fields.left?.children.filter((c) => c.type === 'identifier') ?? [];
+  const [k, v] = targets;
+  const it = n.fields.right;
+  const items = it?.type === 'call' && it.fields.function?.type === 'attribute' && it.fields.function.fields.attribute?.text === 'items' && callArgs(it).positional.length === 0 ? it.fields.function.fields.object : undefined;
+  if (targets.length !== 2 || !k || !v || items?.type !== 'identifier') return undefined;
+  const stmts = (n.fields.body?.children ?? []).filter((c) => c.type !== 'comment');
+  const assign = stmts.length === 1 && stmts[0]?.type === 'expression_statement' ? stmts[0].children[0] : undefined;
+  const left = assign?.type === 'assignment' ? assign.fields.left : undefined;
+  const right = assign?.type === 'assignment' ? assign.fields.right : undefined;
+  if (left?.type !== 'subscript' || !isHeaders(left.fields.value) || right?.type !== 'identifier' || right.text !== v.text) return undefined;
+  const index = left.fields.subscript;
+  return index?.type === 'identifier' && index.text === k.text ? items : undefined;
 }
 
 /** Header writes on `<x>.headers` in a function body, evaluated in the function scope. */
@@ -248,7 +280,7 @@ export function headerWrites(
   // (`Response(body, status, h)`, `headers=h`, `return body, 200, h`): the writes made before that count (the
   // response copies a mapping when it is built: Werkzeug `Headers(headers)`, Starlette `init_headers`), and all of
   // them for a Headers object a Werkzeug Response keeps. Name → where it is first handed over.
-  const handedMappings = responseArgs ? handedHeaderMappings(ev, body, scope, framework) : new Map<string, number>();
+  const handedMappings = handedHeaderMappings(ev, body, scope, framework, responseArgs);
   const isHeaders = (obj: PyNode | undefined): boolean =>
     (obj?.type === 'attribute' && obj.fields.attribute?.text === 'headers') ||
     (obj?.type === 'identifier' && (headerAliases.has(obj.text ?? '') || obj.start < (handedMappings.get(obj.text ?? '') ?? -1)));
