@@ -1830,9 +1830,10 @@ function flattenHandlers(reg: Registration, env: EvalEnv): { value: JsValue; nod
     const looped = reg.handlers.length === 1 ? loopedItems(h, reg, env) : undefined;
     const v = looped ?? (h.type === 'SpreadElement' ? evaluate(child(h, 'argument') as AstNode, reg.mod, env) : evaluate(h, reg.mod, env));
     const one = (x: JsValue, node: AstNode) => {
-      const guarded = corsWrapped(x, env) ? undefined : guardedCors(x, env);
+      const wrapped = corsWrapped(x, env);
+      const guarded = wrapped ? undefined : guardedCors(x, env);
       if (guarded) for (const g of guarded) out.push({ value: g, node });
-      else out.push({ value: corsWrapped(x, env) ?? yogaLayer(x, env) ?? x, node });
+      else out.push({ value: wrapped ?? yogaLayer(x, env) ?? x, node });
     };
     if (v.t === 'array') for (const it of v.items) one(it, it.node);
     else one(v, h);
@@ -3053,8 +3054,8 @@ function buildPolicies(
           // answers the preflights first (audit 47 js, Unleash's `app.options('/api/frontend*', cors)`).
           // It may cover this layer's paths or the auth middleware's (`app.options('/api/*', cors())` before
           // `app.use('/api', auth)`, with cors() app-wide after both: audit 49 D6).
-          const answeredFirst = [optionsCorsFor(l), optionsCorsFor(prev)].some((o) => o !== undefined && layers.indexOf(o) < prevIndex);
-          if (auth && !auth.passesPreflights && !answeredFirst) {
+          const answeredFirst = () => [optionsCorsFor(l), optionsCorsFor(prev)].some((o) => o !== undefined && layers.indexOf(o) < prevIndex);
+          if (auth && !auth.passesPreflights && !answeredFirst()) {
             shadowedBy.push({
               kind: 'auth',
               span: spanOf(prev.reg.mod, prev.handlerNode),
