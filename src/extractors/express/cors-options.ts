@@ -6,7 +6,7 @@ import { known, unknown, type OriginPolicy, type Token, type TokenList, type Val
 import { args, child, children, identName, memberName, rangeOf, staticString, unwrap, type AstNode } from './ast.js';
 import { envName, evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, followFunction, type FlowContext, type Path } from './flow.js';
-import { lookup, spanOf, type JsModule } from './modules.js';
+import { lookup, spanOf, stableInit, type JsModule } from './modules.js';
 
 export const CORS_DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 
@@ -288,9 +288,8 @@ export function isOriginPresenceTest(node: AstNode, mod: JsModule, reqParam: Ast
 export function isRequestParameterExpr(node: AstNode, mod: JsModule, reqParam: AstNode | undefined, depth = 0): boolean {
   const n = unwrap(node);
   if (n.type === 'Identifier' && depth < 4) {
-    const b = lookup(mod, n.name as string, n);
-    if (b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !mod.mutated.has(n.name as string))) return isRequestParameterExpr(b.init, mod, reqParam, depth + 1);
-    return false;
+    const init = stableInit(mod, n.name as string, n);
+    return !!init && isRequestParameterExpr(init, mod, reqParam, depth + 1);
   }
   if (n.type === 'LogicalExpression' && (n.operator === '||' || n.operator === '??')) return isRequestParameterExpr(child(n, 'left') as AstNode, mod, reqParam, depth + 1);
   return isAttackerControlled(n, mod, reqParam);

@@ -9,7 +9,7 @@ import { entryKey as entryIdentity } from '../../analysis/origins.js';
 import type { OriginEntry, StringTest } from '../../model/index.js';
 import { args, child, childNodes, children, identName, isFunction, memberName, staticString, unwrap, walk, type AstNode } from './ast.js';
 import { evaluate, patternSpan, truthiness, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
-import { lookup, spanOf, type JsModule } from './modules.js';
+import { lookup, spanOf, stableInit, type JsModule } from './modules.js';
 
 export type Atom =
   /** `partly`: membership in a list with elements not known too (they are more finitely many origins). */
@@ -267,8 +267,8 @@ function originSubject(node: AstNode, ctx: FlowContext, depth = 0): { on: String
   // A name bound once to one of these (`const hostname = new URL(origin).hostname`, `const host = url.hostname`).
   const name = identName(u);
   if (name && depth < 4) {
-    const b = lookup(ctx.mod, name, u);
-    if (b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !ctx.mod.mutated.has(name))) return originSubject(b.init, ctx, depth + 1);
+    const init = stableInit(ctx.mod, name, u);
+    if (init) return originSubject(init, ctx, depth + 1);
   }
   if (u.type === 'CallExpression') {
     const c = unwrap(child(u, 'callee') as AstNode);
@@ -334,8 +334,8 @@ export function condition(node: AstNode, ctx: FlowContext, depth = 0): Cond {
   // const ok = /\.example\.com$/.test(origin); if (ok) ...: the test the constant holds.
   const name = identName(n);
   if (name && !ctx.isOrigin(n)) {
-    const b = lookup(ctx.mod, name, n);
-    if (b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !ctx.mod.mutated.has(name)) && mentions(b.init, ctx.isOrigin, true)) return condition(b.init, ctx, depth + 1);
+    const init = stableInit(ctx.mod, name, n);
+    if (init && mentions(init, ctx.isOrigin, true)) return condition(init, ctx, depth + 1);
   }
   // `'origin' in req.headers`: the same as `if (req.headers.origin)` (audit 36 js c06, n8n).
   if (ctx.hasOrigin?.(n)) return lit({ kind: 'no-origin', node: n }, false);

@@ -35,7 +35,7 @@ import { corsFields, headerFields, isNeverSetRequestMember, isOriginPresenceTest
 import { classMember, classOf, codeTruthiness, evaluate, instanceClass, valueSpan, YOGA_CREATED, type CorsGuard, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Atom, type Effect, type FlowContext, type Lit, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
-import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, packageRange, resolveSpecifier, spanOf, type JsModule } from './modules.js';
+import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, packageRange, resolveSpecifier, spanOf, stableInit, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
 import { inCommentLine } from '../comments.js';
 import { yogaFields } from './yoga.js';
@@ -2000,9 +2000,7 @@ function nodeText(mod: JsModule, n: AstNode): string {
 /** A constant bound to a condition (`const isPublic = req.path.startsWith('/api/public')`): its value, followed. */
 function constCondition(n: AstNode, ctx: FlowContext): AstNode | undefined {
   const name = identName(unwrap(n));
-  if (!name) return undefined;
-  const b = lookup(ctx.mod, name, n);
-  return b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !ctx.mod.mutated.has(name)) ? b.init : undefined;
+  return name ? stableInit(ctx.mod, name, n) : undefined;
 }
 
 /**

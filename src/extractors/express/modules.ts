@@ -221,6 +221,15 @@ export function scopeBindings(mod: JsModule, scope: AstNode): Map<string, Bindin
 }
 
 /** Finds the binding an identifier refers to at a node, walking out through the lexical scopes. */
+/**
+ * The initialiser of a name bound once to a value and never changed (`const x = ...`, or a `let`/`var` that no
+ * assignment of the module changes), seen from `at`; undefined for anything else (a parameter, a destructured name).
+ */
+export function stableInit(mod: JsModule, name: string, at: AstNode): AstNode | undefined {
+  const b = lookup(mod, name, at);
+  return b?.kind === 'var' && b.init && b.path.length === 0 && (b.declKind === 'const' || !mod.mutated.has(name)) ? b.init : undefined;
+}
+
 export function lookup(mod: JsModule, name: string, at: AstNode): Binding | undefined {
   let cur: AstNode | undefined = at;
   while (cur) {
