@@ -615,7 +615,13 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
         : unknown('an internal location entered only through rewrites under Origin checks made in other locations', acaoV.span);
   }
 
-  const acac = valueOf(find('access-control-allow-credentials'));
+  // A header whose value comes out empty is not sent at all (ngx_http_headers_filter_module adds one only `if
+  // (value->len)`, §4.1): `set $age ''` outside the preflight branch sends no Max-Age, not an empty one (audit 50 ngx c17).
+  const sentValueOf = (h: HeaderDirective | undefined) => {
+    const v = valueOf(h);
+    return v && v.text === '' ? undefined : v;
+  };
+  const acac = sentValueOf(find('access-control-allow-credentials'));
   const credentials: Valued<boolean> = !acac
     ? known(false, span)
     : acac.text === undefined
@@ -624,19 +630,19 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
 
   const fileText = (s: Span | undefined) => (s ? text(s.file) : undefined);
   const acamH = find('access-control-allow-methods');
-  const acamV = valueOf(acamH);
+  const acamV = sentValueOf(acamH);
   const allowMethods = tokenList(acamH, acamV, fileText(acamV?.span), span);
   const acahH = find('access-control-allow-headers');
-  const acahV = valueOf(acahH);
+  const acahV = sentValueOf(acahH);
   const allowHeaders = tokenList(acahH, acahV, fileText(acahV?.span), span);
   const aceh = find('access-control-expose-headers');
-  const acehV = valueOf(aceh);
+  const acehV = sentValueOf(aceh);
   const exposeHeaders = tokenList(aceh, acehV, fileText(acehV?.span), span);
 
-  const maxV = valueOf(find('access-control-max-age'));
+  const maxV = sentValueOf(find('access-control-max-age'));
   const maxAge: Valued<string | null> = !maxV ? known(null, span) : maxV.text === undefined ? unknown('the value depends on the request', maxV.span) : known(maxV.text, maxV.span);
 
-  const pnaV = valueOf(find('access-control-allow-private-network'));
+  const pnaV = sentValueOf(find('access-control-allow-private-network'));
   // Granted to the origins that get Access-Control-Allow-Origin: only to those when that is a fixed origin or an
   // exact list (a map of literal origins), as for hand-written Express and Flask headers.
   const privateNetwork: Valued<boolean> = forExactOrigins(!pnaV ? known(false, span) : pnaV.text === undefined ? unknown('request-dependent value', pnaV.span) : known(pnaV.text === 'true', pnaV.span), origin);
