@@ -174,6 +174,36 @@ function upstreamPath(serving: Level, level: Level, pass: Directive): { value: s
 const PROXY_OWN_ERRORS: ReadonlySet<string> = new Set(['500', '502', '503', '504']);
 
 /**
+ * The statuses nginx answers by itself before a proxied request reaches the upstream, from the access-phase
+ * modules configured for the location (the nearest level that has the directive: they are inherited): `limit_req`
+ * and `limit_conn` reject with their `*_status` (503 by default), `deny` with 403, `auth_basic` with 401,
+ * `auth_request` with the subrequest's 401 or 403; and a body over `client_max_body_size` (1m by default, any
+ * location) with 413. Checked with nginx 1.22: `limit_req_status 429` + `error_page 429 @x` answers from @x (audit 50
+ * ngx c02).
+ */
+function ownErrorsBeforeProxy(serving: Level): Set<string> {
+  const codes = new Set([...PROXY_OWN_ERRORS, '413']);
+  const chain = [serving, ...ancestors(serving)];
+  const nearest = (name: string) => {
+    for (const l of chain) {
+      const d = l.d?.block?.filter((x) => x.name === name) ?? [];
+      if (d.length) return d;
+    }
+    return [];
+  };
+  const status = (name: string) => nearest(name)[0]?.args[0]?.value ?? '503';
+  if (nearest('limit_req').length) codes.add(status('limit_req_status'));
+  if (nearest('limit_conn').length) codes.add(status('limit_conn_status'));
+  if (nearest('deny').length) codes.add('403');
+  if (nearest('auth_basic').some((d) => d.args[0]?.value !== 'off')) codes.add('401');
+  if (nearest('auth_request').some((d) => d.args[0]?.value !== 'off')) {
+    codes.add('401');
+    codes.add('403');
+  }
+  return codes;
+}
+
+/**
  * `error_page 500 502 503 504 /50x.html`: nginx answers those errors from the target location (an internal
  * redirect), whose headers apply instead of this level's, `always` or not (checked on nginx 1.22 with the
  * stock default.conf). Known partial coverage when the target location sends no Access-Control-Allow-Origin
@@ -190,13 +220,14 @@ function errorPageLoss(serving: Level, level: Level): Valued<ErrorCoverage> | un
   if (!pages.length || !server) return undefined;
   const intercepts = [serving, ...ancestors(serving)].some((l) => l.d?.block?.some((x) => /_intercept_errors$/.test(x.name) && x.args[0]?.value === 'on'));
   const proxied = !!(level.pass ?? serving.pass);
+  const own = proxied && !intercepts ? ownErrorsBeforeProxy(serving) : undefined;
   for (const d of pages) {
     const args = d.args.map((a) => a.value);
     // `error_page 404 =200 /index.html` (a single-page app's fallback) changes the status: not an error answer.
     // A bare `=` keeps the status the target answers with (audit 11 case 03): still the error's answer.
     if (args.some((a) => /^=\d/.test(a))) continue;
     const target = args[args.length - 1] ?? '';
-    const codes = args.filter((a) => /^[45]\d\d$/.test(a)).filter((c) => !proxied || intercepts || PROXY_OWN_ERRORS.has(c));
+    const codes = args.filter((a) => /^[45]\d\d$/.test(a)).filter((c) => !own || own.has(c));
     if (!codes.length || !(target.startsWith('/') || target.startsWith('@'))) continue;
     const to = targetLocation(server, target);
     if (!to || to === serving) return undefined;
