@@ -83,6 +83,20 @@ app.use(cors({ origin: ['https://a.com', /b\\.com/, '*'] }));`,
     expect(ps[1]?.origin).toMatchObject({ known: true, value: { kind: 'reflect-any' }, via: 'the origin callback accepts every origin' });
   });
 
+  it('env: a callback that accepts every origin whatever the variable holds does not name it (audit 50 js c16)', async () => {
+    const cb = (last: string) =>
+      `app.use(cors({ origin: (origin, callback) => { if (!isProduction) return callback(null, true); if (ALLOWED.includes(origin)) return callback(null, true); ${last}; }, credentials: true }));\n`;
+    const ps = await policies({
+      's.js':
+        head +
+        `const NODE_ENV = process.env.NODE_ENV || 'development';\nconst isProduction = NODE_ENV === 'production';\nconst ALLOWED = ['https://app.example.com'];\n` +
+        cb('callback(null, true)') +
+        cb("callback(new Error('not allowed'))"),
+    });
+    expect(ps[0]?.origin).toMatchObject({ known: true, value: { kind: 'reflect-any' }, via: 'the origin callback accepts every origin' });
+    expect(ps[1]?.origin).toMatchObject({ known: true, value: { kind: 'reflect-any' }, via: 'the origin callback accepts every origin: the default when $NODE_ENV is unset' });
+  });
+
   it('spread and options in variables; a list grown by push keeps its items beside the unknown one', async () => {
     const ps = await policies({
       's.js':

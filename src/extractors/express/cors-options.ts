@@ -5,7 +5,7 @@
 import { known, unknown, type OriginPolicy, type Token, type TokenList, type Valued } from '../../model/index.js';
 import { args, child, children, identName, memberName, rangeOf, staticString, unwrap, type AstNode } from './ast.js';
 import { envName, evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
-import { allowedBy, branchPaths, condition, followFunction, type FlowContext, type Path } from './flow.js';
+import { allowedBy, branchPaths, condition, followFunction, type FlowContext, type FlowResult, type Path } from './flow.js';
 import { lookup, spanOf, stableInit, type JsModule } from './modules.js';
 
 export const CORS_DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
@@ -413,76 +413,95 @@ function originCallback(f: JsValue & { t: 'func' }, outer: EvalEnv): Valued<Orig
     isMethod: () => false,
     interesting: isCb,
   };
-  const flow = followFunction(fn, ctx);
-  if (flow.incomplete) return unknown(`origin callback: ${flow.incomplete}`, span);
-  const allowPaths: Path[] = [];
-  const fixedValues = new Set<string>();
-  // How the callback refuses: with an error (`callback(new Error('Not allowed by CORS'))`, cors then calls
-  // next(err): a 500 from the error handler, §1.2) or by answering false (the request goes on without CORS).
-  let refusesWithError = false;
-  let refusesQuietly = false;
-  for (const e of flow.effects) {
-    const a = args(e.call);
-    // `callback(isAllowed(o) ? null : new Error('...'), isAllowed(o))`: no error on one branch of the test, and
-    // the same test as the answer there.
-    const e0 = a[0] ? unwrap(a[0]) : undefined;
-    if (e0?.type === 'ConditionalExpression') {
-      const nullish = (n: AstNode | undefined) => {
-        const v = n ? evaluate(n, mod, env) : undefined;
-        return v?.t === 'null' || v?.t === 'undef';
-      };
-      const test = child(e0, 'test') as AstNode;
-      const okWhen = nullish(child(e0, 'consequent')) ? true : nullish(child(e0, 'alternate')) ? false : undefined;
-      const textOf = (n: AstNode) => mod.text.slice(rangeOf(n)[0], rangeOf(n)[1]).replace(/\s+/g, '');
-      const answer = a[1] ? evaluate(a[1], mod, env) : undefined;
-      const allows = a[1] !== undefined && ((okWhen && textOf(a[1]) === textOf(test)) || (answer?.t === 'bool' && answer.v) || ctx.isOrigin(a[1]));
-      if (okWhen !== undefined && allows) {
+  // The calls of the callback, as paths (with `keepDecided`, also the paths ruled out only by environment
+  // variables decided by their defaults).
+  const answers = (flow: FlowResult) => {
+    const allowPaths: Path[] = [];
+    const fixedValues = new Set<string>();
+    // How the callback refuses: with an error (`callback(new Error('Not allowed by CORS'))`, cors then calls
+    // next(err): a 500 from the error handler, §1.2) or by answering false (the request goes on without CORS).
+    let refusesWithError = false;
+    let refusesQuietly = false;
+    for (const e of flow.effects) {
+      const a = args(e.call);
+      // `callback(isAllowed(o) ? null : new Error('...'), isAllowed(o))`: no error on one branch of the test, and
+      // the same test as the answer there.
+      const e0 = a[0] ? unwrap(a[0]) : undefined;
+      if (e0?.type === 'ConditionalExpression') {
+        const nullish = (n: AstNode | undefined) => {
+          const v = n ? evaluate(n, mod, env) : undefined;
+          return v?.t === 'null' || v?.t === 'undef';
+        };
+        const test = child(e0, 'test') as AstNode;
+        const okWhen = nullish(child(e0, 'consequent')) ? true : nullish(child(e0, 'alternate')) ? false : undefined;
+        const textOf = (n: AstNode) => mod.text.slice(rangeOf(n)[0], rangeOf(n)[1]).replace(/\s+/g, '');
+        const answer = a[1] ? evaluate(a[1], mod, env) : undefined;
+        const allows = a[1] !== undefined && ((okWhen && textOf(a[1]) === textOf(test)) || (answer?.t === 'bool' && answer.v) || ctx.isOrigin(a[1]));
+        if (okWhen !== undefined && allows) {
+          refusesWithError = true;
+          allowPaths.push(...branchPaths([e.path], test, okWhen, ctx));
+          continue;
+        }
+      }
+      const err = a[0] ? evaluate(a[0], mod, env) : undefined;
+      if (err && err.t !== 'null' && err.t !== 'undef') {
         refusesWithError = true;
-        allowPaths.push(...branchPaths([e.path], test, okWhen, ctx));
+        continue; // callback(err): next(err), no CORS headers
+      }
+      const valNode = a[1];
+      if (!valNode) {
+        refusesQuietly = true;
         continue;
       }
-    }
-    const err = a[0] ? evaluate(a[0], mod, env) : undefined;
-    if (err && err.t !== 'null' && err.t !== 'undef') {
-      refusesWithError = true;
-      continue; // callback(err): next(err), no CORS headers
-    }
-    const valNode = a[1];
-    if (!valNode) {
-      refusesQuietly = true;
-      continue;
-    }
-    if (ctx.isOrigin(valNode)) {
-      allowPaths.push(e.path);
-      continue;
-    }
-    const v = evaluate(valNode, mod, env);
-    if (v.t === 'bool') {
-      if (v.v) allowPaths.push(e.path);
-      else refusesQuietly = true;
-      continue;
-    }
-    if (v.t === 'str') {
-      if (v.v === '*') {
-        // `if (!origin) return callback(null, '*')`: only requests without an Origin (no CORS request) get it
-        // (audit 17 case 06).
-        if (e.path.some((l) => l.atom.kind === 'no-origin' && l.positive)) continue;
-        return unknown('origin callback answers a literal *', span);
+      if (ctx.isOrigin(valNode)) {
+        allowPaths.push(e.path);
+        continue;
       }
-      fixedValues.add(v.v);
-      continue;
-    }
-    if (v.t === 'undef' || v.t === 'null') {
+      const v = evaluate(valNode, mod, env);
+      if (v.t === 'bool') {
+        if (v.v) allowPaths.push(e.path);
+        else refusesQuietly = true;
+        continue;
+      }
+      if (v.t === 'str') {
+        if (v.v === '*') {
+          // `if (!origin) return callback(null, '*')`: only requests without an Origin (no CORS request) get it
+          // (audit 17 case 06).
+          if (e.path.some((l) => l.atom.kind === 'no-origin' && l.positive)) continue;
+          return { literalStar: true as const };
+        }
+        fixedValues.add(v.v);
+        continue;
+      }
+      if (v.t === 'undef' || v.t === 'null') {
+        refusesQuietly = true;
+        continue;
+      }
+      // callback(null, allowed.includes(origin)): allowed exactly when the expression is true.
       refusesQuietly = true;
-      continue;
+      for (const conj of condition(valNode, ctx)) allowPaths.push([...e.path, ...conj]);
     }
-    // callback(null, allowed.includes(origin)): allowed exactly when the expression is true.
-    refusesQuietly = true;
-    for (const conj of condition(valNode, ctx)) allowPaths.push([...e.path, ...conj]);
-  }
+    return { allowPaths, fixedValues, refusesWithError, refusesQuietly };
+  };
+  const flow = followFunction(fn, ctx);
+  if (flow.incomplete) return unknown(`origin callback: ${flow.incomplete}`, span);
+  const found = answers(flow);
+  if ('literalStar' in found) return unknown('origin callback answers a literal *', span);
+  const { allowPaths, fixedValues, refusesWithError, refusesQuietly } = found;
   if (fixedValues.size > 0) return allowPaths.length === 0 && fixedValues.size === 1 ? known({ kind: 'fixed', value: [...fixedValues][0] as string }, span) : unknown('origin callback answers fixed strings', span);
   const set = allowedBy(allowPaths);
-  if (set.any) return known({ kind: 'reflect-any' }, span, `the origin callback accepts every origin${set.anyVia ? `: ${set.anyVia}` : ''}`);
+  if (set.any) {
+    // "The default when $X is unset" only when the callback does not accept every origin whatever $X holds: the
+    // paths an environment default ruled out are walked again (audit 50 js c16: `if (!isProduction) return
+    // callback(null, true); ...; callback(null, true)`).
+    let via = set.anyVia;
+    if (via !== undefined) {
+      const relaxed = followFunction(fn, { ...ctx, keepDecided: true });
+      const again = relaxed.incomplete ? undefined : answers(relaxed);
+      if (again && !('literalStar' in again) && allowedBy(again.allowPaths).anyVia === undefined) via = undefined;
+    }
+    return known({ kind: 'reflect-any' }, span, `the origin callback accepts every origin${via ? `: ${via}` : ''}`);
+  }
   if (set.entries.length === 0 && set.unknown.length === 0) return known({ kind: 'none' }, span, 'the origin callback never allows');
   const onRefused = refusesWithError && !refusesQuietly ? 'error' : 'no-cors';
   return known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(mod, n)), onRefused, ...(set.unknown.length ? { opaqueChecks: true } : {}) }, span);

@@ -62,6 +62,11 @@ export interface FlowContext {
    * without hiding what the function does? It is then recorded where the callback is passed.
    */
   deferrable?(call: AstNode): boolean;
+  /**
+   * Keep the paths that only constants decided through an environment variable's default rule out (their
+   * literals stay on the path, and `allowedBy` still skips them): to ask what the code does when the variable is set.
+   */
+  keepDecided?: boolean;
 }
 
 const MAX_PATHS = 96;
@@ -830,7 +835,7 @@ class Walker {
       this.incomplete ??= 'too many paths';
       return out.slice(0, MAX_PATHS);
     }
-    return out.filter(feasible);
+    return out.filter(this.ctx.keepDecided ? (p) => feasible(p.filter((l) => !(l.atom.kind === 'const' && l.atom.via))) : feasible);
   }
 
   /** Records the interesting calls of an expression (not inside nested functions), in evaluation order. */
@@ -992,15 +997,18 @@ export interface AllowedSet {
  */
 export function allowedBy(paths: Path[]): AllowedSet {
   const out: AllowedSet = { any: false, entries: [], unknown: [] };
+  // An unknown condition leaves the path's set unknown, except a negated finite one (every origin outside a
+  // list passes) and one the sender's own request decides (`req.path !== '/'`: the attacker picks the path).
+  const unknownOn = (p: Path) => p.find((l) => l.atom.kind === 'unknown' && !l.atom.chosen && (l.positive || (l.atom.aboutOrigin && !l.atom.finite)));
+  const positivesOn = (p: Path) => p.filter((l) => l.positive && l.atom.kind === 'entries').map((l) => l.atom as Atom & { kind: 'entries' });
   // Paths are often products of two expansions of one condition (the callback's path after an if/else times
   // the path of the assignment it reads): the cross terms are contradictory or included in others.
-  for (const p of simplify(paths)) {
+  const simplified = simplify(paths);
+  for (const p of simplified) {
     if (!feasible(p)) continue;
     if (p.some((l) => l.atom.kind === 'no-origin' && l.positive)) continue;
-    const positives = p.filter((l) => l.positive && l.atom.kind === 'entries').map((l) => l.atom as Atom & { kind: 'entries' });
-    // An unknown condition leaves the path's set unknown, except a negated finite one (every origin outside a
-    // list passes) and one the sender's own request decides (`req.path !== '/'`: the attacker picks the path).
-    const unknownPos = p.find((l) => l.atom.kind === 'unknown' && !l.atom.chosen && (l.positive || (l.atom.aboutOrigin && !l.atom.finite)));
+    const positives = positivesOn(p);
+    const unknownPos = unknownOn(p);
     if (positives.length === 0) {
       if (unknownPos) out.unknown.push(unknownPos.atom.node);
       else {
@@ -1032,6 +1040,15 @@ export function allowedBy(paths: Path[]): AllowedSet {
     const literalList = positives.find((a) => a.entries.every((e) => e.type === 'literal'));
     if (literalList) out.entries.push(...literalList.entries);
     else out.unknown.push((positives[0] as Atom).node);
+  }
+  // The note says the acceptance comes from how an environment variable was decided (its default when unset). Not
+  // when another path, ruled out only by such decided constants, accepts every origin too: then every origin is
+  // accepted whatever the variable holds (`if (!isProduction) return cb(null, true); ...; cb(null, true)`, audit 50
+  // js c16), and the note would suggest that setting it makes the policy safe.
+  if (out.anyVia !== undefined) {
+    const undecided = (p: Path) => p.filter((l) => !(l.atom.kind === 'const' && l.atom.via));
+    const acceptsAllOtherwise = simplified.some((p) => !feasible(p) && feasible(undecided(p)) && !p.some((l) => l.atom.kind === 'no-origin' && l.positive) && positivesOn(p).length === 0 && !unknownOn(p));
+    if (acceptsAllOtherwise) delete out.anyVia;
   }
   out.entries = dedupeEntries(out.entries);
   return out;
