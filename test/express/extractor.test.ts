@@ -312,6 +312,21 @@ describe('apps and order', () => {
     expect(fix?.edits[0]?.text).toBe('/{*splat}');
   });
 
+  it('Express 5 path errors behind a catch-all, and the advice keeps the prefix (audit 50 suites c60, c61)', async () => {
+    const out = await lintMemory({
+      'package.json': `{ "dependencies": { "express": "^5.0.1" } }`,
+      's.js': head + `app.all('/{*splat}', (req, res) => res.end('a'));\napp.all('*', (req, res) => res.end('b'));\napp.options('/cgi-bin/*', (req, res) => res.end());\napp.get('/x/*/y/*', (req, res) => res.end());`,
+    });
+    const errors = out.diagnostics.filter((d) => d.ruleId === 'cors/invalid-preflight-route');
+    expect(errors.map((d) => d.message.replace(/ \(express.*$/, ''))).toEqual([
+      `Express 5 (path-to-regexp 8) throws "Missing parameter name at index 1: *" at start-up; use '/{*splat}'`,
+      `Express 5 (path-to-regexp 8) throws "Missing parameter name at index 10: /cgi-bin/*" at start-up; use '/cgi-bin/{*splat}'`,
+    ]);
+    // Only the whole-path wildcards get the automatic fix; the GET route is not a preflight route.
+    expect(errors.map((d) => d.fix?.edits[0]?.text)).toEqual(['/{*splat}', undefined]);
+    expect(out.model.apps[0]?.routes.find((r) => r.path === '/x/*/y/*')?.pathError).toMatch(/use '\/x\/\{\*splat\}\/y\/\{\*splat2\}'/);
+  });
+
   it('does not treat unrelated .get() calls as routes', async () => {
     const out = await lintMemory({ 's.js': head + `const port = app.get('port');\nconst m = new Map(); m.get('x');\napp.use(cors());` });
     expect(out.model.apps[0]?.routes).toEqual([]);

@@ -1154,10 +1154,15 @@ function express5PathErrorOf(reg: Registration, env: EvalEnv): string | undefine
 }
 
 function express5PathError(path: string): string | undefined {
+  const bare = (i: number) => path[i] === '*' && !/[A-Za-z_$]/.test(path[i + 1] ?? '');
   for (let i = 0; i < path.length; i++) {
-    if (path[i] === '*' && !/[A-Za-z_$]/.test(path[i + 1] ?? '')) {
-      return `Express 5 (path-to-regexp 8) throws "Missing parameter name at index ${i + 1}: ${path}" at start-up; use '/{*splat}'`;
-    }
+    if (!bare(i)) continue;
+    // The replacement keeps the path's prefix: '/{*splat}' for a bare `*` or `/*` (every path), and a named
+    // wildcard in place of each bare `*` elsewhere ('/cgi-bin/*' becomes '/cgi-bin/{*splat}', not a catch-all:
+    // audit 50 suites c60).
+    let n = 0;
+    const fixed = path === '*' || path === '/*' ? '/{*splat}' : [...path].map((c, j) => (bare(j) ? `{*splat${++n > 1 ? n : ''}}` : c)).join('');
+    return `Express 5 (path-to-regexp 8) throws "Missing parameter name at index ${i + 1}: ${path}" at start-up; use '${fixed}'`;
   }
   return undefined;
 }
@@ -2850,12 +2855,19 @@ function buildPolicies(
   const seenRegs = new Set<Registration>();
   for (const [index, l] of layers.entries()) {
     if (l.reg.method === 'use') continue;
-    // A route behind a catch-all never answers.
-    if (catchAllBefore(l, index)) continue;
     const methods = l.reg.method === 'all' ? ['ALL'] : [l.reg.method === 'del' ? 'DELETE' : l.reg.method.toUpperCase()];
+    const pathSpan = l.reg.pathNode ? spanOf(l.reg.mod, l.reg.pathNode) : spanOf(l.reg.mod, l.reg.call);
+    // A route behind a catch-all never answers, but Express 5 still compiles its path when it is registered, and
+    // throws at start-up on a bad one (audit 50 suites c61: SonarJS's fixture with four `'*'` routes). It is kept
+    // for that error only.
+    if (catchAllBefore(l, index)) {
+      const err = major === 5 && l.reg.path !== undefined && !seenRegs.has(l.reg) ? express5PathErrorOf(l.reg, env) : undefined;
+      if (err) app.routes.push({ methods, path: l.path ?? '/', span: pathSpan, pathError: err });
+      seenRegs.add(l.reg);
+      continue;
+    }
     if (seenRegs.has(l.reg)) continue;
     seenRegs.add(l.reg);
-    const pathSpan = l.reg.pathNode ? spanOf(l.reg.mod, l.reg.pathNode) : spanOf(l.reg.mod, l.reg.call);
     const route: Route = { methods, path: l.path ?? '/', span: { ...pathSpan, start: pathSpan.start, end: pathSpan.end }, range: spanOf(l.reg.mod, l.reg.call) };
     if (major === 5 && l.reg.path !== undefined) {
       const err = express5PathErrorOf(l.reg, env);
