@@ -202,12 +202,17 @@ export function isRequestOriginExpr(node: AstNode, mod: JsModule, reqParam: AstN
       return isRequestOriginExpr(b.init, mod, reqParam, originParam, depth + 1);
     }
     if (b?.kind === 'var' && b.init && b.path.length === 1 && b.path[0] === 'origin') {
-      // const { origin } = req.headers
+      // const { origin } = req.headers; const { origin } = new URL(req.headers.referer)
       const init = unwrap(b.init);
+      if (isRefererUrl(init, mod, reqParam)) return true;
       return init.type === 'MemberExpression' && memberName(init) === 'headers' && isReq(child(init, 'object') as AstNode, mod, reqParam);
     }
     return false;
   }
+  // `new URL(req.headers.referer).origin`: the origin of the page that sent the request, which is the request's
+  // Origin whenever the browser sends a Referer (the default policy, strict-origin-when-cross-origin, keeps the origin
+  // across sites). Echoing it lets any site in, as echoing the Origin does (audit 50 js c14, checked with Express 5).
+  if (n.type === 'MemberExpression' && memberName(n) === 'origin' && depth < 4 && isRefererUrl(unwrap(child(n, 'object') as AstNode), mod, reqParam, depth + 1)) return true;
   if (n.type === 'LogicalExpression' && (n.operator === '||' || n.operator === '??')) {
     // req.headers.origin || '' / ?? '*' : the origin when present.
     return isRequestOriginExpr(child(n, 'left') as AstNode, mod, reqParam, originParam, depth + 1);
@@ -257,6 +262,41 @@ export function isRequestOriginExpr(node: AstNode, mod: JsModule, reqParam: AstN
         if (u?.type === 'MemberExpression' && memberName(u) === 'headers' && isReq(child(u, 'object') as AstNode, mod, reqParam)) return true;
       }
     }
+  }
+  return false;
+}
+
+/** `new URL(<the request's Referer>)` (also through a name bound once to it). */
+function isRefererUrl(node: AstNode, mod: JsModule, reqParam: AstNode | undefined, depth = 0): boolean {
+  let n = unwrap(node);
+  if (n.type === 'Identifier' && depth < 4) {
+    const init = stableInit(mod, n.name as string, n);
+    if (!init) return false;
+    n = unwrap(init);
+  }
+  if (n.type !== 'NewExpression' || identName(child(n, 'callee')) !== 'URL' || lookup(mod, 'URL', n)) return false;
+  const a0 = args(n)[0];
+  return !!a0 && isRefererRead(a0, mod, reqParam, depth + 1);
+}
+
+/** `req.headers.referer`, `req.get('Referer')` / `req.header('referrer')` (Express reads either spelling there). */
+function isRefererRead(node: AstNode, mod: JsModule, reqParam: AstNode | undefined, depth: number): boolean {
+  const n = unwrap(node);
+  if (n.type === 'Identifier' && depth < 6) {
+    const init = stableInit(mod, n.name as string, n);
+    return !!init && isRefererRead(init, mod, reqParam, depth + 1);
+  }
+  if (n.type === 'LogicalExpression' && (n.operator === '||' || n.operator === '??')) return isRefererRead(child(n, 'left') as AstNode, mod, reqParam, depth + 1);
+  if (n.type === 'MemberExpression') {
+    const name = n.computed ? staticString(child(n, 'property')) : memberName(n);
+    const obj = unwrap(child(n, 'object') as AstNode);
+    return name === 'referer' && obj.type === 'MemberExpression' && memberName(obj) === 'headers' && isReq(child(obj, 'object') as AstNode, mod, reqParam);
+  }
+  if (n.type === 'CallExpression') {
+    const c = unwrap(child(n, 'callee') as AstNode);
+    const m = c.type === 'MemberExpression' ? memberName(c) : undefined;
+    const h = staticString(args(n)[0])?.toLowerCase();
+    return (m === 'get' || m === 'header') && (h === 'referer' || h === 'referrer') && isReq(child(c, 'object') as AstNode, mod, reqParam);
   }
   return false;
 }
