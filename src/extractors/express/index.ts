@@ -2314,9 +2314,18 @@ const HEADER_READ =
   /\b(?:req|request)\.(?:headers\.([A-Za-z_][\w]*)|headers\[\s*['"]([^'"]+)['"]\s*\]|(?:get|header)\(\s*['"]([^'"]+)['"]\s*\))|\{\s*(authorization)\s*[,}][^=]*=\s*(?:req|request)\.headers\b|@Headers\(\s*['"]([^'"]+)['"]\s*\)/g;
 const NOT_CLIENT_SET = new Set(['origin', 'host', 'cookie', 'referer', 'user-agent', 'content-length', 'connection', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'accept-encoding', 'if-none-match', 'if-modified-since', 'forwarded', 'via']);
 
+/**
+ * Names that proxies, load balancers and hosting platforms add on their way to the app (`x-forwarded-port`,
+ * nginx auth_request's `x-original-uri`, oauth2-proxy's `x-auth-request-user`, Cloudflare's `cf-connecting-ip`, AWS
+ * ALB's `x-amzn-trace-id`, Envoy, Vercel, App Engine, Azure App Service), and any name that says it comes from a
+ * proxy (`x-auth-proxy-userid`, audit 50 js c08): a page does not send them, so they need no Allow-Headers entry.
+ * (`traceparent` is not among them: browser tracing libraries do send it cross-origin.)
+ */
+const INFRASTRUCTURE_HEADER = /^(?:x-forwarded-|x-original-|x-auth-request-|cf-|x-amzn-|x-amz-cf-|x-envoy-|x-vercel-|x-appengine-|x-ms-client-principal|x-arr-|fly-)|(?:^|-)proxy(?:-|$)/;
+
 /** A request header a client script sets itself (not one the browser or a proxy sets, not a CORS or Sec- header). */
 function clientSetHeader(name: string): boolean {
-  return !!name && !NOT_CLIENT_SET.has(name) && !name.startsWith('access-control-') && !name.startsWith('sec-');
+  return !!name && !NOT_CLIENT_SET.has(name) && !name.startsWith('access-control-') && !name.startsWith('sec-') && !INFRASTRUCTURE_HEADER.test(name);
 }
 
 /**
