@@ -55,6 +55,8 @@ export interface FlowContext {
   hasOrigin?(node: AstNode): boolean;
   /** Should this call be recorded as an effect? */
   interesting(call: AstNode): boolean;
+  /** Should this assignment be recorded as an effect (a header set in an object later written to the response)? */
+  interestingAssignment?(assignment: AstNode): boolean;
   /** Is this expression a part of the request its sender chooses freely (path, URL, query, body)? */
   isChosen?(node: AstNode): boolean;
   /**
@@ -860,6 +862,7 @@ class Walker {
       const [cur, visited] = stack.pop() as [AstNode, boolean];
       if (visited) {
         if (cur.type === 'CallExpression' && this.ctx.interesting(cur)) calls.push(cur);
+        else if (cur.type === 'AssignmentExpression' && this.ctx.interestingAssignment?.(cur)) calls.push(cur);
         continue;
       }
       if (isFunction(cur) && cur !== n) {

@@ -1327,6 +1327,7 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
   // When the written value is the Origin header, `if (req.query.mode === 'include')` is a condition the sender
   // meets at will, not an origin test.
   const paramsAreOrigin = echoesParameter(fn, mod, env, reqP, isRes);
+  const headerObjects = headerObjectsOf(fn, mod, isRes);
   const ctx: FlowContext = {
     mod,
     env,
@@ -1340,12 +1341,13 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
       if (m && (RES_WRITE.has(m) || RES_END.has(m)) && isRes(resRoot(callee))) return true;
       return helperOf(call) !== undefined;
     },
+    interestingAssignment: headerObjects.objects.size ? (a) => headerObjectKey(a, mod, headerObjects.objects) !== undefined : undefined,
     // Sending the response, or setting headers other than CORS ones, from a callback: the CORS headers set
     // before are on that response all the same.
     deferrable: (call) => {
       const m = memberName(unwrap(child(call, 'callee') as AstNode));
       if (!m || helperOf(call) !== undefined) return false;
-      return RES_END.has(m) || writesOtherHeaders(call, mod, env);
+      return RES_END.has(m) || writesOtherHeaders(call, mod, env) || headerObjects.loopWrites.has(call);
     },
   };
   const flow = followFunction(fn, ctx);
@@ -1451,7 +1453,113 @@ function writesOtherHeaders(call: AstNode, mod: JsModule, env: EvalEnv): boolean
   return probe.writes.every((w) => !w.name.startsWith('access-control-') && w.name !== 'vary');
 }
 
+/**
+ * The local objects a handler fills with headers and then writes to the response (NodeBB's `const headers = {}; if
+ * (allowed) headers['Access-Control-Allow-Origin'] = origin; for (const key in headers) res.setHeader(key,
+ * headers[key])`, audit 51 big c07): `res.set(headers)`, `res.writeHead(200, headers)`, or a `for...in` /
+ * `for...of Object.entries()` / `Object.keys().forEach` loop whose body writes response headers. Each assignment of a
+ * constant key in the object is then a header write, under the conditions of the assignment.
+ */
+function headerObjectsOf(fn: AstNode, mod: JsModule, isRes: (n: AstNode | undefined) => boolean): { objects: Set<AstNode>; loopWrites: Set<AstNode> } {
+  const out = new Set<AstNode>();
+  // The writes inside `Object.keys(headers).forEach(...)` callbacks: they write the object's headers, which its
+  // assignments already say, so they do not make the handler's writes unknown.
+  const loopWrites = new Set<AstNode>();
+  const result = { objects: out, loopWrites };
+  const body = child(fn, 'body');
+  if (!body || body.type !== 'BlockStatement' || !/\]\s*=[^=]|\.\s*[\w$]+\s*=[^=]/.test(mod.text.slice(...rangeOf(body)))) return result;
+  // Declarations `const headers = {}` directly in the function (not in nested functions).
+  const declared = new Map<string, AstNode>();
+  walk(body, (n) => {
+    if (n !== body && isFunction(n)) return false;
+    if (n.type === 'VariableDeclarator' && child(n, 'id')?.type === 'Identifier') {
+      const init = child(n, 'init');
+      if (init && unwrap(init).type === 'ObjectExpression') declared.set(identName(child(n, 'id')) as string, n);
+    }
+    return true;
+  });
+  if (!declared.size) return result;
+  const objectOf = (node: AstNode | undefined): AstNode | undefined => {
+    const u = node ? unwrap(node) : undefined;
+    if (!u) return undefined;
+    const name = identName(u);
+    if (name && declared.has(name)) {
+      const b = lookup(mod, name, u);
+      return b?.kind === 'var' && b.decl === declared.get(name) ? b.decl : undefined;
+    }
+    // Object.keys(headers) / Object.entries(headers)
+    if (u.type === 'CallExpression') {
+      const c = unwrap(child(u, 'callee') as AstNode);
+      if (c.type === 'MemberExpression' && identName(child(c, 'object')) === 'Object' && /^(keys|entries)$/.test(memberName(c) ?? '')) return objectOf(args(u)[0]);
+    }
+    return undefined;
+  };
+  const responseWrites = (n: AstNode) => {
+    const found: AstNode[] = [];
+    walk(n, (x) => {
+      if (x.type === 'CallExpression') {
+        const callee = unwrap(child(x, 'callee') as AstNode);
+        const m = memberName(callee);
+        if (m && RES_WRITE.has(m) && isRes(resRoot(callee))) found.push(x);
+      }
+      return true;
+    });
+    return found;
+  };
+  walk(body, (n) => {
+    if (n.type === 'CallExpression') {
+      const callee = unwrap(child(n, 'callee') as AstNode);
+      const m = memberName(callee);
+      // res.set(headers) / res.header(headers) / res.writeHead(status, headers)
+      if (m && RES_WRITE.has(m) && isRes(resRoot(callee))) {
+        const a = args(n);
+        const obj = m === 'writeHead' ? objectOf(a[a.length - 1]) : a.length === 1 ? objectOf(a[0]) : undefined;
+        if (obj) out.add(obj);
+      }
+      // Object.keys(headers).forEach((k) => res.setHeader(k, headers[k]))
+      if (m === 'forEach' && callee.type === 'MemberExpression') {
+        const obj = objectOf(child(callee, 'object'));
+        const cb = args(n)[0];
+        const writes = obj && cb && isFunction(unwrap(cb)) ? responseWrites(cb) : [];
+        if (obj && writes.length) {
+          out.add(obj);
+          for (const w of writes) loopWrites.add(w);
+        }
+      }
+    }
+    if ((n.type === 'ForInStatement' || n.type === 'ForOfStatement') && responseWrites(child(n, 'body') as AstNode).length) {
+      const obj = objectOf(child(n, 'right'));
+      if (obj) out.add(obj);
+    }
+    return true;
+  });
+  return result;
+}
+
+/** The header name of `headers['Access-Control-Allow-Origin'] = v` / `headers.Vary = v` on one of `objects`. */
+function headerObjectKey(a: AstNode, mod: JsModule, objects: ReadonlySet<AstNode>): string | undefined {
+  if (a.operator !== '=') return undefined;
+  const left = unwrap(child(a, 'left') as AstNode);
+  if (left.type !== 'MemberExpression') return undefined;
+  const obj = unwrap(child(left, 'object') as AstNode);
+  const name = identName(obj);
+  if (!name) return undefined;
+  const b = lookup(mod, name, obj);
+  if (b?.kind !== 'var' || !objects.has(b.decl)) return undefined;
+  return left.computed ? staticString(child(left, 'property')) : memberName(left);
+}
+
 function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysis): void {
+  if (e.call.type === 'AssignmentExpression') {
+    // A header set in an object the handler writes to the response (headerObjectsOf).
+    const left = unwrap(child(e.call, 'left') as AstNode);
+    const name = left.computed ? staticString(child(left, 'property')) : memberName(left);
+    if (name) {
+      const value = child(e.call, 'right');
+      out.writes.push({ name: name.toLowerCase(), value, op: 'set', call: e.call, path: e.path, multiple: !!value && manyLines(value, mod, env), mod });
+    }
+    return;
+  }
   const callee = unwrap(child(e.call, 'callee') as AstNode);
   const m = memberName(callee) as string;
   const a = args(e.call);
