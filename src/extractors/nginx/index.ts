@@ -174,15 +174,17 @@ function upstreamPath(serving: Level, level: Level, pass: Directive): { value: s
 const PROXY_OWN_ERRORS: ReadonlySet<string> = new Set(['500', '502', '503', '504']);
 
 /**
- * The statuses nginx answers by itself before a proxied request reaches the upstream, from the access-phase
- * modules configured for the location (the nearest level that has the directive: they are inherited): `limit_req`
- * and `limit_conn` reject with their `*_status` (503 by default), `deny` with 403, `auth_basic` with 401,
- * `auth_request` with the subrequest's 401 or 403; and a body over `client_max_body_size` (1m by default, any
- * location) with 413. Checked with nginx 1.22: `limit_req_status 429` + `error_page 429 @x` answers from @x (audit 50
- * ngx c02).
+ * The error statuses nginx itself can answer a request of the level with, as error_page sees them. A proxied request:
+ * the upstream's errors pass through untouched (unless intercepted), so only nginx's own: 500, 502, 503, 504, and what
+ * the access-phase modules configured for the location (the nearest level that has the directive: they are inherited)
+ * answer before proxying: `limit_req` and `limit_conn` reject with their `*_status` (503 by default), `deny` with
+ * 403, `auth_basic` with 401, `auth_request` with the subrequest's 401 or 403 (checked with nginx 1.22:
+ * `limit_req_status 429` + `error_page 429 @x` answers from @x, audit 50 ngx c02). Without an upstream (static files),
+ * any 4xx and 500, but no 502 or 504, and 503 only from those limits (audit 51 D5); and with either, the statuses
+ * of the level's own `return` directives. Either way a body over
+ * `client_max_body_size` (1m by default) gets 413, unless it is 0, which turns the check off (audit 51 D8).
  */
-function ownErrorsBeforeProxy(serving: Level): Set<string> {
-  const codes = new Set([...PROXY_OWN_ERRORS, '413']);
+function ownErrors(serving: Level, proxied: boolean): (code: string) => boolean {
   const chain = [serving, ...ancestors(serving)];
   const nearest = (name: string) => {
     for (const l of chain) {
@@ -191,6 +193,7 @@ function ownErrorsBeforeProxy(serving: Level): Set<string> {
     }
     return [];
   };
+  const codes = new Set<string>(proxied ? ['500', '502', '503', '504'] : ['500']);
   const status = (name: string) => nearest(name)[0]?.args[0]?.value ?? '503';
   if (nearest('limit_req').length) codes.add(status('limit_req_status'));
   if (nearest('limit_conn').length) codes.add(status('limit_conn_status'));
@@ -200,7 +203,20 @@ function ownErrorsBeforeProxy(serving: Level): Set<string> {
     codes.add('401');
     codes.add('403');
   }
-  return codes;
+  // `return 502` answers with that status, which error_page then handles like nginx's own (the stock 50x page).
+  const returned = (steps: (Directive | Level)[]): void => {
+    for (const x of steps) {
+      if ((x as Level).kind) returned((x as Level).steps);
+      else if ((x as Directive).name === 'return') codes.add((x as Directive).args[0]?.value ?? '');
+    }
+  };
+  for (const l of chain) returned(l.steps);
+  const bodyLimitOff = nearest('client_max_body_size')[0]?.args[0]?.value === '0';
+  return (code) => {
+    if (code === '413') return !bodyLimitOff;
+    if (codes.has(code)) return true;
+    return !proxied && code.startsWith('4');
+  };
 }
 
 /**
@@ -220,14 +236,16 @@ function errorPageLoss(serving: Level, level: Level): Valued<ErrorCoverage> | un
   if (!pages.length || !server) return undefined;
   const intercepts = [serving, ...ancestors(serving)].some((l) => l.d?.block?.some((x) => /_intercept_errors$/.test(x.name) && x.args[0]?.value === 'on'));
   const proxied = !!(level.pass ?? serving.pass);
-  const own = proxied && !intercepts ? ownErrorsBeforeProxy(serving) : undefined;
+  const own = intercepts ? undefined : ownErrors(serving, proxied);
+  // Every error_page that answers some of the statuses from a target without the header (audit 51 D7: each is named).
+  const lost: { codes: string[]; from: string; d: Directive }[] = [];
   for (const d of pages) {
     const args = d.args.map((a) => a.value);
     // `error_page 404 =200 /index.html` (a single-page app's fallback) changes the status: not an error answer.
     // A bare `=` keeps the status the target answers with (audit 11 case 03): still the error's answer.
     if (args.some((a) => /^=\d/.test(a))) continue;
     const target = args[args.length - 1] ?? '';
-    const codes = args.filter((a) => /^[45]\d\d$/.test(a)).filter((c) => !own || own.has(c));
+    const codes = args.filter((a) => /^[45]\d\d$/.test(a)).filter((c) => !own || own(c));
     if (!codes.length || !(target.startsWith('/') || target.startsWith('@'))) continue;
     const to = targetLocation(server, target);
     if (!to || to === serving) return undefined;
@@ -236,10 +254,21 @@ function errorPageLoss(serving: Level, level: Level): Valued<ErrorCoverage> | un
     if (to.pass || to.handoff.length || to.ifs.some((i) => i.pass)) return undefined;
     const eff = effectiveAddHeaders(to);
     if (eff.opaque || to.opaque.length) return undefined;
+    // A bare `=` answers with the target's own status (audit 11 case 03): the browser sees that one. A success there
+    // (`error_page 418 = @preflight` + `return 204`, the named-location preflight idiom) is no error response.
+    const answered = args.includes('=') ? returnCode(to.steps) : undefined;
+    if (answered !== undefined && answered < 400) continue;
+    const seen = answered !== undefined ? [String(answered)] : codes;
     if (eff.headers.some((h) => h.name === ACAO && h.statuses === 'all')) continue;
-    return known({ covers: 'except-statuses', statuses: codes.map(Number), detail: `error_page sends ${codes.join(', ')} from ${to.label}, which adds no Access-Control-Allow-Origin` }, dSpan(d));
+    // headers-more's more_set_headers on the target sends it on the statuses it names (all without -s), audit 51 D9.
+    if (moreSent(to).some((h) => h.name === ACAO && (!h.codes || seen.every((c) => h.codes?.includes(c))))) continue;
+    lost.push({ codes: seen, from: to.label, d });
   }
-  return undefined;
+  if (!lost.length) return undefined;
+  const statuses = [...new Set(lost.flatMap((x) => x.codes))];
+  const from = [...new Set(lost.map((x) => x.from))];
+  const detail = `error_page sends ${statuses.join(', ')} from ${from.join(', ')}, which add${from.length > 1 ? '' : 's'} no Access-Control-Allow-Origin`;
+  return known({ covers: 'except-statuses', statuses: statuses.map(Number), detail }, dSpan((lost[0] as { d: Directive }).d));
 }
 
 /** The path of a prefix location (`location /api/`, `location ^~ /static/`); undefined for other kinds. */
@@ -262,7 +291,9 @@ function targetLocation(server: Level, target: string): Level | undefined {
   const uri = target.split('?')[0] as string;
   const exact = locs.find((l) => argsOf(l)[0] === '=' && argsOf(l)[1] === uri);
   if (exact) return exact;
-  if (locs.some((l) => argsOf(l)[0] === '~' || argsOf(l)[0] === '~*')) return undefined;
+  // Regex locations are tried as nginx tries them (locationForUri): h5bp's `location ~* \.bak$ { deny all; }`
+  // cannot match /429.html (audit 51 c06). When that cannot be told, the target is not known.
+  if (locs.some((l) => argsOf(l)[0] === '~' || argsOf(l)[0] === '~*')) return locationForUri(server, target);
   let best: Level | undefined;
   let bestLen = -1;
   for (const l of locs) {
