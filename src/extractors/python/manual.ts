@@ -916,6 +916,20 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
       return { kind: 'entries', entries: [{ type: 'tests', all: [{ op: 'includes', on: 'origin', value: v.v, caseInsensitive: false, span: v.span }], span }], unknownEntries: [], list: false, span };
     }
   }
+  // `re.match(P, origin) is not None` (`!= None`): the match test itself; `is None` is its negation.
+  if (cond.type === 'comparison_operator' && cond.children.length === 2 && cond.children[1]?.type === 'none' && regexCall(ev, scope, cond.children[0] as PyNode, isOrigin)) {
+    const op = (cond.op ?? '').replace(/\s+/g, ' ').trim();
+    if (op === 'is not' || op === '!=') return recur(cond.children[0], negated);
+    if (op === 'is' || op === '==') return recur(cond.children[0], !negated);
+  }
+  // `bool(x)`: the truth of x.
+  if (cond.type === 'call' && cond.fields.function?.type === 'identifier' && cond.fields.function.text === 'bool') {
+    const a = callArgs(cond);
+    if (a.positional.length === 1 && a.keywords.size === 0 && !a.splat && ev.eval(cond.fields.function, scope).t === 'ext') return recur(a.positional[0], negated);
+  }
+  // `is_allowed_origin(origin)`, `await check_origin(origin)`: the origin handed to a function (audit 50 py D1).
+  const handed = originCheckCall(ev, mod, scope, cond, negated, originVars, depth);
+  if (handed) return handed;
   if (cond.type === 'call') {
     const fn = cond.fields.function;
     const a = callArgs(cond);
@@ -968,6 +982,189 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
     }
   }
   return mentionsOrigin() ? { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' } : { kind: 'other' };
+}
+
+/** Whether `n` is a regex match call on the origin (`re.match(P, origin)`, `PATTERN.fullmatch(origin)`), whose result is a match object or None. */
+function regexCall(ev: Evaluator, scope: Scope, n: PyNode, isOrigin: (x: PyNode | undefined) => boolean): boolean {
+  if (n.type !== 'call' || !n.fields.function) return false;
+  const a = callArgs(n);
+  const f = n.fields.function;
+  const v = ev.eval(f, scope);
+  if (v.t === 'ext' && /^re\.(match|search|fullmatch)$/.test(v.qname)) return isOrigin(a.positional[1]);
+  return f.type === 'attribute' && /^(match|search|fullmatch)$/.test(f.fields.attribute?.text ?? '') && ev.eval(f.fields.object, scope).t === 'regex' && isOrigin(a.positional[0]);
+}
+
+/** Builtins that take the origin without testing which origin it is (`isinstance(origin, str)`). */
+const BUILTINS = new Set(['isinstance', 'len', 'str', 'bool', 'hasattr', 'getattr', 'type', 'print', 'repr', 'id', 'hash']);
+
+/** How many nested helper functions an origin check is followed into. */
+const HELPER_DEPTH = 3;
+/** Depth added to guardMeaning's count for each helper followed (its limit is 12). */
+const HELPER_STEP = 4;
+/** The most items of a list a helper's loop is unrolled over. */
+const HELPER_LOOP_ITEMS = 64;
+
+/**
+ * A condition that hands the request Origin to a function (`is_allowed_origin(origin)`, `await check(origin)`, a
+ * local bound to such a call is storedTest's). A function of the project whose body is a few origin tests that
+ * return (`return re.match(P, origin) is not None`; `if origin in ALLOWED: return True` ... `return False`; `for p in
+ * PATTERNS: if re.match(p, origin): return True`) is read as if those tests were written inline, with its parameter
+ * bound to the origin. Any other function (a database lookup, a body cors-lint cannot read, recursion): which
+ * origins pass is not known, but a write under it still sends the request Origin back, so Vary: Origin is due
+ * (§5.7), as for `origin in <unknown>`; nothing else about the origins is claimed. Undefined when `cond` is not
+ * such a call.
+ */
+function originCheckCall(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, negated: boolean, originVars: ReadonlySet<string>, depth: number): Meaning | undefined {
+  const awaited = cond.type === 'await';
+  const call = awaited ? cond.children.find((c) => c.type !== 'comment') : cond;
+  if (call?.type !== 'call' || !call.fields.function) return undefined;
+  const a = callArgs(call);
+  const isOrigin = (n: PyNode | undefined) => isOriginExpr(mod, n, originVars as Set<string>);
+  const at = a.positional.findIndex((x) => isOrigin(x));
+  const kw = [...a.keywords].find(([, k]) => isOrigin(k.fields.value))?.[0];
+  if (at < 0 && kw === undefined) return undefined;
+  const fnNode = call.fields.function;
+  const name = mod.text.slice(fnNode.start, fnNode.end).replace(/\s+/g, '');
+  // Methods of the origin itself (`origin.endswith(...)`) and the regex module are the classifier's own.
+  if (fnNode.type === 'attribute' && (isOrigin(fnNode.fields.object) || ev.eval(fnNode.fields.object, scope).t === 'regex')) return undefined;
+  const f = ev.eval(fnNode, scope);
+  if ((f.t === 'ext' && /^(re|builtins)\./.test(f.qname)) || (fnNode.type === 'identifier' && BUILTINS.has(fnNode.text ?? '') && f.t !== 'func')) return undefined;
+  const read = f.t === 'func' ? readHelper(ev, scope, f, call, at, kw, awaited, negated, depth) : undefined;
+  // Findings on the check as a whole (Vary) point at the call; each entry keeps its place in the helper.
+  if (read?.kind === 'entries') return { ...read, span: spanOf(mod, cond) };
+  if (read && read.kind !== 'unknown') return read;
+  // Not read: the write still echoes the Origin, for the origins the function accepts (unknown ones).
+  if (negated) return { kind: 'unknown', reason: `${name}() decides which origins pass` };
+  const span = spanOf(mod, cond);
+  const why = read?.kind === 'unknown' ? read.reason : f.t === 'unknown' ? f.reason : `${name}() is not a function of the project`;
+  return { kind: 'entries', entries: [], unknownEntries: [span], list: true, span, via: `${name}() decides which origins pass (${why})` };
+}
+
+/**
+ * The meaning of a helper's answer (true, or false when `negated`) with its parameter bound to the origin: every
+ * path of its body that returns that answer, each under the tests before it. Unknown when the body is anything
+ * else.
+ */
+function readHelper(
+  ev: Evaluator,
+  scope: Scope,
+  f: Extract<PyVal, { t: 'func' }>,
+  call: PyNode,
+  at: number,
+  kw: string | undefined,
+  awaited: boolean,
+  negated: boolean,
+  depth: number,
+): Meaning {
+  const no = (reason: string): Meaning => ({ kind: 'unknown', reason: `${f.name}(): ${reason}` });
+  const def = f.node;
+  const body = def.fields.body;
+  if (!body || depth + HELPER_STEP > HELPER_STEP * HELPER_DEPTH) return no('helpers nested too deep');
+  // A coroutine function's result, not awaited, is a coroutine object (always true); awaiting a plain function's
+  // result raises. Either way not the test its body reads.
+  const isAsync = /^async\b/.test(f.mod.text.slice(def.start, def.end));
+  if (isAsync !== awaited) return no(isAsync ? 'a coroutine not awaited' : 'awaits a plain function');
+  if (f.decorators.length) return no('a decorated function');
+  const a = callArgs(call);
+  if (a.splat) return no('arguments unpacked');
+  const params = def.fields.parameters?.children.filter((p) => p.type !== 'comment') ?? [];
+  if (params.some((p) => !['identifier', 'typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(p.type))) return no('its parameters');
+  const names = params.map((p) => paramName(p) ?? '');
+  // `self.check(origin)` on a method: the object takes the first parameter.
+  const bound = call.fields.function?.type === 'attribute' && /^(self|cls)$/.test(names[0] ?? '') ? 1 : 0;
+  const param = kw ?? names[at + bound];
+  if (!param || !names.includes(param)) return no('which parameter takes the origin');
+  // The other arguments, evaluated where the call is.
+  const locals = new Map<string, PyVal>();
+  a.positional.forEach((x, i) => {
+    const p = names[i + bound];
+    if (p && p !== param) locals.set(p, ev.eval(x, scope));
+  });
+  for (const [k, x] of a.keywords) if (k !== param && x.fields.value) locals.set(k, ev.eval(x.fields.value, scope));
+  const own = scopeAt(ev.host, f.mod, [def]);
+  const base: Scope = { ...own, locals };
+  const vars = new Set([param]);
+  const meaning = (c: PyNode, neg: boolean, s: Scope) => guardMeaning(ev, f.mod, s, c, neg, vars, depth + HELPER_STEP);
+  // The paths that return true and those that return false, each the conjunction of its conditions.
+  const yes: Meaning[] = [];
+  const nope: Meaning[] = [];
+  const literal = (r: PyNode | undefined): boolean | undefined => (!r || r.type === 'none' || r.type === 'false' ? false : r.type === 'true' ? true : undefined);
+  const returns = (r: PyNode | undefined, path: Meaning[], s: Scope): void => {
+    const l = literal(r);
+    if (l === true) yes.push(conjunction(path));
+    else if (l === false) nope.push(conjunction(path));
+    else if (r) {
+      yes.push(conjunction([...path, meaning(r, false, s)]));
+      nope.push(conjunction([...path, meaning(r, true, s)]));
+    }
+  };
+  const statements = (blk: PyNode | undefined) => (blk?.children ?? []).filter((c) => c.type !== 'comment' && c.type !== 'pass_statement' && !(c.type === 'expression_statement' && c.children.length === 1 && c.children[0]?.type === 'string'));
+  /** The one `return` a block is made of. */
+  const onlyReturn = (blk: PyNode | undefined): { value: PyNode | undefined } | undefined => {
+    const st = statements(blk);
+    return st.length === 1 && st[0]?.type === 'return_statement' ? { value: st[0].children[0] } : undefined;
+  };
+  const path: Meaning[] = [];
+  let ended = false;
+  for (const st of statements(body)) {
+    if (st.type === 'return_statement') {
+      returns(st.children[0], path, base);
+      ended = true;
+      break;
+    }
+    if (st.type === 'if_statement' && st.fields.condition) {
+      // `if c: return x` (with `elif`s, and an `else`), each branch one `return`.
+      const branches: { cond: PyNode; value: PyNode | undefined }[] = [];
+      const first = onlyReturn(st.fields.consequence);
+      if (!first) return no('a statement it cannot read');
+      branches.push({ cond: st.fields.condition, value: first.value });
+      let orelse: { value: PyNode | undefined } | undefined;
+      for (const c of st.children) {
+        if (c.type === 'elif_clause') {
+          const r = onlyReturn(c.fields.consequence);
+          if (!r || !c.fields.condition) return no('a statement it cannot read');
+          branches.push({ cond: c.fields.condition, value: r.value });
+        } else if (c.type === 'else_clause') {
+          orelse = onlyReturn(c.fields.body);
+          if (!orelse) return no('a statement it cannot read');
+        }
+      }
+      for (const b of branches) {
+        returns(b.value, [...path, meaning(b.cond, false, base)], base);
+        path.push(meaning(b.cond, true, base));
+      }
+      if (orelse) {
+        returns(orelse.value, path, base);
+        ended = true;
+        break;
+      }
+      continue;
+    }
+    if (st.type === 'for_statement' && st.fields.left?.type === 'identifier' && st.fields.right && !st.children.some((c) => c.type === 'else_clause')) {
+      // `for p in PATTERNS: if re.match(p, origin): return True`: unrolled over a list known item by item.
+      const inner = statements(st.fields.body);
+      const test = inner.length === 1 && inner[0]?.type === 'if_statement' && !inner[0].children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause') ? inner[0] : undefined;
+      const r = test ? onlyReturn(test.fields.consequence) : undefined;
+      const seq = ev.eval(st.fields.right, base);
+      const items = seq.t === 'seq' ? seq.items : seq.t === 'dict' ? seq.entries.map((e) => e.key) : undefined;
+      if (!test?.fields.condition || !r || !items || items.length > HELPER_LOOP_ITEMS) return no('a loop it cannot read');
+      if (items.some((i) => i.t === 'unknown')) return no('a loop over values not known');
+      const v = st.fields.left.text ?? '';
+      if (v === param) return no('its parameter rebound');
+      for (const item of items) {
+        const s: Scope = { ...base, locals: new Map([...locals, [v, item]]) };
+        returns(r.value, [...path, meaning(test.fields.condition, false, s)], s);
+        path.push(meaning(test.fields.condition, true, s));
+      }
+      continue;
+    }
+    return no('a statement it cannot read');
+  }
+  // Falling off the end returns None.
+  if (!ended) nope.push(conjunction(path));
+  const ways = negated ? nope : yes;
+  if (ways.length === 0) return no(negated ? 'never returns a false value' : 'never returns a true value');
+  return disjunction(ways);
 }
 
 /** All of the meanings hold. */
