@@ -966,6 +966,7 @@ export class Evaluator {
       }
       if (b.kind === 'assign' || b.kind === 'annotated') {
         let value: PyNode | undefined = b.kind === 'assign' ? b.value : undefined;
+        let factoryValue: PyVal | undefined;
         let alias: string | undefined;
         // pydantic `Field(default=...)` / `Field("x")`.
         if (value?.type === 'call') {
@@ -979,11 +980,19 @@ export class Evaluator {
             const kw = args.find((a) => a.type === 'keyword_argument' && a.fields.name?.text === 'default');
             const pos = args.find((a) => a.type !== 'keyword_argument' && a.type !== 'comment');
             value = kw?.fields.value ?? pos;
-            if (!value) return unknownVal(`${attr} has no default (Field without default)`, span);
+            // `Field(default_factory=...)`: the value the factory returns (audit 50 py D2).
+            const factory = value ? undefined : args.find((a) => a.type === 'keyword_argument' && a.fields.name?.text === 'default_factory')?.fields.value;
+            if (factory) {
+              const made = this.factoryDefault(cls, factory, span);
+              if (made.t === 'unknown') return made;
+              value = undefined;
+              factoryValue = made;
+            }
+            if (!value && !factoryValue) return unknownVal(`${attr} has no default (Field without default)`, span);
           }
         }
-        if (!value) return unknownVal(settings ? `${attr} is read from the environment (no default)` : `${attr} has no value`, spanOf(cls.mod, b.target));
-        let v = this.eval(value, { mod: cls.mod, cls: { node: cls.node, index: idx } });
+        if (!value && !factoryValue) return unknownVal(settings ? `${attr} is read from the environment (no default)` : `${attr} has no value`, spanOf(cls.mod, b.target));
+        let v = factoryValue ?? this.eval(value as PyNode, { mod: cls.mod, cls: { node: cls.node, index: idx } });
         if (settings) {
           v = this.pydanticField(cls, attr, b.kind === 'assign' ? b.type : b.type, v);
           v = withVia(v, `default of ${cls.name}.${attr} (environment variable ${alias ?? this.settingsEnvName(cls, attr)} when unset)`);
@@ -1002,16 +1011,48 @@ export class Evaluator {
   }
 
   /**
+   * The value a pydantic `default_factory` returns when called with no argument: a `lambda: <expr>` (its body is
+   * evaluated in the module: a lambda in a class body does not see the class's names), the builtins `list`, `dict`
+   * and `set` (an empty one), or a function of the project.
+   */
+  private factoryDefault(cls: ClassVal, factory: PyNode, span: Span): PyVal {
+    const at = spanOf(cls.mod, factory);
+    if (factory.type === 'lambda') {
+      const body = factory.fields.body;
+      if (factory.fields.parameters || !body) return unknownVal('a default_factory that takes arguments', at);
+      return this.eval(body, { mod: cls.mod });
+    }
+    const f = this.eval(factory, { mod: cls.mod });
+    if (f.t === 'func') return this.callFunction(f, [], new Map(), span);
+    if (factory.type === 'identifier' && f.t !== 'class' && (f.t === 'ext' || f.t === 'unknown')) {
+      if (factory.text === 'list') return { t: 'seq', kind: 'list', items: [], span: at };
+      if (factory.text === 'set') return { t: 'seq', kind: 'set', items: [], span: at };
+      if (factory.text === 'dict') return { t: 'dict', entries: [], span: at };
+    }
+    return unknownVal('a default_factory cors-lint cannot call', at);
+  }
+
+  /**
    * pydantic settings semantics for a field default: validators that split a string on a separator, and
    * `AnyHttpUrl`/`AnyUrl`/`HttpUrl`, which pydantic 2 serializes with a trailing slash (`str(url)`),
    * while pydantic-settings validates defaults (`validate_default=True`).
    */
   private pydanticField(cls: ClassVal, attr: string, type: PyNode | undefined, v: PyVal): PyVal {
     const typeText = type ? cls.mod.text.slice(type.start, type.end) : '';
-    if (v.t === 'str' && this.hasSplitValidator(cls, attr, typeText)) {
+    // A string split by an after-validator (`@validator` without `pre=True`, `@field_validator` in its default mode)
+    // was validated as the `str` of the field's type, not as URLs: the items are the strings the split makes
+    // (`Union[List[AnyHttpUrl], str]`, checked with pydantic 2.13: no trailing slash). Without a `str` in the type,
+    // pydantic 2 rejects the default (ValidationError) before the validator runs.
+    let plainItems = false;
+    const split = v.t === 'str' ? this.hasSplitValidator(cls, attr, typeText) : undefined;
+    if (v.t === 'str' && split) {
+      if (split === 'after' && this.pydanticMajor(cls.mod.path, cls.mod.text) === 2) {
+        if (!/(^|[[,|]\s*)str\s*(\]|,|\||$)/.test(typeText)) return unknownVal(`${attr}: pydantic rejects a str default for ${typeText}`, v.span);
+        plainItems = true;
+      }
       v = splitStr(v, ',', true);
     }
-    if (/\b(AnyHttpUrl|AnyUrl|HttpUrl)\b/.test(typeText) && this.pydanticMajor(cls.mod.path, cls.mod.text) === 2) {
+    if (!plainItems && /\b(AnyHttpUrl|AnyUrl|HttpUrl)\b/.test(typeText) && this.pydanticMajor(cls.mod.path, cls.mod.text) === 2) {
       const addSlash = (x: PyVal): PyVal =>
         x.t === 'str' && /^[a-z][a-z0-9+.-]*:\/\/[^/?#]+$/i.test(x.v)
           ? { ...x, v: x.v + '/', lit: undefined, via: `${URL_TYPE_VIA}: str() adds a trailing slash` }
@@ -1022,19 +1063,26 @@ export class Evaluator {
     return v;
   }
 
-  private hasSplitValidator(cls: ClassVal, attr: string, typeText: string): boolean {
+  /**
+   * Whether a validator of the field splits a string: 'before' when it runs before the field's type is validated
+   * (`BeforeValidator`, `pre=True`, `mode="before"`), 'after' for the default mode, 'unknown' for a wrap validator.
+   */
+  private hasSplitValidator(cls: ClassVal, attr: string, typeText: string): 'before' | 'after' | 'unknown' | undefined {
     const body = cls.node.fields.body;
     const text = cls.mod.text;
-    if (/BeforeValidator\(/.test(typeText)) return true;
-    if (!body) return false;
+    if (/BeforeValidator\(/.test(typeText)) return 'before';
+    if (!body) return undefined;
     for (const s of body.children) {
       if (s.type !== 'decorated_definition') continue;
       const decos = s.children.filter((c) => c.type === 'decorator').map((d) => text.slice(d.start, d.end));
-      if (!decos.some((d) => /validator\(/.test(d) && (d.includes(`"${attr}"`) || d.includes(`'${attr}'`)))) continue;
+      const deco = decos.find((d) => /validator\(/.test(d) && (d.includes(`"${attr}"`) || d.includes(`'${attr}'`)));
+      if (!deco) continue;
       const def = s.fields.definition;
-      if (def && /\.split\(/.test(text.slice(def.start, def.end))) return true;
+      if (!def || !/\.split\(/.test(text.slice(def.start, def.end))) continue;
+      if (/\bpre\s*=\s*True\b|\bmode\s*=\s*["']before["']/.test(deco)) return 'before';
+      return /\bmode\s*=\s*["'](wrap|plain)["']/.test(deco) ? 'unknown' : 'after';
     }
-    return false;
+    return undefined;
   }
 
   private evalSubscript(n: PyNode, scope: Scope): PyVal {
