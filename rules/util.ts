@@ -81,10 +81,11 @@ export function preflightReason(route: Route, method: string): string | undefine
 }
 
 /**
- * Request headers that clients must send for the app to work (credentials, CSRF and API-key headers). `api_key` too:
+ * Request headers that clients must send for the app to work (credentials, CSRF, API-key and captcha headers:
+ * Cloudflare Turnstile's `cf-turnstile-response`, audit 51 c09). `api_key` too:
  * Node keeps `_` in header names, so it is a header of its own, not `api-key`.
  */
-export const REQUIRED_HEADER = /^(authorization|.*(token|api[-_]?key|csrf|xsrf|auth).*)$/i;
+export const REQUIRED_HEADER = /^(authorization|.*(token|api[-_]?key|csrf|xsrf|auth|captcha|turnstile).*)$/i;
 
 export function isSafelistedHeader(name: string): boolean {
   return SAFELISTED_REQUEST_HEADERS.has(name.toLowerCase());

@@ -2423,13 +2423,15 @@ const HEADER_READ =
 const NOT_CLIENT_SET = new Set(['origin', 'host', 'cookie', 'referer', 'user-agent', 'content-length', 'connection', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'x-real-ip', 'accept-encoding', 'if-none-match', 'if-modified-since', 'forwarded', 'via']);
 
 /**
- * Names that proxies, load balancers and hosting platforms add on their way to the app (`x-forwarded-port`,
- * nginx auth_request's `x-original-uri`, oauth2-proxy's `x-auth-request-user`, Cloudflare's `cf-connecting-ip`, AWS
- * ALB's `x-amzn-trace-id`, Envoy, Vercel, App Engine, Azure App Service), and any name that says it comes from a
- * proxy (`x-auth-proxy-userid`, audit 50 js c08): a page does not send them, so they need no Allow-Headers entry.
- * (`traceparent` is not among them: browser tracing libraries do send it cross-origin.)
+ * Names that proxies, load balancers and hosting platforms add on their way to the app, never a page: `x-forwarded-*`,
+ * nginx auth_request's `x-original-*`, oauth2-proxy's `x-auth-request-*`, an auth proxy's `x-auth-proxy-*` (audit 50
+ * js c08), the identity headers of gateways (Kong's `x-consumer-*` and `x-authenticated-*`, `x-remote-user`,
+ * Google IAP's `x-goog-authenticated-*`), Cloudflare's own `cf-connecting-ip`/`cf-ray`/`cf-ipcountry`/`cf-visitor`,
+ * AWS ALB's `x-amzn-*`, Envoy, Vercel, App Engine and Azure App Service. They need no Allow-Headers entry. Names a
+ * page does send stay: Cloudflare Turnstile's `cf-turnstile-response`, an `x-proxy-token`, `traceparent` (audit 51 D3).
  */
-const INFRASTRUCTURE_HEADER = /^(?:x-forwarded-|x-original-|x-auth-request-|cf-|x-amzn-|x-amz-cf-|x-envoy-|x-vercel-|x-appengine-|x-ms-client-principal|x-arr-|fly-)|(?:^|-)proxy(?:-|$)/;
+const INFRASTRUCTURE_HEADER =
+  /^(?:x-forwarded-|x-original-|x-auth-request-|x-auth-proxy-|x-consumer-|x-authenticated-|x-goog-authenticated-|x-amzn-|x-amz-cf-|x-envoy-|x-vercel-|x-appengine-|x-ms-client-principal|x-arr-)|^(?:x-remote-user|remote-user|cf-connecting-ip|cf-connecting-ipv6|cf-ray|cf-ipcountry|cf-visitor|cf-worker|fly-client-ip|fly-forwarded-port|fly-region)$/;
 
 /** A request header a client script sets itself (not one the browser or a proxy sets, not a CORS or Sec- header). */
 function clientSetHeader(name: string): boolean {
