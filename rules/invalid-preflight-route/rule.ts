@@ -17,7 +17,7 @@ export default defineRule({
       ctx.report({
         message: `${route.pathError}${version}.`,
         span: route.span,
-        ...(route.path === '*' || route.path === '/*'
+        ...(route.path === '*' || route.path === '/*' || route.path === '(.*)' || route.path === '/(.*)'
           ? { fix: { description: "Use '/{*splat}', which matches every path in Express 5", edits: [{ span: { ...route.span, start: route.span.start + 1, end: route.span.end - 1 }, text: '/{*splat}' }] } }
           : {}),
         ...(app.framework?.span ? { related: [{ span: app.framework.span, message: 'Express 5 is required here' }] } : {}),

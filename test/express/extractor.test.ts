@@ -327,6 +327,31 @@ describe('apps and order', () => {
     expect(out.model.apps[0]?.routes.find((r) => r.path === '/x/*/y/*')?.pathError).toMatch(/use '\/x\/\{\*splat\}\/y\/\{\*splat2\}'/);
   });
 
+  it('Express 5 path errors are worded as Express 5 throws them (audit 51 D4)', async () => {
+    const { default: express } = await import('express');
+    const paths = ['*', '/(.*)', '(.*)', '/api/(.*)', '/:id?', '/api/*', '/files/*.png', '/a+', '/[abc]', '/a!', '/time/12:30', '/{*splat}', '/*splat', '/a\\(b'];
+    const thrown = (p: string) => {
+      try {
+        express().options(p, () => undefined);
+        return undefined;
+      } catch (e) {
+        return (e as Error).message.replace(/; visit .*$/, '');
+      }
+    };
+    const out = await lintMemory({
+      'package.json': `{ "dependencies": { "express": "^5.0.1" } }`,
+      's.js': head + paths.map((p) => `app.options(${JSON.stringify(p)}, (req, res) => res.end());`).join('\n'),
+    });
+    const errors = new Map((out.model.apps[0]?.routes ?? []).map((r) => [r.path, /throws "([^"]*)"/.exec(r.pathError ?? '')?.[1]]));
+    for (const p of paths) expect(errors.get(p), p).toBe(thrown(p));
+    // The advice, where one exists, is a path Express 5 accepts.
+    for (const r of out.model.apps[0]?.routes ?? []) {
+      const advice = /; use '([^']*)'/.exec(r.pathError ?? '')?.[1];
+      if (advice) expect(thrown(advice), advice).toBeUndefined();
+    }
+    expect(out.model.apps[0]?.routes.find((r) => r.path === '/api/(.*)')?.pathError).toMatch(/use '\/api\/\{\*splat\}'$/);
+  });
+
   it('does not treat unrelated .get() calls as routes', async () => {
     const out = await lintMemory({ 's.js': head + `const port = app.get('port');\nconst m = new Map(); m.get('x');\napp.use(cors());` });
     expect(out.model.apps[0]?.routes).toEqual([]);

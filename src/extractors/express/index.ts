@@ -1153,16 +1153,35 @@ function express5PathErrorOf(reg: Registration, env: EvalEnv): string | undefine
   return undefined;
 }
 
+/**
+ * The start-up error path-to-regexp 8 (Express 5) throws for a route path, as it words it (checked with Express
+ * 5.3.0): a reserved character `( ) [ ] ? + !` is "Unexpected", a `*` or `:` without a name is "Missing parameter
+ * name" (a backslash escapes the next character). The advice replaces Express 4's wildcards (`*`, `(.*)`) with named ones,
+ * keeping the prefix ('/cgi-bin/*' becomes '/cgi-bin/{*splat}', not a catch-all: audit 50 suites c60; '/(.*)' becomes
+ * '/{*splat}': audit 51 D4), when that leaves a path Express 5 accepts.
+ */
 function express5PathError(path: string): string | undefined {
-  const bare = (i: number) => path[i] === '*' && !/[A-Za-z_$]/.test(path[i + 1] ?? '');
+  const error = pathToRegexp8Error(path);
+  if (!error) return undefined;
+  let n = 0;
+  const named = () => `{*splat${++n > 1 ? n : ''}}`;
+  const fixed =
+    path === '*' || path === '/*' || path === '(.*)' || path === '/(.*)'
+      ? '/{*splat}'
+      : path.replace(/\(\.\*\)|\*(?![A-Za-z_$])/g, (m, i: number) => (path[i - 1] === '\\' ? m : named()));
+  const advice = fixed !== path && !pathToRegexp8Error(fixed) ? `; use '${fixed}'` : '';
+  return `Express 5 (path-to-regexp 8) throws "${error}: ${path}" at start-up${advice}`;
+}
+
+function pathToRegexp8Error(path: string): string | undefined {
   for (let i = 0; i < path.length; i++) {
-    if (!bare(i)) continue;
-    // The replacement keeps the path's prefix: '/{*splat}' for a bare `*` or `/*` (every path), and a named
-    // wildcard in place of each bare `*` elsewhere ('/cgi-bin/*' becomes '/cgi-bin/{*splat}', not a catch-all:
-    // audit 50 suites c60).
-    let n = 0;
-    const fixed = path === '*' || path === '/*' ? '/{*splat}' : [...path].map((c, j) => (bare(j) ? `{*splat${++n > 1 ? n : ''}}` : c)).join('');
-    return `Express 5 (path-to-regexp 8) throws "Missing parameter name at index ${i + 1}: ${path}" at start-up; use '${fixed}'`;
+    const c = path[i] as string;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if ('()[]?+!'.includes(c)) return `Unexpected ${c} at index ${i}`;
+    if ((c === '*' || c === ':') && !/[A-Za-z_$"]/.test(path[i + 1] ?? '')) return `Missing parameter name at index ${i + 1}`;
   }
   return undefined;
 }
