@@ -3,7 +3,7 @@
  * cors-semantics.md §1.1 (options and defaults) and §1.2 (origin resolution).
  */
 import { known, unknown, type OriginPolicy, type Token, type TokenList, type Valued } from '../../model/index.js';
-import { args, child, children, identName, memberName, rangeOf, staticString, unwrap, type AstNode } from './ast.js';
+import { args, child, children, identName, isFunction, memberName, rangeOf, staticString, unwrap, type AstNode } from './ast.js';
 import { envName, evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, followFunction, type FlowContext, type FlowResult, type Path } from './flow.js';
 import { lookup, spanOf, stableInit, type JsModule } from './modules.js';
@@ -216,6 +216,28 @@ export function isRequestOriginExpr(node: AstNode, mod: JsModule, reqParam: AstN
   if (n.type === 'LogicalExpression' && (n.operator === '||' || n.operator === '??')) {
     // req.headers.origin || '' / ?? '*' : the origin when present.
     return isRequestOriginExpr(child(n, 'left') as AstNode, mod, reqParam, originParam, depth + 1);
+  }
+  if (n.type === 'LogicalExpression' && n.operator === '&&' && depth < 4) {
+    // `req.headers.referer && new URL(req.headers.referer).origin`, `origin && origin.trim()`: the right side whenever
+    // the header is there (audit 51 D2). Only a presence test of the header itself: `allowed && origin` is a condition.
+    const left = child(n, 'left') as AstNode;
+    const right = child(n, 'right') as AstNode;
+    return (isRequestOriginExpr(left, mod, reqParam, originParam, depth + 1) || isRefererRead(left, mod, reqParam, depth + 1)) && isRequestOriginExpr(right, mod, reqParam, originParam, depth + 1);
+  }
+  // `getOrigin(req)`: a function of the module whose one statement returns the origin of the request it is given
+  // (audit 51 D2).
+  if (n.type === 'CallExpression' && depth < 3) {
+    const c = unwrap(child(n, 'callee') as AstNode);
+    const b = c.type === 'Identifier' ? lookup(mod, c.name as string, c) : undefined;
+    const fn = b?.kind === 'func' ? b.node : b?.kind === 'var' && b.init && b.path.length === 0 && b.declKind === 'const' && isFunction(unwrap(b.init)) ? unwrap(b.init) : undefined;
+    const body = fn ? child(fn, 'body') : undefined;
+    const stmts = body?.type === 'BlockStatement' ? children(body, 'body') : undefined;
+    const returned = body && body.type !== 'BlockStatement' ? body : stmts?.length === 1 && stmts[0]?.type === 'ReturnStatement' ? child(stmts[0], 'argument') : undefined;
+    if (fn && returned) {
+      const i = args(n).findIndex((a) => isReq(a, mod, reqParam));
+      const p = i >= 0 ? paramNode(fn, i) : undefined;
+      if (p && p.type === 'Identifier') return isRequestOriginExpr(returned, mod, p, undefined, depth + 1);
+    }
   }
   if (n.type === 'ConditionalExpression' && depth < 4) {
     // req.headers.origin ? req.headers.origin : 'x' : the origin when present, as with ||.
