@@ -301,7 +301,10 @@ function bindingValue(b: Binding, name: string, at: AstNode, mod: JsModule, env:
             const d = evaluate(b.fallback, mod, { ...env, active });
             return d.t === 'unknown' ? d : withVia(d, `the default when $${name} is unset`);
           }
-          if (v.t === 'undef') return evaluate(b.fallback, mod, { ...env, active });
+          if (v.t === 'undef') {
+            const d = evaluate(b.fallback, mod, { ...env, active });
+            return d.t === 'unknown' ? d : chosenVia(d, v.via);
+          }
         }
         return v;
       } finally {
@@ -360,26 +363,48 @@ function pushedOnto(v: JsValue & { t: 'array' }, name: string, id: AstNode, mod:
  * initialiser is the value, known as that default; undefined for any other shape.
  */
 function envGuardedDefault(name: string, b: Binding & { kind: 'var' }, at: AstNode, mod: JsModule, env: EvalEnv): JsValue | undefined {
-  if (b.path.length !== 0 || !b.init) return undefined;
+  if (b.path.length !== 0 || (!b.init && b.declKind === 'const')) return undefined;
   const decl = parentOf(parentOf(b.id) ?? b.id);
   const block = decl ? parentOf(decl) : undefined;
   if (decl?.type !== 'VariableDeclaration' || !block || (block.type !== 'BlockStatement' && block.type !== 'Program')) return undefined;
+  // The guard and its `else if` chain (`if ($A) x = ...; else if ($B) x = ...`, Uppy Companion's corsOrigins, audit
+  // 51 big c11): every change is in the consequent of one of them, none in a final `else` (it runs when all are unset).
+  const inside = (m: AstNode, n: AstNode | undefined) => !!n && rangeOf(m)[0] >= rangeOf(n)[0] && rangeOf(m)[1] <= rangeOf(n)[1];
   let guard: AstNode | undefined;
   for (const m of mod.mutations.get(name) ?? []) {
     let stmt: AstNode | undefined = m;
     while (stmt && parentOf(stmt) !== block) stmt = parentOf(stmt);
     if (!stmt || stmt.type !== 'IfStatement' || (guard && guard !== stmt)) return undefined;
-    const alt = child(stmt, 'alternate');
-    if (alt && rangeOf(m)[0] >= rangeOf(alt)[0] && rangeOf(m)[1] <= rangeOf(alt)[1]) return undefined;
     guard = stmt;
   }
   if (!guard || rangeOf(guard)[1] > rangeOf(at)[0]) return undefined;
-  const test = child(guard, 'test') as AstNode;
-  const unset = unsetTest(test, mod, env);
-  const variable = unset ? (unset.holds ? undefined : unset.name) : envName(evaluate(test, mod, env));
-  if (variable === undefined) return undefined;
-  const v = evaluate(b.init, mod, env);
-  return v.t === 'unknown' ? undefined : chosenVia(v, `the default when $${variable} is unset`);
+  const tests: AstNode[] = [];
+  const consequents: AstNode[] = [];
+  let elseBlock: AstNode | undefined;
+  for (let cur: AstNode | undefined = guard; cur; ) {
+    tests.push(child(cur, 'test') as AstNode);
+    consequents.push(child(cur, 'consequent') as AstNode);
+    const alt: AstNode | undefined = child(cur, 'alternate');
+    if (alt?.type === 'IfStatement') cur = alt;
+    else {
+      elseBlock = alt;
+      cur = undefined;
+    }
+  }
+  for (const m of mod.mutations.get(name) ?? []) {
+    if (inside(m, elseBlock) || !consequents.some((c) => inside(m, c))) return undefined;
+  }
+  const variables: string[] = [];
+  for (const test of tests) {
+    const unset = unsetTest(test, mod, env);
+    const variable = unset ? (unset.holds ? undefined : unset.name) : envName(evaluate(test, mod, env));
+    if (variable === undefined) return undefined;
+    if (!variables.includes(variable)) variables.push(variable);
+  }
+  const v: JsValue = b.init ? evaluate(b.init, mod, env) : { t: 'undef', node: b.id, mod };
+  if (v.t === 'unknown') return undefined;
+  const which = variables.length === 1 ? `$${variables[0]} is` : `${variables.slice(0, -1).map((x) => `$${x}`).join(', ')} and $${variables[variables.length - 1]} are`;
+  return chosenVia(v, `the default when ${which} unset`);
 }
 
 /**
@@ -734,13 +759,19 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       // `origins && origins.length`: with the variable unset this is `origins` itself (undefined, falsy), so it stays
       // derived from the variable (audit 16 case 01).
       if (leftEnv !== undefined && op === '&&') return left;
+      // A left side that is undefined only by an environment variable's default (`let x; if ($X) x = ...`) passes
+      // that reason on to the fallback it selects (audit 51 big D4).
+      const fallback = () => {
+        const right = evaluate(child(n, 'right') as AstNode, mod, e);
+        return right.t === 'unknown' ? right : chosenVia(right, left.via);
+      };
       if (op === '??') {
-        if (left.t === 'null' || left.t === 'undef') return evaluate(child(n, 'right') as AstNode, mod, e);
+        if (left.t === 'null' || left.t === 'undef') return fallback();
         return left.t === 'unknown' ? left : left;
       }
       const t = truthiness(left);
       if (t === undefined) return left.t === 'unknown' ? left : unknownValue(n, mod, 'condition');
-      if (op === '||') return t ? left : evaluate(child(n, 'right') as AstNode, mod, e);
+      if (op === '||') return t ? left : fallback();
       if (op === '&&') return t ? evaluate(child(n, 'right') as AstNode, mod, e) : left;
       return unknownValue(n, mod, 'logical');
     }
