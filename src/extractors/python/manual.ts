@@ -1383,3 +1383,23 @@ export function routeDecorators(ev: Evaluator, mod: PyModule, decorated: PyNode,
   }
   return out;
 }
+
+/** What a test of the origin accepts, for callers outside this module (a CORSMiddleware subclass's `is_allowed_origin`). */
+export type OriginTest =
+  /** Every (present) origin passes. */
+  | { kind: 'any' }
+  /** Only the origins these entries accept (unknownEntries: parts that cannot be read). */
+  | { kind: 'entries'; entries: OriginEntry[]; unknownEntries: Span[]; span: Span; via?: string }
+  | { kind: 'unknown'; reason: string };
+
+/**
+ * The origins for which `cond` is true, `originVar` being the origin: the reading of hand-written checks
+ * (guardMeaning: comparisons, `in`, startswith/endswith, regex matches, helpers of the project). A condition that
+ * does not test the origin (a setting, `self.debug`) says nothing about which origins pass: unknown.
+ */
+export function originTest(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, originVar: string): OriginTest {
+  const m = guardMeaning(ev, mod, scope, cond, false, new Set([originVar]));
+  if (m.kind === 'presence') return { kind: 'any' };
+  if (m.kind === 'entries') return { kind: 'entries', entries: m.entries, unknownEntries: m.unknownEntries, span: m.span, ...(m.via ? { via: m.via } : {}) };
+  return { kind: 'unknown', reason: m.kind === 'unknown' ? m.reason : 'a condition that does not test the origin' };
+}

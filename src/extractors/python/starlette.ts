@@ -29,7 +29,7 @@ import { URL_TYPE_VIA, spanOf, type Evaluator, type PyVal, type Scope } from './
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
 import { indexBlock, type PyModule } from './project.js';
-import { exceptClauses, headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields } from './manual.js';
+import { exceptClauses, headerWrites, manualOrigin, originTest, routeDecorators, writeMaxAge, writtenFields } from './manual.js';
 
 const CORS_QNAME = /^(fastapi|starlette)(\.middleware)?(\.cors)?\.CORSMiddleware$/;
 const MIDDLEWARE_QNAME = /^(fastapi|starlette)(\.middleware)?\.Middleware$/;
@@ -98,15 +98,157 @@ interface MiddlewareUse {
   isCors: boolean;
 }
 
-function isCorsClass(v: PyVal, ev: Evaluator, depth = 0): boolean {
-  if (v.t === 'ext') return CORS_QNAME.test(v.qname);
+type ClassVal = Extract<PyVal, { t: 'class' }>;
+
+/**
+ * Starlette's CORSMiddleware, or a subclass of it that sends what it sends apart from which origins pass. `override`:
+ * the subclass's own `is_allowed_origin` (the one method through which CORSMiddleware decides whether an origin is
+ * allowed, on preflights and on other requests, §2.2), read by overriddenOrigin.
+ */
+interface CorsClass {
+  override?: { cls: ClassVal; def: PyNode };
+  /** Several classes of the chain override it: not read. */
+  several?: true;
+}
+
+function isCorsClass(v: PyVal, ev: Evaluator): boolean {
+  return corsClass(v, ev) !== undefined;
+}
+
+function corsClass(v: PyVal, ev: Evaluator, depth = 0): CorsClass | undefined {
+  if (v.t === 'ext') return CORS_QNAME.test(v.qname) ? {} : undefined;
   // A subclass that only renames it (`class CORSMiddleware(Base): pass`, audit 29 case 16): the same middleware.
-  // One that defines methods may change what it sends (`is_allowed_origin` returning True), so it stays unknown.
-  if (v.t !== 'class' || depth > 3) return false;
+  // One that overrides `is_allowed_origin` (and perhaps an `__init__` that hands its arguments on unchanged) changes
+  // which origins pass and nothing else: the keyword arguments, the methods, headers, the middleware order and the
+  // error coverage are CORSMiddleware's (audit 51 D1, OpenHands' LocalhostCORSMiddleware; checked with Starlette
+  // 0.26: the preflight of a POST got 400 "Disallowed CORS method" with the default allow_methods). Any other method
+  // (`__call__`, `preflight_response`, `simple_response`, `send`, an `__init__` that does more) may change what it
+  // sends, so the class stays unknown.
+  if (v.t !== 'class' || depth > 3) return undefined;
   const body = v.node.fields.body?.children ?? [];
-  if (body.some((st) => st.type === 'function_definition' || st.type === 'decorated_definition' || st.type === 'class_definition')) return false;
+  let own: PyNode | undefined;
+  for (const st of body) {
+    if (st.type === 'class_definition') return undefined;
+    const def = st.type === 'decorated_definition' ? st.fields.definition : st;
+    if (def?.type !== 'function_definition') continue;
+    const name = def.fields.name?.text;
+    if (name === 'is_allowed_origin' && !own) own = st;
+    else if (!(name === '__init__' && st === def && forwardsInit(v.mod, def))) return undefined;
+  }
   const bases = v.node.fields.superclasses?.children.filter((c) => c.type !== '(' && c.type !== ')' && c.type !== ',') ?? [];
-  return bases.length === 1 && isCorsClass(ev.eval(bases[0] as PyNode, { mod: v.mod }), ev, depth + 1);
+  if (bases.length !== 1) return undefined;
+  const base = corsClass(ev.eval(bases[0] as PyNode, { mod: v.mod }), ev, depth + 1);
+  if (!base || !own) return base;
+  return base.override || base.several ? { several: true } : { override: { cls: v, def: own } };
+}
+
+/**
+ * `def __init__(self, app, **kwargs): super().__init__(app, **kwargs)` (also `*args`, annotations): the body is that
+ * one call, which hands every parameter on in order, so the keyword arguments of the registration reach
+ * CORSMiddleware.__init__ as they are.
+ */
+function forwardsInit(mod: PyModule, def: PyNode): boolean {
+  const params = (def.fields.parameters?.children ?? []).filter((p) => p.type !== 'comment' && p.type !== '(' && p.type !== ')' && p.type !== ',');
+  const [self, ...rest] = params;
+  if (!self || paramName(self) !== 'self') return false;
+  const shape: string[] = [];
+  for (const p of rest) {
+    if (p.type === 'identifier' || p.type === 'typed_parameter') {
+      const inner = p.type === 'typed_parameter' ? p.children[0] : p;
+      if (inner?.type === 'list_splat_pattern') shape.push(`*${inner.children.find((c) => c.type === 'identifier')?.text ?? ''}`);
+      else if (inner?.type === 'dictionary_splat_pattern') shape.push(`**${inner.children.find((c) => c.type === 'identifier')?.text ?? ''}`);
+      else shape.push(paramName(p) ?? '?');
+    } else if (p.type === 'list_splat_pattern') shape.push(`*${p.children.find((c) => c.type === 'identifier')?.text ?? ''}`);
+    else if (p.type === 'dictionary_splat_pattern') shape.push(`**${p.children.find((c) => c.type === 'identifier')?.text ?? ''}`);
+    else return false;
+  }
+  // The keyword options must be able to pass: without `**kwargs` they would raise TypeError.
+  if (!shape.some((s) => s.startsWith('**'))) return false;
+  const stmts = (def.fields.body?.children ?? []).filter((c) => c.type !== 'comment' && c.type !== 'pass_statement' && !(c.type === 'expression_statement' && c.children[0]?.type === 'string'));
+  const call = stmts.length === 1 && stmts[0]?.type === 'expression_statement' ? stmts[0].children[0] : undefined;
+  if (call?.type !== 'call' || !isSuperCall(mod, call, '__init__')) return false;
+  const args = (call.fields.arguments?.children ?? []).filter((c) => c.type !== '(' && c.type !== ')' && c.type !== ',' && c.type !== 'comment');
+  const passed = args.map((a) => mod.text.slice(a.start, a.end).replace(/\s+/g, ''));
+  return passed.length === shape.length && passed.every((x, i) => x === shape[i]);
+}
+
+/** `super().<method>(...)` or `super(Cls, self).<method>(...)`. */
+function isSuperCall(mod: PyModule, call: PyNode, method: string): boolean {
+  const f = call.fields.function;
+  if (f?.type !== 'attribute' || f.fields.attribute?.text !== method) return false;
+  const o = f.fields.object;
+  return o?.type === 'call' && o.fields.function?.type === 'identifier' && o.fields.function.text === 'super' && /^super\(\s*(\w+\s*,\s*self\s*)?\)$/.test(mod.text.slice(o.start, o.end));
+}
+
+/**
+ * The origins a CORSMiddleware subclass lets through when it overrides `is_allowed_origin`. CORSMiddleware asks it on
+ * preflights and, unless `"*"` is in allow_origins, on every other request with an Origin, and echoes the origin it
+ * accepts (cors.py, §2.2); with `"*"` the other requests get `*` (or the echo with a Cookie and credentials) whatever
+ * it says. Read when the body is one `return` (Starlette passes `origin=` by keyword, so the parameter must be named
+ * so; an `async def` returns a coroutine, always true, and is not read):
+ *   `return True`                                   → every origin (an allow-list becomes reflection);
+ *   `return <test> or super().is_allowed_origin(origin)` → the test's origins added to the configured ones;
+ *   `return <test>`                                 → the test's origins, in place of an allow-list;
+ * with the tests read as in hand-written middleware (manual.ts originTest). Anything else is unknown: no origin
+ * rule fires, and the rest of the middleware is judged as CORSMiddleware's.
+ */
+function overriddenOrigin(ev: Evaluator, cors: CorsClass, configured: Valued<OriginPolicy>): Valued<OriginPolicy> {
+  const o = cors.override;
+  if (!o) return cors.several ? unknown('several subclasses of CORSMiddleware override is_allowed_origin', configured.span) : configured;
+  const mod = o.cls.mod;
+  const at = spanOf(mod, o.def);
+  const who = `${o.cls.name}.is_allowed_origin`;
+  const no = (why: string): Valued<OriginPolicy> => unknown(`${who} decides which origins pass (${why})`, at);
+  const def = o.def.type === 'decorated_definition' ? undefined : o.def;
+  if (!def) return no('a decorated method');
+  if (/^async\b/.test(mod.text.slice(def.start, def.end))) return no('a coroutine function');
+  const params = (def.fields.parameters?.children ?? []).filter((p) => p.type !== 'comment');
+  if (params.length !== 2 || paramName(params[0] as PyNode) !== 'self' || !['identifier', 'typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(params[1]?.type ?? '')) return no('its parameters');
+  if (paramName(params[1] as PyNode) !== 'origin') return no('Starlette passes origin= by keyword');
+  const stmts = (def.fields.body?.children ?? []).filter((c) => c.type !== 'comment' && !(c.type === 'expression_statement' && c.children.length === 1 && c.children[0]?.type === 'string'));
+  const ret = stmts.length === 1 && stmts[0]?.type === 'return_statement' ? stmts[0] : undefined;
+  const value = ret ? unparen(ret.children[0]) : undefined;
+  if (!ret || !value) return no('a body that is not one return');
+  if (!configured.known) return configured;
+  const allowAll = configured.value.kind === 'wildcard' || configured.value.kind === 'reflect-any';
+  const scope = scopeAt(ev.host, mod, [def]);
+  const superCall = (n: PyNode | undefined): boolean => {
+    const c = unparen(n);
+    if (c?.type !== 'call' || !isSuperCall(mod, c, 'is_allowed_origin')) return false;
+    const a = callArgs(c);
+    const arg = a.positional.length === 1 && a.keywords.size === 0 ? a.positional[0] : a.positional.length === 0 && a.keywords.size === 1 ? a.keywords.get('origin')?.fields.value : undefined;
+    return !a.splat && arg?.type === 'identifier' && arg.text === 'origin';
+  };
+  // Not allow_all_origins: the method is asked for every origin, and simple responses echo it rather than send `*`
+  // (byPattern, as for an allow_origin_regex that matches everything).
+  const every = (via: string): Valued<OriginPolicy> => (allowAll ? configured : known({ kind: 'reflect-any', byPattern: true }, spanOf(mod, ret), via));
+  if (value.type === 'true') return every(`${who} returns True: CORSMiddleware echoes every Origin (§2.2)`);
+  if (superCall(value)) return configured;
+  let test = value;
+  let union = false;
+  if (value.type === 'boolean_operator' && (value.op ?? '').trim() === 'or') {
+    const l = value.fields.left;
+    const r = value.fields.right;
+    if (superCall(r) && l) [test, union] = [l, true];
+    else if (superCall(l) && r) [test, union] = [r, true];
+  }
+  const t = originTest(ev, mod, scope, test, 'origin');
+  if (t.kind === 'unknown') return no(t.reason);
+  if (t.kind === 'any') return every(`${who} accepts every origin: CORSMiddleware echoes it (§2.2)`);
+  // With "*" configured, other requests get `*` whatever the method says, while preflights follow it: not one policy.
+  if (allowAll) return union ? configured : no('allow_origins holds "*": preflights follow the method, other requests do not');
+  const cfg = configured.value;
+  if (cfg.kind !== 'allow-list') return no(`allow_origins is ${cfg.kind}`);
+  const via = `${who}${union ? ', besides the configured origins' : ''}`;
+  return union
+    ? known({ ...cfg, entries: [...cfg.entries, ...t.entries], unknownEntries: [...cfg.unknownEntries, ...t.unknownEntries] }, configured.span, [configured.via, via].filter(Boolean).join('; '))
+    : known({ kind: 'allow-list', entries: t.entries, unknownEntries: t.unknownEntries }, t.span, t.via ? `${via}: ${t.via}` : via);
+}
+
+function unparen(n: PyNode | undefined): PyNode | undefined {
+  let c = n;
+  for (let i = 0; c?.type === 'parenthesized_expression' && c.children.length === 1 && i < 10; i++) c = c.children[0];
+  return c;
 }
 
 export function mentionsStarletteCors(text: string): boolean {
@@ -260,13 +402,14 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
         // `add_middleware(**{"middleware_class": CORSMiddleware, "allow_origins": [...]})` (audit 16 case 01).
         const cls = first.node ? ev.eval(first.node, s) : splatEntries(ev, args, s)?.get('middleware_class');
         if (cls?.t === 'class') registerGuarded(ev, guard(n), ctx.policies, () => classMiddleware(ctx, mod, cls, () => appRef(ctx, fn.fields.object, s, mod, n.start), spanOf(mod, n)));
-        if (!cls || !isCorsClass(cls, ev)) return;
+        const cors = cls ? corsClass(cls, ev) : undefined;
+        if (!cors) return;
         // The binding of the name at this call (`app = FastAPI()` may be rebound to another app later).
         const app = appRef(ctx, fn.fields.object, s, mod, n.start);
         const rest = first.rest;
         // In a helper (`setup_cors(app)`): the `if`s around its one call count too.
         const g = app.site ? bothGuards(guard(n), registrationGuard(ev, host, app.site.mod, app.site.call)) : guard(n);
-        registerGuarded(ev, g, ctx.policies, () => addPolicy(ctx, mod, app.site ? withSiteArguments(ctx, s, app.site) : s, n, rest, app, 'add_middleware', undefined, loop));
+        registerGuarded(ev, g, ctx.policies, () => addPolicy(ctx, mod, app.site ? withSiteArguments(ctx, s, app.site) : s, n, rest, app, 'add_middleware', undefined, loop, cors));
       });
       return;
     }
@@ -276,27 +419,29 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
       const cls = first.node ? ev.eval(first.node, scope) : undefined;
       // Starlette(middleware=[Middleware(CustomCORS)]): a hand-written class, as with add_middleware.
       if (cls?.t === 'class' && !enclosingRoute(ctx, mod, n, scope)) registerGuarded(ev, guard(n), ctx.policies, () => classMiddleware(ctx, mod, cls, () => constructorAppOf(ctx, mod, n, scope), spanOf(mod, n)));
-      if (!cls || !isCorsClass(cls, ev)) return;
+      const cors = cls ? corsClass(cls, ev) : undefined;
+      if (!cors) return;
       const rest = first.rest;
       const route = enclosingRoute(ctx, mod, n, scope);
       if (route) {
         const routeApp: AppRef = { id: `${mod.path}#route:${route.node.start}`, span: spanOf(mod, route.node), label: `Route ${route.path}` };
-        addPolicy(ctx, mod, scope, n, rest, routeApp, 'route', route);
+        addPolicy(ctx, mod, scope, n, rest, routeApp, 'route', route, undefined, cors);
         // The route is what the policy covers: its methods and body decide whether browsers preflight.
         ctx.apps.get(routeApp.id)?.routes.push({ methods: route.methods.filter((x) => x !== 'OPTIONS'), path: route.path, span: spanOf(mod, route.node), jsonBody: route.jsonBody });
         return;
       }
       const app = constructorAppOf(ctx, mod, n, scope);
       // `middleware.append(Middleware(CORSMiddleware, ...))` under an `if`.
-      registerGuarded(ev, guard(n), ctx.policies, () => addPolicy(ctx, mod, scope, n, rest, app, 'constructor'));
+      registerGuarded(ev, guard(n), ctx.policies, () => addPolicy(ctx, mod, scope, n, rest, app, 'constructor', undefined, undefined, cors));
       return;
     }
-    if (isCorsClass(callee, ev)) {
+    const wrapping = corsClass(callee, ev);
+    if (wrapping) {
       // The wrapping form: CORSMiddleware(app=app, ...) / CORSMiddleware(app, ...)
       const appArg = args.keywords.get('app')?.fields.value ?? args.positional[0];
       const app = appRef(ctx, appArg, scope, mod, n.start);
       const rest: CallArgs = { ...args, positional: args.positional.slice(appArg === args.positional[0] ? 1 : 0) };
-      registerGuarded(ev, guard(n), ctx.policies, () => addPolicy(ctx, mod, scope, n, rest, app, 'wrap'));
+      registerGuarded(ev, guard(n), ctx.policies, () => addPolicy(ctx, mod, scope, n, rest, app, 'wrap', undefined, undefined, wrapping));
     }
   });
 }
@@ -502,6 +647,7 @@ function addPolicy(
   form: 'add_middleware' | 'constructor' | 'wrap' | 'route',
   route?: { path: string; methods: string[] },
   loop?: LoopPass,
+  cors: CorsClass = {},
 ): void {
   const { ev } = ctx;
   const callSpan = spanOf(mod, call);
@@ -532,7 +678,8 @@ function addPolicy(
   const credentials: Valued<boolean> = splatUnknown('allow_credentials') ?? boolOption(mod, cred?.kw, cred?.v, false, callSpan, dflt('allow_credentials=False'));
 
   // ── origins (§2.1, §2.2)
-  const origin = originPolicy(mod, opt('allow_origins'), opt('allow_origin_regex'), credentials, callSpan, starlette, splatUnknown('allow_origins') ?? splatUnknown('allow_origin_regex'));
+  // A subclass's own is_allowed_origin decides which of them pass (audit 51 D1).
+  const origin = overriddenOrigin(ev, cors, originPolicy(mod, opt('allow_origins'), opt('allow_origin_regex'), credentials, callSpan, starlette, splatUnknown('allow_origins') ?? splatUnknown('allow_origin_regex')));
 
   // ── methods
   const methods = opt('allow_methods');
