@@ -1027,7 +1027,7 @@ function originCheckCall(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNod
   const name = mod.text.slice(fnNode.start, fnNode.end).replace(/\s+/g, '');
   // Methods of the origin itself (`origin.endswith(...)`) and the regex module are the classifier's own.
   if (fnNode.type === 'attribute' && (isOrigin(fnNode.fields.object) || ev.eval(fnNode.fields.object, scope).t === 'regex')) return undefined;
-  const f = ev.eval(fnNode, scope);
+  const f = ownMethod(mod, scope, fnNode) ?? ev.eval(fnNode, scope);
   if ((f.t === 'ext' && /^(re|builtins)\./.test(f.qname)) || (fnNode.type === 'identifier' && BUILTINS.has(fnNode.text ?? '') && f.t !== 'func')) return undefined;
   const read = f.t === 'func' ? readHelper(ev, scope, f, call, at, kw, awaited, negated, depth) : undefined;
   // Findings on the check as a whole (Vary) point at the call; each entry keeps its place in the helper.
@@ -1038,6 +1038,39 @@ function originCheckCall(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNod
   const span = spanOf(mod, cond);
   const why = read?.kind === 'unknown' ? read.reason : f.t === 'unknown' ? f.reason : `${name}() is not a function of the project`;
   return { kind: 'entries', entries: [], unknownEntries: [span], list: true, span, via: `${name}() decides which origins pass (${why})` };
+}
+
+/**
+ * `self.check(origin)` in a method (a BaseHTTPMiddleware's dispatch): the plain method `check` of the same class,
+ * which the evaluator does not follow (`self` is unknown to it), read as a helper like a module-level function
+ * (audit 50 py note). Only a method the class defines itself, undecorated: one inherited or replaced on the
+ * instance is not looked for, and the check then stays unknown.
+ */
+function ownMethod(mod: PyModule, scope: Scope, fnNode: PyNode): Extract<PyVal, { t: 'func' }> | undefined {
+  const method = scope.fn?.node;
+  const obj = fnNode.type === 'attribute' ? fnNode.fields.object : undefined;
+  const name = fnNode.fields.attribute?.text;
+  const params = method?.fields.parameters?.children.filter((p) => p.type !== 'comment') ?? [];
+  const self = params[0] ? paramName(params[0]) : undefined;
+  if (!method || obj?.type !== 'identifier' || !name || !self || obj.text !== self || self !== 'self') return undefined;
+  // The receiver must still be the instance: a method that rebinds `self` is not read.
+  if (scope.fn?.index.bindings.has(self)) return undefined;
+  // The class whose body defines `method`, found by descending through the nodes that contain it.
+  let cls: PyNode | undefined;
+  for (let n: PyNode | undefined = mod.root, depth = 0; n && depth < 200; depth++) {
+    const members: PyNode[] = n.type === 'class_definition' ? (n.fields.body?.children ?? []) : [];
+    if (members.some((c) => c === method || (c.type === 'decorated_definition' && c.fields.definition === method))) {
+      cls = n;
+      break;
+    }
+    n = n.children.find((c) => c.start <= method.start && method.end <= c.end && c !== method);
+  }
+  const members = cls?.fields.body?.children ?? [];
+  const defs = members.filter((c) => (c.type === 'function_definition' ? c : c.type === 'decorated_definition' ? c.fields.definition : undefined)?.fields.name?.text === name);
+  // One plain definition, and no class attribute of that name that could replace it.
+  const other = members.some((c) => c.type === 'expression_statement' && c.children[0]?.type === 'assignment' && c.children[0].fields.left?.text === name);
+  const found = defs.length === 1 && defs[0]?.type === 'function_definition' && !other ? defs[0] : undefined;
+  return found ? { t: 'func', mod, node: found, name, decorators: [], span: spanOf(mod, found) } : undefined;
 }
 
 /**
