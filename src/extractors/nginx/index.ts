@@ -180,7 +180,7 @@ const PROXY_OWN_ERRORS: ReadonlySet<string> = new Set(['500', '502', '503', '504
  * answer before proxying: `limit_req` and `limit_conn` reject with their `*_status` (503 by default), `deny` with
  * 403, `auth_basic` with 401, `auth_request` with the subrequest's 401 or 403 (checked with nginx 1.22:
  * `limit_req_status 429` + `error_page 429 @x` answers from @x, audit 50 ngx c02). Without an upstream (static files),
- * any 4xx and 500, but no 502 or 504, and 503 only from those limits (audit 51 D5). Either way, the statuses of the
+ * any 4xx and 500, but no 502 or 504, and 429 or 503 only from those limits (audit 51 D5). Either way, the statuses of the
  * level's own `return` directives, and 413 for a body over `client_max_body_size` (1m by default) unless it is 0,
  * which turns the check off (audit 51 D8).
  */
@@ -215,7 +215,8 @@ function ownErrors(serving: Level, proxied: boolean): (code: string) => boolean 
   return (code) => {
     if (code === '413') return !bodyLimitOff;
     if (codes.has(code)) return true;
-    return !proxied && code.startsWith('4');
+    // 429 only ever comes from a limit (its `*_status`), added above when one applies.
+    return !proxied && code.startsWith('4') && code !== '429';
   };
 }
 
