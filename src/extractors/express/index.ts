@@ -1565,14 +1565,18 @@ function headerObjectKey(a: AstNode, mod: JsModule, objects: ReadonlySet<AstNode
   if (!name) return undefined;
   const b = lookup(mod, name, obj);
   if (b?.kind !== 'var' || !objects.has(b.decl)) return undefined;
-  return left.computed ? staticString(child(left, 'property')) : memberName(left);
+  return memberKey(left);
+}
+
+/** The constant name of a member: `o.Vary`, `o['Access-Control-Allow-Origin']`; undefined for a computed one. */
+function memberKey(member: AstNode): string | undefined {
+  return member.computed ? staticString(child(member, 'property')) : memberName(member);
 }
 
 function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysis): void {
   if (e.call.type === 'AssignmentExpression') {
     // A header set in an object the handler writes to the response (headerObjectsOf).
-    const left = unwrap(child(e.call, 'left') as AstNode);
-    const name = left.computed ? staticString(child(left, 'property')) : memberName(left);
+    const name = memberKey(unwrap(child(e.call, 'left') as AstNode));
     if (name) {
       const value = child(e.call, 'right');
       out.writes.push({ name: name.toLowerCase(), value, op: 'set', call: e.call, path: e.path, multiple: !!value && manyLines(value, mod, env), mod });
