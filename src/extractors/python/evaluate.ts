@@ -7,7 +7,7 @@
 import type { ProjectHost } from '../../engine/host.js';
 import type { Span } from '../../model/index.js';
 import type { PyNode } from './parser.js';
-import { indexBlock, loadModule, moduleIndex, paramName, projectPythonFiles, resolveModulePath, type BlockIndex, type Binding, type PyModule } from './project.js';
+import { bodyStatements, indexBlock, onlyReturn, loadModule, moduleIndex, paramName, projectPythonFiles, resolveModulePath, type BlockIndex, type Binding, type PyModule } from './project.js';
 
 interface Base {
   span: Span;
@@ -1369,10 +1369,6 @@ export class Evaluator {
     // an `if` (with `elif`s, and an `else` when it ends the body) each of whose branches is one `return`. The
     // settings picked by an environment value (`if env == "prod": return ProdSettings() elif env == "local": return
     // LocalSettings()`, audit 38 py D4) are the branch its default takes, and the result says so.
-    const onlyReturn = (blk: PyNode | undefined): { value: PyNode | undefined } | undefined => {
-      const inner = blk?.children.filter((c) => c.type !== 'comment') ?? [];
-      return inner.length === 1 && inner[0]?.type === 'return_statement' ? { value: inner[0].children[0] } : undefined;
-    };
     const earlyReturn = (st: PyNode): { branches: { cond: PyNode; value: PyNode | undefined }[]; orelse?: { value: PyNode | undefined } } | undefined => {
       if (st.type !== 'if_statement' || !st.fields.condition) return undefined;
       const first = onlyReturn(st.fields.consequence);

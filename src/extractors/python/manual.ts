@@ -19,7 +19,7 @@ import {
 import { callArgs, litSpan, paramName, scopeAt, walk } from './common.js';
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import type { PyNode } from './parser.js';
-import type { PyModule } from './project.js';
+import { bodyStatements, onlyReturn, type PyModule } from './project.js';
 
 export interface ManualWrite extends HeaderWrite {
   /** The value echoes the request's Origin header, or a request parameter the requester chooses. */
@@ -1131,15 +1131,9 @@ function readHelper(
       nope.push(conjunction([...path, meaning(r, true, s)]));
     }
   };
-  const statements = (blk: PyNode | undefined) => (blk?.children ?? []).filter((c) => c.type !== 'comment' && c.type !== 'pass_statement' && !(c.type === 'expression_statement' && c.children.length === 1 && c.children[0]?.type === 'string'));
-  /** The one `return` a block is made of. */
-  const onlyReturn = (blk: PyNode | undefined): { value: PyNode | undefined } | undefined => {
-    const st = statements(blk);
-    return st.length === 1 && st[0]?.type === 'return_statement' ? { value: st[0].children[0] } : undefined;
-  };
   const path: Meaning[] = [];
   let ended = false;
-  for (const st of statements(body)) {
+  for (const st of bodyStatements(body)) {
     if (st.type === 'return_statement') {
       returns(st.children[0], path, base);
       ended = true;
@@ -1175,7 +1169,7 @@ function readHelper(
     }
     if (st.type === 'for_statement' && st.fields.left?.type === 'identifier' && st.fields.right && !st.children.some((c) => c.type === 'else_clause')) {
       // `for p in PATTERNS: if re.match(p, origin): return True`: unrolled over a list known item by item.
-      const inner = statements(st.fields.body);
+      const inner = bodyStatements(st.fields.body);
       const test = inner.length === 1 && inner[0]?.type === 'if_statement' && !inner[0].children.some((c) => c.type === 'elif_clause' || c.type === 'else_clause') ? inner[0] : undefined;
       const r = test ? onlyReturn(test.fields.consequence) : undefined;
       const seq = ev.eval(st.fields.right, base);

@@ -307,3 +307,14 @@ export function projectPythonFiles(host: ProjectHost, file: string, budget = 400
 export function paramName(p: PyNode): string | undefined {
   return p.type === 'identifier' ? p.text : (p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text);
 }
+
+/** The statements of a block that do something: no comments, `pass` or docstrings. */
+export function bodyStatements(block: PyNode | undefined): PyNode[] {
+  return (block?.children ?? []).filter((c) => c.type !== 'comment' && c.type !== 'pass_statement' && !(c.type === 'expression_statement' && c.children.length === 1 && c.children[0]?.type === 'string'));
+}
+
+/** The one `return` a block is made of (`if c: return x`), with its value; undefined for any other block. */
+export function onlyReturn(block: PyNode | undefined): { value: PyNode | undefined } | undefined {
+  const st = bodyStatements(block);
+  return st.length === 1 && st[0]?.type === 'return_statement' ? { value: st[0].children[0] } : undefined;
+}

@@ -28,7 +28,7 @@ import { blameSpan, bothGuards, exclusiveBranches, boolOption, callArgs, emptyEn
 import { URL_TYPE_VIA, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
-import { indexBlock, type PyModule } from './project.js';
+import { bodyStatements, indexBlock, type PyModule } from './project.js';
 import { exceptClauses, headerWrites, manualOrigin, originTest, routeDecorators, writeMaxAge, writtenFields } from './manual.js';
 
 const CORS_QNAME = /^(fastapi|starlette)(\.middleware)?(\.cors)?\.CORSMiddleware$/;
@@ -164,7 +164,7 @@ function forwardsInit(mod: PyModule, def: PyNode): boolean {
   }
   // The keyword options must be able to pass: without `**kwargs` they would raise TypeError.
   if (!shape.some((s) => s.startsWith('**'))) return false;
-  const stmts = (def.fields.body?.children ?? []).filter((c) => c.type !== 'comment' && c.type !== 'pass_statement' && !(c.type === 'expression_statement' && c.children[0]?.type === 'string'));
+  const stmts = bodyStatements(def.fields.body);
   const call = stmts.length === 1 && stmts[0]?.type === 'expression_statement' ? stmts[0].children[0] : undefined;
   if (call?.type !== 'call' || !isSuperCall(mod, call, '__init__')) return false;
   const args = (call.fields.arguments?.children ?? []).filter((c) => c.type !== '(' && c.type !== ')' && c.type !== ',' && c.type !== 'comment');
@@ -205,7 +205,7 @@ function overriddenOrigin(ev: Evaluator, cors: CorsClass, configured: Valued<Ori
   const params = (def.fields.parameters?.children ?? []).filter((p) => p.type !== 'comment');
   if (params.length !== 2 || paramName(params[0] as PyNode) !== 'self' || !['identifier', 'typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(params[1]?.type ?? '')) return no('its parameters');
   if (paramName(params[1] as PyNode) !== 'origin') return no('Starlette passes origin= by keyword');
-  const stmts = (def.fields.body?.children ?? []).filter((c) => c.type !== 'comment' && !(c.type === 'expression_statement' && c.children.length === 1 && c.children[0]?.type === 'string'));
+  const stmts = bodyStatements(def.fields.body);
   const ret = stmts.length === 1 && stmts[0]?.type === 'return_statement' ? stmts[0] : undefined;
   const value = ret ? unparen(ret.children[0]) : undefined;
   if (!ret || !value) return no('a body that is not one return');
