@@ -185,7 +185,7 @@ function isSuperCall(mod: PyModule, call: PyNode, method: string): boolean {
  * preflights and, unless `"*"` is in allow_origins, on every other request with an Origin, and echoes the origin it
  * accepts (cors.py, §2.2); with `"*"` the other requests get `*` (or the echo with a Cookie and credentials) whatever
  * it says. Read when the body is one `return` (Starlette passes `origin=` by keyword, so the parameter must be named
- * so; an `async def` returns a coroutine, always true, and is not read):
+ * so; an `async def` returns a coroutine, which is always true: every origin passes):
  *   `return True`                                   → every origin (an allow-list becomes reflection);
  *   `return <test> or super().is_allowed_origin(origin)` → the test's origins added to the configured ones;
  *   `return <test>`                                 → the test's origins, in place of an allow-list;
@@ -201,16 +201,21 @@ function overriddenOrigin(ev: Evaluator, cors: CorsClass, configured: Valued<Ori
   const no = (why: string): Valued<OriginPolicy> => unknown(`${who} decides which origins pass (${why})`, at);
   const def = o.def.type === 'decorated_definition' ? undefined : o.def;
   if (!def) return no('a decorated method');
-  if (/^async\b/.test(mod.text.slice(def.start, def.end))) return no('a coroutine function');
   const params = (def.fields.parameters?.children ?? []).filter((p) => p.type !== 'comment');
   if (params.length !== 2 || paramName(params[0] as PyNode) !== 'self' || !['identifier', 'typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(params[1]?.type ?? '')) return no('its parameters');
   if (paramName(params[1] as PyNode) !== 'origin') return no('Starlette passes origin= by keyword');
+  if (!configured.known) return configured;
+  const allowAll = configured.value.kind === 'wildcard' || configured.value.kind === 'reflect-any';
+  // CORSMiddleware calls the method without awaiting it: an `async def` returns a coroutine, which is true whatever
+  // its body would decide (checked with Starlette 0.26: the preflight and a request with credentials from any Origin
+  // got it echoed).
+  if (/^async\b/.test(mod.text.slice(def.start, def.end))) {
+    return allowAll ? configured : known({ kind: 'reflect-any', byPattern: true }, spanOf(mod, def.fields.name ?? def), `${who} is a coroutine function: CORSMiddleware calls it without await, and the coroutine it returns is always true, so every Origin is echoed (§2.2)`);
+  }
   const stmts = bodyStatements(def.fields.body);
   const ret = stmts.length === 1 && stmts[0]?.type === 'return_statement' ? stmts[0] : undefined;
   const value = ret ? unparen(ret.children[0]) : undefined;
   if (!ret || !value) return no('a body that is not one return');
-  if (!configured.known) return configured;
-  const allowAll = configured.value.kind === 'wildcard' || configured.value.kind === 'reflect-any';
   const scope = scopeAt(ev.host, mod, [def]);
   const superCall = (n: PyNode | undefined): boolean => {
     const c = unparen(n);
