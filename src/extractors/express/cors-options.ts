@@ -4,7 +4,7 @@
  */
 import { known, unknown, type OriginPolicy, type Token, type TokenList, type Valued } from '../../model/index.js';
 import { args, child, children, identName, isFunction, memberName, rangeOf, staticString, unwrap, type AstNode } from './ast.js';
-import { envName, evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsValue } from './evaluate.js';
+import { envName, evaluate, patternSpan, valueSpan, verbatimSpan, type EvalEnv, type JsValue, withBound } from './evaluate.js';
 import { allowedBy, branchPaths, condition, followFunction, type FlowContext, type FlowResult, type Path } from './flow.js';
 import { lookup, spanOf, stableInit, type JsModule } from './modules.js';
 
@@ -460,7 +460,7 @@ export function isRequestMethodExpr(node: AstNode, mod: JsModule, reqParam: AstN
  */
 function originCallback(f: JsValue & { t: 'func' }, outer: EvalEnv): Valued<OriginPolicy> {
   // A callback made by a factory (`origin: allowSubdomains(['example.com'])`) reads the factory's arguments.
-  const env: EvalEnv = f.bound ? { ...outer, params: new Map([...(outer.params ?? []), ...f.bound]) } : outer;
+  const env = withBound(outer, f);
   const fn = f.fn;
   const mod = f.mod;
   const span = spanOf(mod, fn);

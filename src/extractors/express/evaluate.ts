@@ -38,8 +38,11 @@ export type JsValue =
    * `answersAll`: a middleware that answers every request of its mount path and never passes one on (json-server 0.x's
    * `router()`); the text says what answers.
    * `guard`: a cors() layer that a hand-written middleware runs for some requests only (index.ts guardedCors).
+   * `bound`: for a cors() call inside a factory called with known arguments (`corsMw({})` → `function corsMw(options)
+   * { const { corsOrigins: origin = true } = options; return cors({ origin }) }`, Uppy Companion), the values of the
+   * factory's parameters in that call, for reading the options.
    */
-  | (Base & { t: 'ext'; name: string; corsOptions?: AstNode | null; yoga?: true; corsPreset?: JsValue; answersAll?: string; guard?: CorsGuard })
+  | (Base & { t: 'ext'; name: string; corsOptions?: AstNode | null; yoga?: true; corsPreset?: JsValue; answersAll?: string; guard?: CorsGuard; bound?: Map<AstNode, JsValue> })
   /** A module namespace (`import * as x`, `require('./x')`). */
   | (Base & { t: 'ns'; target: JsModule })
   | (Base & { t: 'unknown'; reason: string });
@@ -560,6 +563,11 @@ export function memberOf(v: JsValue, step: string | number, node: AstNode, mod: 
     default:
       return unknownValue(node, mod, `member ${String(step)} of ${v.t}`);
   }
+}
+
+/** The environment with the parameters a value was made under (a factory's, in the call that made it) bound. */
+export function withBound(env: EvalEnv, v: { bound?: Map<AstNode, JsValue> }): EvalEnv {
+  return v.bound ? { ...env, params: new Map([...(env.params ?? []), ...v.bound]) } : env;
 }
 
 /** Whether a value is an environment variable read (`process.env.X`). */
@@ -1119,7 +1127,7 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
     return unknownValue(n, mod, `result of .${method ?? '?'}()`);
   }
   const fn = evaluate(calleeNode, mod, env);
-  if (fn.t === 'ext') return jsonServerCall(`${fn.name}()`, n, mod, env) ?? { t: 'ext', name: `${fn.name}()`, node: n, mod };
+  if (fn.t === 'ext') return jsonServerCall(`${fn.name}()`, n, mod, env) ?? { t: 'ext', name: `${fn.name}()`, node: n, mod, ...(fn.name === 'cors' && env.params?.size ? { bound: env.params } : {}) };
   if (identName(calleeNode) === 'String' && a[0]) {
     const v = evaluate(a[0], mod, env);
     const s = toStr(v);

@@ -32,7 +32,7 @@ import {
 } from '../../model/index.js';
 import { args, calleePath, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
 import { corsFields, headerFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
-import { classMember, classOf, codeTruthiness, evaluate, instanceClass, valueSpan, YOGA_CREATED, type CorsGuard, type EvalEnv, type JsValue } from './evaluate.js';
+import { classMember, classOf, codeTruthiness, evaluate, instanceClass, valueSpan, withBound, YOGA_CREATED, type CorsGuard, type EvalEnv, type JsValue } from './evaluate.js';
 import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Atom, type Effect, type FlowContext, type Lit, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, packageRange, resolveSpecifier, spanOf, stableInit, type JsModule } from './modules.js';
@@ -3294,7 +3294,7 @@ function buildPolicies(
       // A cors() a library adds with options of its own (json-server's defaults(), evaluate.ts jsonServerCall).
       if (l.handler.t === 'ext' && l.handler.corsPreset) fields = corsFields(l.handler.corsPreset, call, l.handler.mod, env);
       else if (optionsNode) {
-        const ov = evaluate(optionsNode, l.handler.mod, env);
+        const ov = evaluate(optionsNode, l.handler.mod, l.handler.t === 'ext' ? withBound(env, l.handler) : env);
         if (ov.t === 'func') {
           // The options delegate `cors((req, cb) => cb(null, options))` (§1.1).
           fields = delegateFields(ov, call, l.handler.mod, env);
