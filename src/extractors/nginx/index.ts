@@ -1352,7 +1352,8 @@ function preflightFor(unit: Unit, headers: HeaderDirective[], methods: Valued<To
   // `if (!-f $request_filename) { proxy_pass ...; }`: requests that pass the test are proxied.
   const passInIf = serving.ifs.find((i) => i.pass)?.pass;
   if (passInIf) return unknown(`proxied to ${passInIf.args[0]?.value ?? 'an upstream'} inside an if block, which may answer OPTIONS`, dSpan(passInIf));
-  if (serving.ifs.some((i) => i.kind === 'limit_except') || serving.locations.length) return unknown('the location has nested handling', span);
+  // (A server's locations do not handle the URIs it serves itself: none of them matches those.)
+  if (serving.ifs.some((i) => i.kind === 'limit_except') || (serving.locations.length && serving.kind !== 'server')) return unknown('the location has nested handling', span);
   // An exact location for one static file (`location = /favicon.ico`, an error page's `= /50x.html`): no API
   // request, so no preflight, is ever sent there.
   const exact = serving.kind === 'location' && serving.d ? serving.d.args.map((x) => x.value).join(' ') : '';

@@ -471,7 +471,27 @@ export function serverEndsEveryRequest(server: Level): boolean {
 }
 
 /**
- * Every level that can serve a request: locations (and nested ones), servers without locations, snippets. A server
+ * Whether a server serves requests with its own configuration: it has no locations, or it has content of its own (a
+ * `root`) and some request URIs match none of its locations: only exact (`=`), named and prefix locations other than
+ * `/` (audit 52 ngx c06: `root` and a server-level add_header beside `location = / { return 301 ...; }`; nginx 1.22
+ * answered /missing.json 404 and OPTIONS 405 from the server, without the CORS headers). Without a `root`, what the
+ * other URIs reach is nginx's default page, where no CORS request goes. A regex location may match every other URI,
+ * and a location in an include that was not read may be `location /`: then the server is not counted.
+ */
+export function servesUnmatchedUris(s: Level): boolean {
+  if (s.locations.length === 0) return true;
+  if (s.opaque.length || !s.d?.block?.some((d) => d.name === 'root')) return false;
+  for (const l of s.locations) {
+    const a = l.d?.args.map((x) => x.value) ?? [];
+    if (a[0] === '=' || a[0]?.startsWith('@')) continue;
+    const prefix = a.length === 1 ? a[0] : a.length === 2 && a[0] === '^~' ? a[1] : undefined;
+    if (prefix === undefined || prefix === '/' || !prefix.startsWith('/')) return false;
+  }
+  return true;
+}
+
+/**
+ * Every level that can serve a request: locations (and nested ones), servers some URIs reach without a location, snippets. A server
  * that answers every request itself serves them all: its locations serve none.
  */
 export function servingLevels(root: Level): Level[] {
@@ -482,7 +502,7 @@ export function servingLevels(root: Level): Level[] {
   };
   const visitServer = (s: Level) => {
     const ends = serverEndsEveryRequest(s);
-    if (s.locations.length === 0 || ends) out.push(s);
+    if (ends || servesUnmatchedUris(s)) out.push(s);
     if (!ends) for (const l of s.locations) visitLocation(l);
   };
   const visit = (l: Level) => {
