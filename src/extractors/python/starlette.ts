@@ -192,7 +192,7 @@ function isSuperCall(mod: PyModule, call: PyNode, method: string): boolean {
  * with the tests read as in hand-written middleware (manual.ts originTest). Anything else is unknown: no origin
  * rule fires, and the rest of the middleware is judged as CORSMiddleware's.
  */
-function overriddenOrigin(ev: Evaluator, cors: CorsClass, configured: Valued<OriginPolicy>): Valued<OriginPolicy> {
+function overriddenOrigin(ev: Evaluator, cors: CorsClass, configured: Valued<OriginPolicy>, credentials: Valued<boolean>): Valued<OriginPolicy> {
   const o = cors.override;
   if (!o) return cors.several ? unknown('several subclasses of CORSMiddleware override is_allowed_origin', configured.span) : configured;
   const mod = o.cls.mod;
@@ -204,18 +204,34 @@ function overriddenOrigin(ev: Evaluator, cors: CorsClass, configured: Valued<Ori
   const params = (def.fields.parameters?.children ?? []).filter((p) => p.type !== 'comment');
   if (params.length !== 2 || paramName(params[0] as PyNode) !== 'self' || !['identifier', 'typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(params[1]?.type ?? '')) return no('its parameters');
   if (paramName(params[1] as PyNode) !== 'origin') return no('Starlette passes origin= by keyword');
-  if (!configured.known) return configured;
-  const allowAll = configured.value.kind === 'wildcard' || configured.value.kind === 'reflect-any';
-  // CORSMiddleware calls the method without awaiting it: an `async def` returns a coroutine, which is true whatever
-  // its body would decide (checked with Starlette 0.26: the preflight and a request with credentials from any Origin
-  // got it echoed).
-  if (/^async\b/.test(mod.text.slice(def.start, def.end))) {
-    return allowAll ? configured : known({ kind: 'reflect-any', byPattern: true }, spanOf(mod, def.fields.name ?? def), `${who} is a coroutine function: CORSMiddleware calls it without await, and the coroutine it returns is always true, so every Origin is echoed (§2.2)`);
+  // allow_origins=["*"] with allow_credentials=True: simple_response echoes the Origin of every request with a Cookie
+  // before it would ask the method (`if self.allow_all_origins and has_cookie`, cors.py), so any site reads those
+  // responses with the user's cookies whatever the method decides; only preflights follow it (audit 52 D3, checked
+  // with Starlette 0.26: a GET with a Cookie from https://evil.com was echoed, its preflight got 400).
+  if (configured.known && configured.value.kind === 'reflect-any' && !configured.value.byPattern) {
+    return known(configured.value, configured.span, [configured.via, `requests with a Cookie get the echo before ${who} is asked`].filter(Boolean).join('; '));
   }
   const stmts = bodyStatements(def.fields.body);
   const ret = stmts.length === 1 && stmts[0]?.type === 'return_statement' ? stmts[0] : undefined;
   const value = ret ? unparen(ret.children[0]) : undefined;
+  // A method that is true for every origin: `return True`, or an `async def`, which CORSMiddleware calls without
+  // await, so the coroutine it gets back is true whatever the body would decide (checked with Starlette 0.26: the
+  // preflight and a GET from any Origin got it echoed with credentials).
+  const coroutine = /^async\b/.test(mod.text.slice(def.start, def.end));
+  if (coroutine || value?.type === 'true') {
+    const via = coroutine
+      ? `${who} is a coroutine function: CORSMiddleware calls it without await, and the coroutine it returns is always true, so every Origin is echoed (§2.2)`
+      : `${who} returns True: CORSMiddleware echoes every Origin (§2.2)`;
+    const echo = known<OriginPolicy>({ kind: 'reflect-any', byPattern: true }, coroutine || !ret ? spanOf(mod, def.fields.name ?? def) : spanOf(mod, ret), via);
+    if (configured.known) return configured.value.kind === 'wildcard' || configured.value.kind === 'reflect-any' ? configured : echo;
+    // allow_origins not known (settings, the environment): without "*" every Origin is echoed; with "*" and
+    // credentials, preflights echo it too (preflight_explicit_allow_origin) and so do requests with a Cookie. With
+    // credentials the verdict is the same either way (audit 52 D1, D2); without, "*" would send `*` instead.
+    return credentials.known && credentials.value ? echo : configured;
+  }
   if (!ret || !value) return no('a body that is not one return');
+  if (!configured.known) return configured;
+  const allowAll = configured.value.kind === 'wildcard' || configured.value.kind === 'reflect-any';
   const scope = scopeAt(ev.host, mod, [def]);
   const superCall = (n: PyNode | undefined): boolean => {
     const c = unparen(n);
@@ -227,7 +243,6 @@ function overriddenOrigin(ev: Evaluator, cors: CorsClass, configured: Valued<Ori
   // Not allow_all_origins: the method is asked for every origin, and simple responses echo it rather than send `*`
   // (byPattern, as for an allow_origin_regex that matches everything).
   const every = (via: string): Valued<OriginPolicy> => (allowAll ? configured : known({ kind: 'reflect-any', byPattern: true }, spanOf(mod, ret), via));
-  if (value.type === 'true') return every(`${who} returns True: CORSMiddleware echoes every Origin (§2.2)`);
   if (superCall(value)) return configured;
   let test = value;
   let union = false;
@@ -684,7 +699,7 @@ function addPolicy(
 
   // ── origins (§2.1, §2.2)
   // A subclass's own is_allowed_origin decides which of them pass (audit 51 D1).
-  const origin = overriddenOrigin(ev, cors, originPolicy(mod, opt('allow_origins'), opt('allow_origin_regex'), credentials, callSpan, starlette, splatUnknown('allow_origins') ?? splatUnknown('allow_origin_regex')));
+  const origin = overriddenOrigin(ev, cors, originPolicy(mod, opt('allow_origins'), opt('allow_origin_regex'), credentials, callSpan, starlette, splatUnknown('allow_origins') ?? splatUnknown('allow_origin_regex')), credentials);
 
   // ── methods
   const methods = opt('allow_methods');
