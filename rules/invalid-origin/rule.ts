@@ -15,7 +15,7 @@ function fixFor(entry: OriginEntry, code: string | undefined, example: string | 
   const certain =
     (code === 'path' && entry.value === `${example}/`) || code === 'default-port' || code === 'case' || code === 'idna' || (code === 'malformed' && entry.value.trim() === example);
   if (certain) return { fix: edit };
-  return code === 'path' || code === 'no-scheme' ? { suggestions: [edit] } : {};
+  return code === 'path' || code === 'no-scheme' || code === 'malformed' ? { suggestions: [edit] } : {};
 }
 
 export default defineRule({
@@ -41,6 +41,9 @@ export default defineRule({
       // The value sent to the origins the check refuses, meant never to match (`allowed ? origin : 'none'`, audit 31
       // case 14): not an origin someone tried to allow. (A fallback written as an origin is still checked.)
       if (o?.kind === 'allow-list' && entry.type === 'literal' && o.refusedValue === entry.value && !entry.value.includes('://')) continue;
+      // The origin the entry was meant to be is listed too (`["http://localhost:5173/", "http://localhost:5173"]`,
+      // audit 52 py c17): that site works, and this entry is only dead text, not a broken setup.
+      if (o?.kind === 'allow-list' && entry.type === 'literal' && problem.example !== undefined && problem.example !== entry.value && o.entries.some((e) => e !== entry && e.type === 'literal' && e.value === problem.example)) continue;
       let tail = '';
       if (entry.type === 'substring') {
         // "https://a.com,https://b.com" or "https://a.com https://b.com" was meant as several origins.

@@ -54,6 +54,17 @@ export function validateLiteralOrigin(value: string, options: ValidateOptions): 
   const scheme = schemeMatch[1]!;
   const lowerScheme = scheme.toLowerCase();
   const afterScheme = v.slice(schemeMatch[0].length);
+  // `http://http://demo.example.com` (audit 52 js c03): the scheme written twice. The URL parser would read a host
+  // "http" and a path, and the path advice would suggest "http://http".
+  if (/^https?:\/\//i.test(afterScheme)) {
+    let inner: string | undefined;
+    try {
+      inner = new URL(afterScheme).origin;
+    } catch {
+      inner = undefined;
+    }
+    return { code: 'malformed', detail: 'the scheme is written twice: the browser sends one', ...(inner && inner !== 'null' ? { suggestion: inner } : {}) };
+  }
   const pathIndex = afterScheme.search(/[/?#]/);
   if (lowerScheme !== 'http' && lowerScheme !== 'https') {
     // Non-special schemes (capacitor://, chrome-extension://...): only a path or a trailing slash is certain to be wrong.

@@ -29,6 +29,9 @@ describe('validateLiteralOrigin', () => {
     ['HTTPS://example.com', 'case', 'https://example.com'],
     ['https://bücher.de', 'idna', 'https://xn--bcher-kva.de'],
     ['example.com', 'no-scheme', 'https://example.com'],
+    // The scheme written twice (audit 52 js c03): not "http://http".
+    ['http://http://demo.example.com', 'malformed', 'http://demo.example.com'],
+    ['https://https://app.example.com/', 'malformed', 'https://app.example.com'],
     // Loopback dev servers serve plain http (audit 39 D7).
     ['localhost:3000', 'no-scheme', 'http://localhost:3000'],
     ['localhost:5173', 'no-scheme', 'http://localhost:5173'],
