@@ -844,7 +844,8 @@ export function evaluate(node: AstNode, mod: JsModule, env: EvalEnv): JsValue {
       const arg = evaluate(child(n, 'argument') as AstNode, mod, e);
       if (op === '!') {
         const t = truthiness(arg);
-        return t === undefined ? unknownValue(n, mod, 'negation') : { t: 'bool', v: !t, node: n, mod };
+        // (A value decided by an env default keeps saying so: `if (!raw) return null` with $X unset, audit 52 new D6.)
+        return t === undefined ? unknownValue(n, mod, 'negation') : withVia({ t: 'bool', v: !t, node: n, mod }, arg.via);
       }
       if (op === '-' && arg.t === 'num') return { t: 'num', v: -arg.v, node: n, mod };
       if (op === 'void') return { t: 'undef', node: n, mod };
@@ -1131,7 +1132,7 @@ function evaluateCall(n: AstNode, mod: JsModule, env: EvalEnv): JsValue {
   if (identName(calleeNode) === 'String' && a[0]) {
     const v = evaluate(a[0], mod, env);
     const s = toStr(v);
-    return s !== undefined ? { t: 'str', v: s, node: n, mod } : unknownValue(n, mod, 'String()');
+    return s !== undefined ? withVia({ t: 'str', v: s, node: n, mod }, v.via) : unknownValue(n, mod, 'String()');
   }
   if (identName(calleeNode) === 'Number' && a[0]) {
     const v = evaluate(a[0], mod, env);
