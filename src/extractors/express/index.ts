@@ -1374,7 +1374,7 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
   for (const e of flow.effects) {
     const helper = helperOf(e.call);
     if (!helper) {
-      collectWrite(e, mod, env, out);
+      collectWrite(e, mod, env, out, headerObjects.literalLoops);
       continue;
     }
     // The helper's writes happen here, under this call's conditions then its own.
@@ -1472,32 +1472,53 @@ function writesOtherHeaders(call: AstNode, mod: JsModule, env: EvalEnv): boolean
   return probe.writes.every((w) => !w.name.startsWith('access-control-') && w.name !== 'vary');
 }
 
+/** A header write made in a loop over the properties of an unchanged object literal (headerObjectsOf). */
+interface LiteralLoopWrite {
+  /** The variable of the object (its binding's identifier), evaluated where the write is made. */
+  object: AstNode;
+  /** The loop statement, whose "may not run" condition does not hold for such an object; none for forEach. */
+  loop: AstNode | undefined;
+}
+
 /**
- * The local objects a handler fills with headers and then writes to the response (NodeBB's `const headers = {}; if
- * (allowed) headers['Access-Control-Allow-Origin'] = origin; for (const key in headers) res.setHeader(key,
- * headers[key])`, audit 51 big c07): `res.set(headers)`, `res.writeHead(200, headers)`, or a `for...in` /
- * `for...of Object.entries()` / `Object.keys().forEach` loop whose body writes response headers. Each assignment of a
- * constant key in the object is then a header write, under the conditions of the assignment.
+ * The objects a handler writes to the response as headers.
+ *
+ * - Local objects it fills with headers and then writes (NodeBB's `const headers = {}; if (allowed)
+ *   headers['Access-Control-Allow-Origin'] = origin; for (const key in headers) res.setHeader(key, headers[key])`,
+ *   audit 51 big c07): `res.set(headers)`, `res.writeHead(200, headers)`, or a `for...in` / `for...of
+ *   Object.entries()` / `Object.keys().forEach` loop whose body writes response headers. Each assignment of a
+ *   constant key in the object is then a header write, under the conditions of the assignment (`objects`).
+ * - Object literals that nothing changes, declared in the handler or in the module (`const corsHeaders = {
+ *   'Access-Control-Allow-Origin': ... }`, audit 52 D8): `res.set(obj)` and `res.writeHead(status, obj)` are read by
+ *   collectWrite from the object's value; a loop that writes each property (`for (const k in obj)
+ *   res.setHeader(k, obj[k])`, `Object.entries(obj).forEach(([k, v]) => res.set(k, v))`) writes every property, in
+ *   order, under the conditions of the loop (`literalLoops`, keyed by the write call).
  */
-function headerObjectsOf(fn: AstNode, mod: JsModule, isRes: (n: AstNode | undefined) => boolean): { objects: Set<AstNode>; loopWrites: Set<AstNode> } {
+function headerObjectsOf(
+  fn: AstNode,
+  mod: JsModule,
+  isRes: (n: AstNode | undefined) => boolean,
+): { objects: Set<AstNode>; loopWrites: Set<AstNode>; literalLoops: Map<AstNode, LiteralLoopWrite> } {
   const out = new Set<AstNode>();
   // The writes inside `Object.keys(headers).forEach(...)` callbacks: they write the object's headers, which its
-  // assignments already say, so they do not make the handler's writes unknown.
+  // assignments (or its literal) already say, so they do not make the handler's writes unknown.
   const loopWrites = new Set<AstNode>();
-  const result = { objects: out, loopWrites };
+  const literalLoops = new Map<AstNode, LiteralLoopWrite>();
+  const result = { objects: out, loopWrites, literalLoops };
   const body = child(fn, 'body');
-  if (!body || body.type !== 'BlockStatement' || !/\]\s*=[^=]|\.\s*[\w$]+\s*=[^=]/.test(mod.text.slice(...rangeOf(body)))) return result;
-  // Declarations `const headers = {}` directly in the function (not in nested functions).
+  if (!body || body.type !== 'BlockStatement') return result;
+  // Declarations `const headers = {}` directly in the function (not in nested functions), filled by assignments.
   const declared = new Map<string, AstNode>();
-  walk(body, (n) => {
-    if (n !== body && isFunction(n)) return false;
-    if (n.type === 'VariableDeclarator' && child(n, 'id')?.type === 'Identifier') {
-      const init = child(n, 'init');
-      if (init && unwrap(init).type === 'ObjectExpression') declared.set(identName(child(n, 'id')) as string, n);
-    }
-    return true;
-  });
-  if (!declared.size) return result;
+  if (/\]\s*=[^=]|\.\s*[\w$]+\s*=[^=]/.test(mod.text.slice(...rangeOf(body)))) {
+    walk(body, (n) => {
+      if (n !== body && isFunction(n)) return false;
+      if (n.type === 'VariableDeclarator' && child(n, 'id')?.type === 'Identifier') {
+        const init = child(n, 'init');
+        if (init && unwrap(init).type === 'ObjectExpression') declared.set(identName(child(n, 'id')) as string, n);
+      }
+      return true;
+    });
+  }
   const objectOf = (node: AstNode | undefined): AstNode | undefined => {
     const u = node ? unwrap(node) : undefined;
     if (!u) return undefined;
@@ -1512,6 +1533,76 @@ function headerObjectsOf(fn: AstNode, mod: JsModule, isRes: (n: AstNode | undefi
       if (c.type === 'MemberExpression' && identName(child(c, 'object')) === 'Object' && /^(keys|entries)$/.test(memberName(c) ?? '')) return objectOf(args(u)[0]);
     }
     return undefined;
+  };
+  // An object literal that nothing changes or reassigns: its identifier at `node`, and how the loop over it was
+  // written (`Object.entries(obj)` yields [key, value] pairs, `obj` and `Object.keys(obj)` keys).
+  const literalOf = (node: AstNode | undefined): { id: AstNode; name: string; form: 'keys' | 'entries' } | undefined => {
+    let u = node ? unwrap(node) : undefined;
+    let form: 'keys' | 'entries' = 'keys';
+    if (u?.type === 'CallExpression') {
+      const c = unwrap(child(u, 'callee') as AstNode);
+      if (!(c.type === 'MemberExpression' && identName(child(c, 'object')) === 'Object' && /^(keys|entries)$/.test(memberName(c) ?? '')) || args(u).length !== 1) return undefined;
+      form = memberName(c) === 'entries' ? 'entries' : 'keys';
+      u = unwrap(args(u)[0] as AstNode);
+    }
+    const name = u ? identName(u) : undefined;
+    if (!u || !name) return undefined;
+    const b = lookup(mod, name, u);
+    if (b?.kind !== 'var' || b.path.length !== 0 || !b.init || unwrap(b.init).type !== 'ObjectExpression') return undefined;
+    if (b.declKind !== 'const' && mod.reassigned.has(name)) return undefined;
+    // Any change of this binding (`obj.x = ...`, `Object.assign(obj, ...)`) anywhere: its value is not the literal.
+    if ((mod.mutations.get(name) ?? []).some((m) => {
+      const mb = lookup(mod, name, m);
+      return mb?.kind === 'var' && mb.decl === b.decl;
+    })) return undefined;
+    return { id: u, name, form };
+  };
+  // The key (and value) names a loop declares: `const k` / `const [k, v]` (for...in/of), or a callback's first parameter.
+  const loopNames = (target: AstNode | undefined): { key: string; value?: string } | undefined => {
+    let t = target ? unwrap(target) : undefined;
+    if (t?.type === 'VariableDeclaration') {
+      const ds = children(t, 'declarations');
+      if (ds.length !== 1) return undefined;
+      t = child(ds[0] as AstNode, 'id');
+    }
+    if (!t) return undefined;
+    if (t.type === 'Identifier') return { key: t.name as string };
+    if (t.type !== 'ArrayPattern') return undefined;
+    const [k, v] = children(t, 'elements');
+    if (k?.type !== 'Identifier' || (v && v.type !== 'Identifier')) return undefined;
+    return { key: k.name as string, ...(v ? { value: v.name as string } : {}) };
+  };
+  // Whether a loop body may skip or stop turns (`continue`, `break`, `return` in a forEach callback, `throw`).
+  const mayStop = (n: AstNode) => {
+    let found = false;
+    walk(n, (x) => {
+      if (found || (x !== n && isFunction(x))) return false;
+      if (/^(Break|Continue|Return|Throw)Statement$/.test(x.type)) found = true;
+      return !found;
+    });
+    return found;
+  };
+  // The writes of a loop body that set the header the loop is at to its value: `res.setHeader(k, obj[k])`,
+  // `res.set(k, v)`. Any other response write in the body makes the loop not read.
+  const literalLoop = (loopBody: AstNode, over: AstNode | undefined, target: AstNode | undefined, loop: AstNode | undefined): AstNode[] | undefined => {
+    const lit = literalOf(over);
+    const names = loopNames(target);
+    if (!lit || !names || (lit.form === 'keys') !== (names.value === undefined) || mayStop(loopBody)) return undefined;
+    const isValue = (x: AstNode | undefined) => {
+      const v = x ? unwrap(x) : undefined;
+      if (!v) return false;
+      if (names.value !== undefined && identName(v) === names.value) return true;
+      return v.type === 'MemberExpression' && !!v.computed && identName(unwrap(child(v, 'object') as AstNode)) === lit.name && identName(unwrap(child(v, 'property') as AstNode)) === names.key;
+    };
+    const writes = responseWrites(loopBody);
+    const ok = writes.length > 0 && writes.every((w) => {
+      const m = memberName(unwrap(child(w, 'callee') as AstNode));
+      const a = args(w);
+      return !!m && /^(set|header|setHeader|append)$/.test(m) && a.length === 2 && identName(unwrap(a[0] as AstNode)) === names.key && isValue(a[1]);
+    });
+    if (!ok) return undefined;
+    for (const w of writes) literalLoops.set(w, { object: lit.id, loop });
+    return writes;
   };
   const responseWrites = (n: AstNode) => {
     const found: AstNode[] = [];
@@ -1539,16 +1630,26 @@ function headerObjectsOf(fn: AstNode, mod: JsModule, isRes: (n: AstNode | undefi
       if (m === 'forEach' && callee.type === 'MemberExpression') {
         const obj = objectOf(child(callee, 'object'));
         const cb = args(n)[0];
-        const writes = obj && cb && isFunction(unwrap(cb)) ? responseWrites(cb) : [];
+        const cbFn = cb ? unwrap(cb) : undefined;
+        const writes = obj && cbFn && isFunction(cbFn) ? responseWrites(cbFn) : [];
         if (obj && writes.length) {
           out.add(obj);
           for (const w of writes) loopWrites.add(w);
+        } else if (!obj && cbFn && isFunction(cbFn)) {
+          const cbBody = child(cbFn, 'body');
+          const written = cbBody ? literalLoop(cbBody, child(callee, 'object'), children(cbFn, 'params')[0], undefined) : undefined;
+          for (const w of written ?? []) loopWrites.add(w);
         }
       }
     }
     if ((n.type === 'ForInStatement' || n.type === 'ForOfStatement') && responseWrites(child(n, 'body') as AstNode).length) {
       const obj = objectOf(child(n, 'right'));
       if (obj) out.add(obj);
+      else {
+        // for...in walks the keys of the object itself; for...of needs Object.keys/entries (a plain object is not iterable).
+        const right = unwrap(child(n, 'right') as AstNode);
+        if ((n.type === 'ForInStatement') === (right.type !== 'CallExpression')) literalLoop(child(n, 'body') as AstNode, right, child(n, 'left'), n);
+      }
     }
     return true;
   });
@@ -1573,7 +1674,7 @@ function memberKey(member: AstNode): string | undefined {
   return member.computed ? staticString(child(member, 'property')) : memberName(member);
 }
 
-function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysis): void {
+function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysis, literalLoops?: ReadonlyMap<AstNode, LiteralLoopWrite>): void {
   if (e.call.type === 'AssignmentExpression') {
     // A header set in an object the handler writes to the response (headerObjectsOf).
     const name = memberKey(unwrap(child(e.call, 'left') as AstNode));
@@ -1606,7 +1707,12 @@ function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysi
   const pushObject = (node: AstNode): boolean => {
     const u = unwrap(node);
     if (u.type === 'ObjectExpression') {
-      for (const p of children(u, 'properties')) push(child(p, 'key'), child(p, 'value'), 'set', p.computed ? undefined : (identName(child(p, 'key')) ?? staticString(child(p, 'key'))));
+      for (const p of children(u, 'properties')) {
+        // `{ 'Content-Type': type, ...corsHeaders }` (audit 52 D8): the spread object's headers at that place, when
+        // it is a whole known object; later properties replace earlier ones like later writes do.
+        if (p.type === 'SpreadElement') pushObject(child(p, 'argument') as AstNode);
+        else push(child(p, 'key'), child(p, 'value'), 'set', p.computed ? undefined : (identName(child(p, 'key')) ?? staticString(child(p, 'key'))));
+      }
       return true;
     }
     if (u.type !== 'Identifier' && u.type !== 'MemberExpression') return false;
@@ -1620,6 +1726,19 @@ function collectWrite(e: Effect, mod: JsModule, env: EvalEnv, out: ManualAnalysi
     }
     return true;
   };
+  const inLoop = literalLoops?.get(e.call);
+  if (inLoop) {
+    // One write per property of the literal, in its order (for...in and Object.keys/entries follow it). The loop
+    // runs over a known non-empty object without skipping a turn, so its "may not run" condition is dropped.
+    const path = inLoop.loop ? e.path.filter((l) => !(l.atom.kind === 'unknown' && l.atom.node === inLoop.loop)) : e.path;
+    const last = out.writes.length;
+    pushObject(inLoop.object);
+    for (let i = last; i < out.writes.length; i++) {
+      const w = out.writes[i] as (typeof out.writes)[number];
+      out.writes[i] = { ...w, path, op: m === 'append' ? 'append' : 'set' };
+    }
+    return;
+  }
   if (m === 'writeHead') {
     // writeHead(status[, statusMessage][, headers]): the headers are the last argument after the status.
     const last = a.length >= 2 ? a[a.length - 1] : undefined;
