@@ -10,7 +10,7 @@ export function viaNote(v: Valued<unknown>): string {
 
 /** The provenance note of one allow-list entry: its own when it has one, else the policy origin's. */
 export function entryViaNote(origin: Valued<OriginPolicy>, entry: OriginEntry): string {
-  if ((entry.type === 'regex' || entry.type === 'literal') && entry.via !== undefined) return entry.via ? ` (${entry.via})` : '';
+  if ((entry.type === 'regex' || entry.type === 'literal' || entry.type === 'tests') && entry.via !== undefined) return entry.via ? ` (${entry.via})` : '';
   return viaNote(origin);
 }
 

@@ -96,8 +96,11 @@ export type OriginEntry =
    * entry accepts every origin, normalizeOrigins describes the reflection with it.
    */
   | { type: 'regex'; pattern: string; flags: string; flavor: RegexFlavor; mode: MatchMode; span: Span; textSpan?: Span; via?: string }
-  /** A conjunction of string tests (all must hold), from origin callbacks and hand-written middleware. */
-  | { type: 'tests'; all: StringTest[]; span: Span }
+  /**
+   * A conjunction of string tests (all must hold), from origin callbacks and hand-written middleware. `via`: the
+   * provenance of a compared value, as a regex entry's (`origin.startsWith(process.env.X || 'https://a.example')`).
+   */
+  | { type: 'tests'; all: StringTest[]; span: Span; via?: string }
   /** `origin in "<haystack>"`: a string used where a list was meant (Starlette `allow_origins="..."`). */
   | { type: 'substring'; haystack: string; span: Span };
 

@@ -250,6 +250,22 @@ describe('modules', () => {
     }
   });
 
+  it('says when a string test compares the Origin with the default of an unset variable', async () => {
+    // Audit 52 js D3: origin.startsWith(process.env.X || 'https://...') lost the note that regex and list defaults had.
+    const head = `const express = require('express');\nconst cors = require('cors');\nconst app = express();\n`;
+    for (const use of [
+      `const allowed = process.env.ALLOWED_ORIGIN || 'https://voterpath.app';\napp.use(cors({ origin: (origin, cb) => cb(null, !origin || origin.startsWith(allowed)) }));`,
+      `app.use(cors({ origin: (origin, cb) => cb(null, origin.startsWith(process.env.ALLOWED_ORIGIN ?? 'https://voterpath.app') && origin.startsWith('https://')) }));`,
+    ]) {
+      const out = await lintMemory({ 'app.js': head + use });
+      const d = out.diagnostics.filter((x) => x.ruleId === 'cors/permissive-origin-pattern');
+      expect(d.map((x) => x.message)).toEqual([expect.stringContaining('(the default when $ALLOWED_ORIGIN is unset)')]);
+    }
+    // A literal compared value has no note.
+    const lit = await lintMemory({ 'app.js': head + `app.use(cors({ origin: (origin, cb) => cb(null, origin.startsWith('https://voterpath.app')) }));` });
+    expect(lit.diagnostics.filter((x) => x.ruleId === 'cors/permissive-origin-pattern').map((x) => x.message)).toEqual([expect.not.stringContaining('the default when')]);
+  });
+
   it('lists every place that echoes the Origin with the reflection finding', async () => {
     // Audit 22 case 09: two branches of one middleware echo it; fixing the reported line alone left the other open.
     const out = await lintMemory({

@@ -231,7 +231,9 @@ function destructuredUrlPart(u: AstNode, ctx: FlowContext): UrlPart | undefined 
 function stringTest(op: StringTest['op'], on: StringTest['on'], v: JsValue, caseInsensitive: boolean, node: AstNode, ctx: FlowContext): Atom {
   if (v.t !== 'str') return { kind: 'unknown', reason: v.t === 'unknown' ? v.reason : 'non-string test', node, aboutOrigin: true };
   const span = spanOf(ctx.mod, node);
-  return { kind: 'entries', entries: [{ type: 'tests', all: [{ op, on, value: v.v, caseInsensitive, span: valueSpan(v) }], span }], node };
+  // The compared value's provenance (the default of an unset environment variable) goes with the entry, so the
+  // finding says it holds only then (rules.md, the golden principle).
+  return { kind: 'entries', entries: [{ type: 'tests', all: [{ op, on, value: v.v, caseInsensitive, span: valueSpan(v) }], span, ...(v.via !== undefined ? { via: v.via } : {}) }], node };
 }
 
 /**
@@ -1037,7 +1039,9 @@ export function allowedBy(paths: Path[]): AllowedSet {
     const allTests = positives.every((a) => a.entries.length === 1 && a.entries[0]?.type === 'tests');
     if (allTests) {
       const all = positives.flatMap((a) => (a.entries[0] as { all: StringTest[] }).all);
-      out.entries.push({ type: 'tests', all, span: (all[0] as StringTest).span });
+      // A conjunction holds as decided only while each decided part does: the first part's provenance says so.
+      const via = positives.map((a) => (a.entries[0] as { via?: string }).via).find((x) => x);
+      out.entries.push({ type: 'tests', all, span: (all[0] as StringTest).span, ...(via ? { via } : {}) });
       continue;
     }
     const literalList = positives.find((a) => a.entries.every((e) => e.type === 'literal'));
