@@ -2033,6 +2033,10 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
       ...(w.multiple ? { multiple: true } : {}),
       ...(acaoKey && w.name !== 'access-control-allow-origin' && a.writes.filter((x) => x.call === w.call).every((x) => originKeys(x.path) === acaoKey) ? { whenOriginAllowed: true } : {}),
       ...((tests) => (tests ? { origins: tests } : {}))(exactOriginTests(a.writes.filter((x) => x.call === w.call))),
+      // Written under `if (req.method === 'OPTIONS')` (every way it runs): on preflight answers only; after such a
+      // branch that returns: never on them (the simulator kept Max-Age on GET responses, audit 52 js note).
+      ...(a.writes.filter((x) => x.call === w.call).every((x) => onlyOnPreflight(x.path)) ? { onlyOnPreflight: true } : {}),
+      ...(a.writes.filter((x) => x.call === w.call).every((x) => x.path.some((l) => l.atom.kind === 'method' && !l.positive && l.atom.method === 'OPTIONS')) ? { notOnPreflight: true } : {}),
     }));
   return {
     kind: 'express',
