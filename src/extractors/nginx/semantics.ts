@@ -534,6 +534,10 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
   if (!onOrigin && src.some((p) => 'name' in p && p.name === 'http_origin')) {
     return constant({ t: 'unknown', reason: `map $${m.output} keys on more than the Origin`, span: mSpan, fromOrigin: true });
   }
+  if (!onOrigin && !inner && src.length > 1) {
+    const composed = compositeMapValue(m, src, ctx, depth, use, single);
+    if (composed) return composed;
+  }
   // A key joined from several parts, one of them computed from the Origin (`map "$cors_client -> $host"`, where
   // `map $http_origin $cors_client`, the automagistre/nginx-cors shape): the entries select on the Origin through
   // that part, so the map is an Origin check the analysis does not follow, not a condition independent of it
@@ -546,6 +550,101 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
       if (fromOrigin) return constant({ t: 'unknown', reason: `map $${m.output} keys on a string built from the Origin ($${p.name})`, span: mSpan, fromOrigin: true });
     }
   }
+  return { cases, dflt };
+}
+
+/** Bound on the key strings a composite map key is enumerated into (the product of its parts' values). */
+const MAX_COMPOSITE_KEYS = 64;
+
+const setNamesMemo = new WeakMap<Tree, Set<string>>();
+
+/** The names of every variable some `set` of the tree assigns (in any server, location or `if`). Memoised. */
+function setNames(tree: Tree): Set<string> {
+  let out = setNamesMemo.get(tree);
+  if (out) return out;
+  const names = new Set<string>();
+  const visit = (l: Level) => {
+    for (const s of l.steps) if (!isIfLevel(s) && s.name === 'set' && s.args[0]) names.add(s.args[0].value.replace(/^\$\{?|\}$/g, '').toLowerCase());
+    for (const x of [...l.servers, ...l.locations, ...l.ifs]) visit(x);
+  };
+  visit(tree.root);
+  setNamesMemo.set(tree, (out = names));
+  return out;
+}
+
+/**
+ * A map whose key joins literals and other maps' results (RubaXa/nginx-cors' `map "$cors_client -> $cors_service"
+ * $cors_enabled`, audit 52 nginx D2): when every joined variable is a map whose values are all literals, the key can
+ * only be one of finitely many strings. Each combination of the parts' cases is matched against this map's entries
+ * as nginx does (§4.3: exact strings ignoring case first, then the regexes in order, else the default), and keeps the
+ * Origin guard of the part that chose it, so `$cors_enabled` holds for the origins the Origin map lets through
+ * (checked on nginx 1.22: with `~^https?://www\.example\.com$ ok` and `"ok -> x" true`, http://www.example.com was
+ * echoed, https://evil.example was not).
+ * Undefined (the caller keeps its unknown) when a part is request data, a map with a non-literal value (a capture), a
+ * variable some `set` may overwrite before the map is read, when no part depends on the Origin, when two parts test
+ * the Origin, when there are more than MAX_COMPOSITE_KEYS strings, or when a regex entry cannot be decided.
+ */
+function compositeMapValue(
+  m: MapDef,
+  src: ReturnType<typeof splitVariables>['parts'],
+  ctx: EvalContext,
+  depth: number,
+  use: Span,
+  single: (d: Directive, a: Arg) => Atom,
+): SymValue | undefined {
+  if (m.hostnames || m.entries.some((e) => e.key.placeholder)) return undefined;
+  // Each part: its possible strings, each with the guard that selects it (undefined: the part's default, which
+  // holds when none of its cases does; ordering the cases before it keeps nginx's first-match meaning).
+  type Option = { v: string; guard?: Guard };
+  const parts: Option[][] = [];
+  let originParts = 0;
+  let count = 1;
+  for (const p of src) {
+    if ('lit' in p) {
+      parts.push([{ v: p.lit }]);
+      continue;
+    }
+    const def = ctx.tree.maps.get(p.name);
+    if (!def || setNames(ctx.tree).has(p.name)) return undefined;
+    const pv = mapValue(def, ctx, depth + 1, use);
+    const atoms = [...pv.cases.map((c) => c.atom), pv.dflt];
+    if (!atoms.every((a) => a.t === 'lit')) return undefined;
+    if (pv.cases.some((c) => c.guard.t !== 'other')) originParts++;
+    const opts: Option[] = pv.cases.map((c) => ({ v: (c.atom as Extract<Atom, { t: 'lit' }>).v, guard: c.guard }));
+    opts.push({ v: (pv.dflt as Extract<Atom, { t: 'lit' }>).v });
+    count *= opts.length;
+    if (count > MAX_COMPOSITE_KEYS) return undefined;
+    parts.push(opts);
+  }
+  // One Origin map among the parts: two would need their guards intersected, which conjunction() cannot do.
+  if (originParts !== 1) return undefined;
+  const select = (key: string): Atom => {
+    const exact = m.entries.find((e) => e.kind === 'string' && e.pattern.toLowerCase() === key.toLowerCase());
+    if (exact) return single(exact.d, exact.value);
+    for (const e of m.entries) {
+      if (e.kind !== 'regex') continue;
+      const hit = entryMatches(regexEntry(e.pattern, e.caseInsensitive, spanOf(e.d.file, e.key.start, e.key.end)), key);
+      if (hit === undefined) return { t: 'unknown', reason: `map $${m.output}: pattern "${e.pattern}" is not read`, span: argSpan(e.d, e.key) };
+      // A value with a capture ($1) takes part of the key: not followed.
+      if (hit) return /\$[0-9]/.test(e.value.value) ? { t: 'unknown', reason: 'a regex capture of the map key', span: argSpan(e.d, e.value) } : single(e.d, e.value);
+    }
+    return m.dflt ? single(m.dfltD ?? m.d, m.dflt) : { t: 'lit', v: '', span: dSpan(m.d) };
+  };
+  const cases: SymValue['cases'] = [];
+  let dflt: Atom | undefined;
+  // Lexicographic order over the parts, each part's default last: the first combination whose guards hold is the
+  // one nginx computes (an earlier case of a part shadows the later ones).
+  const walk = (i: number, key: string, guard: Guard | undefined) => {
+    if (i === parts.length) {
+      const atom = select(key);
+      if (guard) cases.push({ guard, atom });
+      else dflt = atom;
+      return;
+    }
+    for (const o of parts[i] as Option[]) walk(i + 1, key + o.v, o.guard ? (guard ? conjunction(guard, o.guard) : o.guard) : guard);
+  };
+  walk(0, '', undefined);
+  if (!dflt || cases.some((c) => c.atom.t !== 'lit' && c.atom.t !== 'origin') || (dflt.t !== 'lit' && dflt.t !== 'origin')) return undefined;
   return { cases, dflt };
 }
 
