@@ -54,6 +54,8 @@ server {
     }
     location /more/ { add_header Cache-Control no-store; more_set_headers "X-More-Loc: 1"; }
     location /more-preflight/ {
+        # Proxied: the upstream may accept PUT, so Allow-Methods matters on the preflight.
+        proxy_pass http://127.0.0.1:__PORT__/upstream/;
         more_set_headers "Access-Control-Allow-Headers: Content-Type";
         more_set_headers -s 200 "Access-Control-Allow-Methods: GET, PUT";
         add_header Access-Control-Allow-Headers "Content-Type" always;
@@ -87,6 +89,15 @@ server {
     location /static-put/ {
         add_header Access-Control-Allow-Origin "https://a.example.com" always;
         add_header Access-Control-Allow-Methods "GET, PUT" always;
+    }
+    location /static-options/ {
+        add_header Access-Control-Allow-Origin "https://a.example.com";
+        add_header Access-Control-Allow-Methods "GET, PUT" always;
+        add_header Access-Control-Allow-Headers "X-Custom" always;
+        if ($request_method = OPTIONS) {
+            add_header Access-Control-Allow-Origin "https://a.example.com";
+            return 204;
+        }
     }
     location /upstream/ { add_header Access-Control-Allow-Origin "https://up.example.com"; }
     location /proxied/ {
@@ -169,7 +180,7 @@ describe.skipIf(!usable && !inCI)('nginx oracle: the model predicts what nginx r
   beforeAll(async () => {
     if (!usable) throw new Error('nginx with the headers-more module is required in CI (apt-get install -y nginx libnginx-mod-http-headers-more-filter)');
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cors-lint-oracle-'));
-    for (const d of ['inherit', 'dropped', 'always', 'success-only', 'map', 'empty', 'unanchored', 'two-ifs', 'if-inherits', 'preflight', 'more', 'dup-more', 'upstream', 'wide-open', 'static-put']) {
+    for (const d of ['inherit', 'dropped', 'always', 'success-only', 'map', 'empty', 'unanchored', 'two-ifs', 'if-inherits', 'preflight', 'more', 'dup-more', 'upstream', 'wide-open', 'static-put', 'static-options']) {
       fs.mkdirSync(path.join(tmp, 'www', d), { recursive: true });
       fs.writeFileSync(path.join(tmp, 'www', d, 'index.html'), 'ok\n');
     }
@@ -329,6 +340,18 @@ describe.skipIf(!usable && !inCI)('nginx oracle: the model predicts what nginx r
     const r = await request(port, 'OPTIONS', '/static-put/', 'https://a.example.com');
     expect(r.status).toBe(405);
     expect(byPath('/static-put/').preflight).toMatchObject({ known: true, value: { handled: 'missing' } });
+  });
+
+  it('static content answers PUT with 405 without a success-only ACAO: the OPTIONS branch dropping Allow-Methods changes nothing, Allow-Headers does', async () => {
+    const pre = await request(port, 'OPTIONS', '/static-options/', 'https://a.example.com');
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-methods']).toBeUndefined();
+    const put = await request(port, 'PUT', '/static-options/index.html', 'https://a.example.com');
+    expect(put.status).toBe(405);
+    expect(acaoValues(put)).toEqual([]);
+    const get = await request(port, 'GET', '/static-options/index.html', 'https://a.example.com');
+    expect(acaoValues(get)).toEqual(['https://a.example.com']);
+    expect(byPath('/static-options/', 'if ($request_method = OPTIONS)').droppedInherited?.map((d) => d.header)).toEqual(['access-control-allow-headers']);
   });
 
   it('an OPTIONS branch with its own add_header drops the add_header lines, not what more_set_headers sends on its status', async () => {

@@ -605,6 +605,14 @@ function buildPolicy(tree: Tree, unit: Unit, text: (file: string) => string | un
   // Nor where static content answers every preflight with 405 (audit 28 case 16, checked with nginx 1.22: the same
   // 405 without CORS headers whether the location inherits the server's Allow-Methods or not).
   if (answersOptionsWith405(unit, eff.opaque)) dropped = dropped.filter((x) => !PREFLIGHT_ONLY.has(x.header.name));
+  // Nor Access-Control-Allow-Methods in the OPTIONS branch of a location whose other requests static content serves
+  // (audit 52 nginx D3, checked with nginx 1.22): the methods that need it (PUT, DELETE, PATCH...; GET, HEAD and POST
+  // pass a preflight without it, fetch.bs CORS-preflight fetch) end in a 405 without CORS headers whether the
+  // preflight passed or not, the same CORS error for the page (§5.1). Allow-Headers still matters there: a GET with a
+  // custom header needs it.
+  if (level.kind === 'if' && level.d && isOnlyOptions(level.d) && actualRequestsServedStatically(unit, eff.opaque)) {
+    dropped = dropped.filter((x) => x.header.name !== 'access-control-allow-methods');
+  }
 
   // Drops that change nothing a browser does: without Access-Control-Max-Age it caches the preflight for 5 s
   // instead (every request still succeeds), and an Access-Control-Allow-Credentials other than "true" fails a
@@ -1246,6 +1254,53 @@ function answersOptionsWith405(unit: Unit, opaque: boolean): boolean {
   const ifs = [...(server && serving !== server ? server.ifs : []), ...serving.ifs];
   if (ifs.some((i) => i.kind !== 'if' || i.pass || returnCode(i.steps) !== undefined || i.handoff.length)) return false;
   return !serving.handoff.length && !server?.handoff.some((d) => d.name === 'error_page');
+}
+
+/** `if ($request_method = OPTIONS)`: a branch that only OPTIONS requests enter. */
+function isOnlyOptions(d: Directive): boolean {
+  const m = methodsOf(parseCondition(d));
+  return !!m && m.size === 1 && m.has('OPTIONS');
+}
+
+/**
+ * Directives of a location that leave its requests to the static module (ngx_http_static_module answers any method
+ * but GET, HEAD and POST with 405; index, autoindex and random_index decline those methods to it). Any other
+ * directive (a content handler: `dav_methods`, `passenger_enabled`, a module the analysis does not know) may answer
+ * a PUT itself. `rewrite`, `try_files`, `return` and `*_pass` are judged separately.
+ */
+const STATIC_LOCATION_DIRECTIVES =
+  /^(root|alias|index|autoindex(_exact_size|_format|_localtime)?|random_index|expires|etag|if_modified_since|add_header|add_header_inherit|add_trailer|more_set_headers|more_clear_headers|set|break|if|access_log|error_log|log_not_found|log_subrequest|types|default_type|charset|charset_types|source_charset|override_charset|gzip(_\w+)?|gzip_static|gunzip|brotli(_\w+)?|sendfile(_max_chunk)?|tcp_nopush|tcp_nodelay|open_file_cache(_\w+)?|directio(_alignment)?|aio|read_ahead|output_buffers|postpone_output|max_ranges|disable_symlinks|allow|deny|satisfy|auth_basic(_user_file)?|limit_rate(_after)?|limit_conn|limit_req|client_max_body_size|keepalive_timeout|send_timeout|server_tokens|chunked_transfer_encoding|valid_referers|absolute_redirect|port_in_redirect|proxy_set_header|proxy_http_version|internal)$/;
+
+/** Directives of an enclosing server or http block that may answer a location's requests other than statically. */
+const INHERITED_HANDLERS = /^(error_page|dav_methods|dav_ext_methods|passenger_enabled|(rewrite|access|content)_by_lua(_block|_file)?|perl|js_content)$/;
+
+/**
+ * Whether every request of a location other than OPTIONS is served by the static module, which answers the methods
+ * that need Access-Control-Allow-Methods with 405 (checked with nginx 1.22, audit 52 nginx D3: PUT and DELETE got
+ * 405 without CORS headers, GET 200): nothing is proxied or scripted, nothing but an OPTIONS-only `if` returns, no
+ * rewrite, try_files or error_page hands the request on, no nested location, every directive of the location and of
+ * its other `if` blocks is one that leaves the answer to the static module, nothing is hidden in an include, and the
+ * 405 carries no Access-Control-Allow-Origin (so it is the same CORS error as a failed preflight).
+ */
+function actualRequestsServedStatically(unit: Unit, opaque: boolean): boolean {
+  const { serving } = unit;
+  if (opaque || serving.opaque.length || serving.kind !== 'location' || serving.locations.length || serving.pass) return false;
+  if (returnCode(serving.steps) !== undefined || redirectsFrom(serving) || serving.handoff.length) return false;
+  const others = serving.ifs.filter((i) => !(i.kind === 'if' && i.d && isOnlyOptions(i.d)));
+  if (others.some((i) => i.kind !== 'if' || i.pass || i.opaque.length || returnCode(i.steps) !== undefined || i.handoff.length)) return false;
+  const own = [...(serving.d?.block ?? []), ...others.flatMap((i) => i.d?.block ?? [])];
+  if (!own.every((d) => STATIC_LOCATION_DIRECTIVES.test(d.name))) return false;
+  // A 405 that carries Access-Control-Allow-Origin (`always`, or more_set_headers) is readable by the page once the
+  // preflight passed, while a failed preflight is a network error (checked with nginx 1.22): the drop changes that.
+  const acaoOn405 = (l: Level) =>
+    effectiveAddHeaders(l).headers.some((h) => h.name === ACAO && h.statuses === 'all') || moreSent(l).some((h) => h.name === ACAO && h.op !== 'clear' && (!h.codes || h.codes.includes('405')));
+  if ([serving, ...others].some(acaoOn405)) return false;
+  for (const a of ancestors(serving)) {
+    if (a.kind === 'location') return false;
+    if (a.opaque.length || a.handoff.some((d) => d.name === 'error_page') || (a.d?.block ?? []).some((d) => INHERITED_HANDLERS.test(d.name))) return false;
+    if (a.kind === 'server' && (returnCode(a.steps) !== undefined || a.ifs.some((i) => i.pass || returnCode(i.steps) !== undefined || i.handoff.length))) return false;
+  }
+  return true;
 }
 
 /**
