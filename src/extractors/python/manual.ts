@@ -215,12 +215,13 @@ export function headerWrites(
    * `fn` is a helper that builds and returns a header mapping (`def cors_headers(request): h = {...}; ...;
    * return h`): the name it returns, read as a headers object. Depth of helper calls followed so far.
    */
-  built?: { name: string; depth: number; returns?: true; requestParams?: ReadonlySet<string> },
+  built?: { name: string; depth: number; returns?: true; requestParams?: ReadonlySet<string>; originParams?: ReadonlySet<string> },
 ): ManualWrite[] {
   const body = fn.fields.body;
   if (!body) return [];
   const out: ManualWrite[] = [];
-  const originVars = new Set<string>();
+  // A helper's parameters the call passes the request Origin for (`self._add_cors(response, origin)`): the Origin.
+  const originVars = new Set<string>(built?.originParams ?? []);
   if (built?.requestParams?.size) requestAliases.set(originVars, built.requestParams);
   /** Those of them bound to a request parameter (query string, form) rather than the Origin header. */
   const paramVars = new Set<string>();
@@ -409,9 +410,18 @@ export function headerWrites(
       });
       call = defs.length === 1 ? defs[0] : undefined;
     }
-    if (call?.type !== 'call' || (built?.depth ?? 0) >= 2) return;
-    const f = ev.eval(call.fields.function, scope);
-    if (f.t !== 'func' || !f.node.fields.body) return;
+    // `headers=self._cors_headers(origin)`, `headers=self.headers`: a mapping cors-lint does not read (a method
+    // not found, helpers nested too deep) may hold any header, so the preflight headers are unknown, not absent.
+    if (call?.type !== 'call') {
+      if (h.type === 'attribute' || h.type === 'subscript' || (h.type === 'identifier' && call?.type === 'attribute')) opaque(where);
+      return;
+    }
+    if ((built?.depth ?? 0) >= 2) return opaque(where);
+    const { f, bound } = callee(call);
+    if (f.t !== 'func' || !f.node.fields.body) {
+      if (f.t === 'func' || isSelfCall(call)) opaque(where);
+      return;
+    }
     // Every return of the helper gives the mapping: one local name it builds, or mappings written in the return
     // (`if origin in ALLOWED: return {"Access-Control-Allow-Origin": origin}` then `return {}`, audit 47 py c13).
     // Anything else returned (another call, a parameter, a bare `return`) leaves the headers unknown.
@@ -426,14 +436,54 @@ export function headerWrites(
       else other = true;
     });
     const name = [...returned][0];
-    if (returned.size > 1 || other || (name === undefined && !literal)) return;
-    inline(f, where, name ?? '', literal, requestParams(call, f.node));
+    if (returned.size > 1 || other || (name === undefined && !literal)) return opaque(where);
+    inline(f, where, name ?? '', literal, requestParams(call, f.node, bound), originParams(call, f.node, bound));
+  };
+  /**
+   * The function a call runs: a function of the project, or the method of the middleware's own class that
+   * `self.m(...)` names (ownMethod), whose first parameter takes the instance (`bound`).
+   */
+  const callee = (call: PyNode): { f: PyVal; bound: number } => {
+    const fnNode = call.fields.function;
+    if (!fnNode) return { f: { t: 'unknown', reason: 'no function', span: spanOf(mod, call) }, bound: 0 };
+    const own = fnNode.type === 'attribute' ? ownMethod(mod, scope, fnNode) : undefined;
+    return own ? { f: own, bound: 1 } : { f: ev.eval(fnNode, scope), bound: 0 };
+  };
+  const isSelfCall = (call: PyNode): boolean => {
+    const fnNode = call.fields.function;
+    return fnNode?.type === 'attribute' && fnNode.fields.object?.type === 'identifier' && fnNode.fields.object.text === 'self';
+  };
+  /**
+   * Headers given to a response that cors-lint cannot read: those read on the preflight answer (§5.4) are unknown
+   * there, rather than absent (audit 52 py D5). Written as unknown values, dropped again when they are all the CORS
+   * writes of the function read (they do not make a policy of their own).
+   */
+  const opaque = (where: PyNode): void => {
+    for (const name of PREFLIGHT_ONLY) {
+      const w: ManualWrite = { name, op: 'set', statuses: 'all', span: spanOf(mod, where), value: unknown('headers given by code cors-lint does not read', spanOf(mod, where)), guards: guardsOf(where) };
+      opaqueWrites.add(w);
+      out.push(w);
+    }
+  };
+  /** The parameters of the helper `def` that the call passes the request Origin for, by position or keyword. */
+  const originParams = (call: PyNode, def: PyNode, bound: number): Set<string> => {
+    const out = new Set<string>();
+    const a = callArgs(call);
+    if (a.splat) return out;
+    const params = (def.fields.parameters?.children.filter((p) => p.type !== 'comment') ?? []).map(paramName);
+    const echoes = (x: PyNode | undefined) => isOriginExpr(mod, x, originVars) && !(x?.type === 'identifier' && paramVars.has(x.text ?? '')) && !isRequesterValue(mod.text.slice(x?.start ?? 0, x?.end ?? 0).replace(/\s+/g, ''));
+    a.positional.forEach((x, i) => {
+      const p = params[i + bound];
+      if (p && echoes(x)) out.add(p);
+    });
+    for (const [k, kw] of a.keywords) if (params.includes(k) && echoes(kw.fields.value)) out.add(k);
+    return out;
   };
   /**
    * The parameters of the helper `def` that the call passes the request for (`request`, `flask.request`, or a
    * parameter of this function bound to it in turn), by position or keyword.
    */
-  const requestParams = (call: PyNode, def: PyNode): Set<string> => {
+  const requestParams = (call: PyNode, def: PyNode, bound = 0): Set<string> => {
     const out = new Set<string>();
     const aliases = requestAliases.get(originVars);
     const isRequest = (x: PyNode | undefined) => {
@@ -442,9 +492,9 @@ export function headerWrites(
     };
     const a = callArgs(call);
     if (a.splat) return out;
-    const params = (def.fields.parameters?.children ?? []).map(paramName);
+    const params = (def.fields.parameters?.children.filter((p) => p.type !== 'comment') ?? []).map(paramName);
     a.positional.forEach((x, i) => {
-      const p = params[i];
+      const p = params[i + bound];
       if (p && p !== 'request' && isRequest(x)) out.add(p);
     });
     for (const [k, kw] of a.keywords) if (k !== 'request' && params.includes(k) && isRequest(kw.fields.value)) out.add(k);
@@ -453,9 +503,28 @@ export function headerWrites(
   /** Calls whose value is returned or assigned (`return add_cors(jsonify(...))`, `resp = add_cors(make_response(...))`). */
   const used = new Set<PyNode>();
   walk(body, (n) => {
-    if (n.type === 'return_statement' && n.children[0]) used.add(n.children[0]);
-    if (n.type === 'assignment' && n.fields.right) used.add(n.fields.right);
+    const v = n.type === 'return_statement' ? n.children[0] : n.type === 'assignment' ? n.fields.right : undefined;
+    if (!v) return;
+    used.add(v);
+    // `return await self._preflight(request)`: the call's value, awaited.
+    const inner = v.type === 'await' ? v.children.find((c) => c.type !== 'comment') : undefined;
+    if (inner) used.add(inner);
   });
+  /** Calls whose value the function returns: in a `return`, or bound to a local name it returns. */
+  const returnedNames = new Set<string>();
+  walk(body, (n, fns) => {
+    const r = n.type === 'return_statement' && fns.length === 0 ? n.children[0] : undefined;
+    if (r?.type === 'identifier' && r.text) returnedNames.add(r.text);
+  });
+  const returnedCall = (call: PyNode): boolean => {
+    let found = false;
+    walk(body, (n, fns) => {
+      if (found || fns.length > 0) return;
+      const v = n.type === 'return_statement' ? n.children[0] : n.type === 'assignment' && n.fields.left?.type === 'identifier' && returnedNames.has(n.fields.left.text ?? '') ? n.fields.right : undefined;
+      if (v === call || (v?.type === 'await' && v.children.includes(call))) found = true;
+    });
+    return found;
+  };
   /** A mapping written in place: a dict literal, `dict(...)`/`Headers(...)` of one, or `a if c else b` of two. */
   const returnedMapping = (r: PyNode): boolean => {
     if (r.type === 'parenthesized_expression' && r.children.length === 1) return returnedMapping(r.children[0] as PyNode);
@@ -465,12 +534,14 @@ export function headerWrites(
     }
     return !!mappingConstruction(ev, r, scope);
   };
-  /** `return set_headers(resp)`: a function of the project handed the response writes its headers. */
-  const mutatingHelper = (call: PyNode): void => {
-    const f = ev.eval(call.fields.function, scope);
-    if (f.t !== 'func' || f.node === fn || !f.node.fields.body) return;
+  /**
+   * `return set_headers(resp)`, `self._add_cors_headers(response, origin)` (audit 52 py D4): a function of the
+   * project, or a method of the middleware's class, handed the response writes its headers. Whether it was.
+   */
+  const mutatingHelper = (call: PyNode, f: Extract<PyVal, { t: 'func' }>, bound: number): boolean => {
+    if (!f.node.fields.body) return false;
     const a = callArgs(call);
-    const params = (f.node.fields.parameters?.children ?? []).map(paramName);
+    const params = (f.node.fields.parameters?.children.filter((p) => p.type !== 'comment') ?? []).map(paramName);
     const fBody = f.mod.text.slice(f.node.fields.body.start, f.node.fields.body.end);
     // A response built in the call (`return add_cors(jsonify(...))`, audit 47 vuln D3) reaches the client through
     // the helper's return value: only when that value is used and is the parameter on every return.
@@ -482,11 +553,38 @@ export function headerWrites(
       return every && fBody.includes('return');
     };
     const handed = (x: PyNode, i: number) => {
-      const p = params[i];
-      if (p === undefined || !new RegExp(`\\b${p}\\.headers\\b`).test(fBody)) return false;
+      const p = params[i + bound];
+      // Written to (`p.headers[...] = `, `p.headers.add(...)`, `h = p.headers`): a helper that reads the request's
+      // headers (`self._preflight(request)` reading request.headers.get("Origin")) is not handed a response.
+      if (p === undefined || !new RegExp(`(?:\\b${p}\\.headers\\s*(?:\\[[^\\]\\n]*\\]\\s*=(?!=)|\\.(?:add|set|append|setdefault|add_header|update|extend)\\s*\\()|[^=!<>]=\\s*${p}\\.headers\\s*$)`, 'm').test(fBody)) return false;
       return x.type === 'identifier' || (x.type === 'call' && used.has(call) && returnsParam(p));
     };
-    if (a.positional.some(handed)) inline(f, call, '', false, requestParams(call, f.node));
+    if (!a.positional.some(handed)) return false;
+    inline(f, call, '', false, requestParams(call, f.node, bound), originParams(call, f.node, bound));
+    return true;
+  };
+  /**
+   * A call to a function of the project (or a method of the middleware's class) whose value the function returns
+   * or keeps, and which is not handed the response (mutatingHelper): `return self._preflight(request)` answers with
+   * the response the helper builds (audit 52 py D5), read as if its body were written here, responses built with
+   * their headers included. A method of `self` that cannot be read (inherited, helpers nested too deep) leaves the
+   * preflight headers unknown.
+   */
+  const calledHelper = (call: PyNode): void => {
+    const fnNode = call.fields.function;
+    const self = isSelfCall(call);
+    if (fnNode?.type !== 'identifier' && !self) return;
+    const { f, bound } = callee(call);
+    if (f.t !== 'func' || f.node === fn || !f.node.fields.body) {
+      if (self && returnedCall(call)) opaque(call);
+      return;
+    }
+    if ((built?.depth ?? 0) >= 2) {
+      if (returnedCall(call)) opaque(call);
+      return;
+    }
+    if (mutatingHelper(call, f, bound)) return;
+    if (used.has(call)) inline(f, call, '', false, requestParams(call, f.node, bound), originParams(call, f.node, bound), true);
   };
   /**
    * A helper's writes, made here: under its own conditions (read in its module) and those of the call. Called from
@@ -494,10 +592,10 @@ export function headerWrites(
    * the helper's own conditions hold.
    */
   const inExcept = exceptClauses(body);
-  const inline = (f: Extract<PyVal, { t: 'func' }>, where: PyNode, builtName: string, returns: boolean, requestParams: ReadonlySet<string>): void => {
+  const inline = (f: Extract<PyVal, { t: 'func' }>, where: PyNode, builtName: string, returns: boolean, requestParams: ReadonlySet<string>, originParams: ReadonlySet<string>, responses = false): void => {
     const site = guardsOf(where);
     const at = { mod: f.mod, scope: scopeAt(ev.host, f.mod, [f.node]) };
-    for (const w of headerWrites(ev, f.mod, f.node, at.scope, framework, false, { name: builtName, depth: (built?.depth ?? 0) + 1, ...(returns ? { returns } : {}), ...(requestParams.size ? { requestParams } : {}) })) {
+    for (const w of headerWrites(ev, f.mod, f.node, at.scope, framework, responses, { name: builtName, depth: (built?.depth ?? 0) + 1, ...(returns ? { returns } : {}), ...(requestParams.size ? { requestParams } : {}), ...(originParams.size ? { originParams } : {}) })) {
       const own = w.guards.map((g) => ({ at, ...g }));
       const seen = out.find((o) => o.span.file === w.span.file && o.span.start === w.span.start && o.name === w.name);
       if (seen) {
@@ -505,7 +603,11 @@ export function headerWrites(
         // Made on an error path and on the normal one (`except: return helper(err_resp)` ... `return helper(resp)`):
         // the normal call is where it counts (not a write of the error responses only).
         if (seen.site && seen.site.file === mod.path && inExcept(seen.site) && !inExcept(where)) seen.site = spanOf(mod, where);
-      } else out.push({ ...w, site: w.site ?? spanOf(mod, where), guards: [...own, ...site] });
+      } else {
+        const made: ManualWrite = { ...w, site: w.site ?? spanOf(mod, where), guards: [...own, ...site] };
+        if (opaqueWrites.has(w)) opaqueWrites.add(made);
+        out.push(made);
+      }
     }
   };
   // The helper's own mapping: `h = {"Access-Control-Allow-Origin": ...}` before the writes on `h`.
@@ -523,7 +625,7 @@ export function headerWrites(
   }
   walk(body, (n) => {
     // `return set_headers(resp)`: a function of the project handed the response writes its headers.
-    if (n.type === 'call' && n.fields.function?.type === 'identifier' && (built?.depth ?? 0) < 2) mutatingHelper(n);
+    if (n.type === 'call') calledHelper(n);
     if (responseArgs) {
       // Flask: `return body, 200, {"Access-Control-Allow-Origin": "*"}` / `return body, headers`.
       if (framework === 'flask' && n.type === 'return_statement') {
@@ -600,6 +702,11 @@ export function headerWrites(
       out.push({ name: key.v.toLowerCase(), op, statuses: 'all', span: spanOf(mod, n), ...(multiple ? { multiple } : {}), ...written(r, guardsOf(n)) });
     }
   });
+  // Unknown preflight headers (opaque) only matter beside CORS headers the function does write: alone, they are no
+  // sign of a CORS policy.
+  if (!built && out.every((w) => opaqueWrites.has(w) || !w.name.startsWith('access-control-'))) {
+    for (let i = out.length - 1; i >= 0; i--) if (opaqueWrites.has(out[i] as ManualWrite)) out.splice(i, 1);
+  }
   for (const w of out) {
     if (w.guards.some((g) => onlyWithoutOrigin(g.at?.mod ?? mod, g))) w.onlyWithoutOrigin = true;
     else delete w.onlyWithoutOrigin;
@@ -1298,6 +1405,8 @@ export function writtenFields(
  * (other than one named `request`, which is read as the request already).
  */
 const requestAliases = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+/** Writes of unknown preflight headers standing for a response cors-lint cannot read (headerWrites' opaque). */
+const opaqueWrites = new WeakSet<ManualWrite>();
 /** For the origin names of a function (headerWrites' set), the locals of it that hold a test of the origin. */
 const storedTests = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
 

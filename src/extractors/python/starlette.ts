@@ -1916,9 +1916,34 @@ function onlyPassesOn(mod: PyModule, fn: PyNode): boolean {
     if (!e) return void (ok = false);
     if (/^await\s+call_next\s*\(/.test(mod.text.slice(e.start, e.end))) return;
     if (e.type === 'identifier' && fromCallNext.has(e.text ?? '')) return;
+    // `return add_cors(response, origin)`: a function of the module that hands its first argument back (audit 52 py
+    // D4, the headers it writes are read as the middleware's).
+    const first = e.type === 'call' ? callArgs(e).positional[0] : undefined;
+    if (first?.type === 'identifier' && fromCallNext.has(first.text ?? '') && e.fields.function?.type === 'identifier' && returnsFirstParam(mod, e.fields.function.text ?? '')) return;
     ok = false;
   });
   return ok;
+}
+
+/** A function defined at the top of the module whose every return gives back its first parameter, never rebound. */
+function returnsFirstParam(mod: PyModule, name: string): boolean {
+  const defs = mod.root.children.filter((c) => c.type === 'function_definition' && c.fields.name?.text === name);
+  const def = defs.length === 1 ? defs[0] : undefined;
+  const param = def?.fields.parameters?.children.find((c) => c.type !== 'comment');
+  const p = param ? paramName(param) : undefined;
+  const body = def?.fields.body;
+  if (!p || !body) return false;
+  let every = true;
+  let any = false;
+  walk(body, (n, fns) => {
+    if (fns.length > 0) return;
+    if (n.type === 'return_statement') {
+      any = true;
+      if (!(n.children[0]?.type === 'identifier' && n.children[0].text === p)) every = false;
+    }
+    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.left.text === p) every = false;
+  });
+  return any && every;
 }
 
 /** CORSMiddleware policies added with `app.add_middleware(...)` (not in a `middleware=[...]` list). */
