@@ -946,7 +946,11 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
   if (depth > 12) return { kind: 'unknown', reason: 'condition too deep' };
   const isOrigin = (n: PyNode | undefined) => isOriginExpr(mod, n, originVars as Set<string>);
   const recur = (n: PyNode | undefined, neg: boolean): Meaning => (n ? guardMeaning(ev, mod, scope, n, neg, originVars, depth + 1) : { kind: 'unknown', reason: 'condition' });
-  if (cond.type === 'parenthesized_expression' && cond.children.length === 1) return recur(cond.children[0], negated);
+  if (cond.type === 'parenthesized_expression') {
+    // Comments inside the parentheses (a condition written over several lines) are no part of it.
+    const inner = cond.children.filter((c) => c.type !== 'comment');
+    if (inner.length === 1) return recur(inner[0], negated);
+  }
   if (cond.type === 'not_operator') return recur(cond.fields.argument, !negated);
   if (cond.type === 'boolean_operator') {
     const op = (cond.op ?? '').trim();
@@ -1034,6 +1038,9 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
     const a = callArgs(cond);
     if (a.positional.length === 1 && a.keywords.size === 0 && !a.splat && ev.eval(cond.fields.function, scope).t === 'ext') return recur(a.positional[0], negated);
   }
+  // `any(p in origin for p in PATTERNS)`, `any(origin.endswith(s) for s in SUFFIXES)` (audit 52 py D7).
+  const each = comprehensionTest(ev, mod, scope, cond, negated, originVars, depth);
+  if (each) return each;
   // `is_allowed_origin(origin)`, `await check_origin(origin)`: the origin handed to a function (audit 50 py D1).
   const handed = originCheckCall(ev, mod, scope, cond, negated, originVars, depth);
   if (handed) return handed;
@@ -1089,6 +1096,45 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
     }
   }
   return mentionsOrigin() ? { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' } : { kind: 'other' };
+}
+
+/**
+ * `any(<test> for v in LIST)` / `all(...)` (a generator or a list comprehension, one `for` over a list, tuple, set
+ * or dict known item by item, no `if` clause): the test applied to each item, as the loop `for v in LIST: if
+ * <test>: return True` of a helper is read (readHelper). `any` holds when one of them does, `all` when each does;
+ * negated, the reverse. Undefined when `cond` is not such a call; unknown when the list or the shape is not read.
+ */
+function comprehensionTest(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, negated: boolean, originVars: ReadonlySet<string>, depth: number): Meaning | undefined {
+  const fnNode = cond.type === 'call' ? cond.fields.function : undefined;
+  const which = fnNode?.type === 'identifier' ? fnNode.text : undefined;
+  if ((which !== 'any' && which !== 'all') || !fnNode) return undefined;
+  // The builtin: a name the project does not bind (the evaluator knows it as no value of its own).
+  const f = ev.eval(fnNode, scope);
+  if (!(f.t === 'ext' && f.qname === `builtins.${which}`) && !(f.t === 'unknown' && f.reason.startsWith(`${which} is not defined in `))) return undefined;
+  // `any(x for x in L)` puts the generator where the argument list is; `any([x for x in L])` inside it.
+  let gen: PyNode | undefined = cond.fields.arguments;
+  if (gen?.type !== 'generator_expression') {
+    const a = callArgs(cond);
+    gen = a.positional.length === 1 && a.keywords.size === 0 && !a.splat ? a.positional[0] : undefined;
+  }
+  if (gen?.type !== 'generator_expression' && gen?.type !== 'list_comprehension') return undefined;
+  const no = (reason: string): Meaning => ({ kind: 'unknown', reason: `${which}(...): ${reason}` });
+  const body = gen.fields.body;
+  const clauses = gen.children.filter((c) => c !== body && c.type !== 'comment');
+  const loop = clauses.length === 1 && clauses[0]?.type === 'for_in_clause' ? clauses[0] : undefined;
+  const v = loop?.fields.left?.type === 'identifier' ? loop.fields.left.text : undefined;
+  if (!body || !loop?.fields.right || !v) return no('a comprehension it cannot read');
+  if (originVars.has(v)) return no('the origin rebound');
+  const seq = ev.eval(loop.fields.right, scope);
+  const items = seq.t === 'seq' ? seq.items : seq.t === 'dict' ? seq.entries.map((e) => e.key) : undefined;
+  if (!items || items.length > HELPER_LOOP_ITEMS) return no(seq.t === 'unknown' ? seq.reason : 'a loop it cannot read');
+  if (items.some((i) => i.t === 'unknown')) return no('a loop over values not known');
+  const ms = items.map((item) => guardMeaning(ev, mod, { ...scope, locals: new Map([...(scope.locals ?? []), [v, item]]) }, body, negated, originVars, depth + 1));
+  if (ms.length > 0 && ms.every((m) => m.kind === 'other')) return { kind: 'other' };
+  // any() of nothing is false, all() of nothing true.
+  const union = (which === 'any') !== negated;
+  if (ms.length === 0) return union ? { kind: 'entries', entries: [], unknownEntries: [], list: true, span: spanOf(mod, cond) } : { kind: 'presence' };
+  return union ? disjunction(ms) : conjunction(ms);
 }
 
 /** Whether `n` is a regex match call on the origin (`re.match(P, origin)`, `PATTERN.fullmatch(origin)`), whose result is a match object or None. */
@@ -1292,6 +1338,12 @@ function readHelper(
       }
       continue;
     }
+    // `patterns = [".ngrok-free.app", ".ngrok.io"]` before the test (audit 52 py c18): a local bound once, from
+    // values other than the origin, which the evaluator reads where it is used.
+    const assign = st.type === 'expression_statement' && st.children.length === 1 && st.children[0]?.type === 'assignment' ? st.children[0] : undefined;
+    const local = assign?.fields.left?.type === 'identifier' ? assign.fields.left.text : undefined;
+    const right = assign?.fields.right;
+    if (local && right && local !== param && own.fn?.index.bindings.get(local)?.length === 1 && !new RegExp(`\\b${param}\\b`).test(f.mod.text.slice(right.start, right.end))) continue;
     return no('a statement it cannot read');
   }
   // Falling off the end returns None.
