@@ -2024,20 +2024,25 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
   const headerWrites: HeaderWrite[] = a.writes
     .filter((w) => w.name.startsWith('access-control-') || w.name === 'vary')
     .filter((w, i, all) => all.findIndex((x) => x.call === w.call && x.name === w.name) === i)
-    .map((w) => ({
-      name: w.name,
-      value: valueOf(w.value),
-      op: w.op,
-      statuses: 'all' as const,
-      span: spanOf(w.mod, w.call),
-      ...(w.multiple ? { multiple: true } : {}),
-      ...(acaoKey && w.name !== 'access-control-allow-origin' && a.writes.filter((x) => x.call === w.call).every((x) => originKeys(x.path) === acaoKey) ? { whenOriginAllowed: true } : {}),
-      ...((tests) => (tests ? { origins: tests } : {}))(exactOriginTests(a.writes.filter((x) => x.call === w.call))),
-      // Written under `if (req.method === 'OPTIONS')` (every way it runs): on preflight answers only; after such a
-      // branch that returns: never on them (the simulator kept Max-Age on GET responses, audit 52 js note).
-      ...(a.writes.filter((x) => x.call === w.call).every((x) => onlyOnPreflight(x.path)) ? { onlyOnPreflight: true } : {}),
-      ...(a.writes.filter((x) => x.call === w.call).every((x) => x.path.some((l) => l.atom.kind === 'method' && !l.positive && l.atom.method === 'OPTIONS')) ? { notOnPreflight: true } : {}),
-    }));
+    .map((w) => {
+      // Every way this call runs.
+      const runs = a.writes.filter((x) => x.call === w.call);
+      const tests = exactOriginTests(runs);
+      return {
+        name: w.name,
+        value: valueOf(w.value),
+        op: w.op,
+        statuses: 'all' as const,
+        span: spanOf(w.mod, w.call),
+        ...(w.multiple ? { multiple: true } : {}),
+        ...(acaoKey && w.name !== 'access-control-allow-origin' && runs.every((x) => originKeys(x.path) === acaoKey) ? { whenOriginAllowed: true } : {}),
+        ...(tests ? { origins: tests } : {}),
+        // Written under `if (req.method === 'OPTIONS')`: on preflight answers only; after such a branch that returns:
+        // never on them (the simulator kept Max-Age on GET responses, audit 52 js note).
+        ...(runs.every((x) => onlyOnPreflight(x.path)) ? { onlyOnPreflight: true } : {}),
+        ...(runs.every((x) => x.path.some((l) => l.atom.kind === 'method' && !l.positive && l.atom.method === 'OPTIONS')) ? { notOnPreflight: true } : {}),
+      };
+    });
   return {
     kind: 'express',
     mechanism: 'express-manual',
