@@ -1400,6 +1400,14 @@ export class Evaluator {
     let stop = ret ? stmts.length - 1 : stmts.length;
     for (let i = 0; i < stop; i++) {
       const s = stmts[i] as PyNode;
+      // Local lists changed in place or names rebound, also under an `if` (audit 52 py c04): the block index has
+      // those bindings and changes, and reads them as at module level (a name rebound in a branch is unknown, an
+      // item added in one is an unknown item).
+      const local = localUpdates(s, fnIndex);
+      if (local) {
+        effects ||= local.effects;
+        continue;
+      }
       // A nested def (`@bp.after_request def hook(...)` registered on a parameter, audit 32 D5) is an effect too.
       if ((s.type === 'expression_statement' && s.children[0]?.type === 'call') || s.type === 'function_definition' || s.type === 'decorated_definition' || effectOnlyBlock(s)) {
         effects = true;
@@ -1537,6 +1545,11 @@ export class Evaluator {
     let envs: Map<string, PyVal>[] = [new Map(scope.locals ?? [])];
     // What the iterated value came from (`raw.split(",")` with raw an env default): the result holds only then.
     let via: string | undefined;
+    // The bindings for which a filter could not be decided (`if o.strip()` on an unknown item, audit 52 py c04):
+    // each gives an unknown item, as an item added under an unknown condition does (applyMutations); the items
+    // whose filters are known are kept or dropped as Python does.
+    const undecided = new Set<Map<string, PyVal>>();
+    const bound: string[] = [];
     for (const cl of clauses) {
       const next: Map<string, PyVal>[] = [];
       for (const env of envs) {
@@ -1550,22 +1563,26 @@ export class Evaluator {
             it.t === 'seq' ? it.items : it.t === 'dict' ? it.entries.map((e) => e.key) : undefined;
           if (!items) return unknownVal('iteration over a non-sequence', span);
           if (left?.type !== 'identifier' || !left.text) return unknownVal('comprehension with unpacking', span);
+          if (!bound.includes(left.text)) bound.push(left.text);
           for (const item of items) {
             const e = new Map(env);
             e.set(left.text, item);
+            if (undecided.has(env)) undecided.add(e);
             next.push(e);
           }
         } else {
           const c = this.eval(cl.children[0], s);
           const t = isTruthy(c);
-          if (t === undefined) return unknownVal('comprehension filter depends on run time', span);
-          if (t) next.push(env);
+          // Only a filter on an unknown item: a known item whose filter is not known would be lost from view.
+          if (t === undefined && !bound.some((name) => env.get(name)?.t === 'unknown')) return unknownVal('comprehension filter depends on run time', span);
+          if (t === undefined) undecided.add(env);
+          if (t !== false) next.push(env);
         }
       }
       envs = next;
       if (envs.length > 10_000) return unknownVal('comprehension too large', span);
     }
-    const items = envs.map((env) => this.eval(body, { ...scope, locals: env }));
+    const items = envs.map((env) => (undecided.has(env) ? unknownVal('an item a comprehension filter may drop', span) : this.eval(body, { ...scope, locals: env })));
     return withVia({ t: 'seq', kind: n.type === 'set_comprehension' ? 'set' : 'list', items, span }, via);
   }
 
@@ -1787,6 +1804,58 @@ const BLOCK_STATEMENTS = new Set(['for_statement', 'if_statement', 'with_stateme
  * other than the loop variable (nested function bodies are not entered, they run later), so the straight-line
  * values of the function's names still hold after it. It is an effect, like a call statement.
  */
+/** The methods whose calls on a name `indexBlock` records as changes of the value bound to it (see Mutation). */
+const RECORDED_CHANGES = new Set(['append', 'extend', 'insert', 'remove', 'clear', 'pop', 'update', 'add']);
+
+/**
+ * A statement of a function body whose effect on the function's own names the block index `idx` records, so that
+ * reading a name after it takes it into account (fromBindings, applyMutations), or undefined: a call statement
+ * `origins.append(x)` on a name the body binds, or an `if` (with `elif`s and an `else`) whose branches only assign,
+ * make such changes, make other calls, or hold such an `if` (no return, raise, loop, definition or walrus). A
+ * binding in a branch is conditional in the index, and is read the way the module-level evaluation reads one (audit
+ * 52 py c04: `origins = []; if os.environ.get("X"): origins = ...split(","); return origins + ["http://a"]`). `effects`
+ * says whether it also makes other calls (as `app.add_middleware(...)`), which may change what the function returns.
+ */
+function localUpdates(stmt: PyNode, idx: BlockIndex): { effects: boolean } | undefined {
+  let effects = false;
+  const call = (c: PyNode): void => {
+    const fn = c.fields.function;
+    const recv = fn?.type === 'attribute' && fn.fields.object?.type === 'identifier' ? fn.fields.object.text : undefined;
+    const recorded = recv !== undefined && idx.bindings.has(recv) && RECORDED_CHANGES.has(fn?.fields.attribute?.text ?? '');
+    if (!recorded) effects = true;
+  };
+  const noBinding = (n: PyNode | undefined): boolean => !n || (!BINDS.has(n.type) && n.type !== 'lambda' && n.type !== 'await' && n.children.every(noBinding));
+  const statement = (s: PyNode): boolean => {
+    if (s.type === 'comment' || s.type === 'pass_statement') return true;
+    if (s.type === 'if_statement') return ifStatement(s);
+    if (s.type !== 'expression_statement') return false;
+    for (const e of s.children) {
+      if (e.type === 'comment' || e.type === 'string') continue;
+      if (e.type === 'call' && noBinding(e)) call(e);
+      else if (e.type === 'assignment' || e.type === 'augmented_assignment') {
+        if (!noBinding(e.fields.right)) return false;
+      } else return false;
+    }
+    return true;
+  };
+  const block = (b: PyNode | undefined): boolean => !!b && b.children.every(statement);
+  const ifStatement = (s: PyNode): boolean => {
+    if (!noBinding(s.fields.condition) || !block(s.fields.consequence)) return false;
+    for (const c of s.children) {
+      if (c.type === 'elif_clause' && (!noBinding(c.fields.condition) || !block(c.fields.consequence))) return false;
+      if (c.type === 'else_clause' && !block(c.fields.body)) return false;
+    }
+    return true;
+  };
+  if (stmt.type === 'if_statement') return ifStatement(stmt) ? { effects } : undefined;
+  const only = stmt.type === 'expression_statement' ? stmt.children.filter((c) => c.type !== 'comment') : [];
+  if (only.length === 1 && only[0]?.type === 'call' && noBinding(only[0])) {
+    call(only[0]);
+    return { effects };
+  }
+  return undefined;
+}
+
 function effectOnlyBlock(stmt: PyNode): boolean {
   if (!BLOCK_STATEMENTS.has(stmt.type)) return false;
   if (stmt.type === 'for_statement' && stmt.fields.left?.type !== 'identifier') return false;
