@@ -817,8 +817,69 @@ export class Evaluator {
   private evalAttribute(n: PyNode, scope: Scope): PyVal {
     const span = spanOf(scope.mod, n);
     const attr = n.fields.attribute?.text ?? '';
-    const obj = this.eval(n.fields.object, scope);
+    const objNode = n.fields.object;
+    if (objNode?.type === 'identifier' && objNode.text === 'self') {
+      const field = this.selfField(attr, scope);
+      if (field) return field;
+    }
+    const obj = this.eval(objNode, scope);
     return this.getAttr(obj, attr, span);
+  }
+
+  /**
+   * `self.app` in a method of a class whose `__init__` builds that object (`self.app = Flask(__name__)`, audit 52 py
+   * c18: `CORS(self.app)` there and `@self.app.route(...)` in a `setup_routes` method it calls): the object, as the
+   * same code with a module-level `app` reads. Only when `self` is the method's first parameter (not a static or
+   * class method), the class assigns the attribute nowhere else (any `self.<attr> =`, `+=`, annotated), the
+   * assignment is a statement of `__init__`'s own body, the method is `__init__` or called somewhere in its module
+   * (`self.setup_routes()`, `FlaskApp().run()`), and the value is an object made by an outside callable (an app,
+   * a blueprint, an extension): data fields may change between the methods, and a method never called registers
+   * nothing.
+   */
+  private selfField(attr: string, scope: Scope): PyVal | undefined {
+    if (scope.locals?.has('self')) return undefined;
+    // The function `self` is a parameter of: the innermost one around the code that binds the name.
+    let s: Scope | undefined = scope;
+    let method: PyNode | undefined;
+    while (s?.fn) {
+      if (s.locals?.has('self') || s.fn.index.bindings.has('self')) return undefined;
+      const params = (s.fn.node.fields.parameters?.children ?? []).map(paramName).filter((p): p is string => p !== undefined);
+      if (params.includes('self')) {
+        if (params[0] !== 'self') return undefined;
+        method = s.fn.node;
+        break;
+      }
+      s = s.outer;
+    }
+    const name = method?.fields.name?.text;
+    if (!method || !name) return undefined;
+    const mod = scope.mod;
+    const cls = this.host.memo(`python:method-class:${mod.path}:${method.start}`, () => methodClass(mod.root, method, mod.text));
+    if (!cls) return undefined;
+    if (name !== '__init__' && !new RegExp(`\\.${name}\\s*\\(`).test(mod.text)) return undefined;
+    const text = mod.text.slice(cls.start, cls.end);
+    const writes = text.match(new RegExp(`\\bself\\.${attr}\\s*(?::[^=\\n]*)?(?:[-+*/%|&^@]|//|\\*\\*|<<|>>)?=(?!=)`, 'g'));
+    if (writes?.length !== 1) return undefined;
+    const init = cls.fields.body?.children.find((c) => c.type === 'function_definition' && c.fields.name?.text === '__init__');
+    const body = init?.fields.body;
+    if (!init || !body) return undefined;
+    let value: PyNode | undefined;
+    for (const st of body.children) {
+      const a = st.type === 'expression_statement' ? st.children[0] : undefined;
+      const left = a?.type === 'assignment' ? a.fields.left : undefined;
+      if (left?.type === 'attribute' && left.fields.object?.text === 'self' && left.fields.attribute?.text === attr) value = a?.fields.right;
+    }
+    if (!value || value.type === 'assignment') return undefined;
+    const key = `self:${mod.path}:${cls.start}:${attr}`;
+    if (this.active.has(key)) return undefined;
+    this.active.add(key);
+    try {
+      const index = this.host.memo(`python:fnindex:${mod.path}:${init.start}`, () => indexBlock(body));
+      const v = this.eval(value, { mod, fn: { node: init, index } });
+      return v.t === 'call' ? v : undefined;
+    } finally {
+      this.active.delete(key);
+    }
   }
 
   getAttr(obj: PyVal, attr: string, span: Span): PyVal {
@@ -1804,6 +1865,29 @@ const BLOCK_STATEMENTS = new Set(['for_statement', 'if_statement', 'with_stateme
  * other than the loop variable (nested function bodies are not entered, they run later), so the straight-line
  * values of the function's names still hold after it. It is an effect, like a call statement.
  */
+/**
+ * The class whose body defines the function `fn` directly (also under decorators other than `@staticmethod` and
+ * `@classmethod`), in the module whose root is `root` and source `text`; undefined for any other function.
+ */
+function methodClass(root: PyNode, fn: PyNode, text: string): PyNode | undefined {
+  const stack: PyNode[] = [root];
+  while (stack.length) {
+    const n = stack.pop() as PyNode;
+    if (n.start > fn.start || n.end < fn.end) continue;
+    if (n.type === 'class_definition') {
+      for (const c of n.fields.body?.children ?? []) {
+        if (c === fn) return n;
+        if (c.type === 'decorated_definition' && c.fields.definition === fn) {
+          const statik = c.children.some((d) => d.type === 'decorator' && /^@\s*(staticmethod|classmethod)\b/.test(text.slice(d.start, d.end)));
+          return statik ? undefined : n;
+        }
+      }
+    }
+    stack.push(...n.children);
+  }
+  return undefined;
+}
+
 /** The methods whose calls on a name `indexBlock` records as changes of the value bound to it (see Mutation). */
 const RECORDED_CHANGES = new Set(['append', 'extend', 'insert', 'remove', 'clear', 'pop', 'update', 'add']);
 
