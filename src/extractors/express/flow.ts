@@ -613,9 +613,18 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
       // `(origin = '') => ...`: a default only for a missing argument; the origin passed is what is tested.
       const pid = p?.type === 'AssignmentPattern' ? child(p, 'left') : p;
       if (p && pid && identName(pid)) {
+        // The helper's other parameters are bound to the call's arguments (`checkDomain(origin, whitelist)`, audit 52
+        // js D2), as a factory's are (evaluate.ts).
+        const params2 = new Map(ctx.env.params ?? []);
+        params.forEach((q, i) => {
+          const qid = q.type === 'AssignmentPattern' ? child(q, 'left') : q;
+          const arg = a[i];
+          if (i !== idx && qid?.type === 'Identifier' && arg && arg.type !== 'SpreadElement') params2.set(qid, ev(arg, ctx));
+        });
         const inner: FlowContext = {
           ...ctx,
           mod: fv.mod,
+          env: { ...ctx.env, params: params2 },
           isOrigin: (x) => {
             const name = identName(x);
             if (name) { const pb = lookup(fv.mod, name, x); if (pb?.kind === 'param' && (pb.node === p || pb.node === pid)) return true; }
@@ -623,7 +632,7 @@ function callAtom(call: AstNode, ctx: FlowContext, mode: 'bool' | 'indexOf'): Co
           },
         };
         if (body) return condition(body, inner, 1);
-        const chain = guardedReturns(fv.fn, inner);
+        const chain = guardedReturns(fv.fn, inner) ?? loopReturns(fv.fn, call, inner);
         if (chain) return chain;
       }
     }
@@ -707,6 +716,40 @@ function guardedReturns(fn: AstNode, ctx: FlowContext): Cond | undefined {
   }
   out = [...out, ...and(before, condition(last, ctx, 1))];
   return simplify(out).slice(0, MAX_PATHS + 1);
+}
+
+/**
+ * `for (const re of list) { if (re.test(origin)) return true; } return false;` over a known list: the union of the
+ * test with the loop variable bound to each item, like `list.some((re) => re.test(origin))` (audit 52 js D2: curl
+ * showed https://evilsinisterwaltz.com reflected by `/sinisterwaltz\.com$/`). Undefined for any other shape.
+ */
+function loopReturns(fn: AstNode, call: AstNode, ctx: FlowContext): Cond | undefined {
+  const body = child(fn, 'body');
+  const stmts = body?.type === 'BlockStatement' ? children(body, 'body') : [];
+  const [loop, last] = stmts;
+  if (stmts.length !== 2 || loop?.type !== 'ForOfStatement' || last?.type !== 'ReturnStatement') return undefined;
+  const after = child(last, 'argument');
+  if (after?.type !== 'Literal' || after.value !== false) return undefined;
+  const left = child(loop, 'left');
+  const decls = left?.type === 'VariableDeclaration' ? children(left, 'declarations') : [];
+  const id = decls.length === 1 ? child(decls[0] as AstNode, 'id') : undefined;
+  if (id?.type !== 'Identifier') return undefined;
+  let inner = child(loop, 'body');
+  if (inner?.type === 'BlockStatement') inner = children(inner, 'body').length === 1 ? children(inner, 'body')[0] : undefined;
+  if (inner?.type !== 'IfStatement' || child(inner, 'alternate')) return undefined;
+  const ret = soleReturn(child(inner, 'consequent'));
+  if (ret?.type !== 'Literal' || ret.value !== true) return undefined;
+  const list = ev(child(loop, 'right') as AstNode, ctx);
+  if (list.t !== 'array') return lit({ kind: 'unknown', reason: list.t === 'unknown' ? list.reason : 'not a list', node: call, aboutOrigin: true });
+  const test = child(inner, 'test') as AstNode;
+  const out: Cond = [];
+  for (const item of list.items) {
+    const params = new Map(ctx.env.params ?? []);
+    params.set(id, item);
+    out.push(...condition(test, { ...ctx, env: { ...ctx.env, params } }, 1));
+    if (out.length > MAX_PATHS) return lit({ kind: 'unknown', reason: 'list too long', node: call, aboutOrigin: true });
+  }
+  return out;
 }
 
 function returnedExpression(fn: AstNode): AstNode | undefined {
