@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CorsPolicy, OriginPolicy } from '../../src/model/index.js';
 import { extract } from './support.js';
+import { freePort } from '../oracle/support/servers.js';
 
 const CONFIG = `
 map $http_origin $cors_origin {
@@ -187,7 +188,7 @@ describe.skipIf(!usable && !inCI)('nginx oracle: the model predicts what nginx r
     const conf = CONFIG.replace('__ROOT__', path.join(tmp, 'www'));
     policies = extract({ 'site.conf': conf.replaceAll('__PORT__', '8080') }).policies;
     for (let attempt = 0; attempt < 5 && !child; attempt++) {
-      port = 20000 + Math.floor(Math.random() * 20000);
+      port = await freePort();
       const main = path.join(tmp, 'nginx.conf');
       fs.writeFileSync(path.join(tmp, 'site.conf'), conf.replaceAll('__PORT__', String(port)));
       fs.writeFileSync(

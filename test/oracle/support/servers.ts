@@ -49,15 +49,35 @@ export function missingDependency(kind: AppKind): string | undefined {
   }
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether a port can be listened on now (undefined: the OS's choice for port 0). */
+function tryPort(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.once('error', () => resolve(undefined));
+    srv.listen(port, '127.0.0.1', () => {
       const addr = srv.address() as net.AddressInfo;
       srv.close(() => resolve(addr.port));
     });
   });
+}
+
+let portTurn = 0;
+
+/**
+ * A port for a test server. Ports the OS hands out for port 0 come from its ephemeral range, where the port can be
+ * handed again to another vitest worker's server (or an outgoing connection) before the app binds it: under load a
+ * Flask app once lost its port that way, the readiness check reached the other server, and every request then got
+ * ECONNREFUSED. So each worker takes ports from a block of its own below Linux's ephemeral range (32768 and up).
+ */
+export async function freePort(): Promise<number> {
+  const worker = Number(process.env.VITEST_POOL_ID ?? 0) % 8;
+  for (let i = 0; i < 200; i++) {
+    const port = await tryPort(20000 + worker * 1500 + (portTurn++ % 1500));
+    if (port !== undefined) return port;
+  }
+  const any = await tryPort(0);
+  if (any === undefined) throw new Error('no free port');
+  return any;
 }
 
 function waitForPort(port: number, child: ChildProcess, log: () => string, timeoutMs = 20_000): Promise<void> {
