@@ -395,3 +395,23 @@ export function itemsVia(v: PyVal): string | undefined {
   const first = v.items[0]?.via;
   return first && v.items.every((i) => i.via === first) ? first : undefined;
 }
+
+/**
+ * Whether a function gives back its parameter `p` unchanged: it has a `return`, each of its own returns is `return p`,
+ * and `p` is never rebound (`return add_cors(response)` hands the response through).
+ */
+export function returnsParameter(def: PyNode, p: string): boolean {
+  const body = def.fields.body;
+  if (!body) return false;
+  let every = true;
+  let any = false;
+  walk(body, (n, fns) => {
+    if (fns.length > 0) return;
+    if (n.type === 'return_statement') {
+      any = true;
+      if (!(n.children[0]?.type === 'identifier' && n.children[0].text === p)) every = false;
+    }
+    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.left.text === p) every = false;
+  });
+  return any && every;
+}

@@ -16,10 +16,10 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { callArgs, litSpan, paramName, scopeAt, walk } from './common.js';
+import { callArgs, litSpan, paramName, returnsParameter, scopeAt, walk } from './common.js';
 import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import type { PyNode } from './parser.js';
-import { bodyStatements, onlyReturn, type PyModule } from './project.js';
+import { bodyStatements, onlyReturn, paramNames, type PyModule } from './project.js';
 
 export interface ManualWrite extends HeaderWrite {
   /** The value echoes the request's Origin header, or a request parameter the requester chooses. */
@@ -465,40 +465,38 @@ export function headerWrites(
       out.push(w);
     }
   };
-  /** The parameters of the helper `def` that the call passes the request Origin for, by position or keyword. */
-  const originParams = (call: PyNode, def: PyNode, bound: number): Set<string> => {
+  /** The parameters of the helper `def` (its first `bound` taken by the instance) that the call passes `passes` for. */
+  const paramsGiven = (call: PyNode, def: PyNode, bound: number, passes: (x: PyNode | undefined) => boolean, skip?: string): Set<string> => {
     const out = new Set<string>();
     const a = callArgs(call);
     if (a.splat) return out;
-    const params = (def.fields.parameters?.children.filter((p) => p.type !== 'comment') ?? []).map(paramName);
-    const echoes = (x: PyNode | undefined) => isOriginExpr(mod, x, originVars) && !(x?.type === 'identifier' && paramVars.has(x.text ?? '')) && !isRequesterValue(mod.text.slice(x?.start ?? 0, x?.end ?? 0).replace(/\s+/g, ''));
+    const params = paramNames(def);
     a.positional.forEach((x, i) => {
       const p = params[i + bound];
-      if (p && echoes(x)) out.add(p);
+      if (p && p !== skip && passes(x)) out.add(p);
     });
-    for (const [k, kw] of a.keywords) if (params.includes(k) && echoes(kw.fields.value)) out.add(k);
+    for (const [k, kw] of a.keywords) if (k !== skip && params.includes(k) && passes(kw.fields.value)) out.add(k);
     return out;
   };
+  /** The parameters of the helper `def` that the call passes the request Origin for, by position or keyword. */
+  const originParams = (call: PyNode, def: PyNode, bound: number): Set<string> =>
+    paramsGiven(call, def, bound, (x) => isOriginExpr(mod, x, originVars) && !(x?.type === 'identifier' && paramVars.has(x.text ?? '')) && !isRequesterValue(mod.text.slice(x?.start ?? 0, x?.end ?? 0).replace(/\s+/g, '')));
   /**
    * The parameters of the helper `def` that the call passes the request for (`request`, `flask.request`, or a
    * parameter of this function bound to it in turn), by position or keyword.
    */
   const requestParams = (call: PyNode, def: PyNode, bound = 0): Set<string> => {
-    const out = new Set<string>();
     const aliases = requestAliases.get(originVars);
-    const isRequest = (x: PyNode | undefined) => {
-      const t = x ? mod.text.slice(x.start, x.end).replace(/\s+/g, '') : '';
-      return t === 'request' || t === 'flask.request' || (x?.type === 'identifier' && !!aliases?.has(t));
-    };
-    const a = callArgs(call);
-    if (a.splat) return out;
-    const params = (def.fields.parameters?.children.filter((p) => p.type !== 'comment') ?? []).map(paramName);
-    a.positional.forEach((x, i) => {
-      const p = params[i + bound];
-      if (p && p !== 'request' && isRequest(x)) out.add(p);
-    });
-    for (const [k, kw] of a.keywords) if (k !== 'request' && params.includes(k) && isRequest(kw.fields.value)) out.add(k);
-    return out;
+    return paramsGiven(
+      call,
+      def,
+      bound,
+      (x) => {
+        const t = x ? mod.text.slice(x.start, x.end).replace(/\s+/g, '') : '';
+        return t === 'request' || t === 'flask.request' || (x?.type === 'identifier' && !!aliases?.has(t));
+      },
+      'request',
+    );
   };
   /** Calls whose value is returned or assigned (`return add_cors(jsonify(...))`, `resp = add_cors(make_response(...))`). */
   const used = new Set<PyNode>();
@@ -541,23 +539,16 @@ export function headerWrites(
   const mutatingHelper = (call: PyNode, f: Extract<PyVal, { t: 'func' }>, bound: number): boolean => {
     if (!f.node.fields.body) return false;
     const a = callArgs(call);
-    const params = (f.node.fields.parameters?.children.filter((p) => p.type !== 'comment') ?? []).map(paramName);
+    const params = paramNames(f.node);
     const fBody = f.mod.text.slice(f.node.fields.body.start, f.node.fields.body.end);
-    // A response built in the call (`return add_cors(jsonify(...))`, audit 47 vuln D3) reaches the client through
-    // the helper's return value: only when that value is used and is the parameter on every return.
-    const returnsParam = (p: string) => {
-      let every = true;
-      walk(f.node.fields.body as PyNode, (x, fns) => {
-        if (x.type === 'return_statement' && fns.length === 0 && !(x.children[0]?.type === 'identifier' && x.children[0].text === p)) every = false;
-      });
-      return every && fBody.includes('return');
-    };
     const handed = (x: PyNode, i: number) => {
       const p = params[i + bound];
       // Written to (`p.headers[...] = `, `p.headers.add(...)`, `h = p.headers`): a helper that reads the request's
       // headers (`self._preflight(request)` reading request.headers.get("Origin")) is not handed a response.
       if (p === undefined || !new RegExp(`(?:\\b${p}\\.headers\\s*(?:\\[[^\\]\\n]*\\]\\s*=(?!=)|\\.(?:add|set|append|setdefault|add_header|update|extend)\\s*\\()|[^=!<>]=\\s*${p}\\.headers\\s*$)`, 'm').test(fBody)) return false;
-      return x.type === 'identifier' || (x.type === 'call' && used.has(call) && returnsParam(p));
+      // A response built in the call (`return add_cors(jsonify(...))`, audit 47 vuln D3) reaches the client through
+      // the helper's return value: only when that value is used and is the parameter on every return.
+      return x.type === 'identifier' || (x.type === 'call' && used.has(call) && returnsParameter(f.node, p));
     };
     if (!a.positional.some(handed)) return false;
     inline(f, call, '', false, requestParams(call, f.node, bound), originParams(call, f.node, bound));

@@ -308,6 +308,11 @@ export function paramName(p: PyNode): string | undefined {
   return p.type === 'identifier' ? p.text : (p.fields.name?.text ?? p.children.find((c) => c.type === 'identifier')?.text);
 }
 
+/** The parameter names of a function definition, in order (`self` included). */
+export function paramNames(def: PyNode): (string | undefined)[] {
+  return (def.fields.parameters?.children.filter((p) => p.type !== 'comment') ?? []).map(paramName);
+}
+
 /** The statements of a block that do something: no comments, `pass` or docstrings. */
 export function bodyStatements(block: PyNode | undefined): PyNode[] {
   return (block?.children ?? []).filter((c) => c.type !== 'comment' && c.type !== 'pass_statement' && !(c.type === 'expression_statement' && c.children.length === 1 && c.children[0]?.type === 'string'));

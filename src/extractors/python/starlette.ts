@@ -24,11 +24,11 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { blameSpan, bothGuards, exclusiveBranches, boolOption, callArgs, emptyEnvDefault, itemsVia, registerGuarded, registrationGuard, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
+import { blameSpan, bothGuards, exclusiveBranches, boolOption, callArgs, emptyEnvDefault, itemsVia, registerGuarded, registrationGuard, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, returnsParameter, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
 import { URL_TYPE_VIA, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
-import { bodyStatements, indexBlock, type PyModule } from './project.js';
+import { bodyStatements, indexBlock, paramNames, type PyModule } from './project.js';
 import { exceptClauses, headerWrites, manualOrigin, originTest, routeDecorators, writeMaxAge, writtenFields } from './manual.js';
 
 const CORS_QNAME = /^(fastapi|starlette)(\.middleware)?(\.cors)?\.CORSMiddleware$/;
@@ -1929,21 +1929,8 @@ function onlyPassesOn(mod: PyModule, fn: PyNode): boolean {
 function returnsFirstParam(mod: PyModule, name: string): boolean {
   const defs = mod.root.children.filter((c) => c.type === 'function_definition' && c.fields.name?.text === name);
   const def = defs.length === 1 ? defs[0] : undefined;
-  const param = def?.fields.parameters?.children.find((c) => c.type !== 'comment');
-  const p = param ? paramName(param) : undefined;
-  const body = def?.fields.body;
-  if (!p || !body) return false;
-  let every = true;
-  let any = false;
-  walk(body, (n, fns) => {
-    if (fns.length > 0) return;
-    if (n.type === 'return_statement') {
-      any = true;
-      if (!(n.children[0]?.type === 'identifier' && n.children[0].text === p)) every = false;
-    }
-    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.left.text === p) every = false;
-  });
-  return any && every;
+  const p = def ? paramNames(def)[0] : undefined;
+  return !!def && !!p && returnsParameter(def, p);
 }
 
 /** CORSMiddleware policies added with `app.add_middleware(...)` (not in a `middleware=[...]` list). */
