@@ -72,6 +72,8 @@ export interface FlowContext {
 }
 
 const MAX_PATHS = 96;
+/** Longest list a `for...of` over it is unrolled for. */
+const MAX_UNROLL = 24;
 
 // ─── Conditions ────────────────────────────────────────────────────────────────────────────────────
 
@@ -873,7 +875,47 @@ class Walker {
   readonly effects: Effect[] = [];
   incomplete: string | undefined;
 
-  constructor(private readonly ctx: FlowContext) {}
+  constructor(private ctx: FlowContext) {}
+
+  /**
+   * `for (const re of ALLOWED) { if (re.test(origin)) return callback(null, true); }` over a list the evaluation
+   * knows: unrolled, one pass of the body per element with the loop variable bound to it, so the paths that leave
+   * inside the loop carry the element's test and the paths after it carry the negation of every element's. Only a
+   * body without `break`/`continue` (or labels) and a short list; anything else is walked as an unknown loop.
+   */
+  private unrolledForOf(s: AstNode, paths: Path[], depth: number): Path[] | undefined {
+    const left = child(s, 'left');
+    const decls = left?.type === 'VariableDeclaration' ? children(left, 'declarations') : [];
+    const id = decls.length === 1 ? child(decls[0] as AstNode, 'id') : undefined;
+    const body = child(s, 'body');
+    if (s.await || id?.type !== 'Identifier' || !body) return undefined;
+    let jumps = false;
+    walk(body, (x) => {
+      if (x.type === 'BreakStatement' || x.type === 'ContinueStatement' || x.type === 'LabeledStatement') jumps = true;
+      return !jumps && !isFunction(x);
+    });
+    if (jumps) return undefined;
+    const list = ev(child(s, 'right') as AstNode, this.ctx);
+    if (list.t !== 'array' || list.items.length > MAX_UNROLL) return undefined;
+    const outer = this.ctx;
+    let cur = paths;
+    try {
+      for (const item of list.items) {
+        if (cur.length === 0) break;
+        const params = new Map(outer.env.params ?? []);
+        params.set(id, item);
+        this.ctx = { ...outer, env: { ...outer.env, params } };
+        cur = this.statement(body, cur, depth + 1);
+        if (cur.length >= MAX_PATHS) {
+          this.incomplete ??= 'too many paths';
+          break;
+        }
+      }
+    } finally {
+      this.ctx = outer;
+    }
+    return cur;
+  }
 
   private fork(paths: Path[], cond: Cond): Path[] {
     const out: Path[] = [];
@@ -983,27 +1025,35 @@ class Walker {
         const fin = child(s, 'finalizer');
         return fin ? this.statement(fin, out, depth + 1) : out;
       }
+      case 'ForOfStatement': {
+        const out = this.unrolledForOf(s, paths, depth);
+        if (out) return out;
+        return this.unknownLoop(s, paths, depth);
+      }
       case 'EmptyStatement':
       case 'FunctionDeclaration':
       case 'ClassDeclaration':
       case 'TSTypeAliasDeclaration':
       case 'TSInterfaceDeclaration':
         return paths;
-      default: {
-        // Loops, switch, labels: walk the body under an unknown condition.
-        const unknownCond = lit({ kind: 'unknown', reason: `${s.type}`, node: s, aboutOrigin: false });
-        const inner = this.fork(paths, unknownCond);
-        for (const key of ['body', 'consequent', 'cases', 'block']) {
-          const v = s[key];
-          const nodes = Array.isArray(v) ? (v as AstNode[]) : v && typeof v === 'object' ? [v as AstNode] : [];
-          for (const x of nodes) {
-            if (x.type === 'SwitchCase') this.statements(children(x, 'consequent'), inner, depth + 1);
-            else if (typeof x.type === 'string') this.statement(x, inner, depth + 1);
-          }
-        }
-        return paths;
+      default:
+        return this.unknownLoop(s, paths, depth);
+    }
+  }
+
+  /** Loops, switch, labels: the body is walked under an unknown condition, and every path goes on after it. */
+  private unknownLoop(s: AstNode, paths: Path[], depth: number): Path[] {
+    const unknownCond = lit({ kind: 'unknown', reason: `${s.type}`, node: s, aboutOrigin: false });
+    const inner = this.fork(paths, unknownCond);
+    for (const key of ['body', 'consequent', 'cases', 'block']) {
+      const v = s[key];
+      const nodes = Array.isArray(v) ? (v as AstNode[]) : v && typeof v === 'object' ? [v as AstNode] : [];
+      for (const x of nodes) {
+        if (x.type === 'SwitchCase') this.statements(children(x, 'consequent'), inner, depth + 1);
+        else if (typeof x.type === 'string') this.statement(x, inner, depth + 1);
       }
     }
+    return paths;
   }
 }
 

@@ -2017,10 +2017,20 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
       .sort()
       .join(',');
   const acaoCalls = new Set(acao.map((w) => w.call));
-  const acaoKey = acaoCalls.size === 1 && origin.known && origin.value.kind === 'allow-list' ? originKeys((acao[0] as (typeof acao)[number]).path) : '';
+  // The origin checks of each way the one Access-Control-Allow-Origin write runs (one per element of a list an
+  // unrolled `for...of` walks, audit 52 js D2c).
+  const acaoKeys = acaoCalls.size === 1 && origin.known && origin.value.kind === 'allow-list' ? new Set(acao.map((w) => originKeys(w.path))) : undefined;
+  const underAcaoChecks = (runs: readonly { path: Path }[]) => {
+    // An unchecked run of the write (`res.header(ACAO, allowed ? origin : 'none')`) is no check to be under.
+    if (!acaoKeys || acaoKeys.has('') || runs.length === 0) return false;
+    const keys = new Set(runs.map((x) => originKeys(x.path)));
+    return keys.size === acaoKeys.size && [...keys].every((k) => acaoKeys.has(k));
+  };
   // Vary: Origin written only under the check that allows the origin (`if (allowed.includes(origin)) { ...; res.vary('Origin') }`):
   // the responses to other origins, and to requests without one, lack it (§5.7, audit 29 case 31).
-  const varyOnlyWhenAllowed = acaoKey !== '' && varyOrigin && varyWrites.every((w) => originKeys(w.path) === acaoKey);
+  // Only for a write under one check: one of several ways through (`if (origin && !list.includes(origin)) return
+  // res.status(400).end()` before it) may end the refused requests with an error rather than serve them.
+  const varyOnlyWhenAllowed = varyOrigin && acaoKeys?.size === 1 && underAcaoChecks(varyWrites);
   const headerWrites: HeaderWrite[] = a.writes
     .filter((w) => w.name.startsWith('access-control-') || w.name === 'vary')
     .filter((w, i, all) => all.findIndex((x) => x.call === w.call && x.name === w.name) === i)
@@ -2035,7 +2045,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         statuses: 'all' as const,
         span: spanOf(w.mod, w.call),
         ...(w.multiple ? { multiple: true } : {}),
-        ...(acaoKey && w.name !== 'access-control-allow-origin' && runs.every((x) => originKeys(x.path) === acaoKey) ? { whenOriginAllowed: true } : {}),
+        ...(w.name !== 'access-control-allow-origin' && underAcaoChecks(runs) ? { whenOriginAllowed: true } : {}),
         ...(tests ? { origins: tests } : {}),
         // Written under `if (req.method === 'OPTIONS')`: on preflight answers only; after such a branch that returns:
         // never on them (the simulator kept Max-Age on GET responses, audit 52 js note).
