@@ -438,13 +438,16 @@ function conjunction(a: Guard, b: Guard): Guard {
 
 const mapValues = new WeakMap<MapDef, SymValue>();
 
-/** A map's value does not depend on where it is used (its values are constants or $http_origin): memoised. */
 /**
- * The body of a pattern's first group when the pattern starts with it (`^(...)`), the group is captured, has no
- * quantifier, and nothing after it must match a character (`$`, or nothing): then group 1 is the whole match.
+ * The body of a pattern's first group when the pattern starts with it (`^(...)`, or a named `^(?<o>...)`,
+ * `^(?P<o>...)`, `^(?'o'...)`), the group is captured, has no quantifier, and nothing after it must match a character
+ * (`$`, or nothing): then group 1 (and the name) is the whole match.
  */
-function leadingGroup(pattern: string): string | undefined {
-  if (!pattern.startsWith('^(') || pattern.startsWith('^(?')) return undefined;
+function leadingGroup(pattern: string): { body: string; name?: string } | undefined {
+  if (!pattern.startsWith('^(')) return undefined;
+  const named = /^\^\((?:\?<|\?P<|\?')([A-Za-z_][A-Za-z0-9_]*)[>']/.exec(pattern);
+  if (pattern.startsWith('^(?') && !named) return undefined;
+  const open = named ? named[0].length : 2;
   let depth = 0;
   let inClass = false;
   for (let i = 1; i < pattern.length; i++) {
@@ -461,12 +464,14 @@ function leadingGroup(pattern: string): string | undefined {
     else if (c === '(') depth++;
     else if (c === ')' && --depth === 0) {
       const rest = pattern.slice(i + 1);
-      return rest === '' || rest === '$' ? pattern.slice(2, i) : undefined;
+      if (rest !== '' && rest !== '$') return undefined;
+      return named ? { body: pattern.slice(open, i), name: named[1] as string } : { body: pattern.slice(open, i) };
     }
   }
   return undefined;
 }
 
+/** A map's value does not depend on where it is used (its values are constants or $http_origin): memoised. */
 function mapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span): SymValue {
   let v = mapValues.get(m);
   if (!v) mapValues.set(m, (v = computeMapValue(m, ctx, depth, use)));
@@ -492,16 +497,18 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
     else if (e.kind === 'regex') guard = { t: 'origin', entries: [regexEntry(e.pattern, e.caseInsensitive, keySpan)], unknownSpans: [], negated: false };
     else guard = { t: 'origin', entries: [{ type: 'literal', value: e.pattern, caseInsensitive: true, span: keySpan }], unknownSpans: [], negated: false };
     let atom = single(e.d, e.value);
-    // A regex capture ($1) is a part of the Origin: not a plain reflection, not a constant.
-    if (atom.t === 'unknown' && /\$[0-9]/.test(e.value.value)) {
+    // A regex capture ($1, or a named one: $o) is a part of the Origin: not a plain reflection, not a constant.
+    const group = e.kind === 'regex' ? leadingGroup(e.pattern) : undefined;
+    const capture = /\$[0-9]/.test(e.value.value) || (group?.name !== undefined && new RegExp(`\\$\\{?${group.name}\\b`).test(e.value.value));
+    if (atom.t === 'unknown' && capture) {
       atom = { t: 'unknown', reason: 'a regex capture of the map key', span: argSpan(e.d, e.value) };
       // `"~^(https?://[\w]+\.example\.com)" $1`: the browser accepts the echoed capture only when it is the whole
       // Origin, so the origins let through are those the captured part matches from end to end (checked on nginx
       // 1.22: https://a.openxexample.com came back whole; https://localhost.evil.net came back as https://localhost).
-      const inner = onOrigin && e.kind === 'regex' && e.value.value === '$1' ? leadingGroup(e.pattern) : undefined;
-      if (inner !== undefined) {
+      const whole = e.value.value === '$1' || (group?.name !== undefined && (e.value.value === `$${group.name}` || e.value.value === `\${${group.name}}`));
+      if (onOrigin && group && whole) {
         atom = { t: 'origin', span: argSpan(e.d, e.value) };
-        guard = { t: 'origin', entries: [regexEntry(`^(?:${inner})$`, e.caseInsensitive, keySpan)], unknownSpans: [], negated: false };
+        guard = { t: 'origin', entries: [regexEntry(`^(?:${group.body})$`, e.caseInsensitive, keySpan)], unknownSpans: [], negated: false };
       }
     }
     return { guard, atom };
