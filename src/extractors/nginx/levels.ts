@@ -213,8 +213,44 @@ const REFUSED_IN_ANY_IF = /^((proxy|fastcgi|uwsgi)_(hide|pass)_header|if)$/;
 /** Directives that put, hide or let through response headers. */
 const HEADER_DIRECTIVE = /^(add_header|more_set_headers|more_clear_headers|(proxy|fastcgi|uwsgi|scgi|grpc)_(hide|pass)_header)$/;
 
+/**
+ * Where nginx accepts the block directives that make the levels and the variables (checked with `nginx -t` on nginx
+ * 1.22: `[emerg] "map" directive is not allowed here` for a `map` in a `server`, a `location`, an `if`, a
+ * `limit_except` or at main level; the same for `geo` and `upstream`; `server` anywhere but in `http`; `location`
+ * anywhere but in a `server` or a `location`; `if` at http or main level; `http` anywhere but at main level).
+ */
+const ACCEPTED_IN: Readonly<Record<string, readonly LevelKind[]>> = {
+  http: ['main'],
+  map: ['http'],
+  geo: ['http'],
+  upstream: ['http'],
+  server: ['http'],
+  location: ['server', 'location'],
+  if: ['server', 'location'],
+};
+
+/**
+ * Whether the level's context is known for sure: a block of the configuration, or a file that holds main-only
+ * directives. The context of a root guessed from its contents (a conf.d file, a snippet) is where its includer puts it,
+ * which the repository may not show: its own top-level directives are not judged.
+ */
+function contextKnown(level: Level): boolean {
+  return level.d !== undefined || level.kind === 'main';
+}
+
+/** The nginx message for a block directive placed where nginx does not accept it, or undefined. */
+function refusedContext(level: Level, d: Directive): string | undefined {
+  const accepted = Object.hasOwn(ACCEPTED_IN, d.name) ? ACCEPTED_IN[d.name] : undefined;
+  // `server` without a block is an upstream's server entry, and a server name inside an upstream block is not read.
+  if (!accepted || !d.block || !contextKnown(level) || accepted.includes(level.kind)) return undefined;
+  const where = level.kind === 'main' ? 'at main level, outside http' : `in ${level.kind === 'if' || level.kind === 'http' ? 'an' : 'a'} ${level.kind} block`;
+  return `"${d.name}" directive is not allowed here (${where}): nginx refuses the whole configuration`;
+}
+
 /** The nginx message for a directive nginx does not accept in this level, or undefined. */
 export function refusedHere(level: Level, d: Directive): string | undefined {
+  const context = refusedContext(level, d);
+  if (context) return context;
   if (level.kind !== 'if') return undefined;
   if (!REFUSED_IN_ANY_IF.test(d.name) && !(level.parent?.kind === 'server' && REFUSED_IN_SERVER_IF.has(d.name))) return undefined;
   const where = level.parent?.kind === 'server' && !REFUSED_IN_ANY_IF.test(d.name) ? 'an if block at server level' : 'an if block';
@@ -241,7 +277,9 @@ export function fillLevel(level: Level, list: Directive[], ctx: BuildContext): v
       // What the author meant this level to send is then not known (audit 45 case 38: the OPTIONS branch adds
       // Access-Control-Allow-Origin inside a nested `if`): a refused block, or a refused header directive, leaves
       // the level's headers unknown, like an include that cannot be read, so no rule judges them.
-      if (d.block || HEADER_DIRECTIVE.test(d.name)) level.opaque.push(d);
+      // A refused map, geo, upstream, server or location is not modelled either (the variables it would define are
+      // unknown), but the level's own headers stay known: its body never belonged to this level.
+      if ((d.block && !Object.hasOwn(ACCEPTED_IN, d.name)) || d.name === 'if' || HEADER_DIRECTIVE.test(d.name)) level.opaque.push(d);
       continue;
     }
     switch (d.name) {
