@@ -32,6 +32,19 @@ export default defineRule({
     // The responses are a single-origin configuration's, which needs no Vary (cors-semantics §5.7).
     if (varyOrigin.via === VARY_SINGLE_STATIC_ORIGIN) return;
     const kind = origin.value.kind;
+    // `*` sent only to requests that carry an Origin (an nginx map on $http_origin whose value is empty without one): a
+    // response to a request without an Origin has no Access-Control-Allow-Origin, and a cache can give it to a
+    // cross-origin request (§5.7: `*` needs no Vary only when it is on every response).
+    if (origin.value.kind === 'wildcard' && origin.value.onlyWithOrigin) {
+      ctx.report({
+        message:
+          'Access-Control-Allow-Origin: * is sent only to requests that carry an Origin, and Vary: Origin is not sent: a request without an Origin ' +
+          '(a same-origin page, a direct fetch) gets no Access-Control-Allow-Origin, and a shared cache can serve that response to a cross-origin ' +
+          'request, which then fails. Send "*" on every response, or add Vary: Origin.',
+        span: origin.span,
+      });
+      return;
+    }
     if (kind !== 'reflect-any' && kind !== 'allow-list') return;
     // A value echoed from the query string or body varies with the URL or body, which caches already key on.
     if ((origin.value.kind === 'reflect-any' || origin.value.kind === 'allow-list') && origin.value.from === 'request-parameter') return;

@@ -108,8 +108,12 @@ export type OriginEntry =
 export type OriginPolicy =
   /** No ACAO is ever sent (CORS disabled, e.g. cors `origin: false` / `origin: undefined`). */
   | { kind: 'none' }
-  /** A literal `*`. */
-  | { kind: 'wildcard' }
+  /**
+   * A literal `*`. `onlyWithOrigin`: sent only to requests that carry an Origin; a request without one gets no
+   * Access-Control-Allow-Origin (an nginx map whose value is empty for an empty `$http_origin` and `*` otherwise).
+   * The responses then differ with the Origin, and a cache needs Vary: Origin (cors-semantics.md §5.7).
+   */
+  | { kind: 'wildcard'; onlyWithOrigin?: true }
   /** The request Origin is echoed back whatever it is (including `null`). */
   | {
       kind: 'reflect-any';

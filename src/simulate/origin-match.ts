@@ -108,6 +108,7 @@ export function decideOrigin(policy: OriginPolicy, origin: string | undefined): 
     case 'none':
       return { send: false, refused: true };
     case 'wildcard':
+      if (origin === undefined && policy.onlyWithOrigin) return { send: false, refused: false };
       return { send: true, value: '*', reflected: false };
     case 'fixed':
       return { send: true, value: policy.value, reflected: false };

@@ -320,11 +320,11 @@ export function conditionGuard(c: Condition, ctx: EvalContext, depth = 0): Guard
     if (!isPlainOrigin(tested)) {
       return tested.cases.length === 0 && tested.dflt.t === 'lit' ? { t: 'other' } : { t: 'unknown', reason: '$http_origin may have been replaced by a `set`' };
     }
-    if (!c.op) return { t: 'other' };
+    if (!c.op) return { t: 'other', originPresent: true };
     const value = c.value as Arg;
     if (value.placeholder) return { t: 'origin', entries: [], unknownSpans: [span], negated: c.op.startsWith('!') };
     // `if ($http_origin != "")` only asks that an Origin is present, like `if ($http_origin)`.
-    if (c.op === '!=' && value.value === '') return { t: 'other' };
+    if (c.op === '!=' && value.value === '') return { t: 'other', originPresent: true };
     if (c.op === '=' || c.op === '!=') {
       return { t: 'origin', entries: [{ type: 'literal', value: value.value, caseInsensitive: false, span }], unknownSpans: [], negated: c.op === '!=' };
     }
@@ -880,6 +880,54 @@ function letsAttackersThrough(g: Extract<Guard, { t: 'origin' }>): boolean {
   return g.unknownSpans.length === 0 && g.entries.every((e) => ATTACKER_PROBES.every((o) => entryMatches(e, o) === false));
 }
 
+/**
+ * Whether a guard holds for a request without an Origin (`$http_origin` is empty), or undefined when that is not
+ * known (an untold pattern, a method or other test).
+ */
+function holdsWithoutOrigin(g: Guard): boolean | undefined {
+  if (g.t === 'other') return g.originPresent && !g.method ? false : undefined;
+  if (g.t !== 'origin' || g.unknownSpans.length || g.method) return undefined;
+  let any = false;
+  for (const e of g.entries) {
+    const m = entryMatches(e, '');
+    if (m === undefined) return undefined;
+    any ||= m;
+  }
+  return g.negated ? !any : any;
+}
+
+/** Whether a guard holds for every Origin a browser sends (true), for none (false), or for some only / not known. */
+function holdsForBrowsers(g: Guard): boolean | undefined {
+  if (g.t === 'other') return g.originPresent && !g.method ? true : undefined;
+  if (g.t !== 'origin' || g.unknownSpans.length || g.method) return undefined;
+  let none = true;
+  for (const e of g.entries) {
+    if (acceptsEveryOrigin(e) === true) return !g.negated;
+    if (!analyzeEntry(e, [e]).problems.some((p) => p.neverMatches === true)) none = false;
+  }
+  return none ? g.negated : undefined;
+}
+
+/**
+ * Whether a value is `*` for every request with an Origin and empty (no header, §4.1) for a request without one: `map
+ * $http_origin $is_cors { default 1; '' 0; }` with `map $is_cors $acao { default ''; 1 '*'; }` (audit 53 ngx c08,
+ * checked on nginx 1.22: `*` to every Origin, nothing without one), `if ($http_origin) { set $acao '*'; }`. Each case is
+ * tried in order, for both requests, and every guard on the way must be decided.
+ */
+function starOnlyWithOrigin(sym: SymValue): boolean {
+  const atoms = [...sym.cases.map((c) => c.atom), sym.dflt];
+  if (sym.cases.length === 0 || !atoms.every((a) => a.t === 'lit' && (a.v === '' || a.v === '*'))) return false;
+  const pick = (holds: (g: Guard) => boolean | undefined): string | undefined => {
+    for (const c of sym.cases) {
+      const h = holds(c.guard);
+      if (h === undefined) return undefined;
+      if (h) return (c.atom as Extract<Atom, { t: 'lit' }>).v;
+    }
+    return (sym.dflt as Extract<Atom, { t: 'lit' }>).v;
+  };
+  return pick(holdsWithoutOrigin) === '' && pick(holdsForBrowsers) === '*';
+}
+
 /** The Origin policy of an ACAO value, restricted by the guards that hold where it is sent. */
 export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPolicy> {
   const span = v.span;
@@ -896,6 +944,8 @@ export function originPolicy(v: HeaderValue, restrict: Guard[]): Valued<OriginPo
     if (sym.dflt.t === 'origin' || sym.cases.some((c) => c.atom.t === 'origin')) return unknown('the Origin is checked by a condition the analysis cannot follow', span);
   }
   if (sym.dflt.t === 'unknown' && sym.cases.length === 0) return unknown(sym.dflt.reason, span);
+  // `*` to every request with an Origin, nothing to one without: the responses differ with the Origin (§5.7).
+  if (restrict.every((g) => g.t === 'other') && starOnlyWithOrigin(sym)) return known({ kind: 'wildcard', onlyWithOrigin: true }, span, '"*" only when the request has an Origin');
   if (sym.cases.length === 0 && sym.dflt.t === 'origin') {
     if (originGuards.length === 0) return known({ kind: 'reflect-any' }, span, '$http_origin');
     if (originGuards.length > 1) return unknown('the Origin is checked by several conditions', span);

@@ -31,8 +31,11 @@ export type Guard =
       /** Also a method test (a flag set under both: `set $cors '1'` under an Origin test, `'${cors}o'` under OPTIONS). */
       method?: { op: string; value: string };
     }
-  /** A condition that does not depend on the Origin (method, host, file tests...). */
-  | { t: 'other'; method?: { op: string; value: string } }
+  /**
+   * A condition that does not depend on the Origin (method, host, file tests...). `originPresent`: it asks only
+   * that the request has an Origin (`if ($http_origin)`, `!= ""`), which every browser origin passes.
+   */
+  | { t: 'other'; method?: { op: string; value: string }; originPresent?: true }
   /** A condition on the Origin that cannot be analysed. */
   | { t: 'unknown'; reason: string };
 
