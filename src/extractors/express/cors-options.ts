@@ -301,6 +301,11 @@ function isRefererUrl(node: AstNode, mod: JsModule, reqParam: AstNode | undefine
   return !!a0 && isRefererRead(a0, mod, reqParam, depth + 1);
 }
 
+/** The request's Referer header, read directly or through a local bound once to it (see isRefererRead). */
+export function isRequestRefererExpr(node: AstNode, mod: JsModule, reqParam: AstNode | undefined): boolean {
+  return isRefererRead(node, mod, reqParam, 0);
+}
+
 /** `req.headers.referer`, `req.get('Referer')` / `req.header('referrer')` (Express reads either spelling there). */
 function isRefererRead(node: AstNode, mod: JsModule, reqParam: AstNode | undefined, depth: number): boolean {
   const n = unwrap(node);

@@ -21,9 +21,10 @@ export type Atom =
   /**
    * `finite`: holds for at most a finite set of origins (membership in a list, set or string whose contents are not
    * all known), so its negation still accepts every other origin. `chosen`: decided by a part of the request the
-   * sender chooses (path, URL, query, body), so some request of the attacker's makes it hold.
+   * sender chooses (path, URL, query, body), so some request of the attacker's makes it hold. `referer`: that part is
+   * the Referer header (its presence, or a test on its text the page's own URL passes), said in the finding.
    */
-  | { kind: 'unknown'; reason: string; node: AstNode; aboutOrigin: boolean; finite?: boolean; chosen?: boolean };
+  | { kind: 'unknown'; reason: string; node: AstNode; aboutOrigin: boolean; finite?: boolean; chosen?: boolean; referer?: boolean };
 
 export interface Lit {
   atom: Atom;
@@ -59,6 +60,12 @@ export interface FlowContext {
   interestingAssignment?(assignment: AstNode): boolean;
   /** Is this expression a part of the request its sender chooses freely (path, URL, query, body)? */
   isChosen?(node: AstNode): boolean;
+  /**
+   * Is this expression the request's Referer header? A cross-site page decides it without a preflight: it sends none
+   * (`referrerPolicy: 'no-referrer'`) or its own full URL (`'unsafe-url'`), whose path and query it picks. Only tests
+   * the page passes or fails at will make a condition the sender chooses (refererTest).
+   */
+  isReferer?(node: AstNode): boolean;
   /**
    * May this interesting call happen later, inside a callback (`db.find(q, (err, rows) => res.json(rows))`),
    * without hiding what the function does? It is then recorded where the callback is passed.
@@ -346,7 +353,8 @@ export function condition(node: AstNode, ctx: FlowContext, depth = 0): Cond {
   const name = identName(n);
   if (name && !ctx.isOrigin(n)) {
     const init = stableInit(ctx.mod, name, n);
-    if (init && mentions(init, ctx.isOrigin, true)) return condition(init, ctx, depth + 1);
+    // (Also a test of the Referer kept in a constant: `const refererOk = !referer || referer.includes('x')`.)
+    if (init && (mentions(init, ctx.isOrigin, true) || (ctx.isReferer !== undefined && mentions(init, ctx.isReferer)))) return condition(init, ctx, depth + 1);
   }
   // `'origin' in req.headers`: the same as `if (req.headers.origin)` (audit 36 js c06, n8n).
   if (ctx.hasOrigin?.(n)) return lit({ kind: 'no-origin', node: n }, false);
@@ -461,7 +469,70 @@ function atomOf(n: AstNode, ctx: FlowContext): { cond: Cond } {
   const aboutOrigin = mentionsOrigin(n, ctx);
   // (Not when configuration takes part too: `req.query.debug && process.env.DEBUG`.)
   const chosen = !aboutOrigin && ctx.isChosen !== undefined && mentions(n, ctx.isChosen) && !mentions(n, (x) => identName(x) === 'process');
-  return { cond: lit({ kind: 'unknown', reason: v.t === 'unknown' ? v.reason : 'runtime condition', node: n, aboutOrigin, ...(chosen ? { chosen } : {}) }) };
+  const referer = !aboutOrigin && !chosen && refererTest(n, ctx);
+  return {
+    cond: lit({ kind: 'unknown', reason: v.t === 'unknown' ? v.reason : 'runtime condition', node: n, aboutOrigin, ...(chosen || referer ? { chosen: true } : {}), ...(referer ? { referer } : {}) }),
+  };
+}
+
+/**
+ * Whether a test of the Referer header is one the requesting page passes or fails at will, without a preflight: its
+ * presence (`!referer`, `referer == null`, `typeof referer === 'undefined'`: the page sends none with `referrerPolicy:
+ * 'no-referrer'`), or a test of its text that a path or query of the page's own URL passes (`referer.includes('x')`,
+ * `.endsWith('x')`, `.indexOf('x') !== -1`, a regex not anchored at the start: with `referrerPolicy: 'unsafe-url'`
+ * the Referer is the page's full URL). Not `startsWith`, equality or a regex anchored with `^`: those test the page's
+ * origin, which the page does not choose. The fragment is never sent, and a space would be percent-encoded, so a
+ * test for `#` or whitespace is not one the page passes.
+ */
+function refererTest(node: AstNode, ctx: FlowContext): boolean {
+  const isRef = ctx.isReferer;
+  if (!isRef) return false;
+  const n = unwrap(node);
+  if (isRef(n)) return true;
+  const urlText = (v: JsValue) => v.t === 'str' && /^[\x21\x22\x24-\x7e]+$/.test(v.v);
+  const urlRegex = (v: JsValue) => v.t === 'regex' && !v.pattern.startsWith('^') && !/[\s#]|\\s|\\n/.test(v.pattern) && !/[gy]/.test(v.flags);
+  /** `referer.m(a0)` with `referer` the Referer, its one argument's value. */
+  const onReferer = (call: AstNode, methods: string[]): JsValue | undefined => {
+    if (call.type !== 'CallExpression') return undefined;
+    const c = unwrap(child(call, 'callee') as AstNode);
+    const a = args(call);
+    const m = c.type === 'MemberExpression' ? memberName(c) : undefined;
+    if (!m || !methods.includes(m) || a.length !== 1 || !isRef(child(c, 'object') as AstNode)) return undefined;
+    return ev(a[0] as AstNode, ctx);
+  };
+  if (n.type === 'CallExpression') {
+    const v = onReferer(n, ['includes', 'endsWith']);
+    if (v) return urlText(v);
+    const re = onReferer(n, ['match']);
+    if (re) return urlRegex(re);
+    // /vercel\.app/.test(referer)
+    const c = unwrap(child(n, 'callee') as AstNode);
+    const a = args(n);
+    if (c.type === 'MemberExpression' && memberName(c) === 'test' && a.length === 1 && isRef(a[0] as AstNode)) return urlRegex(ev(child(c, 'object') as AstNode, ctx));
+    return false;
+  }
+  if (n.type === 'BinaryExpression') {
+    const op = n.operator as string;
+    const sides = [unwrap(child(n, 'left') as AstNode), unwrap(child(n, 'right') as AstNode)] as const;
+    for (const [a, b] of [sides, [sides[1], sides[0]] as const]) {
+      const bv = ev(b, ctx);
+      if (op === '==' || op === '!=' || op === '===' || op === '!==') {
+        // referer == null, referer === undefined
+        if (isRef(a) && (bv.t === 'null' || bv.t === 'undef')) return true;
+        // typeof referer === 'undefined'
+        if (a.type === 'UnaryExpression' && a.operator === 'typeof' && isRef(child(a, 'argument') as AstNode) && bv.t === 'str' && bv.v === 'undefined') return true;
+      }
+      // referer.indexOf('x') !== -1 / > -1 / >= 0 / < 0, referer.search(/x/) !== -1: found or not, at any place.
+      const found = onReferer(a, ['indexOf']);
+      const searched = onReferer(a, ['search']);
+      if ((found && urlText(found)) || (searched && urlRegex(searched))) {
+        if (bv.t === 'num' && bv.v === -1 && ['==', '!=', '===', '!==', '>', '<='].includes(op) && a === sides[0]) return true;
+        if (bv.t === 'num' && bv.v === 0 && (op === '>=' || op === '<') && a === sides[0]) return true;
+        if (bv.t === 'num' && bv.v === -1 && ['==', '!=', '===', '!=='].includes(op)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 /** Whether some sub-expression (outside nested functions) satisfies `is`. */
@@ -1083,6 +1154,11 @@ export interface AllowedSet {
   any: boolean;
   /** How a constant on that path was decided (an environment variable's default when it is unset). */
   anyVia?: string;
+  /**
+   * Every path that accepts every origin gets there through a Referer test the requesting page passes at will (it
+   * sends no Referer, or its own URL with the path it picks): the finding says that check does not protect.
+   */
+  anyByReferer?: boolean;
   entries: OriginEntry[];
   /** Paths whose accepted origins cannot be decided. */
   unknown: AstNode[];
@@ -1110,6 +1186,8 @@ export function allowedBy(paths: Path[]): AllowedSet {
     if (positives.length === 0) {
       if (unknownPos) out.unknown.push(unknownPos.atom.node);
       else {
+        const byReferer = p.some((l) => l.atom.kind === 'unknown' && l.atom.referer === true);
+        out.anyByReferer = (out.anyByReferer ?? true) && byReferer;
         out.any = true;
         const decided = p.find((l) => l.atom.kind === 'const' && l.atom.via);
         if (decided && !out.anyVia) out.anyVia = (decided.atom as { via: string }).via;
@@ -1150,9 +1228,13 @@ export function allowedBy(paths: Path[]): AllowedSet {
     const acceptsAllOtherwise = simplified.some((p) => !feasible(p) && feasible(undecided(p)) && !p.some((l) => l.atom.kind === 'no-origin' && l.positive) && positivesOn(p).length === 0 && !unknownOn(p));
     if (acceptsAllOtherwise) delete out.anyVia;
   }
+  if (!out.anyByReferer) delete out.anyByReferer;
   out.entries = dedupeEntries(out.entries);
   return out;
 }
+
+/** The note a finding gives when a Referer test is what lets every origin through (AllowedSet.anyByReferer). */
+export const REFERER_NOTE = 'the Referer check does not protect: the requesting page can send no Referer, or its own URL with any path it picks';
 
 function entryKey(e: OriginEntry): string {
   return `${e.type}|${e.span.file}|${e.span.start}|${e.span.end}|${JSON.stringify(e.type === 'tests' ? e.all.map((t) => [t.op, t.on, t.value]) : e.type === 'literal' ? e.value : e.type === 'regex' ? e.pattern : e.haystack)}`;

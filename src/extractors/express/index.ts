@@ -31,9 +31,9 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { args, calleePath, child, children, identName, isFunction, memberName, propertyKey, rangeOf, soleExpression, staticString, parentOf, unwrap, walk, type AstNode } from './ast.js';
-import { corsFields, headerFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
+import { corsFields, headerFields, isNeverSetRequestMember, isOriginPresenceTest, isRequestMethodExpr, isRequestOriginExpr, isRequestParameterExpr, isRequestRefererExpr, isSenderChosenExpr, tokenList } from './cors-options.js';
 import { classMember, classOf, codeTruthiness, evaluate, instanceClass, valueSpan, withBound, YOGA_CREATED, type CorsGuard, type EvalEnv, type JsValue } from './evaluate.js';
-import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, type Atom, type Effect, type FlowContext, type Lit, type Path } from './flow.js';
+import { allowedBy, branchPaths, condition, equalitySelection, followFunction, onlyOnPreflight, REFERER_NOTE, type Atom, type Effect, type FlowContext, type Lit, type Path } from './flow.js';
 import { acceptsJsPath, expressPrefilter, isJsPath } from './detect.js';
 import { enclosingFunction, isRequireCall, loadModule, lookup, packageMajor, packageRange, resolveSpecifier, spanOf, stableInit, type JsModule } from './modules.js';
 import { loadBabel } from './parse.js';
@@ -1354,6 +1354,7 @@ function analyzeManual(fn: AstNode, mod: JsModule, env: EvalEnv, given?: { req: 
     hasOrigin: (n) => isOriginPresenceTest(n, mod, reqP),
     isMethod: (n) => isRequestMethodExpr(n, mod, reqP),
     isChosen: (n) => isSenderChosenExpr(n, mod, reqP),
+    isReferer: (n) => isRequestRefererExpr(n, mod, reqP),
     interesting: (call) => {
       const callee = unwrap(child(call, 'callee') as AstNode);
       const m = memberName(callee);
@@ -1873,6 +1874,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
     isOrigin,
     isMethod: (n) => reqs.some((r) => isRequestMethodExpr(n, m, r)),
     isChosen: (n) => reqs.some((r) => isSenderChosenExpr(n, m, r)),
+    isReferer: (n) => reqs.some((r) => isRequestRefererExpr(n, m, r)),
     interesting: () => false,
   });
   const valueOf = (n: AstNode | undefined) => headerValueOf(n, n ? modOf(n) : mod, env, isOrigin, neverSet);
@@ -1943,7 +1945,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         const more = sites.length ? { sites } : {};
         origin = fromParameter
           ? known({ kind: 'reflect-any', from: 'request-parameter', ...more }, at((echoed[0] as { value: AstNode }).value), 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin')
-          : known({ kind: 'reflect-any', ...more }, at((echoed[0] ?? acao[0])?.value ?? fn));
+          : known({ kind: 'reflect-any', ...more }, at((echoed[0] ?? acao[0])?.value ?? fn), set.anyByReferer ? REFERER_NOTE : undefined);
       }
       else {
         const echoed = acao.filter((w) => w.value && isOrigin(unwrap(w.value)));
@@ -2214,6 +2216,7 @@ function guardedCors(v: JsValue, env: EvalEnv): JsValue[] | undefined {
     hasOrigin: (n) => isOriginPresenceTest(n, mod, reqP),
     isMethod: (n) => isRequestMethodExpr(n, mod, reqP),
     isChosen: (n) => isSenderChosenExpr(n, mod, reqP),
+    isReferer: (n) => isRequestRefererExpr(n, mod, reqP),
     interesting: (call) => calls.has(call),
   };
   const flow = followFunction(fn, ctx);
@@ -3681,6 +3684,7 @@ function delegateFields(f: JsValue & { t: 'func' }, call: AstNode, mod: JsModule
     isOrigin: (n) => isRequestOriginExpr(n, f.mod, reqP),
     isMethod: (n) => isRequestMethodExpr(n, f.mod, reqP),
     isChosen: (n) => isSenderChosenExpr(n, f.mod, reqP),
+    isReferer: (n) => isRequestRefererExpr(n, f.mod, reqP),
     interesting: (c) => refersTo(f.mod, unwrap(child(c, 'callee') as AstNode), cbP),
   };
   // Options objects assigned on different paths (`let o; if (ok) o = {origin: true} else o = {origin: false}`) are
@@ -3721,7 +3725,11 @@ function delegateFields(f: JsValue & { t: 'func' }, call: AstNode, mod: JsModule
   if (allowPaths.length === 0) return chosen;
   const set = allowedBy(allowPaths);
   const origin: Valued<OriginPolicy> = set.any
-    ? known({ kind: 'reflect-any' }, span, echoesOrigin ? "the options delegate sets origin to the request's Origin" : 'the options delegate enables { origin: true } for every origin')
+    ? known(
+        { kind: 'reflect-any' },
+        span,
+        `${echoesOrigin ? "the options delegate sets origin to the request's Origin" : 'the options delegate enables { origin: true } for every origin'}${set.anyByReferer ? `; ${REFERER_NOTE}` : ''}`,
+      )
     : known({ kind: 'allow-list', entries: set.entries, unknownEntries: set.unknown.map((n) => spanOf(f.mod, n)), onRefused: 'no-cors', ...(set.unknown.length ? { opaqueChecks: true } : {}) }, span);
   return { ...chosen, origin };
 }
