@@ -86,6 +86,94 @@ export function isOriginExpr(mod: PyModule, n: PyNode | undefined, originVars: S
   return /^(?:flask\.)?request\.(origin|headers\.get\(["']origin["'](,[^)]*)?\)|headers\[["']origin["']\]|environ\.get\(["']HTTP_ORIGIN["'](,[^)]*)?\)|environ\[["']HTTP_ORIGIN["']\])$/i.test(t) || isRequesterValue(t.replace(/^flask\./, ''));
 }
 
+/** What a finding says when a Referer test is what lets every origin through (the Express extractor says the same). */
+const REFERER_NOTE = 'the Referer check does not protect: the requesting page can send no Referer, or its own URL with any path it picks';
+
+/**
+ * The request's Referer header: `request.referrer` (Werkzeug), `request.headers.get("Referer")` /
+ * `request.headers["referer"]` (Werkzeug and Starlette headers ignore case), `request.environ.get("HTTP_REFERER")`,
+ * `referer or ""`, or a local bound once in the function to one of these.
+ */
+function isRefererExpr(mod: PyModule, scope: Scope, n: PyNode | undefined, originVars: ReadonlySet<string>, depth = 0): boolean {
+  if (!n || depth > 4) return false;
+  if (n.type === 'parenthesized_expression' && n.children.length === 1) return isRefererExpr(mod, scope, n.children[0], originVars, depth + 1);
+  if (n.type === 'boolean_operator' && (n.op ?? '').trim() === 'or') return isRefererExpr(mod, scope, n.fields.left, originVars, depth + 1);
+  if (n.type === 'identifier') {
+    const bound = soleAssignment(mod, scope, n);
+    return !!bound && isRefererExpr(mod, scope, bound, originVars, depth + 1);
+  }
+  let t = mod.text.slice(n.start, n.end).replace(/\s+/g, '');
+  for (const alias of requestAliases.get(originVars) ?? []) {
+    if (t.startsWith(`${alias}.`)) t = `request${t.slice(alias.length)}`;
+  }
+  return /^(?:flask\.)?request\.(referrer|headers\.get\(["']referer["'](,[^)]*)?\)|headers\[["']referer["']\]|environ\.get\(["']HTTP_REFERER["'](,[^)]*)?\)|environ\[["']HTTP_REFERER["']\])$/i.test(t);
+}
+
+/** The value of the one plain assignment of a local, made before `use` in the function, when it has no other binding. */
+function soleAssignment(mod: PyModule, scope: Scope, use: PyNode): PyNode | undefined {
+  const fnNode = scope.fn?.node;
+  const body = fnNode?.fields.body;
+  const name = use.text;
+  if (!fnNode || !body || !name) return undefined;
+  const word = new RegExp(`\\b${name}\\b`);
+  const assigns: PyNode[] = [];
+  let other = false;
+  walk(body, (n) => {
+    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.left.text === name) assigns.push(n);
+    else if (n.type === 'assignment' && n.fields.left && n.fields.left.type !== 'identifier' && word.test(mod.text.slice(n.fields.left.start, n.fields.left.end))) other = true;
+    else if (n.type === 'augmented_assignment' || n.type === 'named_expression' || n.type === 'for_statement' || n.type === 'global_statement' || n.type === 'nonlocal_statement') {
+      const target = n.type === 'for_statement' ? n.fields.left : n.type === 'augmented_assignment' || n.type === 'named_expression' ? (n.fields.left ?? n.fields.name) : n;
+      if (target && word.test(mod.text.slice(target.start, target.end))) other = true;
+    }
+  });
+  const a = assigns[0];
+  if (other || assigns.length !== 1 || !a || a.end > use.start || paramNames(fnNode).includes(name)) return undefined;
+  return a.fields.right;
+}
+
+/**
+ * A test of the Referer that the requesting page passes or fails at will, without a preflight: its presence (`not
+ * referer`, `referer is None`: the page sends none with `referrerPolicy: 'no-referrer'`), or a test of its text that a
+ * path or query of the page's own URL passes (`"x" in referer`, `referer.endswith("x")`, `re.search(p, referer)` with p
+ * not anchored at the start: with `referrerPolicy: 'unsafe-url'` the Referer is the page's full URL). Not
+ * `startswith`, equality or `re.match`: those test the page's origin, which it does not choose; nor a test for `#` or
+ * whitespace, never in a sent Referer.
+ */
+function refererTest(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, originVars: ReadonlySet<string>): boolean {
+  const isRef = (n: PyNode | undefined) => isRefererExpr(mod, scope, n, originVars);
+  const urlText = (v: PyVal) => v.t === 'str' && /^[\x21\x22\x24-\x7e]+$/.test(v.v);
+  if (isRef(cond)) return true;
+  if (cond.type === 'comparison_operator' && cond.children.length === 2) {
+    const [l, r] = cond.children as [PyNode, PyNode];
+    const op = (cond.op ?? '').replace(/\s+/g, ' ').trim();
+    if ((op === 'is' || op === 'is not' || op === '==' || op === '!=') && ((isRef(l) && r.type === 'none') || (isRef(r) && l.type === 'none'))) return true;
+    if ((op === 'in' || op === 'not in') && isRef(r)) return urlText(ev.eval(l, scope));
+    return false;
+  }
+  if (cond.type !== 'call') return false;
+  const fn = cond.fields.function;
+  const a = callArgs(cond);
+  if (a.keywords.size || a.splat) return false;
+  if (fn?.type === 'attribute' && fn.fields.attribute?.text === 'endswith' && isRef(fn.fields.object) && a.positional.length === 1) {
+    const v = ev.eval(a.positional[0], scope);
+    return urlText(v) || (v.t === 'seq' && v.items.length > 0 && v.items.every(urlText));
+  }
+  // re.search(p, referer), or a compiled pattern's P.search(referer)
+  const searchable = (p: PyVal) => {
+    const src = p.t === 'regex' ? p.pattern : p.t === 'str' ? p.v : undefined;
+    return src !== undefined && !/^(\^|\\A)/.test(src) && !/[\s#]|\\s|\\n/.test(src);
+  };
+  if (fn && a.positional.length === 2 && isRef(a.positional[1])) {
+    const f = ev.eval(fn, scope);
+    if (f.t === 'ext' && f.qname === 're.search') return searchable(ev.eval(a.positional[0], scope));
+  }
+  if (fn?.type === 'attribute' && fn.fields.attribute?.text === 'search' && a.positional.length === 1 && isRef(a.positional[0])) {
+    const obj = ev.eval(fn.fields.object, scope);
+    return obj.t === 'regex' && searchable(obj);
+  }
+  return false;
+}
+
 /**
  * A value the requester chooses freely, read from the query string or the body (`request.args["o"]`,
  * `request.args.get("o")`, Starlette's `request.query_params`): written into Access-Control-Allow-Origin, it lets
@@ -785,6 +873,13 @@ export function manualOrigin(ev: Evaluator, mod: PyModule, scope: Scope, writes:
       const extra: OriginEntry = { type: 'literal', value: o.value, caseInsensitive: false, span: o.span };
       return known({ kind: 'allow-list', entries: [...m.entries, extra], unknownEntries: m.unknownEntries, refusedValue: o.value }, m.span, m.via);
     }
+    if (m.kind === 'referer') {
+      // (Unless the write also needs an Origin: `if origin:` around it.)
+      const needsOrigin = w.guards.some((g) => !g.negated && isOriginExpr(g.at?.mod ?? mod, g.cond, g.originVars as Set<string>));
+      if (!needsOrigin) refererGated.add(acao[acao.length - 1] as ManualWrite);
+      if (w.reflectsOrigin === 'parameter') return known({ kind: 'reflect-any', from: 'request-parameter' }, w.span, `a request parameter the requester chooses is copied into Access-Control-Allow-Origin; ${REFERER_NOTE}`);
+      return known({ kind: 'reflect-any' }, w.span, REFERER_NOTE);
+    }
     if (m.kind === 'presence') {
       if (w.reflectsOrigin === 'parameter') return known({ kind: 'reflect-any', from: 'request-parameter' }, w.span, 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin');
       return known({ kind: 'reflect-any' }, w.span, w.guards.length > 0 ? 'the request Origin is copied into Access-Control-Allow-Origin whenever it is present' : 'the request Origin is copied into Access-Control-Allow-Origin');
@@ -880,10 +975,11 @@ function storedTest(mod: PyModule, scope: Scope, use: PyNode, originVars: Readon
   const a = assigns[0];
   const test = a?.fields.right;
   if (other || assigns.length !== 1 || !a || !test || a.end > use.start) return undefined;
-  // The test must read the origin (a flag set to True/False is flagMeaning's).
+  // The test must read the origin, or the Referer (`referer_ok = not referer or "x" in referer`); a flag set to
+  // True/False is flagMeaning's.
   let reads = false;
   walk(test, (n) => {
-    if (!reads && isOriginExpr(mod, n, originVars as Set<string>)) reads = true;
+    if (!reads && (isOriginExpr(mod, n, originVars as Set<string>) || isRefererExpr(mod, scope, n, originVars))) reads = true;
   });
   if (!reads) return undefined;
   // The origin rebound between the assignment and the use: the test was about another value.
@@ -931,7 +1027,12 @@ type Meaning =
   /** About the origin, but not understood. */
   | { kind: 'unknown'; reason: string }
   /** Not about the origin (another condition of the request or the app). */
-  | { kind: 'other' };
+  | { kind: 'other' }
+  /**
+   * A test of the Referer header the requesting page passes or fails at will (refererTest): for any origin, some
+   * request of the attacker's meets it, so it restricts nothing, like `presence`, and the finding says so.
+   */
+  | { kind: 'referer' };
 
 function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, negated: boolean, originVars: ReadonlySet<string>, depth = 0): Meaning {
   if (depth > 12) return { kind: 'unknown', reason: 'condition too deep' };
@@ -961,6 +1062,8 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
   };
   // `if origin:` holds for every request that has an Origin; `if not origin:` only for those without one.
   if (isOrigin(cond)) return negated ? { kind: 'other' } : { kind: 'presence' };
+  // `not referer`, `"vercel.app" in referer`: the page decides either way.
+  if (refererTest(ev, mod, scope, cond, originVars)) return { kind: 'referer' };
   // `allowed = origin in ORIGINS` then `if allowed:` (audit 44 py D3): the test stored once in a local.
   if (cond.type === 'identifier' && depth < 6) {
     const stored = storedTest(mod, scope, cond, originVars);
@@ -1345,7 +1448,13 @@ function readHelper(
 }
 
 /** All of the meanings hold. */
-function conjunction(ms: Meaning[]): Meaning {
+function conjunction(all: Meaning[]): Meaning {
+  // A Referer test the page meets at will restricts nothing; when nothing else does either, it is why every origin passes.
+  const ms = all.filter((m) => m.kind !== 'referer');
+  if (ms.length < all.length) {
+    const rest = ms.length ? conjunction(ms) : ({ kind: 'presence' } as const);
+    return rest.kind === 'presence' ? { kind: 'referer' } : rest;
+  }
   const entries = ms.filter((m): m is Extract<Meaning, { kind: 'entries' }> => m.kind === 'entries');
   // An exact list bounds the accepted set whatever else is required.
   const list = entries.find((m) => m.list);
@@ -1369,6 +1478,8 @@ function conjunction(ms: Meaning[]): Meaning {
 
 /** One of the meanings holds. */
 function disjunction(ms: Meaning[]): Meaning {
+  // `origin in ALLOWED or not referer`: the page sends no Referer, whatever its origin.
+  if (ms.some((m) => m.kind === 'referer')) return { kind: 'referer' };
   if (ms.some((m) => m.kind === 'unknown' || m.kind === 'other')) return ms.find((m) => m.kind === 'unknown') ?? { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' };
   if (ms.some((m) => m.kind === 'presence')) return { kind: 'presence' };
   const entries = ms as Extract<Meaning, { kind: 'entries' }>[];
@@ -1450,6 +1561,11 @@ export function writtenFields(
 const requestAliases = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
 /** Writes of unknown preflight headers standing for a response cors-lint cannot read (headerWrites' opaque). */
 const opaqueWrites = new WeakSet<ManualWrite>();
+/**
+ * Access-Control-Allow-Origin writes whose checks a Referer test lets every request pass (manualOrigin), also one
+ * without an Origin: the writes under the same checks are not "sent only with an allowed origin" (withOriginGuards).
+ */
+const refererGated = new WeakSet<ManualWrite>();
 /** For the origin names of a function (headerWrites' set), the locals of it that hold a test of the origin. */
 const storedTests = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
 
@@ -1508,7 +1624,7 @@ function absenceCheck(g: Guard, name: string): boolean {
 function withOriginGuards(writes: ManualWrite[]): ManualWrite[] {
   const acao = writes.filter((w) => w.name === 'access-control-allow-origin' && !w.onlyWithoutOrigin).pop();
   const acaoGuards = acao ? originGuards(acao) : new Set<string>();
-  if (!acao || acaoGuards.size === 0) return writes;
+  if (!acao || acaoGuards.size === 0 || refererGated.has(acao)) return writes;
   return writes.map((w) => {
     if (w === acao || w.name === 'access-control-allow-origin') return w;
     const mine = originGuards(w);
