@@ -1469,8 +1469,10 @@ export class Evaluator {
         effects ||= local.effects;
         continue;
       }
-      // A nested def (`@bp.after_request def hook(...)` registered on a parameter, audit 32 D5) is an effect too.
-      if ((s.type === 'expression_statement' && s.children[0]?.type === 'call') || s.type === 'function_definition' || s.type === 'decorated_definition' || effectOnlyBlock(s)) {
+      // A nested def (`@bp.after_request def hook(...)` registered on a parameter, audit 32 D5) is an effect too, and
+      // so is an import in the body (`from app.views import blueprint` in create_app(), against circular imports,
+      // audit 53 flask c03): the names it binds are in the block index, and the module it runs may change things.
+      if ((s.type === 'expression_statement' && s.children[0]?.type === 'call') || s.type === 'function_definition' || s.type === 'decorated_definition' || s.type === 'import_statement' || s.type === 'import_from_statement' || effectOnlyBlock(s)) {
         effects = true;
         continue;
       }

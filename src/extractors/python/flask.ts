@@ -45,6 +45,17 @@ export interface FlaskContext {
   apps: Map<string, AppModel>;
   /** Every Python module of the project (to find where a blueprint is registered). */
   modules?: PyModule[];
+  /**
+   * What every module's extraction leaves for finishFlaskHooks(): the CORS(app) registrations and the after_request
+   * hooks, paired there when they sit in different modules (audit 53 flask c03: CORS(app) in a factory of
+   * app/__init__.py, the hook in api.py after `app = create_app()`).
+   */
+  shared?: FlaskShared;
+}
+
+export interface FlaskShared {
+  cors: CorsRegistration[];
+  hooks: HookFacts[];
 }
 
 export function mentionsFlask(text: string): boolean {
@@ -142,7 +153,9 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
         continue;
       }
       markGuarded(r.policy, rg);
-      corsPolicies.push({ ...r, fnStart: fn?.start ?? -1, ...(fn ? { fn } : {}) });
+      const reg: CorsRegistration = { ...r, fnStart: fn?.start ?? -1, ...(fn ? { fn } : {}), mod };
+      corsPolicies.push(reg);
+      ctx.shared?.cors.push(reg);
     }
   };
   for (const { call, scope } of extensionCalls) {
@@ -173,7 +186,7 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
     // A hook registered under an `if`: dropped when it cannot run; when it may not, its interplay with flask-cors
     // (which response each one answers) is not known, so none is claimed.
     const g = registrationGuard(ev, host, mod, h.deco);
-    if (g !== 'dead') registerGuarded(ev, g, ctx.policies, () => manualHook(ctx, mod, h, g.condition ? [] : corsPolicies));
+    if (g !== 'dead') registerGuarded(ev, g, ctx.policies, () => manualHook(ctx, mod, h, g.condition ? undefined : corsPolicies));
   }
   for (const h of beforeHooks) authBeforeCors(ctx, mod, h, corsPolicies);
 }
@@ -1123,37 +1136,74 @@ interface CorsRegistration {
   app: AppInfo;
   fnStart: number;
   fn?: PyNode;
+  /** The module `call` is in. */
+  mod: PyModule;
+}
+
+/** An after_request hook that writes CORS headers, as its interplay with flask-cors needs it (§3.4). */
+interface HookFacts {
+  mod: PyModule;
+  deco: PyNode;
+  def: PyNode;
+  scope: Scope;
+  app: AppInfo;
+  writes: ManualWrite[];
+  /** The hook function's module and scope, where its writes' guards are read. */
+  defMod: PyModule;
+  fnScope: Scope;
+  origin: Valued<OriginPolicy>;
+  policy: CorsPolicy;
+  hookSpan: Span;
+}
+
+/** A scope a registration runs in (a function, or a module's top level) and the position in it. */
+interface RegistrationStep {
+  scope: string;
+  pos: number;
 }
 
 /**
- * Where a registration made at `at` (inside `fn`, or at module level) runs, from the outermost scope in: the
- * position in each scope, following a function of the module out to its call while it has exactly one call in the
- * module, made as a statement of its own (not under an `if`, a loop or a `try`, which may not run it or run it
- * again). Scopes are function starts (-1 for the module).
+ * Where a registration made at `at` (inside `fn`, or at module level of `mod`) runs, from the outermost scope in:
+ * the position in each scope, following a function out to its call while it has exactly one call, made as a
+ * statement of its own (not under an `if`, a loop or a `try`, which may not run it or run it again). The call is
+ * looked for in the function's own module first, then, when that module never calls it, in the other modules of
+ * the project (`from app import create_app; app = create_app()`, audit 53 flask c03). Scopes are named by module
+ * and function start (-1 for the module's top level).
  */
-function registrationPath(ctx: FlaskContext, mod: PyModule, at: PyNode, fn: PyNode | undefined): { fn: number; pos: number }[] {
-  const path = [{ fn: fn?.start ?? -1, pos: at.start }];
+function registrationPath(ctx: FlaskContext, mod: PyModule, at: PyNode, fn: PyNode | undefined): RegistrationStep[] {
+  const key = (m: PyModule, f: PyNode | undefined) => `${m.path}#${f?.start ?? -1}`;
+  const path: RegistrationStep[] = [{ scope: key(mod, fn), pos: at.start }];
   for (let depth = 0; fn && depth < 4; depth++) {
     const name = fn.fields.name?.text;
     if (!name) break;
-    const calls: { call: PyNode; fns: PyNode[] }[] = [];
     const target: PyNode = fn;
-    walk(mod.root, (n, fns) => {
-      if (n.type !== 'call' || n.fields.function?.type !== 'identifier' || n.fields.function.text !== name) return;
-      const callee = ctx.ev.eval(n.fields.function, scopeAt(ctx.host, mod, fns));
-      if (callee.t === 'func' && callee.node === target) calls.push({ call: n, fns });
-    });
+    const callsIn = (m: PyModule): { call: PyNode; fns: PyNode[]; mod: PyModule }[] => {
+      const calls: { call: PyNode; fns: PyNode[]; mod: PyModule }[] = [];
+      if (!m.text.includes(name)) return calls;
+      walk(m.root, (n, fns) => {
+        const f = n.fields.function;
+        // `create_app()`, or through the module (`import app as pkg; pkg.create_app()`) from another one.
+        const called = f?.type === 'identifier' ? f.text : f?.type === 'attribute' && m !== mod ? f.fields.attribute?.text : undefined;
+        if (n.type !== 'call' || !f || called !== name) return;
+        const callee = ctx.ev.eval(f, scopeAt(ctx.host, m, fns));
+        if (callee.t === 'func' && callee.node === target) calls.push({ call: n, fns, mod: m });
+      });
+      return calls;
+    };
+    let calls = callsIn(mod);
+    if (calls.length === 0) calls = (ctx.modules ?? []).filter((m) => m.path !== mod.path).flatMap(callsIn);
     const only = calls.length === 1 ? calls[0] : undefined;
     if (!only || only.fns.includes(fn)) break;
     // `add_cors(app)` (or `x = add_cors(app)`) as a statement of the caller's body or of the module.
     const caller = only.fns[only.fns.length - 1];
-    const block = caller ? caller.fields.body : mod.root;
+    const block = caller ? caller.fields.body : only.mod.root;
     const stmt = block?.children.find((st) => st.start <= only.call.start && only.call.end <= st.end);
     if (stmt?.type !== 'expression_statement') break;
     const e = stmt.children[0];
     if (e !== only.call && !(e?.type === 'assignment' && e.fields.right === only.call)) break;
-    path.unshift({ fn: caller?.start ?? -1, pos: only.call.start });
+    path.unshift({ scope: key(only.mod, caller), pos: only.call.start });
     fn = caller;
+    mod = only.mod;
   }
   return path;
 }
@@ -1162,11 +1212,11 @@ function registrationPath(ctx: FlaskContext, mod: PyModule, at: PyNode, fn: PyNo
  * Which of two registrations runs first, when both run in one scope: compared at the first scope where their
  * positions differ (the same call of a setup function runs both: compared inside it).
  */
-function registrationOrder(a: { fn: number; pos: number }[], b: { fn: number; pos: number }[]): 'a' | 'b' | undefined {
+function registrationOrder(a: RegistrationStep[], b: RegistrationStep[]): 'a' | 'b' | undefined {
   for (let i = 0; i < a.length && i < b.length; i++) {
-    const x = a[i] as { fn: number; pos: number };
-    const y = b[i] as { fn: number; pos: number };
-    if (x.fn !== y.fn) return undefined;
+    const x = a[i] as RegistrationStep;
+    const y = b[i] as RegistrationStep;
+    if (x.scope !== y.scope) return undefined;
     if (x.pos !== y.pos) return x.pos < y.pos ? 'a' : 'b';
   }
   return undefined;
@@ -1226,7 +1276,7 @@ function manualHook(
   ctx: FlaskContext,
   mod: PyModule,
   h: { deco: PyNode; def: PyNode; scope: Scope; receiver: PyNode | undefined; defMod?: PyModule },
-  corsPolicies: CorsRegistration[],
+  corsPolicies: CorsRegistration[] | undefined,
 ): void {
   const { ev } = ctx;
   // The function's own module (for its body) and the registering one (for the app).
@@ -1266,87 +1316,118 @@ function manualHook(
   void has;
   ctx.policies.push(policy);
   if (app.obj) ensureFlaskApp(ctx, app, mod);
-  // Interplay with flask-cors on the same app (§3.4): the extension skips responses that already have an
-  // ACAO; a hook registered before CORS(app) runs after it and overwrites / duplicates its headers.
+  // Interplay with flask-cors on the same app (§3.4), unless the hook is registered under an `if` that may not
+  // run (then which response each one answers is not known, so none is claimed).
+  if (!corsPolicies) return;
+  const facts: HookFacts = { mod, deco: h.deco, def: h.def, scope: h.scope, app, writes, defMod, fnScope, origin, policy, hookSpan };
+  for (const c of corsPolicies) hookInterplay(ctx, facts, c);
+  // CORS(app) calls of other modules are paired once every module has been read (finishFlaskHooks).
+  ctx.shared?.hooks.push(facts);
+}
+
+/**
+ * The after_request hooks and CORS(app) registrations of different modules, paired once every module has been
+ * read (`from app import create_app; app = create_app()` then `@app.after_request` in api.py, audit 53 flask c03).
+ */
+export function finishFlaskHooks(ctx: FlaskContext): void {
+  const shared = ctx.shared;
+  if (!shared) return;
+  for (const h of shared.hooks) for (const c of shared.cors) if (c.mod.path !== h.mod.path) hookInterplay(ctx, h, c);
+}
+
+/**
+ * A hook that writes Access-Control-Allow-Origin and a CORS(app) of the same app (§3.4): the extension skips
+ * responses that already have an ACAO; a hook registered before CORS(app) runs after it and overwrites /
+ * duplicates its headers.
+ */
+function hookInterplay(ctx: FlaskContext, h: HookFacts, c: CorsRegistration): void {
+  const { writes, origin, policy, hookSpan, app } = h;
   const setsAcao = writes.some((w) => w.name === 'access-control-allow-origin');
-  const hookPath = registrationPath(ctx, mod, h.deco, h.scope.fn?.node);
-  for (const c of corsPolicies) {
-    // Registration order is only known when both run in the same scope (module level or one factory), or in setup
-    // functions called from it (`def add_cors(app): CORS(app); @app.after_request ...` then `add_cors(app)`, audit 47
-    // py c17): each counts at the position of the call that runs it.
-    if (c.app.id !== app.id || !setsAcao || c.call.start < 0) continue;
-    const first = registrationOrder(registrationPath(ctx, mod, c.call, c.fn), hookPath);
-    if (first === undefined) continue;
-    const label = h.def.fields.name?.text ?? 'after_request';
-    if (first === 'a') {
-      // A hook registered after CORS(app) runs first (hooks run in reverse order); flask-cors then skips the
-      // responses that already carry ACAO, so the hook's own policy is what the browser sees (§3.4). When it
-      // always sets ACAO, flask-cors skips every response, preflights included: the configuration never applies.
-      if (writes.some((w) => w.name === 'access-control-allow-origin' && w.guards.length === 0)) {
-        const configured = c.policy.origin;
-        c.policy.preemptedOrigin = configured;
-        c.policy.origin = known({ kind: 'none' }, hookSpan, `flask-cors skips every response: ${label} sets Access-Control-Allow-Origin first (§3.4)`);
-        // The preflight answers too: the hook's headers are all they carry (audit 34 Flask c23: no Allow-Headers).
-        if (c.policy.preflight.known) {
-          c.policy.preflight = known({ ...c.policy.preflight.value, detail: `${label} sets Access-Control-Allow-Origin first, so flask-cors adds nothing to the preflight answers (§3.4)`, elsewhere: true }, c.policy.preflight.span);
-        }
-        // Reported when CORS(app) named specific sites that the hook's header replaces (a hook that sends the same
-        // single origin, or a CORS(app) that allowed every origin anyway, loses nothing a browser would notice).
-        const restricted = configured.known && (configured.value.kind === 'allow-list' || (configured.value.kind === 'fixed' && configured.value.value !== '*'));
-        const single = (o: typeof origin): string | undefined => {
-          if (!o.known) return undefined;
-          const v = o.value;
-          if (v.kind === 'fixed') return v.value;
-          if (v.kind === 'allow-list' && v.unknownEntries.length === 0 && v.entries.length === 1 && v.entries[0]?.type === 'literal') return v.entries[0].value;
-          return undefined;
-        };
-        const same = single(configured) !== undefined && single(configured) === single(origin);
-        if (restricted && !same) {
-          c.policy.shadowedBy.push({
-            kind: 'after-request',
-            span: hookSpan,
-            label,
-            effect: 'is an after_request hook registered after CORS(app): Flask runs it first (hooks run in reverse order) and it always sets Access-Control-Allow-Origin, so flask-cors skips every response and the origins configured here never apply (§3.4)',
-          });
-        }
-      } else if (c.policy.credentials.known && c.policy.credentials.value && !writes.some((w) => w.name === 'access-control-allow-credentials')) {
-        // It sets ACAO for some origins only: flask-cors skips those responses, so an origin both allow gets the
-        // hook's ACAO without the Access-Control-Allow-Credentials flask-cors was configured to send (audit 11 case 11).
-        const literals = (o: typeof origin): Set<string> | undefined => {
-          if (!o.known) return undefined;
-          const v = o.value;
-          if (v.kind === 'fixed') return new Set([v.value]);
-          if (v.kind === 'allow-list' && v.entries.every((e) => e.type === 'literal')) return new Set(v.entries.map((e) => (e.type === 'literal' ? e.value : '')));
-          return undefined;
-        };
-        const mine = literals(origin);
-        const theirs = literals(c.policy.origin);
-        const shared = mine && theirs ? [...mine].filter((o) => theirs.has(o)) : [];
-        if (shared.length) {
-          c.policy.shadowedBy.push({
-            kind: 'after-request',
-            span: hookSpan,
-            label,
-            effect: `is an after_request hook registered after CORS(app): Flask runs it first (hooks run in reverse order) and it sets Access-Control-Allow-Origin for ${shared[0]}, so flask-cors skips those responses and they go without the Access-Control-Allow-Credentials: true configured here: credentialed requests from that origin fail (§3.4)`,
-          });
-        }
+  // Registration order is known when both run in the same scope (module level or one factory), or in setup
+  // functions called from it (`def add_cors(app): CORS(app); @app.after_request ...` then `add_cors(app)`, audit 47
+  // py c17), also from another module (`app = create_app()` in api.py, audit 53 flask c03): each counts at the
+  // position of the call that runs it.
+  if (c.app.id !== app.id || !setsAcao || c.call.start < 0) return;
+  const first = registrationOrder(registrationPath(ctx, c.mod, c.call, c.fn), registrationPath(ctx, h.mod, h.deco, h.scope.fn?.node));
+  const label = h.def.fields.name?.text ?? 'after_request';
+  // The hook sets ACAO on every response: a write with no guard.
+  const always = writes.some((w) => w.name === 'access-control-allow-origin' && w.guards.length === 0);
+  if (first === undefined) {
+    // Registered first, flask-cors would answer; registered last, the hook pre-empts it on every response. Which
+    // one the browser sees is not known, so flask-cors' origins are not claimed (golden principle).
+    if (always && c.policy.origin.known && c.policy.origin.value.kind !== 'none') {
+      c.policy.origin = unknown(`${label} also sets Access-Control-Allow-Origin on every response, and whether it was registered before or after CORS(app) (which decides which of the two the browser sees, §3.4) is not known`, c.policy.origin.span);
+    }
+    return;
+  }
+  if (first === 'a') {
+    // A hook registered after CORS(app) runs first (hooks run in reverse order); flask-cors then skips the
+    // responses that already carry ACAO, so the hook's own policy is what the browser sees (§3.4). When it
+    // always sets ACAO, flask-cors skips every response, preflights included: the configuration never applies.
+    if (always) {
+      const configured = c.policy.origin;
+      c.policy.preemptedOrigin = configured;
+      c.policy.origin = known({ kind: 'none' }, hookSpan, `flask-cors skips every response: ${label} sets Access-Control-Allow-Origin first (§3.4)`);
+      // The preflight answers too: the hook's headers are all they carry (audit 34 Flask c23: no Allow-Headers).
+      if (c.policy.preflight.known) {
+        c.policy.preflight = known({ ...c.policy.preflight.value, detail: `${label} sets Access-Control-Allow-Origin first, so flask-cors adds nothing to the preflight answers (§3.4)`, elsewhere: true }, c.policy.preflight.span);
       }
-      continue;
+      // Reported when CORS(app) named specific sites that the hook's header replaces (a hook that sends the same
+      // single origin, or a CORS(app) that allowed every origin anyway, loses nothing a browser would notice).
+      const restricted = configured.known && (configured.value.kind === 'allow-list' || (configured.value.kind === 'fixed' && configured.value.value !== '*'));
+      const single = (o: typeof origin): string | undefined => {
+        if (!o.known) return undefined;
+        const v = o.value;
+        if (v.kind === 'fixed') return v.value;
+        if (v.kind === 'allow-list' && v.unknownEntries.length === 0 && v.entries.length === 1 && v.entries[0]?.type === 'literal') return v.entries[0].value;
+        return undefined;
+      };
+      const same = single(configured) !== undefined && single(configured) === single(origin);
+      if (restricted && !same) {
+        c.policy.shadowedBy.push({
+          kind: 'after-request',
+          span: hookSpan,
+          label,
+          effect: 'is an after_request hook registered after CORS(app): Flask runs it first (hooks run in reverse order) and it always sets Access-Control-Allow-Origin, so flask-cors skips every response and the origins configured here never apply (§3.4)',
+        });
+      }
+    } else if (c.policy.credentials.known && c.policy.credentials.value && !writes.some((w) => w.name === 'access-control-allow-credentials')) {
+      // It sets ACAO for some origins only: flask-cors skips those responses, so an origin both allow gets the
+      // hook's ACAO without the Access-Control-Allow-Credentials flask-cors was configured to send (audit 11 case 11).
+      const literals = (o: typeof origin): Set<string> | undefined => {
+        if (!o.known) return undefined;
+        const v = o.value;
+        if (v.kind === 'fixed') return new Set([v.value]);
+        if (v.kind === 'allow-list' && v.entries.every((e) => e.type === 'literal')) return new Set(v.entries.map((e) => (e.type === 'literal' ? e.value : '')));
+        return undefined;
+      };
+      const mine = literals(origin);
+      const theirs = literals(c.policy.origin);
+      const shared = mine && theirs ? [...mine].filter((o) => theirs.has(o)) : [];
+      if (shared.length) {
+        c.policy.shadowedBy.push({
+          kind: 'after-request',
+          span: hookSpan,
+          label,
+          effect: `is an after_request hook registered after CORS(app): Flask runs it first (hooks run in reverse order) and it sets Access-Control-Allow-Origin for ${shared[0]}, so flask-cors skips those responses and they go without the Access-Control-Allow-Credentials: true configured here: credentialed requests from that origin fail (§3.4)`,
+        });
+      }
     }
-    // A hook registered before CORS(app) runs after flask-cors and overwrites or duplicates its headers.
-    const step: ShadowingStep = {
-      kind: 'after-request',
-      span: hookSpan,
-      label,
-      effect: 'is an after_request hook registered before CORS(app), so Flask runs it after flask-cors (hooks run in reverse order) and it overwrites or duplicates the CORS headers (§3.4)',
-    };
-    c.policy.shadowedBy.push(step);
-    if (writes.some((w) => w.name === 'access-control-allow-origin' && w.op === 'append')) {
-      // flask-cors has already set its ACAO line when this hook appends another one (§3.4).
-      const acao: ManualWrite = { name: 'access-control-allow-origin', value: unknown('set by flask-cors', c.policy.span), op: 'set', statuses: 'all', span: c.policy.span, guards: [] };
-      const { reflectsOrigin: _r, guards: _g, ...w } = acao;
-      policy.headerWrites.unshift(w);
-    }
+    return;
+  }
+  // A hook registered before CORS(app) runs after flask-cors and overwrites or duplicates its headers.
+  const step: ShadowingStep = {
+    kind: 'after-request',
+    span: hookSpan,
+    label,
+    effect: 'is an after_request hook registered before CORS(app), so Flask runs it after flask-cors (hooks run in reverse order) and it overwrites or duplicates the CORS headers (§3.4)',
+  };
+  c.policy.shadowedBy.push(step);
+  if (writes.some((w) => w.name === 'access-control-allow-origin' && w.op === 'append')) {
+    // flask-cors has already set its ACAO line when this hook appends another one (§3.4).
+    const acao: ManualWrite = { name: 'access-control-allow-origin', value: unknown('set by flask-cors', c.policy.span), op: 'set', statuses: 'all', span: c.policy.span, guards: [] };
+    const { reflectsOrigin: _r, guards: _g, ...w } = acao;
+    policy.headerWrites.unshift(w);
   }
 }
 

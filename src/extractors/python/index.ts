@@ -9,7 +9,7 @@ import { known, unknown, type AppModel, type CorsPolicy, type ExtractResult } fr
 import { Evaluator, type PyVal } from './evaluate.js';
 import { callArgs, importStringTarget, scopeAt, walk } from './common.js';
 import type { PyModule } from './project.js';
-import { extractFlask, finishViewPreflights, finishViewScopes, isMatchAll, mentionsFlask } from './flask.js';
+import { extractFlask, finishFlaskHooks, finishViewPreflights, type FlaskShared, finishViewScopes, isMatchAll, mentionsFlask } from './flask.js';
 import { compareVersions, versionsFor } from './manifest.js';
 import { acceptsPython, pythonPrefilter } from './detect.js';
 import { initPythonParser } from './parser.js';
@@ -162,6 +162,7 @@ export const pythonExtractor: Extractor = {
     // Decided per settings module (where pydantic is imported), from its manifests and imports.
     const ev = new Evaluator(host, (modPath, modText) => pydanticMajor(host, modPath, modText));
     const modules = files.map((f) => moduleOf(host, f));
+    const shared: FlaskShared = { cors: [], hooks: [] };
     for (const file of files) {
       const mod = moduleOf(host, file);
       if (mod.errors.length > 0) {
@@ -169,8 +170,9 @@ export const pythonExtractor: Extractor = {
         result.parseErrors.push({ file: file.path, message: `${e.message} (the rest of the file is still analysed)`, start: e.start, end: e.end });
       }
       if (mentionsStarletteCors(file.text)) extractStarlette({ host, ev, policies: result.policies, apps, modules }, mod);
-      if (mentionsFlask(file.text)) extractFlask({ host, ev, policies: result.policies, apps, modules }, mod);
+      if (mentionsFlask(file.text)) extractFlask({ host, ev, policies: result.policies, apps, modules, shared }, mod);
     }
+    finishFlaskHooks({ host, ev, policies: result.policies, apps, modules, shared });
     dropPreemptedOptionsRoutes(result.policies);
     finishViewPreflights(result.policies, apps);
     coverRoutePreflights(result.policies);
