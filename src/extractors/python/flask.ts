@@ -24,7 +24,7 @@ import { bothGuards, callArgs, emptyEnvDefault, importedModules, itemsVia, markG
 import { isTruthy, sameValue, spanOf, unknownVal, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
-import { headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields, type ManualWrite } from './manual.js';
+import { alwaysWritten, headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields, type ManualWrite } from './manual.js';
 import type { PyNode } from './parser.js';
 import { indexBlock, type BlockIndex, type PyModule } from './project.js';
 import { flaskCorsProbablyRegex } from '../../simulate/scope.js';
@@ -1350,8 +1350,9 @@ function hookInterplay(ctx: FlaskContext, h: HookFacts, c: CorsRegistration): vo
   if (c.app.id !== app.id || !setsAcao || c.call.start < 0) return;
   const first = registrationOrder(registrationPath(ctx, c.mod, c.call, c.fn), registrationPath(ctx, h.mod, h.deco, h.scope.fn?.node));
   const label = h.def.fields.name?.text ?? 'after_request';
-  // The hook sets ACAO on every response: a write with no guard.
-  const always = writes.some((w) => w.name === 'access-control-allow-origin' && w.guards.length === 0);
+  // The hook sets ACAO on every response to a cross-origin request: no guard, or guards known to hold whatever the
+  // request (`if allow_all_origins or ...` with the flag's environment default, audit 53 flask c17).
+  const always = writes.some((w) => w.name === 'access-control-allow-origin' && alwaysWritten(ctx.ev, h.defMod, h.fnScope, w));
   if (first === undefined) {
     // Registered first, flask-cors would answer; registered last, the hook pre-empts it on every response. Which
     // one the browser sees is not known, so flask-cors' origins are not claimed (golden principle).

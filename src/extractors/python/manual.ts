@@ -17,7 +17,7 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { callArgs, litSpan, paramName, returnsParameter, scopeAt, walk } from './common.js';
-import { spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
+import { isTruthy, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import type { PyNode } from './parser.js';
 import { bodyStatements, onlyReturn, paramNames, type PyModule } from './project.js';
 
@@ -882,7 +882,8 @@ export function manualOrigin(ev: Evaluator, mod: PyModule, scope: Scope, writes:
     }
     if (m.kind === 'presence') {
       if (w.reflectsOrigin === 'parameter') return known({ kind: 'reflect-any', from: 'request-parameter' }, w.span, 'a request parameter the requester chooses is copied into Access-Control-Allow-Origin');
-      return known({ kind: 'reflect-any' }, w.span, w.guards.length > 0 ? 'the request Origin is copied into Access-Control-Allow-Origin whenever it is present' : 'the request Origin is copied into Access-Control-Allow-Origin');
+      const why = m.via ? `the request Origin is copied into Access-Control-Allow-Origin whenever it is present, as ${m.via}` : w.guards.length > 0 ? 'the request Origin is copied into Access-Control-Allow-Origin whenever it is present' : 'the request Origin is copied into Access-Control-Allow-Origin';
+      return known({ kind: 'reflect-any' }, w.span, why);
     }
     return unknown(m.kind === 'unknown' ? m.reason : 'the request Origin is reflected under a condition that is not understood', w.span);
   }
@@ -1020,8 +1021,11 @@ function exitsEarly(st: PyNode): boolean {
 
 /** What a guard says about the origins a reflecting write accepts. */
 type Meaning =
-  /** Holds for any (present) origin: no restriction. */
-  | { kind: 'presence' }
+  /**
+   * Holds for any (present) origin: no restriction. `constant`: a condition that is not about the request at all
+   * and is known to hold (a constant, an environment default); `via` says why, for the message.
+   */
+  | { kind: 'presence'; constant?: boolean; via?: string }
   /** Holds only for origins these entries accept. `list`: exact literals, which bound the set on their own. */
   | { kind: 'entries'; entries: OriginEntry[]; unknownEntries: Span[]; list: boolean; span: Span; via?: string }
   /** About the origin, but not understood. */
@@ -1047,10 +1051,17 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
   if (cond.type === 'boolean_operator') {
     const op = (cond.op ?? '').trim();
     const parts = [recur(cond.fields.left, negated), recur(cond.fields.right, negated)];
-    // `request.path == "/health" or request.path == "/ping"`: conditions none of which is about the origin.
-    if (parts.every((p) => p.kind === 'other')) return { kind: 'other' };
     // De Morgan: a negated `and` is an `or` of the negations, and the reverse.
-    return (op === 'and') !== negated ? conjunction(parts) : disjunction(parts);
+    const and = (op === 'and') !== negated;
+    // `request.path == "/health" or request.path == "/ping"`: conditions none of which is about the origin; with a
+    // setting known to hold, `DEBUG or request.path == "/ping"` holds always, `DEBUG and ...` as the other part does.
+    const constant = (p: Meaning) => p.kind === 'presence' && p.constant === true;
+    if (parts.every((p) => p.kind === 'other' || constant(p))) {
+      const held = parts.find(constant);
+      if (and) return parts.some((p) => p.kind === 'other') ? { kind: 'other' } : (held as Meaning);
+      return held ?? { kind: 'other' };
+    }
+    return and ? conjunction(parts) : disjunction(parts);
   }
   const mentionsOrigin = () => {
     let found = false;
@@ -1189,7 +1200,39 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
       return { kind: 'entries', entries: [{ type: 'regex', pattern: source, flags, flavor: 'python', mode, span: pattern.span, ...litSpan(pattern) }], unknownEntries: [], list: false, span };
     }
   }
-  return mentionsOrigin() ? { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' } : { kind: 'other' };
+  if (mentionsOrigin()) return { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' };
+  // `if allow_all_origins or (...)` with `allow_all_origins = os.getenv("ALLOW_ALL_CORS", "true").lower() == "true"`
+  // (audit 53 flask c17): a condition known to hold restricts nothing. One known not to hold, or not known, is
+  // another condition of the request or the app.
+  const c = constantTruth(ev, mod, scope, cond);
+  if (c && c.holds !== negated) return { kind: 'presence', constant: true, ...(c.via ? { via: `\`${negated ? 'not ' : ''}${c.text}\` holds: ${c.via}` } : {}) };
+  return { kind: 'other' };
+}
+
+/**
+ * The truth of a condition known without the request: a constant, or a setting known when an environment
+ * variable is unset (design.md: such a default is known, and the message says so). Not a parameter's default:
+ * a caller may pass another value. Undefined when not known.
+ */
+function constantTruth(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode): { holds: boolean; via?: string; text: string } | undefined {
+  const v = ev.eval(cond, scope);
+  const t = isTruthy(v);
+  if (t === undefined || v.via?.startsWith('default of parameter')) return undefined;
+  return { holds: t, text: mod.text.slice(cond.start, cond.end).replace(/\s+/g, ' ').trim(), ...(v.via ? { via: v.via } : {}) };
+}
+
+/**
+ * Whether a write runs on the response to every CORS request: no guard, or only guards that hold whenever an Origin
+ * is sent (`origin if origin else "*"`) or are known to hold (a constant, an environment default, `if
+ * allow_all_origins or (...)`). Used for an after_request hook that pre-empts flask-cors (§3.4).
+ */
+export function alwaysWritten(ev: Evaluator, mod: PyModule, scope: Scope, w: ManualWrite): boolean {
+  return w.guards.every((g) => {
+    const m = g.at?.mod ?? mod;
+    if (onlyWithoutOrigin(m, { ...g, negated: !g.negated })) return true;
+    const c = constantTruth(ev, m, g.at?.scope ?? scope, g.cond);
+    return c !== undefined && c.holds !== g.negated;
+  });
 }
 
 /**
@@ -1473,7 +1516,12 @@ function conjunction(all: Meaning[]): Meaning {
   if (unknownOne) return unknownOne;
   // Another condition (a method, a setting) on the path: whether it ever holds is not known here.
   if (ms.some((m) => m.kind === 'other')) return { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' };
-  return { kind: 'presence' };
+  return presenceOf(ms);
+}
+
+/** The first `presence` that says why it holds (a setting known to hold), else a plain one. */
+function presenceOf(ms: Meaning[]): Meaning {
+  return ms.find((m) => m.kind === 'presence' && m.via !== undefined) ?? { kind: 'presence' };
 }
 
 /** One of the meanings holds. */
@@ -1481,7 +1529,7 @@ function disjunction(ms: Meaning[]): Meaning {
   // `origin in ALLOWED or not referer`: the page sends no Referer, whatever its origin.
   if (ms.some((m) => m.kind === 'referer')) return { kind: 'referer' };
   if (ms.some((m) => m.kind === 'unknown' || m.kind === 'other')) return ms.find((m) => m.kind === 'unknown') ?? { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' };
-  if (ms.some((m) => m.kind === 'presence')) return { kind: 'presence' };
+  if (ms.some((m) => m.kind === 'presence')) return presenceOf(ms.filter((m) => m.kind === 'presence'));
   const entries = ms as Extract<Meaning, { kind: 'entries' }>[];
   const first = entries[0] as Extract<Meaning, { kind: 'entries' }>;
   return { kind: 'entries', entries: entries.flatMap((m) => m.entries), unknownEntries: entries.flatMap((m) => m.unknownEntries), list: entries.every((m) => m.list), span: first.span };
