@@ -226,6 +226,8 @@ export interface HeaderWrite {
    * says nothing about the policy; a simulated request without an Origin gets it.
    */
   onlyWithoutOrigin?: boolean;
+  /** Written only for requests that carry an Origin header (`if (req.headers.origin) { … }`). */
+  onlyWithOrigin?: boolean;
   /** Written only when the request is an OPTIONS one (`if request.method == "OPTIONS":`): on preflight answers only. */
   onlyOnPreflight?: boolean;
   /**

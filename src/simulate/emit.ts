@@ -434,6 +434,7 @@ export function emitWrites(p: CorsPolicy, res: ResponseBuilder, ex: Exchange, wr
   };
   for (const w of writes) {
     if (w.onlyWithoutOrigin && ex.req.origin !== undefined) continue;
+    if (w.onlyWithOrigin && ex.req.origin === undefined) continue;
     if (w.onlyOnPreflight && ex.method !== 'OPTIONS') continue;
     if (w.notOnPreflight && ex.method === 'OPTIONS') continue;
     // Made under exact comparisons of the Origin: those decide, not the policy's origin checks as a whole.

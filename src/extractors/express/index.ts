@@ -1974,7 +1974,15 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
       }
     } else if (fixed.length > 0) {
       const f = fixed[fixed.length - 1] as { value: string; span: Span; via?: string };
-      origin = f.value === '*' ? known({ kind: 'wildcard' }, f.span, f.via) : known({ kind: 'fixed', value: f.value }, f.span, f.via);
+      // `if (req.headers.origin) res.set(ACAO, '*')`: every write runs only when the request has an Origin, under no
+      // other test than the method's, so a request without one gets no header (§5.7: the responses then differ).
+      const onlyWithOrigin =
+        f.value === '*' &&
+        acao.every((w) => w.path.some((l) => l.atom.kind === 'no-origin' && !l.positive) && w.path.every((l) => l.atom.kind === 'no-origin' || l.atom.kind === 'method'));
+      origin =
+        f.value === '*'
+          ? known(onlyWithOrigin ? { kind: 'wildcard', onlyWithOrigin: true } : { kind: 'wildcard' }, f.span, onlyWithOrigin ? '"*" only when the request has an Origin' : f.via)
+          : known({ kind: 'fixed', value: f.value }, f.span, f.via);
     } else origin = known({ kind: 'none' }, span);
   }
 
@@ -2052,6 +2060,7 @@ function manualPolicy(a: ManualAnalysis, fn: AstNode, mod: JsModule, env: EvalEn
         // Written under `if (req.method === 'OPTIONS')`: on preflight answers only; after such a branch that returns:
         // never on them (the simulator kept Max-Age on GET responses, audit 52 js note).
         ...(runs.every((x) => onlyOnPreflight(x.path)) ? { onlyOnPreflight: true } : {}),
+        ...(runs.every((x) => x.path.some((l) => l.atom.kind === 'no-origin' && !l.positive)) ? { onlyWithOrigin: true } : {}),
         ...(runs.every((x) => x.path.some((l) => l.atom.kind === 'method' && !l.positive && l.atom.method === 'OPTIONS')) ? { notOnPreflight: true } : {}),
       };
     });
