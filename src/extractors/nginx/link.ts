@@ -13,7 +13,12 @@ import { requireCjs } from '../../engine/cjs.js';
 import type { ProjectHost } from '../../engine/host.js';
 import type { AppModel, ExtractResult } from '../../model/index.js';
 
-const COMPOSE_NAMES = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yml', 'compose.yaml', 'docker-compose.override.yml'];
+/**
+ * Compose files: the default names and their variants per environment (`docker-compose.override.yml`,
+ * `docker-compose.dev.yml`, `docker-compose-prod.yaml`, `compose.staging.yml`: audit 53 proxy c01). Services of the same
+ * name in several files are all kept; a name whose services run different code links nothing (see linkNginx).
+ */
+const COMPOSE_FILE = /^(?:docker-)?compose(?:[.-][A-Za-z0-9_]+)*\.ya?ml$/;
 
 interface Service {
   names: Set<string>;
@@ -109,7 +114,7 @@ function composeServicesOfDir(host: ProjectHost, dir: string): Service[] {
   return host.memo(`nginx:compose-dir:${dir}`, () => {
     const base = dir === '.' ? '' : dir;
     const out: Service[] = [];
-    for (const name of COMPOSE_NAMES) {
+    for (const name of host.listDir(base).filter((n) => COMPOSE_FILE.test(n)).sort()) {
       const rel = base ? `${base}/${name}` : name;
       out.push(...host.memo(`nginx:compose:${rel}`, () => readCompose(host, rel, base)));
     }
@@ -391,8 +396,21 @@ export function linkNginx(model: ExtractResult, host: ProjectHost): void {
         if (only && apps.some((a) => !a.ports?.length && sharedDepth(a.span.file, p.span.file) > sharedDepth(only.span.file, p.span.file))) candidates = [];
       }
     } else {
-      const services = composeServices(host, p.span.file).filter((s) => s.names.has(target.host) && s.dir !== undefined);
-      const dirs = new Set(services.map((s) => s.dir as string));
+      // A service built from the repository runs its build context; one that runs an image with the repository's code
+      // bind-mounted (`image: fast_ocr` + `./app:/code`, audit 53 proxy c01) runs the one mounted directory that holds
+      // an app (with several, which one answers is not known).
+      const codeDir = (s: Service): string | undefined => {
+        if (s.dir !== undefined) return s.dir;
+        const held = new Set(s.mounts.map((m) => m.source).filter((src) => apps.some((a) => inDir(a, src))));
+        return held.size === 1 ? ([...held][0] as string) : undefined;
+      };
+      const services = composeServices(host, p.span.file)
+        .filter((s) => s.names.has(target.host))
+        .flatMap((s) => {
+          const dir = codeDir(s);
+          return dir === undefined ? [] : [{ ...s, dir }];
+        });
+      const dirs = new Set(services.map((s) => s.dir));
       if (dirs.size === 1) {
         const dir = [...dirs][0] as string;
         candidates = apps.filter((a) => inDir(a, dir));
