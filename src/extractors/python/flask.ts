@@ -26,7 +26,7 @@ import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
 import { alwaysWritten, headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields, type ManualWrite } from './manual.js';
 import type { PyNode } from './parser.js';
-import { indexBlock, type BlockIndex, type PyModule } from './project.js';
+import { indexBlock, paramNames, type BlockIndex, type PyModule } from './project.js';
 import { flaskCorsProbablyRegex } from '../../simulate/scope.js';
 
 const CORS_QNAME = /^flask_cors(\.extension)?\.CORS$/;
@@ -1440,19 +1440,34 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
   const routes = routeDecorators(ctx.ev, mod, decorated, scope);
   if (routes.length === 0) return;
   const fnScope = nestedScope(ctx.host, mod, def, scope);
-  const writes = headerWrites(ctx.ev, mod, def, fnScope, 'flask', true);
+  const wrapped = projectDecorators(ctx, mod, decorated, routes.map((r) => r.deco), scope);
+  if (wrapped === 'unreadable') return;
+  // The wrappers' writes come after the view's own: each runs once the view (and the decorators below it) returned.
+  const writes = [...headerWrites(ctx.ev, mod, def, fnScope, 'flask', true), ...wrapped.writes];
   if (!writes.some((w) => w.name.startsWith('access-control-'))) return;
   const r0 = routes[0] as (typeof routes)[number];
   const app = appInfo(ctx.ev, r0.receiver, scope, mod);
   const span = spanOf(mod, r0.deco);
   const methods = [...new Set(routes.flatMap((r) => r.methods))];
   const paths = routes.map((r) => r.path).filter((p): p is string => p !== undefined);
-  const bodyText = mod.text.slice(def.start, def.end);
+  const bodyText = [mod.text.slice(def.start, def.end), ...wrapped.texts].join('\n');
+  // Whether Flask answers OPTIONS on each rule by itself: the route's own provide_automatic_options first, then the
+  // attribute a decorator sets on the function it returns (Flask's add_url_rule reads `view_func.provide_automatic_options`).
+  const automatic = (r: (typeof routes)[number]): boolean | undefined => {
+    const call = r.deco.children[0] as PyNode;
+    if (call.type === 'call' && callArgs(call).keywords.has('provide_automatic_options')) return providesAutomaticOptions(ctx.ev, call, r.methods, scope);
+    return wrapped.automaticOptions === undefined ? !r.methods.includes('OPTIONS') : wrapped.automaticOptions === 'unknown' ? undefined : wrapped.automaticOptions;
+  };
   // A view whose rule lists OPTIONS runs for the preflight itself (Flask then provides no automatic answer). It
   // answers it when it serves nothing but OPTIONS, or tests for it; a view that also serves POST may fail on the
   // preflight (get_json() without a JSON body) before its headers are set.
-  const ownOptions = routes.every((r) => r.methods.includes('OPTIONS') && providesAutomaticOptions(ctx.ev, r.deco.children[0] as PyNode, r.methods, scope) === false);
-  const handlesOptions = ownOptions && (methods.every((m) => m === 'OPTIONS') || /request\.method\s*==\s*["']OPTIONS["']/.test(bodyText));
+  const ownOptions = routes.every((r) => r.methods.includes('OPTIONS') && automatic(r) === false);
+  const answers = methods.every((m) => m === 'OPTIONS') || /request\.method\s*==\s*["']OPTIONS["']/.test(bodyText);
+  const handlesOptions = ownOptions && answers;
+  // A rule listing OPTIONS whose automatic answer is not known: the view may be what answers the preflight.
+  const maybeOwn = answers && routes.some((r) => r.methods.includes('OPTIONS') && automatic(r) === undefined);
+  // Rules without OPTIONS whose automatic answer a decorator turned off: OPTIONS gets 405, without the headers.
+  const refused = routes.every((r) => !r.methods.includes('OPTIONS') && automatic(r) === false);
   const pn = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
   const viewOrigin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
   const policy: CorsPolicy = {
@@ -1461,21 +1476,211 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
     mechanism: 'flask-manual',
     layer: 'app',
     span,
-    scope: { level: 'route', paths, methods, label: `view ${def.fields.name?.text ?? ''}` },
+    // With the automatic answer turned off, the OPTIONS requests of the rule end in Flask's 405 (the preflight's status).
+    scope: { level: 'route', paths, methods: refused && !methods.includes('OPTIONS') ? [...methods, 'OPTIONS'] : methods, label: `view ${def.fields.name?.text ?? ''}` },
     appId: app.id,
     origin: viewOrigin,
     ...writtenFields(writes, span, false),
     maxAge: writeMaxAge(writes, span),
     preflight: handlesOptions
       ? known({ handled: 'explicit', detail: 'the view answers OPTIONS itself', span, ...viewStatus(bodyText) }, span)
-      : known({ handled: 'missing', detail: "Flask answers OPTIONS automatically without running the view, so the preflight response has none of these headers (§3.4)", span }, span),
-    errorCoverage: known({ covers: 'not-unhandled', detail: 'errors raised by the view are answered without these headers' }, span),
+      : maybeOwn
+        ? unknown('whether Flask answers OPTIONS on the route by itself is not known (provide_automatic_options)', span)
+        : refused
+          ? known({ handled: 'missing', detail: "OPTIONS is not among the route's methods and the view's decorator turns off Flask's automatic answer (provide_automatic_options = False), so the preflight gets 405 without these headers (§3.4)", span, status: 405 }, span)
+          : known({ handled: 'missing', detail: "Flask answers OPTIONS automatically without running the view, so the preflight response has none of these headers (§3.4)", span }, span),
+    errorCoverage: wrapped.catches
+      ? unknown('a decorator of the view catches exceptions: what the error responses carry is not known', span)
+      : known({ covers: 'not-unhandled', detail: wrapped.texts.length ? "errors raised by the view are answered without these headers (they escape the decorator's wrapper)" : 'errors raised by the view are answered without these headers' }, span),
     privateNetwork: !pn ? known(false, span) : forExactOrigins(pn.value.known ? known(pn.value.value === 'true', pn.span) : unknown(pn.value.reason, pn.span), viewOrigin),
     shadowedBy: [],
   };
   ctx.policies.push(policy);
   viewRoutes.set(policy, routes.map((r) => spanOf(mod, r.deco)));
   if (app.obj) ensureFlaskApp(ctx, app, mod);
+}
+
+/** What the project's own decorators of a view add to its responses (projectDecorators). */
+interface WrappedView {
+  /** The header writes of their wrappers, innermost decorator first, read in the wrapper's module and scope. */
+  writes: ManualWrite[];
+  /** The source of each wrapper that writes CORS headers. */
+  texts: string[];
+  /** The `provide_automatic_options` a decorator sets on the function it returns, when one does. */
+  automaticOptions?: boolean | 'unknown';
+  /** A wrapper catches exceptions around its call of the view (the error responses may get its headers). */
+  catches: boolean;
+}
+
+/** Text that may write CORS headers (names them, or writes response headers) or change Flask's OPTIONS answer. */
+const CORS_TEXT = /access-control-|provide_automatic_options|\.headers\s*(?:\[[^\]\n]*\]\s*=(?!=)|\.(?:add|set|extend|update|setdefault)\s*\()/i;
+
+/**
+ * The project's own decorators of a route view (audit 53 flask c16, the widely copied `allow_cross_domain`):
+ * `def deco(fn): @wraps(fn) def wrapper(*args, **kwargs): rst = make_response(fn(*args, **kwargs));
+ * rst.headers[...] = ...; return rst; return wrapper`, or a factory `@deco(...)` returning such a decorator. Flask
+ * registers the function the decorators below the route decorator return, so the wrapper's header writes go on the
+ * view's responses, after the view's own; decorators above every route decorator do not apply (Flask registers what
+ * they receive). 'unreadable' when a decorator that may write CORS headers has another shape, is placed between
+ * route decorators, or is itself decorated: the view's headers are then not known.
+ */
+function projectDecorators(ctx: FlaskContext, mod: PyModule, decorated: PyNode, routeDecos: PyNode[], scope: Scope): WrappedView | 'unreadable' {
+  const out: WrappedView = { writes: [], texts: [], catches: false };
+  const decos = decorated.children.filter((d) => d.type === 'decorator');
+  const at = routeDecos.map((d) => decos.indexOf(d));
+  const lowest = Math.max(...at);
+  const highest = Math.min(...at);
+  // Innermost first: the decorator nearest the `def` wraps the view first.
+  for (let i = decos.length - 1; i > highest; i--) {
+    const d = decos[i] as PyNode;
+    if (routeDecos.includes(d)) continue;
+    const read = readDecorator(ctx, mod, d, scope);
+    if (read === undefined) continue;
+    if (read.kind === 'unreadable') {
+      if (CORS_TEXT.test(read.text)) return 'unreadable';
+      // A wrapper not read may catch the view's exceptions and answer them itself.
+      if (/\bexcept\b/.test(read.text)) out.catches = true;
+      continue;
+    }
+    const corsWrites = read.writes.some((w) => w.name.startsWith('access-control-'));
+    if (i < lowest && (corsWrites || read.automaticOptions !== undefined)) return 'unreadable';
+    if (read.catches) out.catches = true;
+    if (read.automaticOptions !== undefined) out.automaticOptions = out.automaticOptions === undefined || out.automaticOptions === read.automaticOptions ? read.automaticOptions : 'unknown';
+    if (!corsWrites && !read.writes.some((w) => w.name === 'vary')) continue;
+    out.writes.push(...read.writes);
+    out.texts.push(read.wrapperText);
+  }
+  return out;
+}
+
+type ReadDecorator =
+  | { kind: 'unreadable'; text: string }
+  | { kind: 'read'; writes: ManualWrite[]; wrapperText: string; automaticOptions?: boolean | 'unknown'; catches: boolean };
+
+/**
+ * One decorator of a view: undefined when it is not a function of the project (flask-cors, flask-login...), its
+ * source when it is one of another shape.
+ */
+function readDecorator(ctx: FlaskContext, mod: PyModule, d: PyNode, scope: Scope): ReadDecorator | undefined {
+  const { ev, host } = ctx;
+  const e = d.children.find((c) => c.type !== 'comment' && c.type !== '@');
+  if (!e) return undefined;
+  const f = ev.eval(e.type === 'call' ? e.fields.function : e, scope);
+  if (f.t !== 'func') return undefined;
+  const fmod = f.mod;
+  const text = fmod.text.slice(f.node.start, f.node.end);
+  const no = { kind: 'unreadable' as const, text };
+  // Defined at module level, undecorated: its closures are the module's names.
+  if (f.decorators.length || !fmod.root.children.includes(f.node)) return no;
+  let factory: PyNode | undefined;
+  let deco = f.node;
+  if (e.type === 'call') {
+    factory = f.node;
+    const inner = returnedDef(factory, undefined);
+    if (!inner) return no;
+    deco = inner;
+  }
+  const params = paramNames(deco);
+  const fnParam = params[0];
+  const paramNodes = deco.fields.parameters?.children.filter((p) => p.type !== ',' && p.type !== '(' && p.type !== ')' && p.type !== 'comment') ?? [];
+  if (params.length !== 1 || !fnParam || paramNodes[0]?.type !== 'identifier') return no;
+  const wrapper = returnedDef(deco, fnParam);
+  if (!wrapper?.fields.body) return no;
+  // The wrapper calls the view it was given.
+  const callsView = (n: PyNode): boolean => n.type === 'call' && n.fields.function?.type === 'identifier' && n.fields.function.text === fnParam;
+  let calls = false;
+  let catches = false;
+  walk(wrapper.fields.body, (n) => {
+    if (callsView(n)) calls = true;
+    if (n.type === 'try_statement' && n.fields.body) walk(n.fields.body, (x) => void (callsView(x) && (catches = true)));
+  });
+  if (!calls) return no;
+  // `fn.provide_automatic_options = False` (the Flask "crossdomain" snippet): Flask then gives the rule no automatic
+  // OPTIONS answer (add_url_rule reads the attribute of the view function it registers).
+  let automaticOptions: boolean | 'unknown' | undefined;
+  walk(f.node, (n) => {
+    if (n.type !== 'assignment' || n.fields.left?.type !== 'attribute' || n.fields.left.fields.attribute?.text !== 'provide_automatic_options') return;
+    const v = n.fields.right?.type === 'false' ? false : n.fields.right?.type === 'true' ? true : 'unknown';
+    automaticOptions = automaticOptions === undefined || automaticOptions === v ? v : 'unknown';
+  });
+  if (/setattr\s*\([^)]*provide_automatic_options/.test(text)) automaticOptions = 'unknown';
+  const wscope = scopeAt(host, fmod, factory ? [factory, deco, wrapper] : [deco, wrapper]);
+  if (factory && e.type === 'call') {
+    // The factory's parameters are what the decorator call passes (or their defaults); one the factory rebinds
+    // (`if not isinstance(origin, str): origin = ", ".join(origin)`) is not known.
+    let s: Scope | undefined = wscope;
+    while (s && s.fn?.node !== factory) s = s.outer;
+    if (!s) return no;
+    s.locals = factoryArguments(ev, e, factory, scope, { mod: fmod });
+  }
+  const fscope: Scope = wscope;
+  const writes = headerWrites(ev, fmod, wrapper, fscope, 'flask', true).map((w) => ({
+    ...w,
+    guards: w.guards.map((g) => ({ at: { mod: fmod, scope: fscope }, ...g })),
+    site: w.site ?? spanOf(mod, d),
+  }));
+  return { kind: 'read', writes, wrapperText: fmod.text.slice(wrapper.start, wrapper.end), ...(automaticOptions !== undefined ? { automaticOptions } : {}), catches };
+}
+
+/**
+ * The function a (decorator) function defines in its own body and returns: `return wrapper`, and with `fnParam`
+ * also `return update_wrapper(wrapper, fn)` and `return wraps(fn)(wrapper)` (functools). Undefined unless every
+ * `return` of the body gives that one function.
+ */
+function returnedDef(def: PyNode, fnParam: string | undefined): PyNode | undefined {
+  const body = def.fields.body;
+  if (!body) return undefined;
+  const defs = new Map<string, PyNode>();
+  for (const st of body.children) {
+    const fn = st.type === 'decorated_definition' ? st.fields.definition : st;
+    if (fn?.type === 'function_definition' && fn.fields.name?.text) defs.set(fn.fields.name.text, fn);
+  }
+  const names = new Set<string>();
+  let other = false;
+  walk(body, (n, fns) => {
+    if (n.type !== 'return_statement' || fns.length > 0) return;
+    const r = n.children[0];
+    if (r?.type === 'identifier' && r.text) return void names.add(r.text);
+    if (fnParam !== undefined && r?.type === 'call') {
+      const callee = r.fields.function;
+      const a = callArgs(r);
+      const cname = callee?.type === 'identifier' ? callee.text : callee?.type === 'attribute' ? `${callee.fields.object?.text ?? ''}.${callee.fields.attribute?.text ?? ''}` : undefined;
+      const first = a.positional[0];
+      // update_wrapper(wrapper, fn)
+      if ((cname === 'update_wrapper' || cname === 'functools.update_wrapper') && first?.type === 'identifier' && first.text) return void names.add(first.text);
+      // wraps(fn)(wrapper)
+      if (callee?.type === 'call' && a.positional.length === 1 && first?.type === 'identifier' && first.text) {
+        const w = callee.fields.function;
+        const wname = w?.type === 'identifier' ? w.text : w?.type === 'attribute' ? `${w.fields.object?.text ?? ''}.${w.fields.attribute?.text ?? ''}` : undefined;
+        if (wname === 'wraps' || wname === 'functools.wraps') return void names.add(first.text);
+      }
+    }
+    other = true;
+  });
+  const name = [...names][0];
+  return names.size === 1 && !other && name ? defs.get(name) : undefined;
+}
+
+/** A decorator factory's parameters bound to what `call` passes, or their defaults; unknown where not decided. */
+function factoryArguments(ev: Evaluator, call: PyNode, factory: PyNode, scope: Scope, defScope: Scope): Map<string, PyVal> {
+  const out = new Map<string, PyVal>();
+  const a = callArgs(call);
+  const params = factory.fields.parameters?.children.filter((p) => p.type !== ',' && p.type !== '(' && p.type !== ')' && p.type !== 'comment') ?? [];
+  const rebound = factory.fields.body ? scopeAt(ev.host, defScope.mod, [factory]).fn?.index.bindings : undefined;
+  let positional = true;
+  params.forEach((p, i) => {
+    const name = paramName(p);
+    if (!name) return;
+    const span = spanOf(defScope.mod, p);
+    const plain = ['identifier', 'typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(p.type);
+    if (!plain) positional = false;
+    const unknownParam = unknownVal(`parameter ${name} of the decorator ${factory.fields.name?.text ?? ''}`, span);
+    if (!plain || a.splat || rebound?.has(name)) return void out.set(name, unknownParam);
+    const given = (positional ? a.positional[i] : undefined) ?? a.keywords.get(name)?.fields.value;
+    const def = p.type === 'default_parameter' || p.type === 'typed_default_parameter' ? p.fields.value : undefined;
+    out.set(name, given ? ev.eval(given, scope) : def ? ev.eval(def, defScope) : unknownParam);
+  });
+  return out;
 }
 
 /**
