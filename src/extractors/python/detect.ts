@@ -11,6 +11,12 @@ export function acceptsPython(path: string): boolean {
   return path.endsWith('.py');
 }
 
+// And files where a route decorator has another decorator below it (`@app.route("/x")` then `@allow_cross_domain`):
+// a decorator the project defines elsewhere may write the view's CORS headers (audit 53 flask c16). Continuation
+// lines of a route decorator written over several lines are skipped (each line can be read one way only, so
+// the pattern does not backtrack).
+const DECORATED_ROUTE = /^[ \t]*@[A-Za-z_][\w.]*\.(?:route|get|post|put|patch|delete)\([^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n|[ \t]+(?!(?:async|def)\b)[^@\s#][^\n]*\n|[)\]}][^\n]*\n)*[ \t]*@[A-Za-z_]/gm;
+
 export function pythonPrefilter(text: string): boolean {
-  return matchesInCode(text, PREFILTER, 'python');
+  return matchesInCode(text, PREFILTER, 'python') || matchesInCode(text, DECORATED_ROUTE, 'python');
 }
