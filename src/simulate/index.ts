@@ -110,6 +110,20 @@ function emitPolicy(p: CorsPolicy, res: ResponseBuilder, ex: Exchange): boolean 
   }
 }
 
+/**
+ * Werkzeug tries a rule without converters before any rule with one (its matcher takes static path parts first), so
+ * a Flask view's rule with a converter (`/<path:path>` of a catch-all OPTIONS view) never answers a path that a
+ * static rule of another view serves for that method, OPTIONS included, which Flask answers automatically for every
+ * rule (audit 53 flask c17, Flask 2.2: `OPTIONS /student/profile` got the automatic answer of that route, not the
+ * catch-all OPTIONS view's).
+ */
+function staticRuleFirst(app: AppModel | undefined, p: CorsPolicy, path: string, method: string): boolean {
+  if (app?.kind !== 'flask' || p.mechanism !== 'flask-manual' || p.scope.level !== 'route' || !p.scope.exact) return false;
+  const own = p.scope.paths ?? [];
+  if (own.includes(path)) return false;
+  return app.routes.some((r) => r.path === path && !r.path.includes('<') && !own.includes(r.path) && (method === 'OPTIONS' || r.methods.includes(method) || (method === 'HEAD' && r.methods.includes('GET'))));
+}
+
 function appLayer(app: AppModel | undefined, policies: CorsPolicy[], ex: Exchange, path: string): LayerResult {
   const res = new ResponseBuilder(null);
   const kind = app?.kind ?? policies[0]?.kind ?? 'express';
@@ -118,7 +132,7 @@ function appLayer(app: AppModel | undefined, policies: CorsPolicy[], ex: Exchang
   for (const p of policies) {
     // An exception handler's headers go out on the errors it answers only.
     if (p.scope.errorsOnly && !ex.throws) continue;
-    const c = policyCovers(p, path, ex.method);
+    const c = policyCovers(p, path, ex.method) && !staticRuleFirst(app, p, path, ex.method);
     if (c === undefined) res.markUnknown(`cannot tell whether ${p.scope.label} covers ${path}`);
     if (c && p.condition) res.markUnknown(`the CORS policy at ${p.span.file} ${p.condition.onRequest ? 'runs only for the requests for which' : 'is registered only when'} ${p.condition.text}${p.condition.onRequest ? ' holds' : ''}`);
     if (c) ps.push(p);
