@@ -44,7 +44,23 @@ export default defineRule({
     // `set` replaces, `append` adds a line: count the lines that survive in order.
     let lines: typeof writes = [];
     for (const w of writes) lines = w.op === 'set' ? [w] : [...lines, w];
-    if (lines.length < 2) return;
+    if (lines.length < 2) {
+      // One line of its own, added on top of the one another step of the app has already put on some responses.
+      const onto = policy.appendsOnto ?? [];
+      const head = onto[0];
+      if (!head) return;
+      const which = onto.map((o) => o.label);
+      const listed = which.length > 1 ? `${which.slice(0, -1).join(', ')} and ${which.at(-1) ?? ''}` : head.label;
+      // Only error responses (a 404, a 405): no data is read there, but the caller sees a CORS failure instead.
+      const errorsOnly = onto.every((o) => o.errorsOnly);
+      ctx.report({
+        message: `Access-Control-Allow-Origin is added here as one more line on every response, also on those that already carry one (${listed}): they reach the browser with two values, and it rejects them ("contains multiple values")${errorsOnly ? ', so the caller sees a CORS error instead of the status' : ''}. Send it from one place only, or replace the header instead of adding a line.`,
+        span: head.at,
+        related: onto.map((o) => ({ span: o.span, message: `Access-Control-Allow-Origin already set here (${o.label})` })),
+        ...(errorsOnly ? { severity: 'warning' as const } : {}),
+      });
+      return;
+    }
     const [first, second] = lines as [(typeof writes)[number], (typeof writes)[number]];
     ctx.report({
       message: `Access-Control-Allow-Origin is added ${lines.length} times, so the browser sees "a, b" and rejects the response ("contains multiple values"). Keep one.`,

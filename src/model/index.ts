@@ -387,9 +387,21 @@ export interface CorsPolicy {
    * exception wrapper still runs first on routing errors, cors-semantics.md §3.4); CORSMiddleware inside an HTTP
    * middleware that overwrites the header (§2.3); a hand-written middleware inside CORSMiddleware(allow_origins=["*"]),
    * or before an Express cors() that sets its own origin on every response (§1.2). For simulation and preflight
-   * coverage only; rules judge `origin`.
+   * coverage only; rules judge `origin`. Also a Flask view whose every Access-Control-Allow-Origin gets a second line
+   * from an after_request hook that adds one to every response (`appendsOnto` of the hook): the browser rejects each
+   * of its answers, whatever origins the view would allow.
    */
   preemptedOrigin?: Valued<OriginPolicy>;
+  /**
+   * Responses on which this policy's Access-Control-Allow-Origin, added as one more header line (Werkzeug
+   * `headers.add`) for every request, comes on top of a line another step of the same app has already put there: a
+   * Flask view's own (the after_request hooks run on the response the view returns), flask-cors's on the routing
+   * errors (404, 405) that its exception handling answers before the hooks run (cors-semantics.md §3.4). Those
+   * responses carry two values, and the browser rejects them. `at`: this policy's write; `span`: the other one;
+   * `label`: the responses that get both; `errorsOnly`: those are error responses only (no data is lost, but the
+   * caller sees a CORS failure instead of the status).
+   */
+  appendsOnto?: { at: Span; span: Span; label: string; errorsOnly?: true }[];
   /**
    * The CORS library refuses this configuration, so none of its headers is ever sent (`origin` is then `none`):
    * flask-cors raises ValueError for a '*' origin with send_wildcard and supports_credentials (cors-semantics.md §3.3),

@@ -5,6 +5,7 @@
 import { posix } from 'node:path';
 import type { ProjectHost } from '../../engine/host.js';
 import {
+  allowsNoOrigin,
   forExactOrigins,
   known,
   unknown,
@@ -1368,6 +1369,7 @@ function hookInterplay(ctx: FlaskContext, h: HookFacts, c: CorsRegistration): vo
     if (always) {
       const configured = c.policy.origin;
       c.policy.preemptedOrigin = configured;
+      preemptedBy.set(c.policy, h);
       c.policy.origin = known({ kind: 'none' }, hookSpan, `flask-cors skips every response: ${label} sets Access-Control-Allow-Origin first (§3.4)`);
       // The preflight answers too: the hook's headers are all they carry (audit 34 Flask c23: no Allow-Headers).
       if (c.policy.preflight.known) {
@@ -1429,6 +1431,83 @@ function hookInterplay(ctx: FlaskContext, h: HookFacts, c: CorsRegistration): vo
     const acao: ManualWrite = { name: 'access-control-allow-origin', value: unknown('set by flask-cors', c.policy.span), op: 'set', statuses: 'all', span: c.policy.span, guards: [] };
     const { reflectsOrigin: _r, guards: _g, ...w } = acao;
     policy.headerWrites.unshift(w);
+  }
+}
+
+/** The header writes of each view that writes CORS headers itself, with where their guards are read. */
+const viewWrites = new WeakMap<CorsPolicy, { writes: ManualWrite[]; mod: PyModule; fnScope: Scope }>();
+
+/** The after_request hook that made flask-cors skip every response (hookInterplay). */
+const preemptedBy = new WeakMap<CorsPolicy, HookFacts>();
+
+const ACAO = 'access-control-allow-origin';
+
+/** Whether every `return` of the hook gives back the response it was handed (its headers are the ones it wrote on). */
+function returnsItsResponse(def: PyNode): boolean {
+  const params = (def.fields.parameters?.children ?? []).filter((c) => c.type !== ',' && c.type !== '(' && c.type !== ')');
+  const name = params.length === 1 && params[0] ? paramName(params[0]) : undefined;
+  const body = def.fields.body;
+  if (!name || !body) return false;
+  let ok = true;
+  walk(body, (n, fns) => {
+    if (n.type !== 'return_statement' || fns.length > 0) return;
+    const r = n.children[0];
+    if (r?.type !== 'identifier' || r.text !== name) ok = false;
+  });
+  return ok;
+}
+
+/**
+ * An after_request hook that adds Access-Control-Allow-Origin as one more line (`headers.add`, `extend`) to every
+ * response of its app also adds it to the responses that already carry one (cors-semantics.md §3.4): a view's own
+ * (the hooks run on the response the view returns; checked with Flask 2.2: a catch-all OPTIONS view answered with
+ * two Access-Control-Allow-Origin lines, audit 53 flask c17), and flask-cors's on the 404 and 405 answers, whose
+ * headers its exception handling sets before the hooks run, also where the hook made it skip every other response
+ * (same check: two lines on every 405). Recorded on the hook (`appendsOnto`); the view's own origin then decides
+ * nothing a browser accepts, so its origin becomes `none` (kept in `preemptedOrigin` for the simulation).
+ * Claimed only where both writes are known to be made: the hook's for every request, whatever the Origin (no
+ * guard, or guards known to hold), on the response it returns, with no other hook of the app writing the header
+ * (which may run after it and replace both), and the view's likewise for every request it answers.
+ */
+export function finishHookDuplicates(ctx: FlaskContext): void {
+  const shared = ctx.shared;
+  if (!shared) return;
+  const writesAcao = (q: CorsPolicy) => q.headerWrites.some((w) => w.name === ACAO);
+  for (const h of shared.hooks) {
+    const appId = h.policy.appId;
+    const acao = h.writes.filter((w) => w.name === ACAO && !w.onlyWithoutOrigin);
+    // `headers[...] =` replaces the lines already there: one value.
+    if (!appId || acao.length === 0 || acao.some((w) => w.op !== 'append' || w.multiple)) continue;
+    const at = acao.find((w) => alwaysWritten(ctx.ev, h.defMod, h.fnScope, w));
+    if (!at || !returnsItsResponse(h.def)) continue;
+    // A hook that removes the header first (`del response.headers[...]`, `.remove(...)`, `.pop(...)`) is not read.
+    const text = h.defMod.text.slice(h.def.start, h.def.end);
+    if (/(\bdel\b|\.(remove|pop|poplist|discard)\s*\()[^\n]*access-control-allow-origin/i.test(text)) continue;
+    const otherHook = ctx.policies.some((q) => q !== h.policy && q.mechanism === 'flask-manual' && q.scope.level !== 'route' && writesAcao(q) && q.appId === appId);
+    if (otherHook) continue;
+    const label = h.def.fields.name?.text ?? 'after_request';
+    const onto: NonNullable<CorsPolicy['appendsOnto']> = [];
+    for (const p of ctx.policies) {
+      const v = viewWrites.get(p);
+      if (!v || p.appId !== appId || p.condition) continue;
+      const own = v.writes.find((w) => w.name === ACAO && !w.onlyWithoutOrigin && alwaysWritten(ctx.ev, v.mod, v.fnScope, w));
+      if (!own) continue;
+      onto.push({ at: at.span, span: own.span, label: `the answers of ${p.scope.label}` });
+      if (p.origin.known && p.origin.value.kind !== 'none') {
+        p.preemptedOrigin = p.origin;
+        p.origin = known({ kind: 'none' }, at.span, `${label} adds a second Access-Control-Allow-Origin to each of its answers, which the browser rejects (§3.4)`);
+      }
+    }
+    for (const c of shared.cors) {
+      const q = c.policy;
+      const configured = q.preemptedOrigin;
+      if (preemptedBy.get(q) !== h || q.condition || q.scope.reachesNoRoute || !configured?.known || allowsNoOrigin(configured.value)) continue;
+      if (!q.errorCoverage.known || q.errorCoverage.value.covers !== 'all') continue;
+      const every = configured.value.kind === 'reflect-any' || configured.value.kind === 'wildcard';
+      const to = every ? '' : ' to the origins it allows';
+      onto.push({ at: at.span, span: q.span, label: `the 404 and 405 answers${to}, to which flask-cors' exception handling adds its own before the hooks run`, errorsOnly: true });
+    }
+    if (onto.length) h.policy.appendsOnto = onto;
   }
 }
 
@@ -1497,6 +1576,7 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
   };
   ctx.policies.push(policy);
   viewRoutes.set(policy, routes.map((r) => spanOf(mod, r.deco)));
+  viewWrites.set(policy, { writes, mod, fnScope });
   if (app.obj) ensureFlaskApp(ctx, app, mod);
 }
 

@@ -9,7 +9,7 @@ import { known, unknown, type AppModel, type CorsPolicy, type ExtractResult } fr
 import { Evaluator, type PyVal } from './evaluate.js';
 import { callArgs, importStringTarget, scopeAt, walk } from './common.js';
 import type { PyModule } from './project.js';
-import { extractFlask, finishFlaskHooks, finishViewPreflights, type FlaskShared, finishViewScopes, isMatchAll, mentionsFlask } from './flask.js';
+import { extractFlask, finishFlaskHooks, finishHookDuplicates, finishViewPreflights, type FlaskShared, finishViewScopes, isMatchAll, mentionsFlask } from './flask.js';
 import { compareVersions, versionsFor } from './manifest.js';
 import { acceptsPython, pythonPrefilter } from './detect.js';
 import { initPythonParser } from './parser.js';
@@ -178,6 +178,7 @@ export const pythonExtractor: Extractor = {
     coverRoutePreflights(result.policies);
     coverRouteErrors(result.policies, apps);
     finishViewScopes(result.policies, apps);
+    finishHookDuplicates({ host, ev, policies: result.policies, apps, modules, shared });
     finishRoutes(apps);
     finishVary(result.policies);
     assignPorts(host, ev, modules, apps);

@@ -328,6 +328,7 @@ export function headerWrites(
     if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.right && !originVars.has(n.fields.left.text ?? '') && mentionsOrigin(n.fields.right, originVars)) tests.add(n.fields.left.text ?? '');
   });
   storedTests.set(originVars, tests);
+  requesterVars.set(originVars, paramVars);
   // `allowed = None` then `if origin in WHITELIST: allowed = origin`, read later (`if allowed is not None:
   // headers[...] = allowed`, CKAN's shape, audit 36 py D4): the name holds the Origin only where that one
   // assignment ran, so a write of it carries the assignment's conditions. Only for a name bound once to the
@@ -1223,13 +1224,14 @@ function constantTruth(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode)
 
 /**
  * Whether a write runs on the response to every CORS request: no guard, or only guards that hold whenever an Origin
- * is sent (`origin if origin else "*"`) or are known to hold (a constant, an environment default, `if
- * allow_all_origins or (...)`). Used for an after_request hook that pre-empts flask-cors (§3.4).
+ * is sent (`origin if origin else "*"`; not a test of a request parameter, which the caller may not pass) or are
+ * known to hold (a constant, an environment default, `if allow_all_origins or (...)`). Used for an after_request
+ * hook that pre-empts flask-cors, or adds a second line to a view's (§3.4).
  */
 export function alwaysWritten(ev: Evaluator, mod: PyModule, scope: Scope, w: ManualWrite): boolean {
   return w.guards.every((g) => {
     const m = g.at?.mod ?? mod;
-    if (onlyWithoutOrigin(m, { ...g, negated: !g.negated })) return true;
+    if (onlyWithoutOrigin(m, { ...g, negated: !g.negated })) return !testsRequesterValue(m, g);
     const c = constantTruth(ev, m, g.at?.scope ?? scope, g.cond);
     return c !== undefined && c.holds !== g.negated;
   });
@@ -1607,6 +1609,26 @@ export function writtenFields(
  * (other than one named `request`, which is read as the request already).
  */
 const requestAliases = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+
+/** For the origin names of a reading (headerWrites' set), those bound to a request parameter rather than the Origin. */
+const requesterVars = new WeakMap<ReadonlySet<string>, ReadonlySet<string>>();
+
+/**
+ * Whether the guard tests the presence of a value the requester chooses (`if request.args.get("origin"):`, `if o:`
+ * with `o = request.args.get("o")`): it holds for the requests that pass the parameter, not for every CORS request.
+ */
+function testsRequesterValue(mod: PyModule, g: Guard): boolean {
+  let cond: PyNode | undefined = g.cond;
+  for (;;) {
+    if (cond?.type === 'parenthesized_expression' && cond.children.length === 1) cond = cond.children[0];
+    else if (cond?.type === 'not_operator') cond = cond.fields.argument;
+    else break;
+  }
+  const tested = cond?.type === 'comparison_operator' ? cond.children[0] : cond;
+  if (!tested) return false;
+  if (tested.type === 'identifier') return requesterVars.get(g.originVars)?.has(tested.text ?? '') ?? false;
+  return isRequesterValue(mod.text.slice(tested.start, tested.end).replace(/\s+/g, '').replace(/^flask\./, ''));
+}
 /** Writes of unknown preflight headers standing for a response cors-lint cannot read (headerWrites' opaque). */
 const opaqueWrites = new WeakSet<ManualWrite>();
 /**
