@@ -175,6 +175,22 @@ interface Token {
 
 class Tokenizer {
   pos = 0;
+  /**
+   * `{{ define "cors.template" }} add_header ...; {{ end }}` in a file whose server or location blocks include it
+   * (audit 53 ngxk8s c09, cvisionai/tator): the definition is written where it is included, not where it stands, so
+   * its body is skipped. A definition that holds the blocks itself (`{{ define "nginx.server" }} server { ... }`), and
+   * the definitions of a file with no such block (a chart's _helpers.tpl of snippets), are read in place.
+   */
+  private skipDefinition(): void {
+    const bodyStart = this.pos;
+    this.skipElse('go');
+    const body = this.text.slice(bodyStart, this.pos);
+    const BLOCK = /(?:^|[\n;{}])\s*(?:server|location)\b[^;{}]*\{/;
+    if (BLOCK.test(body) || !BLOCK.test(this.text)) this.pos = bodyStart;
+  }
+
+  /** Tokens that stand for a template action (see skip()), handed out before the text goes on. */
+  private readonly synthetic: Token[] = [];
   private lastNewline = true;
   constructor(
     private readonly text: string,
@@ -301,10 +317,24 @@ class Tokenizer {
         while (this.pos < t.length && t.charCodeAt(this.pos) !== 10) this.pos++;
       } else if (this.template && c === 123 && t[this.pos + 1] === '{' && this.lastNewline && this.aloneOnLine()) {
         // A template statement alone on its line (`{{- if .Values.cors }}`, `{{ end }}`): skipped like a comment.
+        const start = this.pos;
         const endAt = this.actionEnd(this.pos);
         const stmt = t.slice(this.pos + 2, endAt < 0 ? t.length : endAt);
         this.pos = endAt < 0 ? t.length : endAt + 2;
         if (/^-?\s*else\b/.test(stmt)) this.skipElse('go');
+        else if (/^-?\s*define\b/.test(stmt)) this.skipDefinition();
+        // `{{ include "cors.headers" . | nindent 4 }}`, `{{ template "x" . }}` alone on its line: directives that Helm
+        // writes in, which the file does not show. Read as an include nginx cannot resolve, so the level they are in
+        // is not fully known (as nothing, the location's own add_header looked like it dropped the server's).
+        else if (/^-?\s*(include|template)\b/.test(stmt)) {
+          const end = this.pos;
+          this.synthetic.push(
+            { kind: 'word', value: 'include', start, end: start, quote: '', placeholder: false, lineStart: true },
+            { kind: 'word', value: t.slice(start, end), start, end, quote: '', placeholder: true, lineStart: false },
+            { kind: ';', value: ';', start: end, end, quote: '', placeholder: false, lineStart: false },
+          );
+          return true;
+        }
       } else if (this.template && c === 60 /* < */ && t[this.pos + 1] === '%' && t[this.pos + 2] !== '%' && (t[this.pos + 2] !== '=' || this.erbAloneOnLine())) {
         // An ERB statement or comment (`<% if @php %>`, `<%# note %>`, `<% end -%>`) never reaches nginx: skipped
         // like `{% %}`. An output tag (`<%= @extra %>`) alone on its line stands for whole directives, or nothing,
@@ -327,7 +357,12 @@ class Tokenizer {
   }
 
   next(): Token | undefined {
-    if (!this.skip()) return undefined;
+    if (this.synthetic.length === 0 && !this.skip()) return undefined;
+    const made = this.synthetic.shift();
+    if (made) {
+      this.lastNewline = false;
+      return made;
+    }
     const t = this.text;
     const start = this.pos;
     const lineStart = this.lastNewline;
