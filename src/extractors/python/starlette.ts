@@ -301,7 +301,7 @@ function manualMiddleware(ctx: StarletteContext, mod: PyModule, n: PyNode, fns: 
   }
   const scope = scopeAt(ctx.host, mod, fns);
   const fnScope = scopeAt(ctx.host, mod, [...fns, def]);
-  manualPolicy(ctx, mod, def, fnScope, () => appRef(ctx, first.call.fields.function.fields.object, scope, mod), spanOf(mod, first.deco), `HTTP middleware ${def.fields.name?.text ?? ''}`);
+  manualPolicy(ctx, mod, def, fnScope, () => appRef(ctx, first.call.fields.function.fields.object, scope, mod), spanOf(mod, first.deco), `HTTP middleware ${def.fields.name?.text ?? ''}`, (app) => innerCatchAll(ctx, mod, scope, n, app, []) ?? constructorCatchAll(ctx, app, 0));
 }
 
 /** The `dispatch` method a BaseHTTPMiddleware subclass defines. */
@@ -316,16 +316,19 @@ function dispatchMethod(cls: Extract<PyVal, { t: 'class' }>): PyNode | undefined
  * call_next)` writes the headers by hand: the same user middleware as an `@app.middleware("http")` function
  * (BaseHTTPMiddleware is what that decorator builds), registered through the class.
  */
-function classMiddleware(ctx: StarletteContext, mod: PyModule, cls: PyVal, app: () => AppRef, span: Span): void {
+function classMiddleware(ctx: StarletteContext, mod: PyModule, cls: PyVal, app: () => AppRef, span: Span, innerCatch?: (app: AppRef) => string | undefined): void {
   if (cls.t !== 'class') return;
   const dispatch = dispatchMethod(cls);
   if (!dispatch) return;
   const fnScope = scopeAt(ctx.host, cls.mod, [dispatch]);
-  manualPolicy(ctx, cls.mod, dispatch, fnScope, app, span, `HTTP middleware ${cls.name}`);
+  manualPolicy(ctx, cls.mod, dispatch, fnScope, app, span, `HTTP middleware ${cls.name}`, innerCatch);
 }
 
-/** The policy of a hand-written HTTP middleware function (or dispatch method) that writes CORS headers. */
-function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope: Scope, appOf: () => AppRef, span: Span, label: string): void {
+/**
+ * The policy of a hand-written HTTP middleware function (or dispatch method) that writes CORS headers. `innerCatch`:
+ * the middleware registered inside it (before it) on the same app that turns every exception into a response.
+ */
+function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope: Scope, appOf: () => AppRef, span: Span, label: string, innerCatch?: (app: AppRef) => string | undefined): void {
   const writes = headerWrites(ctx.ev, mod, def, fnScope, 'fastapi', true);
   if (!writes.some((w) => w.name.startsWith('access-control-'))) return;
   const app = appOf();
@@ -349,6 +352,9 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
   if (errorsOnly && origin.known) origin.via = `${origin.via ? `${origin.via}, ` : ''}on the error responses ${label} builds when the app raises`;
   // The app's routes (collected here) decide whether its errors are all answered inside a mounted sub-application.
   ensureApp(ctx, app, mod, versions);
+  // A middleware inside this one that answers every exception itself: call_next never raises, and no 500 is built
+  // outside (audit 53 pymw c02: TokenMiddleware's bare `except:` answered every exception with a 401).
+  const catcher = errorsOnly ? undefined : innerCatch?.(app);
   const policy: CorsPolicy = {
     id: `${mod.path}#${def.start}`,
     kind: 'fastapi',
@@ -367,6 +373,8 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
         : known({ handled: 'missing', detail: 'the middleware passes OPTIONS to the router, which answers 405 (with these headers) unless an OPTIONS route exists (§2.3)', headersOnAnswer: true, span }, span),
     errorCoverage: errorsOnly || (catchesEveryException(mod, def) && exceptAnswersWithCors(mod, def))
       ? known({ covers: 'all', detail: 'the middleware catches the exceptions and answers them with these headers' }, span)
+      : catcher
+        ? known({ covers: 'all', detail: `${catcher} runs inside this middleware and turns every exception into a response, which gets these headers` }, span)
       : onlyMountedApps(ctx, app)
         ? // The mounted app's ServerErrorMiddleware turns the exception into a 500 that call_next returns, so the
           // middleware's writes reach it (checked with Starlette 0.26's TestClient; Prefect's shape, audit 36 py D1).
@@ -421,7 +429,7 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
         const first = firstParam(args, 'middleware_class');
         // `add_middleware(**{"middleware_class": CORSMiddleware, "allow_origins": [...]})` (audit 16 case 01).
         const cls = first.node ? ev.eval(first.node, s) : splatEntries(ev, args, s)?.get('middleware_class');
-        if (cls?.t === 'class') registerGuarded(ev, guard(n), ctx.policies, () => classMiddleware(ctx, mod, cls, () => appRef(ctx, fn.fields.object, s, mod, n.start), spanOf(mod, n)));
+        if (cls?.t === 'class') registerGuarded(ev, guard(n), ctx.policies, () => classMiddleware(ctx, mod, cls, () => appRef(ctx, fn.fields.object, s, mod, n.start), spanOf(mod, n), (app) => innerCatchAll(ctx, mod, s, n, app, loop?.before ?? []) ?? constructorCatchAll(ctx, app, 0)));
         const cors = cls ? corsClass(cls, ev) : undefined;
         if (!cors) return;
         // The binding of the name at this call (`app = FastAPI()` may be rebound to another app later).
@@ -438,7 +446,16 @@ export function extractStarlette(ctx: StarletteContext, mod: PyModule): void {
       const first = firstParam(args, 'cls');
       const cls = first.node ? ev.eval(first.node, scope) : undefined;
       // Starlette(middleware=[Middleware(CustomCORS)]): a hand-written class, as with add_middleware.
-      if (cls?.t === 'class' && !enclosingRoute(ctx, mod, n, scope)) registerGuarded(ev, guard(n), ctx.policies, () => classMiddleware(ctx, mod, cls, () => constructorAppOf(ctx, mod, n, scope), spanOf(mod, n)));
+      if (cls?.t === 'class' && !enclosingRoute(ctx, mod, n, scope)) {
+        let c: ReturnType<typeof constructorAppOf> | undefined;
+        const capp = () => (c ??= constructorAppOf(ctx, mod, n, scope));
+        // The entries listed after it run inside it.
+        const inner = () => {
+          const pos = capp().listPos;
+          return pos ? constructorCatchAll(ctx, capp(), pos.index + 1) : undefined;
+        };
+        registerGuarded(ev, guard(n), ctx.policies, () => classMiddleware(ctx, mod, cls, capp, spanOf(mod, n), inner));
+      }
       const cors = cls ? corsClass(cls, ev) : undefined;
       if (!cors) return;
       const rest = first.rest;
@@ -663,7 +680,7 @@ function addPolicy(
   scope: Scope,
   call: PyNode,
   args: CallArgs,
-  app: AppRef,
+  app: AppRef & { listPos?: { list: PyVal; index: number } },
   form: 'add_middleware' | 'constructor' | 'wrap' | 'route',
   route?: { path: string; methods: string[] },
   loop?: LoopPass,
@@ -747,7 +764,15 @@ function addPolicy(
   const privateNetwork = forAnyOrigin(boolOption(mod, pn?.kw, pn?.v, false, callSpan, dflt('allow_private_network=False')), origin);
 
   // ── error coverage (§2.3)
-  const catcher = form === 'add_middleware' ? innerCatchAll(ctx, mod, scope, call, app, loop?.before ?? []) : undefined;
+  // (What the constructor's middleware list holds runs inside every add_middleware; in the constructor form, the
+  // entries after CORSMiddleware's run inside it: audit 53 pymw c02, a `Middleware(TokenMiddleware)` listed after it
+  // whose bare `except:` answered every exception with a 401 that carried the CORS headers under Starlette 0.26.)
+  const catcher =
+    form === 'add_middleware'
+      ? innerCatchAll(ctx, mod, scope, call, app, loop?.before ?? []) ?? constructorCatchAll(ctx, app, 0)
+      : form === 'constructor' && app.listPos
+        ? constructorCatchAll(ctx, app, app.listPos.index + 1)
+        : undefined;
   // The app's routes (collected here) decide whether its errors are all answered inside a mounted sub-application.
   ensureApp(ctx, app, mod, versions);
   const errorCoverage = form === 'wrap'
@@ -1401,6 +1426,32 @@ function innerCatchAll(ctx: StarletteContext, mod: PyModule, scope: Scope, corsC
     }
   });
   return label;
+}
+
+/**
+ * An entry of the app's constructor list `FastAPI(middleware=[...])` from index `from` on that turns every exception
+ * into a response of its own (`Middleware(CatchAll)`, `Middleware(BaseHTTPMiddleware, dispatch=fn)`): Starlette puts
+ * that list inside everything add_middleware and `@app.middleware` add (they insert at 0), and each entry inside the
+ * ones before it (§2.3). Its label, or undefined (also when the list cannot be read).
+ */
+function constructorCatchAll(ctx: StarletteContext, app: AppRef & { listPos?: { list: PyVal } }, from: number): string | undefined {
+  const obj = app.obj;
+  const value = obj ? callArgs(obj.node).keywords.get('middleware')?.fields.value : undefined;
+  const list = app.listPos?.list ?? (obj && value ? ctx.ev.eval(value, { mod: obj.mod }) : undefined);
+  if (list?.t !== 'seq') return undefined;
+  for (const item of list.items.slice(from)) {
+    if (item.t !== 'call' || !MIDDLEWARE_QNAME.test(item.qname)) continue;
+    const s: Scope = { mod: item.mod };
+    const args = callArgs(item.node);
+    const first = firstParam(args, 'cls').node;
+    const cls = first ? ctx.ev.eval(first, s) : undefined;
+    const dispatchArg = args.keywords.get('dispatch')?.fields.value;
+    const fv = dispatchArg ? ctx.ev.eval(dispatchArg, s) : undefined;
+    if (fv?.t === 'func' && fv.node.type === 'function_definition' && catchesEveryException(fv.mod, fv.node)) return fv.node.fields.name?.text ?? 'dispatch';
+    const dispatch = cls?.t === 'class' ? dispatchMethod(cls) : undefined;
+    if (cls?.t === 'class' && dispatch && catchesEveryException(cls.mod, dispatch)) return cls.name;
+  }
+  return undefined;
 }
 
 /**
