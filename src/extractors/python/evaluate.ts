@@ -1283,6 +1283,8 @@ export class Evaluator {
     if (callee.t === 'ext') {
       const q = callee.qname;
       const last = q.split('.').pop() as string;
+      // `typing.cast(T, value)` returns `value` unchanged (audit 53 pymw c08: `self.application = cast(ASGIApp, FastAPI(...))`).
+      if ((q === 'typing.cast' || q === 'typing_extensions.cast') && positional.length === 2 && keywords.size === 0) return this.eval(positional[1], scope);
       if (q === 'os.getenv' || q === 'os.environ.get' || q === 'os.environ.setdefault' || q === 'environ.get') {
         const name = this.eval(arg0, scope);
         const def = positional[1] ?? keywords.get('default');

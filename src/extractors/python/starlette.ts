@@ -355,6 +355,7 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
   // A middleware inside this one that answers every exception itself: call_next never raises, and no 500 is built
   // outside (audit 53 pymw c02: TokenMiddleware's bare `except:` answered every exception with a 401).
   const catcher = errorsOnly ? undefined : innerCatch?.(app);
+  const unread = mountsUnread(ctx, app);
   const policy: CorsPolicy = {
     id: `${mod.path}#${def.start}`,
     kind: 'fastapi',
@@ -379,6 +380,8 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
         ? // The mounted app's ServerErrorMiddleware turns the exception into a 500 that call_next returns, so the
           // middleware's writes reach it (checked with Starlette 0.26's TestClient; Prefect's shape, audit 36 py D1).
           known({ covers: 'all', detail: 'every route is in a mounted sub-application, whose own ServerErrorMiddleware answers its exceptions inside this middleware' }, span)
+        : unread
+          ? unknown(unread, span)
         : known({ covers: 'not-unhandled', detail: 'HTTP middleware runs inside ServerErrorMiddleware: unhandled exceptions become 500s without these headers (§2.3)' }, span),
     privateNetwork: !pnWrite ? known(false, span) : forExactOrigins(pnWrite.value.known ? known(pnWrite.value.value === 'true', pnWrite.span) : unknown(pnWrite.value.reason, pnWrite.span), origin),
     shadowedBy: [],
@@ -775,12 +778,15 @@ function addPolicy(
         : undefined;
   // The app's routes (collected here) decide whether its errors are all answered inside a mounted sub-application.
   ensureApp(ctx, app, mod, versions);
+  const unread = form === 'add_middleware' ? mountsUnread(ctx, app, { mod, scope }) : undefined;
   const errorCoverage = form === 'wrap'
     ? known({ covers: 'all' as const, detail: 'CORSMiddleware wraps the whole app, ServerErrorMiddleware included (§2.3)' }, callSpan)
     : form === 'add_middleware' && onlyMountedApps(ctx, app)
       ? known({ covers: 'all' as const, detail: 'every route is in a mounted sub-application, whose own ServerErrorMiddleware answers its exceptions inside CORSMiddleware' }, callSpan)
     : catcher
       ? known({ covers: 'all' as const, detail: `${catcher} runs inside CORSMiddleware and turns every exception into a response, which gets the CORS headers` }, callSpan)
+    : unread
+      ? unknown<never>(unread, callSpan)
       : known({ covers: 'not-unhandled' as const, detail: 'unhandled exceptions become 500 responses built by ServerErrorMiddleware, outside CORSMiddleware (§2.3)' }, callSpan);
 
   const policy: CorsPolicy = {
@@ -1635,6 +1641,37 @@ function ensureApp(ctx: StarletteContext, app: AppRef, mod: PyModule, versions: 
   model.readsHeaders = headersRead(ctx, [...modules.values()], model.routes);
 }
 
+/**
+ * An app whose object is not known (`self.app` in a method whose class assigns it twice, a helper's parameter):
+ * whether the code that can reach it (the class for `self.<name>`, the function for a local name or parameter, else the
+ * module) mounts something on it (`app.mount(...)`) and registers no route on it of its own (a route decorator,
+ * include_router, add_api_route). Its routes cannot be listed; with a mount and no route of its own, what serves its
+ * requests is not known (audit 53 pymw c08).
+ */
+function mountsOnUnresolved(ctx: StarletteContext, mod: PyModule, scope: Scope, app: AppRef): boolean {
+  const fn = scope.fn?.node;
+  let region: PyNode = fn ?? mod.root;
+  if (fn && /^self\./.test(app.label)) {
+    walk(mod.root, (n) => {
+      if (n.type === 'class_definition' && n.start <= fn.start && fn.end <= n.end && n.start >= (region === fn ? 0 : region.start)) region = n;
+    });
+    if (region === fn) return false;
+  }
+  let mounts = false;
+  let own = false;
+  walk(mod.root, (n, fns) => {
+    const f = n.type === 'call' ? n.fields.function : undefined;
+    if (own || f?.type !== 'attribute' || n.start < region.start || n.end > region.end) return;
+    const meth = f.fields.attribute?.text ?? '';
+    const isOwn = Object.hasOwn(ROUTE_DECORATORS, meth) || /^(route|api_route|include_router|add_api_route|add_route|websocket)$/.test(meth);
+    if (meth !== 'mount' && !isOwn) return;
+    if (appRef(ctx, f.fields.object, scopeAt(ctx.host, mod, fns), mod, n.start).id !== app.id) return;
+    if (isOwn) own = true;
+    else mounts = true;
+  });
+  return mounts && !own;
+}
+
 interface RouteWithFn extends Route {
   fn?: { mod: PyModule; node: PyNode };
 }
@@ -1700,8 +1737,11 @@ function collectRoutes(ctx: StarletteContext, target: Extract<PyVal, { t: 'call'
         const subArg = a.positional[1] ?? a.keywords.get('app')?.fields.value;
         const p = pathArg ? pathOf(ev.eval(pathArg, s)) : undefined;
         const sub = subArg ? ev.eval(subArg, s) : undefined;
-        if (p !== undefined && sub) mountRoutes(ctx, sub, base + p, out, modules, seen);
-        if (!sub || sub.t === 'unknown') unlisted(out);
+        // What is mounted, or where, cannot be read (`for m in get_mounts(): app.mount(path=m.path, app=m.app)`,
+        // audit 53 pymw c08): a FastAPI sub-application answers its own exceptions inside this app's middleware, a
+        // router does not, so the errors of what it serves are not known.
+        if (p !== undefined && sub && sub.t !== 'unknown') mountRoutes(ctx, sub, base + p, out, modules, seen);
+        else unknownMount(out);
       } else if (meth === 'include_router') {
         const r = a.positional[0] ? ev.eval(a.positional[0], s) : a.keywords.get('router') ? ev.eval(a.keywords.get('router')?.fields.value, s) : undefined;
         const px = a.keywords.get('prefix');
@@ -1821,6 +1861,31 @@ const UNLISTED_OWN = new WeakSet<Route[]>();
 let mountDepth = 0;
 function unlisted(out: Route[]): void {
   if (mountDepth === 0) UNLISTED_OWN.add(out);
+}
+
+/**
+ * Route lists of apps that mount something that cannot be read (an unknown object, or a path that is not known):
+ * registrations inside a mounted sub-application do not count (`mountDepth` > 0).
+ */
+const UNKNOWN_MOUNT = new WeakSet<Route[]>();
+function unknownMount(out: Route[]): void {
+  if (mountDepth === 0) UNKNOWN_MOUNT.add(out);
+}
+
+/**
+ * Why the error responses of the app are not known, or undefined: it mounts something that cannot be read and has no
+ * route of its own, listed or not. Whether an exception reaches ServerErrorMiddleware outside CORSMiddleware then
+ * depends on what is mounted (a FastAPI/Starlette app answers it inside, a router does not, audit 53 pymw c06/c07).
+ */
+function mountsUnread(ctx: StarletteContext, app: AppRef, unresolved?: { mod: PyModule; scope: Scope }): string | undefined {
+  if (!app.obj && !app.site && unresolved) {
+    return mountsOnUnresolved(ctx, unresolved.mod, unresolved.scope, app)
+      ? `${app.label} is not known and mounts an application: whether its unhandled exceptions are answered inside this layer (a mounted FastAPI or Starlette app) or outside it (a router) is not known`
+      : undefined;
+  }
+  const routes = ctx.apps.get(app.id)?.routes ?? [];
+  if (!UNKNOWN_MOUNT.has(routes) || UNLISTED_OWN.has(routes) || !routes.every((r) => FROM_MOUNTED_APP.has(r))) return undefined;
+  return `${app.label} mounts an application that cannot be read: whether its unhandled exceptions are answered inside this layer (a mounted FastAPI or Starlette app) or outside it (a router) is not known`;
 }
 
 /**
