@@ -15,7 +15,7 @@ import { acceptsPython, pythonPrefilter } from './detect.js';
 import { initPythonParser } from './parser.js';
 import { moduleOf } from './project.js';
 import { flaskCorsResourceMatches } from '../../simulate/scope.js';
-import { extractStarlette, finishRoutes, finishVary, mentionsStarletteCors } from './starlette.js';
+import { dropDiscardedApps, extractStarlette, finishRoutes, finishVary, mentionsStarletteCors } from './starlette.js';
 
 
 /** pydantic major version: manifests first, then the import style (`from pydantic import BaseSettings` is 1.x). */
@@ -172,6 +172,7 @@ export const pythonExtractor: Extractor = {
       if (mentionsStarletteCors(file.text)) extractStarlette({ host, ev, policies: result.policies, apps, modules }, mod);
       if (mentionsFlask(file.text)) extractFlask({ host, ev, policies: result.policies, apps, modules, shared }, mod);
     }
+    dropDiscardedApps(result.policies, apps);
     finishFlaskHooks({ host, ev, policies: result.policies, apps, modules, shared });
     dropPreemptedOptionsRoutes(result.policies);
     finishViewPreflights(result.policies, apps);

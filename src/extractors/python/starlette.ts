@@ -1632,6 +1632,7 @@ function ensureApp(ctx: StarletteContext, app: AppRef, mod: PyModule, versions: 
   };
   ctx.apps.set(app.id, model);
   if (!app.obj) return;
+  if (ctx.host.memo(`python:discarded-app:${app.obj.mod.path}:${app.obj.node.start}`, () => discardedApp(app.obj as Extract<PyVal, { t: 'call' }>))) DISCARDED_APPS.add(model);
   const modules = new Map<string, PyModule>();
   collectRoutes(ctx, app.obj, '', model.routes, modules, new Set());
   const mounts = MOUNTED_APPS.get(model.routes);
@@ -1670,6 +1671,79 @@ function mountsOnUnresolved(ctx: StarletteContext, mod: PyModule, scope: Scope, 
     else mounts = true;
   });
   return mounts && !own;
+}
+
+/** Apps whose object no code can reach once its name is rebound (discardedApp). */
+const DISCARDED_APPS = new WeakSet<AppModel>();
+
+/**
+ * Whether the app object made by `obj` is dropped before anything can serve it: `name = FastAPI(...)` is a statement
+ * of the module or of a function body, a later statement of the same block rebinds `name` (`name = FastAPI()` again),
+ * and in between (and in the rebinding's value) the name is used only to call the object's methods
+ * (`name.add_middleware(...)`, `@name.get(...)`): never passed, stored, returned, wrapped or read otherwise. The server
+ * (uvicorn's `main:app`, an import, a `return app`) then gets the later object, and what was registered on this one is
+ * never sent (audit 53 pymw c10: CORSMiddleware added to `app`, then `app = FastAPI()`; under uvicorn no response
+ * carried a CORS header). Any other use, or a binding under an `if`, a loop or a `try`, leaves it served.
+ */
+function discardedApp(obj: Extract<PyVal, { t: 'call' }>): boolean {
+  const { mod, node } = obj;
+  const assigned = (st: PyNode): PyNode | undefined => {
+    const a = st.type === 'expression_statement' && st.children.length === 1 ? st.children[0] : undefined;
+    return a?.type === 'assignment' && a.fields.left?.type === 'identifier' ? a : undefined;
+  };
+  // The block (module, or a function's body) whose statement binds the object to a name.
+  let block: PyNode | undefined;
+  let at = -1;
+  const blocks: PyNode[] = [mod.root];
+  walk(mod.root, (n) => {
+    if (n.type === 'function_definition' && n.fields.body) blocks.push(n.fields.body);
+  });
+  for (const b of blocks) {
+    if (b.start > node.start || node.end > b.end) continue;
+    const i = b.children.findIndex((st) => assigned(st)?.fields.right === node);
+    if (i >= 0) {
+      block = b;
+      at = i;
+    }
+  }
+  const first = block ? assigned(block.children[at] as PyNode) : undefined;
+  const name = first?.fields.left?.text;
+  if (!block || !name) return false;
+  const later = block.children.slice(at + 1);
+  const j = later.findIndex((st) => assigned(st)?.fields.left?.text === name);
+  const rebind = j >= 0 ? assigned(later[j] as PyNode) : undefined;
+  if (!rebind?.fields.right) return false;
+  // Any use of the name other than calling one of the object's methods may let the object escape.
+  let escapes = false;
+  const visit = (n: PyNode): void => {
+    if (escapes) return;
+    if (n.type === 'identifier') {
+      if (n.text === name) escapes = true;
+      return;
+    }
+    if (n.type === 'call' && n.fields.function?.type === 'attribute' && n.fields.function.fields.object?.type === 'identifier' && n.fields.function.fields.object.text === name) {
+      for (const c of n.children) if (c !== n.fields.function) visit(c);
+      return;
+    }
+    // `x.app`: an attribute's name; `f(app=...)`: a keyword's name.
+    if (n.type === 'attribute') return visit(n.fields.object as PyNode);
+    if (n.type === 'keyword_argument') return n.fields.value ? visit(n.fields.value) : undefined;
+    for (const c of n.children) visit(c);
+  };
+  for (const st of later.slice(0, j)) visit(st);
+  visit(rebind.fields.right);
+  return !escapes;
+}
+
+/**
+ * Drops the policies of apps that nothing serves (discardedApp), and those apps: no browser ever sees what they
+ * send. Run once the project's Starlette policies are extracted.
+ */
+export function dropDiscardedApps(policies: CorsPolicy[], apps: Map<string, AppModel>): void {
+  const gone = new Set([...apps.values()].filter((a) => DISCARDED_APPS.has(a)).map((a) => a.id));
+  if (gone.size === 0) return;
+  for (let i = policies.length - 1; i >= 0; i--) if (gone.has(policies[i]?.appId ?? '')) policies.splice(i, 1);
+  for (const id of gone) apps.delete(id);
 }
 
 interface RouteWithFn extends Route {
