@@ -45,12 +45,34 @@ export type PyVal =
   | (Base & { t: 'func'; mod: PyModule; node: PyNode; name: string; decorators: PyNode[] })
   /** `bare`: made by calling the class without arguments (its fields are their defaults). */
   /** `init`: the constructor's arguments, when known (attributes `__init__` sets from its parameters). */
-  | (Base & { t: 'instance'; cls: ClassVal; bare?: boolean; init?: { args: PyVal[]; kwargs: Map<string, PyVal> } })
+  | (Base & { t: 'instance'; cls: ClassVal; bare?: boolean; init?: CtorArgs })
   /** The result of calling an external callable (`FastAPI()`, `APIRouter()`, `CORS()`), identified by its call. */
   | (Base & { t: 'call'; qname: string; node: PyNode; mod: PyModule })
   | (Base & { t: 'regex'; pattern: string; flags: string; lit?: number });
 
 export type ClassVal = Extract<PyVal, { t: 'class' }>;
+
+/** The arguments a class was called with; `splat`: a `*args` or `**kwargs` among them (what they hold is unknown). */
+/** A field a generated constructor (dataclass, NamedTuple) sets, in its parameter order. */
+interface CtorField {
+  name: string;
+  stmt: PyNode;
+  /** A parameter of `__init__` (`field(init=False)` is not). */
+  init: boolean;
+  kwOnly: boolean;
+  /** `InitVar[...]`: a parameter, not an attribute. */
+  initVar: boolean;
+  default?: PyNode;
+  factory?: PyNode;
+  /** Why the attribute may differ from what the constructor set. */
+  changed?: string;
+}
+
+export interface CtorArgs {
+  args: PyVal[];
+  kwargs: Map<string, PyVal>;
+  splat?: boolean;
+}
 
 export interface Scope {
   mod: PyModule;
@@ -490,7 +512,10 @@ export class Evaluator {
       // (`create_app(os.environ["CFG"])`) makes the parameter unknown: its default is not what the app gets (audit
       // 41 py D4, r17a: the default `config=""` hid the module's CORS_SUPPORTS_CREDENTIALS).
       if (v.t === 'unknown') return v;
-      if (!['str', 'num', 'bool', 'none', 'seq', 'dict', 'class', 'module'].includes(v.t)) return undefined;
+      // An instance of a project class is data too (a settings object built from a dataclass or model, audit 53
+      // fastapi c04: `register_app(settings=settings)`), unless the class is an app or router itself.
+      const dataInstance = v.t === 'instance' && !this.derivesFrom(v.cls, ['FastAPI', 'Starlette', 'APIRouter', 'Router', 'Flask', 'Blueprint']);
+      if (!dataInstance && !['str', 'num', 'bool', 'none', 'seq', 'dict', 'class', 'module'].includes(v.t)) return undefined;
       const line = call.mod.text.slice(0, call.node.start).split('\n').length;
       return v.via ? v : withVia(v, `passed by the only call of ${fnName}(), ${call.mod.path}:${line}`);
     } finally {
@@ -929,8 +954,11 @@ export class Evaluator {
         return v.t === 'unknown' ? v : withVia(v, obj.via);
       }
       case 'instance': {
+        // A field the constructor sets (a dataclass, a NamedTuple, a pydantic model, an `__init__` that stores its
+        // parameter): the argument given for it, else its declared default (audit 53 fastapi c04).
+        const given = this.ctorAttr(obj.cls, attr, obj.init ?? { args: [], kwargs: new Map() }, span);
+        if (given) return given.t === 'unknown' ? given : alsoVia(given, obj.via);
         const v = this.classAttr(obj.cls, attr, span, obj);
-        if (v.t === 'unknown' && v.reason === `${attr} not found` && obj.init) return this.initAttr(obj.cls, attr, obj.init, span) ?? v;
         // An instance chosen by an environment default (`get_settings()` returning `LocalSettings()` when API_ENV is
         // unset, audit 38 py D4) passes that note on, beside the field's own (its default, its variable).
         return v.t === 'unknown' ? v : alsoVia(v, obj.via);
@@ -1348,10 +1376,12 @@ export class Evaluator {
     }
     if (callee.t === 'call' && /starlette\.config\.Config$/.test(callee.qname)) return this.configCall(n, scope, span);
     if (callee.t === 'class') {
-      if (positional.length === 0 && keywords.size === 0) return { t: 'instance', cls: callee, span, bare: true };
+      // `Settings(**overrides)` is not a bare `Settings()`: the splat may set any field.
+      const splat = this.args(n).splat;
+      if (positional.length === 0 && keywords.size === 0 && !splat) return { t: 'instance', cls: callee, span, bare: true };
       const kw = new Map<string, PyVal>();
       for (const [k, v] of keywords) kw.set(k, this.eval(v, scope));
-      return { t: 'instance', cls: callee, span, init: { args: positional.map((a) => this.eval(a, scope)), kwargs: kw } };
+      return { t: 'instance', cls: callee, span, init: { args: positional.map((a) => this.eval(a, scope)), kwargs: kw, ...(splat ? { splat } : {}) } };
     }
     if (callee.t === 'func') {
       const argVals = positional.map((a) => this.eval(a, scope));
@@ -1380,34 +1410,273 @@ export class Evaluator {
     return v;
   }
 
-  /** Calls a project function whose body returns an evaluable expression. */
   /**
    * An attribute that `__init__` sets straight from one of its parameters (`def __init__(self, settings):
-   * self.settings = settings`, Langflow's SettingsService, audit 36 py D7): the argument given for it. Only a top-level
-   * statement of `__init__`, and only when nothing else in the class assigns the attribute.
+   * self.settings = settings`, Langflow's SettingsService, audit 36 py D7): the argument given for it, else the
+   * parameter's default. Only a top-level statement of `__init__`, and only when nothing else in the class assigns the
+   * attribute. Undefined when the class has no such `__init__` statement.
    */
-  private initAttr(cls: ClassVal, attr: string, init: { args: PyVal[]; kwargs: Map<string, PyVal> }, span: Span): PyVal | undefined {
+  private initAttr(cls: ClassVal, attr: string, init: CtorArgs, span: Span): PyVal | undefined {
     const body = cls.node.fields.body;
     const ctor = body?.children.find((c) => c.type === 'function_definition' && c.fields.name?.text === '__init__');
     const stmts = ctor?.fields.body?.children ?? [];
     const text = cls.mod.text;
     const assigns = [...text.slice(cls.node.start, cls.node.end).matchAll(new RegExp(`\\bself\\.${attr}\\s*(?::[^=\\n]*)?=(?!=)`, 'g'))];
     if (!ctor || assigns.length !== 1) return undefined;
-    const params = (ctor.fields.parameters?.children ?? []).filter((p) => p.type !== ',' && p.type !== '(' && p.type !== ')');
-    const names = params.map(paramName);
+    const params = (ctor.fields.parameters?.children ?? []).filter((p) => p.type !== 'comment');
     for (const st of stmts) {
       const a = st.type === 'expression_statement' ? st.children[0] : undefined;
       if (a?.type !== 'assignment') continue;
       const left = a.fields.left;
       const right = a.fields.right;
       if (left?.type !== 'attribute' || left.fields.object?.text !== 'self' || left.fields.attribute?.text !== attr || right?.type !== 'identifier') continue;
-      const i = names.indexOf(right.text);
-      if (i < 1) return undefined;
-      return init.kwargs.get(right.text ?? '') ?? init.args[i - 1] ?? unknownVal(`argument ${right.text} of ${cls.name}()`, span);
+      const i = params.findIndex((p) => paramName(p) === right.text);
+      const p = params[i];
+      if (i < 1 || !p || !/^(identifier|default_parameter|typed_parameter|typed_default_parameter)$/.test(p.type)) return undefined;
+      const byName = init.kwargs.get(right.text ?? '');
+      if (byName) return byName;
+      // Positional arguments fill the parameters before a `*args`, a bare `*` or a `/`... up to the first of those.
+      const stop = params.findIndex((q) => /splat|separator/.test(q.type));
+      const positional = stop < 0 || i < stop ? init.args[i - 1] : undefined;
+      if (positional) return positional;
+      if (init.splat) return unknownVal(`${cls.name}() is called with *args or **kwargs`, span);
+      const def = p.fields.value;
+      return def ? this.eval(def, { mod: cls.mod }) : unknownVal(`argument ${right.text} of ${cls.name}()`, span);
     }
     return undefined;
   }
 
+  /**
+   * An attribute of an instance that the class's constructor sets from its arguments: a field of a standard
+   * dataclass (by keyword, or by position in field order, bases' fields first; `field(default=...,
+   * default_factory=..., init=False, kw_only=True)`, `KW_ONLY`), of a `typing.NamedTuple` (keyword or position), of a
+   * pydantic model (keyword only, validated like the field's default: a split validator, URL types), or an attribute
+   * a plain `__init__` stores from its parameter (`initAttr`). A field given no argument is its declared default.
+   * Unknown when the constructor cannot be followed (a custom `__init__` or `__post_init__` that may change it,
+   * `*args`/`**kwargs`, an argument count that does not fit, an attrs class); undefined when the attribute is not
+   * set by the constructor, and the class body is read as before.
+   */
+  private ctorAttr(cls: ClassVal, attr: string, init: CtorArgs, span: Span): PyVal | undefined {
+    const given = init.args.length > 0 || init.kwargs.size > 0 || init.splat === true;
+    const kind = this.ctorKind(cls);
+    if (kind === 'opaque') return given ? unknownVal(`${cls.name}() is built by a decorator cors-lint does not follow`, span) : undefined;
+    if (kind === 'dataclass' || kind === 'namedtuple') {
+      const fields = kind === 'dataclass' ? this.dataclassFields(cls) : this.namedTupleFields(cls);
+      // A dataclass with its own `__init__` keeps it: that one is read as a plain class's.
+      if (!fields) return this.initAttr(cls, attr, init, span) ?? (given ? unknownVal(`the fields of ${cls.name} are not all known`, span) : undefined);
+      const f = fields.find((x) => x.name === attr);
+      if (!f) return undefined;
+      if (f.initVar) return unknownVal(`${cls.name}.${attr} is an InitVar, not a field`, span);
+      if (f.changed) return unknownVal(`${cls.name}.${attr} may be changed after the constructor (${f.changed})`, span);
+      if (!f.init) return this.fieldDefault(cls, f, span);
+      const byName = init.kwargs.get(attr);
+      if (byName) return byName;
+      const slots = fields.filter((x) => x.init && !x.kwOnly);
+      const at = slots.indexOf(f);
+      if (init.args.length > slots.length) return unknownVal(`${cls.name}() is given more positional arguments than it has fields`, span);
+      const positional = at >= 0 ? init.args[at] : undefined;
+      if (positional) return positional;
+      if (init.splat) return unknownVal(`${cls.name}() is called with *args or **kwargs`, span);
+      return this.fieldDefault(cls, f, span);
+    }
+    if (kind === 'pydantic') {
+      const field = this.fieldStatement(cls, attr);
+      if (!field) return undefined;
+      const byName = init.kwargs.get(attr);
+      const typeNode = field.binding.kind === 'assign' || field.binding.kind === 'annotated' ? field.binding.type : undefined;
+      if (!typeNode) return undefined;
+      // Only the constructor's arguments are read here; a field given none keeps the reading of its default.
+      if (!byName && !init.splat && init.args.length === 0) return undefined;
+      if (init.args.length > 0) return unknownVal(`${cls.name}() is given positional arguments (pydantic takes keywords only)`, span);
+      const owner = field.cls;
+      const stmtText = owner.mod.text.slice(field.binding.stmt.start, field.binding.stmt.end);
+      // An alias changes which keyword sets the field (and whether the field name does: populate_by_name).
+      if (/\b(alias|validation_alias|env)\s*=/.test(stmtText)) return unknownVal(`${cls.name}.${attr} has an alias`, span);
+      if (!byName) return unknownVal(`${cls.name}() is called with **kwargs`, span);
+      const reason = this.pydanticInitChanges(cls, attr);
+      if (reason) return unknownVal(`${cls.name}.${attr}: ${reason}`, span);
+      return this.pydanticField(owner, attr, typeNode, byName);
+    }
+    // A plain class: an `__init__` that stores its parameter.
+    return this.initAttr(cls, attr, init, span);
+  }
+
+  /** How instances of a project class get their fields from the constructor's arguments. */
+  private ctorKind(cls: ClassVal): 'dataclass' | 'namedtuple' | 'pydantic' | 'opaque' | 'plain' {
+    for (const d of cls.decorators) {
+      const e = d.children[0];
+      const callee = e?.type === 'call' ? e.fields.function : e;
+      const v = callee ? this.eval(callee, { mod: cls.mod }) : undefined;
+      if (v?.t !== 'ext') continue;
+      if (v.qname === 'dataclasses.dataclass') return this.dataclassOptions(cls, e).init ? 'dataclass' : 'opaque';
+      // pydantic dataclasses validate (and may convert) their arguments; attrs classes have their own rules.
+      if (/^(pydantic\.dataclasses\.dataclass|attrs?\.)/.test(v.qname)) return 'opaque';
+    }
+    for (const b of this.bases(cls)) if (b.t === 'ext' && /(^|\.)NamedTuple$/.test(b.qname)) return 'namedtuple';
+    if (this.derivesFrom(cls, ['BaseModel', 'BaseSettings'])) return 'pydantic';
+    return 'plain';
+  }
+
+  /** `@dataclass(init=False, kw_only=True)`: the options read here (a non-literal option is taken as its default). */
+  private dataclassOptions(cls: ClassVal, deco: PyNode | undefined): { init: boolean; kwOnly: boolean } {
+    const opts = { init: true, kwOnly: false };
+    if (deco?.type !== 'call') return opts;
+    const { keywords } = this.args(deco);
+    const flag = (k: string): boolean | undefined => {
+      const n = keywords.get(k);
+      if (!n) return undefined;
+      const v = this.eval(n, { mod: cls.mod });
+      return v.t === 'bool' ? v.v : undefined;
+    };
+    // An option cors-lint cannot read makes the class opaque rather than guessed.
+    if (keywords.has('init') && flag('init') !== true) opts.init = false;
+    opts.kwOnly = flag('kw_only') === true;
+    if (keywords.has('kw_only') && flag('kw_only') === undefined) opts.init = false;
+    return opts;
+  }
+
+  /**
+   * The fields of a standard dataclass in `__init__` order: those of dataclass bases first (a redefined field keeps
+   * its place), then the class's own annotated names. Undefined when they cannot all be known: a base from outside
+   * the project that may itself be a dataclass, a class that defines its own `__init__`.
+   */
+  private dataclassFields(cls: ClassVal, depth = 0): CtorField[] | undefined {
+    if (depth > 5) return undefined;
+    const body = cls.node.fields.body;
+    if (body?.children.some((c) => c.type === 'function_definition' && c.fields.name?.text === '__init__')) return undefined;
+    const fields: CtorField[] = [];
+    for (const b of this.bases(cls)) {
+      if (b.t === 'ext') {
+        if (!/(^|\.)(object|Generic|Protocol|ABC)$/.test(b.qname.replace(/\[.*$/, ''))) return undefined;
+        continue;
+      }
+      if (b.t !== 'class') return undefined;
+      // A base that is not a dataclass gives no fields, unless one of its own bases does: not followed.
+      const plainBase = () => !b.node.fields.body?.children.some((c) => c.type === 'function_definition' && c.fields.name?.text === '__init__') && this.bases(b).every((x) => x.t === 'ext' && /(^|\.)(object|Generic|Protocol|ABC)$/.test(x.qname));
+      const inherited = this.ctorKind(b) === 'dataclass' ? this.dataclassFields(b, depth + 1) : plainBase() ? [] : undefined;
+      if (!inherited) return undefined;
+      for (const f of inherited) {
+        const i = fields.findIndex((x) => x.name === f.name);
+        if (i >= 0) fields[i] = f;
+        else fields.push(f);
+      }
+    }
+    const deco = cls.decorators.map((d) => d.children[0]).find((e) => e?.type === 'call' && /(^|\.)dataclass$/.test(cls.mod.text.slice(e.fields.function?.start ?? 0, e.fields.function?.end ?? 0)));
+    let kwOnly = this.dataclassOptions(cls, deco).kwOnly;
+    const postInit = body?.children.find((c) => c.type === 'function_definition' && c.fields.name?.text === '__post_init__');
+    const classText = cls.mod.text.slice(cls.node.start, cls.node.end);
+    for (const st of body?.children ?? []) {
+      const a = st.type === 'expression_statement' ? st.children[0] : undefined;
+      const type = a?.type === 'assignment' ? a.fields.type : undefined;
+      const target = a?.fields.left;
+      if (!a || !type || target?.type !== 'identifier' || !target.text) continue;
+      const typeText = cls.mod.text.slice(type.start, type.end);
+      if (/\bClassVar\b/.test(typeText)) continue;
+      if (/^(dataclasses\.)?KW_ONLY$/.test(typeText.trim())) {
+        kwOnly = true;
+        continue;
+      }
+      const f: CtorField = { name: target.text, stmt: st, init: true, kwOnly, initVar: /\bInitVar\b/.test(typeText) };
+      const value = a.fields.right;
+      const fieldCall = value?.type === 'call' && this.eval(value.fields.function, { mod: cls.mod });
+      if (value && fieldCall && fieldCall.t === 'ext' && fieldCall.qname === 'dataclasses.field') {
+        const { keywords, splat } = this.args(value);
+        if (splat) return undefined;
+        const opt = (k: string): boolean | undefined => {
+          const n = keywords.get(k);
+          const v = n ? this.eval(n, { mod: cls.mod }) : undefined;
+          return v?.t === 'bool' ? v.v : undefined;
+        };
+        if (keywords.has('init') && opt('init') === undefined) return undefined;
+        if (keywords.has('kw_only') && opt('kw_only') === undefined) return undefined;
+        if (opt('init') === false) f.init = false;
+        if (keywords.has('kw_only')) f.kwOnly = opt('kw_only') === true;
+        const def = keywords.get('default');
+        const factory = keywords.get('default_factory');
+        if (def) f.default = def;
+        else if (factory) f.factory = factory;
+      } else if (value) f.default = value;
+      // `__post_init__` (or any method) may set the field again: `self.origins = ...`, setattr, `__dict__`.
+      if (new RegExp(`\\bself\\.${f.name}\\s*(?::[^=\\n]*)?(?:[-+*/%|&^@]|//|\\*\\*|<<|>>)?=(?!=)|\\bself\\.${f.name}\\.(append|extend|insert|remove|clear|pop|update)\\(`).test(classText)) f.changed = 'a method assigns it';
+      else if (postInit && /setattr|__dict__|\bvars\(/.test(cls.mod.text.slice(postInit.start, postInit.end))) f.changed = '__post_init__ sets attributes dynamically';
+      const i = fields.findIndex((x) => x.name === f.name);
+      if (i >= 0) fields[i] = f;
+      else fields.push(f);
+    }
+    return fields;
+  }
+
+  /** The fields of a `class X(NamedTuple)`: its annotated names in order, with their defaults. */
+  private namedTupleFields(cls: ClassVal): CtorField[] | undefined {
+    const body = cls.node.fields.body;
+    if (body?.children.some((c) => c.type === 'function_definition' && c.fields.name?.text === '__new__')) return undefined;
+    const fields: CtorField[] = [];
+    for (const st of body?.children ?? []) {
+      const a = st.type === 'expression_statement' ? st.children[0] : undefined;
+      const target = a?.fields.left;
+      if (a?.type !== 'assignment' || !a.fields.type || target?.type !== 'identifier' || !target.text) continue;
+      if (/\bClassVar\b/.test(cls.mod.text.slice(a.fields.type.start, a.fields.type.end))) continue;
+      fields.push({ name: target.text, stmt: st, init: true, kwOnly: false, initVar: false, ...(a.fields.right ? { default: a.fields.right } : {}) });
+    }
+    return fields;
+  }
+
+  /** The declared default of a dataclass or NamedTuple field (unknown when it has none: the call raises). */
+  private fieldDefault(cls: ClassVal, f: CtorField, span: Span): PyVal {
+    if (f.factory) return this.factoryDefault(cls, f.factory, span);
+    if (f.default) return this.eval(f.default, { mod: cls.mod });
+    return unknownVal(`${cls.name}.${f.name} has no default and no argument`, span);
+  }
+
+  /** The class-body statement that declares `attr` (in the class or a project base), with the class it is in. */
+  private fieldStatement(cls: ClassVal, attr: string, depth = 0): { cls: ClassVal; binding: Binding } | undefined {
+    if (depth > 5) return undefined;
+    const body = cls.node.fields.body;
+    const key = `${cls.mod.path}:${cls.node.start}`;
+    const idx = body ? this.host.memo(`python:classindex:${key}`, () => indexBlock(body)) : undefined;
+    const bs = idx?.bindings.get(attr);
+    if (bs?.length) return { cls, binding: bs[bs.length - 1] as Binding };
+    for (const b of this.bases(cls)) {
+      if (b.t !== 'class') continue;
+      const r = this.fieldStatement(b, attr, depth + 1);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /**
+   * What may make a pydantic model's field differ from the keyword argument given for it, beyond what
+   * `pydanticField` reads: its own `__init__`, a model/root validator, a field validator that is not a comma
+   * split, settings sources reordered. Undefined when none applies.
+   */
+  private pydanticInitChanges(cls: ClassVal, attr: string, depth = 0): string | undefined {
+    if (depth > 5) return undefined;
+    const text = cls.mod.text.slice(cls.node.start, cls.node.end);
+    if (/\bdef\s+__init__\s*\(/.test(text)) return 'the model defines __init__';
+    if (/\b(model_validator|root_validator)\b/.test(text)) return 'a model validator may change it';
+    if (/\b(settings_customise_sources|customise_sources)\b/.test(text)) return 'the settings sources are customised';
+    const body = cls.node.fields.body;
+    for (const s of body?.children ?? []) {
+      if (s.type !== 'decorated_definition') continue;
+      for (const d of s.children.filter((c) => c.type === 'decorator')) {
+        const dt = cls.mod.text.slice(d.start, d.end);
+        if (!/validator\(/.test(dt)) continue;
+        const names = [...dt.matchAll(/["']([^"']*)["']/g)].map((m) => m[1]);
+        if (!names.includes(attr) && !names.includes('*')) continue;
+        const def = s.fields.definition;
+        const isSplit = def && /\.split\(/.test(cls.mod.text.slice(def.start, def.end));
+        if (!isSplit || names.includes('*')) return 'a validator may change it';
+      }
+    }
+    for (const b of this.bases(cls)) {
+      if (b.t !== 'class') continue;
+      const r = this.pydanticInitChanges(b, attr, depth + 1);
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** Calls a project function whose body returns an evaluable expression. */
   callFunction(fn: Extract<PyVal, { t: 'func' }>, args: PyVal[], kwargs: Map<string, PyVal>, span: Span): PyVal {
     const body = fn.node.fields.body;
     if (!body) return unknownVal(`${fn.name}() has no body`, span);
