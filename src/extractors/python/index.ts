@@ -15,7 +15,7 @@ import { acceptsPython, pythonPrefilter } from './detect.js';
 import { initPythonParser } from './parser.js';
 import { moduleOf } from './project.js';
 import { flaskCorsResourceMatches } from '../../simulate/scope.js';
-import { dropDiscardedApps, extractStarlette, finishRoutes, finishVary, mentionsStarletteCors } from './starlette.js';
+import { dropDiscardedApps, extractStarlette, finishRoutes, finishVary, mentionsStarletteCors, registersHeaderMiddleware } from './starlette.js';
 
 
 /** pydantic major version: manifests first, then the import style (`from pydantic import BaseSettings` is 1.x). */
@@ -169,7 +169,7 @@ export const pythonExtractor: Extractor = {
         const e = mod.errors[0] as { message: string; start: number; end: number };
         result.parseErrors.push({ file: file.path, message: `${e.message} (the rest of the file is still analysed)`, start: e.start, end: e.end });
       }
-      if (mentionsStarletteCors(file.text)) extractStarlette({ host, ev, policies: result.policies, apps, modules }, mod);
+      if (mentionsStarletteCors(file.text) || registersHeaderMiddleware(ev, host, mod)) extractStarlette({ host, ev, policies: result.policies, apps, modules }, mod);
       if (mentionsFlask(file.text)) extractFlask({ host, ev, policies: result.policies, apps, modules, shared }, mod);
     }
     dropDiscardedApps(result.policies, apps);

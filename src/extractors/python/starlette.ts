@@ -276,6 +276,29 @@ export function mentionsStarletteCors(text: string): boolean {
   return text.includes('CORSMiddleware') || (/fastapi|starlette/.test(text) && /access-control-/i.test(text)) || /\.add_middleware\(\s*\*\*/.test(text);
 }
 
+/**
+ * Whether the module registers a middleware class of the project whose module writes Access-Control-* headers
+ * (`app.add_middleware(RealWildCardCors)` or `Middleware(RealWildCardCors)` with the class imported from, or defined
+ * in, such a module, audit 53 fastapi c16): that file names neither CORSMiddleware nor a header, but the policy
+ * belongs to its app. A text test first (only files that register a middleware at all), then the first argument of
+ * each registration is resolved; the file is read again in full by extractStarlette only when one resolves.
+ */
+export function registersHeaderMiddleware(ev: Evaluator, host: ProjectHost, mod: PyModule): boolean {
+  if (!/\b(add_middleware|Middleware)\s*\(/.test(mod.text)) return false;
+  let found = false;
+  walk(mod.root, (n, fns) => {
+    if (found || n.type !== 'call') return;
+    const fn = n.fields.function;
+    const name = fn?.type === 'attribute' ? fn.fields.attribute?.text : fn?.type === 'identifier' ? fn.text : undefined;
+    if (name !== 'add_middleware' && name !== 'Middleware') return;
+    const first = firstParam(callArgs(n), name === 'Middleware' ? 'cls' : 'middleware_class').node;
+    if (!first || (first.type !== 'identifier' && first.type !== 'attribute')) return;
+    const cls = ev.eval(first, scopeAt(host, mod, fns));
+    if (cls.t === 'class' && /access-control-/i.test(cls.mod.text)) found = true;
+  });
+  return found;
+}
+
 /** The `x.middleware(...)` calls among a decorated definition's decorators (`@app.middleware("http")`), with their decorators. */
 function middlewareDecorators(n: PyNode): { deco: PyNode; call: PyNode & { fields: { function: PyNode } } }[] {
   return n.children.flatMap((deco) => {
