@@ -1482,17 +1482,23 @@ export class Evaluator {
     if (kind === 'pydantic') {
       const field = this.fieldStatement(cls, attr);
       if (!field) return undefined;
+      if (field.binding.kind !== 'assign' && field.binding.kind !== 'annotated') return undefined;
       const byName = init.kwargs.get(attr);
-      const typeNode = field.binding.kind === 'assign' || field.binding.kind === 'annotated' ? field.binding.type : undefined;
-      if (!typeNode) return undefined;
-      // Only the constructor's arguments are read here; a field given none keeps the reading of its default.
-      if (!byName && !init.splat && init.args.length === 0) return undefined;
-      if (init.args.length > 0) return unknownVal(`${cls.name}() is given positional arguments (pydantic takes keywords only)`, span);
       const owner = field.cls;
       const stmtText = owner.mod.text.slice(field.binding.stmt.start, field.binding.stmt.end);
       // An alias changes which keyword sets the field (and whether the field name does: populate_by_name).
-      if (/\b(alias|validation_alias|env)\s*=/.test(stmtText)) return unknownVal(`${cls.name}.${attr} has an alias`, span);
+      const aliased = /\b(alias|validation_alias|env)\s*=/.test(stmtText);
+      const aliases = [...stmtText.matchAll(/\b(?:alias|validation_alias|env)\s*=\s*[rbu]*["']([^"']*)["']/gi)].map((m) => m[1]);
+      // (An alias that is not a literal, `AliasChoices(...)`: any keyword may be one of its names.)
+      const byAlias = aliased && (aliases.length === 0 ? init.kwargs.size > 0 : [...init.kwargs.keys()].some((k) => aliases.includes(k) || k === attr));
+      // Only the constructor's arguments are read here; a field given none keeps the reading of its default.
+      if (!byName && !byAlias && !init.splat && init.args.length === 0) return undefined;
+      if (init.args.length > 0) return unknownVal(`${cls.name}() is given positional arguments (pydantic takes keywords only)`, span);
+      if (aliased) return unknownVal(`${cls.name}.${attr} has an alias`, span);
       if (!byName) return unknownVal(`${cls.name}() is called with **kwargs`, span);
+      // pydantic 1 also takes an unannotated class attribute as a field: its type is not known here.
+      const typeNode = field.binding.type;
+      if (!typeNode) return unknownVal(`${cls.name}.${attr} has no annotation`, span);
       const reason = this.pydanticInitChanges(cls, attr);
       if (reason) return unknownVal(`${cls.name}.${attr}: ${reason}`, span);
       return this.pydanticField(owner, attr, typeNode, byName);
