@@ -1035,7 +1035,23 @@ export class Evaluator {
     return sensitive ? name : name.toUpperCase();
   }
 
+  /**
+   * A class attribute's value. A value that reads the attribute it defines (`prod = AppEnv.prod` in `class AppEnv`,
+   * which error recovery can make of a broken string: the fuzz test's seed hung on it, each level reading the
+   * attribute twice) is unknown, not followed again.
+   */
   classAttr(cls: ClassVal, attr: string, span: Span, self: PyVal | undefined, seen = new Set<string>()): PyVal {
+    const guard = `classattr:${cls.mod.path}:${cls.node.start}:${attr}`;
+    if (this.active.has(guard)) return unknownVal(`${cls.name}.${attr} refers to itself`, span);
+    this.active.add(guard);
+    try {
+      return this.classAttrOnce(cls, attr, span, self, seen);
+    } finally {
+      this.active.delete(guard);
+    }
+  }
+
+  private classAttrOnce(cls: ClassVal, attr: string, span: Span, self: PyVal | undefined, seen: Set<string>): PyVal {
     const key = `${cls.mod.path}:${cls.node.start}`;
     if (seen.has(key)) return unknownVal(`${attr} not found`, span);
     seen.add(key);
