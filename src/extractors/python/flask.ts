@@ -25,7 +25,7 @@ import { bothGuards, callArgs, emptyEnvDefault, importedModules, itemsVia, markG
 import { isTruthy, sameValue, spanOf, unknownVal, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
-import { alwaysWritten, headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields, type ManualWrite } from './manual.js';
+import { alwaysWritten, comparesMethodWithOptions, headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields, type ManualWrite } from './manual.js';
 import type { PyNode } from './parser.js';
 import { indexBlock, paramNames, type BlockIndex, type PyModule } from './project.js';
 import { flaskCorsProbablyRegex } from '../../simulate/scope.js';
@@ -1541,7 +1541,8 @@ function viewHeaders(ctx: FlaskContext, mod: PyModule, decorated: PyNode, def: P
   // answers it when it serves nothing but OPTIONS, or tests for it; a view that also serves POST may fail on the
   // preflight (get_json() without a JSON body) before its headers are set.
   const ownOptions = routes.every((r) => r.methods.includes('OPTIONS') && automatic(r) === false);
-  const answers = methods.every((m) => m === 'OPTIONS') || /request\.method\s*==\s*["']OPTIONS["']/.test(bodyText);
+  // (`request.method.lower() == "options"`, through a local `method = request.method`: comparesMethodWithOptions.)
+  const answers = methods.every((m) => m === 'OPTIONS') || /request\.method\s*==\s*["']OPTIONS["']/.test(bodyText) || comparesMethodWithOptions(mod, fnScope, def);
   const handlesOptions = ownOptions && answers;
   // A rule listing OPTIONS whose automatic answer is not known: the view may be what answers the preflight.
   const maybeOwn = answers && routes.some((r) => r.methods.includes('OPTIONS') && automatic(r) === undefined);

@@ -790,7 +790,7 @@ export function headerWrites(
   for (const w of out) {
     if (w.guards.some((g) => onlyWithoutOrigin(g.at?.mod ?? mod, g))) w.onlyWithoutOrigin = true;
     else delete w.onlyWithoutOrigin;
-    const tests = w.guards.map((g) => optionsTest(g.at?.mod ?? mod, g));
+    const tests = w.guards.map((g) => optionsTest(g.at?.mod ?? mod, scope, g));
     if (tests.includes('only')) w.onlyOnPreflight = true;
     else if (tests.includes('never')) w.notOnPreflight = true;
   }
@@ -808,11 +808,104 @@ export function exceptClauses(body: PyNode | undefined): (at: { start: number; e
  * A test of the request method against OPTIONS (`request.method == "OPTIONS"`, `!=`, either side, `.upper()`):
  * 'only' when the guard holds for OPTIONS requests only, 'never' when it holds for every other method only.
  */
-function optionsTest(mod: PyModule, g: Guard): 'only' | 'never' | undefined {
-  const text = mod.text.slice(g.cond.start, g.cond.end);
-  const m = /^\s*(?:flask\.)?request\.method(?:\.upper\(\))?\s*(==|!=)\s*["']OPTIONS["']\s*$/.exec(text) ?? /^\s*["']OPTIONS["']\s*(==|!=)\s*(?:flask\.)?request\.method(?:\.upper\(\))?\s*$/.exec(text);
-  if (!m) return undefined;
-  return (m[1] === '==') !== g.negated ? 'only' : 'never';
+function optionsTest(mod: PyModule, scope: Scope, g: Guard): 'only' | 'never' | undefined {
+  return methodOptionsTest(mod, g.at?.scope ?? scope, g.cond, g.negated, requestAliases.get(g.originVars));
+}
+
+/**
+ * Whether `cond` (negated when `negated`) tests the request method against OPTIONS: 'only' when it holds for OPTIONS
+ * requests only, 'never' when it holds for every other method only; undefined for anything else. Understood: the
+ * method (`request.method`, `flask.request.method`, `<p>.method` of a parameter `p` of the function, a name bound once
+ * to one of these, `request_method = request.method`, audit 53 pymanual c08), as it is or through `.upper()` /
+ * `.lower()` / `.casefold()` (`request.method.lower() == "options"`, audit 53 pymanual c02), compared with `==` / `!=`
+ * to a string, or with `in` / `not in` to a tuple, list or set of strings; `not`; and a name bound once to such a
+ * test (`is_preflight = request.method == "OPTIONS"`). The comparison is exact, as in Python: browsers send the
+ * preflight as `OPTIONS` (Fetch), and `request.method == "options"` never holds for it.
+ */
+export function methodOptionsTest(mod: PyModule, scope: Scope, cond: PyNode, negated: boolean, aliases?: ReadonlySet<string>, depth = 0): 'only' | 'never' | undefined {
+  if (depth > 4) return undefined;
+  const recur = (n: PyNode | undefined, neg: boolean) => (n ? methodOptionsTest(mod, scope, n, neg, aliases, depth + 1) : undefined);
+  if (cond.type === 'parenthesized_expression') {
+    const inner = cond.children.filter((c) => c.type !== 'comment');
+    return inner.length === 1 ? recur(inner[0], negated) : undefined;
+  }
+  if (cond.type === 'not_operator') return recur(cond.fields.argument, !negated);
+  if (cond.type === 'identifier') {
+    const bound = soleAssignment(mod, scope, cond);
+    return bound && bound.type !== 'identifier' ? recur(bound, negated) : undefined;
+  }
+  if (cond.type !== 'comparison_operator' || cond.children.length !== 2) return undefined;
+  const op = (cond.op ?? '').replace(/\s+/g, ' ').trim();
+  const [l, r] = cond.children as [PyNode, PyNode];
+  let method = methodExpr(mod, scope, l, aliases);
+  let other = r;
+  if (!method && (op === '==' || op === '!=')) {
+    method = methodExpr(mod, scope, r, aliases);
+    other = l;
+  }
+  if (!method) return undefined;
+  // The values the method is compared with, each as the method would be after its case change.
+  const values = op === '==' || op === '!=' ? [plainString(mod, other)] : other.type === 'tuple' || other.type === 'list' || other.type === 'set' ? other.children.filter((c) => c.type !== 'comment').map((c) => plainString(mod, c)) : [];
+  if (values.length === 0 || values.some((v) => v === undefined)) return undefined;
+  const options = method.cased('OPTIONS');
+  const hits = values.filter((v) => v === options).length;
+  // `method in ("OPTIONS", "HEAD")`: holds for HEAD too, so not for OPTIONS only; its negation never holds for OPTIONS.
+  const positive = op === '==' || op === 'in';
+  if (op === '==' || op === '!=' || op === 'in' || op === 'not in') {
+    if (hits === 0) return undefined;
+    const holdsForOptions = positive !== negated;
+    if (!holdsForOptions) return 'never';
+    return values.length === 1 ? 'only' : undefined;
+  }
+  return undefined;
+}
+
+/** Whether a function's body compares the request method with OPTIONS anywhere (methodOptionsTest), either way. */
+export function comparesMethodWithOptions(mod: PyModule, scope: Scope, fn: PyNode): boolean {
+  let found = false;
+  const body = fn.fields.body;
+  if (body) {
+    walk(body, (n) => {
+      if (!found && n.type === 'comparison_operator' && methodOptionsTest(mod, scope, n, false) !== undefined) found = true;
+    });
+  }
+  return found;
+}
+
+/**
+ * The request method, read by `methodOptionsTest`: how its text compares (`cased`: the value of "OPTIONS" after the
+ * case change applied to it). Undefined for anything else.
+ */
+function methodExpr(mod: PyModule, scope: Scope, n: PyNode, aliases: ReadonlySet<string> | undefined, depth = 0): { cased: (s: string) => string } | undefined {
+  if (depth > 4) return undefined;
+  if (n.type === 'parenthesized_expression' && n.children.length === 1) return methodExpr(mod, scope, n.children[0] as PyNode, aliases, depth + 1);
+  if (n.type === 'call' && n.fields.function?.type === 'attribute') {
+    const a = callArgs(n);
+    const change = n.fields.function.fields.attribute?.text ?? '';
+    if (a.positional.length || a.keywords.size || a.splat || !/^(upper|lower|casefold)$/.test(change)) return undefined;
+    const inner = methodExpr(mod, scope, n.fields.function.fields.object as PyNode, aliases, depth + 1);
+    return inner && { cased: (s) => (change === 'upper' ? inner.cased(s).toUpperCase() : inner.cased(s).toLowerCase()) };
+  }
+  if (n.type === 'identifier') {
+    const bound = soleAssignment(mod, scope, n);
+    return bound ? methodExpr(mod, scope, bound, aliases, depth + 1) : undefined;
+  }
+  if (n.type !== 'attribute' || n.fields.attribute?.text !== 'method') return undefined;
+  const obj = n.fields.object;
+  const t = obj ? mod.text.slice(obj.start, obj.end).replace(/\s+/g, '') : '';
+  const fnNode = scope.fn?.node;
+  const isRequest = t === 'request' || t === 'flask.request' || !!aliases?.has(t) || (obj?.type === 'identifier' && !!fnNode && paramNames(fnNode).includes(t) && t !== 'self' && t !== 'cls');
+  return isRequest ? { cased: (s) => s } : undefined;
+}
+
+/** The value of a plain string literal (no f-string, no concatenation, no escape). */
+function plainString(mod: PyModule, n: PyNode | undefined): string | undefined {
+  if (n?.type !== 'string') return undefined;
+  const prefix = (n.children.find((c) => c.type === 'string_start')?.text ?? '').toLowerCase();
+  if (/[fb]/.test(prefix)) return undefined;
+  const parts = n.children.filter((c) => c.type !== 'string_start' && c.type !== 'string_end');
+  if (parts.length === 0) return '';
+  return parts.length === 1 && parts[0]?.type === 'string_content' ? parts[0].text : undefined;
 }
 
 /** The ACAO the writes produce. */

@@ -29,7 +29,7 @@ import { URL_TYPE_VIA, spanOf, type Evaluator, type PyVal, type Scope } from './
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
 import { bodyStatements, indexBlock, paramNames, type PyModule } from './project.js';
-import { exceptClauses, headerWrites, manualOrigin, originTest, routeDecorators, writeMaxAge, writtenFields } from './manual.js';
+import { comparesMethodWithOptions, exceptClauses, headerWrites, manualOrigin, methodOptionsTest, originTest, routeDecorators, writeMaxAge, writtenFields } from './manual.js';
 
 const CORS_QNAME = /^(fastapi|starlette)(\.middleware)?(\.cors)?\.CORSMiddleware$/;
 const MIDDLEWARE_QNAME = /^(fastapi|starlette)(\.middleware)?\.Middleware$/;
@@ -359,8 +359,10 @@ function manualPolicy(ctx: StarletteContext, mod: PyModule, def: PyNode, fnScope
   const bodyText = body ? mod.text.slice(body.start, body.end) : '';
   // A branch on `request.method == "OPTIONS"` in a CORS middleware answers the preflight itself.
   // (`request.method.upper() == "OPTIONS"`, `!= "OPTIONS"` with an else branch: any test of the method against
-  // OPTIONS counts; a pass-through on OPTIONS is then missed, never reported wrongly.)
-  const answersOptions = /request\.method(?:\.upper\(\))?\s*(==|!=|in|not\s+in)\s*[(\[]?\s*["']OPTIONS["']|["']OPTIONS["']\s*(==|!=)\s*request\.method/i.test(bodyText);
+  // OPTIONS counts; a pass-through on OPTIONS is then missed, never reported wrongly.) The method may be read through a
+  // local (`request_method = request.method`, audit 53 pymanual c08) or a case change (`request.method.lower() ==
+  // "options"`, audit 53 pymanual c02): Starlette 0.26 answered the preflights of both with the branch's 200.
+  const answersOptions = /request\.method(?:\.upper\(\))?\s*(==|!=|in|not\s+in)\s*[(\[]?\s*["']OPTIONS["']|["']OPTIONS["']\s*(==|!=)\s*request\.method/i.test(bodyText) || comparesMethodWithOptions(mod, fnScope, def);
   const origin = manualOrigin(ctx.ev, mod, fnScope, writes, span);
   const versions = versionsFor(ctx.host, mod.path);
   const pnWrite = writes.filter((x) => x.name === 'access-control-allow-private-network').pop();
@@ -972,7 +974,7 @@ function optionsAnsweredFirst(ctx: StarletteContext, mod: PyModule, app: AppRef)
   walk(mod.root, (n, fns) => {
     if (found || n.type !== 'decorated_definition') return;
     const def = n.fields.definition;
-    if (def?.type !== 'function_definition' || !answersEveryOptions(mod, def)) return;
+    if (def?.type !== 'function_definition' || !answersEveryOptions(mod, def, scopeAt(ctx.host, mod, [...fns, def]))) return;
     for (const { call: c } of middlewareDecorators(n)) {
       const kind = callArgs(c).positional[0];
       if (!kind || !/^["']http["']$/.test(mod.text.slice(kind.start, kind.end))) continue;
@@ -986,7 +988,7 @@ function optionsAnsweredFirst(ctx: StarletteContext, mod: PyModule, app: AppRef)
  * A middleware function whose body begins with plain statements (no call_next, no branch) and then
  * `if request.method == "OPTIONS": ... return ...` ending in a return, without call_next in it.
  */
-function answersEveryOptions(mod: PyModule, def: PyNode): boolean {
+function answersEveryOptions(mod: PyModule, def: PyNode, fnScope: Scope): boolean {
   const params = def.fields.parameters?.children ?? [];
   const req = params[0] ? paramName(params[0]) : undefined;
   const body = def.fields.body?.children ?? [];
@@ -995,7 +997,8 @@ function answersEveryOptions(mod: PyModule, def: PyNode): boolean {
   const isOptionsTest = new RegExp(`^(?:${esc}\\.method(?:\\.upper\\(\\))?==(["'])OPTIONS\\1|(["'])OPTIONS\\2==${esc}\\.method(?:\\.upper\\(\\))?)$`);
   for (const st of body) {
     const text = mod.text.slice(st.start, st.end);
-    if (st.type === 'if_statement' && st.fields.condition && isOptionsTest.test(mod.text.slice(st.fields.condition.start, st.fields.condition.end).replace(/\s+/g, ''))) {
+    const cond = st.type === 'if_statement' ? st.fields.condition : undefined;
+    if (cond && (isOptionsTest.test(mod.text.slice(cond.start, cond.end).replace(/\s+/g, '')) || methodOptionsTest(mod, fnScope, cond, false) === 'only')) {
       const branch = st.fields.consequence;
       return branch?.children.at(-1)?.type === 'return_statement' && !/\bcall_next\b/.test(mod.text.slice(branch.start, branch.end));
     }
