@@ -1122,8 +1122,8 @@ type Meaning =
   | { kind: 'presence'; constant?: boolean; via?: string }
   /** Holds only for origins these entries accept. `list`: exact literals, which bound the set on their own. */
   | { kind: 'entries'; entries: OriginEntry[]; unknownEntries: Span[]; list: boolean; span: Span; via?: string }
-  /** About the origin, but not understood. */
-  | { kind: 'unknown'; reason: string }
+  /** About the origin, but not understood (`span`: the test, where known). */
+  | { kind: 'unknown'; reason: string; span?: Span }
   /** Not about the origin (another condition of the request or the app). */
   | { kind: 'other' }
   /**
@@ -1294,7 +1294,7 @@ function guardMeaning(ev: Evaluator, mod: PyModule, scope: Scope, cond: PyNode, 
       return { kind: 'entries', entries: [{ type: 'regex', pattern: source, flags, flavor: 'python', mode, span: pattern.span, ...litSpan(pattern) }], unknownEntries: [], list: false, span };
     }
   }
-  if (mentionsOrigin()) return { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' };
+  if (mentionsOrigin()) return { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood', span };
   // `if allow_all_origins or (...)` with `allow_all_origins = os.getenv("ALLOW_ALL_CORS", "true").lower() == "true"`
   // (audit 53 flask c17): a condition known to hold restricts nothing. One known not to hold, or not known, is
   // another condition of the request or the app.
@@ -1576,6 +1576,9 @@ function readHelper(
     const local = assign?.fields.left?.type === 'identifier' ? assign.fields.left.text : undefined;
     const right = assign?.fields.right;
     if (local && right && local !== param && own.fn?.index.bindings.get(local)?.length === 1 && !new RegExp(`\\b${param}\\b`).test(f.mod.text.slice(right.start, right.end))) continue;
+    // `from urllib.parse import urlparse` in the body (audit 53 pymanual c06): it binds other names, read (or not) by
+    // the evaluator where they are used; one that rebinds the parameter is not read.
+    if ((st.type === 'import_statement' || st.type === 'import_from_statement') && !new RegExp(`\\b${param}\\b`).test(f.mod.text.slice(st.start, st.end))) continue;
     return no('a statement it cannot read');
   }
   // Falling off the end returns None.
@@ -1623,11 +1626,18 @@ function presenceOf(ms: Meaning[]): Meaning {
 function disjunction(ms: Meaning[]): Meaning {
   // `origin in ALLOWED or not referer`: the page sends no Referer, whatever its origin.
   if (ms.some((m) => m.kind === 'referer')) return { kind: 'referer' };
+  const entries = ms.filter((m): m is Extract<Meaning, { kind: 'entries' }> => m.kind === 'entries');
+  const first = entries[0];
+  // `origin == "null" or urlparse(origin).hostname in HOSTS` (audit 53 pymanual c06, a helper's returns): the origins
+  // of the known tests pass whatever the test not understood decides, which adds origins not known statically. A
+  // condition not about the origin (`other`) may let every origin through: nothing is known then.
+  if (first && ms.every((m) => m.kind === 'entries' || m.kind === 'unknown')) {
+    const opaque = ms.flatMap((m) => (m.kind === 'unknown' ? [m.span ?? first.span] : []));
+    return { kind: 'entries', entries: entries.flatMap((m) => m.entries), unknownEntries: [...entries.flatMap((m) => m.unknownEntries), ...opaque], list: entries.every((m) => m.list) && opaque.length === 0, span: first.span };
+  }
   if (ms.some((m) => m.kind === 'unknown' || m.kind === 'other')) return ms.find((m) => m.kind === 'unknown') ?? { kind: 'unknown', reason: 'the request Origin is reflected under a condition that is not understood' };
   if (ms.some((m) => m.kind === 'presence')) return presenceOf(ms.filter((m) => m.kind === 'presence'));
-  const entries = ms as Extract<Meaning, { kind: 'entries' }>[];
-  const first = entries[0] as Extract<Meaning, { kind: 'entries' }>;
-  return { kind: 'entries', entries: entries.flatMap((m) => m.entries), unknownEntries: entries.flatMap((m) => m.unknownEntries), list: entries.every((m) => m.list), span: first.span };
+  return { kind: 'entries', entries: entries.flatMap((m) => m.entries), unknownEntries: entries.flatMap((m) => m.unknownEntries), list: entries.every((m) => m.list), span: (first as Extract<Meaning, { kind: 'entries' }>).span };
 }
 
 /** The writes of a header that reach the responses it is read on (cors-semantics §5.4). */
