@@ -950,14 +950,21 @@ export function manualOrigin(ev: Evaluator, mod: PyModule, scope: Scope, writes:
   if (w.reflectsOrigin) {
     // Guards on the origin (`if origin in ALLOWED:`, `if origin.endswith(...)`, an earlier `if origin not in
     // ALLOWED: return`) turn reflection into an allow-list; a guard that only checks an Origin is present does not.
-    const m = conjunction(
-      w.guards.map((g) => {
-        const gm = guardMeaning(ev, g.at?.mod ?? mod, g.at?.scope ?? scope, g.cond, g.negated, g.originVars);
-        // An early return on something else (`if request.path.startswith("/static"): return resp`) leaves every
-        // origin to the write on the other requests.
-        return g.early && gm.kind === 'other' ? { kind: 'presence' as const } : gm;
-      }),
-    );
+    const meaningOf = (x: ManualWrite): Meaning =>
+      conjunction(
+        x.guards.map((g) => {
+          const gm = guardMeaning(ev, g.at?.mod ?? mod, g.at?.scope ?? scope, g.cond, g.negated, g.originVars);
+          // An early return on something else (`if request.path.startswith("/static"): return resp`) leaves every
+          // origin to the write on the other requests.
+          return g.early && gm.kind === 'other' ? { kind: 'presence' as const } : gm;
+        }),
+      );
+    // `if "example.com" in origin: h[ACAO] = origin` / `elif origin in ALLOWED: h[ACAO] = origin` (audit 53 pymanual
+    // c08, coordino: Starlette 0.26 echoed https://coordino.servitecingenieria.com.evil.example with credentials
+    // through the first branch): the echoes just before this one, in branches that exclude it and each other, send
+    // the Origin too, each under its own test. The origins accepted are those one of them accepts.
+    const alternatives = echoAlternatives(acao, echo ?? (acao[acao.length - 1] as ManualWrite), echo ? [acao[acao.length - 1] as ManualWrite] : []);
+    const m = alternatives.length ? disjunction([meaningOf(w), ...alternatives.map(meaningOf)]) : meaningOf(w);
     if (m.kind === 'entries') {
       // `origin if origin in ALLOWED else "null"`: what fails the check gets that value instead. The origin equal to
       // it can read too (`null`: any sandboxed iframe); `*` is what every refused origin gets.
@@ -1795,14 +1802,35 @@ function absenceCheck(g: Guard, name: string): boolean {
 }
 
 function withOriginGuards(writes: ManualWrite[]): ManualWrite[] {
-  const acao = writes.filter((w) => w.name === 'access-control-allow-origin' && !w.onlyWithoutOrigin).pop();
-  const acaoGuards = acao ? originGuards(acao) : new Set<string>();
-  if (!acao || acaoGuards.size === 0 || refererGated.has(acao)) return writes;
+  const all = writes.filter((w) => w.name === 'access-control-allow-origin' && !w.onlyWithoutOrigin);
+  const acao = all[all.length - 1];
+  if (!acao || refererGated.has(acao)) return writes;
+  // The checks of the echo, and of each echo of the same if/elif chain (echoAlternatives): a write under exactly the
+  // checks of one of them runs when that branch sends the Origin.
+  const checks = [acao, ...(acao.reflectsOrigin ? echoAlternatives(all, acao) : [])].map(originGuards);
+  if (checks.some((c) => c.size === 0)) return writes;
   return writes.map((w) => {
     if (w === acao || w.name === 'access-control-allow-origin') return w;
     const mine = originGuards(w);
-    return mine.size === acaoGuards.size && [...mine].every((k) => acaoGuards.has(k)) ? { ...w, whenOriginAllowed: true } : w;
+    return checks.some((c) => mine.size === c.size && [...mine].every((k) => c.has(k))) ? { ...w, whenOriginAllowed: true } : w;
   });
+}
+
+/**
+ * `if "example.com" in origin: h[ACAO] = origin` / `elif origin in ALLOWED: h[ACAO] = origin`: the writes of the
+ * Origin just before `last` (an echo) that send it too, in branches that exclude it, the writes of `others` and each
+ * other (excludes), and reach the same responses (actual or preflight). Nearest first.
+ */
+function echoAlternatives(acao: ManualWrite[], last: ManualWrite, others: ManualWrite[] = []): ManualWrite[] {
+  const chain = [last, ...others];
+  const out: ManualWrite[] = [];
+  for (let i = acao.indexOf(last) - 1; i >= 0; i--) {
+    const x = acao[i] as ManualWrite;
+    if (!x.reflectsOrigin || x.reflectsOrigin !== last.reflectsOrigin || !!x.onlyOnPreflight !== !!last.onlyOnPreflight || !chain.every((y) => excludes(x, y))) break;
+    chain.push(x);
+    out.push(x);
+  }
+  return out;
 }
 
 export function writeCredentials(writes: ManualWrite[], fallback: Span): Valued<boolean> {
