@@ -115,6 +115,16 @@ function soleAssignment(mod: PyModule, scope: Scope, use: PyNode): PyNode | unde
   const body = fnNode?.fields.body;
   const name = use.text;
   if (!fnNode || !body || !name) return undefined;
+  const a = onlyAssignment(mod, body, name);
+  if (!a || a.end > use.start || paramNames(fnNode).includes(name)) return undefined;
+  return a.fields.right;
+}
+
+/**
+ * The one plain assignment `name = ...` in a function body, when the name has no other binding there (a tuple or
+ * attribute target naming it, `+=`, `:=`, a `for` target, `global`/`nonlocal`).
+ */
+function onlyAssignment(mod: PyModule, body: PyNode, name: string): PyNode | undefined {
   const word = new RegExp(`\\b${name}\\b`);
   const assigns: PyNode[] = [];
   let other = false;
@@ -126,9 +136,7 @@ function soleAssignment(mod: PyModule, scope: Scope, use: PyNode): PyNode | unde
       if (target && word.test(mod.text.slice(target.start, target.end))) other = true;
     }
   });
-  const a = assigns[0];
-  if (other || assigns.length !== 1 || !a || a.end > use.start || paramNames(fnNode).includes(name)) return undefined;
-  return a.fields.right;
+  return !other && assigns.length === 1 ? assigns[0] : undefined;
 }
 
 /**
@@ -1063,20 +1071,9 @@ function storedTest(mod: PyModule, scope: Scope, use: PyNode, originVars: Readon
   const body = scope.fn?.node.fields.body;
   const name = use.text;
   if (!body || !name || originVars.has(name)) return undefined;
-  const assigns: PyNode[] = [];
-  let other = false;
-  const word = new RegExp(`\\b${name}\\b`);
-  walk(body, (n) => {
-    if (n.type === 'assignment' && n.fields.left?.type === 'identifier' && n.fields.left.text === name) assigns.push(n);
-    else if (n.type === 'assignment' && n.fields.left && n.fields.left.type !== 'identifier' && word.test(mod.text.slice(n.fields.left.start, n.fields.left.end))) other = true;
-    else if (n.type === 'augmented_assignment' || n.type === 'named_expression' || n.type === 'for_statement' || n.type === 'global_statement' || n.type === 'nonlocal_statement') {
-      const target = n.type === 'for_statement' ? n.fields.left : n.type === 'augmented_assignment' || n.type === 'named_expression' ? (n.fields.left ?? n.fields.name) : n;
-      if (target && word.test(mod.text.slice(target.start, target.end))) other = true;
-    }
-  });
-  const a = assigns[0];
+  const a = onlyAssignment(mod, body, name);
   const test = a?.fields.right;
-  if (other || assigns.length !== 1 || !a || !test || a.end > use.start) return undefined;
+  if (!a || !test || a.end > use.start) return undefined;
   // The test must read the origin, or the Referer (`referer_ok = not referer or "x" in referer`); a flag set to
   // True/False is flagMeaning's.
   let reads = false;
