@@ -5,7 +5,9 @@ import { matchesInCode } from '../comments.js';
 // (`app.after_request(add_cors_headers)`): the hook's headers belong to that file's app.
 // Global: every match is tried until one is outside a comment line.
 // And files that start a uvicorn server (`uvicorn.run("app.main:app", port=8000)` in a run.py): the port of that app.
-const PREFILTER = /cors|access-control-|after_(?:app_)?request\(\s*[A-Za-z_]|\buvicorn\.run\(/gi;
+// And files that register a middleware class (`app.add_middleware(CrossOriginMiddleware)`, `Middleware(X)`): the class,
+// defined elsewhere, may write the CORS headers (audit 53 pymanual c02; registersHeaderMiddleware decides).
+const PREFILTER = /cors|access-control-|after_(?:app_)?request\(\s*[A-Za-z_]|\buvicorn\.run\(|\badd_middleware\(\s*[A-Za-z_]|\bMiddleware\(\s*[A-Za-z_]/gi;
 
 export function acceptsPython(path: string): boolean {
   return path.endsWith('.py');
