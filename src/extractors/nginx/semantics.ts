@@ -492,8 +492,10 @@ function computeMapValue(m: MapDef, ctx: EvalContext, depth: number, use: Span):
     const keySpan = spanOf(e.d.file, e.key.start, e.key.end);
     let guard: Guard;
     if (!onOrigin) guard = { t: 'other' };
-    // `hostnames` changes how plain keys match (`*.example.com`, `.example.com` masks); `~` keys stay regexes.
-    else if ((m.hostnames && e.kind !== 'regex') || e.key.placeholder) guard = { t: 'origin', entries: [], unknownSpans: [keySpan], negated: false };
+    // `hostnames` changes how plain keys match (`*.example.com`, `.example.com` masks); `~` keys stay regexes. A key
+    // with no mask is still compared with the whole value, ignoring case (nginx 1.22: `localhost` matched a literal
+    // `Origin: localhost` only, never http://localhost:3000; audit 53 ngx3 c06).
+    else if ((m.hostnames && e.kind !== 'regex' && (/[*]/.test(e.pattern) || e.pattern.startsWith('.') || e.pattern.endsWith('.'))) || e.key.placeholder) guard = { t: 'origin', entries: [], unknownSpans: [keySpan], negated: false };
     else if (e.kind === 'regex') guard = { t: 'origin', entries: [regexEntry(e.pattern, e.caseInsensitive, keySpan)], unknownSpans: [], negated: false };
     else guard = { t: 'origin', entries: [{ type: 'literal', value: e.pattern, caseInsensitive: true, span: keySpan }], unknownSpans: [], negated: false };
     let atom = single(e.d, e.value);
