@@ -15,6 +15,7 @@ import {
   type HeaderRead,
   type OriginEntry,
   type OriginPolicy,
+  type PreflightHandling,
   type Route,
   type ShadowingStep,
   type Span,
@@ -22,7 +23,7 @@ import {
   type Valued,
 } from '../../model/index.js';
 import { bothGuards, callArgs, emptyEnvDefault, importedModules, itemsVia, markGuarded, registerGuarded, registrationGuard, type RegistrationGuard, litSpan, isClientHeader, nestedScope, objKey, paramName, reasonOf, scopeAt, strItems, walk } from './common.js';
-import { isTruthy, sameValue, spanOf, unknownVal, type Evaluator, type PyVal, type Scope } from './evaluate.js';
+import { isTruthy, sameValue, spanOf, unknownVal, type ClassVal, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { compareVersions, versionsFor, type DepVersion } from './manifest.js';
 import { forAnyOrigin } from './starlette.js';
 import { alwaysWritten, comparesMethodWithOptions, headerWrites, manualOrigin, routeDecorators, writeMaxAge, writtenFields, type ManualWrite } from './manual.js';
@@ -121,6 +122,7 @@ export function extractFlask(ctx: FlaskContext, mod: PyModule): void {
         if (callee.t === 'ext' && CORS_QNAME.test(callee.qname)) extensionCalls.push({ call: n, scope });
       }
     }
+    if (n.type === 'class_definition') classViewCrossOrigin(ctx, mod, n, scopeAt(host, mod, fns));
     if (n.type === 'decorated_definition') {
       const def = n.fields.definition;
       if (def?.type !== 'function_definition') return;
@@ -1163,6 +1165,175 @@ interface RegistrationStep {
   pos: number;
 }
 
+// ─── cross_origin() in a class-based view's decorator list ────────────────────────────────────────
+
+/** The class in `cls`'s project bases (itself first, then depth-first as far as known) that binds `attr`. */
+function classBinding(ev: Evaluator, cls: ClassVal, attr: string, depth = 0): ClassVal | 'unknown' | undefined {
+  if (depth > 8) return 'unknown';
+  if (classBinds(cls, attr)) return cls;
+  for (const b of ev.bases(cls)) {
+    if (b.t === 'ext') continue;
+    if (b.t !== 'class') return 'unknown';
+    const r = classBinding(ev, b, attr, depth + 1);
+    if (r) return r;
+  }
+  return undefined;
+}
+
+function classBinds(cls: ClassVal, attr: string): boolean {
+  return (cls.node.fields.body?.children ?? []).some((st) => {
+    const def = st.type === 'decorated_definition' ? st.fields.definition : st;
+    if (def?.type === 'function_definition') return def.fields.name?.text === attr;
+    const e = st.type === 'expression_statement' ? st.children[0] : undefined;
+    return e?.type === 'assignment' && e.fields.left?.type === 'identifier' && e.fields.left.text === attr;
+  });
+}
+
+const sameClass = (a: ClassVal, b: ClassVal) => a.mod.path === b.mod.path && a.node.start === b.node.start;
+
+interface ClassRegistration {
+  /** The add_url_rule / add_resource call (the span of the route it makes). */
+  call: PyNode;
+  mod: PyModule;
+  app: AppInfo | undefined;
+  cls: ClassVal;
+}
+
+/**
+ * Where the project registers a view class that takes `attr` from `owner` (itself, or a subclass that does not bind
+ * `attr` again): `app.add_url_rule(rule, view_func=X.as_view(...))` (a blueprint's too) and flask-restful /
+ * flask-restx `api.add_resource(X, rule)`.
+ */
+function classRegistrations(ctx: FlaskContext, owner: ClassVal, attr: string): ClassRegistration[] {
+  const { ev, host } = ctx;
+  const out: ClassRegistration[] = [];
+  for (const mod of ctx.modules ?? []) {
+    if (!/add_url_rule|add_resource/.test(mod.text)) continue;
+    walk(mod.root, (n, fns) => {
+      const fn = n.type === 'call' ? n.fields.function : undefined;
+      const meth = fn?.type === 'attribute' ? fn.fields.attribute?.text : undefined;
+      if (!fn || (meth !== 'add_url_rule' && meth !== 'add_resource')) return;
+      const a = callArgs(n);
+      const view = meth === 'add_url_rule' ? (a.positional[2] ?? a.keywords.get('view_func')?.fields.value) : a.positional[0];
+      const clsNode = view?.type === 'call' && view.fields.function?.type === 'attribute' && view.fields.function.fields.attribute?.text === 'as_view' ? view.fields.function.fields.object : meth === 'add_resource' ? view : undefined;
+      if (!clsNode) return;
+      const s = scopeAt(host, mod, fns);
+      const cls = ev.eval(clsNode, s);
+      if (cls.t !== 'class') return;
+      const from = classBinding(ev, cls, attr);
+      if (from === undefined || from === 'unknown' || !sameClass(from, owner)) return;
+      let app: AppInfo | undefined;
+      if (meth === 'add_url_rule') app = appInfo(ev, fn.fields.object, s, mod);
+      else {
+        const api = restfulApi(ev, fn.fields.object, s);
+        if (!api) return;
+        app = api.app.node ? appInfo(ev, api.app.node, api.app.scope, api.app.scope.mod) : api.app.val ? appInfo(ev, undefined, s, mod, api.app.val) : undefined;
+      }
+      out.push({ call: n, mod, app, cls });
+    });
+  }
+  return out;
+}
+
+/**
+ * `cross_origin(...)` in a class-based view's decorator list (audit 53 flask2 c07): flask-cors' decorator applied
+ * by Flask or Flask-RESTful, not written above a function.
+ * - `decorators = [...]` (flask.views.View / MethodView, also a flask-restful Resource): `as_view()` wraps the view
+ *   function it builds, so every method of the class's URL rules goes through it. `as_view()` then sets
+ *   `provide_automatic_options` from the class (None), so unless the class defines `options`, Flask answers the
+ *   preflight itself without running the view: no CORS headers on it (checked on Flask 2.2.2 + flask-cors 3.0.10:
+ *   OPTIONS /items got 200 with only Allow, GET /items got the reflected origin).
+ * - `method_decorators = [...]` (flask-restful / flask-restx Resource; a dict `{'get': [...]}` per method): wraps
+ *   the method handler inside `dispatch_request`. OPTIONS reaches it only when the class (or a base) defines
+ *   `options`; otherwise Flask's automatic answer again has no CORS headers (checked on the same versions with
+ *   Flask-RESTful 0.3.9: a Resource whose base defines `options` answered the preflight with the reflected origin).
+ * Decorators are applied in list order, the last one outermost; a decorator outside cross_origin runs first on a
+ * preflight, and what it does is not read, so the preflight is then unknown.
+ */
+function classViewCrossOrigin(ctx: FlaskContext, mod: PyModule, clsNode: PyNode, scope: Scope): void {
+  const { ev, host } = ctx;
+  const name = clsNode.fields.name?.text;
+  if (!name) return;
+  const owner: ClassVal = { t: 'class', mod, node: clsNode, name, decorators: [], span: spanOf(mod, clsNode) };
+  for (const st of clsNode.fields.body?.children ?? []) {
+    const e = st.type === 'expression_statement' ? st.children[0] : undefined;
+    const attr = e?.type === 'assignment' && e.fields.left?.type === 'identifier' ? e.fields.left.text : undefined;
+    const right = e?.fields.right;
+    if ((attr !== 'decorators' && attr !== 'method_decorators') || !right) continue;
+    // Each list of decorators, with the methods it is for (undefined: every one).
+    const lists: { items: PyNode[]; method?: string }[] = [];
+    if (right.type === 'list' || right.type === 'tuple') lists.push({ items: right.children.filter((c) => c.type !== '[' && c.type !== ']' && c.type !== '(' && c.type !== ')' && c.type !== ',' && c.type !== 'comment') });
+    else if (right.type === 'dictionary' && attr === 'method_decorators') {
+      for (const pair of right.children.filter((c) => c.type === 'pair')) {
+        const k = pair.fields.key ? ev.eval(pair.fields.key, scope) : undefined;
+        const v = pair.fields.value;
+        if (k?.t !== 'str' || (v?.type !== 'list' && v?.type !== 'tuple')) continue;
+        lists.push({ items: v.children.filter((c) => c.type !== '[' && c.type !== ']' && c.type !== '(' && c.type !== ')' && c.type !== ',' && c.type !== 'comment'), method: k.v.toLowerCase() });
+      }
+    }
+    for (const { items, method } of lists) {
+      items.forEach((call, i) => {
+        if (call.type !== 'call' || !call.fields.function) return;
+        const callee = ev.eval(call.fields.function, scope);
+        if (callee.t !== 'ext' || !CROSS_ORIGIN_QNAME.test(callee.qname)) return;
+        const outermost = i === items.length - 1;
+        const regs = classRegistrations(ctx, owner, attr);
+        const byApp = new Map<string, ClassRegistration[]>();
+        for (const r of regs) byApp.set(r.app?.id ?? '', [...(byApp.get(r.app?.id ?? '') ?? []), r]);
+        if (byApp.size === 0) byApp.set('', []);
+        for (const [appKey, rs] of byApp) {
+          const app = rs[0]?.app;
+          const cfg = app ? configOptions(ctx, app) : { opts: new Map() as Options };
+          const own = kwOptions(ev, mod, call, scope, 'cross_origin()', 0);
+          const merged: Options = new Map([...cfg.opts, ...own.opts]);
+          const span = spanOf(mod, call);
+          const policy = buildPolicy(ctx, mod, merged, span, flaskCorsVersion(host, mod.path), {
+            id: `${mod.path}#${call.start}${appKey ? `@${appKey}` : ''}`,
+            scope: { level: 'route', paths: [], label: `class view ${name} (${attr})` },
+            appId: app?.id,
+            opaque: own.splat ?? ('opaque' in cfg ? cfg.opaque : undefined),
+            errorCoverageDefault: false,
+            decorator: true,
+          });
+          policy.preflight = classPreflight(ev, rs.map((r) => r.cls), attr, method, outermost, span);
+          // The methods whose requests run through it: those the registered classes serve (another one gets 405
+          // from the router), OPTIONS only when the view answers the preflight.
+          const served = rs.length ? rs.map((r) => classViewMethods(ev, r.cls)) : [undefined];
+          if (!served.includes(undefined) || method) {
+            const all = method ? [method.toUpperCase()] : [...new Set(served.flatMap((m) => m ?? []))];
+            const withOptions = policy.preflight.known && policy.preflight.value.handled === 'missing' ? all.filter((m) => m !== 'OPTIONS') : [...new Set([...all, 'OPTIONS'])];
+            policy.scope.methods = withOptions;
+          }
+          ctx.policies.push(policy);
+          viewRoutes.set(policy, rs.map((r) => spanOf(r.mod, r.call)));
+          if (app && rs[0]) ensureFlaskApp(ctx, app, rs[0].mod);
+        }
+      });
+    }
+  }
+}
+
+/** Whether cross_origin() in a class's decorator list answers the preflights of its registered classes. */
+function classPreflight(ev: Evaluator, classes: ClassVal[], attr: string, method: string | undefined, outermost: boolean, span: Span): Valued<PreflightHandling> {
+  if (classes.length === 0) return unknown('the class is not registered where it can be read (add_url_rule / add_resource)', span);
+  const answers = new Set<boolean | 'unknown'>();
+  for (const cls of classes) {
+    const auto = classBinding(ev, cls, 'provide_automatic_options');
+    const options = classBinding(ev, cls, 'options');
+    if (auto !== undefined || options === 'unknown') answers.add('unknown');
+    else answers.add(options !== undefined && (attr === 'decorators' || method === undefined || method === 'options'));
+  }
+  if (answers.size !== 1 || answers.has('unknown')) return unknown('whether the class view runs for OPTIONS is not known', span);
+  if (!answers.has(true)) {
+    const detail = attr === 'decorators'
+      ? "the class defines no options(), and as_view() resets provide_automatic_options, so Flask answers OPTIONS itself without running the view: the preflight gets none of these headers (§3.5)"
+      : 'the class defines no options() under these method_decorators, so Flask answers OPTIONS itself without running them: the preflight gets none of these headers (§3.5)';
+    return known({ handled: 'missing', detail, span }, span);
+  }
+  if (!outermost) return unknown(`a decorator after cross_origin() in ${attr} runs first on a preflight`, span);
+  return known({ handled: 'automatic', detail: `the class defines options(), which runs through cross_origin() in ${attr}; flask-cors answers the preflight (§3.5)`, span }, span);
+}
+
 /**
  * Where a registration made at `at` (inside `fn`, or at module level of `mod`) runs, from the outermost scope in:
  * the position in each scope, following a function out to its call while it has exactly one call, made as a
@@ -1852,7 +2023,8 @@ function flaskRoutes(ctx: FlaskContext, target: Extract<PyVal, { t: 'call' }>, p
   const base = prefix + (!prefixReplaced && ownPrefix?.t === 'str' ? ownPrefix.v : '');
   // A helper's parameter (`def register_routes(app): app.register_blueprint(bp)`, called with the app, audit 41 py
   // c13) is the object every call of the helper passes for it.
-  const isTarget = (expr: PyNode | undefined, s: Scope): boolean => {
+  const isTarget = (expr: PyNode | undefined, s: Scope, val?: PyVal): boolean => {
+    if (val) return objKey(val) === key;
     if (!expr || (expr.type !== 'identifier' && expr.type !== 'attribute')) return false;
     if (objKey(ev.eval(expr, s)) === key) return true;
     const arg = parameterArgument(ctx, s.mod, expr, s);
@@ -1935,7 +2107,7 @@ const VIEW_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
  * add_url_rule. Without `methods`, a class view serves the HTTP methods its class defines (MethodView), a function
  * GET. Undefined when the call is none of these, or its methods are not known.
  */
-function callRoute(ctx: FlaskContext, mod: PyModule, n: PyNode, scope: () => Scope, isTarget: (expr: PyNode | undefined, s: Scope) => boolean): Route | undefined {
+function callRoute(ctx: FlaskContext, mod: PyModule, n: PyNode, scope: () => Scope, isTarget: (expr: PyNode | undefined, s: Scope, val?: PyVal) => boolean): Route | undefined {
   const { ev } = ctx;
   const fn = n.fields.function;
   const attr = fn?.type === 'attribute' ? fn.fields.attribute?.text : undefined;
@@ -1946,17 +2118,21 @@ function callRoute(ctx: FlaskContext, mod: PyModule, n: PyNode, scope: () => Sco
   let rule: PyNode | undefined;
   let view: PyNode | undefined;
   let methodsArg: PyNode | undefined = a.keywords.get('methods')?.fields.value;
+  let prefixed: PyVal | undefined;
   if (attr === 'add_url_rule') {
     if (!isTarget(fn.fields.object, s)) return undefined;
     rule = a.positional[0] ?? a.keywords.get('rule')?.fields.value;
     view = a.positional[2] ?? a.keywords.get('view_func')?.fields.value;
   } else if (attr === 'add_resource') {
-    const api = fn.fields.object ? ev.eval(fn.fields.object, s) : undefined;
-    if (api?.t !== 'call' || !RESTFUL_API_QNAME.test(api.qname)) return undefined;
-    const apiArgs = callArgs(api.node);
-    if (!isTarget(apiArgs.positional[0] ?? apiArgs.keywords.get('app')?.fields.value, { mod: api.mod })) return undefined;
+    const api = restfulApi(ev, fn.fields.object, s);
+    if (!api || !(api.app.node ? isTarget(api.app.node, api.app.scope) : api.app.val && isTarget(undefined, s, api.app.val))) return undefined;
     rule = a.positional[1];
     view = a.positional[0];
+    // Api(app, prefix='/api') registers every resource under its prefix.
+    if (rule && api.prefix) {
+      const r = ev.eval(rule, s);
+      prefixed = api.prefix.t === 'str' && r.t === 'str' ? { ...r, v: api.prefix.v + r.v } : unknownVal('the Api prefix is not known', r.span);
+    }
   } else {
     // `bp.route('/x', methods=[...])(view)`, `bp.post('/x')(view)`
     if (!isTarget(fn.fields.function?.fields.object, s)) return undefined;
@@ -1968,7 +2144,7 @@ function callRoute(ctx: FlaskContext, mod: PyModule, n: PyNode, scope: () => Sco
     methodsArg = inner.keywords.get('methods')?.fields.value;
   }
   if (!rule) return undefined;
-  const path = ev.eval(rule, s);
+  const path = prefixed ?? ev.eval(rule, s);
   if (methodsArg) {
     const si = strItems(ev.eval(methodsArg, s));
     if (!si || si.unknownSpans.length || si.other.length) return undefined;
@@ -1978,25 +2154,54 @@ function callRoute(ctx: FlaskContext, mod: PyModule, n: PyNode, scope: () => Sco
   const clsNode = view?.type === 'call' && view.fields.function?.type === 'attribute' && view.fields.function.fields.attribute?.text === 'as_view' ? view.fields.function.fields.object : view;
   const cls = clsNode ? ev.eval(clsNode, s) : undefined;
   if (cls?.t === 'class') {
-    const methods = classViewMethods(cls);
+    const methods = classViewMethods(ev, cls);
     return methods?.length ? routeOf(mod, n, path, methods, cls.mod.text.slice(cls.node.start, cls.node.end)) : undefined;
   }
   if (cls?.t === 'func') return routeOf(mod, n, path, ['GET'], cls.mod.text.slice(cls.node.start, cls.node.end));
   return undefined;
 }
 
+/**
+ * A flask-restful / flask-restx `Api` (or a project subclass of it, `class HemanAPI(Api)`): the app or blueprint it
+ * registers on (a node to evaluate, or the value a subclass was constructed with) and its `prefix` keyword.
+ */
+function restfulApi(ev: Evaluator, expr: PyNode | undefined, s: Scope): { app: { node?: PyNode; scope: Scope; val?: PyVal }; prefix?: PyVal } | undefined {
+  const api = expr ? ev.eval(expr, s) : undefined;
+  if (api?.t === 'call' && RESTFUL_API_QNAME.test(api.qname)) {
+    const a = callArgs(api.node);
+    const px = a.keywords.get('prefix');
+    const node = a.positional[0] ?? a.keywords.get('app')?.fields.value;
+    return { app: { ...(node ? { node } : {}), scope: { mod: api.mod } }, ...(px ? { prefix: ev.eval(px.fields.value, { mod: api.mod }) } : {}) };
+  }
+  if (api?.t === 'instance' && RESTFUL_API_QNAME.test(ev.derivesFrom(api.cls, ['Api']) ?? '') && api.init && !api.init.splat) {
+    const val = api.init.args[0] ?? api.init.kwargs.get('app');
+    const prefix = api.init.kwargs.get('prefix');
+    return { app: { scope: s, ...(val ? { val } : {}) }, ...(prefix ? { prefix } : {}) };
+  }
+  return undefined;
+}
+
 /** The HTTP methods a class-based view defines (`def get`, `def post`...); undefined when a base class may add some. */
-function classViewMethods(cls: Extract<PyVal, { t: 'class' }>): string[] | undefined {
+function classViewMethods(ev: Evaluator, cls: Extract<PyVal, { t: 'class' }>, names: Set<string> = VIEW_METHODS, depth = 0): string[] | undefined {
   const bases = cls.node.fields.superclasses?.children.filter((c) => c.type !== '(' && c.type !== ')' && c.type !== ',') ?? [];
-  // Only the framework's own view bases are known to define none of them.
-  if (!bases.every((b) => /^(\w+\.)?(MethodView|Resource|View)$/.test(cls.mod.text.slice(b.start, b.end)))) return undefined;
   const out: string[] = [];
+  // Only the framework's own view bases are known to define none of them; a project base (`class
+  // ContractResource(AuthorizedResource)`, audit 53 flask2 c07) adds the methods it defines.
+  for (const b of bases) {
+    if (/^(\w+\.)?(MethodView|Resource|View)$/.test(cls.mod.text.slice(b.start, b.end))) continue;
+    const bv = depth < 8 ? ev.eval(b, { mod: cls.mod }) : undefined;
+    const inherited = bv?.t === 'class' ? classViewMethods(ev, bv, names, depth + 1) : undefined;
+    if (!inherited) return undefined;
+    out.push(...inherited);
+  }
   for (const st of cls.node.fields.body?.children ?? []) {
     const def = st.type === 'decorated_definition' ? st.fields.definition : st;
     const name = def?.type === 'function_definition' ? def.fields.name?.text : undefined;
-    if (name && VIEW_METHODS.has(name)) out.push(name.toUpperCase());
+    // `post = get` in the class body defines a method too.
+    const assigned = st.type === 'expression_statement' && st.children[0]?.type === 'assignment' && st.children[0].fields.left?.type === 'identifier' ? st.children[0].fields.left.text : undefined;
+    for (const m of [name, assigned]) if (m && names.has(m)) out.push(m.toUpperCase());
   }
-  return out;
+  return [...new Set(out)];
 }
 
 function viewText(ev: Evaluator, view: PyNode | undefined, s: Scope): string {
