@@ -18,6 +18,26 @@ export function walk(root: PyNode, visit: (n: PyNode, fns: PyNode[]) => void): v
   }
 }
 
+/**
+ * The functions a node sits in, outermost first (empty at module level). A walk of the module, for the rare caller
+ * that holds a node without its place (`Starlette(routes=routes)` built inside `create_app()`).
+ */
+export function functionsAround(mod: PyModule, node: PyNode): PyNode[] {
+  let found: PyNode[] = [];
+  const stack: { n: PyNode; fns: PyNode[] }[] = [{ n: mod.root, fns: [] }];
+  while (stack.length) {
+    const { n, fns } = stack.pop() as { n: PyNode; fns: PyNode[] };
+    if (n === node) {
+      found = fns;
+      break;
+    }
+    if (n.start > node.start || n.end < node.end) continue;
+    const inner = n.type === 'function_definition' ? [...fns, n] : fns;
+    for (const c of n.children) stack.push({ n: c, fns: inner });
+  }
+  return found;
+}
+
 /** The evaluation scope of code inside `fns` (the innermost function body, then the module). */
 export function scopeAt(host: ProjectHost, mod: PyModule, fns: PyNode[]): Scope {
   const fn = fns[fns.length - 1];

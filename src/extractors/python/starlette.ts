@@ -24,7 +24,7 @@ import {
   type TokenList,
   type Valued,
 } from '../../model/index.js';
-import { blameSpan, bothGuards, exclusiveBranches, boolOption, callArgs, emptyEnvDefault, itemsVia, registerGuarded, registrationGuard, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, returnsParameter, scopeAt, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
+import { blameSpan, bothGuards, exclusiveBranches, boolOption, callArgs, emptyEnvDefault, itemsVia, registerGuarded, registrationGuard, evalKw, firstParam, headerParamName, importedModules, isClientHeader, litSpan, objKey, paramName, readsJsonBody, reasonOf, returnsParameter, scopeAt, functionsAround, splatEntries, strItems, tokensOf, walk, type CallArgs } from './common.js';
 import { URL_TYPE_VIA, spanOf, type Evaluator, type PyVal, type Scope } from './evaluate.js';
 import { isBelow, starletteVersion, versionsFor, type DepVersion } from './manifest.js';
 import type { PyNode } from './parser.js';
@@ -1862,7 +1862,9 @@ function collectRoutes(ctx: StarletteContext, target: Extract<PyVal, { t: 'call'
   // Starlette(routes=[Route(...), Mount(...)]) / Router(routes=[...]): the routes the constructor is given.
   const routesKw = callArgs(target.node).keywords.get('routes');
   if (routesKw) {
-    const list = ev.eval(routesKw.fields.value, { mod: target.mod });
+    // Read where the constructor is called: a list kept in a local of a factory (`routes = [...]` then
+    // `Starlette(routes=routes)` in create_app(), audit 53 starlette c01) is that function's.
+    const list = ev.eval(routesKw.fields.value, scopeAt(host, target.mod, functionsAround(target.mod, target.node)));
     if (list.t !== 'seq') unlisted(out);
     routeList(ctx, list, base, out, modules, seen, 0);
   }
