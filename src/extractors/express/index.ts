@@ -3464,6 +3464,21 @@ function buildPolicies(
       // (An OPTIONS route after a cors() that ends every OPTIONS request never runs.)
       const credBy = credentialLayers.find((v) => v !== l && useCovers(v.prefix, l.path ?? l.prefix));
       const neverRuns = l.reg.method === 'options' && endedBy !== undefined;
+      // This cors() allows credentials, but an earlier one without them answers every preflight first: the requests
+      // that need one (PUT, DELETE, JSON POST, custom headers) fail it when credentialed (audit 53 jscreds c08,
+      // LinkKeeper: app.use(cors()) then app.use(cors({ origin: list, credentials: true })); Express 4.22 answered the
+      // preflight with * and no Access-Control-Allow-Credentials, so the browser refused the cookie-carrying PUT).
+      const enderSpan = endedBy ? spanOf(endedBy.reg.mod, endedBy.reg.call) : undefined;
+      const ender = enderSpan && policies.find((p) => p.mechanism === 'cors-package' && p.span.file === enderSpan.file && p.span.start >= enderSpan.start && p.span.end <= enderSpan.end);
+      if (enderSpan && !neverRuns && fields.credentials.known && fields.credentials.value && ender?.credentials.known && !ender.credentials.value) {
+        shadowedBy.push({
+          kind: 'middleware',
+          span: enderSpan,
+          label: 'an earlier cors() without credentials',
+          effect: 'answers every preflight itself, without Access-Control-Allow-Credentials: the credentialed requests this cors() allows fail their preflight when they need one (PUT, DELETE, JSON bodies, custom headers)',
+          fix: 'Keep one cors() for these paths: remove the earlier one, or give it these options.',
+        });
+      }
       if (credBy && !neverRuns && fields.credentials.known && !fields.credentials.value) {
         fields = { ...fields, credentials: known(true, spanOf(credBy.reg.mod, credBy.reg.call), 'an earlier cors() middleware sends Access-Control-Allow-Credentials: true') };
       }
