@@ -3470,7 +3470,10 @@ function buildPolicies(
       // preflight with * and no Access-Control-Allow-Credentials, so the browser refused the cookie-carrying PUT).
       const enderSpan = endedBy ? spanOf(endedBy.reg.mod, endedBy.reg.call) : undefined;
       const ender = enderSpan && policies.find((p) => p.mechanism === 'cors-package' && p.span.file === enderSpan.file && p.span.start >= enderSpan.start && p.span.end <= enderSpan.end);
-      if (enderSpan && !neverRuns && fields.credentials.known && fields.credentials.value && ender?.credentials.known && !ender.credentials.value) {
+      // (Only when this cors() is known to allow some origin: with `origin: process.env.X` and no default, whether any
+      // credentialed request is meant to pass is not known.)
+      const allowsSome = fields.origin.known && fields.origin.value.kind !== 'none';
+      if (enderSpan && !neverRuns && allowsSome && fields.credentials.known && fields.credentials.value && ender?.credentials.known && !ender.credentials.value) {
         shadowedBy.push({
           kind: 'middleware',
           span: enderSpan,
