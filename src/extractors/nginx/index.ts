@@ -212,9 +212,14 @@ function ownErrors(serving: Level, proxied: boolean): (code: string) => boolean 
   };
   for (const l of chain) returned(l.steps);
   const bodyLimitOff = nearest('client_max_body_size')[0]?.args[0]?.value === '0';
+  // `try_files $uri $uri/ /index.html` (a single-page app's fallback): a missing file is served the fallback URI, so
+  // this location sends no 404 of its own (audit 53 ngx3 c03; nginx 1.22: /no-such-page got the 200 of /index.html).
+  const fallback = nearest('try_files')[0]?.args.slice(-1)[0]?.value ?? '';
+  const noMissingFile = !proxied && (fallback.startsWith('/') || fallback.startsWith('@')) && !fallback.includes('$');
   return (code) => {
     if (code === '413') return !bodyLimitOff;
     if (codes.has(code)) return true;
+    if (code === '404' && noMissingFile) return false;
     // 429 only ever comes from a limit (its `*_status`), added above when one applies.
     return !proxied && code.startsWith('4') && code !== '429';
   };
