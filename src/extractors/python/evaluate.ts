@@ -214,6 +214,14 @@ const STAR_EXPORTS: Record<string, readonly string[]> = {
   'starlette.applications': ['Starlette', 'Middleware', 'Request', 'Response'],
 };
 
+
+/** Bases that add no fields and no constructor of their own (`class Settings(Generic[T])`). */
+const TRIVIAL_BASE = /(^|\.)(object|Generic|Protocol|ABC)$/;
+
+/** The method `name` a class body defines itself (an undecorated `def`), if any. */
+function ownMethod(cls: PyNode, name: string): PyNode | undefined {
+  return cls.fields.body?.children.find((c) => c.type === 'function_definition' && c.fields.name?.text === name);
+}
 export class Evaluator {
   private depth = 0;
   private readonly active = new Set<string>();
@@ -885,7 +893,7 @@ export class Evaluator {
     const text = mod.text.slice(cls.start, cls.end);
     const writes = text.match(new RegExp(`\\bself\\.${attr}\\s*(?::[^=\\n]*)?(?:[-+*/%|&^@]|//|\\*\\*|<<|>>)?=(?!=)`, 'g'));
     if (writes?.length !== 1) return undefined;
-    const init = cls.fields.body?.children.find((c) => c.type === 'function_definition' && c.fields.name?.text === '__init__');
+    const init = ownMethod(cls, '__init__');
     const body = init?.fields.body;
     if (!init || !body) return undefined;
     let value: PyNode | undefined;
@@ -1434,7 +1442,7 @@ export class Evaluator {
    */
   private initAttr(cls: ClassVal, attr: string, init: CtorArgs, span: Span): PyVal | undefined {
     const body = cls.node.fields.body;
-    const ctor = body?.children.find((c) => c.type === 'function_definition' && c.fields.name?.text === '__init__');
+    const ctor = ownMethod(cls.node, '__init__');
     const stmts = ctor?.fields.body?.children ?? [];
     const text = cls.mod.text;
     const assigns = [...text.slice(cls.node.start, cls.node.end).matchAll(new RegExp(`\\bself\\.${attr}\\s*(?::[^=\\n]*)?=(?!=)`, 'g'))];
@@ -1565,16 +1573,16 @@ export class Evaluator {
   private dataclassFields(cls: ClassVal, depth = 0): CtorField[] | undefined {
     if (depth > 5) return undefined;
     const body = cls.node.fields.body;
-    if (body?.children.some((c) => c.type === 'function_definition' && c.fields.name?.text === '__init__')) return undefined;
+    if (ownMethod(cls.node, '__init__')) return undefined;
     const fields: CtorField[] = [];
     for (const b of this.bases(cls)) {
       if (b.t === 'ext') {
-        if (!/(^|\.)(object|Generic|Protocol|ABC)$/.test(b.qname.replace(/\[.*$/, ''))) return undefined;
+        if (!TRIVIAL_BASE.test(b.qname.replace(/\[.*$/, ''))) return undefined;
         continue;
       }
       if (b.t !== 'class') return undefined;
       // A base that is not a dataclass gives no fields, unless one of its own bases does: not followed.
-      const plainBase = () => !b.node.fields.body?.children.some((c) => c.type === 'function_definition' && c.fields.name?.text === '__init__') && this.bases(b).every((x) => x.t === 'ext' && /(^|\.)(object|Generic|Protocol|ABC)$/.test(x.qname));
+      const plainBase = () => !ownMethod(b.node, '__init__') && this.bases(b).every((x) => x.t === 'ext' && TRIVIAL_BASE.test(x.qname));
       const inherited = this.ctorKind(b) === 'dataclass' ? this.dataclassFields(b, depth + 1) : plainBase() ? [] : undefined;
       if (!inherited) return undefined;
       for (const f of inherited) {
@@ -1585,7 +1593,7 @@ export class Evaluator {
     }
     const deco = cls.decorators.map((d) => d.children[0]).find((e) => e?.type === 'call' && /(^|\.)dataclass$/.test(cls.mod.text.slice(e.fields.function?.start ?? 0, e.fields.function?.end ?? 0)));
     let kwOnly = this.dataclassOptions(cls, deco).kwOnly;
-    const postInit = body?.children.find((c) => c.type === 'function_definition' && c.fields.name?.text === '__post_init__');
+    const postInit = ownMethod(cls.node, '__post_init__');
     const classText = cls.mod.text.slice(cls.node.start, cls.node.end);
     for (const st of body?.children ?? []) {
       const a = st.type === 'expression_statement' ? st.children[0] : undefined;
@@ -1631,7 +1639,7 @@ export class Evaluator {
   /** The fields of a `class X(NamedTuple)`: its annotated names in order, with their defaults. */
   private namedTupleFields(cls: ClassVal): CtorField[] | undefined {
     const body = cls.node.fields.body;
-    if (body?.children.some((c) => c.type === 'function_definition' && c.fields.name?.text === '__new__')) return undefined;
+    if (ownMethod(cls.node, '__new__')) return undefined;
     const fields: CtorField[] = [];
     for (const st of body?.children ?? []) {
       const a = st.type === 'expression_statement' ? st.children[0] : undefined;

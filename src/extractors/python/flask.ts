@@ -1180,12 +1180,23 @@ function classBinding(ev: Evaluator, cls: ClassVal, attr: string, depth = 0): Cl
   return undefined;
 }
 
+/** `X.as_view(...)`: the class `X` it is called on (the view function a class view registers). */
+function asViewClass(view: PyNode | undefined): PyNode | undefined {
+  const f = view?.type === 'call' ? view.fields.function : undefined;
+  return f?.type === 'attribute' && f.fields.attribute?.text === 'as_view' ? f.fields.object : undefined;
+}
+
 function classBinds(cls: ClassVal, attr: string): boolean {
-  return (cls.node.fields.body?.children ?? []).some((st) => {
+  return classBodyNames(cls).includes(attr);
+}
+
+/** The names a class body binds itself: its `def`s (decorated or not) and plain `name = ...` assignments. */
+function classBodyNames(cls: ClassVal): string[] {
+  return (cls.node.fields.body?.children ?? []).flatMap((st) => {
     const def = st.type === 'decorated_definition' ? st.fields.definition : st;
-    if (def?.type === 'function_definition') return def.fields.name?.text === attr;
+    if (def?.type === 'function_definition') return def.fields.name?.text ? [def.fields.name.text] : [];
     const e = st.type === 'expression_statement' ? st.children[0] : undefined;
-    return e?.type === 'assignment' && e.fields.left?.type === 'identifier' && e.fields.left.text === attr;
+    return e?.type === 'assignment' && e.fields.left?.type === 'identifier' && e.fields.left.text ? [e.fields.left.text] : [];
   });
 }
 
@@ -1215,7 +1226,7 @@ function classRegistrations(ctx: FlaskContext, owner: ClassVal, attr: string): C
       if (!fn || (meth !== 'add_url_rule' && meth !== 'add_resource')) return;
       const a = callArgs(n);
       const view = meth === 'add_url_rule' ? (a.positional[2] ?? a.keywords.get('view_func')?.fields.value) : a.positional[0];
-      const clsNode = view?.type === 'call' && view.fields.function?.type === 'attribute' && view.fields.function.fields.attribute?.text === 'as_view' ? view.fields.function.fields.object : meth === 'add_resource' ? view : undefined;
+      const clsNode = asViewClass(view) ?? (meth === 'add_resource' ? view : undefined);
       if (!clsNode) return;
       const s = scopeAt(host, mod, fns);
       const cls = ev.eval(clsNode, s);
@@ -1262,22 +1273,25 @@ function classViewCrossOrigin(ctx: FlaskContext, mod: PyModule, clsNode: PyNode,
     if ((attr !== 'decorators' && attr !== 'method_decorators') || !right) continue;
     // Each list of decorators, with the methods it is for (undefined: every one).
     const lists: { items: PyNode[]; method?: string }[] = [];
-    if (right.type === 'list' || right.type === 'tuple') lists.push({ items: right.children.filter((c) => c.type !== '[' && c.type !== ']' && c.type !== '(' && c.type !== ')' && c.type !== ',' && c.type !== 'comment') });
+    const elements = (n: PyNode) => n.children.filter((c) => c.type !== '[' && c.type !== ']' && c.type !== '(' && c.type !== ')' && c.type !== ',' && c.type !== 'comment');
+    if (right.type === 'list' || right.type === 'tuple') lists.push({ items: elements(right) });
     else if (right.type === 'dictionary' && attr === 'method_decorators') {
       for (const pair of right.children.filter((c) => c.type === 'pair')) {
         const k = pair.fields.key ? ev.eval(pair.fields.key, scope) : undefined;
         const v = pair.fields.value;
         if (k?.t !== 'str' || (v?.type !== 'list' && v?.type !== 'tuple')) continue;
-        lists.push({ items: v.children.filter((c) => c.type !== '[' && c.type !== ']' && c.type !== '(' && c.type !== ')' && c.type !== ',' && c.type !== 'comment'), method: k.v.toLowerCase() });
+        lists.push({ items: elements(v), method: k.v.toLowerCase() });
       }
     }
+    // Where the class is registered does not depend on the item: looked up once, when a cross_origin() is found.
+    let registrations: ClassRegistration[] | undefined;
     for (const { items, method } of lists) {
       items.forEach((call, i) => {
         if (call.type !== 'call' || !call.fields.function) return;
         const callee = ev.eval(call.fields.function, scope);
         if (callee.t !== 'ext' || !CROSS_ORIGIN_QNAME.test(callee.qname)) return;
         const outermost = i === items.length - 1;
-        const regs = classRegistrations(ctx, owner, attr);
+        const regs = (registrations ??= classRegistrations(ctx, owner, attr));
         const byApp = new Map<string, ClassRegistration[]>();
         for (const r of regs) byApp.set(r.app?.id ?? '', [...(byApp.get(r.app?.id ?? '') ?? []), r]);
         if (byApp.size === 0) byApp.set('', []);
@@ -1348,20 +1362,10 @@ function registrationPath(ctx: FlaskContext, mod: PyModule, at: PyNode, fn: PyNo
   for (let depth = 0; fn && depth < 4; depth++) {
     const name = fn.fields.name?.text;
     if (!name) break;
+    // `create_app()`, or through the module (`import app as pkg; pkg.create_app()`) from another one.
     const target: PyNode = fn;
-    const callsIn = (m: PyModule): { call: PyNode; fns: PyNode[]; mod: PyModule }[] => {
-      const calls: { call: PyNode; fns: PyNode[]; mod: PyModule }[] = [];
-      if (!m.text.includes(name)) return calls;
-      walk(m.root, (n, fns) => {
-        const f = n.fields.function;
-        // `create_app()`, or through the module (`import app as pkg; pkg.create_app()`) from another one.
-        const called = f?.type === 'identifier' ? f.text : f?.type === 'attribute' && m !== mod ? f.fields.attribute?.text : undefined;
-        if (n.type !== 'call' || !f || called !== name) return;
-        const callee = ctx.ev.eval(f, scopeAt(ctx.host, m, fns));
-        if (callee.t === 'func' && callee.node === target) calls.push({ call: n, fns, mod: m });
-      });
-      return calls;
-    };
+    const here = mod;
+    const callsIn = (m: PyModule) => callsOf(ctx, m, target, m !== here);
     let calls = callsIn(mod);
     if (calls.length === 0) calls = (ctx.modules ?? []).filter((m) => m.path !== mod.path).flatMap(callsIn);
     const only = calls.length === 1 ? calls[0] : undefined;
@@ -1417,31 +1421,39 @@ function parameterArgument(ctx: FlaskContext, mod: PyModule, receiver: PyNode | 
  * cannot be read (`*args`).
  */
 function argumentOfAllCalls(ctx: FlaskContext, home: PyModule, fn: PyNode, index: number, name: string): PyVal | undefined {
-  const fnName = fn.fields.name?.text;
-  if (!fnName) return undefined;
   let found: PyVal | undefined;
-  let agree = true;
   // Its calls in the project (`from .cors import add_cors_headers` in the app's module, audit 32 c29).
   for (const m of ctx.modules ?? [home]) {
-    if (!agree) break;
-    if (!m.text.includes(fnName)) continue;
-    walk(m.root, (n, fns) => {
-      const f = n.fields.function;
-      const called = f?.type === 'identifier' ? f.text : f?.type === 'attribute' ? f.fields.attribute?.text : undefined;
-      if (!agree || n.type !== 'call' || !f || called !== fnName) return;
-      const s = scopeAt(ctx.host, m, fns);
-      const callee = ctx.ev.eval(f, s);
-      if (callee.t !== 'func' || callee.node !== fn) return;
-      const a = callArgs(n);
+    for (const { call, scope } of callsOf(ctx, m, fn, true)) {
+      const a = callArgs(call);
       const arg = a.keywords.get(name)?.fields.value ?? (a.splat ? undefined : a.positional[index]);
-      const v = arg ? ctx.ev.eval(arg, s) : undefined;
+      const v = arg ? ctx.ev.eval(arg, scope) : undefined;
       const key = v ? objKey(v) : undefined;
-      if (v?.t !== 'call' || key === undefined || (!FLASK_QNAME.test(v.qname) && !BLUEPRINT_QNAME.test(v.qname))) agree = false;
-      else if (found && objKey(found) !== key) agree = false;
-      else found = v;
-    });
+      if (v?.t !== 'call' || key === undefined || (!FLASK_QNAME.test(v.qname) && !BLUEPRINT_QNAME.test(v.qname))) return undefined;
+      if (found && objKey(found) !== key) return undefined;
+      found = v;
+    }
   }
-  return agree ? found : undefined;
+  return found;
+}
+
+/**
+ * The calls in `m` of the project function `fn` (by its name, or through a module attribute, `pkg.create_app()`, when
+ * `throughAttribute`), each with the functions it sits in and its scope.
+ */
+function callsOf(ctx: FlaskContext, m: PyModule, fn: PyNode, throughAttribute: boolean): { call: PyNode; fns: PyNode[]; scope: Scope; mod: PyModule }[] {
+  const name = fn.fields.name?.text;
+  const calls: { call: PyNode; fns: PyNode[]; scope: Scope; mod: PyModule }[] = [];
+  if (!name || !m.text.includes(name)) return calls;
+  walk(m.root, (n, fns) => {
+    const f = n.fields.function;
+    const called = f?.type === 'identifier' ? f.text : f?.type === 'attribute' && throughAttribute ? f.fields.attribute?.text : undefined;
+    if (n.type !== 'call' || !f || called !== name) return;
+    const scope = scopeAt(ctx.host, m, fns);
+    const callee = ctx.ev.eval(f, scope);
+    if (callee.t === 'func' && callee.node === fn) calls.push({ call: n, fns, scope, mod: m });
+  });
+  return calls;
 }
 
 function manualHook(
@@ -1863,12 +1875,11 @@ function readDecorator(ctx: FlaskContext, mod: PyModule, d: PyNode, scope: Scope
     let s: Scope | undefined = wscope;
     while (s && s.fn?.node !== factory) s = s.outer;
     if (!s) return no;
-    s.locals = factoryArguments(ev, e, factory, scope, { mod: fmod });
+    s.locals = factoryArguments(ev, e, factory, scope, fmod);
   }
-  const fscope: Scope = wscope;
-  const writes = headerWrites(ev, fmod, wrapper, fscope, 'flask', true).map((w) => ({
+  const writes = headerWrites(ev, fmod, wrapper, wscope, 'flask', true).map((w) => ({
     ...w,
-    guards: w.guards.map((g) => ({ at: { mod: fmod, scope: fscope }, ...g })),
+    guards: w.guards.map((g) => ({ at: { mod: fmod, scope: wscope }, ...g })),
     site: w.site ?? spanOf(mod, d),
   }));
   return { kind: 'read', writes, wrapperText: fmod.text.slice(wrapper.start, wrapper.end), ...(automaticOptions !== undefined ? { automaticOptions } : {}), catches };
@@ -1914,23 +1925,23 @@ function returnedDef(def: PyNode, fnParam: string | undefined): PyNode | undefin
 }
 
 /** A decorator factory's parameters bound to what `call` passes, or their defaults; unknown where not decided. */
-function factoryArguments(ev: Evaluator, call: PyNode, factory: PyNode, scope: Scope, defScope: Scope): Map<string, PyVal> {
+function factoryArguments(ev: Evaluator, call: PyNode, factory: PyNode, scope: Scope, defMod: PyModule): Map<string, PyVal> {
   const out = new Map<string, PyVal>();
   const a = callArgs(call);
   const params = factory.fields.parameters?.children.filter((p) => p.type !== ',' && p.type !== '(' && p.type !== ')' && p.type !== 'comment') ?? [];
-  const rebound = factory.fields.body ? scopeAt(ev.host, defScope.mod, [factory]).fn?.index.bindings : undefined;
+  const rebound = factory.fields.body ? scopeAt(ev.host, defMod, [factory]).fn?.index.bindings : undefined;
   let positional = true;
   params.forEach((p, i) => {
     const name = paramName(p);
     if (!name) return;
-    const span = spanOf(defScope.mod, p);
+    const span = spanOf(defMod, p);
     const plain = ['identifier', 'typed_parameter', 'default_parameter', 'typed_default_parameter'].includes(p.type);
     if (!plain) positional = false;
     const unknownParam = unknownVal(`parameter ${name} of the decorator ${factory.fields.name?.text ?? ''}`, span);
     if (!plain || a.splat || rebound?.has(name)) return void out.set(name, unknownParam);
     const given = (positional ? a.positional[i] : undefined) ?? a.keywords.get(name)?.fields.value;
     const def = p.type === 'default_parameter' || p.type === 'typed_default_parameter' ? p.fields.value : undefined;
-    out.set(name, given ? ev.eval(given, scope) : def ? ev.eval(def, defScope) : unknownParam);
+    out.set(name, given ? ev.eval(given, scope) : def ? ev.eval(def, { mod: defMod }) : unknownParam);
   });
   return out;
 }
@@ -2151,7 +2162,7 @@ function callRoute(ctx: FlaskContext, mod: PyModule, n: PyNode, scope: () => Sco
     return routeOf(mod, n, path, si.items.map((i) => i.v.toUpperCase()), viewText(ev, view, s));
   }
   // `View.as_view('name')`, or the Resource class itself (add_resource).
-  const clsNode = view?.type === 'call' && view.fields.function?.type === 'attribute' && view.fields.function.fields.attribute?.text === 'as_view' ? view.fields.function.fields.object : view;
+  const clsNode = asViewClass(view) ?? view;
   const cls = clsNode ? ev.eval(clsNode, s) : undefined;
   if (cls?.t === 'class') {
     const methods = classViewMethods(ev, cls);
@@ -2182,7 +2193,7 @@ function restfulApi(ev: Evaluator, expr: PyNode | undefined, s: Scope): { app: {
 }
 
 /** The HTTP methods a class-based view defines (`def get`, `def post`...); undefined when a base class may add some. */
-function classViewMethods(ev: Evaluator, cls: Extract<PyVal, { t: 'class' }>, names: Set<string> = VIEW_METHODS, depth = 0): string[] | undefined {
+function classViewMethods(ev: Evaluator, cls: Extract<PyVal, { t: 'class' }>, depth = 0): string[] | undefined {
   const bases = cls.node.fields.superclasses?.children.filter((c) => c.type !== '(' && c.type !== ')' && c.type !== ',') ?? [];
   const out: string[] = [];
   // Only the framework's own view bases are known to define none of them; a project base (`class
@@ -2190,17 +2201,12 @@ function classViewMethods(ev: Evaluator, cls: Extract<PyVal, { t: 'class' }>, na
   for (const b of bases) {
     if (/^(\w+\.)?(MethodView|Resource|View)$/.test(cls.mod.text.slice(b.start, b.end))) continue;
     const bv = depth < 8 ? ev.eval(b, { mod: cls.mod }) : undefined;
-    const inherited = bv?.t === 'class' ? classViewMethods(ev, bv, names, depth + 1) : undefined;
+    const inherited = bv?.t === 'class' ? classViewMethods(ev, bv, depth + 1) : undefined;
     if (!inherited) return undefined;
     out.push(...inherited);
   }
-  for (const st of cls.node.fields.body?.children ?? []) {
-    const def = st.type === 'decorated_definition' ? st.fields.definition : st;
-    const name = def?.type === 'function_definition' ? def.fields.name?.text : undefined;
-    // `post = get` in the class body defines a method too.
-    const assigned = st.type === 'expression_statement' && st.children[0]?.type === 'assignment' && st.children[0].fields.left?.type === 'identifier' ? st.children[0].fields.left.text : undefined;
-    for (const m of [name, assigned]) if (m && names.has(m)) out.push(m.toUpperCase());
-  }
+  // (`post = get` in the class body defines a method too.)
+  for (const m of classBodyNames(cls)) if (VIEW_METHODS.has(m)) out.push(m.toUpperCase());
   return [...new Set(out)];
 }
 

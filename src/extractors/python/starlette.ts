@@ -1717,24 +1717,12 @@ function discardedApp(obj: Extract<PyVal, { t: 'call' }>): boolean {
     const a = st.type === 'expression_statement' && st.children.length === 1 ? st.children[0] : undefined;
     return a?.type === 'assignment' && a.fields.left?.type === 'identifier' ? a : undefined;
   };
-  // The block (module, or a function's body) whose statement binds the object to a name.
-  let block: PyNode | undefined;
-  let at = -1;
-  const blocks: PyNode[] = [mod.root];
-  walk(mod.root, (n) => {
-    if (n.type === 'function_definition' && n.fields.body) blocks.push(n.fields.body);
-  });
-  for (const b of blocks) {
-    if (b.start > node.start || node.end > b.end) continue;
-    const i = b.children.findIndex((st) => assigned(st)?.fields.right === node);
-    if (i >= 0) {
-      block = b;
-      at = i;
-    }
-  }
-  const first = block ? assigned(block.children[at] as PyNode) : undefined;
+  // The block (module, or the innermost function's body) whose statement binds the object to a name.
+  const block = functionsAround(mod, node).at(-1)?.fields.body ?? mod.root;
+  const at = block.children.findIndex((st) => assigned(st)?.fields.right === node);
+  const first = at >= 0 ? assigned(block.children[at] as PyNode) : undefined;
   const name = first?.fields.left?.text;
-  if (!block || !name) return false;
+  if (!name) return false;
   const later = block.children.slice(at + 1);
   const j = later.findIndex((st) => assigned(st)?.fields.left?.text === name);
   const rebind = j >= 0 ? assigned(later[j] as PyNode) : undefined;
