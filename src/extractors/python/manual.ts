@@ -50,6 +50,18 @@ export interface Guard {
   at?: { mod: PyModule; scope: Scope };
 }
 
+/**
+ * An expression's text (whitespace removed) with a helper's parameter that the call passes the request for read as
+ * `request` (`def add_cors(req, resp)` called as `add_cors(request, resp)`, audit 47 vuln D4).
+ */
+function requestText(text: string, originVars: ReadonlySet<string>): string {
+  let t = text;
+  for (const alias of requestAliases.get(originVars) ?? []) {
+    if (t.startsWith(`${alias}.`)) t = `request${t.slice(alias.length)}`;
+  }
+  return t;
+}
+
 /** Is this expression the request's Origin (`request.headers.get("Origin")`, `request.origin`...)? */
 export function isOriginExpr(mod: PyModule, n: PyNode | undefined, originVars: Set<string>): boolean {
   if (!n) return false;
@@ -76,12 +88,7 @@ export function isOriginExpr(mod: PyModule, n: PyNode | undefined, originVars: S
     // Only a bare `{x}`: a conversion (`!r` quotes it) or a format spec changes the text.
     if (prefix.includes('f') && only && only.children.length === 1) return isOriginExpr(mod, only.children[0], originVars);
   }
-  // A helper's parameter the call passes the request for (`def add_cors(req, resp)` called as `add_cors(request,
-  // resp)`, audit 47 vuln D4): read as `request`.
-  let t = text;
-  for (const alias of requestAliases.get(originVars) ?? []) {
-    if (t.startsWith(`${alias}.`)) t = `request${t.slice(alias.length)}`;
-  }
+  const t = requestText(text, originVars);
   // `flask.request...` when the module imports flask itself.
   return /^(?:flask\.)?request\.(origin|headers\.get\(["']origin["'](,[^)]*)?\)|headers\[["']origin["']\]|environ\.get\(["']HTTP_ORIGIN["'](,[^)]*)?\)|environ\[["']HTTP_ORIGIN["']\])$/i.test(t) || isRequesterValue(t.replace(/^flask\./, ''));
 }
@@ -102,10 +109,7 @@ function isRefererExpr(mod: PyModule, scope: Scope, n: PyNode | undefined, origi
     const bound = soleAssignment(mod, scope, n);
     return !!bound && isRefererExpr(mod, scope, bound, originVars, depth + 1);
   }
-  let t = mod.text.slice(n.start, n.end).replace(/\s+/g, '');
-  for (const alias of requestAliases.get(originVars) ?? []) {
-    if (t.startsWith(`${alias}.`)) t = `request${t.slice(alias.length)}`;
-  }
+  const t = requestText(mod.text.slice(n.start, n.end).replace(/\s+/g, ''), originVars);
   return /^(?:flask\.)?request\.(referrer|headers\.get\(["']referer["'](,[^)]*)?\)|headers\[["']referer["']\]|environ\.get\(["']HTTP_REFERER["'](,[^)]*)?\)|environ\[["']HTTP_REFERER["']\])$/i.test(t);
 }
 
